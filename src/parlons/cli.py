@@ -1,0 +1,192 @@
+"""The ``parlons`` command: a thin front end over the library.
+
+Each command parses its options, calls one library function and prints the result. Every
+:class:`~parlons.errors.ParlonsError` is caught once, in :func:`main`, printed as one sentence and
+turned into a non-zero exit code (see ``docs/cli.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ParlonsError
+from .importers import REGISTRY
+from .importers._base import ImportOptions
+from .ingest import ImportReport, import_paths
+from .mapping import load_mapping
+from .store import STORE_ENV, Store
+
+__all__ = ["cli", "main"]
+
+store_option = click.option(
+    "--store", "store_path", envvar=STORE_ENV, type=click.Path(path_type=Path),
+    help=f"Store file or folder (default: ./parlons.duckdb; env {STORE_ENV}).")
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parlons")
+def cli() -> None:
+    """Audit whether an organization converses or only broadcasts, from its own exports."""
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--format", "fmt", help="Force one importer (see `parlons formats`).")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping for generic-csv/generic-jsonl (repeatable).")
+@click.option("--mapping-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="A JSON or TOML file mapping model fields to columns.")
+@click.option("--platform", help="Platform code for generic imports (default: generic).")
+@click.option("--account", help="Owner handle when the input does not name it.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | None,
+                   mapping: tuple[str, ...], mapping_file: Path | None, platform: str | None,
+                   account: str | None, quiet: bool, as_json: bool) -> None:
+    """Import exports (files, folders or zip archives) into the store, in one transaction.
+
+    \b
+    Example:
+      parlons import twitter-2024-01-01.zip mastodon-archive.zip --store audit.duckdb
+      parlons import support.csv --format generic-csv --map post_id=id --map text=body ...
+    """
+    options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
+    with Store(store_path) as store, _progress(quiet or as_json) as progress:
+        task = progress.add_task("importing", total=None)
+        report = import_paths(store, paths, forced=fmt, options=options,
+                              progress=lambda name, n: progress.update(
+                                  task, advance=n, description=name))
+    if as_json:
+        click.echo(json.dumps(_report_json(report), indent=2))
+    elif not quiet:
+        _print_report(report, store.path)
+
+
+def _progress(disabled: bool) -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,} posts"), TimeElapsedColumn(),
+                    console=_console(stderr=True), disable=disabled, transient=True)
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "files": [{"path": f.path, "read": f.formats, "skipped": f.skipped,
+                   "skipped_examples": [vars(e) for e in f.examples],
+                   "known_not_imported": f.known, "unknown": f.unknown, "notes": f.notes}
+                  for f in report.files],
+        "merge": vars(report.merge),
+    }
+
+
+def _print_report(report: ImportReport, store: Path) -> None:
+    console = _console()
+    for file in report.files:
+        read = ", ".join(f"{n:,} posts as {fmt}" for fmt, n in file.formats.items())
+        console.print(f"[bold]{file.path}[/bold]: {read}")
+        for reason, count in file.skipped.items():
+            console.print(f"  skipped {count:,}: {reason}")
+        for example in file.examples[:10]:
+            console.print(f"    e.g. {example.member}, record {example.record}: {example.reason}")
+        if file.known:
+            console.print(f"  known, not posts: {', '.join(file.known)}")
+        if file.unknown:
+            console.print(f"  [yellow]not recognised, skipped[/yellow]: {', '.join(file.unknown)}")
+        for note in file.notes:
+            console.print(f"  note: {note}")
+    m = report.merge
+    console.print(f"{m.inserted:,} new posts in {store}; {m.already_stored:,} already there, "
+                  f"{m.duplicates_in_input:,} repeated in the input.")
+
+
+@cli.command("formats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def formats_command(as_json: bool) -> None:
+    """List the formats parlons reads, with an example file name for each.
+
+    \b
+    Example:
+      parlons formats
+    """
+    rows: list[dict[str, Any]] = [{"name": i.name, "platform": i.platform, "description": i.description,
+             "example": i.example, "auto_detected": i.auto} for i in REGISTRY]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("format", "platform", "what", "example")
+    for row in rows:
+        name = row["name"] + ("" if row["auto_detected"] else " (--format)")
+        table.add_row(name, row["platform"], row["description"], row["example"])
+    _console().print(table)
+
+
+@cli.command("accounts")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects.")
+def accounts_command(store_path: Path | None, as_json: bool) -> None:
+    """List accounts in the store with their post counts and date ranges, per platform.
+
+    \b
+    Example:
+      parlons accounts --json
+    """
+    with Store(store_path, read_only=True) as store:
+        rows = store.accounts_summary()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("platform", "account", "owner", "posts", "replies", "reposts", "first", "last")
+    for r in rows:
+        table.add_row(r["platform"], r["account"], "yes" if r["is_owner"] else "",
+                      f"{r['posts']:,}", f"{r['replies']:,}", f"{r['reposts']:,}",
+                      r["first_at"][:10], r["last_at"][:10])
+    _console().print(table)
+
+
+@cli.command("export")
+@store_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write posts.* and accounts.* into.")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True, help="File format.")
+def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
+    """Write the store out as Parquet or CSV for other tools.
+
+    \b
+    Example:
+      parlons export -o out/ --format csv
+    """
+    with Store(store_path, read_only=True) as store:
+        written = store.export(output, fmt)
+    for path in written:
+        click.echo(str(path))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; parlons' own errors become one line on stderr and a non-zero exit."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="parlons",
+                 standalone_mode=False)
+    except ParlonsError as exc:
+        _console(stderr=True).print(f"[red]error[/red]: {exc}", markup=True, highlight=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

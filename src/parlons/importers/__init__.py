@@ -1,0 +1,81 @@
+"""The importers, one module per input format, and the registry that dispatches to them.
+
+Detection goes member by member, in :data:`REGISTRY` order: the first importer whose
+:meth:`~parlons.importers._base.Importer.detect` accepts a member reads it. Members that an
+importer only knows (profiles, manifests) are reported as such; the rest are reported as unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..errors import UsageError
+from ..sources import Member, Source
+from ._base import Importer
+
+__all__ = ["REGISTRY", "Job", "Plan", "get", "plan"]
+
+
+def _registry() -> tuple[Importer, ...]:
+    from . import x_archive
+
+    modules = [x_archive]
+    return tuple(m.IMPORTER for m in modules)
+
+
+REGISTRY: tuple[Importer, ...] = _registry()
+
+
+def get(name: str) -> Importer:
+    """The importer called ``name``."""
+    for importer in REGISTRY:
+        if importer.name == name:
+            return importer
+    known = ", ".join(i.name for i in REGISTRY)
+    raise UsageError(f"unknown format {name!r}; `parlons formats` lists them: {known}")
+
+
+@dataclass
+class Job:
+    """One importer and the members of a source it will read together."""
+
+    importer: Importer
+    members: list[Member] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What to do with each member of a source."""
+
+    jobs: list[Job] = field(default_factory=list)
+    known: list[Member] = field(default_factory=list)
+    unknown: list[Member] = field(default_factory=list)
+
+
+def plan(source: Source, forced: str | None = None) -> Plan:
+    """Assign every member of ``source`` to an importer (``forced`` names one), or report it."""
+    candidates: Sequence[Importer] = (get(forced),) if forced else [i for i in REGISTRY if i.auto]
+    result = Plan()
+    jobs: dict[str, Job] = {}
+    for member in source.members:
+        importer = _claim(member, candidates, forced is not None and source.kind == "file")
+        if importer is not None:
+            jobs.setdefault(importer.name, Job(importer)).members.append(member)
+        elif any(i.companion(member) for i in REGISTRY):
+            result.known.append(member)
+        else:
+            result.unknown.append(member)
+    result.jobs = list(jobs.values())
+    return result
+
+
+def _claim(member: Member, candidates: Sequence[Importer], trust: bool) -> Importer | None:
+    if member.size == 0:
+        return None
+    if trust:
+        return candidates[0]
+    for importer in candidates:
+        if importer.detect(member):
+            return importer
+    return None

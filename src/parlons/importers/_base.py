@@ -1,0 +1,141 @@
+"""What every importer shares: the :class:`Importer` shape and the :class:`ReadContext` it writes to.
+
+An importer module defines one subclass of :class:`Importer` and an instance named ``IMPORTER``.
+It says whether a member is its format (:meth:`Importer.detect`, from content), which members it
+knows but does not import (:meth:`Importer.companion`), and streams Arrow record batches of the
+canonical model (:meth:`Importer.read`) without the four provenance columns the store stamps itself
+(``source_file``, ``importer``, ``importer_version``, ``imported_at``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from ..model import ACCOUNT_FIELDS, POST_FIELDS
+from ..sources import Member, Source
+
+__all__ = [
+    "ACCOUNT_ROW_SCHEMA",
+    "BATCH_ROWS",
+    "ROW_SCHEMA",
+    "STAMPED",
+    "ImportOptions",
+    "Importer",
+    "ReadContext",
+    "Skip",
+    "post_row",
+]
+
+STAMPED = ("source_file", "importer", "importer_version", "imported_at")
+"""Provenance columns the store stamps on every row of an import."""
+
+ROW_SCHEMA = pa.schema(
+    [pa.field(f.name, f.type) for f in POST_FIELDS if f.name not in STAMPED]
+)
+ACCOUNT_ROW_SCHEMA = pa.schema(
+    [pa.field(f.name, f.type) for f in ACCOUNT_FIELDS if f.name not in STAMPED]
+)
+REQUIRED = tuple(f.name for f in POST_FIELDS if not f.nullable and f.name not in STAMPED)
+BATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Options given on the command line that some importers use."""
+
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    platform: str | None = None
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One record that could not be read, and why."""
+
+    member: str
+    record: str
+    reason: str
+
+
+@dataclass
+class ReadContext:
+    """Where an importer reports accounts, skipped records and notes while it reads."""
+
+    source: Source
+    options: ImportOptions = field(default_factory=ImportOptions)
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: list[Skip] = field(default_factory=list)
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    def skip(self, member: Member, record: object, reason: str) -> None:
+        """Count a record that cannot be read; keep the first examples of each reason."""
+        self.skipped[reason] += 1
+        if self.skipped[reason] <= 3:
+            self.examples.append(Skip(member.name, str(record), reason))
+
+    def account(self, member: Member, **fields: Any) -> None:
+        """Record an account described by the input (``platform`` and ``account`` required)."""
+        row = {name: fields.get(name) for name in ACCOUNT_ROW_SCHEMA.names}
+        row["is_owner"] = bool(fields.get("is_owner", False))
+        row["source_member"] = member.name
+        self.accounts.append(row)
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+    def batches(self, rows: Iterable[dict[str, Any]]) -> Iterator[pa.RecordBatch]:
+        """Record batches of the canonical rows; rows missing a required field are skipped."""
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, BATCH_ROWS)):
+            kept = [row for row in chunk if self._complete(row)]
+            if kept:
+                yield pa.RecordBatch.from_pylist(kept, schema=ROW_SCHEMA)
+
+    def _complete(self, row: dict[str, Any]) -> bool:
+        missing = [name for name in REQUIRED if row.get(name) is None]
+        if missing:
+            self.skipped[f"missing {', '.join(missing)}"] += 1
+            if len(self.examples) < 50:
+                self.examples.append(Skip(str(row.get("source_member")),
+                                          str(row.get("source_record")),
+                                          f"missing {', '.join(missing)}"))
+        return not missing
+
+
+class Importer(ABC):
+    """One input format: how to recognise it and how to read it."""
+
+    name: ClassVar[str]
+    platform: ClassVar[str]
+    description: ClassVar[str]
+    example: ClassVar[str]
+    auto: ClassVar[bool] = True
+    """False for importers that only run when asked for by ``--format``."""
+
+    @abstractmethod
+    def detect(self, member: Member) -> bool:
+        """True when the member's content is this format."""
+
+    def companion(self, member: Member) -> bool:
+        """True for members this format knows but does not import (profile, manifest, ...)."""
+        return False
+
+    @abstractmethod
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        """Stream record batches (schema :data:`ROW_SCHEMA`) from the members it detected."""
+
+
+def post_row(**fields: Any) -> dict[str, Any]:
+    """A canonical row with every column present (None where not given)."""
+    return {name: fields.get(name) for name in ROW_SCHEMA.names}
+
+

@@ -1,0 +1,148 @@
+"""X/Twitter account archive (2019 onwards): ``data/tweets.js`` or ``data/tweet.js``.
+
+Each file starts ``window.YTD.tweets.part0 = [`` and holds ``{"tweet": {...}}`` items in the
+v1.1 shape (numbers written as strings in recent archives); big archives are split into
+``tweets-part1.js``, ... The owner comes from ``account.js``. Parsing and shaping run in DuckDB.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import orjson
+import pyarrow as pa
+
+from ..normalize import parse_time
+from ..sources import Member
+from ._base import Importer, ReadContext
+from ._duck import connect, member_case, query_batches, sql_string, strip_js_wrapper
+
+__all__ = ["IMPORTER", "XArchiveImporter"]
+
+TWEETS = re.compile(r"\s*window\.YTD\.(tweets?)\.part\d+\s*=\s*", re.ASCII)
+ANY_YTD = re.compile(r"\s*window\.(YTD\.[\w-]+\.part\d+|__THAR_CONFIG)\s*=")
+ACCOUNT = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
+
+TWEET_TYPE = """STRUCT(
+  id_str VARCHAR, created_at VARCHAR, full_text VARCHAR, "text" VARCHAR, "source" VARCHAR,
+  lang VARCHAR, in_reply_to_status_id_str VARCHAR, in_reply_to_user_id_str VARCHAR,
+  in_reply_to_screen_name VARCHAR, quoted_status_id_str VARCHAR,
+  retweet_count VARCHAR, favorite_count VARCHAR,
+  entities STRUCT(
+    user_mentions STRUCT(screen_name VARCHAR, id_str VARCHAR)[],
+    hashtags STRUCT("text" VARCHAR)[],
+    urls STRUCT(expanded_url VARCHAR)[],
+    media STRUCT("type" VARCHAR)[]),
+  extended_entities STRUCT(media STRUCT("type" VARCHAR)[])
+)"""
+
+SHAPE = """
+WITH t AS (
+  SELECT tweet.*, {member} AS source_member FROM read_json(
+    {files}, format = 'array', columns = {{'tweet': '{tweet_type}'}},
+    filename = true, maximum_object_size = 67108864)
+), k AS (
+  SELECT *,
+    coalesce(full_text, "text", '') AS body,
+    regexp_extract(coalesce(full_text, "text", ''), '^RT @(\\w+):', 1) AS rt_user,
+    regexp_extract(list_reduce(list_prepend('', list_transform(entities.urls, lambda u: u.expanded_url)),
+      lambda a, b: CASE WHEN b SIMILAR TO 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*'
+                     THEN b ELSE a END), '/status(?:es)?/(\\d+)', 1) AS quoted_from_url
+  FROM t
+)
+SELECT
+  'x' AS platform, id_str AS post_id, $account AS account, $account_id AS account_id,
+  $account_name AS account_name,
+  strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS created_at,
+  replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
+  NULL AS html, NULL AS title, nullif(lang, 'und') AS lang,
+  CASE WHEN rt_user <> '' THEN 'repost'
+       WHEN in_reply_to_status_id_str IS NOT NULL THEN 'reply'
+       WHEN coalesce(quoted_status_id_str, nullif(quoted_from_url, '')) IS NOT NULL THEN 'quote'
+       ELSE 'original' END AS kind,
+  in_reply_to_status_id_str AS in_reply_to_id,
+  in_reply_to_screen_name AS in_reply_to_account,
+  in_reply_to_user_id_str AS in_reply_to_account_id,
+  NULL AS conversation_id,
+  NULL AS repost_of_id,
+  nullif(rt_user, '') AS repost_of_account,
+  CASE WHEN rt_user = '' THEN coalesce(quoted_status_id_str, nullif(quoted_from_url, '')) END
+    AS quote_of_id,
+  list_filter(list_transform(entities.user_mentions, lambda m: m.screen_name),
+    lambda m, i: list_position(list_transform(entities.user_mentions, lambda u: u.screen_name), m) = i)
+    AS mentions,
+  list_transform(entities.hashtags, lambda h: h."text") AS hashtags,
+  list_filter(list_transform(entities.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL) AS urls,
+  len(coalesce(extended_entities.media, entities.media, [])) AS media_count,
+  list_transform(coalesce(extended_entities.media, entities.media, []),
+    lambda m: CASE m."type" WHEN 'photo' THEN 'image' WHEN 'animated_gif' THEN 'gif'
+                      WHEN 'video' THEN 'video' ELSE 'other' END) AS media_kinds,
+  CASE WHEN "source" LIKE '%<%' THEN nullif(regexp_extract("source", '>([^<]*)<', 1), '')
+       ELSE nullif("source", '') END AS "source",
+  TRY_CAST(favorite_count AS BIGINT) AS like_count,
+  TRY_CAST(retweet_count AS BIGINT) AS repost_count,
+  NULL AS reply_count, NULL AS quote_count,
+  'https://x.com/' || $account || '/status/' || id_str AS permalink,
+  source_member, id_str AS source_record
+FROM k
+"""
+
+
+class XArchiveImporter(Importer):
+    name = "x-archive"
+    platform = "x"
+    description = "X/Twitter account archive (2019+): tweets.js / tweet.js, multi-part, account.js"
+    example = "twitter-2024-01-01-abc.zip, data/tweets.js, data/tweets-part1.js"
+
+    def detect(self, member: Member) -> bool:
+        return member.name.endswith(".js") and TWEETS.match(member.head_text(200)) is not None
+
+    def companion(self, member: Member) -> bool:
+        return member.name.endswith(".js") and ANY_YTD.match(member.head_text(200)) is not None
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        paths = {strip_js_wrapper(m, TWEETS, "`window.YTD.tweets.part0 = `"): m for m in members}
+        owner = self._owner(members[0], ctx)
+        files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
+        sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
+        yield from query_batches(connect(), sql, owner)
+
+    def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
+        account = member.source.find("account.js")
+        if account is None:
+            return self._owner_from_options(member, ctx)
+        data = _parse_account(account)
+        owner = {"account": data.get("username"), "account_id": data.get("accountId"),
+                 "account_name": data.get("accountDisplayName")}
+        if not owner["account"]:
+            raise account.error("account.js has no `username`")
+        ctx.account(account, platform="x", account=owner["account"],
+                    account_id=owner["account_id"], display_name=owner["account_name"],
+                    created_at=parse_time(data.get("createdAt")), is_owner=True,
+                    url=f"https://x.com/{owner['account']}")
+        return owner
+
+    def _owner_from_options(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
+        if not ctx.options.account:
+            raise member.error("account.js is missing, so the archive's owner is unknown; "
+                               "import the whole archive (folder or zip) or give --account")
+        ctx.note(f"owner taken from --account: {ctx.options.account}")
+        return {"account": ctx.options.account.lstrip("@"), "account_id": None,
+                "account_name": None}
+
+
+def _parse_account(member: Member) -> dict[str, str]:
+    text = member.read_text()
+    match = ACCOUNT.match(text)
+    if match is None:
+        raise member.error("expected `window.YTD.account.part0 = ` at the start of account.js")
+    try:
+        items = orjson.loads(text[match.end():])
+        return dict(items[0]["account"])
+    except (orjson.JSONDecodeError, LookupError, TypeError, ValueError) as exc:
+        raise member.error(f"account.js is not the expected JSON ({exc})") from None
+
+
+
+IMPORTER = XArchiveImporter()

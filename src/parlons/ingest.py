@@ -1,0 +1,162 @@
+"""Import files, folders and zip archives into the store: detect, read, stage, merge, commit.
+
+This is the library behind ``parlons import``. Every path of one call is one transaction: when
+any file cannot be read the store stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from . import __version__
+from .errors import InputError, ParlonsError
+from .importers import Job, plan
+from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip
+from .sources import Member, Source, open_source
+from .store import MergeResult, Stamp, Store
+
+__all__ = ["FileReport", "ImportReport", "import_paths"]
+
+Progress = Callable[[str, int], None]
+"""Called with a member's name and the number of rows just read."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one path given to ``parlons import``."""
+
+    path: str
+    formats: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    examples: list[Skip] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return sum(self.formats.values())
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one ``parlons import`` call."""
+
+    files: list[FileReport]
+    merge: MergeResult
+
+
+_READ_ERRORS = (
+    UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+    OSError, EOFError, zipfile.BadZipFile, duckdb.Error, pa.ArrowException, RecursionError,
+)
+
+
+def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | None = None,
+                 options: ImportOptions | None = None, progress: Progress | None = None,
+                 now: datetime | None = None) -> ImportReport:
+    """Import ``paths`` into ``store`` in one transaction and report per file."""
+    imported_at = now or datetime.now(UTC)
+    reports: list[FileReport] = []
+    with store.transaction():
+        for path in paths:
+            with open_source(path) as source:
+                reports.append(_import_source(store, source, forced, options or ImportOptions(),
+                                              imported_at, progress))
+        merged = store.merge()
+    return ImportReport(reports, merged)
+
+
+def _import_source(store: Store, source: Source, forced: str | None, options: ImportOptions,
+                   imported_at: datetime, progress: Progress | None) -> FileReport:
+    report = FileReport(str(source.path))
+    assignment = plan(source, forced)
+    if not assignment.jobs:
+        raise _nothing_to_read(source, assignment.unknown)
+    for job in assignment.jobs:
+        ctx = ReadContext(source, options)
+        stamp = Stamp(str(source.path), job.importer.name, __version__, imported_at)
+        failure: list[BaseException] = []
+        try:
+            store.stage_posts(_reader(job, ctx, progress, failure), stamp)
+        except duckdb.Error as exc:
+            if failure:
+                raise failure[0] from None
+            raise job.members[0].error(f"cannot be stored: {_describe(exc)}") from None
+        store.stage_accounts(ctx.accounts, stamp)
+        _record(report, job, ctx)
+    report.known = [m.name for m in assignment.known]
+    report.unknown = [m.name for m in assignment.unknown]
+    return report
+
+
+def _reader(job: Job, ctx: ReadContext, progress: Progress | None,
+            failure: list[BaseException]) -> pa.RecordBatchReader:
+    return pa.RecordBatchReader.from_batches(ROW_SCHEMA, _guarded(job, ctx, progress, failure))
+
+
+def _guarded(job: Job, ctx: ReadContext, progress: Progress | None,
+             failure: list[BaseException]) -> Iterator[pa.RecordBatch]:
+    """The importer's batches; a failure becomes an :class:`InputError` naming the member.
+
+    DuckDB consumes this stream and would only keep the error's text, so the error itself is
+    also left in ``failure`` for the caller to raise.
+    """
+    try:
+        yield from _batches(job, ctx, progress)
+    except BaseException as exc:
+        failure.append(exc)
+        raise
+
+
+def _batches(job: Job, ctx: ReadContext, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+    current: Member = job.members[0]
+    try:
+        for batch in job.importer.read(job.members, ctx):
+            current = _member_of(job, batch) or current
+            ctx.rows_read += batch.num_rows
+            if progress is not None:
+                progress(current.name, batch.num_rows)
+            yield batch.cast(ROW_SCHEMA) if batch.schema != ROW_SCHEMA else batch
+    except ParlonsError:
+        raise
+    except _READ_ERRORS as exc:
+        raise current.error(f"cannot be read as {job.importer.name}: {_describe(exc)}") from None
+
+
+def _member_of(job: Job, batch: pa.RecordBatch) -> Member | None:
+    if batch.num_rows == 0:
+        return None
+    name = batch.column("source_member")[0].as_py()
+    return next((m for m in job.members if m.name == name), None)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def _record(report: FileReport, job: Job, ctx: ReadContext) -> None:
+    report.formats[job.importer.name] = report.formats.get(job.importer.name, 0) + ctx.rows_read
+    for reason, count in ctx.skipped.items():
+        report.skipped[reason] = report.skipped.get(reason, 0) + count
+    report.examples.extend(ctx.examples)
+    report.notes.extend(ctx.notes)
+
+
+def _nothing_to_read(source: Source, unknown: list[Member]) -> InputError:
+    if source.kind == "file":
+        member = source.members[0]
+        what = "the file is empty" if member.size == 0 else "no importer recognises this file"
+        return InputError(f"{what}; `parlons formats` lists what can be read, "
+                          "and --format forces one", file=str(source.path))
+    names = ", ".join(m.name for m in unknown[:5]) or "none"
+    return InputError(f"nothing importable found (unrecognised members: {names})",
+                      file=str(source.path))

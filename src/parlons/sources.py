@@ -1,0 +1,246 @@
+"""Inputs as parlons sees them: a file, a folder or a zip archive, each a list of members.
+
+A :class:`Source` never extracts a member under its own name, so a member called ``../x`` cannot
+write anywhere; such names are still refused, as are archives that would inflate beyond
+:data:`LIMITS`. Members are read as streams; :meth:`Member.local_path` gives a real file (for
+DuckDB's readers), copying a zip member into a private temporary folder when needed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from .errors import InputError, UnsafeArchive
+
+__all__ = ["LIMITS", "Limits", "Member", "Source", "open_source"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against archives that would exhaust the disk or memory."""
+
+    max_total_bytes: int = 32 * 1024**3
+    max_member_bytes: int = 16 * 1024**3
+    max_ratio: float = 250.0
+    ratio_floor_bytes: int = 64 * 1024**2
+    max_members: int = 200_000
+
+
+LIMITS = Limits()
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def encoding_of(head: bytes) -> str:
+    """The encoding a byte-order mark announces, else UTF-8."""
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    return "utf-8"
+
+
+@dataclass(eq=False)
+class Member:
+    """One file inside a source: a plain file, a file in a folder, or a zip member."""
+
+    source: Source
+    name: str
+    size: int
+    _zipinfo: zipfile.ZipInfo | None = None
+    _head: bytes | None = field(default=None, repr=False)
+
+    @property
+    def basename(self) -> str:
+        return PurePosixPath(self.name).name
+
+    def open(self) -> BinaryIO:
+        """A binary stream of the member's bytes."""
+        if self._zipinfo is not None:
+            return self.source.zip().open(self._zipinfo)  # type: ignore[return-value]
+        return open(self.source.member_path(self.name), "rb")
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first bytes of the member (cached for the first 4 KiB)."""
+        if self._head is None or len(self._head) < min(size, self.size):
+            with self.open() as stream:
+                self._head = stream.read(max(size, 4096))
+        return self._head[:size]
+
+    def head_text(self, size: int = 4096) -> str:
+        """The first characters, decoded leniently: for format detection only."""
+        head = self.head(size)
+        encoding = encoding_of(head)
+        return head.decode(encoding, errors="replace").lstrip("\ufeff")
+
+    def encoding(self) -> str:
+        return encoding_of(self.head(4))
+
+    def open_text(self) -> io.TextIOWrapper:
+        """A strict text stream (UTF-8 unless a byte-order mark says otherwise)."""
+        return io.TextIOWrapper(self.open(), encoding=self.encoding(), newline="")
+
+    def read_text(self) -> str:
+        """The whole member as text; raises :class:`InputError` if it is not valid text."""
+        data = self.open().read()
+        try:
+            return data.decode(self.encoding()).lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise self.error(self.decode_message(data, exc)) from None
+
+    def decode_message(self, data: bytes, exc: UnicodeDecodeError) -> str:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return (
+            f"the file is not valid {exc.encoding.upper()} (byte {exc.start}, line {line}); "
+            "re-save it as UTF-8"
+        )
+
+    def local_path(self) -> Path:
+        """A file on disk holding the member's bytes, as UTF-8 when it was UTF-16/32."""
+        encoding = self.encoding()
+        if self._zipinfo is None and encoding == "utf-8":
+            return self.source.member_path(self.name)
+        target = self.source.scratch() / f"m{id(self)}_{self.basename}"
+        if not target.exists():
+            self._copy_to(target, encoding)
+        return target
+
+    def _copy_to(self, target: Path, encoding: str) -> None:
+        with self.open() as src, open(target, "wb") as dst:
+            if encoding == "utf-8":
+                shutil.copyfileobj(src, dst, 1024 * 1024)
+                return
+            reader = codecs.getreader(encoding)(src)
+            while chunk := reader.read(1024 * 1024):
+                dst.write(chunk.lstrip("\ufeff").encode("utf-8"))
+
+    def error(self, message: str, record: str | int | None = None) -> InputError:
+        """An :class:`InputError` located at this member (and record)."""
+        member = None if self.source.kind == "file" else self.name
+        return InputError(message, file=str(self.source.path), member=member, record=record)
+
+
+class Source:
+    """A file, a folder or a zip archive given to ``parlons import``."""
+
+    def __init__(self, path: Path, limits: Limits = LIMITS) -> None:
+        self.path = path
+        self.limits = limits
+        self._zip: zipfile.ZipFile | None = None
+        self._scratch: Path | None = None
+        self.kind = self._kind()
+        self.members: list[Member] = list(self._list())
+
+    def _kind(self) -> str:
+        if not self.path.exists():
+            raise InputError("no such file or folder", file=str(self.path))
+        if self.path.is_dir():
+            return "folder"
+        if zipfile.is_zipfile(self.path):
+            return "zip"
+        return "file"
+
+    def _list(self) -> Iterator[Member]:
+        if self.kind == "file":
+            yield Member(self, self.path.name, self.path.stat().st_size)
+        elif self.kind == "folder":
+            yield from self._list_folder()
+        else:
+            yield from self._list_zip()
+
+    def _list_folder(self) -> Iterator[Member]:
+        for path in sorted(self.path.rglob("*")):
+            if path.is_file() and not path.is_symlink() and not _hidden(path, self.path):
+                yield Member(self, path.relative_to(self.path).as_posix(), path.stat().st_size)
+
+    def _list_zip(self) -> Iterator[Member]:
+        infos = [i for i in self.zip().infolist() if not i.is_dir()]
+        self._check_zip(infos)
+        for info in infos:
+            if not _hidden_name(info.filename):
+                yield Member(self, info.filename, info.file_size, info)
+
+    def _check_zip(self, infos: list[zipfile.ZipInfo]) -> None:
+        limits, file = self.limits, str(self.path)
+        if len(infos) > limits.max_members:
+            raise UnsafeArchive(f"the archive has {len(infos)} members", file=file)
+        total = 0
+        for info in infos:
+            _check_name(info.filename, file)
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > limits.max_member_bytes or (
+                info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio
+            ):
+                raise UnsafeArchive(
+                    f"refusing to inflate {info.file_size} bytes (ratio {ratio:.0f}:1): "
+                    "this looks like a zip bomb", file=file, member=info.filename)
+            total += info.file_size
+        if total > limits.max_total_bytes:
+            raise UnsafeArchive(f"the archive would inflate to {total} bytes", file=file)
+
+    def zip(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise InputError(f"cannot open the zip archive ({exc})", file=str(self.path)) from None
+        return self._zip
+
+    def member_path(self, name: str) -> Path:
+        return self.path if self.kind == "file" else self.path / name
+
+    def scratch(self) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="parlons-"))
+        return self._scratch
+
+    def find(self, basename: str) -> Member | None:
+        """The shallowest member with this file name (case-insensitive), if any."""
+        found = [m for m in self.members if m.basename.lower() == basename.lower()]
+        return min(found, key=lambda m: m.name.count("/")) if found else None
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_name(name: str, file: str) -> None:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+        raise UnsafeArchive("member name escapes the archive; refusing it", file=file, member=name)
+
+
+def _hidden_name(name: str) -> bool:
+    return any(p.startswith(".") or p == "__MACOSX" for p in PurePosixPath(name).parts)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return _hidden_name(path.relative_to(root).as_posix())
+
+
+def open_source(path: str | Path, limits: Limits = LIMITS) -> Source:
+    """Open a file, folder or zip archive as a :class:`Source`."""
+    return Source(Path(path), limits)

@@ -1,0 +1,255 @@
+"""The embedded store: one DuckDB file holding the ``posts`` and ``accounts`` tables.
+
+An import is one transaction: rows are staged in a temporary table, merged by key
+``(platform, post_id)`` (existing posts are kept; engagement counts that were unknown are filled
+in), and committed only when every file of the command was read. A failure rolls back to exactly
+the store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError, UsageError
+from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
+
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "MergeResult", "Stamp", "Store", "resolve_store_path"]
+
+STORE_ENV = "PARLONS_STORE"
+DEFAULT_STORE = "parlons.duckdb"
+STORE_FILE = "parlons.duckdb"
+COUNTS = ("like_count", "repost_count", "reply_count", "quote_count")
+
+
+def resolve_store_path(value: str | os.PathLike[str] | None = None) -> Path:
+    """The store file: ``value``, else ``$PARLONS_STORE``, else ``./parlons.duckdb``.
+
+    A directory (existing, or a path ending with a separator) holds ``parlons.duckdb``.
+    """
+    raw = os.fspath(value) if value is not None else os.environ.get(STORE_ENV) or DEFAULT_STORE
+    path = Path(raw).expanduser()
+    if path.is_dir() or raw.endswith(("/", os.sep)):
+        return path / STORE_FILE
+    return path
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The provenance stamped on every row of one importer's output."""
+
+    source_file: str
+    importer: str
+    importer_version: str
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What merging the staged rows did."""
+
+    staged: int
+    duplicates_in_input: int
+    already_stored: int
+    inserted: int
+    counts_updated: int
+
+
+class Store:
+    """A parlons store backed by one DuckDB file (or ``:memory:``)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+                 memory_limit: str | None = None) -> None:
+        self.path = Path(":memory:") if str(path) == ":memory:" else resolve_store_path(path)
+        self.read_only = read_only
+        self.con = self._connect(memory_limit)
+        if not read_only:
+            self._create()
+
+    def _connect(self, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+        target = str(self.path)
+        if target != ":memory:":
+            if self.read_only and not self.path.exists():
+                raise StoreError(f"there is no store at {target}; run `parlons import` first "
+                                 f"or give --store (or ${STORE_ENV})")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"memory_limit": memory_limit} if memory_limit else {})
+        try:
+            con = duckdb.connect(target, read_only=self.read_only, config=config)
+            con.execute("SET TimeZone = 'UTC'")
+            return con
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {target}: {exc}") from None
+
+    def _create(self) -> None:
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS posts (\n  {duckdb_columns(POST_FIELDS)}\n)")
+        self.con.execute(
+            f"CREATE TABLE IF NOT EXISTS accounts (\n  {duckdb_columns(ACCOUNT_FIELDS)}\n)"
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: commits when the block ends normally, else rolls back."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM posts LIMIT 0")
+            self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
+            yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.execute("COMMIT")
+
+    def stage_posts(self, reader: pa.RecordBatchReader, stamp: Stamp) -> None:
+        """Append an importer's batches to the staging table, stamping provenance."""
+        self.con.register("incoming", reader)
+        self.con.execute(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM incoming",
+                         _stamp_params(stamp))
+        self.con.unregister("incoming")
+
+    def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
+        if not rows:
+            return
+        from .importers._base import ACCOUNT_ROW_SCHEMA
+
+        table = pa.Table.from_pylist(rows, schema=ACCOUNT_ROW_SCHEMA)
+        self.con.register("incoming_accounts", table)
+        self.con.execute("INSERT INTO staged_accounts BY NAME "
+                         f"SELECT *, {_stamp_sql()} FROM incoming_accounts", _stamp_params(stamp))
+        self.con.unregister("incoming_accounts")
+
+    def merge(self) -> MergeResult:
+        """Move staged rows into the store, first occurrence of each key wins."""
+        staged = self._scalar("SELECT count(*) FROM staged")
+        self.con.execute("""
+            CREATE OR REPLACE TEMP TABLE staged_unique AS
+            SELECT * FROM staged
+            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) = 1""")
+        unique = self._scalar("SELECT count(*) FROM staged_unique")
+        updated = self._fill_counts()
+        inserted = self._scalar("""
+            INSERT INTO posts SELECT s.* FROM staged_unique s
+            ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""")
+        self._merge_accounts()
+        return MergeResult(staged, staged - unique, unique - inserted, inserted, updated)
+
+    def _fill_counts(self) -> int:
+        fills = ", ".join(f"{c} = coalesce(p.{c}, s.{c})" for c in COUNTS)
+        unknown = " OR ".join(f"(p.{c} IS NULL AND s.{c} IS NOT NULL)" for c in COUNTS)
+        return self._scalar(f"""
+            UPDATE posts p SET {fills} FROM staged_unique s
+            WHERE p.platform = s.platform AND p.post_id = s.post_id AND ({unknown})""")
+
+    def _merge_accounts(self) -> None:
+        self.con.execute("""
+            INSERT INTO staged_accounts BY NAME
+            SELECT platform, account, any_value(account_id) AS account_id,
+                   any_value(account_name) AS display_name, false AS is_owner,
+                   any_value(source_file) AS source_file, any_value(source_member) AS source_member,
+                   any_value(importer) AS importer, any_value(importer_version) AS importer_version,
+                   any_value(imported_at) AS imported_at
+            FROM staged_unique GROUP BY platform, account""")
+        self.con.execute("""
+            CREATE OR REPLACE TEMP TABLE accounts_unique AS
+            SELECT platform, account,
+                   first(account_id ORDER BY is_owner DESC, rowid) FILTER (account_id IS NOT NULL) AS account_id,
+                   first(display_name ORDER BY is_owner DESC, rowid) FILTER (display_name IS NOT NULL) AS display_name,
+                   first(description ORDER BY rowid) FILTER (description IS NOT NULL) AS description,
+                   first(url ORDER BY rowid) FILTER (url IS NOT NULL) AS url,
+                   first(created_at ORDER BY rowid) FILTER (created_at IS NOT NULL) AS created_at,
+                   bool_or(is_owner) AS is_owner,
+                   first(source_file ORDER BY is_owner DESC, rowid) AS source_file,
+                   first(source_member ORDER BY is_owner DESC, rowid) AS source_member,
+                   first(importer ORDER BY is_owner DESC, rowid) AS importer,
+                   first(importer_version ORDER BY is_owner DESC, rowid) AS importer_version,
+                   first(imported_at ORDER BY is_owner DESC, rowid) AS imported_at
+            FROM staged_accounts GROUP BY platform, account""")
+        self.con.execute("""
+            UPDATE accounts a SET
+              account_id = coalesce(a.account_id, s.account_id),
+              display_name = coalesce(a.display_name, s.display_name),
+              description = coalesce(a.description, s.description),
+              url = coalesce(a.url, s.url),
+              created_at = coalesce(a.created_at, s.created_at),
+              is_owner = a.is_owner OR s.is_owner
+            FROM accounts_unique s
+            WHERE a.platform = s.platform AND a.account = s.account""")
+        self.con.execute("""
+            INSERT INTO accounts BY NAME SELECT s.* FROM accounts_unique s
+            ANTI JOIN accounts a ON a.platform = s.platform AND a.account = s.account""")
+
+    def _scalar(self, sql: str, params: list[Any] | None = None) -> int:
+        row = self.con.execute(sql, params or []).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def accounts_summary(self) -> list[dict[str, Any]]:
+        """Per platform and account: post counts by kind and the date range."""
+        cursor = self.con.execute("""
+            SELECT p.platform, p.account, any_value(a.display_name) AS display_name,
+                   coalesce(bool_or(a.is_owner), false) AS is_owner,
+                   count(*) AS posts,
+                   count(*) FILTER (kind = 'original') AS originals,
+                   count(*) FILTER (kind = 'reply') AS replies,
+                   count(*) FILTER (kind = 'repost') AS reposts,
+                   count(*) FILTER (kind = 'quote') AS quotes,
+                   count(*) FILTER (kind = 'comment') AS comments,
+                   strftime(min(p.created_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS first_at,
+                   strftime(max(p.created_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS last_at
+            FROM posts p LEFT JOIN accounts a USING (platform, account)
+            GROUP BY p.platform, p.account
+            ORDER BY p.platform, is_owner DESC, posts DESC, p.account""")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def export(self, directory: str | os.PathLike[str], fmt: str = "parquet") -> list[Path]:
+        """Write ``posts.<fmt>`` and ``accounts.<fmt>`` into ``directory``."""
+        if fmt not in ("parquet", "csv"):
+            raise UsageError(f"unknown export format {fmt!r}; use parquet or csv")
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in ("posts", "accounts"):
+            target = out / f"{table}.{fmt}"
+            partial = out / f".{table}.{fmt}.partial"
+            options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+            try:
+                self.con.execute(
+                    f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{_quote(partial)}' ({options})")
+            except duckdb.Error as exc:
+                partial.unlink(missing_ok=True)
+                raise StoreError(f"cannot write {target}: {exc}") from None
+            partial.replace(target)
+            written.append(target)
+        return written
+
+
+def _stamp_sql() -> str:
+    return ("$source_file AS source_file, $importer AS importer, "
+            "$importer_version AS importer_version, $imported_at::TIMESTAMPTZ AS imported_at")
+
+
+def _stamp_params(stamp: Stamp) -> dict[str, Any]:
+    return {"source_file": stamp.source_file, "importer": stamp.importer,
+            "importer_version": stamp.importer_version, "imported_at": stamp.imported_at}
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,119 @@
+"""The X/Twitter account archive importer (tweets.js / tweet.js, multi-part, account.js)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+ARCHIVE = FIXTURES / "x_archive"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_x_archive_whole_rows(store: Store) -> None:
+    report = load(store, ARCHIVE, now=NOW)
+    assert report.files[0].formats == {"x-archive": 4}
+    assert report.files[0].known == ["data/account.js", "data/manifest.js", "data/profile.js"]
+    assert report.files[0].unknown == ["data/notes.txt"]
+    first, reply, repost, quote = rows(store)
+    assert first == {
+        "platform": "x", "post_id": "1700000000000000001", "account": "MairieDeBrest",
+        "account_id": "900000000000000001", "account_name": "Mairie de Brest",
+        "created_at": "2023-09-11T08:30:00Z",
+        "text": "Le marché de Noël ouvre à #Brest samedi ! Tout le programme & les horaires : "
+                "https://t.co/abc",
+        "html": None, "title": None, "lang": "fr", "kind": "original",
+        "in_reply_to_id": None, "in_reply_to_account": None, "in_reply_to_account_id": None,
+        "conversation_id": None, "repost_of_id": None, "repost_of_account": None,
+        "quote_of_id": None, "mentions": [], "hashtags": ["Brest"],
+        "urls": ["https://brest.example/agenda"], "media_count": 0, "media_kinds": [],
+        "source": "Twitter Web App", "like_count": 12, "repost_count": 3, "reply_count": None,
+        "quote_count": None, "permalink": "https://x.com/MairieDeBrest/status/1700000000000000001",
+        "source_file": str(ARCHIVE), "source_member": "data/tweets-part1.js",
+        "source_record": "1700000000000000001", "importer": "x-archive",
+        "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+    assert (reply["kind"], reply["in_reply_to_id"], reply["in_reply_to_account"],
+            reply["in_reply_to_account_id"], reply["mentions"], reply["source"]) == (
+        "reply", "1700000000000000099", "jeanne_b", "55", ["jeanne_b"], "TweetDeck")
+    assert (repost["kind"], repost["repost_of_account"], repost["text"], repost["source"],
+            repost["source_member"]) == (
+        "repost", "ouest_info", "RT @ouest_info: Travaux rue de Siam <cette semaine> https://t.co/x",
+        "IFTTT", "data/tweets-part2.js")
+    assert (quote["kind"], quote["quote_of_id"], quote["lang"], quote["media_count"],
+            quote["media_kinds"]) == ("quote", "1699999999999999999", None, 2, ["image", "video"])
+
+
+def test_x_archive_owner_from_account_js(store: Store) -> None:
+    load(store, ARCHIVE)
+    owner = store.con.execute(
+        "SELECT account, account_id, display_name, is_owner, strftime(created_at, '%Y-%m-%d') "
+        "FROM accounts WHERE is_owner").fetchall()
+    assert owner == [("MairieDeBrest", "900000000000000001", "Mairie de Brest", True, "2012-03-01")]
+
+
+def test_x_archive_zip_gives_same_rows_as_folder(store: Store, tmp_path: Path) -> None:
+    archive = zip_folder(ARCHIVE, tmp_path / "twitter-2023.zip")
+    load(store, archive)
+    assert count(store, "SELECT count(*) FROM posts") == 4
+    assert count(store, "SELECT count(DISTINCT source_member) FROM posts") == 2
+
+
+def test_x_archive_reimport_adds_nothing(store: Store) -> None:
+    load(store, ARCHIVE)
+    again = load(store, ARCHIVE)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 4)
+    assert count(store, "SELECT count(*) FROM posts") == 4
+
+
+def test_x_archive_without_account_js_needs_account(store: Store, tmp_path: Path) -> None:
+    lonely = tmp_path / "tweets.js"
+    shutil.copy(ARCHIVE / "data" / "tweets-part1.js", lonely)
+    with pytest.raises(InputError, match=r"account\.js is missing"):
+        load(store, lonely)
+    from parlons.importers._base import ImportOptions
+
+    load(store, lonely, options=ImportOptions(account="@MairieDeBrest"))
+    assert count(store, "SELECT count(*) FROM posts WHERE account = 'MairieDeBrest'") == 2
+
+
+def test_x_archive_wrong_wrapper_is_named(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "tweets.js"
+    bad.write_text("window.YTD.likes.part0 = []")
+    with pytest.raises(InputError, match="no importer recognises"):
+        load(store, bad)
+    with pytest.raises(InputError, match=r"expected the JavaScript wrapper"):
+        load(store, bad, forced="x-archive")
+
+
+def test_x_archive_truncated_json_leaves_store_untouched(store: Store, tmp_path: Path) -> None:
+    load(store, ARCHIVE)
+    broken = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, broken)
+    part = broken / "data" / "tweets-part2.js"
+    part.write_text(part.read_text()[:700])
+    with pytest.raises(InputError) as caught:
+        load(store, broken)
+    assert "member data/tweets-part" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 4
+
+
+@needs_samples
+def test_x_archive_real_organization_sample(store: Store) -> None:
+    load(store, SAMPLES / "twitter_archive_rtiatmla" / "data")
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
+    assert kinds == {"original": 44, "reply": 14, "repost": 12}
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'reply' "
+                        "AND in_reply_to_account = 'RTIatMLA'") == 14
+    sources = dict(store.con.execute("SELECT source, count(*) FROM posts GROUP BY 1").fetchall())
+    assert sources == {"TweetDeck": 41, "Twitter Web App": 27, "TweetMySlides": 2}
+    reply = rows(store, "post_id = '1393189978138550275'")[0]
+    assert (reply["in_reply_to_id"], reply["created_at"], reply["hashtags"], reply["urls"]) == (
+        "1393189976771158021", "2021-05-14T13:02:29Z", ["mlanet21"], ["https://cdmcd.co/bYKaJq"])
