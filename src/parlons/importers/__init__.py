@@ -18,10 +18,26 @@ __all__ = ["REGISTRY", "Job", "Plan", "get", "plan"]
 
 
 def _registry() -> tuple[Importer, ...]:
-    from . import x_archive
+    import importlib
 
-    modules = [x_archive]
-    return tuple(m.IMPORTER for m in modules)
+    return tuple(importlib.import_module(f"{__name__}.{name}").IMPORTER for name in ORDER)
+
+
+ORDER = (
+    "x_archive",
+    # "x_grailbird",
+    # "mastodon",
+    # "bluesky",
+    # "facebook",
+    # "instagram",
+    # "linkedin",
+    # "wordpress",
+    # "feeds",
+    # "twcs",
+    # "twitter_api",
+    # "generic",
+)
+"""Importer modules in detection order: the first whose ``detect`` accepts a member reads it."""
 
 
 REGISTRY: tuple[Importer, ...] = _registry()
