@@ -22,7 +22,7 @@ from . import __version__
 from .errors import ParlonsError
 from .importers import REGISTRY
 from .importers._base import ImportOptions
-from .ingest import ImportReport, import_paths
+from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .store import STORE_ENV, Store
 
@@ -34,7 +34,10 @@ store_option = click.option(
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = 160
+    return console
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,11 +69,16 @@ def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | 
       parlons import support.csv --format generic-csv --map post_id=id --map text=body ...
     """
     options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
-    with Store(store_path) as store, _progress(quiet or as_json) as progress:
-        task = progress.add_task("importing", total=None)
-        report = import_paths(store, paths, forced=fmt, options=options,
-                              progress=lambda name, n: progress.update(
-                                  task, advance=n, description=name))
+    store = Store(store_path)
+    try:
+        with _progress(quiet or as_json) as progress:
+            task = progress.add_task("importing", total=None)
+            report = import_paths(store, paths, forced=fmt, options=options,
+                                  progress=lambda name, n: progress.update(task, advance=n, description=name))
+    except BaseException:
+        store.discard()
+        raise
+    store.close()
     if as_json:
         click.echo(json.dumps(_report_json(report), indent=2))
     elif not quiet:
@@ -89,28 +97,36 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
                    "skipped_examples": [vars(e) for e in f.examples],
                    "known_not_imported": f.known, "unknown": f.unknown, "notes": f.notes}
                   for f in report.files],
-        "merge": vars(report.merge),
+        "merge": {**vars(report.merge),
+                  "duplicate_examples": [dict(zip(("file", "member", "record", "post_id"), d, strict=True))
+                                         for d in report.merge.duplicate_examples]},
     }
 
 
 def _print_report(report: ImportReport, store: Path) -> None:
     console = _console()
     for file in report.files:
-        read = ", ".join(f"{n:,} posts as {fmt}" for fmt, n in file.formats.items())
-        console.print(f"[bold]{file.path}[/bold]: {read}")
-        for reason, count in file.skipped.items():
-            console.print(f"  skipped {count:,}: {reason}")
-        for example in file.examples[:10]:
-            console.print(f"    e.g. {example.member}, record {example.record}: {example.reason}")
-        if file.known:
-            console.print(f"  known, not posts: {', '.join(file.known)}")
-        if file.unknown:
-            console.print(f"  [yellow]not recognised, skipped[/yellow]: {', '.join(file.unknown)}")
-        for note in file.notes:
-            console.print(f"  note: {note}")
+        _print_file(console, file)
     m = report.merge
     console.print(f"{m.inserted:,} new posts in {store}; {m.already_stored:,} already there, "
-                  f"{m.duplicates_in_input:,} repeated in the input.")
+                  f"{m.duplicates_in_input:,} repeated in the input (first kept).")
+    for source, member, record, post_id in m.duplicate_examples:
+        console.print(f"  repeated: post {post_id} at {source}, member {member}, record {record}")
+
+
+def _print_file(console: Console, file: FileReport) -> None:
+    read = ", ".join(f"{n:,} posts as {fmt}" for fmt, n in file.formats.items())
+    console.print(f"[bold]{file.path}[/bold]: {read}")
+    for reason, count in file.skipped.items():
+        console.print(f"  skipped {count:,}: {reason}")
+    for example in file.examples[:10]:
+        console.print(f"    e.g. {example.member}, record {example.record}: {example.reason}")
+    if file.known:
+        console.print(f"  known, not posts: {', '.join(file.known)}")
+    if file.unknown:
+        console.print(f"  [yellow]not recognised, skipped[/yellow]: {', '.join(file.unknown)}")
+    for note in file.notes:
+        console.print(f"  note: {note}")
 
 
 @cli.command("formats")

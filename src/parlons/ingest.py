@@ -7,6 +7,7 @@ any file cannot be read the store stays exactly as it was.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,7 +56,7 @@ class ImportReport:
 
 _READ_ERRORS = (
     UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-    OSError, EOFError, zipfile.BadZipFile, duckdb.Error, pa.ArrowException, RecursionError,
+    OSError, EOFError, zipfile.BadZipFile, zlib.error, duckdb.Error, pa.ArrowException, RecursionError,
 )
 
 

@@ -13,6 +13,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -76,8 +77,11 @@ class Member:
     def head(self, size: int = 4096) -> bytes:
         """The first bytes of the member (cached for the first 4 KiB)."""
         if self._head is None or len(self._head) < min(size, self.size):
-            with self.open() as stream:
-                self._head = stream.read(max(size, 4096))
+            try:
+                with self.open() as stream:
+                    self._head = stream.read(max(size, 4096))
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+                raise self.error(f"cannot be read ({exc})") from None
         return self._head[:size]
 
     def head_text(self, size: int = 4096) -> str:

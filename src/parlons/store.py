@@ -61,6 +61,8 @@ class MergeResult:
     already_stored: int
     inserted: int
     counts_updated: int
+    duplicate_examples: tuple[tuple[str, str, str, str], ...] = ()
+    """Up to ten repeated keys: (source_file, source_member, source_record, post_id)."""
 
 
 class Store:
@@ -70,6 +72,7 @@ class Store:
                  memory_limit: str | None = None) -> None:
         self.path = Path(":memory:") if str(path) == ":memory:" else resolve_store_path(path)
         self.read_only = read_only
+        self.created = str(self.path) != ":memory:" and not self.path.exists()
         self.con = self._connect(memory_limit)
         if not read_only:
             self._create()
@@ -98,6 +101,13 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def discard(self) -> None:
+        """Close, and delete the store file if this object created it (a failed first import)."""
+        self.close()
+        if self.created:
+            for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
 
     def __enter__(self) -> Store:
         return self
@@ -144,12 +154,20 @@ class Store:
             SELECT * FROM staged
             QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) = 1""")
         unique = self._scalar("SELECT count(*) FROM staged_unique")
+        examples = self._duplicate_examples() if unique < staged else ()
         updated = self._fill_counts()
         inserted = self._scalar("""
             INSERT INTO posts SELECT s.* FROM staged_unique s
             ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""")
         self._merge_accounts()
-        return MergeResult(staged, staged - unique, unique - inserted, inserted, updated)
+        return MergeResult(staged, staged - unique, unique - inserted, inserted, updated, examples)
+
+    def _duplicate_examples(self) -> tuple[tuple[str, str, str, str], ...]:
+        rows = self.con.execute("""
+            SELECT source_file, source_member, coalesce(source_record, ''), post_id FROM staged
+            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) > 1
+            ORDER BY rowid LIMIT 10""").fetchall()
+        return tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in rows)
 
     def _fill_counts(self) -> int:
         fills = ", ".join(f"{c} = coalesce(p.{c}, s.{c})" for c in COUNTS)
@@ -231,14 +249,17 @@ class Store:
             partial = out / f".{table}.{fmt}.partial"
             options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
             try:
-                self.con.execute(
-                    f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{_quote(partial)}' ({options})")
+                query = f"SELECT * FROM {table} ORDER BY platform, account{_ORDER[table]}"
+                self.con.execute(f"COPY ({query}) TO '{_quote(partial)}' ({options})")
             except duckdb.Error as exc:
                 partial.unlink(missing_ok=True)
                 raise StoreError(f"cannot write {target}: {exc}") from None
             partial.replace(target)
             written.append(target)
         return written
+
+
+_ORDER = {"posts": ", created_at, post_id", "accounts": ""}
 
 
 def _stamp_sql() -> str:
