@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ import pyarrow as pa
 from . import __version__
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
-from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip
+from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
 from .sources import Member, Source, open_source
 from .store import MergeResult, Stamp, Store
 
@@ -84,13 +84,7 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
     for job in assignment.jobs:
         ctx = ReadContext(source, options)
         stamp = Stamp(str(source.path), job.importer.name, __version__, imported_at)
-        failure: list[BaseException] = []
-        try:
-            store.stage_posts(_reader(job, ctx, progress, failure), stamp)
-        except duckdb.Error as exc:
-            if failure:
-                raise failure[0] from None
-            raise job.members[0].error(f"cannot be stored: {_describe(exc)}") from None
+        _stage_job(store, job, ctx, stamp, progress)
         store.stage_accounts(ctx.accounts, stamp)
         _record(report, job, ctx)
     report.known = [m.name for m in assignment.known]
@@ -98,34 +92,21 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
     return report
 
 
-def _reader(job: Job, ctx: ReadContext, progress: Progress | None,
-            failure: list[BaseException]) -> pa.RecordBatchReader:
-    return pa.RecordBatchReader.from_batches(ROW_SCHEMA, _guarded(job, ctx, progress, failure))
-
-
-def _guarded(job: Job, ctx: ReadContext, progress: Progress | None,
-             failure: list[BaseException]) -> Iterator[pa.RecordBatch]:
-    """The importer's batches; a failure becomes an :class:`InputError` naming the member.
-
-    DuckDB consumes this stream and would only keep the error's text, so the error itself is
-    also left in ``failure`` for the caller to raise.
-    """
-    try:
-        yield from _batches(job, ctx, progress)
-    except BaseException as exc:
-        failure.append(exc)
-        raise
-
-
-def _batches(job: Job, ctx: ReadContext, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress: Progress | None) -> None:
+    """Stage everything one importer reads; a failure becomes an :class:`InputError` naming the member."""
     current: Member = job.members[0]
     try:
-        for batch in job.importer.read(job.members, ctx):
-            current = _member_of(job, batch) or current
-            ctx.rows_read += batch.num_rows
+        for item in job.importer.read(job.members, ctx):
+            if isinstance(item, SqlQuery):
+                current = item.members[0]
+                rows = store.stage_query(item.sql, item.params, stamp)
+            else:
+                current = _member_of(job, item) or current
+                rows = item.num_rows
+                store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp)
+            ctx.rows_read += rows
             if progress is not None:
-                progress(current.name, batch.num_rows)
-            yield batch.cast(ROW_SCHEMA) if batch.schema != ROW_SCHEMA else batch
+                progress(current.name, rows)
     except ParlonsError:
         raise
     except _READ_ERRORS as exc:

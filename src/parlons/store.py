@@ -9,7 +9,7 @@ the store as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -128,12 +128,17 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
-    def stage_posts(self, reader: pa.RecordBatchReader, stamp: Stamp) -> None:
-        """Append an importer's batches to the staging table, stamping provenance."""
-        self.con.register("incoming", reader)
+    def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> None:
+        """Append one batch of canonical rows to the staging table, stamping provenance."""
+        self.con.register("incoming", batch)
         self.con.execute(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM incoming",
                          _stamp_params(stamp))
         self.con.unregister("incoming")
+
+    def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp) -> int:
+        """Append the rows of a DuckDB query to the staging table; returns how many."""
+        return self._scalar(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
+                            {**params, **_stamp_params(stamp)})
 
     def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
         if not rows:
@@ -147,33 +152,38 @@ class Store:
         self.con.unregister("incoming_accounts")
 
     def merge(self) -> MergeResult:
-        """Move staged rows into the store, first occurrence of each key wins."""
+        """Move staged rows into the store; the first occurrence of each key wins."""
         staged = self._scalar("SELECT count(*) FROM staged")
-        self.con.execute("""
-            CREATE OR REPLACE TEMP TABLE staged_unique AS
-            SELECT * FROM staged
-            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) = 1""")
-        unique = self._scalar("SELECT count(*) FROM staged_unique")
-        examples = self._duplicate_examples() if unique < staged else ()
-        updated = self._fill_counts()
+        unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM staged)")
+        examples: tuple[tuple[str, str, str, str], ...] = ()
+        if unique < staged:
+            examples = self._duplicate_examples()
+            self.con.execute("""
+                DELETE FROM staged WHERE rowid IN (
+                  SELECT rowid FROM (SELECT rowid, row_number() OVER (
+                    PARTITION BY platform, post_id ORDER BY rowid) AS n FROM staged) WHERE n > 1)""")
+        stored = self._scalar("SELECT count(*) FROM posts")
+        updated = self._fill_counts() if stored else 0
         inserted = self._scalar("""
-            INSERT INTO posts SELECT s.* FROM staged_unique s
-            ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""")
+            INSERT INTO posts SELECT s.* FROM staged s
+            ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""" if stored else
+            "INSERT INTO posts SELECT * FROM staged")
         self._merge_accounts()
         return MergeResult(staged, staged - unique, unique - inserted, inserted, updated, examples)
 
     def _duplicate_examples(self) -> tuple[tuple[str, str, str, str], ...]:
         rows = self.con.execute("""
-            SELECT source_file, source_member, coalesce(source_record, ''), post_id FROM staged
-            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) > 1
-            ORDER BY rowid LIMIT 10""").fetchall()
+            SELECT source_file, source_member, coalesce(source_record, ''), post_id FROM (
+              SELECT rowid AS r, row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) AS n
+              FROM staged) d JOIN staged s ON s.rowid = d.r
+            WHERE n > 1 ORDER BY r LIMIT 10""").fetchall()
         return tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in rows)
 
     def _fill_counts(self) -> int:
         fills = ", ".join(f"{c} = coalesce(p.{c}, s.{c})" for c in COUNTS)
         unknown = " OR ".join(f"(p.{c} IS NULL AND s.{c} IS NOT NULL)" for c in COUNTS)
         return self._scalar(f"""
-            UPDATE posts p SET {fills} FROM staged_unique s
+            UPDATE posts p SET {fills} FROM staged s
             WHERE p.platform = s.platform AND p.post_id = s.post_id AND ({unknown})""")
 
     def _merge_accounts(self) -> None:
@@ -184,7 +194,7 @@ class Store:
                    any_value(source_file) AS source_file, any_value(source_member) AS source_member,
                    any_value(importer) AS importer, any_value(importer_version) AS importer_version,
                    any_value(imported_at) AS imported_at
-            FROM staged_unique GROUP BY platform, account""")
+            FROM staged GROUP BY platform, account""")
         self.con.execute("""
             CREATE OR REPLACE TEMP TABLE accounts_unique AS
             SELECT platform, account,
@@ -214,7 +224,7 @@ class Store:
             INSERT INTO accounts BY NAME SELECT s.* FROM accounts_unique s
             ANTI JOIN accounts a ON a.platform = s.platform AND a.account = s.account""")
 
-    def _scalar(self, sql: str, params: list[Any] | None = None) -> int:
+    def _scalar(self, sql: str, params: list[Any] | Mapping[str, Any] | None = None) -> int:
         row = self.con.execute(sql, params or []).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 

@@ -30,6 +30,7 @@ __all__ = [
     "Importer",
     "ReadContext",
     "Skip",
+    "SqlQuery",
     "post_row",
 ]
 
@@ -44,6 +45,20 @@ ACCOUNT_ROW_SCHEMA = pa.schema(
 )
 REQUIRED = tuple(f.name for f in POST_FIELDS if not f.nullable and f.name not in STAMPED)
 BATCH_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class SqlQuery:
+    """A DuckDB query that yields canonical rows, run by the store on its own connection.
+
+    The vectorized path: rows go from DuckDB's reader to the staging table without passing
+    through Python. ``sql`` selects the :data:`ROW_SCHEMA` columns (any order, by name);
+    ``params`` are its named parameters; ``members`` are the members it reads, for messages.
+    """
+
+    sql: str
+    params: Mapping[str, Any]
+    members: tuple[Member, ...]
 
 
 @dataclass(frozen=True)
@@ -130,8 +145,8 @@ class Importer(ABC):
         return False
 
     @abstractmethod
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-        """Stream record batches (schema :data:`ROW_SCHEMA`) from the members it detected."""
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
+        """Stream record batches (schema :data:`ROW_SCHEMA`), or queries that produce them."""
 
 
 def post_row(**fields: Any) -> dict[str, Any]:

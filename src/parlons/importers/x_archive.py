@@ -15,8 +15,8 @@ import pyarrow as pa
 
 from ..normalize import parse_time
 from ..sources import Member
-from ._base import Importer, ReadContext
-from ._duck import connect, member_case, query_batches, sql_string, strip_js_wrapper
+from ._base import Importer, ReadContext, SqlQuery
+from ._duck import member_case, sql_string, strip_js_wrapper
 
 __all__ = ["IMPORTER", "XArchiveImporter"]
 
@@ -101,12 +101,12 @@ class XArchiveImporter(Importer):
     def companion(self, member: Member) -> bool:
         return member.name.endswith(".js") and ANY_YTD.match(member.head_text(200)) is not None
 
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
         paths = {strip_js_wrapper(m, TWEETS, "`window.YTD.tweets.part0 = `"): m for m in members}
         owner = self._owner(members[0], ctx)
         files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
         sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
-        yield from query_batches(connect(), sql, owner)
+        yield SqlQuery(sql, owner, tuple(members))
 
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
