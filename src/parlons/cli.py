@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
-from .errors import ParlonsError
+from .audit import AuditSettings, open_posts, run_audit
+from .errors import ParlonsError, UsageError
 from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
-from .store import STORE_ENV, Store
+from .store import STORE_ENV, Store, resolve_store_path
+from .summary import print_summary
 
 __all__ = ["cli", "main"]
 
@@ -190,6 +193,62 @@ def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
         written = store.export(output, fmt)
     for path in written:
         click.echo(str(path))
+
+
+@cli.command("audit")
+@click.argument("account")
+@click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable).")
+@click.option("--platform", help="Platform of the accounts, when a name exists on several.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of the period (UTC).")
+@store_option
+@click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
+              help="Smallest denominator for a share or a median; fewer is shown as 'too few'.")
+@click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
+              show_default=True, help="Unanswered requests this recent are 'pending'.")
+@click.option("--timezone", default=AuditSettings.timezone, show_default=True,
+              help="Time zone for the weekday-by-hour table and business hours.")
+@click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
+def audit_command(account: str, peers: tuple[str, ...], platform: str | None, since: datetime | None,
+                  until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
+                  timezone: str, business_hours: str | None, as_json: bool) -> None:
+    """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
+
+    The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
+
+    \b
+    Example:
+      parlons audit AppleSupport --vs SpotifyCares --json
+      parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
+    """
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
+                             business_hours=_hours(business_hours))
+    con = open_posts(store_path if store_path is not None and _is_export(store_path)
+                     else resolve_store_path(store_path))
+    audits = run_audit(con, [account, *peers], platform=platform, since=_utc(since), until=_utc(until),
+                       settings=settings)
+    if as_json:
+        click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
+    else:
+        print_summary(_console(), audits)
+
+
+def _is_export(path: Path | None) -> bool:
+    return path is not None and path.is_dir() and (path / "posts.parquet").exists()
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _hours(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    opens, sep, closes = value.partition("-")
+    if not (sep and opens.isdigit() and closes.isdigit() and 0 <= int(opens) < int(closes) <= 24):
+        raise UsageError(f"--business-hours expects OPEN-CLOSE hours such as 9-18, got {value!r}")
+    return int(opens), int(closes)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,37 @@
+"""Small helpers shared by the metric modules: run a query, wrap a figure with its denominator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+__all__ = ["Figure", "dicts", "figure", "one", "share"]
+
+Figure = dict[str, Any]
+
+
+def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    """The rows of ``sql`` as dicts."""
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> dict[str, Any]:
+    """The single row of ``sql`` as a dict (empty values when there is no row)."""
+    rows = dicts(con, sql, params)
+    return rows[0] if rows else {}
+
+
+def figure(value: float | int | None, n: int, min_n: int, digits: int = 4) -> Figure:
+    """A figure with its denominator; ``too few`` when ``n`` is under ``min_n``."""
+    if n < min_n or value is None:
+        return {"value": None, "n": n, "status": "too few" if n < min_n else "none", "min_n": min_n}
+    rounded = round(float(value), digits) if isinstance(value, float) else value
+    return {"value": rounded, "n": n, "status": "ok"}
+
+
+def share(part: int, whole: int, min_n: int) -> Figure:
+    """``part / whole`` as a figure whose denominator is ``whole``."""
+    return figure(part / whole if whole else None, whole, min_n)

@@ -1,0 +1,42 @@
+"""Coverage: what the imported data can support, per metric family.
+
+An account's own archive holds only its own posts: requests addressed to it are then unknown,
+and reported as such, never as zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from ._sql import one
+
+__all__ = ["SELF_ONLY", "coverage"]
+
+SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instagram", "linkedin")
+"""Importers of archives that hold only their owner's posts."""
+
+
+def coverage(con: duckdb.DuckDBPyConnection, target: str, platform: str) -> dict[str, Any]:
+    """Per metric family: ``ok`` or ``unknown`` with the reason."""
+    row = one(con, """
+        SELECT (SELECT count(*) FROM own WHERE target = $target) AS own_posts,
+          (SELECT list(DISTINCT importer ORDER BY importer) FROM own_all WHERE target = $target) AS importers,
+          (SELECT count(*) FROM requests WHERE target = $target) AS requests,
+          (SELECT count(*) FROM posts p WHERE p.platform = $platform
+             AND lower(p.account) <> lower($target) AND p.importer NOT IN $self_only) AS others""",
+              {"target": target, "platform": platform, "self_only": list(SELF_ONLY)})
+    known = row["requests"] > 0 or row["others"] > 0
+    reason = None if known else (
+        "only the account's own archive was imported: requests addressed to it are not in it; "
+        "import incoming posts too (mentions captured with twarc, support CSVs, blog comments, "
+        "Bluesky/Jetstream captures)")
+    own = {"status": "ok" if row["own_posts"] else "unknown",
+           "reason": None if row["own_posts"] else "no post of the account in the period"}
+    return {
+        "own_posts": row["own_posts"], "importers": row["importers"] or [],
+        "posts_by_others_on_platform": row["others"],
+        "responsiveness": {"status": "ok" if known else "unknown", "reason": reason},
+        **{family: own for family in ("conversation", "broadcast", "voice", "content", "function")},
+    }

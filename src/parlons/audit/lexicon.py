@@ -1,0 +1,54 @@
+"""The audit's FR/EN lexicons (``data/lexicon.toml``), compiled into RE2 patterns for DuckDB.
+
+Text is normalized before matching: URLs and @handles removed, lower case, and every run of
+characters that are not letters or digits replaced by two spaces, with two spaces at both ends.
+A lexicon entry is normalized the same way and matched as ``' entry '``: with two spaces between
+words, consecutive words each keep a space on both sides, so every occurrence is counted. Whole
+words and phrases match, accented letters included (DuckDB's ``\\b`` only knows ASCII letters).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+__all__ = ["LANGS", "automation_clients", "categories", "lexicon", "normalize_sql", "pattern"]
+
+LANGS = ("fr", "en")
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """The parsed lexicon file."""
+    return tomllib.loads(files("parlons.audit").joinpath("data/lexicon.toml").read_text("utf-8"))
+
+
+def categories() -> tuple[str, ...]:
+    return tuple(k for k in lexicon()["fr"] if k != "stopwords")
+
+
+def _normalize(entry: str) -> str:
+    return "  ".join(w for w in re.split(r"[^\w]+", entry.lower()) if w)
+
+
+def _escape(word: str) -> str:
+    return re.sub(r"([^\w ])", r"\\\1", word)
+
+
+def pattern(lang: str, category: str) -> str:
+    """An RE2 pattern matching any entry of ``category`` in normalized text (group 1 = entry)."""
+    entries = sorted({_normalize(e) for e in lexicon()[lang][category]}, key=len, reverse=True)
+    return " (" + "|".join(_escape(e) for e in entries if e) + ") "
+
+
+def automation_clients() -> list[str]:
+    return [c.lower() for c in lexicon()["automation"]["clients"]]
+
+
+def normalize_sql(column: str) -> str:
+    """SQL turning ``column`` into the normalized form the patterns expect."""
+    stripped = rf"regexp_replace({column}, '(https?://|www\.)\S+|@[\w.@-]+', ' ', 'g')"
+    return rf"'  ' || regexp_replace(lower({stripped}), '[^\p{{L}}\p{{N}}]+', '  ', 'g') || '  '"
