@@ -1,0 +1,128 @@
+"""Responsiveness on hand-built scenarios where every figure is computed by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parlons.audit import AuditSettings, open_posts, run_audit
+from parlons.importers._base import ReadContext, post_row
+from parlons.sources import open_source
+from parlons.store import Stamp, Store
+
+T0 = datetime(2024, 3, 4, 9, 0, tzinfo=UTC)
+SETTINGS = AuditSettings(min_n=1)
+
+
+def post(post_id: str, account: str, minutes: float, text: str = "", *, kind: str = "original",
+         platform: str = "x", **fields: Any) -> dict[str, Any]:
+    return post_row(platform=platform, post_id=post_id, account=account, kind=kind, text=text,
+                    created_at=T0 + timedelta(minutes=minutes), mentions=fields.pop("mentions", []),
+                    hashtags=[], urls=[], media_kinds=[], source_member="scenario", source_record=post_id,
+                    **fields)
+
+
+def build(store: Store, rows: list[dict[str, Any]], tmp: Path) -> Store:
+    """Stage hand-built canonical rows through the store's own staging and merge."""
+    marker = tmp / "scenario.txt"
+    marker.write_text("scenario")
+    with open_source(marker) as source, store.transaction():
+        ctx = ReadContext(source)
+        stamp = Stamp("scenario", "test", "0", T0)
+        for batch in ctx.batches(rows):
+            store.stage_batch(batch, stamp)
+        store.merge()
+    return store
+
+
+SCENARIO = [
+    post("p1", "org", 0, "Notre programme de la semaine"),
+    post("p2", "org", 1, "Suite du fil", kind="reply", in_reply_to_id="p1", in_reply_to_account="org"),
+    post("r1", "alice", 10, "@org Bonjour, où trouver le formulaire ?", mentions=["org"]),
+    post("a1", "org", 20, "@alice Ici !", kind="reply", in_reply_to_id="r1", in_reply_to_account="alice",
+         mentions=["alice"]),
+    post("a1b", "org", 30, "@alice Et aussi là", kind="reply", in_reply_to_id="r1", in_reply_to_account="alice",
+         mentions=["alice"]),
+    post("r2", "bob", 60, "Merci pour le programme", kind="reply", in_reply_to_id="p1"),
+    post("a2", "org", 180, "@bob Avec plaisir", kind="reply", in_reply_to_id="r2", in_reply_to_account="bob",
+         mentions=["bob"]),
+    post("r3", "carol", 200, "Et pour moi ? Toujours rien", kind="reply", in_reply_to_id="a2",
+         in_reply_to_account="org"),
+    post("rt", "dave", 210, "RT @org: Notre programme", kind="repost", mentions=["org"], repost_of_account="org"),
+    post("p3", "org", 220, "Et vous, qu'en pensez-vous ? @org", mentions=["org"]),
+    post("m1", "org", 230, "Réponse ailleurs", kind="reply", platform="mastodon", in_reply_to_id="r3",
+         in_reply_to_account="carol"),
+    post("r4", "erin", 3 * 24 * 60 - 60, "@ORG un souci avec le site", mentions=["ORG"]),
+    post("end", "zoe", 3 * 24 * 60, "fin des données"),
+]
+
+
+@pytest.fixture
+def audited(store: Store, tmp_path: Path) -> dict[str, Any]:
+    build(store, SCENARIO, tmp_path)
+    return run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
+
+
+def test_requests_answers_pending_and_unanswered(audited: dict[str, Any]) -> None:
+    r = audited["responsiveness"]
+    assert (r["requests"], r["answered"], r["pending"], r["unanswered"]) == (4, 2, 1, 1)
+    assert r["answered_share"] == {"value": round(2 / 3, 4), "n": 3, "status": "ok"}
+    assert r["median_first_response_s"] == {"value": 3900.0, "n": 2, "status": "ok"}
+    assert r["p90_first_response_s"] == {"value": 6540.0, "n": 2, "status": "ok"}
+    assert r["answered_within_1h_share"]["value"] == round(1 / 3, 4)
+    assert r["answered_within_24h_share"]["value"] == round(2 / 3, 4)
+    assert [u["id"] for u in r["unanswered_requests"]] == ["r3"]
+    assert r["unanswered_requests"][0] == {"id": "r3", "author": "carol", "time": "2024-03-04T12:20:00Z",
+                                           "text": "Et pour moi ? Toujours rien", "permalink": None}
+
+
+def test_requests_split_by_intent(audited: dict[str, Any]) -> None:
+    intent = audited["responsiveness"]["by_intent"]
+    assert (intent["asking"]["requests"], intent["asking"]["answered"]) == (3, 1)
+    assert (intent["not_asking"]["requests"], intent["not_asking"]["answered"]) == (1, 1)
+
+
+def test_conversation_mix(audited: dict[str, Any]) -> None:
+    c = audited["conversation"]
+    assert (c["posts"], c["replies_to_others"], c["self_replies"]) == (6, 3, 1)
+    assert c["originals_share"]["value"] == round(2 / 6, 4)
+    assert c["questions_share"]["value"] == round(1 / 6, 4)
+    assert c["posts_per_reply_to_others"]["value"] == 2.0
+    assert c["accounts_mentioned"] == 2
+
+
+def test_too_few_is_not_a_percentage(store: Store, tmp_path: Path) -> None:
+    build(store, SCENARIO, tmp_path)
+    audit = run_audit(store.con, ["org"], platform="x", settings=AuditSettings(min_n=5))[0]
+    assert audit["responsiveness"]["answered_share"] == {"value": None, "n": 3, "status": "too few", "min_n": 5}
+
+
+def test_archive_only_means_requests_unknown(store: Store, tmp_path: Path) -> None:
+    own_only = [r for r in SCENARIO if r["account"] == "org"]
+    build(store, own_only, tmp_path)
+    store.con.execute("UPDATE posts SET importer = 'x-archive'")
+    audit = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
+    assert audit["responsiveness"]["status"] == "unknown"
+    assert "own archive" in audit["responsiveness"]["reason"]
+    assert audit["coverage"]["responsiveness"]["status"] == "unknown"
+
+
+def test_same_figures_on_store_and_parquet_export(store: Store, tmp_path: Path) -> None:
+    build(store, SCENARIO, tmp_path)
+    on_store = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)
+    store.export(tmp_path / "export")
+    on_parquet = run_audit(open_posts(tmp_path / "export"), ["org"], platform="x", settings=SETTINGS)
+    assert on_parquet == on_store
+
+
+def test_name_on_several_platforms_needs_platform(store: Store, tmp_path: Path) -> None:
+    from parlons.errors import UsageError
+
+    build(store, [*SCENARIO, post("m2", "org", 5, "x", platform="mastodon")], tmp_path)
+    with pytest.raises(UsageError, match="several platforms"):
+        run_audit(store.con, ["org"])
+    with pytest.raises(UsageError, match="no posts by 'nobody'"):
+        run_audit(store.con, ["nobody"])
