@@ -20,7 +20,8 @@ __all__ = ["REGISTRY", "Job", "Plan", "get", "plan"]
 def _registry() -> tuple[Importer, ...]:
     import importlib
 
-    return tuple(importlib.import_module(f"{__name__}.{name}").IMPORTER for name in ORDER)
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in ORDER]
+    return tuple(i for m in modules for i in getattr(m, "IMPORTERS", (m.IMPORTER,)))
 
 
 ORDER = (
@@ -28,9 +29,9 @@ ORDER = (
     # "x_grailbird",
     # "mastodon",
     # "bluesky",
-    # "facebook",
-    # "instagram",
-    # "linkedin",
+    "facebook",
+    "instagram",
+    "linkedin",
     # "wordpress",
     # "feeds",
     # "twcs",

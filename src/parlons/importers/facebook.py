@@ -1,0 +1,311 @@
+"""Facebook "Download Your Information" export, JSON format: your posts and your comments.
+
+Meta has moved the files around over the years, so detection goes by content, not by path:
+
+- posts: a JSON array of ``{"timestamp": <epoch s>, "data": [{"post": text}, {"update_timestamp": ...}],
+  "attachments": [{"data": [{"media": {"uri", "title", "description"}} | {"external_context": {"url"}} |
+  ...]}], "tags": [...], "title": "X updated his status."}`` in
+  ``your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json`` (2024+),
+  ``posts/your_posts_1.json`` (older) or ``this_profile's_activity_across_facebook/posts/profile_posts_1.json``
+  (Pages); posts in groups come as ``{"group_posts_v2": [...]}`` with the same items;
+- comments: ``{"comments_v2": [{"timestamp", "data": [{"comment": {"timestamp", "comment", "author",
+  "group"}}], "attachments", "title": "X commented on Y's post."}]}`` in ``comments.json`` (older exports:
+  key ``comments``), group comments as ``{"group_comments_v2": [...]}``;
+- the owner: ``profile_information.json`` (``{"profile_v2": {"name": {"full_name"}, "profile_uri"}}``).
+
+Every string in these files is UTF-8 whose bytes were escaped one by one (``\\u00c3\\u00a9`` for ``é``):
+all of them are repaired. The export carries no post ids, so each row gets a deterministic id (see
+:func:`stable_id`): importing the same export, or a newer one that overlaps it, adds nothing twice.
+Files are small (Meta splits big ones into ``_1``, ``_2``, ...), so records are shaped row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from ..normalize import hashtags_in, repair_mojibake, unique, urls_in
+from ..sources import Member
+from ._base import Importer, ReadContext, post_row
+
+__all__ = [
+    "IMPORTER",
+    "FacebookImporter",
+    "Owner",
+    "epoch",
+    "load_json",
+    "media_kind",
+    "records",
+    "repaired",
+    "stable_id",
+]
+
+POSTS_HEAD = re.compile(r'\s*\[\s*\{\s*"timestamp"\s*:\s*\d+\s*,\s*"(attachments|data|title|tags)"\s*:')
+POSTS_OBJECT = re.compile(r'\s*\{\s*"(group_posts_v2|status_updates)"\s*:\s*\[')
+COMMENTS_OBJECT = re.compile(r'\s*\{\s*"(comments_v2|comments|group_comments_v2)"\s*:\s*\[')
+POSTS_NAME = re.compile(r"^(your_posts|profile_posts)[\w-]*\.json$", re.IGNORECASE)
+META_OBJECT = re.compile(r'\s*\{\s*"[a-z_]+_v2"\s*:')
+FACEBOOK_FOLDERS = frozenset({
+    "your_facebook_activity", "this_profile's_activity_across_facebook", "logged_information",
+    "security_and_login_information", "ads_information", "apps_and_websites_off_of_facebook",
+    "profile_information", "preferences", "personal_information", "connections",
+})
+POST_KEYS = ("group_posts_v2", "status_updates")
+COMMENT_KEYS = ("comments_v2", "comments", "group_comments_v2")
+
+_SHARED = re.compile(r"\bshared (.+)['’]s (?:post|photo|video|reel|link|status|album|live video|event)\b")
+_SHARED_FR = re.compile(r"\ba partagé (?:la |le |l['’])?(?:publication|photo|vidéo|lien|statut) (?:de |d['’])(.+?)\.?$")
+_TARGET = re.compile(r"\b(?:commented on|replied to) (.+)['’]s (?:\w+ )?(?:post|comment|photo|video|reel|link|"
+                     r"status|album|live video|note|event|life event|story)\b")
+_TARGET_FR = re.compile(r"\ba (?:commenté|répondu)\b.*?\b(?:publication|commentaire|photo|vidéo|lien|statut)s?"
+                        r" (?:de |d['’])(.+?)\.?$")
+_OWN = re.compile(r"\b(?:his|her|their|its) own\b|\bsa propre\b|\bson propre\b")
+_EXTENSIONS = {
+    "jpg": "image", "jpeg": "image", "png": "image", "webp": "image", "heic": "image", "bmp": "image",
+    "gif": "gif", "mp4": "video", "mov": "video", "m4v": "video", "webm": "video",
+    "mp3": "audio", "m4a": "audio", "aac": "audio", "wav": "audio", "pdf": "document",
+}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The account an export belongs to: its normalized handle and display name."""
+
+    account: str
+    name: str | None = None
+
+
+def load_json(member: Member) -> Any:
+    """The member parsed as JSON; an :class:`InputError` naming it when it is not valid JSON."""
+    text = member.read_text()
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise member.error(f"is not valid JSON ({exc}); the file may be truncated: "
+                           "download the export again") from None
+
+
+def repaired(value: Any) -> Any:
+    """``value`` with every string (keys too) repaired with :func:`repair_mojibake`."""
+    if isinstance(value, str):
+        return repair_mojibake(value)
+    if isinstance(value, list):
+        return [repaired(item) for item in value]
+    if isinstance(value, dict):
+        return {repair_mojibake(key): repaired(item) for key, item in value.items()}
+    return value
+
+
+def records(member: Member, data: Any, keys: Sequence[str]) -> list[Any]:
+    """The list of records: ``data`` itself, or its first list under one of ``keys``."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for key in keys:
+            if isinstance(data.get(key), list):
+                return list(data[key])
+    raise member.error("expected a JSON array of records or an object holding one under "
+                       + ", ".join(f"`{k}`" for k in keys))
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """A deterministic id for records that have none: ``prefix`` + 24 hex digits of SHA-256 of ``parts``."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return prefix + digest[:24]
+
+
+def epoch(value: Any) -> datetime | None:
+    """A UTC time from epoch seconds (int, float or digits); None when missing or zero."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
+def media_kind(uri: str) -> str:
+    """The model's media kind from a file name's extension (``image``, ``video``, ... or ``other``)."""
+    suffix = PurePosixPath(uri.split("?", 1)[0]).suffix.lower().lstrip(".")
+    return _EXTENSIONS.get(suffix, "other")
+
+
+def _base_name(uri: str) -> str:
+    return PurePosixPath(uri.split("?", 1)[0]).name
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _attachments(item: dict[str, Any]) -> list[dict[str, Any]]:
+    return [entry for group in _dicts(item.get("attachments")) for entry in _dicts(group.get("data"))]
+
+
+def _media(item: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [a["media"] for a in _attachments(item) if isinstance(a.get("media"), dict)]
+    return [m for m in found if isinstance(m.get("uri"), str)]
+
+
+def _links(item: dict[str, Any]) -> list[str]:
+    contexts = [a.get("external_context") for a in _attachments(item)]
+    urls = [c.get("url") for c in contexts if isinstance(c, dict)]
+    return [u for u in urls if isinstance(u, str) and u.startswith(("http://", "https://"))]
+
+
+def _post_text(item: dict[str, Any], media: list[dict[str, Any]]) -> str:
+    texts = [d["post"] for d in _dicts(item.get("data")) if isinstance(d.get("post"), str)]
+    if not texts:
+        labels = _dicts(item.get("label_values"))
+        texts = [v["value"] for v in labels
+                 if v.get("label") in ("Post", "Message") and isinstance(v.get("value"), str)]
+    if not texts and media and isinstance(media[0].get("description"), str):
+        texts = [media[0]["description"]]
+    return "\n\n".join(t.strip() for t in texts if t.strip())
+
+
+def _tags(item: dict[str, Any]) -> list[str]:
+    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    names = [t.get("name") if isinstance(t, dict) else t for t in tags or []]
+    return unique([n.strip() for n in names if isinstance(n, str)])
+
+
+def _title(item: dict[str, Any]) -> str | None:
+    title = item.get("title")
+    return title.strip() or None if isinstance(title, str) else None
+
+
+def _target(title: str | None, owner: Owner) -> str | None:
+    """Whose post or comment a comment answers, from a title like ``X commented on Y's post.``."""
+    if not title:
+        return None
+    if _OWN.search(title):
+        return owner.account
+    match = _TARGET.search(title) or _TARGET_FR.search(title)
+    return match.group(1).strip() if match else None
+
+
+def _shared_from(title: str | None) -> str | None:
+    """Whose post a post shares, from a title like ``X shared Y's post.``."""
+    match = (_SHARED.search(title) or _SHARED_FR.search(title)) if title else None
+    return match.group(1).strip() if match else None
+
+
+class FacebookImporter(Importer):
+    name = "facebook"
+    platform = "facebook"
+    description = "Facebook 'Download Your Information' (JSON): your posts, group posts and comments"
+    example = "facebook-mairie-2024.zip, your_posts__check_ins__photos_and_videos_1.json, comments.json"
+
+    def detect(self, member: Member) -> bool:
+        if not member.name.lower().endswith(".json"):
+            return False
+        head = member.head_text()
+        if COMMENTS_OBJECT.match(head) or POSTS_OBJECT.match(head):
+            return True
+        if POSTS_NAME.match(member.basename) and head.lstrip().startswith("["):
+            return True
+        return POSTS_HEAD.match(head) is not None and '"reaction"' not in head and '"label_values"' not in head
+
+    def companion(self, member: Member) -> bool:
+        parts = PurePosixPath(member.name).parts
+        if any(part in FACEBOOK_FOLDERS for part in parts[:-1]):
+            return True
+        return member.name.lower().endswith(".json") and META_OBJECT.match(member.head_text(200)) is not None
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        owner = self._owner(members[0], ctx)
+        yield from ctx.batches(row for member in members for row in self._rows(member, owner, ctx))
+
+    def _rows(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
+        data = repaired(load_json(member))
+        is_comments = isinstance(data, dict) and any(isinstance(data.get(k), list) for k in COMMENT_KEYS)
+        items = records(member, data, COMMENT_KEYS if is_comments else POST_KEYS)
+        shape = self._comment if is_comments else self._post
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                ctx.skip(member, index, "record is not a JSON object")
+                continue
+            row = shape(member, index, item, owner)
+            if row is None:
+                ctx.skip(member, index, "record without a timestamp")
+            else:
+                yield row
+
+    def _post(self, member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
+        when = epoch(item.get("timestamp"))
+        if when is None:
+            return None
+        media = _media(item)
+        text, title = _post_text(item, media), _title(item)
+        shared = _shared_from(title)
+        kind = "original" if shared is None else ("quote" if text else "repost")
+        return post_row(
+            **self._common(member, index, item, owner, "post", text, media),
+            title=title, kind=kind, repost_of_account=shared if kind == "repost" else None,
+            mentions=_tags(item), created_at=when)
+
+    def _comment(self, member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
+        found = (d["comment"] for d in _dicts(item.get("data")) if isinstance(d.get("comment"), dict))
+        comment: dict[str, Any] = next(found, {})
+        when = epoch(comment.get("timestamp")) or epoch(item.get("timestamp"))
+        if when is None:
+            return None
+        text = comment["comment"] if isinstance(comment.get("comment"), str) else ""
+        title = _title(item)
+        return post_row(
+            **self._common(member, index, item, owner, "comment", text.strip(), _media(item)),
+            title=title, kind="reply", in_reply_to_account=_target(title, owner), mentions=[], created_at=when)
+
+    def _common(self, member: Member, index: int, item: dict[str, Any], owner: Owner, family: str, text: str,
+                media: list[dict[str, Any]]) -> dict[str, Any]:
+        stamp = str(item.get("timestamp"))
+        first = _base_name(media[0]["uri"]) if media else ""
+        return {
+            "platform": "facebook", "account": owner.account, "account_name": owner.name,
+            "post_id": stable_id("fbx:", owner.account, family, stamp, text, first),
+            "text": text, "hashtags": hashtags_in(text), "urls": unique(_links(item) + urls_in(text)),
+            "media_count": len(media), "media_kinds": [media_kind(m["uri"]) for m in media],
+            "source_member": member.name, "source_record": str(index),
+        }
+
+    def _owner(self, member: Member, ctx: ReadContext) -> Owner:
+        profile = member.source.find("profile_information.json")
+        if profile is not None:
+            return _profile_owner(profile, ctx)
+        if not ctx.options.account:
+            raise member.error("profile_information.json is missing, so the export's owner is unknown; "
+                               "import the whole export (folder or zip) or give --account")
+        ctx.note(f"facebook: owner taken from --account: {ctx.options.account}")
+        return Owner(ctx.options.account.strip())
+
+
+def _profile_owner(profile: Member, ctx: ReadContext) -> Owner:
+    data = repaired(load_json(profile))
+    block = _first_dict(data, ("profile_v2", "profile"))
+    name_block = block.get("name")
+    name = name_block.get("full_name") if isinstance(name_block, dict) else name_block
+    if not isinstance(name, str) or not name.strip():
+        raise profile.error("profile_information.json has no `name.full_name`; give --account instead")
+    uri = block.get("profile_uri")
+    ctx.account(profile, platform="facebook", account=name.strip(), display_name=name.strip(), is_owner=True,
+                url=uri if isinstance(uri, str) else None, created_at=epoch(block.get("registration_timestamp")))
+    return Owner(name.strip(), name.strip())
+
+
+def _first_dict(data: Any, keys: Iterable[str]) -> dict[str, Any]:
+    if isinstance(data, dict):
+        for key in keys:
+            if isinstance(data.get(key), dict):
+                return dict(data[key])
+    return {}
+
+
+IMPORTER = FacebookImporter()

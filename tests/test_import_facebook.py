@@ -1,0 +1,200 @@
+"""The Facebook "Download Your Information" importer (JSON posts, group posts, comments, profile)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.importers._base import ImportOptions
+from parlons.importers.facebook import IMPORTER, Owner, _shared_from, _target
+from parlons.sources import open_source
+from parlons.store import Store
+
+from .conftest import FIXTURES, count, load, rows, zip_folder
+
+EXPORT = FIXTURES / "facebook"
+POSTS = "your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json"
+COMMENTS = "your_facebook_activity/comments_and_reactions/comments.json"
+ME = "Théâtre du Pélican"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _mangled(value: str) -> str:
+    """A string escaped the way Meta writes it (UTF-8 bytes as latin-1 code points)."""
+    return value.encode("utf-8").decode("latin-1")
+
+
+def test_facebook_whole_rows(store: Store) -> None:
+    report = load(store, EXPORT, now=NOW)
+    file = report.files[0]
+    assert file.formats == {"facebook": 11}
+    assert file.skipped == {"record without a timestamp": 1, "record is not a JSON object": 1}
+    assert [(s.member, s.record) for s in file.examples] == [(POSTS, "5"), (POSTS, "6")]
+    assert file.known == [
+        "personal_information/profile_information/profile_information.json",
+        "your_facebook_activity/comments_and_reactions/likes_and_reactions_1.json",
+        "your_facebook_activity/pages/pages_you've_liked.json",
+        "your_facebook_activity/posts/media/Photos_x2Kq/431207_1021_n.jpg",
+    ]
+    assert file.unknown == ["notes.txt"]
+    status = rows(store, order="created_at")[0]
+    assert status == {
+        "platform": "facebook", "post_id": "fbx:ee038221b6725047bbcf45ed", "account": ME,
+        "account_id": None, "account_name": ME, "created_at": "2024-03-01T18:00:00Z",
+        "text": "Ce soir, répétition publique à 19 h ! Entrée libre 🎭 #théâtre #Lyon",
+        "html": None, "title": f"{ME} updated their status.", "lang": None, "kind": "original",
+        "in_reply_to_id": None, "in_reply_to_account": None, "in_reply_to_account_id": None,
+        "conversation_id": None, "repost_of_id": None, "repost_of_account": None, "quote_of_id": None,
+        "mentions": [], "hashtags": ["théâtre", "Lyon"], "urls": [], "media_count": 0, "media_kinds": [],
+        "source": None, "like_count": None, "repost_count": None, "reply_count": None, "quote_count": None,
+        "permalink": None, "source_file": str(EXPORT), "source_member": POSTS, "source_record": "0",
+        "importer": "facebook", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+
+
+def test_facebook_posts_media_links_shares(store: Store) -> None:
+    load(store, EXPORT)
+    got = [(r["kind"], r["text"], r["mentions"], r["urls"], r["media_count"], r["media_kinds"],
+            r["repost_of_account"], r["source_member"].rsplit("/", 1)[1])
+           for r in rows(store, "post_id NOT IN (SELECT post_id FROM posts WHERE kind = 'reply')", "created_at")]
+    assert got == [
+        ("original", "Ce soir, répétition publique à 19 h ! Entrée libre 🎭 #théâtre #Lyon", [], [], 0, [], None,
+         "your_posts__check_ins__photos_and_videos_1.json"),
+        ("original", "Les décors sont prêts. Merci à toute l'équipe !", ["Léa Martin", "Compagnie Zéphyr"], [], 2,
+         ["image", "video"], None, "your_posts__check_ins__photos_and_videos_1.json"),
+        ("original", "Découvrez la nouvelle saison : https://pelican.example/saison-2024", [],
+         ["https://pelican.example/saison-2024"], 0, [], None, "your_posts__check_ins__photos_and_videos_1.json"),
+        ("repost", "", [], [], 0, [], "Compagnie Zéphyr", "your_posts__check_ins__photos_and_videos_1.json"),
+        ("quote", "Bravo aux équipes du festival !", [], [], 0, [], None,
+         "your_posts__check_ins__photos_and_videos_1.json"),
+        ("original", "Qui vient monter les décors samedi matin ?", [], [], 0, [], None,
+         "group_posts_and_comments.json"),
+    ]
+
+
+def test_facebook_comments_are_replies_to_the_named_account(store: Store) -> None:
+    load(store, EXPORT)
+    got = [(r["created_at"], r["text"], r["in_reply_to_account"], r["in_reply_to_id"], r["urls"], r["media_kinds"],
+            r["source_record"])
+           for r in rows(store, "kind = 'reply'", "created_at")]
+    assert got == [
+        ("2024-03-02T18:00:00Z", "Merci Jeanne, à très vite au théâtre !", "Jeanne Dupré", None, [], [], "0"),
+        ("2024-03-03T18:00:00Z", "Oui, les billets sont en vente ici : https://pelican.example/billets",
+         "Marc O'Neil", None, ["https://pelican.example/billets"], [], "1"),
+        ("2024-03-04T18:00:00Z", "Horaires : 19 h – 22 h.", ME, None, [], [], "2"),
+        ("2024-03-05T18:00:00Z", "", "Sam", None, [], ["image"], "3"),
+        ("2024-03-06T18:00:00Z", "Rendez-vous à 9 h devant l'entrée des artistes.", None, None, [], [], "4"),
+    ]
+    assert {r["source_member"] for r in rows(store, "kind = 'reply'")} == {COMMENTS}
+
+
+def test_facebook_every_string_is_repaired(store: Store) -> None:
+    load(store, EXPORT)
+    broken = count(store, "SELECT count(*) FROM posts WHERE regexp_matches(text || coalesce(title, '') || account "
+                          "|| coalesce(in_reply_to_account, '') || coalesce(repost_of_account, '') "
+                          "|| array_to_string(mentions, ' '), '[\u0080-\u009fÃ]')")
+    assert broken == 0
+    assert count(store, "SELECT count(*) FROM posts WHERE text LIKE '%🎭%'") == 1
+
+
+def test_facebook_owner_from_profile_information(store: Store) -> None:
+    load(store, EXPORT)
+    owner = store.con.execute("SELECT account, display_name, url, strftime(created_at, '%Y-%m-%d'), is_owner "
+                              "FROM accounts").fetchall()
+    assert owner == [(ME, ME, "https://www.facebook.com/theatredupelican", "2010-01-01", True)]
+
+
+def test_facebook_ids_follow_the_documented_recipe(store: Store) -> None:
+    load(store, EXPORT)
+    text = "Les décors sont prêts. Merci à toute l'équipe !"
+    key = "\x1f".join([ME, "post", "1709380800", text, "431207_1021_n.jpg"])
+    expected = "fbx:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    assert [r["text"] for r in rows(store, f"post_id = '{expected}'")] == [text]
+
+
+def test_facebook_zip_gives_same_rows_as_folder(store: Store, tmp_path: Path) -> None:
+    archive = zip_folder(EXPORT, tmp_path / "facebook-theatredupelican-2024.zip", "facebook-theatredupelican/")
+    report = load(store, archive)
+    assert report.files[0].formats == {"facebook": 11}
+    with Store(tmp_path / "other.duckdb") as other:
+        load(other, EXPORT)
+        assert [r["post_id"] for r in rows(store)] == [r["post_id"] for r in rows(other)]
+
+
+def test_facebook_reimport_and_newer_overlapping_export_add_nothing_twice(store: Store, tmp_path: Path) -> None:
+    load(store, EXPORT)
+    again = load(store, EXPORT)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 11)
+    newer = tmp_path / "newer"
+    shutil.copytree(EXPORT, newer)
+    posts_file = newer / POSTS
+    items = json.loads(posts_file.read_text())
+    items.insert(0, {"timestamp": 1712000000, "data": [{"post": _mangled("Nouvelle saison dévoilée !")}],
+                     "title": _mangled(f"{ME} updated their status.")})
+    posts_file.write_text(json.dumps(items, indent=2))
+    third = load(store, newer)
+    assert (third.merge.inserted, third.merge.already_stored) == (1, 11)
+    assert count(store, "SELECT count(*) FROM posts") == 12
+
+
+def test_facebook_without_profile_needs_account(store: Store, tmp_path: Path) -> None:
+    lonely = tmp_path / "your_posts_1.json"
+    shutil.copy(EXPORT / POSTS, lonely)
+    with pytest.raises(InputError, match=r"profile_information\.json is missing"):
+        load(store, lonely)
+    report = load(store, lonely, options=ImportOptions(account="Théâtre du Pélican"))
+    assert report.files[0].notes == ["facebook: owner taken from --account: Théâtre du Pélican"]
+    assert count(store, f"SELECT count(*) FROM posts WHERE account = '{ME}'") == 5
+
+
+def test_facebook_truncated_json_names_the_member_and_leaves_store_untouched(store: Store, tmp_path: Path) -> None:
+    load(store, EXPORT)
+    broken = tmp_path / "export"
+    shutil.copytree(EXPORT, broken)
+    comments = broken / COMMENTS
+    comments.write_text(comments.read_text()[:500])
+    with pytest.raises(InputError) as caught:
+        load(store, broken)
+    assert caught.value.member == COMMENTS
+    assert "not valid JSON" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 11
+
+
+def test_facebook_detection_is_by_content(tmp_path: Path) -> None:
+    (tmp_path / "any_name.json").write_text('[\n  {\n    "timestamp": 1709316000,\n    "data": []\n  }\n]')
+    (tmp_path / "your_posts_2.json").write_text("[]")
+    (tmp_path / "comments.json").write_text('{"comments_v2": []}')
+    (tmp_path / "reactions.json").write_text('[{"timestamp": 1, "data": [{"reaction": {"reaction": "LIKE"}}]}]')
+    (tmp_path / "other.json").write_text('[{"title": "x"}]')
+    with open_source(tmp_path) as source:
+        found = {m.name: IMPORTER.detect(m) for m in source.members}
+    assert found == {"any_name.json": True, "comments.json": True, "other.json": False,
+                     "reactions.json": False, "your_posts_2.json": True}
+
+
+@pytest.mark.parametrize(("title", "target"), [
+    ("Théâtre du Pélican commented on Jeanne Dupré's post.", "Jeanne Dupré"),
+    ("Théâtre du Pélican replied to Marc O'Neil's comment.", "Marc O'Neil"),
+    ("Théâtre du Pélican commented on Ville de Lyon's live video.", "Ville de Lyon"),
+    ("Théâtre du Pélican commented on his own photo.", ME),
+    ("Théâtre du Pélican commented on a post.", None),
+    ("Théâtre du Pélican a commenté la publication de Jeanne Dupré.", "Jeanne Dupré"),
+    ("Théâtre du Pélican a répondu au commentaire d'Anne Roux.", "Anne Roux"),
+    ("Théâtre du Pélican a commenté sa propre publication.", ME),
+    (None, None),
+])
+def test_facebook_comment_target_from_title(title: str | None, target: str | None) -> None:
+    assert _target(title, Owner(ME)) == target
+
+
+def test_facebook_shared_from_title() -> None:
+    assert _shared_from("Théâtre du Pélican shared Compagnie Zéphyr's post.") == "Compagnie Zéphyr"
+    assert _shared_from("Théâtre du Pélican a partagé la publication de Compagnie Zéphyr.") == "Compagnie Zéphyr"
+    assert _shared_from("Théâtre du Pélican shared a link.") is None
+    assert _shared_from("Théâtre du Pélican shared a post to Léa Martin's timeline.") is None

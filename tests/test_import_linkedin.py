@@ -1,0 +1,189 @@
+"""The LinkedIn data export importer (Shares.csv, Comments.csv, owner from Profile.csv)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.importers._base import ImportOptions
+from parlons.importers.linkedin import DEFAULT_ACCOUNT, unwrap_lines
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+EXPORT = FIXTURES / "linkedin"
+SHARES = SAMPLES / "linkedin_export_sanand0" / "Shares.csv"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+LLM_POST = """If someone asked me, "What's changed this year in LLMs", here's my list:
+
+Prompt engineering is out. Evals are in. https://lnkd.in/gfF-6giV
+Hallucinations are fewer and solvable by double-checking. https://lnkd.in/gUhPp22n
+LLMs are great for throwaway code / tools. https://lnkd.in/g8u4jsYH
+LLMs can analyze data. No more Excel. https://lnkd.in/gdMBtW6y
+LLMs are good psychologists. https://lnkd.in/gAJuFnsh
+Image generation is much better. https://lnkd.in/g4Tg_cDB
+LLMs can speak well enough to co-host a panel. https://lnkd.in/gQ59apG4
+... and create podcasts. https://lnkd.in/gvCAdDpm
+
+But:
+
+LLMs are still not great at slides. https://lnkd.in/gQQwG_a6
+LLMs still can't follow a data visualization style guide.
+LLMs can't yet create good sketch notes.
+LLMs still draw bounding boxes as well as specialized models.
+Agents (LLMs running tools in a loop) can think only for ~6 min.
+
+What's on your list of things LLMs still can't do?"""
+"""Checked by hand against lines 10-29 of the sample: per-line quote wrapping undone, inner quotes kept."""
+RECRUITING = ("Nous recrutons un·e chargé·e de médiation culturelle !\n\n"
+              "Missions : \"ateliers\" avec les écoles, visites, accueil des publics.\n"
+              "Candidatures avant le 31 mars : https://pelican.example/emploi\n\n"
+              "#emploi #culture #Lyon")
+
+
+def test_linkedin_whole_rows(store: Store) -> None:
+    report = load(store, EXPORT, now=NOW)
+    file = report.files[0]
+    assert file.formats == {"linkedin": 9}
+    assert file.known == ["Connections.csv", "Profile.csv", "Reactions.csv", "messages.csv"]
+    assert file.unknown == ["presse.txt"]
+    recruiting = rows(store, "post_id = 'urn:li:share:7170000000000000001'")[0]
+    assert recruiting == {
+        "platform": "linkedin", "post_id": "urn:li:share:7170000000000000001", "account": "Camille Moreau",
+        "account_id": None, "account_name": "Camille Moreau", "created_at": "2024-03-05T09:15:00Z",
+        "text": RECRUITING, "html": None, "title": None, "lang": None, "kind": "original",
+        "in_reply_to_id": None, "in_reply_to_account": None, "in_reply_to_account_id": None,
+        "conversation_id": None, "repost_of_id": None, "repost_of_account": None, "quote_of_id": None,
+        "mentions": [], "hashtags": ["emploi", "culture", "Lyon"], "urls": ["https://pelican.example/emploi"],
+        "media_count": None, "media_kinds": [], "source": None, "like_count": None, "repost_count": None,
+        "reply_count": None, "quote_count": None,
+        "permalink": "https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7170000000000000001",
+        "source_file": str(EXPORT), "source_member": "Shares.csv", "source_record": "line 2",
+        "importer": "linkedin", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+
+
+def test_linkedin_shares(store: Store) -> None:
+    load(store, EXPORT)
+    got = [(r["post_id"], r["created_at"], r["text"][:30], r["urls"], r["media_count"], r["media_kinds"],
+            r["source_record"]) for r in rows(store, "source_member = 'Shares.csv'", "created_at")]
+    assert got == [
+        ("urn:li:share:7152000000000000005", "2024-01-15T10:30:00Z", "", [], None, [], "line 12"),
+        ("urn:li:groupPost:4512345-7161000000000000004", "2024-02-10T12:00:00Z", "Which ticketing tools do small",
+         [], None, [], "line 11"),
+        ("urn:li:ugcPost:7165000000000000003", "2024-02-20T08:00:00Z", "Merci à toutes les équipes pou", [], None,
+         [], "line 10"),
+        ("urn:li:share:7169000000000000002", "2024-03-04T17:40:12Z", "Retour en images sur notre rés",
+         ["https://youtu.be/AbCdEfGh123"], 1, ["image"], "line 8"),
+        ("urn:li:share:7170000000000000001", "2024-03-05T09:15:00Z", "Nous recrutons un·e chargé·e d",
+         ["https://pelican.example/emploi"], None, [], "line 2"),
+    ]
+
+
+def test_linkedin_comments_survive_backslash_quotes(store: Store) -> None:
+    report = load(store, EXPORT)
+    got = [(r["post_id"][:22], r["created_at"], r["text"], r["in_reply_to_id"], r["kind"], r["source_record"])
+           for r in rows(store, "source_member = 'Comments.csv'", "created_at")]
+    assert got == [
+        ("lix:d36e1ad9babfcfa4a9", "2024-03-06T11:00:00Z", 'Merci pour le partage, Léa ! Le "Pélican" vous attend.',
+         "urn:li:activity:7170100000000000010", "reply", "line 2"),
+        ("urn:li:comment:(ugcPos", "2024-03-06T12:30:00Z",
+         'Two answers:\n1. yes, we use it\n2. the "pro" plan is "enough"',
+         "urn:li:ugcPost:7165000000000000003", "reply", "line 3"),
+        ("lix:99a27cd90c312eb5f7", "2024-03-07T09:00:00Z", "Bravo à toute l'équipe !",
+         "urn:li:activity:7170300000000000012", "reply", "line 6"),
+        ("lix:03bbc71fbe9bd15545", "2024-03-08T14:00:00Z", "Rendez-vous jeudi ?",
+         "urn:li:activity:7170500000000000014", "reply", "line 8"),
+    ]
+    assert report.files[0].skipped == {
+        "comment record that cannot be read (broken quoting)": 1, "comment without a readable Date": 1,
+        "row without a readable Date": 1, "row with a wrong number of fields": 1}
+    assert sorted((s.member, s.record) for s in report.files[0].examples) == [
+        ("Comments.csv", "line 7"), ("Comments.csv", "line 9"), ("Shares.csv", "line 13"), ("Shares.csv", "line 14")]
+    comment = rows(store, "post_id LIKE 'urn:li:comment:%'")[0]
+    assert comment["post_id"] == "urn:li:comment:(ugcPost:7165000000000000003,7170200000000000011)"
+    assert count(store, f"SELECT count(*) FROM posts WHERE post_id = '{comment['in_reply_to_id']}'") == 1
+
+
+def test_linkedin_owner_from_profile_csv(store: Store) -> None:
+    load(store, EXPORT)
+    owner = store.con.execute("SELECT account, display_name, description, is_owner FROM accounts").fetchall()
+    assert owner == [("Camille Moreau", "Camille Moreau", "Théâtre, médiation, publics.", True)]
+
+
+def test_linkedin_owner_without_profile(store: Store, tmp_path: Path) -> None:
+    shares = tmp_path / "Shares.csv"
+    shutil.copy(EXPORT / "Shares.csv", shares)
+    report = load(store, shares)
+    assert report.files[0].notes == [
+        f"linkedin: no Profile.csv and no --account: posts are filed under '{DEFAULT_ACCOUNT}'"]
+    assert count(store, f"SELECT count(*) FROM posts WHERE account = '{DEFAULT_ACCOUNT}'") == 5
+    with Store(tmp_path / "other.duckdb") as other:
+        load(other, shares, options=ImportOptions(account="Camille Moreau"))
+        assert count(other, "SELECT count(*) FROM posts WHERE account = 'Camille Moreau'") == 5
+
+
+def test_linkedin_zip_and_reimport_add_nothing_twice(store: Store, tmp_path: Path) -> None:
+    archive = zip_folder(EXPORT, tmp_path / "Basic_LinkedInDataExport_03-10-2024.zip")
+    first = load(store, archive)
+    assert first.merge.inserted == 9
+    again = load(store, EXPORT)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 9)
+
+
+def test_linkedin_truncated_shares_names_member_and_line(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    shares = folder / "Shares.csv"
+    shares.write_text(shares.read_text()[:400])
+    with pytest.raises(InputError) as caught:
+        load(store, folder)
+    assert caught.value.member == "Shares.csv"
+    assert "not readable CSV" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    ('Un."\n""\n"Deux "mots"."\n"Trois', 'Un.\n\nDeux "mots".\nTrois'),
+    ('Ligne 1"\n""\n"Ligne 3', "Ligne 1\n\nLigne 3"),
+    ('Une seule ligne "citée"', 'Une seule ligne "citée"'),
+    ('"Dit-il."\nRéponse sans guillemets', '"Dit-il."\nRéponse sans guillemets'),
+])
+def test_linkedin_unwrap_lines(raw: str, text: str) -> None:
+    assert unwrap_lines(raw) == text
+
+
+@needs_samples
+def test_linkedin_real_shares_sample(store: Store) -> None:
+    with SHARES.open(newline="", encoding="utf-8") as stream:
+        raw = list(csv.DictReader(stream))
+    assert len(raw) == 202
+    report = load(store, SHARES)
+    # 202 rows, 198 posts: one share fills five rows, one per size of its YouTube thumbnail (MediaUrl).
+    assert report.files[0].formats == {"linkedin": 198}
+    assert report.files[0].skipped == {}
+    assert count(store, "SELECT count(*) FROM posts") == 198
+    dates = store.con.execute("SELECT strftime(min(created_at), '%Y-%m-%d %H:%M:%S'), "
+                              "strftime(max(created_at), '%Y-%m-%d %H:%M:%S') FROM posts").fetchone()
+    assert dates == ("2015-11-05 12:25:36", "2025-07-01 14:33:22")
+    llm = rows(store, "post_id = 'urn:li:share:7345736358277103616'")[0]
+    assert llm["created_at"] == "2025-07-01T08:53:45Z"
+    assert llm["text"] == LLM_POST
+    shared = {unquote(r["ShareLink"]).rsplit("/", 1)[1]: r["SharedUrl"] for r in raw if r["SharedUrl"]}
+    media = {unquote(r["ShareLink"]).rsplit("/", 1)[1] for r in raw if r["MediaUrl"]}
+    assert (len(shared), len(media)) == (22, 6)
+    firsts = dict(store.con.execute("SELECT post_id, urls[1] FROM posts WHERE len(urls) > 0").fetchall())
+    assert all(firsts[post] == url for post, url in shared.items())
+    assert count(store, "SELECT count(*) FROM posts WHERE media_count IS NOT NULL") == 6
+    youtube = rows(store, "post_id = 'urn:li:share:6773073563034509312'")[0]
+    assert (youtube["media_count"], youtube["media_kinds"], youtube["urls"][0]) == (
+        1, ["image"], "https://youtu.be/bjanNXXwQbo")
+    kinds = dict(store.con.execute("SELECT split_part(post_id, ':', 3), count(*) FROM posts GROUP BY 1").fetchall())
+    assert kinds == {"share": 178, "ugcPost": 19, "groupPost": 1}
+    assert count(store, "SELECT count(*) FROM posts WHERE text = ''") == 14
