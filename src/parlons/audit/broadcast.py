@@ -24,7 +24,8 @@ def _automation_sql() -> str:
 
 
 def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """``dupkeys``: normalized texts of audited and owner accounts' posts (reposts excluded)."""
+    """``dupkeys``: normalized texts of audited and owner accounts' posts (reposts excluded);
+    ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
         SELECT platform, account, post_id,
@@ -34,14 +35,14 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
           (platform, lower(account)) IN (SELECT (platform, key) FROM audited)
           OR (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
     con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
+    con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
+                   WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
 
 
 def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
     """Shares of automated, duplicated and link-only posts, with examples and the rule that fired."""
     flagged = f"""
-        WITH titles AS (SELECT DISTINCT lower(trim(title)) AS title FROM posts WHERE title IS NOT NULL
-                        AND length(trim(title)) >= 10),
-        dups AS (
+        WITH dups AS (
           SELECT d.post_id, d.platform, string_agg(DISTINCT e.platform || ':' || e.account, ', ') AS also
           FROM dupkeys d JOIN dupkeys e ON e.key = d.key AND (e.platform, e.post_id) <> (d.platform, d.post_id)
           GROUP BY ALL)

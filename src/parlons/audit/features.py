@@ -1,61 +1,60 @@
-"""Per-post lexical features, computed once per audit by one vectorized query.
+"""Per-post lexical features, computed once per audit by vectorized queries.
 
-``features`` has one row per post of ``own`` and ``requests``: the normalized text, the language
+``features`` has one row per post of ``own``: the normalized text, the language
 (declared, else guessed from FR/EN stop words), word/sentence/syllable counts, lexicon hits per
 category (in the post's language) with the first word that fired, and the post function of the
-Lovejoy & Saxton cascade with the rule that fired. See ``docs/metrics.md``.
+Lovejoy & Saxton cascade with the rule that fired. ``request_features`` gives each request its
+language and the rule that makes it ask for something (or none). See ``docs/metrics.md``.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from .lexicon import LANGS, categories, normalize_sql, pattern
+from .lexicon import LANGS, normalize_sql, pattern
 
-__all__ = ["build_features"]
+__all__ = ["OWN_CATEGORIES", "build_features"]
 
 EMOJI = r"[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}\x{1F000}-\x{1F2FF}\x{1F900}-\x{1F9FF}]"
 VOWELS = r"[aeiouyàâäéèêëîïôöûùüœæ]+"
 
 
-def _by_lang(category: str, count: bool) -> str:
-    """SQL: hits of ``category`` in the post's language (a count, or the first entry that fired)."""
-    whens = []
-    for lang in LANGS:
-        regex = pattern(lang, category).replace("'", "''")
-        expr = (f"len(regexp_extract_all(norm, '{regex}', 1))" if count
-                else f"nullif(regexp_extract(norm, '{regex}', 1), '')")
-        whens.append(f"WHEN '{lang}' THEN {expr}")
-    return f"CASE lang {' '.join(whens)} ELSE {'0' if count else 'NULL'} END"
+OWN_CATEGORIES = ("first_singular", "first_plural", "second_person", "jargon", "thanks", "solicitation", "action")
 
 
-def _guess_lang() -> tuple[str, str, str]:
-    fr, en = (pattern(lang, "stopwords").replace("'", "''") for lang in LANGS)
+def _hits(category: str) -> str:
+    """SQL: the entries of ``category`` found in the post, in the post's language."""
+    whens = " ".join(f"WHEN '{lang}' THEN regexp_extract_all(norm, '{_quote(pattern(lang, category))}', 1)"
+                     for lang in LANGS)
+    return f"CASE lang {whens} ELSE []::VARCHAR[] END"
+
+
+def _quote(regex: str) -> str:
+    return regex.replace("'", "''")
+
+
+def _lang_sql() -> str:
+    """SQL: the declared language, else French or English by stop-word counts, else ``und``."""
+    fr, en = (_quote(pattern(lang, "stopwords")) for lang in LANGS)
+    guess = (f"CASE WHEN len(regexp_extract_all(norm, '{fr}', 1)) > len(regexp_extract_all(norm, '{en}', 1)) "
+             f"THEN 'fr' WHEN len(regexp_extract_all(norm, '{en}', 1)) > 0 THEN 'en' ELSE 'und' END")
     declared = "nullif(lower(left(declared_lang, 2)), 'un')"
-    return (f"coalesce({declared}, CASE WHEN fr_hits > en_hits THEN 'fr' WHEN en_hits > fr_hits THEN 'en' "
-            f"ELSE 'und' END)"), fr, en
+    return f"CASE WHEN {declared} IS NOT NULL THEN {declared} ELSE {guess} END"
+
+
+def _base(source: str) -> str:
+    return f"""
+        SELECT platform, post_id, kind, account, in_reply_to_account, "text", norm, {_lang_sql()} AS lang
+        FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm FROM {source})"""
 
 
 def build_features(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the temporary table ``features`` for every post in ``own`` and ``requests``."""
-    lang_expr, fr, en = _guess_lang()
-    hits = ",\n".join(f"{_by_lang(c, True)} AS {c}_n, {_by_lang(c, False)} AS {c}_word"
-                      for c in categories())
+    """Create ``features`` (own posts: every category) and ``request_features`` (requests: intent)."""
+    lists = ", ".join(f"{_hits(c)} AS {c}_hits" for c in OWN_CATEGORIES)
+    derived = ", ".join(f"len({c}_hits) AS {c}_n, {c}_hits[1] AS {c}_word" for c in OWN_CATEGORIES)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE features AS
-        WITH base AS (
-          SELECT platform, post_id, kind, account, in_reply_to_account, "text", lang AS declared_lang,
-                 {normalize_sql('"text"')} AS norm
-          FROM (SELECT * FROM own UNION ALL BY NAME SELECT * EXCLUDE (target, is_reply_to_target,
-                answer_id, answered_at, response_s) FROM requests)
-          QUALIFY row_number() OVER (PARTITION BY platform, post_id) = 1
-        ), guessed AS (
-          SELECT *, len(regexp_extract_all(norm, '{fr}', 1)) AS fr_hits,
-                    len(regexp_extract_all(norm, '{en}', 1)) AS en_hits
-          FROM base
-        ), lexed AS (
-          SELECT *, {lang_expr} AS lang FROM guessed
-        )
+        WITH lexed AS (SELECT *, {lists} FROM ({_base('own')}))
         SELECT platform, post_id, lang, norm,
           len(regexp_extract_all(norm, '[\\p{{L}}\\p{{N}}]+')) AS words,
           greatest(1, len(regexp_extract_all(regexp_replace("text", '(https?://|www\\.)\\S+', '', 'g'),
@@ -65,9 +64,15 @@ def build_features(con: duckdb.DuckDBPyConnection) -> None:
           contains("text", '!') AS has_exclamation,
           len(regexp_extract_all("text", '{EMOJI}')) AS emoji,
           trim(norm) = '' AS link_only,
-          {hits},
+          {derived},
           {_function_rule()}
         FROM lexed""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE request_features AS
+        SELECT platform, post_id, lang,
+          CASE WHEN contains("text", '?') THEN 'question mark'
+               ELSE 'problem word: ' || ({_hits('problem')})[1] END AS intent_rule
+        FROM ({_base("(SELECT DISTINCT ON (platform, post_id) * FROM requests)")})""")
 
 
 def _function_rule() -> str:

@@ -13,7 +13,6 @@ from typing import Any
 import duckdb
 
 from ._sql import dicts, figure, one, share
-from .lexicon import LANGS, pattern
 from .settings import AuditSettings
 
 __all__ = ["responsiveness"]
@@ -55,20 +54,11 @@ def _pending_sql() -> str:
     return "r.created_at > a.data_end - to_seconds($window)"
 
 
-def _intent_sql() -> str:
-    """SQL: the rule that makes a request ask for something (question, problem) or not."""
-    whens = " ".join(
-        f"WHEN f.lang = '{lang}' AND regexp_matches(f.norm, '{pattern(lang, 'problem')}') "
-        f"THEN 'problem word: ' || regexp_extract(f.norm, '{pattern(lang, 'problem')}', 1)"
-        for lang in LANGS)
-    return f"CASE WHEN contains(r.text, '?') THEN 'question mark' {whens} ELSE NULL END"
-
-
 def _by_intent(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: int) -> dict[str, Any]:
     rows = dicts(con, f"""
-        SELECT ({_intent_sql()}) IS NOT NULL AS asking, count(*) AS requests,
+        SELECT f.intent_rule IS NOT NULL AS asking, count(*) AS requests,
                count(answer_id) AS answered, count(*) FILTER (answer_id IS NULL AND {_pending_sql()}) AS pending
-        FROM requests r JOIN features f USING (platform, post_id)
+        FROM requests r JOIN request_features f USING (platform, post_id)
         JOIN audited a ON a.account = r.target AND a.platform = r.platform
         WHERE r.target = $target GROUP BY 1""", params)
     out: dict[str, Any] = {"rule": "asking = has a question mark or a problem/complaint word (lexicon)"}

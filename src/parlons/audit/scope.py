@@ -84,25 +84,27 @@ def _own(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
-    """Posts not by A, not reposts, that reply to a post of A or mention A."""
+    """Posts not by A, not reposts, that reply to a post of A or mention A (three cheap scans)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE candidates AS
+        SELECT p.*, o.target AS parent_target FROM posts p
+        JOIN own_all o ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
+        WHERE p.kind <> 'repost'""")
+    con.execute("""
+        INSERT INTO candidates SELECT p.*, NULL FROM posts p
+        ANTI JOIN candidates c ON c.platform = p.platform AND c.post_id = p.post_id
+        WHERE p.kind <> 'repost' AND (
+          (p.in_reply_to_account IS NOT NULL AND lower(p.in_reply_to_account) IN (SELECT key FROM audited))
+          OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)),
+                                                   (SELECT list(key) FROM audited))))""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE requests AS
-        WITH keys AS (SELECT list(key) AS keys FROM audited),
-        candidates AS (
-          SELECT p.*, list_transform(p.mentions, lambda m: lower(m)) AS lmentions,
-                 lower(p.in_reply_to_account) AS lreply, o.target AS parent_target
-          FROM posts p
-          LEFT JOIN own_all o ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
-          WHERE p.kind <> 'repost' AND (
-            o.target IS NOT NULL
-            OR list_has_any(list_transform(p.mentions, lambda m: lower(m)), (SELECT keys FROM keys))
-            OR lower(p.in_reply_to_account) IN (SELECT key FROM audited))
-        )
-        SELECT c.* EXCLUDE (lmentions, lreply, parent_target), a.account AS target,
-               c.parent_target = a.account OR c.lreply = a.key AS is_reply_to_target
-        FROM candidates c JOIN audited a ON a.platform = c.platform
-          AND lower(c.account) <> a.key
-          AND (c.parent_target = a.account OR c.lreply = a.key OR list_contains(c.lmentions, a.key))
+        SELECT c.* EXCLUDE (parent_target), a.account AS target,
+               coalesce(c.parent_target = a.account, false) OR lower(c.in_reply_to_account) = a.key
+                 AS is_reply_to_target
+        FROM candidates c JOIN audited a ON a.platform = c.platform AND lower(c.account) <> a.key
+          AND (c.parent_target = a.account OR lower(c.in_reply_to_account) = a.key
+               OR list_contains(list_transform(c.mentions, lambda m: lower(m)), a.key))
         WHERE c.created_at BETWEEN a.since AND a.until""")
 
 
