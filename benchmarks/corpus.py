@@ -28,7 +28,7 @@ def _parent(i: str) -> str:
 
 
 def _words() -> str:
-    return ", ".join(f"list_element(words, 1 + (hash(i + {k}) % 40)::BIGINT)" for k in range(6))
+    return ", ".join(f"list_element(words, 1 + (hash(i * 31 + {k}) % 40)::BIGINT)" for k in range(6))
 
 
 def build_corpus(path: Path, n: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -17,6 +17,8 @@ __all__ = [
     "client_name",
     "handle",
     "hashtags_in",
+    "html_links",
+    "html_media",
     "html_to_text",
     "mentions_in",
     "parse_time",
@@ -156,3 +158,63 @@ def _parse_rfc822(text: str) -> datetime | None:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+_MEDIA_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|tiff?|mp4|webm|mov|m4v|mp3|ogg|oga|m4a|wav)$",
+                         re.IGNORECASE)
+_VIDEO_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com|dailymotion\.com|"
+                          r"dai\.ly|twitch\.tv|ted\.com|peertube\.[a-z.]+)$", re.IGNORECASE)
+_MEDIA_TAGS = {"img": "image", "video": "video", "audio": "audio", "object": "other", "embed": "other"}
+
+
+def html_links(html: str | None, base: str | None = None) -> list[str]:
+    """Absolute http(s) targets of an HTML fragment's ``<a href>``, in order, no repeats.
+
+    Relative links are resolved against ``base``; in-page anchors (``#...``) and links to media
+    files (images, video, audio) are left out. Nothing is fetched.
+    """
+    if not html or "<" not in html:
+        return []
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    found = (_absolute(node.attributes.get("href"), base) for node in tree.css("a[href]"))
+    return unique([url for url in found if url and not _MEDIA_FILE.search(urlsplit(url).path)])
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base, href) if base else href
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def html_media(html: str | None) -> list[str]:
+    """Kinds of the media an HTML fragment embeds, in order (model ``media_kinds`` values).
+
+    ``<img>`` is an image, ``<video>`` and iframes from known video hosts are videos, ``<audio>``
+    is audio, Flash ``<object>``/``<embed>`` (one per player) is other.
+    """
+    if not html or "<" not in html:
+        return []
+    tree = LexborHTMLParser(f"<body>{html}</body>")
+    kinds: list[str] = []
+    for node in tree.css("img, video, audio, iframe, object, embed"):
+        if node.tag == "embed" and node.parent is not None and node.parent.tag == "object":
+            continue
+        if node.tag == "iframe":
+            if _VIDEO_HOSTS.search(_host(node.attributes.get("src"))):
+                kinds.append("video")
+            continue
+        kinds.append(_MEDIA_TAGS.get(node.tag or "", "other"))
+    return kinds
+
+
+def _host(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
