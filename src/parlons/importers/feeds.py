@@ -1,0 +1,347 @@
+"""RSS 2.0 and Atom 1.0 feeds of a blog, with the per-post comment feeds WordPress publishes.
+
+A main feed's items are the blog's posts: RSS ``<item>`` (``guid``, ``link``, ``title``,
+``pubDate``, ``dc:creator``, ``content:encoded`` or ``description``, ``enclosure``,
+``slash:comments``) or Atom ``<entry>`` (``id``, ``link rel="alternate"``, ``title``,
+``published``, ``author/name``, ``content`` or ``summary``, ``thr:total``). A comment feed
+(WordPress: ``/post-slug/feed/``, channel title "Comments on: <post>" or "Commentaires sur :
+<post>") holds comments whose guid is ``<post guid>#comment-<id>``; Atom comment feeds also say
+which comment or post each one answers (``thr:in-reply-to``). RSS comment feeds do not, so an RSS
+comment answers the post.
+
+Feeds are small (the last posts or comments), so each is parsed whole, with the same safe XML
+settings as the WXR importer (nothing fetched, entities refused). All feeds of one source are read
+together: the posts' authors (``dc:creator``, ``author/name``) tell which comments the blog itself
+wrote, and a post present in both the RSS and the Atom feed has the same id, so it is stored once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+from lxml import etree
+
+from ..normalize import html_to_text, mentions_in, parse_time
+from ..sources import Member
+from ._base import Importer, ReadContext, post_row
+from .wordpress import body_fields, commenter_account, entities, parse_document, root_tag, site_host
+
+__all__ = ["IMPORTER", "FeedImporter"]
+
+ATOM = "http://www.w3.org/2005/Atom"
+THR = "http://purl.org/syndication/thread/1.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NS = {"a": ATOM, "thr": THR, "content": "http://purl.org/rss/1.0/modules/content/",
+      "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/"}
+COMMENT_FEED = re.compile(r"^\s*(comments?\s+(on|for)|commentaires?\s+(sur|pour|de))\b", re.IGNORECASE)
+XMLNS = re.compile(r'\s+xmlns(:[\w.-]+)?="[^"]*"')
+MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
+
+
+@dataclass
+class Feed:
+    """One feed file: the site it belongs to and whether it lists comments."""
+
+    member: Member
+    host: str
+    title: str | None
+    link: str | None
+    description: str | None
+    lang: str | None
+    generator: str | None
+    comments: bool
+
+
+@dataclass
+class Entry:
+    """One RSS item or Atom entry, before it becomes a post or a comment."""
+
+    feed: Feed
+    id: str | None
+    link: str | None
+    title: str | None
+    html: str | None
+    text: str | None
+    created_at: datetime | None
+    author: str
+    author_url: str | None = None
+    reply_count: int | None = None
+    enclosures: list[str] = field(default_factory=list)
+    in_reply_to: str | None = None
+    lang: str | None = None
+
+    @property
+    def comment(self) -> bool:
+        return self.feed.comments or self.in_reply_to is not None or "#comment-" in (self.id or "")
+
+    @property
+    def post_of_comment(self) -> str | None:
+        """The id of the post a comment belongs to."""
+        for ref in (self.id, self.in_reply_to):
+            if ref and "#comment-" in ref:
+                return ref.split("#comment-", 1)[0]
+        return self.in_reply_to
+
+
+class FeedImporter(Importer):
+    name = "feed"
+    platform = "blog"
+    description = "RSS 2.0 / Atom 1.0 feeds of a blog, with per-post comment feeds (WordPress)"
+    example = "feed.rss2.xml, atom.xml, comments-mon-article.rss2.xml"
+
+    def detect(self, member: Member) -> bool:
+        head = member.head_text()
+        root = root_tag(head)
+        if root == "rss":
+            return "wordpress.org/export/" not in head
+        return root == "feed" and ATOM in head
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        entries = [entry for member in members for entry in _entries(member, ctx)]
+        yield from ctx.batches(Shaper(entries, ctx).rows())
+
+
+class Shaper:
+    """Turns the entries of all feeds of a source into rows, posts first, then comments."""
+
+    def __init__(self, entries: list[Entry], ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.posts = _same_posts_once([e for e in entries if not e.comment])
+        self.comments = [e for e in entries if e.comment]
+        self.authors: dict[str, set[str]] = {}
+        self.titles: dict[str, str | None] = {}
+        for post in self.posts:
+            self.authors.setdefault(post.feed.host, set()).add(post.author.casefold())
+            self.titles.setdefault(post.feed.host, post.feed.title)
+        self.accounts = {c.id: self.commenter(c) for c in self.comments}
+        self._describe_sites(entries)
+
+    def _describe_sites(self, entries: list[Entry]) -> None:
+        for feed in {id(e.feed): e.feed for e in entries}.values():
+            main = not feed.comments and feed.host in self.titles
+            self.ctx.account(feed.member, platform="blog", account=feed.host,
+                             display_name=feed.title if main else None, url=feed.link if main else None,
+                             description=feed.description if main else None)
+        for host in sorted({c.feed.host for c in self.comments} - set(self.authors)):
+            self.ctx.note(f"comments of {host} were read without the blog's main feed, so the "
+                          "blog's own answers among them cannot be recognised")
+
+    def commenter(self, entry: Entry) -> str:
+        host = entry.feed.host
+        if entry.author and entry.author.casefold() in self.authors.get(host, set()):
+            return host
+        return commenter_account(entry.author, entry.author_url, host)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for post in self.posts:
+            if _readable(post, self.ctx):
+                yield self.post(post)
+        for comment in self.comments:
+            if _readable(comment, self.ctx):
+                yield from self.comment(comment)
+
+    def post(self, entry: Entry) -> dict[str, Any]:
+        feed, post_id = entry.feed, entry.id
+        body = _body(entry)
+        return post_row(
+            platform="blog", post_id=post_id, account=feed.host, account_name=feed.title,
+            created_at=entry.created_at, title=entry.title, lang=entry.lang or feed.lang,
+            kind="original", mentions=[], source=feed.generator, reply_count=entry.reply_count,
+            permalink=entry.link, source_member=feed.member.name, source_record=post_id, **body)
+
+    def comment(self, entry: Entry) -> Iterator[dict[str, Any]]:
+        feed, post = entry.feed, entry.post_of_comment
+        if post is None:
+            self.ctx.skip(feed.member, entry.id, "comment that names neither its post nor a #comment- guid")
+            return
+        account = self.accounts[entry.id]
+        answers = entry.in_reply_to or post
+        yield post_row(
+            platform="blog", post_id=entry.id, account=account,
+            account_name=self.titles.get(feed.host) if account == feed.host else entry.author or None,
+            created_at=entry.created_at, kind="comment", in_reply_to_id=answers,
+            in_reply_to_account=feed.host if answers == post else self.accounts.get(answers),
+            conversation_id=post, permalink=entry.link, source_member=feed.member.name,
+            source_record=entry.id, **_comment_body(entry))
+
+
+def _same_posts_once(posts: list[Entry]) -> list[Entry]:
+    """One entry per post id: a post in both the RSS and the Atom feed is read once.
+
+    The first entry is kept; what only the other feed says (RSS enclosures, a comment count) is
+    added to it.
+    """
+    kept: dict[str, Entry] = {}
+    for index, post in enumerate(posts):
+        first = kept.setdefault(post.id or f"\0{index}", post)
+        if first is not post:
+            first.enclosures = first.enclosures or post.enclosures
+            first.reply_count = post.reply_count if first.reply_count is None else first.reply_count
+    return list(kept.values())
+
+
+def _body(entry: Entry) -> dict[str, Any]:
+    body = body_fields(entry.html, entry.link, entry.text or "")
+    body["media_kinds"] = body["media_kinds"] + entry.enclosures
+    body["media_count"] = len(body["media_kinds"])
+    return body
+
+
+def _comment_body(entry: Entry) -> dict[str, Any]:
+    body = _body(entry)
+    body["mentions"] = mentions_in(body["text"], "blog")
+    return body
+
+
+def _readable(entry: Entry, ctx: ReadContext) -> bool:
+    record = entry.id or entry.title or "?"
+    if not entry.id:
+        ctx.skip(entry.feed.member, record, "feed item without a guid, id or link")
+    elif entry.created_at is None:
+        ctx.skip(entry.feed.member, record, "feed item without a valid date")
+    else:
+        return True
+    return False
+
+
+# --- reading RSS and Atom -----------------------------------------------------------------------
+
+def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
+    root = parse_document(member)
+    if root.tag == "rss" and root.find("channel") is not None:
+        channel = root.find("channel")
+        assert channel is not None
+        feed = _rss_feed(member, channel)
+        return [_rss_entry(feed, item) for item in channel.iterfind("item")]
+    if root.tag == f"{{{ATOM}}}feed":
+        feed = _atom_feed(member, root)
+        return [_atom_entry(feed, entry, root) for entry in root.iterfind("a:entry", NS)]
+    raise member.error("is neither an RSS 2.0 feed (<rss><channel>) nor an Atom 1.0 feed (<feed>)")
+
+
+def _text(element: etree._Element, path: str) -> str | None:
+    value = element.findtext(path, namespaces=NS)
+    return value.strip() if value and value.strip() else None
+
+
+def _feed(member: Member, link: str | None, title: str | None, **fields: Any) -> Feed:
+    host = site_host(link)
+    if host is None:
+        raise member.error("the feed has no link to its site, so the blog's account is unknown")
+    comments = bool(title and COMMENT_FEED.match(title))
+    return Feed(member, host, title, link, comments=comments, **fields)
+
+
+def _rss_feed(member: Member, channel: etree._Element) -> Feed:
+    link = _text(channel, "link") or _first_item_link(channel)
+    return _feed(member, link, _text(channel, "title"), description=_text(channel, "description"),
+                 lang=_text(channel, "language"), generator=_generator(_text(channel, "generator")))
+
+
+def _first_item_link(channel: etree._Element) -> str | None:
+    return next((_text(item, "link") for item in channel.iterfind("item") if _text(item, "link")), None)
+
+
+def _rss_entry(feed: Feed, item: etree._Element) -> Entry:
+    link = _text(item, "link")
+    return Entry(
+        feed, id=_text(item, "guid") or link, link=link, title=entities(_text(item, "title")) or None,
+        html=_text(item, "content:encoded") or _text(item, "description"), text=None,
+        created_at=parse_time(_text(item, "pubDate")) or parse_time(_text(item, "dc:date")),
+        author=entities(_text(item, "dc:creator") or _rss_author(_text(item, "author"))),
+        reply_count=_count(_text(item, "slash:comments")),
+        enclosures=[_media_kind(e.get("type")) for e in item.iterfind("enclosure")])
+
+
+def _rss_author(value: str | None) -> str:
+    """The name in an RSS ``<author>`` (``mail@example.org (Name)``), else the value."""
+    match = re.search(r"\(([^)]+)\)", value or "")
+    return match.group(1) if match else (value or "")
+
+
+def _atom_feed(member: Member, root: etree._Element) -> Feed:
+    link = _atom_link(root, "alternate") or _first_entry_link(root)
+    generator = root.find("a:generator", NS)
+    name = (generator.text or generator.get("uri")) if generator is not None else None
+    title = _atom_text(root.find("a:title", NS))
+    return _feed(member, link, title[1] or None, description=_atom_text(root.find("a:subtitle", NS))[1] or None,
+                 lang=root.get(XML_LANG), generator=_generator(name))
+
+
+def _first_entry_link(root: etree._Element) -> str | None:
+    return next((link for e in root.iterfind("a:entry", NS) if (link := _atom_link(e, "alternate"))), None)
+
+
+def _atom_entry(feed: Feed, entry: etree._Element, root: etree._Element) -> Entry:
+    content = entry.find("a:content", NS)
+    html, text = _atom_text(content if content is not None else entry.find("a:summary", NS))
+    author = entry.find("a:author", NS)
+    author = author if author is not None else root.find("a:author", NS)
+    reply, link = entry.find("thr:in-reply-to", NS), _atom_link(entry, "alternate")
+    return Entry(
+        feed, id=_text(entry, "a:id") or link, link=link,
+        title=_atom_text(entry.find("a:title", NS))[1] or None, html=html, text=text,
+        created_at=parse_time(_text(entry, "a:published")) or parse_time(_text(entry, "a:updated")),
+        author=entities(_text(author, "a:name")) if author is not None else "",
+        author_url=_text(author, "a:uri") if author is not None else None,
+        reply_count=_atom_replies(entry), in_reply_to=reply.get("ref") if reply is not None else None,
+        enclosures=[_media_kind(e.get("type")) for e in entry.iterfind("a:link[@rel='enclosure']", NS)],
+        lang=entry.get(XML_LANG))
+
+
+def _atom_link(element: etree._Element, rel: str) -> str | None:
+    for link in element.iterfind("a:link", NS):
+        if link.get("rel", "alternate") == rel and link.get("href"):
+            return str(link.get("href")).strip()
+    return None
+
+
+def _atom_text(element: etree._Element | None) -> tuple[str | None, str]:
+    """(html, text) of an Atom text construct: html is None for ``type="text"``."""
+    if element is None:
+        return None, ""
+    kind = element.get("type", "text")
+    if kind == "xhtml":
+        div = element.find("{http://www.w3.org/1999/xhtml}div")
+        parts = [etree.tostring(child, encoding="unicode") for child in (div if div is not None else element)]
+        html = XMLNS.sub("", ((div.text if div is not None else element.text) or "") + "".join(parts))
+        return html.strip(), html_to_text(html)
+    if kind == "html":
+        html = (element.text or "").strip()
+        return html, html_to_text(html)
+    return None, (element.text or "").strip()
+
+
+def _atom_replies(entry: etree._Element) -> int | None:
+    total = _count(_text(entry, "thr:total"))
+    if total is not None:
+        return total
+    for link in entry.iterfind("a:link[@rel='replies']", NS):
+        if (count := _count(link.get(f"{{{THR}}}count"))) is not None:
+            return count
+    return None
+
+
+def _count(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def _media_kind(mime: str | None) -> str:
+    return MEDIA_TYPES.get((mime or "").split("/", 1)[0].lower(), "other")
+
+
+def _generator(value: str | None) -> str | None:
+    """The blog engine's name from ``<generator>`` (``https://wordpress.org/?v=6.4`` → ``WordPress``)."""
+    if not value:
+        return None
+    if "wordpress" in value.lower():
+        return "WordPress"
+    return site_host(value) if value.startswith(("http://", "https://")) else value.strip()
+
+
+IMPORTER = FeedImporter()

@@ -1,0 +1,426 @@
+"""WordPress eXtended RSS (WXR): the export of a whole WordPress site (Tools → Export).
+
+An RSS 2.0 document with the ``wp:`` namespace (``http://wordpress.org/export/1.0/`` to ``1.2/``):
+``<channel>`` holds the site's ``title``, ``link``, ``language`` and its ``wp:author`` users, then
+one ``<item>`` per post, page, attachment, menu entry... with ``wp:post_type``, ``wp:status``,
+``guid``, ``link``, ``wp:post_date_gmt``, ``content:encoded`` (the raw post body: HTML without the
+paragraphs WordPress adds when rendering, and shortcodes) and its ``wp:comment`` elements
+(``wp:comment_id``, ``_author``, ``_author_email``, ``_author_url``, ``_date_gmt``, ``_content``,
+``_approved``, ``_type``, ``_parent``, ``_user_id``).
+
+Exports can be hundreds of megabytes, so the file is parsed as a stream, one item at a time.
+XML from strangers is parsed without fetching anything and without expanding entities; a document
+that declares entities (XXE, "billion laughs") is refused. The blog is the account named by its
+host, so a WXR export and the site's feeds (importers/feeds.py) give the same ids: a post is its
+``guid``, a comment ``<post guid>#comment-<id>`` as in WordPress' comment feeds. The helpers
+shared with the feed importer live here.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+from lxml import etree
+
+from ..normalize import hashtags_in, html_links, html_media, html_to_text, mentions_in, parse_time, unique, urls_in
+from ..sources import Member
+from ._base import Importer, ReadContext, post_row
+
+__all__ = [
+    "IMPORTER",
+    "WordPressImporter",
+    "body_fields",
+    "commenter_account",
+    "entities",
+    "parse_document",
+    "root_tag",
+    "site_host",
+    "xml_elements",
+]
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+WP_DEFAULT = "http://wordpress.org/export/1.2/"
+WP_NS = re.compile(r"""xmlns:wp\s*=\s*["'](https?://wordpress\.org/export/[\d.]+/)["']""")
+PROLOG = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.DOTALL)
+ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
+CHUNK = 1024 * 1024
+SHORTCODE = re.compile(r"\[(/?)(caption|wp_caption|gallery|embed|video|audio|playlist)\b([^\]]*)\]")
+GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""")
+RESERVED_MAIL = re.compile(r"(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$")
+CHANNEL_FIELDS = ("title", "link", "description", "language")
+ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
+                    "(entities can read local files or expand without bound)")
+
+
+# --- safe XML, shared with the feed importer --------------------------------------------------
+
+def _parser(tags: Sequence[str] | None) -> etree.XMLPullParser:
+    """A parser that fetches nothing, loads no DTD and leaves entity references unexpanded."""
+    return etree.XMLPullParser(events=("end",), tag=tags, resolve_entities=False, no_network=True,
+                               load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[etree._Element]:
+    """The elements named ``tags`` (Clark notation) as each one ends, read as a stream."""
+    _refuse_entities_in_prolog(member)
+    parser, checked = _parser(tags), False
+    try:
+        with member.open() as stream:
+            while chunk := stream.read(CHUNK):
+                parser.feed(chunk)
+                for _event, element in parser.read_events():
+                    if isinstance(element, etree._Element):
+                        checked = checked or _refuse_entities(member, element)
+                        yield element
+            parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise member.error(_syntax_message(exc)) from None
+
+
+def parse_document(member: Member) -> etree._Element:
+    """The whole document's root element (for small files such as feeds), parsed safely."""
+    root: etree._Element | None = None
+    for element in xml_elements(member):
+        root = element
+    if root is None:
+        raise member.error("the file holds no XML element")
+    return root
+
+
+def _refuse_entities_in_prolog(member: Member) -> None:
+    head = member.head_text(65536)
+    root = _root(head)
+    if "<!ENTITY" in (head[: root.start()] if root else head):
+        raise member.error(ENTITIES_REFUSED)
+
+
+def _refuse_entities(member: Member, element: etree._Element) -> bool:
+    dtd = element.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):  # type: ignore[attr-defined]
+        raise member.error(ENTITIES_REFUSED)
+    return True
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    line = f" at line {exc.lineno}" if exc.lineno else ""
+    return f"is not well-formed XML{line} ({exc.msg}); the file may be truncated or damaged"
+
+
+def root_tag(head: str) -> str | None:
+    """The name of the root element in the first characters of an XML document, if any."""
+    root = _root(head)
+    return root.group(1) if root else None
+
+
+def _root(head: str) -> re.Match[str] | None:
+    position = 0
+    while match := PROLOG.match(head, position):
+        position = match.end()
+    return ROOT.match(head, position)
+
+
+def entities(value: str | None) -> str:
+    """Text with HTML character references decoded and surrounding spaces trimmed."""
+    return htmllib.unescape(value or "").strip()
+
+
+def site_host(url: str | None) -> str | None:
+    """A blog's account: its host, lowercase, without ``www.`` (``https://www.Site.fr/x`` → ``site.fr``)."""
+    try:
+        host = urlsplit((url or "").strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def commenter_account(name: str | None, url: str | None, site: str) -> str:
+    """A commenter's account: the name as written, else their site's host and path, else Anonymous.
+
+    A visitor who signs with the blog's own host (``site``) is marked, so they cannot pass for it.
+    """
+    account = entities(name)
+    host = site_host(url)
+    if not account and host:
+        account = host + urlsplit((url or "").strip()).path.rstrip("/")
+    account = account or "Anonymous"
+    return f"{account} (visitor)" if account.casefold() == site.casefold() else account
+
+
+def body_fields(html: str | None, base: str | None, plain: str | None = None) -> dict[str, Any]:
+    """``text``, ``html``, ``urls``, ``media_count``, ``media_kinds`` and hashtags of an HTML body.
+
+    ``plain`` is the text of a source that has no HTML (then ``html`` is None).
+    """
+    body = html or ""
+    text = plain.strip() if html is None and plain is not None else html_to_text(SHORTCODE.sub("", body))
+    kinds = html_media(body) + _shortcode_media(body)
+    return {"text": text, "html": body or None, "urls": unique(html_links(body, base) + urls_in(text)),
+            "media_kinds": kinds, "media_count": len(kinds), "hashtags": hashtags_in(text)}
+
+
+def _shortcode_media(body: str) -> list[str]:
+    kinds: list[str] = []
+    for closing, name, attributes in SHORTCODE.findall(body):
+        if closing:
+            continue
+        if name in ("video", "audio"):
+            kinds.append(name)
+        elif name == "gallery":
+            ids = GALLERY_IDS.search(attributes)
+            kinds.extend(["image"] * (len([i for i in ids.group(1).split(",") if i.strip()]) if ids else 1))
+    return kinds
+
+
+# --- the WXR importer ---------------------------------------------------------------------------
+
+@dataclass
+class Site:
+    """The exported site: its account and the WordPress users who write for it."""
+
+    host: str
+    title: str | None
+    link: str | None
+    lang: str | None
+    author_ids: set[str] = field(default_factory=set)
+    author_names: set[str] = field(default_factory=set)
+    author_emails: set[str] = field(default_factory=set)
+
+    def wrote(self, comment: Comment) -> bool:
+        """True when a comment was written by one of the site's own users."""
+        if comment.user_id not in ("", "0") and comment.user_id in self.author_ids:
+            return True
+        if comment.author.casefold() in self.author_names:
+            return True
+        return comment.email.casefold() in self.author_emails
+
+
+@dataclass
+class Comment:
+    """One ``wp:comment`` of an item."""
+
+    id: str
+    author: str
+    email: str
+    url: str
+    created_at: datetime | None
+    content: str
+    approved: str
+    type: str
+    parent: str
+    user_id: str
+
+
+class WordPressImporter(Importer):
+    name = "wordpress-wxr"
+    platform = "blog"
+    description = "WordPress eXtended RSS export (WXR 1.0-1.2): posts, pages and their comments"
+    example = "monsite.wordpress.2024-01-01.xml"
+
+    def detect(self, member: Member) -> bool:
+        head = member.head_text()
+        return root_tag(head) == "rss" and "wordpress.org/export/" in head
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        for member in members:
+            yield from ctx.batches(WxrReader(member, ctx).rows())
+
+
+class WxrReader:
+    """One WXR file read as a stream: the channel first, then item by item."""
+
+    def __init__(self, member: Member, ctx: ReadContext) -> None:
+        match = WP_NS.search(member.head_text(16384))
+        self.ns = match.group(1) if match else WP_DEFAULT
+        self.member, self.ctx = member, ctx
+        self.channel: dict[str, str] = {}
+        self.authors: list[dict[str, str]] = []
+        self._site: Site | None = None
+
+    def tag(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}"
+
+    def text(self, element: etree._Element, name: str) -> str:
+        return (element.findtext(self.tag(name)) or "").strip()
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for element in xml_elements(self.member, ["item", self.tag("author"), *CHANNEL_FIELDS]):
+            parent = element.getparent()
+            if element.tag == "item":
+                self._site = self._site or self._describe_site()  # the channel is read by now
+                yield from self.item(element)
+                _release(element)
+            elif parent is not None and parent.tag == "channel":
+                self.channel_field(element)
+
+    def channel_field(self, element: etree._Element) -> None:
+        if element.tag == self.tag("author"):
+            self.authors.append({str(child.tag).rsplit("}", 1)[-1]: (child.text or "").strip()
+                                 for child in element})
+        else:
+            self.channel.setdefault(str(element.tag), (element.text or "").strip())
+
+    @property
+    def site(self) -> Site:
+        assert self._site is not None, "items come after the channel's fields"
+        return self._site
+
+    def _describe_site(self) -> Site:
+        link = self.channel.get("link")
+        host = site_host(link)
+        if host is None:
+            raise self.member.error("the export's <channel> has no <link> to the site, so the "
+                                    "blog's account is unknown")
+        site = Site(host, self.channel.get("title") or None, link, self.channel.get("language") or None)
+        for author in self.authors:
+            _add_author(site, author)
+        self.ctx.account(self.member, platform="blog", account=host, display_name=site.title, url=link,
+                         description=self.channel.get("description") or None, is_owner=True)
+        return site
+
+    def item(self, item: etree._Element) -> Iterator[dict[str, Any]]:
+        fields = _children(item)
+        record = self.get(fields, "post_id") or "?"
+        reason = self.item_skip_reason(fields)
+        if reason is not None:
+            self.ctx.skip(self.member, record, reason)
+            for comment in item.iterfind(self.tag("comment")):
+                self.ctx.skip(self.member, f"{record}#comment-{self.text(comment, 'comment_id')}",
+                              "comment on an item that is not imported")
+            return
+        post = self.post(fields, record)
+        comments = list(self.comments(item, post))
+        post["reply_count"] = len(comments)
+        yield post
+        yield from comments
+
+    def get(self, fields: dict[str, str], name: str) -> str:
+        return fields.get(self.tag(name), "").strip()
+
+    def item_skip_reason(self, fields: dict[str, str]) -> str | None:
+        kind = self.get(fields, "post_type") or "untyped"
+        status = self.get(fields, "status") or "unknown"
+        if kind not in ("post", "page"):
+            return f"WordPress item of type {kind} (not a post or page)"
+        if status != "publish":
+            return f"{kind} with status {status} (not published)"
+        if not fields.get("guid", "").strip():
+            return f"{kind} without a guid"
+        if self.created_at(fields) is None:
+            return f"{kind} without a valid date"
+        return None
+
+    def created_at(self, fields: dict[str, str]) -> datetime | None:
+        return parse_time(self.get(fields, "post_date_gmt")) or parse_time(fields.get("pubDate"))
+
+    def post(self, fields: dict[str, str], record: str) -> dict[str, Any]:
+        site, link = self.site, fields.get("link", "").strip() or None
+        return post_row(
+            platform="blog", post_id=fields["guid"].strip(), account=site.host,
+            account_name=site.title, created_at=self.created_at(fields),
+            title=entities(fields.get("title")) or None, lang=site.lang, kind="original",
+            mentions=[], source="WordPress", permalink=link, source_member=self.member.name,
+            source_record=record, **body_fields(fields.get(CONTENT), link))
+
+    def comments(self, item: etree._Element, post: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        comments = [self.comment(element) for element in item.iterfind(self.tag("comment"))]
+        accounts = {c.id: self.site.host if self.site.wrote(c) else
+                    commenter_account(c.author, c.url, self.site.host) for c in comments}
+        kept = []
+        for comment in comments:
+            reason = _comment_skip_reason(comment)
+            if reason is None:
+                kept.append(comment)
+            else:
+                self.ctx.skip(self.member, f"{post['source_record']}#comment-{comment.id}", reason)
+        replies = _direct_replies(kept)
+        for comment in kept:
+            yield self.comment_row(comment, post, accounts, replies[comment.id])
+
+    def comment(self, element: etree._Element) -> Comment:
+        fields = _children(element)
+
+        def get(name: str) -> str:
+            return self.get(fields, f"comment_{name}")
+
+        return Comment(id=get("id"), author=entities(get("author")), email=get("author_email"),
+                       url=get("author_url"), created_at=parse_time(get("date_gmt")),
+                       content=fields.get(self.tag("comment_content"), ""), approved=get("approved"),
+                       type=get("type"), parent=get("parent"), user_id=get("user_id"))
+
+    def comment_row(self, comment: Comment, post: dict[str, Any], accounts: dict[str, str],
+                    replies: int) -> dict[str, Any]:
+        guid, link, own = post["post_id"], post["permalink"], self.site.wrote(comment)
+        parent = comment.parent if comment.parent not in ("", "0") else None
+        body = body_fields(comment.content, link)
+        return post_row(
+            platform="blog", post_id=f"{guid}#comment-{comment.id}", account=accounts[comment.id],
+            account_id=None if own or comment.user_id in ("", "0") else comment.user_id,
+            account_name=self.site.title if own else (comment.author or None),
+            created_at=comment.created_at, kind="comment",
+            in_reply_to_id=f"{guid}#comment-{parent}" if parent else guid,
+            in_reply_to_account=accounts.get(parent) if parent else self.site.host,
+            conversation_id=guid, mentions=mentions_in(body["text"], "blog"), reply_count=replies,
+            permalink=f"{link}#comment-{comment.id}" if link else None,
+            source_member=self.member.name, source_record=f"{post['source_record']}#comment-{comment.id}",
+            **body)
+
+
+def _direct_replies(comments: list[Comment]) -> dict[str, int]:
+    counts: dict[str, int] = {c.id: 0 for c in comments}
+    for comment in comments:
+        if comment.parent in counts:
+            counts[comment.parent] += 1
+    return counts
+
+
+def _comment_skip_reason(comment: Comment) -> str | None:
+    if comment.type in ("pingback", "trackback"):
+        return f"{comment.type} (a link from another site, not an audience comment)"
+    if comment.approved == "spam":
+        return "comment marked as spam"
+    if comment.approved != "1":
+        return f"comment not approved (status {comment.approved or 'missing'})"
+    if not comment.id:
+        return "comment without an id"
+    if comment.created_at is None:
+        return "comment without a valid GMT date"
+    return None
+
+
+def _add_author(site: Site, author: dict[str, str]) -> None:
+    if author.get("author_id"):
+        site.author_ids.add(author["author_id"])
+    for key in ("author_login", "author_display_name"):
+        if author.get(key):
+            site.author_names.add(entities(author[key]).casefold())
+    email = author.get("author_email", "").casefold()
+    if "@" in email and not RESERVED_MAIL.search(email.rsplit("@", 1)[1]):
+        site.author_emails.add(email)
+
+
+def _children(element: etree._Element) -> dict[str, str]:
+    """The text of an element's children by tag (Clark notation), the first of each tag."""
+    fields: dict[str, str] = {}
+    for child in element:
+        fields.setdefault(str(child.tag), child.text or "")
+    return fields
+
+
+def _release(element: etree._Element) -> None:
+    """Free an item once read, with the siblings before it, so memory stays flat."""
+    element.clear()
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
+
+
+IMPORTER = WordPressImporter()

@@ -1,0 +1,192 @@
+"""The RSS/Atom feed importer: a blog's posts and the comments of its per-post comment feeds."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+FEEDS = FIXTURES / "feeds"
+WXR = FIXTURES / "wordpress" / "jardins-partages.wordpress.2024-06-30.xml"
+SITE = "https://www.jardins-partages-lyon.fr"
+HOST = "jardins-partages-lyon.fr"
+NAME = "Jardins partagés de Lyon"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+SAMETMAX = SAMPLES / "rss_atom_blog_sametmax_fr"
+
+
+def test_feed_post_whole_row(store: Store) -> None:
+    report = load(store, FEEDS, now=NOW)
+    assert report.files[0].formats == {"feed": 8}
+    assert report.files[0].skipped == {"feed item without a valid date": 1}
+    post = rows(store, f"post_id = '{SITE}/?p=16'")[0]
+    assert post == {
+        "platform": "blog", "post_id": f"{SITE}/?p=16", "account": HOST, "account_id": None,
+        "account_name": NAME, "created_at": "2024-06-21T16:30:00Z",
+        "text": "Première récolte de tomates cerises au jardin des Pentes\xa0! Qui veut des plants\xa0? "
+                "#jardinage\n\nRecette de la tarte en prime.",
+        "html": "<p>Première récolte de tomates cerises au jardin des Pentes&nbsp;! Qui veut des "
+                "plants&nbsp;? #jardinage</p>\n<p>Recette de <a href=\"https://www.cuisine-de-saison."
+                "example/tomates-cerises\" rel=\"nofollow\">la tarte</a> en prime.</p>",
+        "title": "Les tomates sont là", "lang": "fr-FR", "kind": "original",
+        "in_reply_to_id": None, "in_reply_to_account": None, "in_reply_to_account_id": None,
+        "conversation_id": None, "repost_of_id": None, "repost_of_account": None,
+        "quote_of_id": None, "mentions": [], "hashtags": ["jardinage"],
+        "urls": ["https://www.cuisine-de-saison.example/tomates-cerises"],
+        # the Atom entry is read first; the RSS item's enclosure (featured image) is added to it
+        "media_count": 1, "media_kinds": ["image"], "source": "WordPress", "like_count": None,
+        "repost_count": None, "reply_count": 2, "quote_count": None,
+        "permalink": f"{SITE}/2024/06/les-tomates-sont-la/", "source_file": str(FEEDS),
+        "source_member": "atom.xml", "source_record": f"{SITE}/?p=16", "importer": "feed",
+        "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+
+
+def test_feed_comment_whole_row(store: Store) -> None:
+    load(store, FEEDS, now=NOW)
+    comment = rows(store, f"post_id = '{SITE}/?p=10#comment-112'")[0]
+    assert comment == {
+        "platform": "blog", "post_id": f"{SITE}/?p=10#comment-112", "account": "Marc L.",
+        "account_id": None, "account_name": "Marc L.", "created_at": "2024-06-15T09:00:00Z",
+        "text": "Super journée, merci pour les gants !",
+        "html": "<p>Super journée, merci pour les gants !</p>", "title": None, "lang": None,
+        "kind": "comment", "in_reply_to_id": f"{SITE}/?p=10#comment-102", "in_reply_to_account": HOST,
+        "in_reply_to_account_id": None, "conversation_id": f"{SITE}/?p=10", "repost_of_id": None,
+        "repost_of_account": None, "quote_of_id": None, "mentions": [], "hashtags": [], "urls": [],
+        "media_count": 0, "media_kinds": [], "source": None, "like_count": None,
+        "repost_count": None, "reply_count": None, "quote_count": None,
+        "permalink": f"{SITE}/2024/06/fete-des-recoltes/#comment-112", "source_file": str(FEEDS),
+        "source_member": "comments-fete-des-recoltes.atom.xml", "source_record": f"{SITE}/?p=10#comment-112",
+        "importer": "feed", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+
+
+def test_feed_comments_threads_and_blog_answers(store: Store) -> None:
+    load(store, FEEDS)
+    found = store.con.execute(
+        "SELECT regexp_extract(post_id, '[?].*$'), account, account_name, "
+        "regexp_extract(in_reply_to_id, '[?].*$'), in_reply_to_account, mentions "
+        "FROM posts WHERE kind = 'comment' ORDER BY post_id").fetchall()
+    assert found == [
+        ("?p=10#comment-101", "Julie B.", "Julie B.", "?p=10", HOST, ["Marc_L"]),
+        # "Claire Martin" signs posts of the main feeds: her comments are the blog's
+        ("?p=10#comment-102", HOST, NAME, "?p=10#comment-101", "Julie B.", []),
+        ("?p=10#comment-112", "Marc L.", "Marc L.", "?p=10#comment-102", HOST, []),
+        ("?p=16#comment-130", "Julie B.", "Julie B.", "?p=16", HOST, []),
+        # RSS comment feeds do not say which comment is answered: the post is
+        ("?p=16#comment-131", HOST, NAME, "?p=16", HOST, ["Julie"]),
+    ]
+
+
+def test_feed_atom_xhtml_and_enclosure(store: Store) -> None:
+    load(store, FEEDS)
+    post = rows(store, f"post_id = '{SITE}/?p=18'")[0]
+    assert (post["title"], post["text"], post["html"], post["urls"], post["media_kinds"], post["reply_count"]) == (
+        "Portes ouvertes en juillet", "Le 6 juillet, les trois jardins ouvrent leurs portes.\n\nAgenda",
+        '<p>Le 6 juillet, les trois jardins ouvrent leurs portes.</p><p><a href="/agenda/">Agenda</a></p>',
+        [f"{SITE}/agenda/"], ["audio"], None)
+
+
+def test_feed_site_account_is_described_not_owned(store: Store) -> None:
+    load(store, FEEDS)
+    site = store.con.execute("SELECT display_name, url, description, is_owner FROM accounts "
+                             f"WHERE account = '{HOST}'").fetchall()
+    assert site == [(NAME, SITE, "Cultiver ensemble, en ville", False)]
+
+
+def test_feed_rss_and_atom_give_the_same_posts(store: Store, tmp_path: Path) -> None:
+    load(store, FEEDS / "atom.xml")
+    assert count(store, "SELECT count(*) FROM posts") == 2
+    rss = load(store, FEEDS / "feed.rss2.xml")
+    assert (rss.merge.inserted, rss.merge.already_stored) == (1, 1)
+    assert count(store, "SELECT count(*) FROM posts") == 3
+
+
+def test_feed_and_wxr_of_one_site_agree(store: Store) -> None:
+    load(store, WXR)
+    feeds = load(store, FEEDS)
+    # post 10 and its comments 101 and 102 are in both; 16, 18, 112, 130 and 131 are new
+    assert (feeds.merge.already_stored, feeds.merge.inserted) == (3, 5)
+    # the WXR's comment count (6) stays: the feed's (8, with pingbacks) only fills unknown counts
+    assert count(store, f"SELECT reply_count FROM posts WHERE post_id = '{SITE}/?p=10'") == 6
+
+
+def test_feed_comments_without_main_feed(store: Store, tmp_path: Path) -> None:
+    only = tmp_path / "comments"
+    only.mkdir()
+    shutil.copy(FEEDS / "comments-les-tomates-sont-la.rss2.xml", only)
+    report = load(store, only)
+    assert report.files[0].notes == [
+        f"comments of {HOST} were read without the blog's main feed, so the blog's own answers "
+        "among them cannot be recognised"]
+    assert count(store, "SELECT count(*) FROM posts WHERE account = 'Claire Martin'") == 1
+
+
+def test_feed_truncated_names_the_member(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "feeds"
+    shutil.copytree(FEEDS, folder)
+    feed = folder / "feed.rss2.xml"
+    feed.write_text(feed.read_text()[:2500])
+    with pytest.raises(InputError) as caught:
+        load(store, zip_folder(folder, tmp_path / "feeds.zip"))
+    assert "member feed.rss2.xml" in str(caught.value)
+    assert "not well-formed XML" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_feed_forced_on_other_xml(store: Store, tmp_path: Path) -> None:
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text('<?xml version="1.0"?><urlset><url><loc>https://a.example/</loc></url></urlset>')
+    with pytest.raises(InputError, match="no importer recognises"):
+        load(store, sitemap)
+    with pytest.raises(InputError, match=r"neither an RSS 2\.0 feed"):
+        load(store, sitemap, forced="feed")
+
+
+def test_feed_refuses_entities(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "feed.xml"
+    bad.write_text('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+                   '<rss version="2.0"><channel><title>&xxe;</title><link>https://a.example</link>'
+                   "</channel></rss>")
+    with pytest.raises(InputError, match="declares entities"):
+        load(store, bad)
+
+
+@needs_samples
+def test_feed_real_blog(store: Store) -> None:
+    report = load(store, SAMETMAX)
+    assert report.files[0].formats == {"feed": 29}
+    assert report.files[0].skipped == {}
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
+    assert kinds == {"original": 9, "comment": 20}
+    threads = dict(store.con.execute(
+        "SELECT conversation_id, count(*) FROM posts WHERE kind = 'comment' GROUP BY 1").fetchall())
+    assert threads == {"http://sametmax.com/?p=16918": 10, "http://sametmax.com/?p=16986": 10}
+    counts = dict(store.con.execute("SELECT post_id, reply_count FROM posts WHERE kind = 'original'").fetchall())
+    assert counts["http://sametmax.com/?p=16918"] == 27 and counts["http://sametmax.com/?p=16986"] == 13
+    # all nine posts are signed "Sam"; his three comments are the blog answering (no "Max" here)
+    own = store.con.execute("SELECT post_id FROM posts WHERE kind = 'comment' AND account = 'sametmax.com' "
+                            "ORDER BY 1").fetchall()
+    assert [o[0] for o in own] == ["http://sametmax.com/?p=16918#comment-164563",
+                                   "http://sametmax.com/?p=16918#comment-164587",
+                                   "http://sametmax.com/?p=16986#comment-165827"]
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'comment' AND in_reply_to_account = "
+                        "'sametmax.com' AND in_reply_to_id = conversation_id") == 20
+
+
+@needs_samples
+def test_feed_real_rss_then_atom_adds_nine_posts(store: Store) -> None:
+    load(store, SAMETMAX / "feed.rss2.xml")
+    atom = load(store, SAMETMAX / "feed.atom.xml")
+    assert (atom.merge.inserted, atom.merge.already_stored) == (0, 9)
+    assert count(store, "SELECT count(*) FROM posts") == 9
+    post = rows(store, "post_id = 'http://sametmax.com/?p=16918'")[0]
+    assert (post["title"], post["account_name"], post["created_at"], post["media_kinds"]) == (
+        "Jouons un peu avec Python 3.5 27", "Sam & Max", "2015-09-16T16:31:38Z", ["video", "image"])

@@ -1,0 +1,221 @@
+"""The WordPress WXR importer: posts, pages and comments of a whole site, read as a stream."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.importers import plan
+from parlons.sources import open_source
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+FOLDER = FIXTURES / "wordpress"
+WXR = FOLDER / "jardins-partages.wordpress.2024-06-30.xml"
+SITE = "https://www.jardins-partages-lyon.fr"
+HOST = "jardins-partages-lyon.fr"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+SAMPLE = SAMPLES / "wordpress_wxr_bitcoinfrance_fr" / "bitcoin-france.wordpress.2016-09-12.xml"
+
+
+def _wxr(body: str, prolog: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<rss version="2.0" '
+            'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+            f"<link>https://site.example</link>{body}</channel></rss>")
+
+
+def test_wordpress_post_whole_row(store: Store) -> None:
+    report = load(store, WXR, now=NOW)
+    assert report.files[0].formats == {"wordpress-wxr": 10}
+    post = rows(store, f"post_id = '{SITE}/?p=10'")[0]
+    assert post == {
+        "platform": "blog", "post_id": f"{SITE}/?p=10", "account": HOST, "account_id": None,
+        "account_name": "Jardins partagés de Lyon", "created_at": "2024-06-10T08:00:00Z",
+        "text": "Samedi 15 juin, on récolte ensemble au jardin de la Croix-Rousse. Venez avec vos "
+                "paniers ! #Lyon\n\n Le potager en juin\n\nLe programme complet est sur notre page et "
+                "chez la mairie du 4e. Les photos de l'an dernier : ici.",
+        "html": post["html"], "title": "Fête des récoltes samedi !", "lang": "fr-FR",
+        "kind": "original", "in_reply_to_id": None, "in_reply_to_account": None,
+        "in_reply_to_account_id": None, "conversation_id": None, "repost_of_id": None,
+        "repost_of_account": None, "quote_of_id": None, "mentions": [], "hashtags": ["Lyon"],
+        "urls": [f"{SITE}/programme-2024/", "https://www.mairie-lyon4.example/agenda"],
+        "media_count": 2, "media_kinds": ["image", "video"], "source": "WordPress",
+        "like_count": None, "repost_count": None, "reply_count": 6, "quote_count": None,
+        "permalink": f"{SITE}/2024/06/fete-des-recoltes/", "source_file": str(WXR),
+        "source_member": WXR.name, "source_record": "10", "importer": "wordpress-wxr",
+        "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+    assert post["html"].startswith("Samedi 15 juin") and "[caption id=" in post["html"]
+
+
+def test_wordpress_comment_whole_row(store: Store) -> None:
+    load(store, WXR, now=NOW)
+    answer = rows(store, f"post_id = '{SITE}/?p=10#comment-102'")[0]
+    assert answer == {
+        "platform": "blog", "post_id": f"{SITE}/?p=10#comment-102", "account": HOST, "account_id": None,
+        "account_name": "Jardins partagés de Lyon", "created_at": "2024-06-10T11:05:00Z",
+        "text": f"Pas besoin, venez comme vous êtes ! Le plan d'accès : {SITE}/acces/",
+        "html": f"Pas besoin, venez comme vous êtes ! Le plan d'accès : {SITE}/acces/",
+        "title": None, "lang": None, "kind": "comment",
+        "in_reply_to_id": f"{SITE}/?p=10#comment-101", "in_reply_to_account": "Julie B.",
+        "in_reply_to_account_id": None, "conversation_id": f"{SITE}/?p=10", "repost_of_id": None,
+        "repost_of_account": None, "quote_of_id": None, "mentions": [], "hashtags": [],
+        "urls": [f"{SITE}/acces/"], "media_count": 0, "media_kinds": [], "source": None,
+        "like_count": None, "repost_count": None, "reply_count": 1, "quote_count": None,
+        "permalink": f"{SITE}/2024/06/fete-des-recoltes/#comment-102", "source_file": str(WXR),
+        "source_member": WXR.name, "source_record": "10#comment-102", "importer": "wordpress-wxr",
+        "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+
+
+def test_wordpress_who_wrote_each_comment(store: Store) -> None:
+    load(store, WXR)
+    found = store.con.execute(
+        "SELECT regexp_extract(post_id, '\\d+$'), account, account_name, in_reply_to_account, "
+        "regexp_extract(in_reply_to_id, '[?#][^?#]*$'), mentions FROM posts WHERE kind = 'comment' "
+        "ORDER BY post_id").fetchall()
+    assert found == [
+        ("101", "Julie B.", "Julie B.", HOST, "?p=10", ["Marc_L"]),
+        # user_id 1 is the author "claire"
+        ("102", HOST, "Jardins partagés de Lyon", "Julie B.", "#comment-101", []),
+        # signed with the display name of the author "paul"
+        ("106", HOST, "Jardins partagés de Lyon", HOST, "#comment-102", []),
+        # no name: the commenter's site
+        ("107", "potager-voisin.example/blog", None, HOST, "?p=10", []),
+        # the e-mail of the author "claire" (case aside)
+        ("108", HOST, "Jardins partagés de Lyon", "potager-voisin.example/blog", "#comment-107", []),
+        # a visitor signing with the site's name does not pass for the site
+        ("109", f"{HOST} (visitor)", HOST, HOST, "?p=10", []),
+        ("120", "Lucas", "Lucas", HOST, "?p=14", []),
+    ]
+
+
+def test_wordpress_pages_dates_and_skips(store: Store) -> None:
+    report = load(store, WXR)
+    assert report.files[0].skipped == {
+        "pingback (a link from another site, not an audience comment)": 1,
+        "trackback (a link from another site, not an audience comment)": 1,
+        "comment marked as spam": 1,
+        "comment not approved (status 0)": 1,
+        "post with status draft (not published)": 1,
+        "comment on an item that is not imported": 1,
+        "WordPress item of type attachment (not a post or page)": 1,
+        "WordPress item of type nav_menu_item (not a post or page)": 1,
+        "post without a guid": 1,
+    }
+    late, page = rows(store, f"kind = 'original' AND post_id <> '{SITE}/?p=10'")
+    assert (page["post_id"], page["title"], page["text"], page["media_kinds"], page["reply_count"]) == (
+        f"{SITE}/?page_id=2", "Qui sommes-nous ?",
+        "Une association de quartier née en 2015.\nNous cultivons trois jardins & accueillons les écoles.",
+        ["image", "image", "image"], 0)
+    # post_date_gmt 0000-00-00: the pubDate is used
+    assert (late["post_id"], late["created_at"], late["text"]) == (
+        f"{SITE}/?p=14", "2024-03-01T17:45:00Z", "Nous cherchons trois bénévoles pour l'arrosage cet été.")
+
+
+def test_wordpress_site_is_the_owner_account(store: Store) -> None:
+    load(store, WXR)
+    owner = store.con.execute(
+        "SELECT account, display_name, url, description FROM accounts WHERE is_owner").fetchall()
+    assert owner == [(HOST, "Jardins partagés de Lyon", SITE, "Cultiver ensemble, en ville")]
+
+
+def test_wordpress_zip_and_reimport(store: Store, tmp_path: Path) -> None:
+    load(store, zip_folder(FOLDER, tmp_path / "export.zip", "export/"))
+    assert count(store, "SELECT count(*) FROM posts") == 10
+    again = load(store, WXR)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 10)
+
+
+def test_wordpress_detection_from_content(tmp_path: Path) -> None:
+    renamed = tmp_path / "export.txt"
+    renamed.write_bytes(WXR.read_bytes())
+    (tmp_path / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel/></rss>')
+    (tmp_path / "sitemap.xml").write_text('<?xml version="1.0"?><urlset/>')
+    with open_source(tmp_path) as source:
+        assigned = plan(source)
+        jobs = {job.importer.name: [m.name for m in job.members] for job in assigned.jobs}
+        assert jobs == {"wordpress-wxr": ["export.txt"], "feed": ["feed.xml"]}
+        assert [m.name for m in assigned.unknown] == ["sitemap.xml"]
+
+
+def test_wordpress_truncated_file_names_the_member(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    text = WXR.read_text()
+    (folder / WXR.name).write_text(text[: text.index("<wp:comment_id>106")])
+    with pytest.raises(InputError) as caught:
+        load(store, zip_folder(folder, tmp_path / "export.zip"))
+    assert f"member {WXR.name}" in str(caught.value)
+    assert "not well-formed XML" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_wordpress_without_site_link(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "export.xml"
+    bad.write_text(_wxr("").replace("<link>https://site.example</link>", "")
+                   .replace("</channel>", "<item><guid>g</guid></item></channel>"))
+    with pytest.raises(InputError, match="no <link> to the site"):
+        load(store, bad)
+
+
+def test_wordpress_refuses_billion_laughs(store: Store, tmp_path: Path) -> None:
+    levels = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
+    bad = tmp_path / "laughs.xml"
+    bad.write_text(_wxr("<description>&l9;</description>", f"<!DOCTYPE rss [{''.join(levels)}]>\n"))
+    with pytest.raises(InputError, match="declares entities"):
+        load(store, bad)
+
+
+def test_wordpress_refuses_external_entities(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "xxe.xml"
+    bad.write_text(_wxr("<description>&xxe;</description>",
+                        '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'))
+    with pytest.raises(InputError, match="declares entities"):
+        load(store, bad)
+    # beyond the first 64 KiB the parser's own check refuses it, before any element is used
+    late = tmp_path / "late.xml"
+    late.write_text(_wxr("<description>&xxe;</description>", "<!--" + "x" * 70_000 + "-->\n"
+                         '<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'))
+    with pytest.raises(InputError, match="declares entities"):
+        load(store, late, forced="wordpress-wxr")
+
+
+@needs_samples
+def test_wordpress_real_association_site(store: Store) -> None:
+    report = load(store, SAMPLE)
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
+    # 102 posts of which 78 published (24 drafts), 11 pages of which 10 published (1 private)
+    assert kinds == {"original": 88, "comment": 193}
+    assert count(store, "SELECT count(*) FROM posts WHERE post_id LIKE '%?page_id=%' AND kind = 'original'") == 10
+    assert report.files[0].skipped == {
+        "pingback (a link from another site, not an audience comment)": 42,
+        "post with status draft (not published)": 24,
+        "page with status private (not published)": 1,
+        "WordPress item of type attachment (not a post or page)": 5,
+        "WordPress item of type wpcf7_contact_form (not a post or page)": 1,
+    }
+    assert count(store, "SELECT sum(reply_count) FROM posts WHERE kind = 'original'") == 193
+
+
+@needs_samples
+def test_wordpress_real_threads_and_answers(store: Store) -> None:
+    load(store, SAMPLE)
+    threaded = "FROM posts c JOIN posts p ON c.in_reply_to_id = p.post_id AND p.kind = 'comment' " \
+               "WHERE c.kind = 'comment'"
+    assert count(store, f"SELECT count(*) {threaded}") == 107
+    assert count(store, f"SELECT count(*) {threaded} AND c.in_reply_to_account = p.account "
+                        "AND c.conversation_id = p.conversation_id") == 107
+    reply = rows(store, "post_id = 'http://www.e-ducat.fr/?page_id=2#comment-90'")[0]
+    assert (reply["account"], reply["in_reply_to_id"], reply["in_reply_to_account"], reply["created_at"]) == (
+        "Anonymous", "http://www.e-ducat.fr/?page_id=2#comment-86", "Lionel Loeb", "2012-02-15T15:13:00Z")
+    # the site's only WordPress user, admin "Boussac": 3 comments by user id, 2 by name
+    own = store.con.execute("SELECT regexp_extract(post_id, '[?].*$') FROM posts WHERE kind = 'comment' "
+                            "AND account = 'bitcoin-france.org' ORDER BY 1").fetchall()
+    assert [o[0] for o in own] == ["?p=1001#comment-11231", "?p=1279#comment-11469", "?p=1279#comment-11470",
+                                   "?page_id=2#comment-11457", "?page_id=74#comment-10"]
