@@ -126,3 +126,16 @@ def test_name_on_several_platforms_needs_platform(store: Store, tmp_path: Path) 
         run_audit(store.con, ["org"])
     with pytest.raises(UsageError, match="no posts by 'nobody'"):
         run_audit(store.con, ["nobody"])
+
+
+def test_explain_names_the_rules_that_fired(store: Store, tmp_path: Path) -> None:
+    from parlons.audit import explain_post
+
+    build(store, SCENARIO, tmp_path)
+    why = explain_post(store.con, "p3", "x")
+    assert (why["lang"], why["function"], why["function_rule"]) == (
+        "fr", "community", "response solicitation: et vous")
+    assert why["second_person"] == ["vous", "vous"]
+    assert (why["words"], why["sentences"]) == (6, 1)
+    request = explain_post(store.con, "r4", "x")
+    assert request["request_intent_rule"] == "problem word: souci"

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
-from .audit import AuditSettings, open_posts, run_audit
+from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .errors import ParlonsError, UsageError
 from .importers import REGISTRY
 from .importers._base import ImportOptions
@@ -232,6 +232,22 @@ def audit_command(account: str, peers: tuple[str, ...], platform: str | None, si
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:
         print_summary(_console(), audits)
+
+
+@cli.command("explain")
+@click.argument("post_id")
+@click.option("--platform", help="Platform of the post, when the id exists on several.")
+@store_option
+def explain_command(post_id: str, platform: str | None, store_path: Path | None) -> None:
+    """Show why the audit classifies a post as it does: language, lexicon words, function, automation.
+
+    \b
+    Example:
+      parlons explain 1700000000000000004 --platform x
+    """
+    con = open_posts(store_path if store_path is not None and _is_export(store_path)
+                     else resolve_store_path(store_path))
+    click.echo(json.dumps(explain_post(con, post_id, platform), indent=2, ensure_ascii=False))
 
 
 def _is_export(path: Path | None) -> bool:

@@ -20,6 +20,7 @@ from .broadcast import broadcast, prepare_duplicates
 from .content import content
 from .conversation import conversation
 from .coverage import coverage
+from .explain import explain_post
 from .features import build_features
 from .function import function
 from .maturity import maturity
@@ -28,7 +29,7 @@ from .scope import Target, prepare, resolve
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["AuditSettings", "open_posts", "run_audit"]
+__all__ = ["AuditSettings", "explain_post", "open_posts", "run_audit"]
 
 
 def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:

@@ -24,7 +24,8 @@ OWN_CATEGORIES = ("first_singular", "first_plural", "second_person", "jargon", "
 
 def _hits(category: str) -> str:
     """SQL: the entries of ``category`` found in the post, in the post's language."""
-    whens = " ".join(f"WHEN '{lang}' THEN regexp_extract_all(norm, '{_quote(pattern(lang, category))}', 1)"
+    whens = " ".join(f"WHEN '{lang}' THEN list_transform(regexp_extract_all(norm, "
+                     f"'{_quote(pattern(lang, category))}', 1), lambda w: replace(w, '  ', ' '))"
                      for lang in LANGS)
     return f"CASE lang {whens} ELSE []::VARCHAR[] END"
 
@@ -51,14 +52,14 @@ def _base(source: str) -> str:
 def build_features(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``features`` (own posts: every category) and ``request_features`` (requests: intent)."""
     lists = ", ".join(f"{_hits(c)} AS {c}_hits" for c in OWN_CATEGORIES)
-    derived = ", ".join(f"len({c}_hits) AS {c}_n, {c}_hits[1] AS {c}_word" for c in OWN_CATEGORIES)
+    derived = ", ".join(f"{c}_hits, len({c}_hits) AS {c}_n, {c}_hits[1] AS {c}_word" for c in OWN_CATEGORIES)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE features AS
         WITH lexed AS (SELECT *, {lists} FROM ({_base('own')}))
         SELECT platform, post_id, lang, norm,
           len(regexp_extract_all(norm, '[\\p{{L}}\\p{{N}}]+')) AS words,
-          greatest(1, len(regexp_extract_all(regexp_replace("text", '(https?://|www\\.)\\S+', '', 'g'),
-                   '[^.!?…]+([.!?…]+|$)'))) AS sentences,
+          greatest(1, len(regexp_extract_all(regexp_replace("text", '(https?://|www\\.)\\S+|@[\\w.@-]+', '', 'g'),
+                   '[^.!?…]*[\\p{{L}}\\p{{N}}][^.!?…]*([.!?…]+|$)'))) AS sentences,
           len(regexp_extract_all(norm, '{VOWELS}')) AS syllables,
           contains("text", '?') AS has_question,
           contains("text", '!') AS has_exclamation,
