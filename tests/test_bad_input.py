@@ -144,3 +144,15 @@ def test_hidden_and_macos_members_are_ignored(store: Store, tmp_path: Path) -> N
     report = load(store, archive)
     assert report.files[0].unknown == []
     assert count(store, "SELECT count(*) FROM posts") == 2
+
+
+def test_record_missing_its_id_is_a_counted_skip(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(FIXTURES / "x_archive", folder)
+    part = folder / "data" / "tweets-part1.js"
+    part.write_text(part.read_text().replace('"id_str" : "1700000000000000002",', ""))
+    report = load(store, folder)
+    reason = "missing a required field (id, account, time, text or kind)"
+    assert report.files[0].skipped == {reason: 1}
+    assert report.files[0].formats == {"x-archive": 3}
+    assert count(store, "SELECT count(*) FROM posts") == 3

@@ -99,11 +99,12 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
         for item in job.importer.read(job.members, ctx):
             if isinstance(item, SqlQuery):
                 current = item.members[0]
-                rows = store.stage_query(item.sql, item.params, stamp)
+                rows, dropped = store.stage_query(item.sql, item.params, stamp)
+                _count_incomplete(ctx, dropped)
             else:
                 current = _member_of(job, item) or current
-                rows = item.num_rows
-                store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp)
+                rows, dropped = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp)
+                _count_incomplete(ctx, dropped)
             ctx.rows_read += rows
             if progress is not None:
                 progress(current.name, rows)
@@ -111,6 +112,14 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
         raise
     except _READ_ERRORS as exc:
         raise current.error(f"cannot be read as {job.importer.name}: {_describe(exc)}") from None
+
+
+def _count_incomplete(ctx: ReadContext, dropped: list[tuple[str, str]]) -> None:
+    reason = "missing a required field (id, account, time, text or kind)"
+    for member, record in dropped:
+        ctx.skipped[reason] += 1
+        if ctx.skipped[reason] <= 3:
+            ctx.examples.append(Skip(member, record, reason))
 
 
 def _member_of(job: Job, batch: pa.RecordBatch) -> Member | None:

@@ -128,17 +128,34 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
-    def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> None:
+    def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
         """Append one batch of canonical rows to the staging table, stamping provenance."""
+        start = self._scalar("SELECT count(*) FROM staged")
         self.con.register("incoming", batch)
         self.con.execute(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM incoming",
                          _stamp_params(stamp))
         self.con.unregister("incoming")
+        return self._drop_incomplete(start, batch.num_rows)
 
-    def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp) -> int:
-        """Append the rows of a DuckDB query to the staging table; returns how many."""
-        return self._scalar(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
-                            {**params, **_stamp_params(stamp)})
+    def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
+        """Append the rows of a DuckDB query to the staging table.
+
+        Returns how many rows were kept, and the (member, record) of rows dropped because a
+        required field (id, account, time, text, kind) is missing.
+        """
+        start = self._scalar("SELECT count(*) FROM staged")
+        inserted = self._scalar(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
+                                {**params, **_stamp_params(stamp)})
+        return self._drop_incomplete(start, inserted)
+
+    def _drop_incomplete(self, start: int, inserted: int) -> tuple[int, list[tuple[str, str]]]:
+        incomplete = " OR ".join(f"{f.name} IS NULL" for f in POST_FIELDS if not f.nullable)
+        where = f"rowid >= {int(start)} AND ({incomplete})"
+        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM staged "
+                                   f"WHERE {where}").fetchall()
+        if dropped:
+            self.con.execute(f"DELETE FROM staged WHERE {where}")
+        return inserted - len(dropped), [(str(m), str(r)) for m, r in dropped]
 
     def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
         if not rows:

@@ -54,7 +54,7 @@ WITH t AS (
 SELECT
   'x' AS platform, id_str AS post_id, $account AS account, $account_id AS account_id,
   $account_name AS account_name,
-  strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS created_at,
+  try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS created_at,
   replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
   NULL AS html, NULL AS title, nullif(lang, 'und') AS lang,
   CASE WHEN rt_user <> '' THEN 'repost'
