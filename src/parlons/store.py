@@ -242,8 +242,8 @@ class Store:
             ANTI JOIN accounts a ON a.platform = s.platform AND a.account = s.account""")
 
     def _scalar(self, sql: str, params: list[Any] | Mapping[str, Any] | None = None) -> int:
-        row = self.con.execute(sql, params or []).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        rows = self.con.execute(sql, params or []).fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def accounts_summary(self) -> list[dict[str, Any]]:
         """Per platform and account: post counts by kind and the date range."""
