@@ -21,14 +21,14 @@ def _registry() -> tuple[Importer, ...]:
     import importlib
 
     modules = [importlib.import_module(f"{__name__}.{name}") for name in ORDER]
-    return tuple(i for m in modules for i in getattr(m, "IMPORTERS", (m.IMPORTER,)))
+    return tuple(i for m in modules for i in (m.IMPORTERS if hasattr(m, "IMPORTERS") else (m.IMPORTER,)))
 
 
 ORDER = (
     "x_archive",
     # "x_grailbird",
-    # "mastodon",
-    # "bluesky",
+    "mastodon",
+    "bluesky",
     "facebook",
     "instagram",
     "linkedin",

@@ -1,0 +1,482 @@
+"""Bluesky: repository exports (CAR), Jetstream JSON lines and firehose commit events (DAG-JSON).
+
+* A **repository export** is a CAR v1 file: a varint-prefixed DAG-CBOR header naming the root
+  (the signed commit, whose ``did`` is the owner and whose ``data`` is the root of the Merkle
+  search tree), then blocks (varint length, CID, DAG-CBOR). The tree maps record paths
+  ``<collection>/<rkey>`` to record CIDs; walking it gives each record its at:// URI.
+  The handle is not in the CAR: it comes from ``--account``, else from a file name shaped
+  ``<handle>.<timestamp>.car``, else the DID stands in for it.
+* **Jetstream** writes one JSON event a line: ``{"did", "time_us", "kind": "commit",
+  "commit": {"operation", "collection", "rkey", "record", "cid"}}``, plus ``identity`` events
+  (which give handles) and ``account`` events.
+* A **firehose commit event** (``com.atproto.sync.subscribeRepos#commit`` in DAG-JSON, one
+  per file or one a line) lists ``ops`` (``action``, ``path``, ``cid``) and carries the new
+  records in ``blocks``, a CAR slice in ``{"$bytes": base64}``.
+
+CARs and firehose events are decoded with libipld and rewritten as Jetstream-shaped lines in a
+scratch file; every input is then shaped by the same DuckDB query. Only ``app.bsky.feed.post``
+and ``app.bsky.feed.repost`` creations are posts; other records are counted in a note.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import libipld
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..normalize import parse_time
+from ..sources import Member
+from ._base import Importer, ReadContext, Skip
+from ._duck import connect, member_case, query_batches, sql_string
+
+__all__ = ["IMPORTER", "BlueskyImporter"]
+
+POST = "app.bsky.feed.post"
+REPOST = "app.bsky.feed.repost"
+PROFILE = "app.bsky.actor.profile/self"
+CAR_NAME = re.compile(
+    r"^(?P<handle>(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*)(?:[.-]\d{8,14})?\.car$", re.I)
+JETSTREAM = (re.compile(r'^\s*\{'), re.compile(r'"did"\s*:\s*"did:'), re.compile(r'"time_us"\s*:\s*\d'),
+             re.compile(r'"kind"\s*:\s*"(commit|identity|account)"'))
+FIREHOSE = re.compile(r'^\s*[\[{][\s\S]*?"blocks"\s*:\s*\{\s*"\$bytes"\s*:')
+MAX_DEPTH = 64
+"""A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
+REQUIRED = ("post_id", "account", "created_at", "text", "kind")
+
+EVENT_COLUMNS = """{
+  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR', '_record': 'VARCHAR',
+  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record JSON)',
+  'identity': 'STRUCT(handle VARCHAR)'
+}"""
+STATS_COLUMNS = """{
+  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR',
+  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR)', 'identity': 'STRUCT(handle VARCHAR)'
+}"""
+_MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"}}
+RECORD_TYPE = orjson.dumps({
+    "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"], "tags": ["VARCHAR"],
+    "reply": {"root": {"uri": "VARCHAR"}, "parent": {"uri": "VARCHAR"}},
+    "subject": {"uri": "VARCHAR"},
+    "facets": [{"index": {"byteStart": "BIGINT", "byteEnd": "BIGINT"},
+                "features": [{"$type": "VARCHAR", "did": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
+    "embed": {**_MEDIA, "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}, "media": _MEDIA},
+}).decode()
+
+READ = """read_json({files}, format = 'newline_delimited', filename = true, ignore_errors = true,
+  maximum_object_size = 67108864, columns = {columns})"""
+
+STATS = """
+SELECT {member} AS member, kind, commit.operation AS operation, commit.collection AS collection,
+  CASE WHEN kind = 'identity' THEN did END AS identity_did,
+  arg_max(identity.handle, time_us) AS handle, count(*) AS n
+FROM {read} GROUP BY ALL
+"""
+
+SHAPE = """
+WITH ev AS (
+  SELECT did, time_us, _record, commit.collection AS collection, commit.rkey AS rkey,
+    json_transform(commit.record, {record_type}) AS r, {member} AS source_member
+  FROM {read}
+  WHERE kind = 'commit' AND commit.operation = 'create' AND commit.collection IN ('{post}', '{repost}')
+), f AS (
+  SELECT *,
+    'at://' || did || '/' || collection || '/' || rkey AS uri,
+    coalesce(r."text", '') AS body,
+    regexp_extract(r.reply.parent.uri, '^at://([^/]+)/', 1) AS parent_did,
+    regexp_extract(r.subject.uri, '^at://([^/]+)/', 1) AS subject_did,
+    CASE WHEN r.embed."$type" = 'app.bsky.embed.recordWithMedia' THEN r.embed.media
+         ELSE {{'$type': r.embed."$type", 'images': r.embed.images, 'video': r.embed.video,
+               'external': r.embed.external}} END AS m,
+    CASE r.embed."$type" WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
+         WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS embedded,
+    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#mention'),
+      lambda y: coalesce(nullif(lower(regexp_extract(
+        try(decode(encode(r."text")[x."index".byteStart + 1 : x."index".byteEnd])), '^@(\\S+)$', 1)), ''), y.did))))
+      AS mention_list,
+    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#tag'), lambda y: y.tag)))
+      || coalesce(r.tags, []) AS tag_list,
+    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#link'), lambda y: y.uri)))
+      AS link_list
+  FROM ev
+), g AS (
+  SELECT *,
+    link_list || CASE WHEN m.external.uri IS NOT NULL THEN [m.external.uri] ELSE [] END AS links,
+    CASE m."$type" WHEN 'app.bsky.embed.images' THEN list_transform(coalesce(m.images, []), lambda i: 'image')
+         WHEN 'app.bsky.embed.video' THEN ['video'] ELSE []::VARCHAR[] END AS kinds
+  FROM f
+)
+SELECT
+  'bluesky' AS platform, uri AS post_id, coalesce(a.handle, g.did) AS account, g.did AS account_id,
+  a.name AS account_name,
+  coalesce(TRY_CAST(r.createdAt AS TIMESTAMPTZ), make_timestamp(time_us)::TIMESTAMPTZ) AS created_at,
+  CASE WHEN collection = '{post}' THEN body ELSE '' END AS "text",
+  NULL AS html, NULL AS title, r.langs[1] AS lang,
+  CASE WHEN collection = '{repost}' THEN 'repost'
+       WHEN r.reply.parent.uri IS NOT NULL THEN 'reply'
+       WHEN embedded LIKE 'at://%/{post}/%' THEN 'quote' ELSE 'original' END AS kind,
+  r.reply.parent.uri AS in_reply_to_id,
+  coalesce(pa.handle, nullif(parent_did, '')) AS in_reply_to_account,
+  nullif(parent_did, '') AS in_reply_to_account_id,
+  CASE WHEN collection = '{post}' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
+  CASE WHEN collection = '{repost}' THEN r.subject.uri END AS repost_of_id,
+  CASE WHEN collection = '{repost}' THEN coalesce(sa.handle, nullif(subject_did, '')) END AS repost_of_account,
+  CASE WHEN collection = '{post}' AND embedded LIKE 'at://%/{post}/%' THEN embedded END AS quote_of_id,
+  uniq(CASE WHEN collection = '{post}' THEN mention_list ELSE [] END) AS mentions,
+  uniq(CASE WHEN collection = '{post}' THEN tag_list ELSE [] END) AS hashtags,
+  uniq(CASE WHEN collection = '{post}' THEN links ELSE [] END) AS urls,
+  CASE WHEN collection = '{post}' THEN len(kinds) END AS media_count,
+  CASE WHEN collection = '{post}' THEN kinds END AS media_kinds,
+  NULL AS "source", NULL AS like_count, NULL AS repost_count, NULL AS reply_count, NULL AS quote_count,
+  CASE WHEN collection = '{post}' THEN
+    'https://bsky.app/profile/' || coalesce(a.handle, g.did) || '/post/' || rkey END AS permalink,
+  source_member, coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record
+FROM g
+LEFT JOIN bsky_handles a ON a.did = g.did
+LEFT JOIN bsky_handles pa ON pa.did = g.parent_did
+LEFT JOIN bsky_handles sa ON sa.did = g.subject_did
+"""
+
+UNIQ = "CREATE OR REPLACE TEMP MACRO uniq(l) AS list_filter(l, lambda v, i: v IS NOT NULL AND list_position(l, v) = i)"
+HANDLES = pa.schema([("did", pa.string()), ("handle", pa.string()), ("name", pa.string())])
+
+
+@dataclass
+class Person:
+    """What an input tells about an account: its handle and display name, when known."""
+
+    handle: str | None = None
+    name: str | None = None
+
+
+class BlueskyImporter(Importer):
+    name = "bluesky"
+    platform = "bluesky"
+    description = "Bluesky: repository export (CAR), Jetstream JSON lines, firehose commit events (DAG-JSON)"
+    example = "alice.bsky.social.20250310005405.car, jetstream.jsonl, firehose_commit_123.json"
+
+    def detect(self, member: Member) -> bool:
+        return _kind(member) is not None
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        people: dict[str, Person] = {}
+        files: dict[Path, Member] = {}
+        for member in members:
+            kind = _kind(member)
+            if kind == "car":
+                files[_car_lines(member, ctx, people)] = member
+            elif kind == "firehose":
+                files[_firehose_lines(member, ctx)] = member
+            else:
+                files[member.local_path()] = member
+        yield from _shape(files, people, ctx)
+
+
+def _kind(member: Member) -> str | None:
+    if _is_car(member.head(4096)):
+        return "car"
+    head = member.head_text(4096)
+    first_line = head.split("\n", 1)[0]
+    if all(pattern.search(first_line) for pattern in JETSTREAM):
+        return "jetstream"
+    if FIREHOSE.match(head):
+        return "firehose"
+    return None
+
+
+def _is_car(head: bytes) -> bool:
+    """A CAR v1 header: a varint length, then a DAG-CBOR map with ``version`` 1 and ``roots``."""
+    length, start = _varint(head, 0)
+    if length is None or not 0 < length <= len(head) - start or head[start] & 0xE0 != 0xA0:
+        return False
+    try:
+        header = libipld.decode_dag_cbor(head[start:start + length])
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get("version") == 1 and isinstance(header.get("roots"), list)
+
+
+def _varint(data: bytes, start: int) -> tuple[int | None, int]:
+    value, shift = 0, 0
+    for position in range(start, min(len(data), start + 9)):
+        value |= (data[position] & 0x7F) << shift
+        if not data[position] & 0x80:
+            return value, position + 1
+        shift += 7
+    return None, start
+
+
+# --- repository CAR ------------------------------------------------------------------------
+
+
+def _car_lines(member: Member, ctx: ReadContext, people: dict[str, Person]) -> Path:
+    """Decode a repository CAR and write its records as Jetstream-shaped lines."""
+    with member.open() as stream:
+        data = stream.read()
+    try:
+        header, blocks = libipld.decode_car(data)
+    except ValueError as exc:
+        raise member.error(f"not a readable CAR file ({exc}); the export may be truncated") from None
+    commit = blocks.get(header["roots"][0]) if header.get("roots") else None
+    if not isinstance(commit, dict) or not isinstance(commit.get("did"), str) or "data" not in commit:
+        raise member.error("the CAR's root block is not a repository commit (no `did` and `data`)")
+    did = commit["did"]
+    target = member.source.scratch() / f"car{id(member)}.jsonl"
+    with open(target, "wb") as out:
+        profile = _write_records(member, ctx, blocks, commit, out)
+    _car_owner(member, ctx, did, profile, people)
+    return target
+
+
+def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], commit: dict[str, Any],
+                   out: BinaryIO) -> dict[str, Any]:
+    profile: dict[str, Any] = {}
+    try:
+        for path, cid in _tree(blocks, commit["data"], member, ctx):
+            record = blocks.get(cid)
+            if not isinstance(record, dict):
+                ctx.skip(member, path, "record block missing from the CAR")
+                continue
+            if path == PROFILE:
+                profile = record
+            out.write(_line(commit["did"], None, "create", path, record, path))
+    except (KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise member.error(f"the CAR's record tree (MST) is malformed ({exc!r})") from None
+    return profile
+
+
+def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext,
+          depth: int = 0) -> Iterator[tuple[str, bytes]]:
+    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order."""
+    node = blocks.get(cid)
+    if not isinstance(node, dict) or not isinstance(node.get("e"), list):
+        ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
+        return
+    if depth > MAX_DEPTH:
+        raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; it cannot be a real repository")
+    if node.get("l"):
+        yield from _tree(blocks, node["l"], member, ctx, depth + 1)
+    key = b""
+    for entry in node["e"]:
+        key = key[: entry["p"]] + entry["k"]
+        yield key.decode("utf-8"), entry["v"]
+        if entry.get("t"):
+            yield from _tree(blocks, entry["t"], member, ctx, depth + 1)
+
+
+def _car_owner(member: Member, ctx: ReadContext, did: str, profile: dict[str, Any],
+               people: dict[str, Person]) -> None:
+    handle = _owner_handle(member, ctx)
+    name = profile.get("displayName") if isinstance(profile.get("displayName"), str) else None
+    people[did] = Person(handle, name or None)
+    description = profile.get("description")
+    ctx.account(member, platform="bluesky", account=handle or did, account_id=did, display_name=name or None,
+                description=description if isinstance(description, str) and description else None,
+                url=f"https://bsky.app/profile/{handle or did}",
+                created_at=parse_time(profile.get("createdAt") if isinstance(profile.get("createdAt"), str) else None),
+                is_owner=True)
+
+
+def _owner_handle(member: Member, ctx: ReadContext) -> str | None:
+    if ctx.options.account:
+        return ctx.options.account.strip().lstrip("@").lower() or None
+    found = CAR_NAME.match(member.basename)
+    if found:
+        return found.group("handle").lower()
+    ctx.note(f"{member.name}: the CAR does not hold the handle and the file name does not give it; "
+             "posts are filed under the DID (give --account to name it)")
+    return None
+
+
+# --- firehose commit events (DAG-JSON) -------------------------------------------------------
+
+
+def _firehose_lines(member: Member, ctx: ReadContext) -> Path:
+    """Write the records carried by firehose commit events as Jetstream-shaped lines."""
+    target = member.source.scratch() / f"firehose{id(member)}.jsonl"
+    with open(target, "wb") as out:
+        for index, event in _json_values(member):
+            for line in _event_lines(event, str(index), member, ctx):
+                out.write(line)
+    return target
+
+
+def _json_values(member: Member) -> Iterator[tuple[int, Any]]:
+    """The file's JSON value (an event or a list of events), or one value a line."""
+    text = member.read_text()
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        yield from _json_lines(member, text)
+        return
+    yield from enumerate(value if isinstance(value, list) else [value])
+
+
+def _json_lines(member: Member, text: str) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise member.error(f"not valid JSON ({exc}); the file may be truncated", number) from None
+
+
+def _event_lines(event: Any, where: str, member: Member, ctx: ReadContext) -> Iterator[bytes]:
+    if not isinstance(event, dict) or not isinstance(event.get("ops"), list) or not event.get("repo"):
+        ctx.skip(member, where, "not a firehose commit event")
+        return
+    blocks = _event_blocks(event, where, member)
+    if blocks is None:
+        ctx.skip(member, where, "commit event without its blocks (tooBig)")
+        return
+    time = parse_time(event.get("time") if isinstance(event.get("time"), str) else None)
+    time_us = int(time.timestamp() * 1_000_000) if time else None
+    seq = f"seq {event.get('seq')}" if event.get("seq") is not None else f"event {where}"
+    for op in event["ops"]:
+        line = _op_line(event["repo"], time_us, op, blocks, f"{seq} {op.get('path')}", member, ctx)
+        if line is not None:
+            yield line
+
+
+def _event_blocks(event: dict[str, Any], where: str, member: Member) -> dict[str, Any] | None:
+    raw = event.get("blocks")
+    if not isinstance(raw, dict) or not isinstance(raw.get("$bytes"), str):
+        return None
+    try:
+        data = base64.b64decode(raw["$bytes"] + "=" * (-len(raw["$bytes"]) % 4))
+        _, blocks = libipld.decode_car(data)
+    except ValueError as exc:
+        raise member.error(f"the event's blocks are not a readable CAR ({exc})", where) from None
+    return {libipld.encode_cid(cid): value for cid, value in blocks.items()}
+
+
+def _op_line(did: str, time_us: int | None, op: Any, blocks: dict[str, Any], where: str,
+             member: Member, ctx: ReadContext) -> bytes | None:
+    action, path = op.get("action"), op.get("path")
+    if not isinstance(path, str) or "/" not in path or action not in ("create", "update", "delete"):
+        ctx.skip(member, where, "firehose operation without an action and a path")
+        return None
+    cid = op.get("cid", {}).get("$link") if isinstance(op.get("cid"), dict) else None
+    record = blocks.get(cid) if cid else None
+    if action != "delete" and not isinstance(record, dict):
+        ctx.skip(member, where, "record block missing from the event")
+        return None
+    return _line(did, time_us, action, path, record, where)
+
+
+# --- shared -------------------------------------------------------------------------------
+
+
+def _line(did: str, time_us: int | None, operation: str, path: str, record: dict[str, Any] | None,
+          where: str) -> bytes:
+    collection, _, rkey = path.partition("/")
+    event = {"did": did, "time_us": time_us, "kind": "commit", "_record": where,
+             "commit": {"operation": operation, "collection": collection, "rkey": rkey, "record": record}}
+    return orjson.dumps(event, default=_cid_text) + b"\n"
+
+
+def _cid_text(value: Any) -> str:
+    """CIDs (links, blob references) as their text form; other bytes as base64."""
+    if isinstance(value, bytes):
+        try:
+            return str(libipld.encode_cid(value))
+        except ValueError:
+            return base64.b64encode(value).decode()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _shape(files: dict[Path, Member], people: dict[str, Person], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    con = connect()
+    con.execute("SET TimeZone = 'UTC'")
+    # Keep the small handles table on the build side of the joins: flipped, the hash table would
+    # hold every post and memory would grow with the input.
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    con.execute(UNIQ)
+    paths = "[" + ", ".join(sql_string(str(p)) for p in files) + "]"
+    member = member_case(files)
+    stats = _fetch(con, STATS.format(member=member, read=READ.format(files=paths, columns=STATS_COLUMNS)), files)
+    _report(stats, people, ctx)
+    con.register("bsky_handles", _handles(people))
+    sql = SHAPE.format(member=member, read=READ.format(files=paths, columns=EVENT_COLUMNS),
+                       record_type=sql_string(RECORD_TYPE), post=POST, repost=REPOST)
+    try:
+        for batch in query_batches(con, sql):
+            yield _complete(batch, ctx)
+    except duckdb.Error as exc:
+        raise _error(exc, files) from None
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, files: dict[Path, Member]) -> list[tuple[Any, ...]]:
+    try:
+        return con.sql(sql).fetchall()
+    except duckdb.Error as exc:
+        raise _error(exc, files) from None
+
+
+def _error(exc: duckdb.Error, files: dict[Path, Member]) -> Exception:
+    text = str(exc).strip().splitlines()[0][:300]
+    member = next((m for p, m in files.items() if str(p) in text), next(iter(files.values())))
+    for path in files:
+        text = text.replace(str(path), member.name)
+    return member.error(f"cannot be read as Bluesky events ({text})")
+
+
+def _report(rows: list[tuple[Any, ...]], people: dict[str, Person], ctx: ReadContext) -> None:
+    """Notes on what is not a post; handles from identity events; unreadable lines as skips."""
+    others: Counter[str] = Counter()
+    for member_name, kind, operation, collection, identity_did, handle, count in rows:
+        if identity_did and handle and identity_did not in people:
+            people[identity_did] = Person(str(handle).lower())
+        if kind is None:
+            _skip_many(ctx, member_name, count, "line is not a readable JSON event")
+        elif kind != "commit":
+            others[f"{kind} events"] += count
+        elif operation != "create":
+            others[f"{operation or 'unknown'} operations, not applied"] += count
+        elif collection not in (POST, REPOST):
+            others[str(collection)] += count
+    if others:
+        ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(others.items())))
+
+
+def _skip_many(ctx: ReadContext, member_name: str, count: int, reason: str, record: str = "") -> None:
+    """Count ``count`` skipped records at once, keeping one example."""
+    if ctx.skipped[reason] < 3:
+        ctx.examples.append(Skip(member_name, record or "(the JSON reader does not give line numbers)", reason))
+    ctx.skipped[reason] += count
+
+
+def _handles(people: dict[str, Person]) -> pa.Table:
+    return pa.table({"did": list(people), "handle": [p.handle for p in people.values()],
+                     "name": [p.name for p in people.values()]}, schema=HANDLES)
+
+
+def _complete(batch: pa.RecordBatch, ctx: ReadContext) -> pa.RecordBatch:
+    """The batch without rows that miss a required field (counted as skipped)."""
+    missing = [pc.is_null(batch.column(name)) for name in REQUIRED]
+    bad = missing[0]
+    for mask in missing[1:]:
+        bad = pc.or_(bad, mask)
+    if not pc.any(bad).as_py():
+        return batch
+    for index in pc.indices_nonzero(bad).to_pylist():
+        row = {name: batch.column(name)[index].as_py() for name in (*REQUIRED, "source_member", "source_record")}
+        names = ", ".join(n for n in REQUIRED if row[n] is None)
+        _skip_many(ctx, str(row["source_member"]), 1, f"missing {names}", str(row["source_record"]))
+    return batch.filter(pc.invert(bad))
+
+
+IMPORTER = BlueskyImporter()
