@@ -26,7 +26,7 @@ def _registry() -> tuple[Importer, ...]:
 
 ORDER = (
     "x_archive",
-    # "x_grailbird",
+    "x_grailbird",
     "mastodon",
     "bluesky",
     "facebook",
@@ -35,7 +35,7 @@ ORDER = (
     "wordpress",
     "feeds",
     # "twcs",
-    # "twitter_api",
+    "twitter_api",
     # "generic",
 )
 """Importer modules in detection order: the first whose ``detect`` accepts a member reads it."""

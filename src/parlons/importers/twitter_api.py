@@ -1,0 +1,475 @@
+"""Twitter API JSON as researchers collect it: v1.1 tweets, and v2 tweets as written by twarc2.
+
+Shapes read (one kind per file, decided from its first bytes):
+
+- **v1.1** tweet objects (``id_str``, ``user.screen_name``, ``full_text``/``text``/
+  ``extended_tweet.full_text``, ``retweeted_status``, ``quoted_status_id_str``, ``in_reply_to_*``,
+  ``entities``, ``extended_entities``, ``source`` as HTML, counts): one object per file, a JSON
+  array of them, or JSON lines (twarc 1, the streaming API);
+- **v2 flattened** (``twarc2 flatten``): one tweet per line with ``author``, ``in_reply_to_user``
+  and the referenced tweets expanded in place (``referenced_tweets[{type, id, author}]``,
+  ``public_metrics``, ``entities.mentions[].username``, ``attachments.media``, ``__twarc``);
+- **v2 response pages** (``twarc2 search`` output): one API page per line,
+  ``{"data": [...], "includes": {"users", "tweets", "media"}, "meta", "__twarc"}``. Authors and
+  media are resolved from the page's ``includes``; the tweets in ``includes.tweets`` (the ones the
+  collected tweets reply to, quote or retweet) are imported too, once, unless already in ``data``.
+
+Everything is parsed by DuckDB with explicit types (no schema inference), ids as text. JSON lines
+go through DuckDB's JSON reader, numbered (1-based line numbers become ``source_record``); when it
+stops on a bad line, reading resumes after the last whole line streamed, line by line as text, so
+a line that is not valid JSON, or not a tweet, is a counted skip with its line number.
+
+Kinds: a retweet is a ``repost``, else a tweet that answers another one is a ``reply``, else one
+that quotes is a ``quote`` (a reply that quotes stays a reply and keeps ``quote_of_id``). Counts of
+a retweet are the retweeted tweet's in the API, so they are left null on reposts. Every author
+seen is reported as an account. See ``docs/formats/twitter_api.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import InputError
+from ..sources import Member
+from ._base import BATCH_ROWS, ROW_SCHEMA, Importer, ReadContext
+from ._duck import connect, sql_string
+
+__all__ = ["IMPORTER", "TwitterApiImporter", "checked_batches"]
+
+V1_TIME = re.compile(r'"created_at"\s*:\s*"[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4} \d{4}"')
+V2_TIME = re.compile(r'"created_at"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d')
+V2_KEYS = ('"conversation_id"', '"edit_history_tweet_ids"', '"__twarc"', '"public_metrics"',
+           '"referenced_tweets"')
+PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*\[')
+
+MAX_LINE = 16 * 1024 * 1024
+"""The longest JSON line (or array element) read; a twarc2 page of 100 tweets is about 1 MB.
+DuckDB's readers hold buffers in proportion to it, so it also bounds memory."""
+NOT_LANGUAGES = "('und', 'qme', 'qht', 'qam', 'qct', 'qst', 'qin', 'zxx')"
+"""Codes X puts in ``lang`` that are not languages (undetermined, media only, hashtags only...)."""
+
+USER_V1 = 'STRUCT(id_str VARCHAR, id VARCHAR, screen_name VARCHAR, "name" VARCHAR, description VARCHAR, ' \
+          'created_at VARCHAR)'
+ENTITIES_V1 = ('STRUCT(user_mentions STRUCT(screen_name VARCHAR)[], hashtags STRUCT("text" VARCHAR)[], '
+               'urls STRUCT(expanded_url VARCHAR)[], media STRUCT("type" VARCHAR)[])')
+MEDIA_V1 = 'STRUCT(media STRUCT("type" VARCHAR)[])'
+TWEET_V1 = f"""STRUCT(id_str VARCHAR, id VARCHAR, created_at VARCHAR, full_text VARCHAR, "text" VARCHAR,
+  "source" VARCHAR, lang VARCHAR, in_reply_to_status_id_str VARCHAR, in_reply_to_user_id_str VARCHAR,
+  in_reply_to_screen_name VARCHAR, quoted_status_id_str VARCHAR, quoted_status STRUCT(id_str VARCHAR),
+  retweeted_status STRUCT(id_str VARCHAR, "user" STRUCT(screen_name VARCHAR)),
+  retweet_count VARCHAR, favorite_count VARCHAR, reply_count VARCHAR, quote_count VARCHAR,
+  "user" {USER_V1}, entities {ENTITIES_V1}, extended_entities {MEDIA_V1},
+  extended_tweet STRUCT(full_text VARCHAR, entities {ENTITIES_V1}, extended_entities {MEDIA_V1}))"""
+
+USER_V2 = 'STRUCT(id VARCHAR, username VARCHAR, "name" VARCHAR, description VARCHAR, created_at VARCHAR)'
+MEDIA_V2 = 'STRUCT(media_key VARCHAR, "type" VARCHAR)'
+TWEET_V2 = f"""STRUCT(id VARCHAR, "text" VARCHAR, created_at VARCHAR, author_id VARCHAR,
+  conversation_id VARCHAR, lang VARCHAR, "source" VARCHAR, in_reply_to_user_id VARCHAR,
+  in_reply_to_user STRUCT(id VARCHAR, username VARCHAR),
+  referenced_tweets STRUCT("type" VARCHAR, id VARCHAR, author_id VARCHAR, author {USER_V2})[],
+  public_metrics STRUCT(like_count VARCHAR, retweet_count VARCHAR, reply_count VARCHAR, quote_count VARCHAR),
+  entities STRUCT(mentions STRUCT(username VARCHAR, id VARCHAR)[], hashtags STRUCT(tag VARCHAR)[],
+                  urls STRUCT(expanded_url VARCHAR, media_key VARCHAR)[]),
+  attachments STRUCT(media_keys VARCHAR[], media {MEDIA_V2}[]),
+  note_tweet STRUCT("text" VARCHAR), author {USER_V2})"""
+INCLUDES = f"STRUCT(users {USER_V2}[], tweets STRUCT(id VARCHAR, author_id VARCHAR)[], media {MEDIA_V2}[])"
+PAGE_DATA = f"STRUCT(data {TWEET_V2}[], includes {INCLUDES})"
+PAGE_INCLUDED = (f"STRUCT(data STRUCT(id VARCHAR)[], includes STRUCT(users {USER_V2}[], tweets {TWEET_V2}[], "
+                 f"media {MEDIA_V2}[]))")
+
+TEXT_LINES = ("read_csv({path}, columns = {{'line': 'VARCHAR'}}, delim = '\x01', quote = '', escape = '', "
+              "header = false, auto_detect = false, strict_mode = false, max_line_size = {max_line}, "
+              "buffer_size = {buffer})")
+"""The member as text lines, blank ones included (as NULL), so that ``row_number()`` is the line number."""
+
+SLOW_LINES = """
+SELECT rn::VARCHAR AS record, j,
+  CASE WHEN j IS NULL THEN CASE WHEN json_valid(line) THEN 'line is JSON but not a tweet object'
+                                ELSE 'line is not valid JSON' END END AS bad
+FROM (
+  SELECT rn, line, try(from_json(line, {structure})) AS j
+  FROM (SELECT row_number() OVER () AS rn, line FROM {lines})
+  WHERE rn > {resume} AND trim(line) <> '')
+"""
+
+FAST_LINES = """
+SELECT (row_number() OVER ())::VARCHAR AS record, j, NULL::VARCHAR AS bad
+FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
+               maximum_object_size = {max_line})
+"""
+
+DOCUMENT = """
+SELECT (row_number() OVER () - 1)::VARCHAR AS record, j, NULL::VARCHAR AS bad
+FROM read_json({path}, format = '{layout}', records = false, columns = {{'j': '{type}'}},
+               maximum_object_size = {max_line})
+"""
+
+SOURCES = {
+    "v1": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j AS t FROM parsed)",
+    "v2": f"parsed AS ({{parsed}}), tweets AS (SELECT record, bad, j AS t, NULL::{INCLUDES} AS inc FROM parsed)",
+    "pages": f"""parsed AS ({{parsed}}), tweets AS (
+      SELECT record, bad, j.includes AS inc,
+        unnest(CASE WHEN j IS NULL THEN [NULL::{TWEET_V2}] ELSE coalesce(j.data, []) END) AS t
+      FROM parsed)""",
+    "included": """parsed AS MATERIALIZED ({parsed}), tweets AS (
+      SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
+      FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t FROM parsed) AS i
+      ANTI JOIN (SELECT unnest(list_transform(j.data, lambda d: d.id)) AS id FROM parsed) AS own
+        ON own.id = i.t.id
+      QUALIFY row_number() OVER (PARTITION BY i.t.id ORDER BY i.record::BIGINT) = 1)""",
+}
+"""Per flavour, the CTEs ``parsed`` (``record``, ``j``, ``bad``) and ``tweets`` (``record``, ``bad``, ``t``,
+``inc``: the page's includes, v2 only) that the shaping query reads."""
+
+SHAPE_V1 = """
+WITH {sources}, k AS (
+  SELECT record, bad, t,
+    coalesce(t.id_str, t.id) AS tid,
+    coalesce(t.extended_tweet.full_text, t.full_text, t."text", '') AS body,
+    coalesce(t.extended_tweet.entities, t.entities) AS ents,
+    coalesce(t.extended_tweet.extended_entities.media, t.extended_entities.media,
+             t.extended_tweet.entities.media, t.entities.media, []) AS media,
+    t.retweeted_status.id_str AS rt_id,
+    try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS created
+  FROM tweets
+), q AS (
+  SELECT *, coalesce(t.quoted_status_id_str, t.quoted_status.id_str,
+    nullif(regexp_extract(list_reduce(list_prepend('', list_transform(ents.urls, lambda u: u.expanded_url)),
+      lambda a, b: CASE WHEN b SIMILAR TO 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*'
+                     THEN b ELSE a END), '/status(?:es)?/(\\d+)', 1), '')) AS quoted_id
+  FROM k
+)
+SELECT
+  'x' AS platform, tid AS post_id, t."user".screen_name AS account,
+  coalesce(t."user".id_str, t."user".id) AS account_id, t."user"."name" AS account_name,
+  created AS created_at,
+  replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
+  NULL AS html, NULL AS title, CASE WHEN t.lang NOT IN {not_languages} THEN t.lang END AS lang,
+  CASE WHEN rt_id IS NOT NULL THEN 'repost' WHEN t.in_reply_to_status_id_str IS NOT NULL THEN 'reply'
+       WHEN quoted_id IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
+  t.in_reply_to_status_id_str AS in_reply_to_id, t.in_reply_to_screen_name AS in_reply_to_account,
+  t.in_reply_to_user_id_str AS in_reply_to_account_id, NULL AS conversation_id,
+  rt_id AS repost_of_id,
+  coalesce(t.retweeted_status."user".screen_name, nullif(regexp_extract(body, '^RT @(\\w+):', 1), ''))
+    AS repost_of_account,
+  CASE WHEN rt_id IS NULL THEN quoted_id END AS quote_of_id,
+  coalesce(list_distinct_ordered(list_transform(ents.user_mentions, lambda m: m.screen_name)), [])
+    AS mentions,
+  coalesce(list_transform(ents.hashtags, lambda h: h."text"), []) AS hashtags,
+  coalesce(list_filter(list_transform(ents.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL), [])
+    AS urls,
+  len(media) AS media_count, list_transform(media, lambda m: media_kind(m."type")) AS media_kinds,
+  client_name(t."source") AS "source",
+  CASE WHEN rt_id IS NULL THEN TRY_CAST(t.favorite_count AS BIGINT) END AS like_count,
+  CASE WHEN rt_id IS NULL THEN TRY_CAST(t.retweet_count AS BIGINT) END AS repost_count,
+  CASE WHEN rt_id IS NULL THEN TRY_CAST(t.reply_count AS BIGINT) END AS reply_count,
+  CASE WHEN rt_id IS NULL THEN TRY_CAST(t.quote_count AS BIGINT) END AS quote_count,
+  'https://x.com/' || t."user".screen_name || '/status/' || tid AS permalink,
+  {member} AS source_member, record AS source_record,
+  t."user".description AS author_description,
+  try_strptime(t."user".created_at, '%a %b %d %H:%M:%S %z %Y') AS author_created_at,
+  CASE WHEN bad IS NOT NULL THEN bad WHEN tid IS NULL THEN 'not a tweet (no id)'
+       WHEN t."user".screen_name IS NULL THEN 'tweet without user.screen_name'
+       WHEN created IS NULL THEN 'unreadable created_at' END AS skip_reason
+FROM q
+"""
+
+SHAPE_V2 = """
+WITH {sources}, k AS (
+  SELECT record, bad, t, inc,
+    list_filter(coalesce(t.referenced_tweets, []), lambda r: r."type" = 'retweeted')[1] AS rt,
+    list_filter(coalesce(t.referenced_tweets, []), lambda r: r."type" = 'replied_to')[1] AS rp,
+    list_filter(coalesce(t.referenced_tweets, []), lambda r: r."type" = 'quoted')[1] AS qt,
+    coalesce(t.author, find_user(inc.users, t.author_id)) AS au,
+    coalesce(t.note_tweet."text", t."text", '') AS body,
+    TRY_CAST(t.created_at AS TIMESTAMPTZ) AS created
+  FROM tweets
+), r AS (
+  SELECT *,
+    coalesce(t.in_reply_to_user_id, rp.author_id, rp.author.id) AS reply_user_id,
+    coalesce(rt.author_id, rt.author.id, list_filter(inc.tweets, lambda x: x.id = rt.id)[1].author_id)
+      AS rt_user_id
+  FROM k
+)
+SELECT
+  'x' AS platform, t.id AS post_id, au.username AS account, coalesce(t.author_id, au.id) AS account_id,
+  au."name" AS account_name, created AS created_at,
+  replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
+  NULL AS html, NULL AS title, CASE WHEN t.lang NOT IN {not_languages} THEN t.lang END AS lang,
+  CASE WHEN rt.id IS NOT NULL THEN 'repost' WHEN rp.id IS NOT NULL THEN 'reply'
+       WHEN qt.id IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
+  rp.id AS in_reply_to_id,
+  coalesce(t.in_reply_to_user.username, rp.author.username, find_user(inc.users, reply_user_id).username,
+           list_filter(t.entities.mentions, lambda m: m.id = reply_user_id)[1].username) AS in_reply_to_account,
+  reply_user_id AS in_reply_to_account_id, t.conversation_id AS conversation_id,
+  rt.id AS repost_of_id,
+  coalesce(rt.author.username, find_user(inc.users, rt_user_id).username,
+           nullif(regexp_extract(body, '^RT @(\\w+):', 1), '')) AS repost_of_account,
+  CASE WHEN rt.id IS NULL THEN qt.id END AS quote_of_id,
+  coalesce(list_distinct_ordered(list_transform(t.entities.mentions, lambda m: m.username)), [])
+    AS mentions,
+  coalesce(list_transform(t.entities.hashtags, lambda h: h.tag), []) AS hashtags,
+  coalesce(list_transform(list_filter(t.entities.urls, lambda u: u.media_key IS NULL AND u.expanded_url IS NOT NULL
+      AND NOT regexp_matches(u.expanded_url, '^https?://(www\\.)?(twitter|x)\\.com/\\w+/status/\\d+/(photo|video)/')),
+    lambda u: u.expanded_url), []) AS urls,
+  len(coalesce(t.attachments.media_keys, [])) AS media_count,
+  list_transform(coalesce(t.attachments.media_keys, []), lambda key: media_kind(coalesce(
+    list_filter(t.attachments.media, lambda m: m.media_key = key)[1]."type",
+    list_filter(inc.media, lambda m: m.media_key = key)[1]."type"))) AS media_kinds,
+  client_name(t."source") AS "source",
+  CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.like_count AS BIGINT) END AS like_count,
+  CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.retweet_count AS BIGINT) END AS repost_count,
+  CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.reply_count AS BIGINT) END AS reply_count,
+  CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.quote_count AS BIGINT) END AS quote_count,
+  'https://x.com/' || au.username || '/status/' || t.id AS permalink,
+  {member} AS source_member, record AS source_record,
+  au.description AS author_description, TRY_CAST(au.created_at AS TIMESTAMPTZ) AS author_created_at,
+  CASE WHEN bad IS NOT NULL THEN bad WHEN t.id IS NULL THEN 'not a tweet (no id)'
+       WHEN au.username IS NULL THEN 'author unknown (no author or includes.users entry)'
+       WHEN created IS NULL THEN 'unreadable created_at' END AS skip_reason
+FROM r
+"""
+
+MACROS = (
+    "CREATE OR REPLACE TEMP MACRO find_user(users, uid) AS list_filter(users, lambda u: u.id = uid)[1]",
+    "CREATE OR REPLACE TEMP MACRO list_distinct_ordered(items) AS "
+    "list_filter(items, lambda x, i: x IS NOT NULL AND list_position(items, x) = i)",
+    "CREATE OR REPLACE TEMP MACRO media_kind(kind) AS CASE kind WHEN 'photo' THEN 'image' "
+    "WHEN 'animated_gif' THEN 'gif' WHEN 'video' THEN 'video' ELSE 'other' END",
+    "CREATE OR REPLACE TEMP MACRO client_name(src) AS CASE WHEN src LIKE '%<%' "
+    "THEN nullif(trim(regexp_extract(src, '>([^<]*)<', 1)), '') ELSE nullif(trim(src), '') END",
+)
+
+AUTHOR_COLUMNS = ("author_description", "author_created_at")
+
+
+class TwitterApiImporter(Importer):
+    name = "twitter-api"
+    platform = "x"
+    description = "Twitter API JSON: v1.1 tweets (object, array, JSON lines), v2 from twarc2 (flat or pages)"
+    example = "tweets.jsonl (twarc), search-results.jsonl (twarc2), flat.jsonl (twarc2 flatten)"
+
+    def detect(self, member: Member) -> bool:
+        return _flavour(member) is not None
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+        authors = Authors()
+        con = _connection(members[0])
+        for member in members:
+            flavour = _flavour(member)
+            if flavour is None:
+                raise member.error("is not Twitter API JSON (v1.1 tweets, or v2 tweets from twarc2)")
+            layout, path = _layout(member), member.local_path()
+            for part in PARTS[flavour]:
+                if layout == "lines":
+                    yield from _json_lines(con, member, part, ctx, authors)
+                else:
+                    parsed = DOCUMENT.format(path=sql_string(str(path)), layout=layout, type=_type(part),
+                                             max_line=MAX_LINE)
+                    yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member},
+                                               also=AUTHOR_COLUMNS, seen=authors.add)
+        authors.report(ctx, {m.name: m for m in members})
+
+
+PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included")}
+"""The shaping passes per flavour: pages are read twice, for ``data`` then for ``includes.tweets``."""
+TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_INCLUDED}
+
+
+def _connection(member: Member) -> duckdb.DuckDBPyConnection:
+    con = connect()
+    con.execute(f"SET temp_directory = {sql_string(str(member.source.scratch()))}")
+    for macro in MACROS:
+        con.execute(macro)
+    return con
+
+
+def _flavour(member: Member) -> str | None:
+    """``v1``, ``v2`` (flattened) or ``pages``, from the first bytes; None when not Twitter API JSON."""
+    head = member.head_text(65536).lstrip()
+    if not head.startswith(("{", "[")):
+        return None
+    if PAGE.match(head) and '"id"' in head:
+        return "pages"
+    if '"id_str"' in head and V1_TIME.search(head):
+        return "v1"
+    if '"author_id"' in head and V2_TIME.search(head) and any(key in head for key in V2_KEYS):
+        return "v2"
+    return None
+
+
+def _layout(member: Member) -> str:
+    """``lines`` (JSON lines), ``array`` (a JSON array) or ``unstructured`` (pretty-printed objects)."""
+    head = member.head_text(65536).lstrip()
+    if head.startswith("["):
+        return "array"
+    first, newline, _ = head.partition("\n")
+    return "unstructured" if newline and first.rstrip().endswith(("{", "[")) else "lines"
+
+
+def _type(part: str) -> str:
+    """The DuckDB type of one JSON value of this part, on one line, quoted for a SQL string."""
+    return " ".join(TYPES[part].split()).replace("'", "''")
+
+
+def _shape(member: Member, part: str, parsed: str) -> str:
+    template = SHAPE_V1 if part == "v1" else SHAPE_V2
+    sources = SOURCES[part].replace("{parsed}", parsed)
+    return template.format(sources=sources, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
+
+
+def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: ReadContext,
+                authors: Authors) -> Iterator[pa.RecordBatch]:
+    """One pass over a JSON lines member: DuckDB's JSON reader first, text lines when it cannot.
+
+    The JSON reader is the fast path, but it skips blank lines (line numbers would drift) and stops
+    at the first bad line. Then the member is read as text lines, each parsed on its own, from the
+    line after the last one already streamed, so bad lines become counted skips with their number.
+    """
+    path, progress = member.local_path(), Progress()
+    lines = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE)
+    if not _has_blank_lines(con, lines):
+        fast = FAST_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE)
+        try:
+            yield from _checked(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
+                                authors.add, progress)
+            return
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            if part == "included" and progress.rows:
+                raise _blame(exc, {path: member}) from None
+    resume = progress.last if part != "included" else 0
+    slow = SLOW_LINES.format(lines=lines, structure=sql_string(json.dumps(" ".join(TYPES[part].split()))),
+                             resume=resume)
+    yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member},
+                               also=AUTHOR_COLUMNS, seen=authors.add)
+
+
+def _has_blank_lines(con: duckdb.DuckDBPyConnection, lines: str) -> bool:
+    row = con.execute(f"SELECT count(*) FROM {lines} WHERE line IS NULL OR trim(line) = ''").fetchall()[0]
+    return bool(row and row[0])
+
+
+@dataclass
+class Progress:
+    """How far a stream of rows went: rows seen and the last record (line number) seen."""
+
+    rows: int = 0
+    last: int = 0
+
+
+class Authors:
+    """The authors seen in the rows read, first description of each, for ``ctx.account``."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        table = pa.Table.from_batches([batch]).select(
+            ["account", "account_id", "account_name", "source_member", *AUTHOR_COLUMNS])
+        firsts = table.group_by("account", use_threads=False).aggregate(
+            [(name, "first") for name in table.column_names if name != "account"])
+        for row in firsts.to_pylist():
+            if row["account"] not in self.seen:
+                self.seen[row["account"]] = {k.removesuffix("_first"): v for k, v in row.items()}
+
+    def report(self, ctx: ReadContext, members: dict[str, Member]) -> None:
+        for author in self.seen.values():
+            ctx.account(members[author["source_member"]], platform="x", account=author["account"],
+                        account_id=author["account_id"], display_name=author["account_name"],
+                        description=author["author_description"] or None,
+                        created_at=author["author_created_at"],
+                        url=f"https://x.com/{author['account']}")
+
+
+def checked_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext,
+                    paths: dict[Path, Member], *, params: dict[str, Any] | None = None,
+                    also: Sequence[str] = (),
+                    seen: Callable[[pa.RecordBatch], None] | None = None) -> Iterator[pa.RecordBatch]:
+    """Stream a shaping query's canonical rows; rows whose ``skip_reason`` is set are counted skips.
+
+    The query yields the canonical columns, ``skip_reason`` and the ``also`` columns (handed with the
+    kept rows to ``seen``). A DuckDB failure becomes an :class:`InputError` naming the member whose
+    file the message mentions (else the first one).
+    """
+    try:
+        yield from _checked(con, sql, ctx, paths, params, also, seen, None)
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
+        raise _blame(exc, paths) from None
+
+
+def _checked(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
+             params: dict[str, Any] | None, also: Sequence[str],
+             seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+    """The kept rows of ``sql``; with ``progress``, only whole lines are passed on (see :func:`_whole_lines`)."""
+    members = {m.name: m for m in paths.values()}
+    columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
+    reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
+    held: pa.RecordBatch | None = None
+    for batch in reader:
+        if progress is not None:
+            batch, held = _whole_lines(held, batch)
+        yield from _emit(batch, ctx, members, seen, progress)
+    if held is not None:
+        yield from _emit(held, ctx, members, seen, progress)
+
+
+def _whole_lines(held: pa.RecordBatch | None, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Rows of the lines known to be complete, and the rows of the last line, held back.
+
+    A page line gives many rows and a batch may end in the middle of one; holding its rows back
+    until the next batch means that a stream stopped by a bad line has passed on whole lines only,
+    so reading can resume at the next line without losing or repeating a tweet.
+    """
+    if held is not None:
+        batch = pa.Table.from_batches([held, batch]).combine_chunks().to_batches()[0]
+    records = batch.column("source_record")
+    last = pc.equal(records, records[-1])
+    return batch.filter(pc.invert(last)), batch.filter(last)
+
+
+def _emit(batch: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member],
+          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+    if batch.num_rows == 0:
+        return
+    keep = pc.is_null(batch.column("skip_reason"))
+    _count_skips(batch.filter(pc.invert(keep)), ctx, members)
+    kept = batch.filter(keep)
+    if progress is not None:
+        progress.rows += batch.num_rows
+        progress.last = int(batch.column("source_record")[-1].as_py())
+    if kept.num_rows:
+        if seen is not None:
+            seen(kept)
+        yield kept.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
+
+
+def _count_skips(bad: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member]) -> None:
+    if bad.num_rows == 0:
+        return
+    rows = bad.select(["source_member", "source_record", "skip_reason"]).to_pydict()
+    reasons = rows["skip_reason"]
+    for index, reason in enumerate(reasons):
+        if ctx.skipped[reason] < 3:
+            ctx.skip(members[rows["source_member"][index]], rows["source_record"][index], reason)
+        else:
+            ctx.skipped[reason] += 1
+
+
+def _blame(exc: Exception, paths: dict[Path, Member]) -> InputError:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    member = next((m for p, m in paths.items() if str(p) in str(exc)), next(iter(paths.values())))
+    for path in paths:
+        message = message.replace(str(path), member.name)
+    return member.error(f"cannot be read: {message[:300]}")
+
+
+IMPORTER = TwitterApiImporter()

@@ -1,0 +1,237 @@
+"""The Twitter API JSON importer: v1.1 (object, array, JSON lines) and v2 from twarc2 (flat, pages)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+API = FIXTURES / "twitter_api"
+FLAT_SAMPLE = SAMPLES / "twitter_api_v2_twarc" / "flat.jsonl"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_v1_single_object_whole_row(store: Store) -> None:
+    report = load(store, API / "v1_tweet.json", now=NOW)
+    assert report.files[0].formats == {"twitter-api": 1}
+    assert rows(store) == [{
+        "platform": "x", "post_id": "1102865000000000001", "account": "CafeAssoNantes",
+        "account_id": "800000001", "account_name": "Café associatif de Nantes",
+        "created_at": "2019-03-05T09:15:00Z",
+        "text": "@lea_martin Bonjour Léa, la salle est accessible en fauteuil : entrée rue des Halles & ascenseur. "
+                "À bientôt ! #accessibilité",
+        "html": None, "title": None, "lang": "fr", "kind": "reply",
+        "in_reply_to_id": "1102860000000000042", "in_reply_to_account": "lea_martin",
+        "in_reply_to_account_id": "31415926", "conversation_id": None, "repost_of_id": None,
+        "repost_of_account": None, "quote_of_id": None, "mentions": ["lea_martin"],
+        "hashtags": ["accessibilité"], "urls": [], "media_count": 0, "media_kinds": [], "source": "TweetDeck",
+        "like_count": 4, "repost_count": 1, "reply_count": None, "quote_count": None,
+        "permalink": "https://x.com/CafeAssoNantes/status/1102865000000000001",
+        "source_file": str(API / "v1_tweet.json"), "source_member": "v1_tweet.json", "source_record": "0",
+        "importer": "twitter-api", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }]
+
+
+def test_v1_array_repost_and_quote(store: Store) -> None:
+    load(store, API / "v1_array.json")
+    repost, quote = rows(store)
+    assert (repost["kind"], repost["repost_of_id"], repost["repost_of_account"], repost["mentions"],
+            repost["like_count"], repost["repost_count"], repost["source"], repost["source_record"]) == (
+        "repost", "1141930000000000777", "VilleDeNantes", ["VilleDeNantes"], None, None, "Twitter for Android", "0")
+    assert (quote["kind"], quote["quote_of_id"], quote["media_count"], quote["media_kinds"], quote["urls"],
+            quote["like_count"], quote["source_record"]) == (
+        "quote", "1141930000000000777", 2, ["image", "video"],
+        ["https://twitter.com/VilleDeNantes/status/1141930000000000777"], 17, "1")
+
+
+def test_v1_json_lines_skip_bad_lines_with_their_number(store: Store) -> None:
+    report = load(store, API / "v1_stream.jsonl")
+    assert report.files[0].formats == {"twitter-api": 2}
+    assert report.files[0].skipped == {"line is not valid JSON": 1, "not a tweet (no id)": 1}
+    assert [(s.member, s.record) for s in report.files[0].examples] == [
+        ("v1_stream.jsonl", "2"), ("v1_stream.jsonl", "4")]
+    appeal, question = rows(store)
+    assert (appeal["text"], appeal["hashtags"], appeal["urls"], appeal["source"], appeal["reply_count"],
+            appeal["quote_count"], appeal["source_record"]) == (
+        "Winter appeal: we need tinned fish, UHT milk and toiletries this week. Drop-off points and opening "
+        "times are on our website https://t.co/Drop01 #BristolFoodBank #WinterAppeal",
+        ["BristolFoodBank", "WinterAppeal"], ["https://bristolfoodbank.example/donate"], "Buffer", 2, 0, "1")
+    assert (question["account"], question["kind"], question["in_reply_to_id"], question["in_reply_to_account"],
+            question["text"], question["source_record"]) == (
+        "sam_okafor", "reply", "1201448000000000100", "BristolFoodBank",
+        "@BristolFoodBank are you open on Sunday? I have two bags of pasta & rice to drop off", "5")
+
+
+def test_v2_flat_whole_row_and_kinds(store: Store) -> None:
+    report = load(store, API / "v2_flat.jsonl", now=NOW)
+    assert report.files[0].formats == {"twitter-api": 4}
+    assert report.files[0].skipped == {"line is not valid JSON": 1}
+    assert report.files[0].examples[0].record == "3"
+    request, answer, retweet, quote_reply = rows(store)
+    assert answer == {
+        "platform": "x", "post_id": "1572010000000000020", "account": "TheatreDuPort",
+        "account_id": "1300000000000000001", "account_name": "Théâtre du Port",
+        "created_at": "2022-09-20T08:42:10Z",
+        "text": "@lea_martin Bonjour Léa, oui : il reste 12 places en balcon & 3 au parterre. "
+                "Réservation : https://t.co/Resa01 https://t.co/Pic001",
+        "html": None, "title": None, "lang": "fr", "kind": "reply",
+        "in_reply_to_id": "1572000000000000010", "in_reply_to_account": "lea_martin",
+        "in_reply_to_account_id": "31415926", "conversation_id": "1572000000000000010",
+        "repost_of_id": None, "repost_of_account": None, "quote_of_id": None, "mentions": ["lea_martin"],
+        "hashtags": [], "urls": ["https://theatre-du-port.example/billetterie"], "media_count": 1,
+        "media_kinds": ["image"], "source": "Twitter Web App", "like_count": 2, "repost_count": 0,
+        "reply_count": 0, "quote_count": 0,
+        "permalink": "https://x.com/TheatreDuPort/status/1572010000000000020",
+        "source_file": str(API / "v2_flat.jsonl"), "source_member": "v2_flat.jsonl", "source_record": "2",
+        "importer": "twitter-api", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+    # A tweet that starts with @handle, addressed to a user but answering no tweet, is an original.
+    assert (request["kind"], request["in_reply_to_id"], request["in_reply_to_account"], request["mentions"]) == (
+        "original", None, "TheatreDuPort", ["TheatreDuPort"])
+    assert (retweet["kind"], retweet["repost_of_id"], retweet["repost_of_account"], retweet["repost_count"],
+            retweet["source_record"]) == ("repost", "1571900000000000030", "VilleDeLorient", None, "4")
+    # A reply that also quotes stays a reply; the handle comes from entities.mentions.
+    assert (quote_reply["kind"], quote_reply["in_reply_to_id"], quote_reply["in_reply_to_account"],
+            quote_reply["quote_of_id"], quote_reply["hashtags"]) == (
+        "reply", "1572000000000000010", "lea_martin", "1571800000000000060", ["LaMouette"])
+
+
+def test_v2_pages_resolve_includes_and_import_referenced_tweets_once(store: Store) -> None:
+    report = load(store, API / "v2_pages.jsonl")
+    assert report.files[0].formats == {"twitter-api": 6}
+    assert report.merge.duplicates_in_input == 0
+    found = {r["post_id"]: r for r in rows(store)}
+    question = found["1600000000000000100"]
+    assert (question["account"], question["account_name"], question["kind"], question["in_reply_to_account"],
+            question["source_record"]) == ("sam_reads", "Sam", "original", "GreenfieldLib", "1")
+    reply = found["1600000000000000200"]
+    assert (reply["account"], reply["kind"], reply["in_reply_to_id"], reply["in_reply_to_account"],
+            reply["conversation_id"]) == (
+        "GreenfieldLib", "reply", "1600000000000000100", "sam_reads", "1600000000000000100")
+    photo = found["1600000000000000300"]
+    assert (photo["media_count"], photo["media_kinds"], photo["urls"], photo["hashtags"]) == (
+        2, ["image", "video"], [], ["Greenfield"])
+    retweet = found["1600000000000000500"]
+    assert (retweet["kind"], retweet["repost_of_id"], retweet["repost_of_account"]) == (
+        "repost", "1599000000000000400", "GreenfieldCouncil")
+    assert found["1599000000000000400"]["account"] == "GreenfieldCouncil"
+
+
+def test_v2_pretty_printed_page(store: Store, tmp_path: Path) -> None:
+    page = json.loads((API / "v2_pages.jsonl").read_text().splitlines()[0])
+    pretty = tmp_path / "page.json"
+    pretty.write_text(json.dumps(page, indent=2, ensure_ascii=False))
+    report = load(store, pretty)
+    assert report.files[0].formats == {"twitter-api": 3}
+    assert count(store, "SELECT count(*) FROM posts WHERE account = 'GreenfieldLib'") == 2
+
+
+def test_authors_are_reported_as_accounts(store: Store) -> None:
+    load(store, API / "v2_flat.jsonl", API / "v1_stream.jsonl")
+    accounts = store.con.execute(
+        "SELECT account, account_id, display_name, description, strftime(created_at, '%Y-%m-%d'), is_owner "
+        "FROM accounts ORDER BY account").fetchall()
+    assert accounts == [
+        ("BristolFoodBank", "900000003", "Bristol Food Bank",
+         "Emergency food for people in crisis across Bristol. Donations welcome.", "2011-05-03", False),
+        ("TheatreDuPort", "1300000000000000001", "Théâtre du Port",
+         "Scène conventionnée, au bord de l'eau. Billetterie du mardi au samedi.", "2020-08-30", False),
+        ("lea_martin", "31415926", "Léa Martin", "Spectatrice assidue.", "2009-05-01", False),
+        ("sam_okafor", "42424242", "Sam Okafor", None, "2015-10-10", False),
+    ]
+
+
+def test_folder_and_zip_of_collections(store: Store, tmp_path: Path) -> None:
+    report = load(store, zip_folder(API, tmp_path / "collection.zip"))
+    assert report.files[0].formats == {"twitter-api": 15}
+    assert count(store, "SELECT count(DISTINCT source_member) FROM posts") == 5
+    again = load(store, API)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 15)
+
+
+def test_bad_line_deep_in_a_long_file_is_skipped_once(store: Store, tmp_path: Path) -> None:
+    tweet = json.loads((API / "v2_flat.jsonl").read_text().splitlines()[0])
+    big = tmp_path / "collection.jsonl"
+    with big.open("w") as out:
+        for line in range(1, 30_001):
+            tweet["id"] = str(1_600_000_000_000_000_000 + line)
+            out.write('{"id": "cut", "text": \n' if line == 25_000 else json.dumps(tweet) + "\n")
+    report = load(store, big)
+    assert report.files[0].formats == {"twitter-api": 29_999}
+    assert report.files[0].skipped == {"line is not valid JSON": 1}
+    assert report.files[0].examples[0].record == "25000"
+    assert count(store, "SELECT count(*) FROM posts WHERE post_id::HUGEINT - 1600000000000000000 "
+                        "<> source_record::INT") == 0
+
+
+def test_bad_page_deep_in_a_long_file_loses_and_repeats_nothing(store: Store, tmp_path: Path) -> None:
+    first = json.loads((API / "v2_pages.jsonl").read_text().splitlines()[0])
+    tweet, includes = first["data"][1], {"users": first["includes"]["users"], "media": first["includes"]["media"]}
+    big = tmp_path / "search.jsonl"
+    with big.open("w") as out:
+        for line in range(1, 301):
+            data = [dict(tweet, id=str(1_600_000_000_000_000_000 + line * 1000 + k)) for k in range(100)]
+            page = json.dumps({"data": data, "includes": includes})
+            out.write('{"data": [{"id": "cut"\n' if line == 250 else page + "\n")
+    report = load(store, big)
+    assert report.files[0].formats == {"twitter-api": 29_900}
+    assert report.merge.duplicates_in_input == 0
+    assert [(s.record, s.reason) for s in report.files[0].examples] == [("250", "line is not valid JSON")]
+    assert count(store, "SELECT count(*) FROM posts WHERE (post_id::HUGEINT - 1600000000000000000) // 1000 "
+                        "<> source_record::INT") == 0
+
+
+def test_truncated_document_names_the_file(store: Store, tmp_path: Path) -> None:
+    cut = tmp_path / "tweet.json"
+    cut.write_text((API / "v1_tweet.json").read_text()[:700])
+    with pytest.raises(InputError) as caught:
+        load(store, cut)
+    assert str(cut) in str(caught.value)
+    assert "cannot be read" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_other_json_is_not_claimed(tmp_path: Path) -> None:
+    from parlons.importers.twitter_api import IMPORTER
+    from parlons.sources import open_source
+
+    status = tmp_path / "outbox.jsonl"
+    status.write_text('{"id": "1", "created_at": "2022-01-01T00:00:00Z", "content": "<p>Bonjour</p>", '
+                      '"account": {"acct": "mairie"}}\n')
+    flat = tmp_path / "renamed.txt"
+    shutil.copy(API / "v2_flat.jsonl", flat)
+    with open_source(status) as one, open_source(flat) as other:
+        assert (IMPORTER.detect(one.members[0]), IMPORTER.detect(other.members[0])) == (False, True)
+
+
+@needs_samples
+def test_real_twarc2_flattened_sample(store: Store) -> None:
+    report = load(store, FLAT_SAMPLE)
+    assert report.files[0].formats == {"twitter-api": 100}
+    assert report.files[0].skipped == {}
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
+    assert kinds == {"repost": 47, "reply": 31, "quote": 8, "original": 14}
+    # 32 tweets carry in_reply_to_user_id; one of them ("@POTUS is the best ...") answers no tweet.
+    assert count(store, "SELECT count(*) FROM posts WHERE in_reply_to_account_id IS NOT NULL") == 32
+    addressed = rows(store, "in_reply_to_account_id IS NOT NULL AND in_reply_to_id IS NULL")
+    assert [(r["post_id"], r["kind"], r["in_reply_to_account"]) for r in addressed] == [
+        ("1380242449700847616", "original", "POTUS")]
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'reply' AND in_reply_to_account IS NULL") == 0
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'repost' AND repost_of_account IS NULL") == 0
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'repost' AND repost_count IS NOT NULL") == 0
+    assert count(store, "SELECT sum(media_count) FROM posts") == 6
+    assert count(store, "SELECT count(*) FROM accounts") == 96
+    assert count(store, "SELECT min(source_record::INT) FROM posts") == 1
+    langs = dict(store.con.execute("SELECT coalesce(lang, '-'), count(*) FROM posts GROUP BY 1").fetchall())
+    assert langs == {"en": 86, "es": 10, "tl": 2, "sv": 1, "-": 1}
+    first = rows(store, "source_record = '1'")[0]
+    assert (first["post_id"], first["account"], first["repost_of_account"], first["created_at"]) == (
+        "1380242611781386245", "Alexandravm12", "williamserafino", "2021-04-08T19:34:16Z")

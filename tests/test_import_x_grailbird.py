@@ -1,0 +1,167 @@
+"""The pre-2019 Grailbird X archive importer (tweets.csv, data/js/tweets/YYYY_MM.js, user_details.js)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from parlons.errors import InputError
+from parlons.importers._base import ImportOptions
+from parlons.store import Store
+
+from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
+
+ARCHIVE = FIXTURES / "x_grailbird"
+SAMPLE = SAMPLES / "twitter_legacy_archive_sametmax_fr"
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_grailbird_whole_rows(store: Store) -> None:
+    report = load(store, ARCHIVE, now=NOW)
+    assert report.files[0].formats == {"x-grailbird": 6}
+    assert report.files[0].known == ["README.txt", "data/js/payload_details.js", "data/js/tweet_index.js",
+                                     "data/js/user_details.js", "index.html", "js/application.min.js"]
+    assert report.files[0].unknown == []
+    thread, quote, manual_rt, retweet, reply, original = rows(store)
+    assert thread == {
+        "platform": "x", "post_id": "290000000000000001", "account": "VeloCiteLille",
+        "account_id": "480000001", "account_name": "Vélo Cité Lille", "created_at": "2013-01-05T10:00:00Z",
+        "text": '@bob_lenoir Bonjour Bob,\nnos permanences : mardi et jeudi, 18h-20h. "Bienvenue" à tous !',
+        "html": None, "title": None, "lang": None, "kind": "reply",
+        "in_reply_to_id": "289000000000000555", "in_reply_to_account": "bob_lenoir",
+        "in_reply_to_account_id": "33333333", "conversation_id": None, "repost_of_id": None,
+        "repost_of_account": None, "quote_of_id": None, "mentions": ["bob_lenoir"], "hashtags": [],
+        "urls": [], "media_count": 0, "media_kinds": [], "source": "web", "like_count": None,
+        "repost_count": None, "reply_count": None, "quote_count": None,
+        "permalink": "https://x.com/VeloCiteLille/status/290000000000000001",
+        "source_file": str(ARCHIVE), "source_member": "tweets.csv", "source_record": "290000000000000001",
+        "importer": "x-grailbird", "importer_version": "0.1.0", "imported_at": "2026-01-02T03:04:05Z",
+    }
+    assert (quote["kind"], quote["quote_of_id"], quote["urls"], quote["media_count"], quote["media_kinds"]) == (
+        "quote", "288000000000000123", ["https://twitter.com/LaVoixLille/status/288000000000000123"], 1, ["image"])
+    assert (manual_rt["kind"], manual_rt["text"], manual_rt["mentions"], manual_rt["source"]) == (
+        "original", "RT @cyclistes_59: Bouchons place de la Gare ce matin > prenez le vélo ;)", ["cyclistes_59"],
+        "Twitter for Android")
+    assert (original["kind"], original["text"], original["hashtags"], original["urls"], original["source"]) == (
+        "original", "Atelier réparation samedi 14h & apéro ensuite ! Inscription : http://t.co/AbCd1234 #vélo #Lille",
+        ["vélo", "Lille"], ["http://velocite-lille.example/atelier"], "HootSuite")
+    assert (retweet["kind"], retweet["repost_of_id"], retweet["repost_of_account"], retweet["like_count"]) == (
+        "repost", "289000000000000777", "MEL_Lille", None)
+    assert (reply["in_reply_to_account"], reply["in_reply_to_id"], reply["mentions"]) == (
+        "Marie_D", "289999999999999001", ["Marie_D"])
+
+
+def test_grailbird_javascript_rows_win_and_are_not_counted_twice(store: Store) -> None:
+    report = load(store, ARCHIVE)
+    assert (report.merge.staged, report.merge.duplicates_in_input, report.merge.inserted) == (6, 0, 6)
+    members = dict(store.con.execute("SELECT post_id, source_member FROM posts").fetchall())
+    assert members["290000000000000004"] == "data/js/tweets/2013_01.js"
+    assert members["290000000000000005"] == "data/js/tweets/2013_01.js"
+    assert members["290000000000000006"] == "tweets.csv"
+
+
+def test_grailbird_owner_from_user_details(store: Store) -> None:
+    load(store, ARCHIVE)
+    owner = store.con.execute(
+        "SELECT account, account_id, display_name, description, is_owner, strftime(created_at, '%Y-%m-%d') "
+        "FROM accounts").fetchall()
+    assert owner == [("VeloCiteLille", "480000001", "Vélo Cité Lille",
+                      "Association des cyclistes urbains de la métropole lilloise. Ateliers, balades, plaidoyer.",
+                      True, "2010-04-02")]
+
+
+def test_grailbird_zip_gives_same_rows_as_folder(store: Store, tmp_path: Path) -> None:
+    archive = zip_folder(ARCHIVE, tmp_path / "tweets.zip", prefix="12345_abcdef/")
+    report = load(store, archive)
+    assert report.files[0].formats == {"x-grailbird": 6}
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'reply'") == 2
+    assert count(store, "SELECT count(*) FROM posts WHERE source_member LIKE '12345_abcdef/data/js/%'") == 2
+
+
+def test_grailbird_reimport_adds_nothing(store: Store) -> None:
+    load(store, ARCHIVE)
+    again = load(store, ARCHIVE)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 6)
+
+
+def test_grailbird_csv_alone_needs_the_owner(store: Store, tmp_path: Path) -> None:
+    lonely = tmp_path / "tweets.csv"
+    shutil.copy(ARCHIVE / "tweets.csv", lonely)
+    with pytest.raises(InputError, match=r"user_details\.js is missing"):
+        load(store, lonely)
+    load(store, lonely, options=ImportOptions(account="@VeloCiteLille"))
+    assert count(store, "SELECT count(*) FROM posts WHERE account = 'VeloCiteLille'") == 6
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'repost'") == 1
+
+
+def test_grailbird_bad_csv_row_is_a_counted_skip(store: Store, tmp_path: Path) -> None:
+    broken = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, broken)
+    table = broken / "tweets.csv"
+    lines = table.read_text().splitlines(keepends=True)
+    lines.insert(2, '"290000000000000009","","","2013-01-14 09:00:00 +0000","web","trop","de","colonnes",'
+                    '"","","en","trop"\n')
+    lines.insert(3, '"290000000000000008","","","pas une date","web","Date illisible","","","",""\n')
+    table.write_text("".join(lines))
+    report = load(store, broken)
+    assert report.files[0].formats == {"x-grailbird": 6}
+    assert report.files[0].skipped == {
+        "unreadable CSV row (too many columns)": 1, "unreadable timestamp": 1}
+    assert [(s.member, s.record) for s in report.files[0].examples] == [
+        ("tweets.csv", "290000000000000008"), ("tweets.csv", "line 3")]
+
+
+def test_grailbird_truncated_javascript_names_the_member(store: Store, tmp_path: Path) -> None:
+    load(store, ARCHIVE)
+    broken = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, broken)
+    month = broken / "data" / "js" / "tweets" / "2013_01.js"
+    month.write_text(month.read_text()[:900])
+    with pytest.raises(InputError) as caught:
+        load(store, broken)
+    assert "member data/js/tweets/2013_01.js" in str(caught.value)
+    assert count(store, "SELECT count(*) FROM posts") == 6
+
+
+def test_grailbird_detects_from_content(tmp_path: Path) -> None:
+    from parlons.importers.x_grailbird import IMPORTER
+    from parlons.sources import open_source
+
+    twcs = tmp_path / "tweets.csv"
+    twcs.write_text("tweet_id,author_id,inbound,created_at,text\n1,sprintcare,False,2017,bonjour\n")
+    renamed = tmp_path / "export.txt.csv"
+    shutil.copy(ARCHIVE / "tweets.csv", renamed)
+    month = tmp_path / "2013_01.js"
+    shutil.copy(ARCHIVE / "data" / "js" / "tweets" / "2013_01.js", month)
+    details = tmp_path / "user_details.js"
+    shutil.copy(ARCHIVE / "data" / "js" / "user_details.js", details)
+    found = {}
+    for path in (twcs, renamed, month, details):
+        with open_source(path) as source:
+            member = source.members[0]
+            found[path.name] = (IMPORTER.detect(member), IMPORTER.companion(member))
+    assert found == {"tweets.csv": (False, False), "export.txt.csv": (True, False),
+                     "2013_01.js": (True, False), "user_details.js": (False, True)}
+
+
+@needs_samples
+def test_grailbird_real_archive_sample(store: Store) -> None:
+    report = load(store, SAMPLE)
+    assert report.files[0].formats == {"x-grailbird": 741}
+    assert report.files[0].skipped == {}
+    assert report.merge.duplicates_in_input == 0
+    kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
+    assert kinds == {"original": 528, "reply": 156, "repost": 57}
+    assert count(store, "SELECT count(*) FROM posts WHERE source_member LIKE 'data/js/tweets/%'") == 125
+    assert count(store, "SELECT count(DISTINCT account) FROM posts WHERE account = 'sam_et_max'") == 1
+    assert count(store, "SELECT count(*) FROM posts WHERE account <> 'sam_et_max'") == 0
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'repost' AND repost_of_account IS NULL") == 0
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'reply' AND in_reply_to_account IS NULL") == 1
+    owner = store.con.execute("SELECT account, account_id, display_name, is_owner FROM accounts").fetchall()
+    assert owner == [("sam_et_max", "507128812", "SamEtMax", True)]
+    reply = rows(store, "post_id = '207941621684244480'")[0]
+    assert (reply["in_reply_to_account"], reply["hashtags"], reply["source"], reply["created_at"]) == (
+        "hdsdi3g", ["cetaitmieuxavant", "franciscabrel"], "Qwit", "2012-05-30T21:08:40Z")
