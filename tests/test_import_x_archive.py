@@ -47,6 +47,7 @@ def test_x_archive_whole_rows(store: Store) -> None:
             repost["source_member"]) == (
         "repost", "ouest_info", "RT @ouest_info: Travaux rue de Siam <cette semaine> https://t.co/x",
         "IFTTT", "data/tweets-part2.js")
+    assert (repost["like_count"], repost["repost_count"]) == (None, None)
     assert (quote["kind"], quote["quote_of_id"], quote["lang"], quote["media_count"],
             quote["media_kinds"]) == ("quote", "1699999999999999999", None, 2, ["image", "video"])
 

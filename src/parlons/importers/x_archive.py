@@ -56,7 +56,7 @@ SELECT
   $account_name AS account_name,
   try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS created_at,
   replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
-  NULL AS html, NULL AS title, nullif(lang, 'und') AS lang,
+  NULL AS html, NULL AS title, CASE WHEN lang IN ('und', 'zxx') OR lang LIKE 'q%' THEN NULL ELSE lang END AS lang,
   CASE WHEN rt_user <> '' THEN 'repost'
        WHEN in_reply_to_status_id_str IS NOT NULL THEN 'reply'
        WHEN coalesce(quoted_status_id_str, nullif(quoted_from_url, '')) IS NOT NULL THEN 'quote'
@@ -80,8 +80,8 @@ SELECT
                       WHEN 'video' THEN 'video' ELSE 'other' END) AS media_kinds,
   CASE WHEN "source" LIKE '%<%' THEN nullif(regexp_extract("source", '>([^<]*)<', 1), '')
        ELSE nullif("source", '') END AS "source",
-  TRY_CAST(favorite_count AS BIGINT) AS like_count,
-  TRY_CAST(retweet_count AS BIGINT) AS repost_count,
+  CASE WHEN rt_user = '' THEN TRY_CAST(favorite_count AS BIGINT) END AS like_count,
+  CASE WHEN rt_user = '' THEN TRY_CAST(retweet_count AS BIGINT) END AS repost_count,
   NULL AS reply_count, NULL AS quote_count,
   'https://x.com/' || $account || '/status/' || id_str AS permalink,
   source_member, id_str AS source_record
