@@ -139,3 +139,21 @@ def test_explain_names_the_rules_that_fired(store: Store, tmp_path: Path) -> Non
     assert (why["words"], why["sentences"]) == (6, 1)
     request = explain_post(store.con, "r4", "x")
     assert request["request_intent_rule"] == "problem word: souci"
+
+
+def test_accounts_of_one_organization_audited_together(store: Store, tmp_path: Path) -> None:
+    extra = [
+        post("mr1", "fan", 40, "@org une question ?", platform="mastodon", mentions=["org"]),
+        post("ma1", "org", 45, "@fan voici", platform="mastodon", kind="reply", in_reply_to_id="mr1",
+             in_reply_to_account="fan"),
+        post("mr2", "org", 50, "@org note interne", platform="mastodon", mentions=["org"]),
+    ]
+    build(store, [*SCENARIO, *extra], tmp_path)
+    audit = run_audit(store.con, ["x:org"], together=["mastodon:org"], label="Org", settings=SETTINGS)[0]
+    assert (audit["account"], audit["platform"]) == ("Org", "mastodon, x")
+    assert audit["members"] == [{"platform": "x", "account": "org"}, {"platform": "mastodon", "account": "org"}]
+    r = audit["responsiveness"]
+    assert (r["requests"], r["answered"], r["pending"]) == (5, 3, 1)
+    assert r["median_first_response_s"]["value"] == 600.0
+    assert [u["id"] for u in r["unanswered_requests"]] == ["r3"]
+    assert audit["conversation"]["posts"] == 6 + 3

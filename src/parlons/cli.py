@@ -197,6 +197,9 @@ def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
 
 @cli.command("audit")
 @click.argument("account")
+@click.option("--with", "together", multiple=True, metavar="ACCOUNT",
+              help="Another account of the same organization, audited together with ACCOUNT (repeatable).")
+@click.option("--name", "label", help="Name of the organization when --with is given.")
 @click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable).")
 @click.option("--platform", help="Platform of the accounts, when a name exists on several.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
@@ -210,7 +213,8 @@ def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
               help="Time zone for the weekday-by-hour table and business hours.")
 @click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
-def audit_command(account: str, peers: tuple[str, ...], platform: str | None, since: datetime | None,
+def audit_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
+                  platform: str | None, since: datetime | None,
                   until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
                   timezone: str, business_hours: str | None, as_json: bool) -> None:
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
@@ -220,14 +224,15 @@ def audit_command(account: str, peers: tuple[str, ...], platform: str | None, si
     \b
     Example:
       parlons audit AppleSupport --vs SpotifyCares --json
+      parlons audit MairieDeBrest --with @brest@social.example --name "Ville de Brest" --vs VilleDeQuimper
       parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
     """
     settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
                              business_hours=_hours(business_hours))
     con = open_posts(store_path if store_path is not None and _is_export(store_path)
                      else resolve_store_path(store_path))
-    audits = run_audit(con, [account, *peers], platform=platform, since=_utc(since), until=_utc(until),
-                       settings=settings)
+    audits = run_audit(con, [account, *peers], together=together, label=label, platform=platform,
+                       since=_utc(since), until=_utc(until), settings=settings)
     if as_json:
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:

@@ -7,6 +7,7 @@ denominator ``n``; what the data cannot support says ``unknown`` with the reason
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from .features import build_features
 from .function import function
 from .maturity import maturity
 from .responsiveness import responsiveness
-from .scope import Target, prepare, resolve
+from .scope import Audited, prepare, resolve
 from .settings import AuditSettings
 from .voice import voice
 
@@ -48,34 +49,41 @@ def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_audit(con: duckdb.DuckDBPyConnection, accounts: list[str], *, platform: str | None = None,
-              since: datetime | None = None, until: datetime | None = None,
-              settings: AuditSettings | None = None) -> list[dict[str, Any]]:
-    """Audit ``accounts`` (the first one and its peers) and return one dict per account."""
+def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, together: Sequence[str] = (),
+              label: str | None = None, platform: str | None = None, since: datetime | None = None,
+              until: datetime | None = None, settings: AuditSettings | None = None) -> list[dict[str, Any]]:
+    """Audit ``accounts[0]`` and its peers ``accounts[1:]``; return one dict per audited subject.
+
+    ``together`` names more accounts of the same organization (another platform, a support
+    account): they are audited with ``accounts[0]`` as one subject, called ``label``.
+    """
     settings = settings or AuditSettings()
-    targets = [resolve(con, name, platform) for name in accounts]
+    first = [resolve(con, name, platform) for name in (accounts[0], *together)]
+    subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
+    subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
     try:
-        prepare(con, targets, since, until)
+        prepare(con, subjects, since, until)
         build_features(con)
         prepare_duplicates(con)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
-    audits = [_audit_one(con, t, settings) for t in targets]
+    audits = [_audit_one(con, subject, settings) for subject in subjects]
     if len(audits) > 1:
         benchmark(audits)
     return audits
 
 
-def _audit_one(con: duckdb.DuckDBPyConnection, target: Target, settings: AuditSettings) -> dict[str, Any]:
-    period = one(con, """SELECT strftime(since, '%Y-%m-%dT%H:%M:%SZ') AS since,
-                                strftime(until, '%Y-%m-%dT%H:%M:%SZ') AS until,
-                                strftime(data_end, '%Y-%m-%dT%H:%M:%SZ') AS data_end
-                         FROM audited WHERE account = $a AND platform = $p""",
-                 {"a": target.account, "p": target.platform})
-    cov = coverage(con, target.account, target.platform)
-    name, n, ex = target.account, settings.min_n, settings.examples
+def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> dict[str, Any]:
+    period = one(con, """SELECT strftime(min(since), '%Y-%m-%dT%H:%M:%SZ') AS since,
+                                strftime(max(until), '%Y-%m-%dT%H:%M:%SZ') AS until,
+                                strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') AS data_end
+                         FROM audited WHERE target = $t""", {"t": subject.label})
+    cov = coverage(con, subject.label)
+    name, n, ex = subject.label, settings.min_n, settings.examples
     audit: dict[str, Any] = {
-        "platform": target.platform, "account": name, "period": period, "coverage": cov,
+        "platform": ", ".join(subject.platforms), "account": name,
+        "members": [{"platform": m.platform, "account": m.account} for m in subject.members],
+        "period": period, "coverage": cov,
         "responsiveness": responsiveness(con, name, settings) if cov["responsiveness"]["status"] == "ok"
         else {"status": "unknown", "reason": cov["responsiveness"]["reason"]},
         "conversation": conversation(con, name, n),

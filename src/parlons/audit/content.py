@@ -41,7 +41,7 @@ def _cadence(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: int)
     span = one(con, """
         SELECT greatest(date_diff('second', a.since, a.until) / 604800.0, 1 / 7.0) AS weeks,
           (SELECT count(*) FROM own WHERE target = $target) AS n
-        FROM audited a WHERE a.account = $target""", params)
+        FROM audited a WHERE a.target = $target LIMIT 1""", params)
     gap = one(con, """
         SELECT max(gap_s) AS longest_s, strftime(arg_max(prev, gap_s), '%Y-%m-%dT%H:%M:%SZ') AS from_t,
                strftime(arg_max(created_at, gap_s), '%Y-%m-%dT%H:%M:%SZ') AS to_t FROM (
@@ -51,7 +51,8 @@ def _cadence(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: int)
     weekly = dicts(con, """
         SELECT strftime(w.week, '%Y-%m-%d') AS week, count(o.post_id) AS posts
         FROM (SELECT unnest(generate_series(date_trunc('week', since), date_trunc('week', until),
-                                            INTERVAL 7 DAY)) AS week FROM audited WHERE account = $target) w
+                                            INTERVAL 7 DAY)) AS week FROM (SELECT DISTINCT since, until FROM audited
+                                                 WHERE target = $target)) w
         LEFT JOIN own o ON o.target = $target AND date_trunc('week', o.created_at) = w.week
         GROUP BY w.week ORDER BY w.week""", params)
     active = sum(1 for w in weekly if w["posts"])

@@ -18,15 +18,17 @@ SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instag
 """Importers of archives that hold only their owner's posts."""
 
 
-def coverage(con: duckdb.DuckDBPyConnection, target: str, platform: str) -> dict[str, Any]:
+def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:
     """Per metric family: ``ok`` or ``unknown`` with the reason."""
     row = one(con, """
         SELECT (SELECT count(*) FROM own WHERE target = $target) AS own_posts,
           (SELECT list(DISTINCT importer ORDER BY importer) FROM own_all WHERE target = $target) AS importers,
           (SELECT count(*) FROM requests WHERE target = $target) AS requests,
-          (SELECT count(*) FROM posts p WHERE p.platform = $platform
-             AND lower(p.account) <> lower($target) AND p.importer NOT IN $self_only) AS others""",
-              {"target": target, "platform": platform, "self_only": list(SELF_ONLY)})
+          (SELECT count(*) FROM posts p JOIN (SELECT DISTINCT platform FROM audited WHERE target = $target) a
+             USING (platform)
+           WHERE p.importer NOT IN $self_only AND (p.platform, lower(p.account)) NOT IN (
+             SELECT (platform, key) FROM audited WHERE target = $target)) AS others""",
+              {"target": target, "self_only": list(SELF_ONLY)})
     known = row["requests"] > 0 or row["others"] > 0
     reason = None if known else (
         "only the account's own archive was imported: requests addressed to it are not in it; "

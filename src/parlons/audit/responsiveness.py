@@ -27,7 +27,8 @@ def responsiveness(con: duckdb.DuckDBPyConnection, target: str, settings: AuditS
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 3600) AS within_1h,
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 86400) AS within_24h,
           median(response_s) AS median_s, quantile_cont(response_s, 0.9) AS p90_s
-        FROM requests r JOIN audited a ON a.account = r.target AND a.platform = r.platform
+        FROM requests r JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
+          ON a.target = r.target AND a.platform = r.platform
         WHERE r.target = $target""", params)
     settled = counts["requests"] - counts["pending"]
     answered, min_n = counts["answered"], settings.min_n
@@ -59,7 +60,8 @@ def _by_intent(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: in
         SELECT f.intent_rule IS NOT NULL AS asking, count(*) AS requests,
                count(answer_id) AS answered, count(*) FILTER (answer_id IS NULL AND {_pending_sql()}) AS pending
         FROM requests r JOIN request_features f USING (platform, post_id)
-        JOIN audited a ON a.account = r.target AND a.platform = r.platform
+        JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
+          ON a.target = r.target AND a.platform = r.platform
         WHERE r.target = $target GROUP BY 1""", params)
     out: dict[str, Any] = {"rule": "asking = has a question mark or a problem/complaint word (lexicon)"}
     for key, asking in (("asking", True), ("not_asking", False)):
@@ -93,6 +95,7 @@ def _unanswered(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: i
     return dicts(con, f"""
         SELECT r.post_id AS id, r.account AS author,
                strftime(r.created_at, '%Y-%m-%dT%H:%M:%SZ') AS time, r.text, r.permalink
-        FROM requests r JOIN audited a ON a.account = r.target AND a.platform = r.platform
+        FROM requests r JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
+          ON a.target = r.target AND a.platform = r.platform
         WHERE r.target = $target AND r.answer_id IS NULL AND NOT ({_pending_sql()})
         ORDER BY r.created_at DESC, r.post_id LIMIT {int(limit)}""", {k: params[k] for k in ("target", "window")})

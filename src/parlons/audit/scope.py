@@ -3,8 +3,10 @@
 Everything is a temporary table built by vectorized queries over a relation named ``posts``
 (the store's table, or a view over its Parquet export):
 
-- ``audited(platform, account, since, until, data_end)``: one row per audited account;
-- ``own``: the audited accounts' posts in their period (column ``target`` names the account);
+- ``audited(target, platform, account, key, since, until, data_end)``: one row per audited
+  account; ``target`` names what is audited: the account, or a group of accounts of one
+  organization audited as one (``--with``);
+- ``own``: the audited accounts' posts in their period (column ``target``);
 - ``requests``: posts addressed to an audited account (definition in ``docs/metrics.md``), in the
   period, with their first answer (``answer_id``, ``answered_at``, ``response_s``).
 """
@@ -17,9 +19,10 @@ from datetime import datetime
 import duckdb
 
 from ..errors import UsageError
+from ..model import PLATFORMS
 from ._sql import dicts
 
-__all__ = ["Target", "prepare", "resolve"]
+__all__ = ["Audited", "Target", "prepare", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,27 @@ class Target:
     account: str
 
 
+@dataclass(frozen=True)
+class Audited:
+    """What one audit column is about: an account, or several accounts of one organization."""
+
+    label: str
+    members: tuple[Target, ...]
+
+    @property
+    def platforms(self) -> list[str]:
+        return sorted({m.platform for m in self.members})
+
+
 def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> Target:
-    """The account called ``name`` (case-insensitive, leading ``@`` optional) in the store."""
+    """The account called ``name`` (case-insensitive, leading ``@`` optional) in the store.
+
+    ``PLATFORM:NAME`` (``x:org``, ``mastodon:@org@social.example``) picks the platform.
+    """
     wanted = name.strip()
+    prefix, sep, rest = wanted.partition(":")
+    if sep and prefix in PLATFORMS and rest:
+        wanted, platform = rest, prefix
     rows = dicts(con, """
         SELECT platform, account, count(*) AS posts FROM posts
         WHERE (lower(account) = lower($name) OR lower(account) = lower(ltrim($name, '@')))
@@ -47,12 +68,13 @@ def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> 
     return Target(rows[0]["platform"], rows[0]["account"])
 
 
-def prepare(con: duckdb.DuckDBPyConnection, targets: list[Target], since: datetime | None,
+def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datetime | None,
             until: datetime | None) -> None:
     """Build the ``audited``, ``own`` and ``requests`` temporary tables."""
-    con.execute("CREATE OR REPLACE TEMP TABLE audited (platform VARCHAR, account VARCHAR, key VARCHAR)")
-    con.executemany("INSERT INTO audited VALUES (?, ?, lower(?))",
-                    [(t.platform, t.account, t.account) for t in targets])
+    con.execute("CREATE OR REPLACE TEMP TABLE members (target VARCHAR, platform VARCHAR, account VARCHAR, "
+                "key VARCHAR)")
+    con.executemany("INSERT INTO members VALUES (?, ?, ?, lower(?))",
+                    [(a.label, m.platform, m.account, m.account) for a in audited for m in a.members])
     _periods(con, since, until)
     _own(con)
     _requests(con)
@@ -60,26 +82,27 @@ def prepare(con: duckdb.DuckDBPyConnection, targets: list[Target], since: dateti
 
 
 def _periods(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> None:
-    """Default period: the span of the imported data on the account's platform."""
+    """Default period: the span of the imported data on the audited platforms."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE spans AS
         SELECT platform, min(created_at) AS first_at, max(created_at) AS data_end FROM posts
-        WHERE platform IN (SELECT platform FROM audited) GROUP BY platform""")
+        WHERE platform IN (SELECT platform FROM members) GROUP BY platform""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE audited AS
-        SELECT a.*, coalesce($since::TIMESTAMPTZ, s.first_at) AS since,
-               coalesce($until::TIMESTAMPTZ, s.data_end) AS until, s.data_end
-        FROM audited a JOIN spans s USING (platform)""", {"since": since, "until": until})
+        SELECT m.*, coalesce($since::TIMESTAMPTZ, min(s.first_at) OVER (PARTITION BY m.target)) AS since,
+               coalesce($until::TIMESTAMPTZ, max(s.data_end) OVER (PARTITION BY m.target)) AS until, s.data_end
+        FROM members m JOIN spans s USING (platform)""", {"since": since, "until": until})
 
 
 def _own(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE own_all AS
-        SELECT p.*, a.account AS target FROM posts p
+        SELECT p.*, a.target FROM posts p
         JOIN audited a ON p.platform = a.platform AND lower(p.account) = a.key""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE own AS
-        SELECT o.* FROM own_all o JOIN audited a ON o.target = a.account AND o.platform = a.platform
+        SELECT o.* FROM own_all o JOIN audited a ON o.target = a.target AND o.platform = a.platform
+          AND lower(o.account) = a.key
         WHERE o.created_at BETWEEN a.since AND a.until""")
 
 
@@ -99,13 +122,16 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
                                                    (SELECT list(key) FROM audited))))""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE requests AS
-        SELECT c.* EXCLUDE (parent_target), a.account AS target,
-               coalesce(c.parent_target = a.account, false) OR lower(c.in_reply_to_account) = a.key
+        SELECT DISTINCT ON (a.target, c.platform, c.post_id) c.* EXCLUDE (parent_target), a.target,
+               coalesce(c.parent_target = a.target, false) OR lower(c.in_reply_to_account) = a.key
                  AS is_reply_to_target
-        FROM candidates c JOIN audited a ON a.platform = c.platform AND lower(c.account) <> a.key
-          AND (c.parent_target = a.account OR lower(c.in_reply_to_account) = a.key
+        FROM candidates c JOIN audited a ON a.platform = c.platform
+          AND (c.parent_target = a.target OR lower(c.in_reply_to_account) = a.key
                OR list_contains(list_transform(c.mentions, lambda m: lower(m)), a.key))
-        WHERE c.created_at BETWEEN a.since AND a.until""")
+        WHERE c.created_at BETWEEN a.since AND a.until
+          AND lower(c.account) NOT IN (SELECT key FROM audited g WHERE g.target = a.target
+                                       AND g.platform = c.platform)
+        ORDER BY a.target, c.platform, c.post_id, is_reply_to_target DESC""")
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
