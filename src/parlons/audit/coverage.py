@@ -18,6 +18,14 @@ SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instag
 """Importers of archives that hold only their owner's posts."""
 
 
+CAVEATS = {
+    "feed": "comment feeds do not say which comment a comment answers: the blog's answers to its "
+            "readers may be undercounted (a WordPress export keeps the threading)",
+    "twcs": "a customer-support CSV may be a sample: answers outside it are missing",
+}
+"""Caveats that some sources bring to the responsiveness figures."""
+
+
 def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:
     """Per metric family: ``ok`` or ``unknown`` with the reason."""
     row = one(con, """
@@ -36,8 +44,10 @@ def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:
         "Bluesky/Jetstream captures)")
     own = {"status": "ok" if row["own_posts"] else "unknown",
            "reason": None if row["own_posts"] else "no post of the account in the period"}
+    importers = row["importers"] or []
     return {
-        "own_posts": row["own_posts"], "importers": row["importers"] or [],
+        "own_posts": row["own_posts"], "importers": importers,
+        "caveats": [CAVEATS[i] for i in importers if i in CAVEATS],
         "posts_by_others_on_platform": row["others"],
         "responsiveness": {"status": "ok" if known else "unknown", "reason": reason},
         **{family: own for family in ("conversation", "broadcast", "voice", "content", "function")},
