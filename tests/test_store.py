@@ -88,3 +88,19 @@ def test_accounts_summary_counts_kinds_and_range(store: Store) -> None:
         "platform": "x", "account": "MairieDeBrest", "display_name": "Mairie de Brest",
         "is_owner": True, "posts": 4, "originals": 1, "replies": 1, "reposts": 1, "quotes": 1,
         "comments": 0, "first_at": "2023-09-11T08:30:00Z", "last_at": "2023-09-13T07:45:00Z"}]
+
+
+def test_large_import_keeps_every_row(store: Store, tmp_path: Path) -> None:
+    """More rows than several DuckDB row groups, staged in one transaction, all arrive."""
+    import orjson
+
+    n = 300_000
+    tweets = [{"tweet": {"id_str": str(10**18 + i), "created_at": "Mon Sep 11 08:30:00 +0000 2023",
+                         "full_text": f"message {i}", "entities": {}}} for i in range(n)]
+    path = tmp_path / "tweets.js"
+    path.write_bytes(b"window.YTD.tweets.part0 = " + orjson.dumps(tweets))
+    from parlons.importers._base import ImportOptions
+
+    report = load(store, path, options=ImportOptions(account="org"))
+    assert report.merge.inserted == n
+    assert count(store, "SELECT count(DISTINCT post_id) FROM posts") == n

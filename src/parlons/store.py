@@ -118,10 +118,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits when the block ends normally, else rolls back."""
+        # The staging tables are created before the transaction begins: DuckDB 2.0 loses the rows of
+        # a large parallel insert into a table created inside the same transaction.
+        self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM posts LIMIT 0")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE accounts_unique AS FROM accounts LIMIT 0")
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM posts LIMIT 0")
-            self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
             yield
         except BaseException:
             self.con.rollback()
@@ -213,7 +216,7 @@ class Store:
                    any_value(imported_at) AS imported_at
             FROM staged GROUP BY platform, account""")
         self.con.execute("""
-            CREATE OR REPLACE TEMP TABLE accounts_unique AS
+            INSERT INTO accounts_unique BY NAME
             SELECT platform, account,
                    first(account_id ORDER BY is_owner DESC, rowid) FILTER (account_id IS NOT NULL) AS account_id,
                    first(display_name ORDER BY is_owner DESC, rowid) FILTER (display_name IS NOT NULL) AS display_name,
