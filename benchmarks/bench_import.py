@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -51,6 +50,14 @@ def generate(data: Path, n: int) -> None:
     stamp.touch()
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; unlike ru_maxrss it is not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def child(kind: str, target: str, args: list[str], memory_limit: str | None) -> dict[str, float]:
     start = time.perf_counter()
     if kind == "bare":
@@ -73,7 +80,7 @@ def child(kind: str, target: str, args: list[str], memory_limit: str | None) -> 
 
             rows = duckdb.connect(store, read_only=True).execute("SELECT count(*) FROM posts").fetchone()[0]  # type: ignore[index]
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     return {"seconds": seconds, "rows": rows, "peak_rss_mb": peak}
 
 
