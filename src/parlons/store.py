@@ -1,6 +1,6 @@
 """The embedded store: one DuckDB file holding the ``posts`` and ``accounts`` tables.
 
-An import is one transaction: rows are staged in a temporary table, merged by key
+An import is one transaction: rows are staged in the table ``_staging``, merged by key
 ``(platform, post_id)`` (existing posts are kept; engagement counts that were unknown are filled
 in), and committed only when every file of the command was read. A failure rolls back to exactly
 the store as it was.
@@ -22,9 +22,13 @@ import pyarrow as pa
 from .errors import StoreError, UsageError
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 
-__all__ = ["DEFAULT_STORE", "STORE_ENV", "MergeResult", "Stamp", "Store", "resolve_store_path"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "Stamp", "Store",
+           "resolve_store_path"]
 
 STORE_ENV = "PARLONS_STORE"
+MEMORY_ENV = "PARLONS_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+"""DuckDB's memory limit: beyond it, large imports and audits spill to ``<store>.tmp``."""
 DEFAULT_STORE = "parlons.duckdb"
 STORE_FILE = "parlons.duckdb"
 COUNTS = ("like_count", "repost_count", "reply_count", "quote_count")
@@ -84,8 +88,8 @@ class Store:
                 raise StoreError(f"there is no store at {target}; run `parlons import` first "
                                  f"or give --store (or ${STORE_ENV})")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        config: dict[str, str | bool | int | float | list[str]] = (
-            {"memory_limit": memory_limit} if memory_limit else {})
+        limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": limit}
         try:
             con = duckdb.connect(target, read_only=self.read_only, config=config)
             con.execute("SET TimeZone = 'UTC'")
@@ -118,9 +122,10 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits when the block ends normally, else rolls back."""
-        # The staging tables are created before the transaction begins: DuckDB 2.0 loses the rows of
-        # a large parallel insert into a table created inside the same transaction.
-        self.con.execute("CREATE OR REPLACE TEMP TABLE staged AS FROM posts LIMIT 0")
+        # The staging table is a real table (so a large import spills to disk within the memory limit
+        # instead of growing in memory), created before the transaction begins: DuckDB 2.0 loses the
+        # rows of a large parallel insert into a table created inside the same transaction.
+        self.con.execute("CREATE OR REPLACE TABLE _staging AS FROM posts LIMIT 0")
         self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
         self.con.execute("CREATE OR REPLACE TEMP TABLE accounts_unique AS FROM accounts LIMIT 0")
         self.con.execute("BEGIN TRANSACTION")
@@ -133,9 +138,9 @@ class Store:
 
     def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
         """Append one batch of canonical rows to the staging table, stamping provenance."""
-        start = self._scalar("SELECT count(*) FROM staged")
+        start = self._scalar("SELECT count(*) FROM _staging")
         self.con.register("incoming", batch)
-        self.con.execute(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM incoming",
+        self.con.execute(f"INSERT INTO _staging BY NAME SELECT *, {_stamp_sql()} FROM incoming",
                          _stamp_params(stamp))
         self.con.unregister("incoming")
         return self._drop_incomplete(start, batch.num_rows)
@@ -146,18 +151,18 @@ class Store:
         Returns how many rows were kept, and the (member, record) of rows dropped because a
         required field (id, account, time, text, kind) is missing.
         """
-        start = self._scalar("SELECT count(*) FROM staged")
-        inserted = self._scalar(f"INSERT INTO staged BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
+        start = self._scalar("SELECT count(*) FROM _staging")
+        inserted = self._scalar(f"INSERT INTO _staging BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
                                 {**params, **_stamp_params(stamp)})
         return self._drop_incomplete(start, inserted)
 
     def _drop_incomplete(self, start: int, inserted: int) -> tuple[int, list[tuple[str, str]]]:
         incomplete = " OR ".join(f"{f.name} IS NULL" for f in POST_FIELDS if not f.nullable)
         where = f"rowid >= {int(start)} AND ({incomplete})"
-        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM staged "
+        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM _staging "
                                    f"WHERE {where}").fetchall()
         if dropped:
-            self.con.execute(f"DELETE FROM staged WHERE {where}")
+            self.con.execute(f"DELETE FROM _staging WHERE {where}")
         return inserted - len(dropped), [(str(m), str(r)) for m, r in dropped]
 
     def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
@@ -172,30 +177,31 @@ class Store:
         self.con.unregister("incoming_accounts")
 
     def merge(self) -> MergeResult:
-        """Move staged rows into the store; the first occurrence of each key wins."""
-        staged = self._scalar("SELECT count(*) FROM staged")
-        unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM staged)")
+        """Move staged rows into the store, then drop the staging table; the first of each key wins."""
+        staged = self._scalar("SELECT count(*) FROM _staging")
+        unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM _staging)")
         examples: tuple[tuple[str, str, str, str], ...] = ()
         if unique < staged:
             examples = self._duplicate_examples()
             self.con.execute("""
-                DELETE FROM staged WHERE rowid IN (
+                DELETE FROM _staging WHERE rowid IN (
                   SELECT rowid FROM (SELECT rowid, row_number() OVER (
-                    PARTITION BY platform, post_id ORDER BY rowid) AS n FROM staged) WHERE n > 1)""")
+                    PARTITION BY platform, post_id ORDER BY rowid) AS n FROM _staging) WHERE n > 1)""")
         stored = self._scalar("SELECT count(*) FROM posts")
         updated = self._fill_counts() if stored else 0
         inserted = self._scalar("""
-            INSERT INTO posts SELECT s.* FROM staged s
+            INSERT INTO posts SELECT s.* FROM _staging s
             ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""" if stored else
-            "INSERT INTO posts SELECT * FROM staged")
+            "INSERT INTO posts SELECT * FROM _staging")
         self._merge_accounts()
+        self.con.execute("DROP TABLE _staging")
         return MergeResult(staged, staged - unique, unique - inserted, inserted, updated, examples)
 
     def _duplicate_examples(self) -> tuple[tuple[str, str, str, str], ...]:
         rows = self.con.execute("""
             SELECT source_file, source_member, coalesce(source_record, ''), post_id FROM (
               SELECT rowid AS r, row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) AS n
-              FROM staged) d JOIN staged s ON s.rowid = d.r
+              FROM _staging) d JOIN _staging s ON s.rowid = d.r
             WHERE n > 1 ORDER BY r LIMIT 10""").fetchall()
         return tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in rows)
 
@@ -203,7 +209,7 @@ class Store:
         fills = ", ".join(f"{c} = coalesce(p.{c}, s.{c})" for c in COUNTS)
         unknown = " OR ".join(f"(p.{c} IS NULL AND s.{c} IS NOT NULL)" for c in COUNTS)
         return self._scalar(f"""
-            UPDATE posts p SET {fills} FROM staged s
+            UPDATE posts p SET {fills} FROM _staging s
             WHERE p.platform = s.platform AND p.post_id = s.post_id AND ({unknown})""")
 
     def _merge_accounts(self) -> None:
@@ -214,7 +220,7 @@ class Store:
                    any_value(source_file) AS source_file, any_value(source_member) AS source_member,
                    any_value(importer) AS importer, any_value(importer_version) AS importer_version,
                    any_value(imported_at) AS imported_at
-            FROM staged GROUP BY platform, account""")
+            FROM _staging GROUP BY platform, account""")
         self.con.execute("""
             INSERT INTO accounts_unique BY NAME
             SELECT platform, account,

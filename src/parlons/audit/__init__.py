@@ -7,6 +7,7 @@ denominator ``n``; what the data cannot support says ``unknown`` with the reason
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import duckdb
 
 from ..errors import StoreError
+from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
 from ._sql import one
 from .benchmark import benchmark
 from .broadcast import broadcast, prepare_duplicates
@@ -37,7 +39,7 @@ def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A connection with ``posts`` and ``accounts``: a store file, or a folder of its Parquet export."""
     location = Path(path)
     if location.is_dir() and (location / "posts.parquet").exists():
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config={"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT})
         for table in ("posts", "accounts"):
             target = str(location / f"{table}.parquet").replace("'", "''")
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{target}')")

@@ -41,7 +41,7 @@ SHAPE = """
 WITH t AS (
   SELECT tweet.*, {member} AS source_member FROM read_json(
     {files}, format = 'array', columns = {{'tweet': '{tweet_type}'}},
-    filename = true, maximum_object_size = 67108864)
+    filename = true, maximum_object_size = 16777216)
 ), k AS (
   SELECT *,
     coalesce(full_text, "text", '') AS body,
