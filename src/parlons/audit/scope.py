@@ -94,10 +94,25 @@ def _periods(con: duckdb.DuckDBPyConnection, since: datetime | None, until: date
         FROM members m JOIN spans s USING (platform)""", {"since": since, "until": until})
 
 
+OWN_COLUMNS = ("platform, post_id, account, created_at, \"text\", title, lang, kind, in_reply_to_id, "
+               "in_reply_to_account, repost_of_account, mentions, hashtags, urls, media_count, media_kinds, "
+               "\"source\", permalink, importer")
+"""The columns the audit reads: the rest (HTML, counts, provenance) is never copied."""
+REQUEST_COLUMNS = ("platform, post_id, account, created_at, \"text\", lang, kind, in_reply_to_id, "
+                   "in_reply_to_account, mentions, permalink, importer")
+
+
+def _literal_keys(con: duckdb.DuckDBPyConnection) -> str:
+    """The audited handles as a SQL list literal, so that DuckDB filters them inside the scan."""
+    keys = [row[0] for row in con.execute("SELECT DISTINCT key FROM members ORDER BY key").fetchall()]
+    return "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + "]"
+
+
 def _own(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE own_all AS
-        SELECT p.*, a.target FROM posts p
+        SELECT p.*, a.target FROM (SELECT {OWN_COLUMNS} FROM posts
+                                   WHERE list_contains({_literal_keys(con)}, lower(account))) p
         JOIN audited a ON p.platform = a.platform AND lower(p.account) = a.key""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE own AS
@@ -107,22 +122,24 @@ def _own(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
-    """Posts not by A, not reposts, that reply to a post of A or mention A (three cheap scans)."""
-    con.execute("""
+    """Posts not by A, not reposts, that reply to a post of A or mention A (one scan of ``posts``)."""
+    keys = _literal_keys(con)
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT p.*, o.target AS parent_target FROM posts p
-        JOIN own_all o ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
-        WHERE p.kind <> 'repost'""")
-    con.execute("""
-        INSERT INTO candidates SELECT p.*, NULL FROM posts p
-        ANTI JOIN candidates c ON c.platform = p.platform AND c.post_id = p.post_id
-        WHERE p.kind <> 'repost' AND (
-          (p.in_reply_to_account IS NOT NULL AND lower(p.in_reply_to_account) IN (SELECT key FROM audited))
-          OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)),
-                                                   (SELECT list(key) FROM audited))))""")
-    con.execute("""
+        SELECT p.*, o.target AS parent_target
+        FROM (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost') p
+        LEFT JOIN (SELECT platform, post_id, target FROM own_all) o
+          ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
+        WHERE o.target IS NOT NULL
+          OR list_contains({keys}, lower(p.in_reply_to_account))
+          OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)), {keys}))""")
+    overlaps = con.execute("""SELECT count(*) > count(DISTINCT target) OR count(*) > count(DISTINCT (platform, key))
+                              FROM audited""").fetchall()[0][0]
+    distinct = "DISTINCT ON (a.target, c.platform, c.post_id)" if overlaps else ""
+    order = "ORDER BY a.target, c.platform, c.post_id, is_reply_to_target DESC" if overlaps else ""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE requests AS
-        SELECT DISTINCT ON (a.target, c.platform, c.post_id) c.* EXCLUDE (parent_target), a.target,
+        SELECT {distinct} c.* EXCLUDE (parent_target), a.target,
                coalesce(c.parent_target = a.target, false) OR lower(c.in_reply_to_account) = a.key
                  AS is_reply_to_target
         FROM candidates c JOIN audited a ON a.platform = c.platform
@@ -131,7 +148,7 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
         WHERE c.created_at BETWEEN a.since AND a.until
           AND lower(c.account) NOT IN (SELECT key FROM audited g WHERE g.target = a.target
                                        AND g.platform = c.platform)
-        ORDER BY a.target, c.platform, c.post_id, is_reply_to_target DESC""")
+        {order}""")
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
