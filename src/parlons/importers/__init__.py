@@ -34,9 +34,9 @@ ORDER = (
     "linkedin",
     "wordpress",
     "feeds",
-    # "twcs",
+    "twcs",
     "twitter_api",
-    # "generic",
+    "generic",
 )
 """Importer modules in detection order: the first whose ``detect`` accepts a member reads it."""
 

@@ -20,8 +20,9 @@ SELECT_COLUMNS = ", ".join(ROW_SCHEMA.names)
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB for one importer run."""
-    return duckdb.connect(":memory:", config={"memory_limit": memory_limit,
-                                              "preserve_insertion_order": True})
+    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": True})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
 
 
 def sql_string(value: str) -> str:
