@@ -157,3 +157,11 @@ def test_accounts_of_one_organization_audited_together(store: Store, tmp_path: P
     assert r["median_first_response_s"]["value"] == 600.0
     assert [u["id"] for u in r["unanswered_requests"]] == ["r3"]
     assert audit["conversation"]["posts"] == 6 + 3
+
+
+def test_same_handle_on_two_platforms_as_peers_stays_apart(store: Store, tmp_path: Path) -> None:
+    extra = [post("mr1", "fan", 40, "@org une question ?", platform="mastodon", mentions=["org"])]
+    build(store, [*SCENARIO, *extra], tmp_path)
+    on_x, on_mastodon = run_audit(store.con, ["x:org", "mastodon:org"], settings=SETTINGS)
+    assert on_x["responsiveness"]["requests"] == 4
+    assert on_mastodon["responsiveness"]["requests"] == 1

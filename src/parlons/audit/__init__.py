@@ -22,7 +22,7 @@ from .benchmark import benchmark
 from .broadcast import broadcast, prepare_duplicates
 from .content import content
 from .conversation import conversation
-from .coverage import coverage
+from .coverage import coverage, prepare_coverage
 from .explain import explain_post
 from .features import build_features
 from .function import function
@@ -63,16 +63,25 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
     first = [resolve(con, name, platform) for name in (accounts[0], *together)]
     subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
     subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
+    subjects = _unique_labels(subjects)
     try:
         prepare(con, subjects, since, until)
         build_features(con)
         prepare_duplicates(con)
+        prepare_coverage(con)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
     audits = [_audit_one(con, subject, settings) for subject in subjects]
     if len(audits) > 1:
         benchmark(audits)
     return audits
+
+
+def _unique_labels(subjects: list[Audited]) -> list[Audited]:
+    """Subjects whose labels collide (one handle on two platforms) are named ``platform:handle``."""
+    labels = [s.label for s in subjects]
+    return [Audited(f"{s.members[0].platform}:{s.label}", s.members)
+            if labels.count(s.label) > 1 and len(s.members) == 1 else s for s in subjects]
 
 
 def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> dict[str, Any]:

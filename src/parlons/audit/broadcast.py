@@ -25,6 +25,8 @@ def _automation_sql() -> str:
 
 def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """``dupkeys``: normalized texts of audited and owner accounts' posts (reposts excluded);
+    ``dups``: the posts whose normalized text occurs more than once, with who posted it (grouped by
+    text, never paired, so a canned answer repeated 100,000 times costs no more than once);
     ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
@@ -35,6 +37,13 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
           (platform, lower(account)) IN (SELECT (platform, key) FROM audited)
           OR (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
     con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE dups AS
+        WITH groups AS (
+          SELECT key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
+          FROM dupkeys GROUP BY key HAVING count(*) > 1)
+        SELECT d.platform, d.post_id, array_to_string(g.who, ', ') AS also
+        FROM dupkeys d JOIN groups g USING (key)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
                    WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
 
@@ -42,10 +51,6 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
 def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
     """Shares of automated, duplicated and link-only posts, with examples and the rule that fired."""
     flagged = f"""
-        WITH dups AS (
-          SELECT d.post_id, d.platform, string_agg(DISTINCT e.platform || ':' || e.account, ', ') AS also
-          FROM dupkeys d JOIN dupkeys e ON e.key = d.key AND (e.platform, e.post_id) <> (d.platform, d.post_id)
-          GROUP BY ALL)
         SELECT o.post_id, o.platform, o."text", o.permalink, o.source, {_automation_sql()} AS automation_rule,
                dups.also AS duplicate_of, f.link_only AND regexp_matches(o."text", 'https?://') AS link_only
         FROM own o JOIN features f USING (platform, post_id)
@@ -62,7 +67,7 @@ def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples:
         "duplicated_share": share(row["duplicated"], n, min_n),
         "link_only_share": share(row["link_only"], n, min_n),
         "automated_examples": _examples(con, "automation_rule IS NOT NULL", "automation_rule", examples),
-        "duplicated_examples": _examples(con, "duplicate_of IS NOT NULL", "'also posted by ' || duplicate_of",
+        "duplicated_examples": _examples(con, "duplicate_of IS NOT NULL", "'same text posted by ' || duplicate_of",
                                          examples),
         "automation_clients": dicts(con, """SELECT source, count(*) AS posts FROM flagged
             WHERE automation_rule LIKE 'automation client:%' GROUP BY source ORDER BY posts DESC"""),

@@ -12,7 +12,7 @@ import duckdb
 
 from ._sql import one
 
-__all__ = ["SELF_ONLY", "coverage"]
+__all__ = ["SELF_ONLY", "coverage", "prepare_coverage"]
 
 SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instagram", "linkedin")
 """Importers of archives that hold only their owner's posts."""
@@ -26,16 +26,24 @@ CAVEATS = {
 """Caveats that some sources bring to the responsiveness figures."""
 
 
+def prepare_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    """``incoming``: per audited platform, posts from sources that capture other accounts' posts."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT platform, count(*) AS n FROM posts
+        WHERE platform IN (SELECT platform FROM audited) AND importer NOT IN $self_only GROUP BY platform""",
+                {"self_only": list(SELF_ONLY)})
+
+
 def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:
     """Per metric family: ``ok`` or ``unknown`` with the reason."""
     row = one(con, """
         SELECT (SELECT count(*) FROM own WHERE target = $target) AS own_posts,
           (SELECT list(DISTINCT importer ORDER BY importer) FROM own_all WHERE target = $target) AS importers,
           (SELECT count(*) FROM requests WHERE target = $target) AS requests,
-          (SELECT count(*) FROM posts p JOIN (SELECT DISTINCT platform FROM audited WHERE target = $target) a
-             USING (platform)
-           WHERE p.importer NOT IN $self_only AND (p.platform, lower(p.account)) NOT IN (
-             SELECT (platform, key) FROM audited WHERE target = $target)) AS others""",
+          (SELECT coalesce(sum(n), 0) FROM incoming WHERE platform IN (
+             SELECT platform FROM audited WHERE target = $target))
+          - (SELECT count(*) FROM own_all WHERE target = $target AND importer NOT IN $self_only) AS others""",
               {"target": target, "self_only": list(SELF_ONLY)})
     known = row["requests"] > 0 or row["others"] > 0
     reason = None if known else (

@@ -34,5 +34,5 @@ def explain_post(con: duckdb.DuckDBPyConnection, post_id: str, platform: str | N
                f.function, f.function_rule, rf.intent_rule AS request_intent_rule,
                ({_automation_sql()}) AS automation_rule, {words}
         FROM own o JOIN features f USING (platform, post_id)
-        JOIN request_features rf USING (platform, post_id)
+        JOIN request_features rf USING (target, platform, post_id)
         LEFT JOIN (SELECT NULL::VARCHAR AS title) t ON false""")

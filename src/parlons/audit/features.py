@@ -45,7 +45,7 @@ def _lang_sql() -> str:
 
 def _base(source: str) -> str:
     return f"""
-        SELECT platform, post_id, kind, account, in_reply_to_account, "text", norm, {_lang_sql()} AS lang
+        SELECT * EXCLUDE (declared_lang, lang), {_lang_sql()} AS lang
         FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm FROM {source})"""
 
 
@@ -70,10 +70,14 @@ def build_features(con: duckdb.DuckDBPyConnection) -> None:
         FROM lexed""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE request_features AS
-        SELECT platform, post_id, lang,
-          CASE WHEN contains("text", '?') THEN 'question mark'
-               ELSE 'problem word: ' || ({_hits('problem')})[1] END AS intent_rule
-        FROM ({_base("(SELECT DISTINCT ON (platform, post_id) * FROM requests)")})""")
+        WITH r AS (SELECT target, platform, post_id, kind, account, in_reply_to_account, "text", lang FROM requests)
+        SELECT target, platform, post_id, 'question mark' AS intent_rule FROM r WHERE contains("text", '?')
+        UNION ALL
+        SELECT target, platform, post_id, 'problem word: ' || ({_hits('problem')})[1]
+        FROM ({_base(UNQUESTIONED)})""")
+
+
+UNQUESTIONED = """(SELECT * FROM r WHERE NOT contains("text", '?'))"""
 
 
 def _function_rule() -> str:

@@ -59,7 +59,7 @@ def _by_intent(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: in
     rows = dicts(con, f"""
         SELECT f.intent_rule IS NOT NULL AS asking, count(*) AS requests,
                count(answer_id) AS answered, count(*) FILTER (answer_id IS NULL AND {_pending_sql()}) AS pending
-        FROM requests r JOIN request_features f USING (platform, post_id)
+        FROM requests r JOIN request_features f USING (target, platform, post_id)
         JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
           ON a.target = r.target AND a.platform = r.platform
         WHERE r.target = $target GROUP BY 1""", params)

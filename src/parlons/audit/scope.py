@@ -126,29 +126,47 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
     keys = _literal_keys(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT p.*, o.target AS parent_target
-        FROM (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost') p
-        LEFT JOIN (SELECT platform, post_id, target FROM own_all) o
-          ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
-        WHERE o.target IS NOT NULL
-          OR list_contains({keys}, lower(p.in_reply_to_account))
-          OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)), {keys}))""")
-    overlaps = con.execute("""SELECT count(*) > count(DISTINCT target) OR count(*) > count(DISTINCT (platform, key))
-                              FROM audited""").fetchall()[0][0]
-    distinct = "DISTINCT ON (a.target, c.platform, c.post_id)" if overlaps else ""
-    order = "ORDER BY a.target, c.platform, c.post_id, is_reply_to_target DESC" if overlaps else ""
+        SELECT * FROM (
+          SELECT p.*, o.target AS parent_target,
+                 list_intersect(list_append(list_transform(p.mentions, lambda m: lower(m)),
+                                            lower(p.in_reply_to_account)), {keys}) AS hit_keys
+          FROM (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost') p
+          LEFT JOIN (SELECT platform, post_id, target FROM own_all) o
+            ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
+          WHERE o.target IS NOT NULL OR list_contains({keys}, lower(p.in_reply_to_account))
+            OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)), {keys})))""")
+    targets_of, keys_of = _maps(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE requests AS
-        SELECT {distinct} c.* EXCLUDE (parent_target), a.target,
-               coalesce(c.parent_target = a.target, false) OR lower(c.in_reply_to_account) = a.key
-                 AS is_reply_to_target
-        FROM candidates c JOIN audited a ON a.platform = c.platform
-          AND (c.parent_target = a.target OR lower(c.in_reply_to_account) = a.key
-               OR list_contains(list_transform(c.mentions, lambda m: lower(m)), a.key))
-        WHERE c.created_at BETWEEN a.since AND a.until
-          AND lower(c.account) NOT IN (SELECT key FROM audited g WHERE g.target = a.target
-                                       AND g.platform = c.platform)
-        {order}""")
+        SELECT * EXCLUDE (parent_target, hit_keys, targets),
+               list_contains(targets.replied, target) AS is_reply_to_target
+        FROM (
+          SELECT c.*, unnest(list_distinct(list_filter(list_append(
+                   flatten(list_transform(c.hit_keys, lambda k: coalesce({targets_of}[c.platform || ':' || k], []))),
+                   c.parent_target), lambda t: t IS NOT NULL))) AS target,
+                 {{'replied': list_append(coalesce({targets_of}[c.platform || ':' || lower(c.in_reply_to_account)], []),
+                                         c.parent_target)}} AS targets
+          FROM candidates c) r
+        JOIN (SELECT DISTINCT target AS t, since, until FROM audited) a ON a.t = r.target
+        WHERE r.created_at BETWEEN a.since AND a.until
+          AND NOT list_contains(coalesce({keys_of}[r.target], []), r.platform || ':' || lower(r.account))""")
+
+
+def _maps(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """SQL map literals: ``platform:handle`` -> subjects it belongs to, and subject -> its handles."""
+    rows = con.execute("SELECT platform || ':' || key, list(DISTINCT target) FROM members GROUP BY ALL").fetchall()
+    subjects = con.execute("SELECT target, list(DISTINCT platform || ':' || key) FROM members "
+                           "GROUP BY target").fetchall()
+
+    def literal(pairs: list[tuple[str, list[str]]]) -> str:
+        items = ", ".join(f"{_sql_text(k)}: [{', '.join(_sql_text(v) for v in vs)}]" for k, vs in pairs)
+        return f"MAP {{{items}}}"
+
+    return literal([(r[0], r[1]) for r in rows]), literal([(r[0], r[1]) for r in subjects])
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
