@@ -168,10 +168,10 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("platform", "account", "owner", "posts", "replies", "reposts", "first", "last")
+    table = Table("platform", "account", "owner", "posts", "replies", "reposts", "comments", "first", "last")
     for r in rows:
         table.add_row(r["platform"], r["account"], "yes" if r["is_owner"] else "",
-                      f"{r['posts']:,}", f"{r['replies']:,}", f"{r['reposts']:,}",
+                      f"{r['posts']:,}", f"{r['replies']:,}", f"{r['reposts']:,}", f"{r['comments']:,}",
                       r["first_at"][:10], r["last_at"][:10])
     _console().print(table)
 
