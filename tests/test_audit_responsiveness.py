@@ -165,3 +165,13 @@ def test_same_handle_on_two_platforms_as_peers_stays_apart(store: Store, tmp_pat
     on_x, on_mastodon = run_audit(store.con, ["x:org", "mastodon:org"], settings=SETTINGS)
     assert on_x["responsiveness"]["requests"] == 4
     assert on_mastodon["responsiveness"]["requests"] == 1
+
+
+def test_business_hours_split(store: Store, tmp_path: Path) -> None:
+    build(store, SCENARIO, tmp_path)
+    settings = AuditSettings(min_n=1, business_hours=(9, 12), timezone="Europe/Paris")
+    hours = run_audit(store.con, ["org"], platform="x", settings=settings)[0]["responsiveness"]["business_hours"]
+    # T0 is Monday 09:00 UTC = 10:00 in Paris: r1 (10:10) and r2 (11:00) inside; r3 (13:20) and r4 outside.
+    assert (hours["inside"]["requests"], hours["inside"]["answered"]) == (2, 2)
+    assert hours["inside"]["median_first_response_s"]["value"] == 3900.0
+    assert (hours["outside"]["requests"], hours["outside"]["answered"]) == (2, 0)

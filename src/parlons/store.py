@@ -1,9 +1,9 @@
 """The embedded store: one DuckDB file holding the ``posts`` and ``accounts`` tables.
 
-An import is one transaction: rows are staged in the table ``_staging``, merged by key
-``(platform, post_id)`` (existing posts are kept; engagement counts that were unknown are filled
-in), and committed only when every file of the command was read. A failure rolls back to exactly
-the store as it was.
+An import is one transaction: rows are written into ``posts``, then keys written more than once
+``(platform, post_id)`` are resolved (existing posts are kept; engagement counts that were unknown
+are filled in), and the whole is committed only when every file of the command was read. A
+failure rolls back to exactly the store as it was.
 """
 
 from __future__ import annotations
@@ -121,13 +121,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing: commits when the block ends normally, else rolls back."""
-        # The staging table is a real table (so a large import spills to disk within the memory limit
-        # instead of growing in memory), created before the transaction begins: DuckDB 2.0 loses the
-        # rows of a large parallel insert into a table created inside the same transaction.
-        self.con.execute("CREATE OR REPLACE TABLE _staging AS FROM posts LIMIT 0")
+        """All-or-nothing: commits when the block ends normally, else rolls back.
+
+        Rows go straight into ``posts`` (written once, spilled to disk within the memory limit);
+        :meth:`merge` then resolves repeated keys among them. The work tables are created before
+        the transaction begins: DuckDB 2.0 loses the rows of a large parallel insert into a table
+        created inside the same transaction.
+        """
         self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
         self.con.execute("CREATE OR REPLACE TEMP TABLE accounts_unique AS FROM accounts LIMIT 0")
+        self.con.execute("CREATE OR REPLACE TEMP TABLE clash (rid BIGINT, platform VARCHAR, post_id VARCHAR, "
+                         "keep BIGINT, is_new BOOLEAN)")
+        self._stored_before = self._scalar("SELECT count(*) FROM posts")
+        self._now: datetime | None = None
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
@@ -137,32 +143,27 @@ class Store:
         self.con.execute("COMMIT")
 
     def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
-        """Append one batch of canonical rows to the staging table, stamping provenance."""
-        start = self._scalar("SELECT count(*) FROM _staging")
+        """Write one batch of canonical rows, stamping provenance; see :meth:`stage_query`."""
         self.con.register("incoming", batch)
-        self.con.execute(f"INSERT INTO _staging BY NAME SELECT *, {_stamp_sql()} FROM incoming",
-                         _stamp_params(stamp))
-        self.con.unregister("incoming")
-        return self._drop_incomplete(start, batch.num_rows)
+        try:
+            return self.stage_query("SELECT * FROM incoming", {}, stamp)
+        finally:
+            self.con.unregister("incoming")
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
-        """Append the rows of a DuckDB query to the staging table.
+        """Write the rows of a DuckDB query into ``posts``, stamping provenance.
 
         Returns how many rows were kept, and the (member, record) of rows dropped because a
         required field (id, account, time, text, kind) is missing.
         """
-        start = self._scalar("SELECT count(*) FROM _staging")
-        inserted = self._scalar(f"INSERT INTO _staging BY NAME SELECT *, {_stamp_sql()} FROM ({sql})",
-                                {**params, **_stamp_params(stamp)})
-        return self._drop_incomplete(start, inserted)
-
-    def _drop_incomplete(self, start: int, inserted: int) -> tuple[int, list[tuple[str, str]]]:
-        incomplete = " OR ".join(f"{f.name} IS NULL" for f in POST_FIELDS if not f.nullable)
-        where = f"rowid >= {int(start)} AND ({incomplete})"
-        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM _staging "
-                                   f"WHERE {where}").fetchall()
+        self._now = stamp.imported_at
+        inserted = self._scalar(f"INSERT INTO posts BY NAME SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} "
+                                f"FROM ({sql})", {**params, **_stamp_params(stamp)})
+        incomplete = f"imported_at = $now AND starts_with(post_id, {_INCOMPLETE})"
+        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM posts WHERE {incomplete}",
+                                   {"now": self._now}).fetchall()
         if dropped:
-            self.con.execute(f"DELETE FROM _staging WHERE {where}")
+            self.con.execute(f"DELETE FROM posts WHERE {incomplete}", {"now": self._now})
         return inserted - len(dropped), [(str(m), str(r)) for m, r in dropped]
 
     def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
@@ -177,40 +178,55 @@ class Store:
         self.con.unregister("incoming_accounts")
 
     def merge(self) -> MergeResult:
-        """Move staged rows into the store, then drop the staging table; the first of each key wins."""
-        staged = self._scalar("SELECT count(*) FROM _staging")
-        unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM _staging)")
+        """Resolve keys written more than once: the first row of each ``(platform, post_id)`` wins.
+
+        A post already in the store stays as it was, except that engagement counts it did not know
+        are filled in from the newer import.
+        """
+        now = {"now": self._now}
+        staged = self._scalar("SELECT count(*) FROM posts WHERE imported_at = $now", now)
+        unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM posts "
+                              "WHERE imported_at = $now)", now)
+        already, updated = 0, 0
         examples: tuple[tuple[str, str, str, str], ...] = ()
-        if unique < staged:
+        if unique < staged or self._stored_before:
+            self._find_clashes()
+            already = self._scalar("SELECT count(DISTINCT (platform, post_id)) FROM clash WHERE NOT is_new")
             examples = self._duplicate_examples()
-            self.con.execute("""
-                DELETE FROM _staging WHERE rowid IN (
-                  SELECT rowid FROM (SELECT rowid, row_number() OVER (
-                    PARTITION BY platform, post_id ORDER BY rowid) AS n FROM _staging) WHERE n > 1)""")
-        stored = self._scalar("SELECT count(*) FROM posts")
-        updated = self._fill_counts() if stored else 0
-        inserted = self._scalar("""
-            INSERT INTO posts SELECT s.* FROM _staging s
-            ANTI JOIN posts p ON p.platform = s.platform AND p.post_id = s.post_id""" if stored else
-            "INSERT INTO posts SELECT * FROM _staging")
+            updated = self._fill_counts()
+            self.con.execute("DELETE FROM posts WHERE rowid IN (SELECT rid FROM clash WHERE rid <> keep)")
         self._merge_accounts()
-        self.con.execute("DROP TABLE _staging")
-        return MergeResult(staged, staged - unique, unique - inserted, inserted, updated, examples)
+        return MergeResult(staged, staged - unique, already, unique - already, updated, examples)
+
+    def _find_clashes(self) -> None:
+        """``clash``: every row of a key that has several rows, with the row to keep (the first)."""
+        self.con.execute("""
+            INSERT INTO clash
+            SELECT rowid, platform, post_id, min(rowid) OVER (PARTITION BY platform, post_id),
+                   imported_at = $now
+            FROM posts
+            WHERE (platform, post_id) IN (SELECT (platform, post_id) FROM posts WHERE imported_at = $now)
+            QUALIFY count(*) OVER (PARTITION BY platform, post_id) > 1""", {"now": self._now})
 
     def _duplicate_examples(self) -> tuple[tuple[str, str, str, str], ...]:
         rows = self.con.execute("""
-            SELECT source_file, source_member, coalesce(source_record, ''), post_id FROM (
-              SELECT rowid AS r, row_number() OVER (PARTITION BY platform, post_id ORDER BY rowid) AS n
-              FROM _staging) d JOIN _staging s ON s.rowid = d.r
-            WHERE n > 1 ORDER BY r LIMIT 10""").fetchall()
+            SELECT p.source_file, p.source_member, coalesce(p.source_record, ''), p.post_id
+            FROM posts p JOIN clash c ON p.rowid = c.rid
+            WHERE c.rid <> c.keep AND c.keep IN (SELECT rid FROM clash WHERE is_new)
+            ORDER BY c.rid LIMIT 10""").fetchall()
         return tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in rows)
 
     def _fill_counts(self) -> int:
-        fills = ", ".join(f"{c} = coalesce(p.{c}, s.{c})" for c in COUNTS)
-        unknown = " OR ".join(f"(p.{c} IS NULL AND s.{c} IS NOT NULL)" for c in COUNTS)
+        """Counts unknown to a post already stored, taken from the first newer row that knows them."""
+        firsts = ", ".join(f"first(p.{c} ORDER BY c.rid) FILTER (p.{c} IS NOT NULL) AS {c}" for c in COUNTS)
+        fills = ", ".join(f"{c} = coalesce(posts.{c}, s.{c})" for c in COUNTS)
+        unknown = " OR ".join(f"(posts.{c} IS NULL AND s.{c} IS NOT NULL)" for c in COUNTS)
         return self._scalar(f"""
-            UPDATE posts p SET {fills} FROM _staging s
-            WHERE p.platform = s.platform AND p.post_id = s.post_id AND ({unknown})""")
+            UPDATE posts SET {fills} FROM (
+              SELECT c.keep, {firsts} FROM clash c JOIN posts p ON p.rowid = c.rid
+              WHERE c.is_new AND c.rid <> c.keep AND c.keep IN (SELECT rid FROM clash WHERE NOT is_new)
+              GROUP BY c.keep) s
+            WHERE posts.rowid = s.keep AND ({unknown})""")
 
     def _merge_accounts(self) -> None:
         self.con.execute("""
@@ -220,7 +236,7 @@ class Store:
                    any_value(source_file) AS source_file, any_value(source_member) AS source_member,
                    any_value(importer) AS importer, any_value(importer_version) AS importer_version,
                    any_value(imported_at) AS imported_at
-            FROM _staging GROUP BY platform, account""")
+            FROM posts WHERE imported_at = $now GROUP BY platform, account""", {"now": self._now})
         self.con.execute("""
             INSERT INTO accounts_unique BY NAME
             SELECT platform, account,
@@ -294,6 +310,16 @@ class Store:
             written.append(target)
         return written
 
+
+_INCOMPLETE = "chr(1) || 'incomplete:'"
+_REQUIRED = [f.name for f in POST_FIELDS if not f.nullable and f.name not in
+             ("source_file", "importer", "importer_version", "imported_at")]
+_COMPLETE = ", ".join(
+    [f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in _REQUIRED)} THEN {_INCOMPLETE} || uuid()::VARCHAR "
+     "ELSE post_id END AS post_id"]
+    + [f"coalesce({n}, {'TIMESTAMPTZ ' + repr('1970-01-01 00:00:00+00') if n == 'created_at' else repr('')}) AS {n}"
+       for n in _REQUIRED if n != "post_id"])
+"""Rows missing a required field get a marked id (then are counted and removed) instead of failing."""
 
 _ORDER = {"posts": ", created_at, post_id", "accounts": ""}
 

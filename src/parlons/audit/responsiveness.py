@@ -81,7 +81,8 @@ def _business_hours(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
         WITH local AS (SELECT r.*, timezone($tz, r.created_at) AS t FROM requests r WHERE r.target = $target)
         SELECT isodow(t) <= 5 AND hour(t) >= $opens AND hour(t) < $closes AS inside,
                count(*) AS requests, count(answer_id) AS answered, median(response_s) AS median_s
-        FROM local GROUP BY 1""", {**params, "tz": settings.timezone, "opens": opens, "closes": closes})
+        FROM local GROUP BY 1""", {"target": params["target"], "tz": settings.timezone, "opens": opens,
+                                   "closes": closes})
     out: dict[str, Any] = {"timezone": settings.timezone, "hours": [opens, closes]}
     for key, inside in (("inside", True), ("outside", False)):
         row: dict[str, Any] = next((r for r in rows if r["inside"] is inside),
