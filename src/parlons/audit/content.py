@@ -71,7 +71,7 @@ def _cadence(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: int)
 
 def _heatmap(con: duckdb.DuckDBPyConnection, params: dict[str, Any], timezone: str) -> dict[str, Any]:
     rows = dicts(con, """
-        SELECT isodow(timezone($tz, created_at)) - 1 AS day, hour(timezone($tz, created_at)) AS hour,
+        SELECT isodow(timezone($tz::VARCHAR, created_at)) - 1 AS day, hour(timezone($tz::VARCHAR, created_at)) AS hour,
                count(*) AS posts
         FROM own WHERE target = $target GROUP BY ALL""", {**params, "tz": timezone})
     table = [[0] * 24 for _ in range(7)]

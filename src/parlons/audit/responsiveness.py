@@ -78,7 +78,7 @@ def _business_hours(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
         return {}
     opens, closes = settings.business_hours
     rows = dicts(con, """
-        WITH local AS (SELECT r.*, timezone($tz, r.created_at) AS t FROM requests r WHERE r.target = $target)
+        WITH local AS (SELECT r.*, timezone($tz::VARCHAR, r.created_at) AS t FROM requests r WHERE r.target = $target)
         SELECT isodow(t) <= 5 AND hour(t) >= $opens AND hour(t) < $closes AS inside,
                count(*) AS requests, count(answer_id) AS answered, median(response_s) AS median_s
         FROM local GROUP BY 1""", {"target": params["target"], "tz": settings.timezone, "opens": opens,

@@ -138,7 +138,7 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
     targets_of, keys_of = _maps(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE requests AS
-        SELECT * EXCLUDE (parent_target, hit_keys, targets),
+        SELECT r.* EXCLUDE (parent_target, hit_keys, targets),
                list_contains(targets.replied, target) AS is_reply_to_target
         FROM (
           SELECT c.*, unnest(list_distinct(list_filter(list_append(
