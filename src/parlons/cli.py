@@ -22,6 +22,7 @@ from rich.table import Table
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .errors import ParlonsError, UsageError
+from .i18n import LANGUAGES, resolve_language
 from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
@@ -237,6 +238,92 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:
         print_summary(_console(), audits)
+
+
+@cli.command("report")
+@click.argument("account")
+@click.option("--with", "together", multiple=True, metavar="ACCOUNT",
+              help="Another account of the same organization, audited together with ACCOUNT (repeatable).")
+@click.option("--name", "label", help="Name of the organization when --with is given.")
+@click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable).")
+@click.option("--platform", help="Platform of the accounts, when a name exists on several.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of the period (UTC).")
+@store_option
+@click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
+              help="Smallest denominator for a share or a median; fewer is shown as 'too few'.")
+@click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
+              show_default=True, help="Unanswered requests this recent are 'pending'.")
+@click.option("--timezone", default=AuditSettings.timezone, show_default=True,
+              help="Time zone for dates, the weekday-by-hour chart and business hours.")
+@click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18.")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The report file: .html (one self-contained page) or .pdf (A4).")
+def report_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
+                   platform: str | None, since: datetime | None, until: datetime | None, store_path: Path | None,
+                   min_n: int, pending_hours: float, timezone: str, business_hours: str | None, lang: str | None,
+                   output: Path) -> None:
+    """Write the audit as a report a client reads: HTML (self-contained, offline) or PDF (A4), French or English.
+
+    The report opens with the verdict (maturity level, evidence, three priorities), then
+    responsiveness with the unanswered requests, conversation and broadcast, voice, content and
+    cadence, post function, peers side by side (--vs), and a methods appendix.
+
+    \b
+    Example:
+      parlons report MairieDeBrest --vs VilleDeQuimper -o rapport.html
+      parlons report AppleSupport --lang en --since 2024-01-01 --timezone America/New_York -o report.pdf
+    """
+    from .report import render
+
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
+                             business_hours=_hours(business_hours))
+    con = open_posts(store_path if store_path is not None and _is_export(store_path)
+                     else resolve_store_path(store_path))
+    audits = run_audit(con, [account, *peers], together=together, label=label, platform=platform,
+                       since=_utc(since), until=_utc(until), settings=settings)
+    written = render(audits, output, lang=resolve_language(lang))
+    click.echo(str(written))
+
+
+@cli.command("demo")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), default=Path("parlons-demo"),
+              show_default=True, help="Folder for the exports, the store, audit.json and the reports.")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of the demo's posts and reports (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
+@click.option("--scale", type=click.FloatRange(0.02, 20.0), default=1.0, show_default=True,
+              help="Multiplies the volumes (1.0: about 2,500 posts over a year).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed: the same seed, the same exports.")
+def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> None:
+    """Show the whole job on a realistic synthetic dataset: build, import, audit, report.
+
+    A fictional library network and two peers over a year (one converses, one broadcasts), on X,
+    Mastodon, a WordPress blog and an RSS feed, written in the real export formats into
+    DIR/exports, imported into a fresh DIR/parlons.duckdb, audited (DIR/audit.json), and
+    reported (DIR/report.html, DIR/report.pdf).
+
+    \b
+    Example:
+      parlons demo
+      parlons demo --lang en -o demo-en/ --scale 0.3
+    """
+    from .demo.run import run_demo
+
+    with _console(stderr=True).status("building, importing and auditing the demo…"):
+        run = run_demo(output, lang=resolve_language(lang), scale=scale, seed=seed)
+    console = _console()
+    print_summary(console, run.audits)
+    posts = run.imported.merge.inserted
+    skipped = sum(sum(f.skipped.values()) for f in run.imported.files)
+    console.print(f"\nexports ({len(run.exports)} files): {run.exports[0].parent}")
+    console.print(f"store: {run.store} ({posts:,} posts; {skipped:,} records skipped as designed)")
+    console.print(f"audit: {run.audit_json}")
+    for report in run.reports:
+        console.print(f"report: {report}")
+    if run.note:
+        console.print(f"[yellow]{run.note}[/yellow]")
 
 
 @cli.command("explain")

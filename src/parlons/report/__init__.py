@@ -1,0 +1,90 @@
+"""The report a client reads: one self-contained HTML file, or a PDF for A4, in French or English.
+
+``render(audits, output)`` takes what :func:`parlons.audit.run_audit` returns (the first audit is the
+subject, the others its peers) and writes ``output``: HTML when it ends in ``.html``, PDF when it
+ends in ``.pdf``. The page is built by a Jinja2 template with autoescaping (strangers' texts are
+never markup; links are sanitized by nh3), charts are Vega-Lite specifications rendered to SVG
+by vl-convert, and the PDF is the same page laid out by WeasyPrint with the print style sheet.
+Nothing is fetched from the network, when rendering or when the page is opened.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import UsageError
+from ..i18n import resolve_language, translator
+from .fmt import Formatter
+from .view import build_view
+
+__all__ = ["SUFFIXES", "render", "render_html"]
+
+TEMPLATES = Path(__file__).with_name("templates")
+SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def _environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             extensions=["jinja2.ext.i18n"], undefined=jinja2.StrictUndefined,
+                             trim_blocks=False, lstrip_blocks=False)
+    env.install_gettext_translations(translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_html(audits: list[dict[str, Any]], *, lang: str = "fr", plan: dict[str, Any] | None = None,
+                charts: bool = True) -> str:
+    """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests)."""
+    if not audits:
+        raise UsageError("there is no audit to report on")
+    try:
+        code = resolve_language(lang)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    context = build_view(audits, code, translator(code), plan, charts_on=charts)
+    css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
+    context.update(css=css, version=__version__,
+                   generated=Formatter(code).date(datetime.now(UTC)))
+    return _environment(code).get_template("report.html.j2").render(**context)
+
+
+def render(audits: list[dict[str, Any]], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None) -> Path:
+    """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
+    output = Path(output)
+    suffix = output.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"the report's file name must end in .html or .pdf, got {output.name!r}")
+    page = render_html(audits, lang=lang, plan=plan)
+    data = _pdf(page) if suffix == ".pdf" else page.encode("utf-8")
+    _write_whole(output, data)
+    return output
+
+
+def _pdf(page: str) -> bytes:
+    """The page laid out for A4 by WeasyPrint; only ``data:`` URIs may be read (the page holds no other)."""
+    from weasyprint import HTML  # imported here: loading pango takes a moment, and HTML output needs none of it
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    document: bytes = HTML(string=page, url_fetcher=fetcher, base_url=None).write_pdf()
+    return document
+
+
+def _write_whole(output: Path, data: bytes) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,86 @@
+"""The audit writes its rules, reasons and next steps in English; the report translates them.
+
+Each English sentence the audit can emit is listed here, marked with ``N_`` so that Babel puts it
+in the catalogs. A rule with a variable part ("call to action: inscrivez-vous") is translated by
+its prefix, the part after ": " kept as found. A test checks that every rule, reason, caveat and
+next step of the audit modules is listed here and translated into French.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+from ..i18n import N_
+
+__all__ = ["AUDIT_MESSAGES", "PREFIXES", "translate_cues", "translate_rule", "translate_text"]
+
+AUDIT_MESSAGES: tuple[str, ...] = (
+    # maturity.RULES: conditions
+    N_("requests known; answered share >= 0.8 and median first response <= 4 h"),
+    N_("requests known; answered share >= 0.5, and questions share >= 0.05 or community share >= 0.25"),
+    N_("requests known; answered share >= 0.2"),
+    N_("requests known; answered share < 0.2 (listening without answering is invisible)"),
+    N_("requests unknown; replies to others >= 0.2 of posts and (questions >= 0.05 or community >= 0.25)"),
+    N_("requests unknown; replies to others >= 0.05 of posts"),
+    N_("requests unknown; replies to others < 0.05 of posts"),
+    # maturity.RULES: next steps
+    N_("Keep the pace, and feed what people ask into products and services: a monthly digest of "
+       "requests for the teams concerned."),
+    N_("Commit to a response time (for example 80 % within 4 h on working days) and tell your audience."),
+    N_("Answer every request, not only some: go through the unanswered list every working day."),
+    N_("Start answering: reply today to the newest unanswered requests listed in this audit."),
+    N_("Import incoming posts (mentions, comments) to measure how many requests go unanswered."),
+    N_("Import incoming posts to check that all requests, not only some, are answered."),
+    N_("Reply to the people who write to you, and ask your audience a question each week."),
+    # coverage: reasons and caveats
+    N_("only the account's own archive was imported: requests addressed to it are not in it; "
+       "import incoming posts too (mentions captured with twarc, support CSVs, blog comments, "
+       "Bluesky/Jetstream captures)"),
+    N_("no post of the account in the period"),
+    N_("comment feeds do not say which comment a comment answers: the blog's answers to its "
+       "readers may be undercounted (a WordPress export keeps the threading)"),
+    N_("a customer-support CSV may be a sample: answers outside it are missing"),
+    # function rules, broadcast rules, request intent, voice cues
+    N_("reply to another account"),
+    N_("response solicitation"),
+    N_("thanks or recognition"),
+    N_("question to the audience"),
+    N_("call to action"),
+    N_("no community or action cue"),
+    N_("automation client"),
+    N_("feed item title plus link"),
+    N_("same text posted by"),
+    N_("question mark"),
+    N_("problem word"),
+    N_("jargon"),
+    N_("asking = has a question mark or a problem/complaint word (lexicon)"),
+    N_("Lovejoy & Saxton (2012), 100 large US nonprofits on Twitter"),
+)
+
+
+def translate_text(t: gettext.NullTranslations, text: str | None) -> str:
+    """A whole sentence of the audit in the reader's language (as found when not in the catalog)."""
+    return t.gettext(text) if text else ""
+
+
+PREFIXES = ("reply to another account", "response solicitation", "thanks or recognition", "question to the audience",
+            "call to action", "no community or action cue", "automation client", "feed item title plus link",
+            "same text posted by", "question mark", "problem word", "jargon")
+"""Rule names that the audit may follow with the word or the account that fired."""
+
+
+def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
+    """A rule such as ``call to action: inscrivez-vous``: the rule's name translated, the word kept."""
+    if not rule:
+        return ""
+    for prefix in PREFIXES:
+        if rule.startswith(prefix + ": "):
+            return t.gettext("%(rule)s: %(word)s") % {"rule": t.gettext(prefix), "word": rule[len(prefix) + 2:]}
+        if rule.startswith(prefix + " "):
+            return f"{t.gettext(prefix)} {rule[len(prefix) + 1:]}"
+    return t.gettext(rule)
+
+
+def translate_cues(t: gettext.NullTranslations, cues: str | None) -> str:
+    """Voice cues (``je, vous, ?, jargon: synergie``), each translated where it names a rule."""
+    return ", ".join(translate_rule(t, cue) for cue in (cues or "").split(", ") if cue)

@@ -1,0 +1,74 @@
+"""One figure as the reader sees it: label, value in the locale, denominator, or why there is none."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from typing import Any
+
+from .fmt import Formatter
+from .methods import entry
+
+__all__ = ["Figures", "Shown"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure ready to print. ``value`` and ``n`` are the audit's own, for the page's data attributes."""
+
+    metric: str
+    label: str
+    text: str
+    detail: str
+    status: str
+    value: Any = None
+    n: int | None = None
+
+
+class Figures:
+    """Turns audit items (``{"value", "n", "status"}`` or plain counts) into :class:`Shown`."""
+
+    def __init__(self, t: gettext.NullTranslations, fmt: Formatter) -> None:
+        self.t = t
+        self.fmt = fmt
+
+    def value_text(self, value: float, style: str) -> str:
+        if style == "share":
+            return self.fmt.share(value)
+        if style == "duration":
+            return self.fmt.duration(value)
+        if style in ("decimal", "score"):
+            return self.fmt.decimal(value, 2 if abs(value) < 10 else 1)
+        return self.fmt.count(value)
+
+    def show(self, family: str, key: str, item: Any, *, label: str | None = None) -> Shown:
+        """``item`` of ``family.key``, labelled and styled from the metric dictionary."""
+        meta = entry(family, key)
+        name = label or self.t.gettext(meta.label)
+        metric = f"{family}.{key}"
+        if not isinstance(item, dict):
+            text = "–" if item is None else self.value_text(item, meta.style)
+            return Shown(metric, name, text, "", "ok" if item is not None else "none", item, None)
+        status, n = item.get("status", "ok"), item.get("n")
+        if status == "too few":
+            detail = self.t.gettext("n = %(n)s, under the minimum of %(min)s") % {
+                "n": self.fmt.count(n or 0), "min": self.fmt.count(item.get("min_n", 0))}
+            return Shown(metric, name, self.t.gettext("too few"), detail, status, None, n)
+        if item.get("value") is None:
+            return Shown(metric, name, "–", self.t.gettext("no value (n = %(n)s)") % {"n": self.fmt.count(n or 0)},
+                         "none", None, n)
+        return Shown(metric, name, self.value_text(item["value"], meta.style), self.denominator(meta.denominator, n),
+                     "ok", item["value"], n)
+
+    def denominator(self, what: str, n: int | None) -> str:
+        if n is None:
+            return ""
+        if not what:
+            return f"n = {self.fmt.count(n)}"
+        params = {"n": self.fmt.count(n), "denominator": self.t.gettext(what)}
+        return self.t.gettext("n = %(n)s %(denominator)s") % params
+
+    def unknown(self, family: str, key: str, reason: str) -> Shown:
+        """A figure the data cannot support, with the reason."""
+        return Shown(f"{family}.{key}", self.t.gettext(entry(family, key).label), self.t.gettext("unknown"),
+                     self.t.gettext(reason), "unknown")

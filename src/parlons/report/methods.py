@@ -1,0 +1,93 @@
+"""The metric dictionary of the report (``methods.toml``): labels, styles, definitions, denominators.
+
+The report's methods appendix is generated from it, and every figure takes its label, number
+style and denominator from it. Its texts are English msgids: :func:`extract_messages` is the Babel
+extractor that puts them into the gettext catalogs (see ``docs/report.md``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["PATH", "Entry", "Family", "entry", "extract_messages", "families", "general"]
+
+PATH = Path(__file__).with_name("methods.toml")
+TEXT_FIELDS = ("label", "definition", "denominator", "caveat")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One metric (or several keys sharing a definition)."""
+
+    keys: tuple[str, ...]
+    label: str
+    style: str
+    definition: str
+    denominator: str
+    caveat: str
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    title: str
+    intro: tuple[str, ...]
+    metrics: tuple[Entry, ...]
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict[str, Any]:
+    return tomllib.loads(PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def families() -> tuple[Family, ...]:
+    """The families in report order."""
+    return tuple(Family(f["key"], f["title"], tuple(f["intro"]), tuple(_entry(m) for m in f["metrics"]))
+                 for f in _load()["family"])
+
+
+def _entry(raw: dict[str, Any]) -> Entry:
+    return Entry(tuple(k.strip() for k in raw["key"].split(",")), raw["label"], raw["style"],
+                 raw["definition"], raw["denominator"], raw["caveat"])
+
+
+def general() -> tuple[str, ...]:
+    """The paragraphs that hold for every figure (period, own posts, denominators, language)."""
+    return tuple(_load()["general"])
+
+
+@lru_cache(maxsize=256)
+def entry(family: str, key: str) -> Entry:
+    """The entry of ``family.key``; a KeyError names a figure missing from the dictionary."""
+    for fam in families():
+        if fam.key == family:
+            for item in fam.metrics:
+                if key in item.keys:
+                    return item
+    raise KeyError(f"{family}.{key} is not in {PATH.name}")
+
+
+def _messages(data: dict[str, Any]) -> Iterator[str]:
+    yield from data["general"]
+    for fam in data["family"]:
+        yield fam["title"]
+        yield from fam["intro"]
+        for metric in fam["metrics"]:
+            yield from (metric[f] for f in TEXT_FIELDS if metric[f])
+
+
+def extract_messages(fileobj: IO[bytes], keywords: Any, comment_tags: Any,
+                     options: Any) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for ``methods.toml``: every text, with its line number."""
+    raw = fileobj.read().decode("utf-8")
+    lines = raw.splitlines()
+    for message in _messages(tomllib.loads(raw)):
+        probe = message[:40].replace('"', '\\"')
+        lineno = next((i for i, line in enumerate(lines, 1) if probe in line), 1)
+        yield lineno, "_", message, []

@@ -1,0 +1,221 @@
+"""The report: sections, figures equal to the audit's, the unanswered list, self-containment, PDF, languages."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from parlons.cli import cli
+from parlons.i18n import translator
+from parlons.report import render, render_html
+from parlons.report.figures import Figures
+from parlons.report.fmt import Formatter
+from parlons.report.priorities import priorities
+from parlons.store import Store
+
+from .test_audit_responsiveness import build
+from .test_report_scenario import year_audits, year_rows
+
+SECTIONS = ("verdict", "responsiveness", "conversation", "voice", "content", "function", "peers", "methods")
+FIGURE_SECTIONS = ("responsiveness", "conversation", "content", "function")  # broadcast is in "conversation"
+Audits = list[dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def audits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audits]:
+    folder = tmp_path_factory.mktemp("report")
+    with Store(folder / "store.duckdb") as store:
+        yield year_audits(store, folder)
+
+
+@pytest.fixture(scope="module")
+def pages(audits: Audits) -> dict[str, lxml.html.HtmlElement]:
+    return {lang: lxml.html.fromstring(render_html(audits, lang=lang)) for lang in ("fr", "en")}
+
+
+def _item(audit: dict[str, Any], metric: str) -> Any:
+    node: Any = audit
+    for part in metric.split("."):
+        node = node[part]
+    return node
+
+
+def test_every_section_is_there_with_its_period(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    for page in pages.values():
+        for section in SECTIONS:
+            assert page.get_element_by_id(section) is not None, section
+        assert len(page.cssselect("section.page p.period")) == len(SECTIONS) - 2  # all but the verdict and methods
+    assert pages["fr"].get("lang") == "fr" and pages["en"].get("lang") == "en"
+
+
+def test_figures_equal_the_audit_and_state_their_denominator(audits: Audits,
+                                                             pages: dict[str, lxml.html.HtmlElement]) -> None:
+    main = audits[0]
+    rows = [r for section in FIGURE_SECTIONS
+            for r in pages["fr"].get_element_by_id(section).cssselect("tr[data-metric]")]
+    assert len(rows) > 30
+    for row in rows:
+        item = _item(main, row.get("data-metric"))
+        value = item.get("value") if isinstance(item, dict) else item
+        if value is None:
+            assert row.get("data-value") is None and row.get("data-status") != "ok"
+            continue
+        assert float(row.get("data-value")) == pytest.approx(value), row.get("data-metric")
+        if isinstance(item, dict) and "n" in item:
+            assert int(row.get("data-n")) == item["n"]
+            assert f"n = {Formatter('fr').count(item['n'])}" in row.text_content()
+
+
+def test_shares_and_durations_are_written_for_the_locale(audits: Audits,
+                                                          pages: dict[str, lxml.html.HtmlElement]) -> None:
+    r = audits[0]["responsiveness"]
+    for lang, share, median in (("fr", "63\u00a0%", "6 h 46"), ("en", "63%", "6.8 h")):
+        page = pages[lang]
+        row = page.cssselect('#responsiveness tr[data-metric="responsiveness.answered_share"]')[0]
+        assert row.cssselect("td.value")[0].text_content() == share
+        assert r["answered_share"]["value"] == pytest.approx(0.6281)
+        cell = page.cssselect('#responsiveness tr[data-metric="responsiveness.median_first_response_s"] td.value')[0]
+        assert cell.text_content() == median
+
+
+def test_the_unanswered_list_is_complete_and_newest_first(audits: Audits,
+                                                           pages: dict[str, lxml.html.HtmlElement]) -> None:
+    r = audits[0]["responsiveness"]
+    items = pages["en"].cssselect("#responsiveness ol.requests > li")
+    assert [li.get("data-id") for li in items] == [u["id"] for u in r["unanswered_requests"]]
+    assert len(items) == r["unanswered"] == 45
+    times = [li.get("data-time") for li in items]
+    assert times == sorted(times, reverse=True)
+    first = items[0]
+    assert first.cssselect("a")[0].get("href") == r["unanswered_requests"][0]["permalink"]
+    assert first.cssselect("blockquote")[0].text_content() == r["unanswered_requests"][0]["text"]
+
+
+def test_automated_duplicated_and_voice_examples_are_shown(audits: Audits,
+                                                           pages: dict[str, lxml.html.HtmlElement]) -> None:
+    page, main = pages["fr"], audits[0]
+    automated = page.cssselect("#conversation ul.automated > li")
+    assert [li.get("data-id") for li in automated] == [e["id"] for e in main["broadcast"]["automated_examples"]]
+    assert "outil d’automatisation\u00a0: dlvr.it" in automated[0].text_content()
+    assert page.cssselect("#conversation ul.duplicated > li")
+    assert "même texte publié par" in page.get_element_by_id("conversation").text_content()
+    most = page.cssselect('#voice .language[data-lang="fr"] ul.most > li')
+    expected = main["voice"]["fr"]["examples"]["most_conversational"]
+    assert [li.get("data-id") for li in most] == [e["id"] for e in expected]
+
+
+def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
+    page = pages["fr"]
+    assert page.cssselect(".level-title")[0].text_content() == "Niveau 4 sur 5"
+    assert [li.get("data-rule") for li in page.cssselect("ol.priorities > li")] == [
+        "responsiveness.unanswered", "broadcast.automated", "function.action"]
+    assert "45 demandes sans réponse" in page.cssselect("ol.priorities > li")[0].text_content()
+    peers = page.get_element_by_id("peers")
+    assert [th.text_content() for th in peers.cssselect("thead th")[1:]] == ["VilleDeKerlann", "PortBlanc", "Lanvoz"]
+    row = peers.cssselect('tr[data-metric="responsiveness.answered_share"] td')
+    assert [td.get("data-rank") for td in row] == [str(a["benchmark"]["responsiveness.answered_share"]["rank"])
+                                                   for a in audits]
+    median = peers.cssselect('tr[data-metric="responsiveness.median_first_response_s"] td')
+    assert "trop peu" in median[2].text_content()
+
+
+def test_nothing_is_fetched_from_another_host(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    for page in pages.values():
+        assert not page.cssselect("script, link, iframe, object, embed, base")
+        for element in page.iter("img", "source", "video", "audio", "input"):
+            assert (element.get("src") or "").startswith("data:image/svg+xml;base64,")
+        style = "".join(s.text_content() for s in page.iter("style"))
+        assert "url(" not in style and "@import" not in style
+        assert page.cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content").startswith(
+            "default-src 'none'")
+
+
+def test_charts_are_vega_lite_svg_images(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    images = pages["fr"].cssselect("figure.chart img")
+    assert len(images) == 6  # response times, post mix, heatmap, weekly, function, peers
+    for img in images:
+        svg = base64.b64decode(img.get("src").split(",", 1)[1]).decode("utf-8")
+        assert svg.startswith("<svg") and "<script" not in svg and img.get("alt")
+    heatmap = base64.b64decode(images[2].get("src").split(",", 1)[1]).decode("utf-8")
+    assert ">lun.<" in heatmap  # day names in French
+
+
+def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    fr, en = (pages[lang].get_element_by_id("methods") for lang in ("fr", "en"))
+    assert fr.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Avec réponse")
+    assert en.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Answered")
+    assert "demandes réglées" in fr.text_content() and "settled requests" in en.text_content()
+    assert len(fr.cssselect("table.rules tbody tr")) == 7
+
+
+def test_pdf_opens_with_the_pages_and_text_expected(audits: Audits, tmp_path: Path) -> None:
+    path = render(audits, tmp_path / "rapport.pdf", lang="fr")
+    reader = PdfReader(path)
+    assert 10 <= len(reader.pages) <= 40
+    first = reader.pages[0].extract_text()
+    assert "VilleDeKerlann" in first and "Niveau 4 sur 5" in first and "Trois priorités" in first
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for title in ("Réactivité", "Conversation ou diffusion", "Ton", "Contenus et rythme", "Ce que font vos messages",
+                  "Où sont vos pairs", "Méthodes"):
+        assert title in text, title
+    assert not any(_raster_images(page) for page in reader.pages)  # charts are vector drawings
+
+
+def _raster_images(node: Any, depth: int = 0) -> bool:
+    resources = node.get("/Resources") if depth else node["/Resources"]
+    if resources is None or depth > 5:
+        return False
+    for xobject in (resources.get_object().get("/XObject") or {}).values():
+        obj = xobject.get_object()
+        if obj.get("/Subtype") == "/Image" or (obj.get("/Subtype") == "/Form" and _raster_images(obj, depth + 1)):
+            return True
+    return False
+
+
+def test_html_file_is_written_whole(audits: Audits, tmp_path: Path) -> None:
+    path = render(audits[:1], tmp_path / "out" / "report.html", lang="en")
+    page = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+    assert page.cssselect("#peers") == [] and page.get_element_by_id("verdict") is not None
+    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+
+
+def test_priorities_follow_the_rules(audits: Audits) -> None:
+    figs = Figures(translator("en"), Formatter("en"))
+    assert [p.rule for p in priorities(audits[2], figs)] == [
+        "responsiveness.unanswered", "broadcast.duplicated", "conversation.replies"]
+    quiet = copy.deepcopy(audits[1])
+    quiet["responsiveness"]["unanswered"] = 0
+    for path in ("conversation.replies_to_others_share", "conversation.questions_share", "function.community_share",
+                 "function.action_share", "content.images_share", "voice.fr.second_person_share"):
+        _item(quiet, path)["value"] = 0.5
+    quiet["broadcast"]["duplicated_share"]["value"] = 0.0
+    assert [p.rule for p in priorities(quiet, figs)] == ["maturity.next_step", "fallback"]
+    unknown = copy.deepcopy(audits[0])
+    unknown["responsiveness"] = {"status": "unknown", "reason": "only the account's own archive was imported"}
+    assert priorities(unknown, figs)[0].rule == "responsiveness.unknown"
+    unknown["maturity"]["next_step"] = "Import incoming posts to check that all requests, not only some, are answered."
+    assert "maturity.next_step" not in [p.rule for p in priorities(unknown, figs)]
+
+
+def test_report_command(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    with Store(store) as opened:
+        build(opened, year_rows(), tmp_path)
+    out = tmp_path / "rapport.html"
+    result = CliRunner().invoke(cli, ["report", "VilleDeKerlann", "--vs", "PortBlanc", "--platform", "x",
+                                      "--store", str(store), "--timezone", "Europe/Paris", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out)
+    page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    assert page.get("lang") == "fr" and page.get_element_by_id("peers") is not None
+    wrong = CliRunner().invoke(cli, ["report", "VilleDeKerlann", "--platform", "x", "--store", str(store),
+                                     "-o", str(tmp_path / "r.docx")])
+    assert wrong.exit_code != 0 and "must end in .html or .pdf" in str(wrong.exception)
