@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--one-in", type=int, default=30,
+                        help="one reply in this many goes to an organization (3 = stress test, 30 = realistic)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.child:
@@ -73,15 +75,16 @@ def main() -> None:
     opts.data.mkdir(parents=True, exist_ok=True)
     results = []
     for n in opts.posts:
-        store = opts.data / f"corpus-{n}.duckdb"
+        store = opts.data / f"corpus-{n}-{opts.one_in}.duckdb"
         if not store.exists():
             started = time.perf_counter()
             partial = store.with_suffix(".partial")
-            build_corpus(partial, n)
+            build_corpus(partial, n, one_in=opts.one_in)
             partial.rename(store)
             print(f"generated {n:,} posts in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         bare, audit = measure("bare", store, opts.memory_limit), measure("audit", store, opts.memory_limit)
-        results.append({"posts": n, "memory_limit": opts.memory_limit, "bare_scan_s": bare["seconds"],
+        results.append({"posts": n, "one_in": opts.one_in, "memory_limit": opts.memory_limit,
+                        "bare_scan_s": bare["seconds"],
                         "bare_peak_mb": bare["peak_rss_mb"], "audit_s": audit["seconds"],
                         "audit_peak_mb": audit["peak_rss_mb"], "ratio": audit["seconds"] / bare["seconds"]})
     print(f"{'posts':>11} {'bare s':>8} {'audit s':>8} {'ratio':>6} {'bare MB':>8} {'audit MB':>9}")

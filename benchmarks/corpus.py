@@ -21,9 +21,9 @@ def _account(i: str) -> str:
             f"ELSE 'user' || ((hash({i}) % 50000)::BIGINT)::VARCHAR END")
 
 
-def _parent(i: str) -> str:
-    """Replies: to an organization post (i rounded down to 100) or to a recent post."""
-    return (f"CASE WHEN (hash({i} * 7) % 3)::BIGINT = 0 THEN ({i} // 100) * 100 - 100 "
+def _parent(i: str, one_in: int) -> str:
+    """Replies: one in ``one_in`` to an organization post (i rounded down to 100), else to a recent post."""
+    return (f"CASE WHEN (hash({i} * 7) % {one_in})::BIGINT = 0 THEN ({i} // 100) * 100 - 100 "
             f"ELSE {i} - 1 - (hash({i}) % 50)::BIGINT END")
 
 
@@ -31,8 +31,13 @@ def _words() -> str:
     return ", ".join(f"list_element(words, 1 + (hash(i * 31 + {k}) % 40)::BIGINT)" for k in range(6))
 
 
-def build_corpus(path: Path, n: int) -> None:
-    """Write ``n`` posts (and their accounts) into a fresh store at ``path``."""
+def build_corpus(path: Path, n: int, *, one_in: int = 3) -> None:
+    """Write ``n`` posts (and their accounts) into a fresh store at ``path``.
+
+    ``one_in``: one reply in this many goes to an organization, and one post in ``10 * one_in``
+    mentions one. 3 is a stress test (the organizations receive about a fifth of all posts); 30 is
+    closer to a real research corpus (about 2 %).
+    """
     path.unlink(missing_ok=True)
     with Store(path) as store:
         store.con.execute(f"""
@@ -44,7 +49,8 @@ def build_corpus(path: Path, n: int) -> None:
               SELECT *, CASE WHEN account LIKE 'org%' THEN (CASE WHEN roll < 4 THEN 'reply' WHEN roll < 5 THEN 'repost'
                                                          ELSE 'original' END)
                              WHEN roll < 4 THEN 'reply' WHEN roll < 5 THEN 'repost' ELSE 'original' END AS kind,
-                     CASE WHEN account LIKE 'org%' THEN i - 1 - (hash(i) % 7)::BIGINT ELSE {_parent('i')} END AS parent
+                     CASE WHEN account LIKE 'org%' THEN i - 1 - (hash(i) % 7)::BIGINT
+                          ELSE {_parent('i', one_in)} END AS parent
               FROM base
             )
             SELECT 'x' AS platform, i::VARCHAR AS post_id, account, NULL AS account_id, NULL AS account_name,
@@ -52,7 +58,8 @@ def build_corpus(path: Path, n: int) -> None:
               CASE WHEN roll = 9 THEN 'Merci pour votre message, nous revenons vers vous rapidement.'
                    ELSE concat_ws(' ', CASE WHEN kind = 'reply' THEN '@' || {_account('parent')} END,
                           {_words()},
-                          CASE WHEN roll = 3 THEN '@org' || (i % 3)::VARCHAR END,
+                          CASE WHEN roll = 3 AND (hash(i * 11) % {one_in // 3 or 1})::BIGINT = 0
+                               THEN '@org' || (i % 3)::VARCHAR END,
                           CASE WHEN roll = 2 THEN '?' END,
                           CASE WHEN roll = 1 THEN 'https://example.org/' || i::VARCHAR END) END AS "text",
               NULL AS html, NULL AS title, CASE WHEN i % 2 = 0 THEN 'fr' ELSE 'en' END AS lang, kind,
@@ -62,7 +69,8 @@ def build_corpus(path: Path, n: int) -> None:
               CASE WHEN kind = 'repost' THEN parent::VARCHAR END AS repost_of_id,
               CASE WHEN kind = 'repost' THEN {_account('parent')} END AS repost_of_account, NULL AS quote_of_id,
               CASE WHEN kind = 'reply' THEN [{_account('parent')}] ELSE [] END
-                || CASE WHEN roll = 3 THEN ['org' || (i % 3)::VARCHAR] ELSE [] END AS mentions,
+                || CASE WHEN roll = 3 AND (hash(i * 11) % {one_in // 3 or 1})::BIGINT = 0
+                        THEN ['org' || (i % 3)::VARCHAR] ELSE [] END AS mentions,
               CASE WHEN roll = 4 THEN ['ville'] ELSE [] END AS hashtags,
               CASE WHEN roll = 1 THEN ['https://example.org/' || i::VARCHAR] ELSE [] END AS urls,
               CASE WHEN roll = 5 THEN 1 ELSE 0 END AS media_count,
