@@ -30,12 +30,12 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
-        SELECT platform, account, post_id,
-               trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g')) AS key
-        FROM posts p
-        WHERE kind <> 'repost' AND (
-          (platform, lower(account)) IN (SELECT (platform, key) FROM audited)
-          OR (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
+        SELECT platform, account, post_id, trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g')) AS key
+        FROM (SELECT platform, account, post_id, "text" FROM own_all WHERE kind <> 'repost'
+              UNION
+              SELECT platform, account, post_id, "text" FROM posts
+              WHERE kind <> 'repost' AND list_contains({_owners(con)}, account)
+                AND (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
     con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dups AS
@@ -46,6 +46,12 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
         FROM dupkeys d JOIN groups g USING (key)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
                    WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
+
+
+def _owners(con: duckdb.DuckDBPyConnection) -> str:
+    """Accounts whose own archive was imported, as a SQL list literal (a cheap filter in the scan)."""
+    rows = con.execute("SELECT DISTINCT account FROM accounts WHERE is_owner").fetchall()
+    return "[" + ", ".join("'" + r[0].replace("'", "''") + "'" for r in rows) + "]::VARCHAR[]"
 
 
 def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
