@@ -17,8 +17,11 @@ ARCHIVE = FIXTURES / "x_archive"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+ENGLISH = {"LANG": "en_US.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None}
+
+
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    result = CliRunner(env=ENGLISH).invoke(cli, list(args), catch_exceptions=False)
     return result.exit_code, result.output
 
 

@@ -178,10 +178,10 @@ def test_parlons_demo_end_to_end(tmp_path: Path) -> None:
     assert [a["account"] for a in audits] == ["Médiathèques de Kerbrat", PEER1_X, PEER2_X]
     assert audits[0]["platform"] == "blog, mastodon, x"
     assert len(list((out / "exports").rglob("*.*"))) == 9
-    assert f"audit: {out / 'audit.json'}" in result.output
-    assert "Requests received" in result.output
+    assert f"audit\u00a0: {out / 'audit.json'}" in result.output
+    assert "Demandes reçues" in result.output
     if (out / "report.html").exists():
-        assert f"report: {out / 'report.pdf'}" in result.output
+        assert f"rapport\u00a0: {out / 'report.pdf'}" in result.output
         assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     else:
         assert "reports not written" in result.output

@@ -1,4 +1,7 @@
-"""French and English: language choice, catalogs complete and compiled, numbers and dates per locale."""
+"""French and English: language choice, catalogs complete and compiled, numbers and dates per locale.
+
+The catalogs hold the report's messages and the command line's (help, messages, errors).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from parlons.audit.coverage import CAVEATS
 from parlons.audit.maturity import RULES
+from parlons.cli import cli
+from parlons.cli_i18n import CLICK_MESSAGES, CLICK_WORDS, extract, help_messages
 from parlons.i18n import LOCALE_DIR, resolve_language, translator
 from parlons.report.audit_text import AUDIT_MESSAGES, PREFIXES, translate_rule
 from parlons.report.fmt import Formatter
@@ -113,3 +120,26 @@ def test_numbers_dates_and_durations_follow_the_locale() -> None:
         "10 min", "24 h", "3 jours", "3 days")
     assert (fr.date("2024-03-04T23:30:00Z"), en.date("2024-03-04T23:30:00Z")) == ("5 mars 2024", "March 5, 2024")
     assert fr.datetime("2024-03-04T09:00:00Z") == "4 mars 2024, 10:00"
+
+
+def _cli_texts() -> list[str]:
+    """The help a person reads: each paragraph of every command's docstring, every option's help."""
+    commands: list[click.Command] = [cli, *(c for c in cli.commands.values()
+                                           if c.callback and c.callback.__module__ == "parlons.cli")]
+    texts = [m for command in commands for m in help_messages(command.help or "")]
+    texts += [" ".join(p.help.split()) for command in commands for p in command.params
+              if isinstance(p, click.Option) and p.help]
+    return texts
+
+
+def test_the_command_line_help_is_extracted_and_translated() -> None:
+    with (LOCALE_DIR.parent / "cli.py").open("rb") as stream:
+        extracted = {message for _, _, message, _ in extract(stream, DEFAULT_KEYWORDS, [], {})}
+    texts = _cli_texts()
+    assert len(texts) > 50
+    missing = set(texts) - extracted - set(CLICK_WORDS)  # click's own --help and --version
+    assert sorted(missing) == [], "cli.py's help must be extracted (babel.cfg, parlons.cli_i18n)"
+    assert {"Example:", "error: %(message)s", "Aborted."} <= extracted
+    french = _catalog("fr")
+    words = [*texts, *CLICK_WORDS, *(msgid for _, msgid in CLICK_MESSAGES), "Usage:", "Options:", "Commands:"]
+    assert [text for text in words if not french.get(text)] == []

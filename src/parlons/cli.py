@@ -3,6 +3,10 @@
 Each command parses its options, calls one library function and prints the result. Every
 :class:`~parlons.errors.ParlonsError` is caught once, in :func:`main`, printed as one sentence and
 turned into a non-zero exit code (see ``docs/cli.md``).
+
+Everything printed is in French or English (:mod:`parlons.cli_i18n`): help texts and messages are
+English msgids translated through parlons' catalogs, in the language of ``--lang`` where a command
+has it, else of the environment, else French; counts and dates follow the locale.
 """
 
 from __future__ import annotations
@@ -10,19 +14,23 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
+from babel.dates import format_date
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
+from .cli_i18n import Group, lang_in_args, language
 from .errors import ParlonsError, UsageError
-from .i18n import LANGUAGES, resolve_language
+from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
@@ -32,9 +40,12 @@ from .summary import print_summary
 
 __all__ = ["cli", "main"]
 
+ACCOUNT_COLUMNS = (N_("platform"), N_("account"), N_("owner"), N_("posts"), N_("replies"), N_("reposts"),
+                   N_("comments"), N_("first"), N_("last"))
+
 store_option = click.option(
     "--store", "store_path", envvar=STORE_ENV, type=click.Path(path_type=Path),
-    help=f"Store file or folder (default: ./parlons.duckdb; env {STORE_ENV}).")
+    help="Store file or folder (default: ./parlons.duckdb; env PARLONS_STORE).")
 
 
 def _console(stderr: bool = False) -> Console:
@@ -44,7 +55,7 @@ def _console(stderr: bool = False) -> Console:
     return console
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parlons")
 def cli() -> None:
     """Audit whether an organization converses or only broadcasts, from its own exports."""
@@ -73,10 +84,11 @@ def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | 
       parlons import support.csv --format generic-csv --map post_id=id --map text=body ...
     """
     options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
+    lang = language()
     store = Store(store_path)
     try:
-        with _progress(quiet or as_json) as progress:
-            task = progress.add_task("importing", total=None)
+        with _progress(quiet or as_json, lang) as progress:
+            task = progress.add_task(translator(lang).gettext("importing"), total=None)
             report = import_paths(store, paths, forced=fmt, options=options,
                                   progress=lambda name, n: progress.update(task, advance=n, description=name))
     except BaseException:
@@ -86,13 +98,24 @@ def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | 
     if as_json:
         click.echo(json.dumps(_report_json(report), indent=2))
     elif not quiet:
-        _print_report(report, store.path)
+        _Printer(lang).report(report, store.path)
 
 
-def _progress(disabled: bool) -> Progress:
-    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                    TextColumn("{task.completed:,} posts"), TimeElapsedColumn(),
-                    console=_console(stderr=True), disable=disabled, transient=True)
+class _PostCount(ProgressColumn):
+    """The number of posts read so far, in the reader's language."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def render(self, task: Task) -> Text:
+        n = int(task.completed)
+        return Text(translator(self.lang).ngettext("%(n)s post", "%(n)s posts", n) % {"n": format_count(n, self.lang)})
+
+
+def _progress(disabled: bool, lang: str) -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), _PostCount(lang),
+                    TimeElapsedColumn(), console=_console(stderr=True), disable=disabled, transient=True)
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:
@@ -107,30 +130,58 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
-def _print_report(report: ImportReport, store: Path) -> None:
-    console = _console()
-    for file in report.files:
-        _print_file(console, file)
-    m = report.merge
-    console.print(f"{m.inserted:,} new posts in {store}; {m.already_stored:,} already there, "
-                  f"{m.duplicates_in_input:,} repeated in the input (first kept).")
-    for source, member, record, post_id in m.duplicate_examples:
-        console.print(f"  repeated: post {post_id} at {source}, member {member}, record {record}")
+class _Printer:
+    """Prints the import report in one language; what comes from the input is escaped, never markup."""
 
+    def __init__(self, lang: str) -> None:
+        self.lang, self.t, self.console = lang, translator(lang), _console()
 
-def _print_file(console: Console, file: FileReport) -> None:
-    read = ", ".join(f"{n:,} posts as {fmt}" for fmt, n in file.formats.items())
-    console.print(f"[bold]{file.path}[/bold]: {read}")
-    for reason, count in file.skipped.items():
-        console.print(f"  skipped {count:,}: {reason}")
-    for example in file.examples[:10]:
-        console.print(f"    e.g. {example.member}, record {example.record}: {example.reason}")
-    if file.known:
-        console.print(f"  known, not posts: {', '.join(file.known)}")
-    if file.unknown:
-        console.print(f"  [yellow]not recognised, skipped[/yellow]: {', '.join(file.unknown)}")
-    for note in file.notes:
-        console.print(f"  note: {note}")
+    def say(self, indent: int, message: str, style: str | None = None, **values: object) -> None:
+        text = message % {k: escape(v if isinstance(v, str) else str(v)) for k, v in values.items()}
+        self.console.print(" " * indent + text, style=style)
+
+    def count(self, template: str, n: int, **values: object) -> str:
+        """``template`` (chosen by ``ngettext`` for ``n``) with ``n`` written for the locale."""
+        return template % {"n": format_count(n, self.lang), **values}
+
+    def report(self, report: ImportReport, store: Path) -> None:
+        for file in report.files:
+            self.file(file)
+        m, ngettext = report.merge, self.t.ngettext
+        new = self.count(ngettext("%(n)s new post in %(store)s", "%(n)s new posts in %(store)s", m.inserted),
+                         m.inserted, store=store)
+        stored = self.count(ngettext("%(n)s already there", "%(n)s already there", m.already_stored),
+                            m.already_stored)
+        repeated = self.count(ngettext("%(n)s repeated in the input (first kept)",
+                                       "%(n)s repeated in the input (first kept)", m.duplicates_in_input),
+                              m.duplicates_in_input)
+        self.say(0, self.t.gettext("%(new)s; %(stored)s, %(repeated)s."), new=new, stored=stored, repeated=repeated)
+        for source, member, record, post_id in m.duplicate_examples:
+            self.say(2, self.t.gettext("repeated: post %(post)s at %(file)s, member %(member)s, record %(record)s"),
+                     post=post_id, file=source, member=member, record=record)
+
+    def file(self, file: FileReport) -> None:
+        read = ", ".join(self.count(self.t.ngettext("%(n)s post as %(format)s", "%(n)s posts as %(format)s", n),
+                                    n, format=fmt) for fmt, n in file.formats.items())
+        header = self.t.gettext("%(file)s: %(read)s") % {"file": f"[bold]{escape(file.path)}[/bold]",
+                                                         "read": escape(read or self.t.gettext("no posts"))}
+        self.console.print(header)
+        for reason, n in file.skipped.items():
+            self.say(2, self.t.ngettext("skipped %(n)s: %(reason)s", "skipped %(n)s: %(reason)s", n),
+                     n=format_count(n, self.lang), reason=reason)
+        for example in file.examples[:10]:
+            self.say(4, self.t.gettext("e.g. %(member)s, record %(record)s: %(reason)s"),
+                     member=example.member, record=example.record, reason=example.reason)
+        self.details(file)
+
+    def details(self, file: FileReport) -> None:
+        if file.known:
+            self.say(2, self.t.gettext("known, not posts: %(members)s"), members=", ".join(file.known))
+        if file.unknown:
+            self.say(2, self.t.gettext("not recognised, skipped: %(members)s"), "yellow",
+                     members=", ".join(file.unknown))
+        for note in file.notes:
+            self.say(2, self.t.gettext("note: %(note)s"), note=note)
 
 
 @cli.command("formats")
@@ -147,7 +198,8 @@ def formats_command(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table("format", "platform", "what", "example")
+    t = translator(language())
+    table = Table(t.gettext("format"), t.gettext("platform"), t.gettext("what"), t.gettext("example"))
     for row in rows:
         name = row["name"] + ("" if row["auto_detected"] else " (--format)")
         table.add_row(name, row["platform"], row["description"], row["example"])
@@ -169,12 +221,18 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("platform", "account", "owner", "posts", "replies", "reposts", "comments", "first", "last")
+    lang = language()
+    t = translator(lang)
+    table = Table(*(t.gettext(h) for h in ACCOUNT_COLUMNS))
     for r in rows:
-        table.add_row(r["platform"], r["account"], "yes" if r["is_owner"] else "",
-                      f"{r['posts']:,}", f"{r['replies']:,}", f"{r['reposts']:,}", f"{r['comments']:,}",
-                      r["first_at"][:10], r["last_at"][:10])
+        counts = (format_count(r[k], lang) for k in ("posts", "replies", "reposts", "comments"))
+        table.add_row(escape(r["platform"]), escape(r["account"]), t.gettext("yes") if r["is_owner"] else "",
+                      *counts, _day(r["first_at"], lang), _day(r["last_at"], lang))
     _console().print(table)
+
+
+def _day(value: str | None, lang: str) -> str:
+    return "–" if not value else format_date(date.fromisoformat(value[:10]), format="medium", locale=lang)
 
 
 @cli.command("export")
@@ -237,7 +295,7 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
     if as_json:
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:
-        print_summary(_console(), audits)
+        print_summary(_console(), audits, language())
 
 
 @cli.command("report")
@@ -261,10 +319,12 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
               help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The report file: .html (one self-contained page) or .pdf (A4).")
+@click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A plan file (parlons plan new): the report shows it, its checks and each KPI's progress.")
 def report_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                    platform: str | None, since: datetime | None, until: datetime | None, store_path: Path | None,
                    min_n: int, pending_hours: float, timezone: str, business_hours: str | None, lang: str | None,
-                   output: Path) -> None:
+                   output: Path, plan_path: Path | None = None) -> None:
     """Write the audit as a report a client reads: HTML (self-contained, offline) or PDF (A4), French or English.
 
     The report opens with the verdict (maturity level, evidence, three priorities), then
@@ -284,7 +344,10 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
                      else resolve_store_path(store_path))
     audits = run_audit(con, [account, *peers], together=together, label=label, platform=platform,
                        since=_utc(since), until=_utc(until), settings=settings)
-    written = render(audits, output, lang=resolve_language(lang))
+    from .plan.progress import report_plan
+
+    code = resolve_language(lang)
+    written = render(audits, output, lang=code, plan=report_plan(plan_path, audits[0], code) if plan_path else None)
     click.echo(str(written))
 
 
@@ -311,19 +374,24 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
     """
     from .demo.run import run_demo
 
-    with _console(stderr=True).status("building, importing and auditing the demo…"):
-        run = run_demo(output, lang=resolve_language(lang), scale=scale, seed=seed)
-    console = _console()
-    print_summary(console, run.audits)
-    posts = run.imported.merge.inserted
-    skipped = sum(sum(f.skipped.values()) for f in run.imported.files)
-    console.print(f"\nexports ({len(run.exports)} files): {run.exports[0].parent}")
-    console.print(f"store: {run.store} ({posts:,} posts; {skipped:,} records skipped as designed)")
-    console.print(f"audit: {run.audit_json}")
+    lang = resolve_language(lang)
+    out = _Printer(lang)
+    with _console(stderr=True).status(out.t.gettext("building, importing and auditing the demo…")):
+        run = run_demo(output, lang=lang, scale=scale, seed=seed)
+    print_summary(out.console, run.audits, lang)
+    inserted = run.imported.merge.inserted
+    posts = out.count(out.t.ngettext("%(n)s post", "%(n)s posts", inserted), inserted)
+    n = sum(sum(f.skipped.values()) for f in run.imported.files)
+    skipped = out.count(out.t.ngettext("%(n)s record skipped as designed", "%(n)s records skipped as designed", n), n)
+    out.console.print()
+    out.say(0, out.t.ngettext("exports (%(n)s file): %(folder)s", "exports (%(n)s files): %(folder)s",
+                              len(run.exports)), n=format_count(len(run.exports), lang), folder=run.exports[0].parent)
+    out.say(0, out.t.gettext("store: %(path)s (%(posts)s; %(skipped)s)"), path=run.store, posts=posts, skipped=skipped)
+    out.say(0, out.t.gettext("audit: %(path)s"), path=run.audit_json)
     for report in run.reports:
-        console.print(f"report: {report}")
+        out.say(0, out.t.gettext("report: %(path)s"), path=report)
     if run.note:
-        console.print(f"[yellow]{run.note}[/yellow]")
+        out.say(0, "%(note)s", "yellow", note=run.note)
 
 
 @cli.command("explain")
@@ -355,21 +423,32 @@ def _hours(value: str | None) -> tuple[int, int] | None:
         return None
     opens, sep, closes = value.partition("-")
     if not (sep and opens.isdigit() and closes.isdigit() and 0 <= int(opens) < int(closes) <= 24):
-        raise UsageError(f"--business-hours expects OPEN-CLOSE hours such as 9-18, got {value!r}")
+        raise UsageError(translator(language()).gettext(
+            "--business-hours expects OPEN-CLOSE hours such as 9-18, got %(value)s") % {"value": repr(value)})
     return int(opens), int(closes)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; parlons' own errors become one line on stderr and a non-zero exit."""
+    t = translator(resolve_language(lang_in_args(sys.argv[1:] if argv is None else list(argv))))
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="parlons",
                  standalone_mode=False)
     except ParlonsError as exc:
-        _console(stderr=True).print(f"[red]error[/red]: {exc}", markup=True, highlight=False)
+        head, _, tail = t.gettext("error: %(message)s").partition("%(message)s")
+        _console(stderr=True).print(Text.assemble((head, "red"), str(exc), tail))
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(t.gettext("Aborted."), err=True)
         sys.exit(130)
-    except click.ClickException as exc:
+    except click.UsageError as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(t.gettext("Error: %(message)s") % {"message": exc.format_message()}, err=True)
+        sys.exit(exc.exit_code)
+
+
+from .plan.cli import plan_group  # noqa: E402
+
+cli.add_command(plan_group)

@@ -4,7 +4,7 @@ Messages are written in English in the code and templates; translations live in
 ``locale/<lang>/LC_MESSAGES/parlons.po`` and are compiled to ``parlons.mo`` with Babel
 (``docs/report.md`` gives the commands). The language is ``--lang`` when given, else the first
 supported one named by ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` (in gettext's order),
-else French.
+else French. :func:`format_count` writes a count for the reader's locale (``1 234`` in French).
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DEFAULT_LANGUAGE", "DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "resolve_language", "translator"]
+from babel.numbers import format_decimal
+
+__all__ = ["DEFAULT_LANGUAGE", "DOMAIN", "LANGUAGES", "LOCALE_DIR", "N_", "format_count", "resolve_language",
+           "translator"]
 
 DOMAIN = "parlons"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -57,3 +60,8 @@ def translator(lang: str | None = None) -> gettext.NullTranslations:
     """
     code = resolve_language(lang)
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=code == "en")
+
+
+def format_count(value: float, lang: str) -> str:
+    """A whole number with the locale's grouping: ``1\u202f234`` in French, ``1,234`` in English."""
+    return format_decimal(value, format="#,##0", locale=lang)

@@ -1,70 +1,123 @@
-"""The audit as a readable table in the terminal (the JSON holds everything)."""
+"""The audit as a readable table in the terminal (the JSON holds everything), in French or English.
+
+Labels are English msgids translated through parlons' catalogs; the audit's own sentences (next
+step, coverage reasons) are translated with the same catalog as the report. Numbers, shares,
+durations and dates follow the locale through Babel (``1 234``, ``63 %``, ``6 h 46`` in French;
+``1,234``, ``63%``, ``6.8 h`` in English), as in the report.
+"""
 
 from __future__ import annotations
 
+import gettext
+from datetime import date
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from .i18n import N_, format_count, resolve_language, translator
 
 __all__ = ["print_summary"]
 
 ROWS: tuple[tuple[str, str, str, str], ...] = (
-    ("Requests received", "responsiveness", "requests", "count"),
-    ("Answered", "responsiveness", "answered_share", "share"),
-    ("Median first response", "responsiveness", "median_first_response_s", "duration"),
-    ("90th percentile response", "responsiveness", "p90_first_response_s", "duration"),
-    ("Answered within 24 h", "responsiveness", "answered_within_24h_share", "share"),
-    ("Pending (too recent)", "responsiveness", "pending", "count"),
-    ("Posts", "conversation", "posts", "count"),
-    ("Replies to others", "conversation", "replies_to_others_share", "share"),
-    ("Threads (self-replies)", "conversation", "self_replies_share", "share"),
-    ("Reposts", "conversation", "reposts_share", "share"),
-    ("Questions to the audience", "conversation", "questions_share", "share"),
-    ("Automated posts", "broadcast", "automated_share", "share"),
-    ("Duplicated posts", "broadcast", "duplicated_share", "share"),
-    ("Link-only posts", "broadcast", "link_only_share", "share"),
-    ("Posts with links", "content", "links_share", "share"),
-    ("Posts with images", "content", "images_share", "share"),
-    ("Information", "function", "information_share", "share"),
-    ("Community", "function", "community_share", "share"),
-    ("Action", "function", "action_share", "share"),
+    (N_("Requests received"), "responsiveness", "requests", "count"),
+    (N_("Answered"), "responsiveness", "answered_share", "share"),
+    (N_("Median first response"), "responsiveness", "median_first_response_s", "duration"),
+    (N_("90th percentile response"), "responsiveness", "p90_first_response_s", "duration"),
+    (N_("Answered within 24 h"), "responsiveness", "answered_within_24h_share", "share"),
+    (N_("Pending (too recent)"), "responsiveness", "pending", "count"),
+    (N_("Posts"), "conversation", "posts", "count"),
+    (N_("Replies to others"), "conversation", "replies_to_others_share", "share"),
+    (N_("Threads (self-replies)"), "conversation", "self_replies_share", "share"),
+    (N_("Reposts"), "conversation", "reposts_share", "share"),
+    (N_("Questions to the audience"), "conversation", "questions_share", "share"),
+    (N_("Automated posts"), "broadcast", "automated_share", "share"),
+    (N_("Duplicated posts"), "broadcast", "duplicated_share", "share"),
+    (N_("Link-only posts"), "broadcast", "link_only_share", "share"),
+    (N_("Posts with links"), "content", "links_share", "share"),
+    (N_("Posts with images"), "content", "images_share", "share"),
+    (N_("Information"), "function", "information_share", "share"),
+    (N_("Community"), "function", "community_share", "share"),
+    (N_("Action"), "function", "action_share", "share"),
 )
+LEVELS = (N_("uncertain"),)
 
 
-def _cell(audit: dict[str, Any], family: str, key: str, style: str) -> str:
-    section = audit.get(family, {})
-    if section.get("status") == "unknown":
-        return "unknown"
-    item = section.get(key)
-    if isinstance(item, dict):
-        if item.get("status") == "too few":
-            return f"too few (n={item['n']})"
-        value, n = item.get("value"), item.get("n")
-        return "–" if value is None else f"{_format(value, style)} (n={n})"
-    return "–" if item is None else _format(item, style)
+class _Cells:
+    """Formats the audit's figures for one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.t = translator(lang)
+
+    def cell(self, audit: dict[str, Any], family: str, key: str, style: str) -> str:
+        section = audit.get(family, {})
+        if section.get("status") == "unknown":
+            return self.t.gettext("unknown")
+        item = section.get(key)
+        if isinstance(item, dict):
+            n = format_count(item.get("n") or 0, self.lang)
+            if item.get("status") == "too few":
+                return self.t.gettext("too few (n = %(n)s)") % {"n": n}
+            value = item.get("value")
+            return "–" if value is None else f"{self.format(value, style)} (n = {n})"
+        return "–" if item is None else self.format(item, style)
+
+    def format(self, value: float, style: str) -> str:
+        if style == "share":
+            return format_percent(value, locale=self.lang)
+        if style == "duration":
+            return self.duration(value)
+        return format_count(value, self.lang)
+
+    def duration(self, seconds: float) -> str:
+        if seconds < 3600:
+            return f"{format_count(seconds / 60, self.lang)} min"
+        if seconds < 48 * 3600 and self.lang == "fr":
+            hours, minutes = divmod(round(seconds / 60), 60)
+            return f"{hours} h {minutes:02d}"
+        if seconds < 48 * 3600:
+            return f"{format_decimal(seconds / 3600, format='#,##0.0', locale=self.lang)} h"
+        days = format_decimal(seconds / 86400, format="#,##0.#", locale=self.lang)
+        return self.t.gettext("%(days)s days") % {"days": days}
+
+    def date(self, value: str) -> str:
+        return format_date(date.fromisoformat(value[:10]), format="medium", locale=self.lang)
 
 
-def _format(value: float, style: str) -> str:
-    if style == "share":
-        return f"{value:.0%}"
-    if style == "duration":
-        return f"{value / 3600:.1f} h" if value >= 3600 else f"{value / 60:.0f} min"
-    return f"{value:,}"
+def print_summary(console: Console, audits: list[dict[str, Any]], lang: str | None = None) -> None:
+    """One column per account, one row per key figure, then maturity and the next step.
 
-
-def print_summary(console: Console, audits: list[dict[str, Any]]) -> None:
-    """One column per account, one row per key figure, then maturity and the next step."""
-    table = Table(title=f"Audit {audits[0]['period']['since'][:10]} – {audits[0]['period']['until'][:10]}")
+    ``lang`` is ``fr`` or ``en`` (default: from the environment, else French).
+    """
+    cells = _Cells(resolve_language(lang))
+    t = cells.t
+    period = audits[0]["period"]
+    table = Table(title=t.gettext("Audit %(since)s – %(until)s") % {
+        "since": cells.date(period["since"]), "until": cells.date(period["until"])})
     table.add_column("")
     for audit in audits:
-        table.add_column(f"{audit['account']} ({audit['platform']})", justify="right")
+        table.add_column(escape(f"{audit['account']} ({audit['platform']})"), justify="right")
     for label, family, key, style in ROWS:
-        table.add_row(label, *(_cell(a, family, key, style) for a in audits))
-    table.add_row("Maturity", *(str(a["maturity"]["level"]) for a in audits))
+        table.add_row(t.gettext(label), *(cells.cell(a, family, key, style) for a in audits))
+    table.add_row(t.gettext("Maturity"), *(_level(t, a["maturity"]["level"]) for a in audits))
     console.print(table)
     for audit in audits:
-        console.print(f"[bold]{audit['account']}[/bold] — next step: {audit['maturity']['next_step']}")
-        reason = audit["coverage"]["responsiveness"]["reason"]
-        if reason:
-            console.print(f"  responsiveness unknown: {reason}")
+        _print_next_step(console, t, audit)
+
+
+def _level(t: gettext.NullTranslations, level: object) -> str:
+    return t.gettext(level) if isinstance(level, str) else str(level)
+
+
+def _print_next_step(console: Console, t: gettext.NullTranslations, audit: dict[str, Any]) -> None:
+    next_step = audit["maturity"]["next_step"]
+    step = escape(t.gettext(next_step))
+    console.print(t.gettext("%(account)s — next step: %(step)s") % {
+        "account": f"[bold]{escape(audit['account'])}[/bold]", "step": step})
+    reason = audit["coverage"]["responsiveness"]["reason"]
+    if reason:
+        console.print("  " + t.gettext("responsiveness unknown: %(reason)s") % {"reason": escape(t.gettext(reason))})

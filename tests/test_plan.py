@@ -1,0 +1,206 @@
+"""The plan: its format (schema errors with paths, comments kept), the checks on the seeds' cases, platform fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parlons.plan import CHECKS, EXAMPLES, PlanError, load_plan, recommend, run_checks
+from parlons.plan.document import load_document, plain, save_document, to_yaml
+from parlons.plan.knowledge import Cues, platforms
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+EXPECTED = {
+    "universite.yaml": {"objective.no_problem", "objective.not_measured", "tactic.presence_only", "tactic.viral",
+                        "skills.missing", "kpi.unknown_metric", "inventory.unshared"},
+    "musician.yaml": {"resources.hours_exceeded", "actions.effort_unknown"},
+    "industrie-b2b.yaml": {"tactic.tool_sells", "tactic.control", "tactic.presence_only", "platform.audience_absent"},
+    "mutuelle.yaml": {"objective.service_without_response_time", "plan.broadcast_only"},
+}
+
+
+def findings(name: str) -> dict[str, list[Any]]:
+    plan = load_plan(EXAMPLES / name)
+    found: dict[str, list[Any]] = {}
+    for f in run_checks(plan.data, plan.lang):
+        found.setdefault(f.id, []).append(f)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_example_plan_triggers_its_expected_checks(name: str) -> None:
+    assert set(findings(name)) == EXPECTED[name]
+
+
+def test_every_example_is_tested_and_every_check_is_exercised() -> None:
+    assert {p.name for p in EXAMPLES.glob("*.yaml")} == set(EXPECTED)
+    untested = set(CHECKS) - set().union(*EXPECTED.values())
+    assert untested == {"plan.no_objective", "objective.no_deadline", "resources.hours_unknown", "platform.unknown",
+                        "kpi.no_target", "line.incomplete"}  # exercised by test_a_bare_plan below
+
+
+def test_a_bare_plan() -> None:
+    plan = {"version": 1, "platforms": [{"id": "myspace"}], "kpis": [{"id": "k", "metric": "content.posts"}],
+            "objectives": [], "lines_of_work": [{"id": "l", "what": "news"}]}
+    ids = [f.id for f in run_checks(plan)]
+    assert ids == ["plan.no_objective", "resources.hours_unknown", "platform.unknown", "kpi.no_target",
+                   "line.incomplete"]
+    plan["objectives"] = [{"id": "o", "text": "x", "problem": "p"}]
+    assert "objective.no_deadline" in [f.id for f in run_checks(plan)]
+
+
+def test_findings_carry_severity_path_seed_and_language() -> None:
+    b2b = findings("industrie-b2b.yaml")
+    facebook = b2b["platform.audience_absent"][0]
+    assert (facebook.severity, facebook.path, facebook.seed) == ("warning", "platforms[0]", "000_c4702feb2bb5dce2.txt")
+    assert facebook.message.startswith("Facebook est choisi mais aucun de vos publics")
+    soap = b2b["tactic.tool_sells"][0]
+    assert soap.path == "objectives[0].text" and "« blog »" in soap.message and "« vendre plus »" in soap.message
+    hours = findings("musician.yaml")["resources.hours_exceeded"][0]
+    assert hours.severity == "error"
+    assert hours.message.startswith("The actions need 4.4 h a week; the plan has 3.")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed posts ship beside the project")
+def test_every_check_cites_a_seed_that_exists() -> None:
+    for check in CHECKS.values():
+        assert (SEEDS / check.seed).is_file(), check.id
+        assert check.severity in ("error", "warning")
+
+
+def test_overruling_records_why_and_silences_the_audience_check() -> None:
+    plan = load_plan(EXAMPLES / "industrie-b2b.yaml")
+    data = plan.data
+    data["platforms"][0]["overrule"] = "our installers' families follow the factory's news there"
+    assert "platform.audience_absent" not in {f.id for f in run_checks(data)}
+    facebook = next(f for f in recommend(data) if f.platform.id == "facebook")
+    assert facebook.chosen and facebook.overrule and not facebook.recommended
+
+
+def test_fit_scores_are_the_sum_of_their_reasons() -> None:
+    data = load_plan(EXAMPLES / "industrie-b2b.yaml").data
+    fits = {f.platform.id: f for f in recommend(data)}
+    linkedin, facebook = fits["linkedin"], fits["facebook"]
+    assert linkedin.recommended and not facebook.recommended
+    assert linkedin.score > facebook.score
+    assert facebook.score == sum(r.points for r in facebook.reasons)
+    assert any("B2B" in r.text and r.points == -2 for r in facebook.reasons)
+    assert any(r.text.startswith("audience professionals is there") for r in linkedin.reasons)
+
+
+def test_effort_beyond_the_hours_lowers_the_score() -> None:
+    base = {"version": 1, "organization": {"audiences": [{"id": "a", "who": "students"}]}}
+    roomy = {f.platform.id: f.score for f in recommend({**base, "resources": {"hours_per_week": 20}})}
+    tight = {f.platform.id: f.score for f in recommend({**base, "resources": {"hours_per_week": 1}})}
+    assert tight["tiktok"] == roomy["tiktok"] - 3  # 1.5 h a post, 3 posts a week
+    assert tight["documents"] == roomy["documents"]
+
+
+def test_knowledge_base_covers_the_platforms_of_the_issue() -> None:
+    assert set(platforms()) >= {"facebook", "instagram", "linkedin", "x", "mastodon", "bluesky", "youtube", "tiktok",
+                                "pinterest", "blog", "newsletter", "documents"}
+    for p in platforms().values():
+        assert p.audiences and p.formats and p.objectives and 0 <= p.dialogue <= 3 and p.effort_post_h > 0
+
+
+def test_cues_match_whole_words_without_accents() -> None:
+    cues = Cues(["etudiant*", "sav", "controler ce qui"])
+    assert cues.find("Les Étudiantes du campus") == "etudiantes"
+    assert cues.find("Le SAV répond") == "sav"
+    assert cues.find("savons") is None
+    assert cues.find("Contrôler   ce qui est dit") == "controler ce qui"
+
+
+# --- the format ----------------------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_schema_errors_name_the_path_and_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, """version: 1
+objectives:
+  - id: o1
+    text: Answer faster
+    problem: p1
+  - id: o2
+    text: More readers
+  - id: o3
+    text: Fill the rooms
+    deadline: june
+    kind: sale
+resources:
+  hours_per_week: -2
+actions:
+  - text: Post
+    cadence: often
+kpis:
+  - id: k1
+    metric: responsiveness.answered_share
+    target: at least 0.8
+""")
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    assert caught.value.problems == [
+        "line 10: objectives[2].deadline: expected a date such as 2025-06-30, got 'june'",
+        "line 11: objectives[2].kind: expected one of sales, leads, customer_service, community, awareness, "
+        "recruitment, events, information, expertise, crisis, fundraising, media_relations; got 'sale' "
+        "(did you mean 'sales'?)",
+        "line 13: resources.hours_per_week: expected a number of zero or more, got -2",
+        "line 16: actions[0].cadence: expected something like '3/week' or '1/mois', got 'often'",
+        "line 20: kpis[0].target: expected something like '>= 0.8' or '< 3600', got 'at least 0.8'",
+    ]
+    assert str(caught.value).startswith(f"file {path}: the plan has 5 problems:")
+
+
+def test_unknown_fields_missing_ids_and_broken_references(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nproblems:\n  - id: p1\n    text: x\nobjectives:\n  - id: o1\n    text: y\n"
+                 "    problem: p2\n    deadlin: 2025-01-01\n  - text: z\n")
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    assert caught.value.problems == ["line 9: objectives[0].deadlin: unknown field; did you mean 'deadline'?",
+                                     "line 10: objectives[1].id: missing"]
+    write(tmp_path, "version: 1\nproblems:\n  - id: p1\n    text: x\nobjectives:\n  - id: o1\n    text: y\n"
+          "    problem: p2\n")
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    assert caught.value.problems == ["line 8: objectives[0].problem: no problem has id 'p2' (known: p1)"]
+
+
+def test_version_and_yaml_syntax(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="version: this parlons reads plan format version 1, the file says 2"):
+        load_plan(write(tmp_path, "version: 2\n"))
+    with pytest.raises(PlanError, match="version: missing"):
+        load_plan(write(tmp_path, "lang: fr\n"))
+    with pytest.raises(PlanError, match=r"line 2: not valid YAML: mapping values are not allowed here"):
+        load_plan(write(tmp_path, "version: 1\nname: a: b\n"))
+    with pytest.raises(PlanError, match="must be a YAML mapping"):
+        load_plan(write(tmp_path, "- a\n- b\n"))
+
+
+def test_round_trip_keeps_comments_and_order(tmp_path: Path) -> None:
+    source = EXAMPLES / "mutuelle.yaml"
+    doc = load_document(source)
+    assert to_yaml(doc) == source.read_text(encoding="utf-8")
+    doc["resources"]["hours_per_week"] = 20
+    save_document(doc, tmp_path / "copy.yaml")
+    written = (tmp_path / "copy.yaml").read_text(encoding="utf-8")
+    assert "# le compte d'aide, audité avec le compte principal" in written
+    assert written.replace("hours_per_week: 20", "hours_per_week: 15") == source.read_text(encoding="utf-8")
+
+
+def test_every_example_round_trips_byte_for_byte() -> None:
+    for path in EXAMPLES.glob("*.yaml"):
+        assert to_yaml(load_document(path)) == path.read_text(encoding="utf-8"), path.name
+
+
+def test_plain_turns_dates_into_iso_strings() -> None:
+    data = plain(load_document(EXAMPLES / "mutuelle.yaml"))
+    assert data["kpis"][0]["baseline"] == {"value": 0.12, "n": 214, "date": "2024-12-31",
+                                           "source": "parlons audit ArmorSante --with ArmorSanteAide"}
