@@ -1,18 +1,25 @@
-"""The Mastodon account archive importer (outbox.json streamed, actor.json for the owner)."""
+"""The Mastodon account archive importer (outbox.json cut into JSON lines for DuckDB, actor.json for the owner)."""
 
 from __future__ import annotations
 
+import html
 import json
+import random
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import orjson
+import pyarrow as pa
 import pytest
 
 from parlons.errors import InputError
+from parlons.importers import mastodon
 from parlons.importers._base import ImportOptions
 from parlons.importers.mastodon import IMPORTER
+from parlons.normalize import html_to_text
 from parlons.sources import open_source
 from parlons.store import Store
 
@@ -165,3 +172,143 @@ def test_mastodon_bad_actor_json_is_named(store: Store, tmp_path: Path) -> None:
     (folder / "actor.json").write_text('{"type": "Person"}')
     with pytest.raises(InputError, match=r"member actor\.json.*preferredUsername"):
         load(store, folder)
+
+
+# --- The fast path: the outbox as Mastodon writes it (one line of compact JSON) -----------------
+
+def _compact(folder: Path, items: list[Any]) -> None:
+    """Rewrite ``folder``'s outbox as Mastodon writes it: compact, ``orderedItems`` last."""
+    outbox = json.loads((folder / "outbox.json").read_text())
+    outbox["orderedItems"] = items
+    (folder / "outbox.json").write_bytes(orjson.dumps(outbox))
+
+
+def _fixture_items() -> list[Any]:
+    return list(json.loads((ARCHIVE / "outbox.json").read_text())["orderedItems"])
+
+
+def _without_source_file(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "source_file"} for row in found]
+
+
+def test_mastodon_compact_outbox_is_cut_without_parsing(store: Store, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    load(store, ARCHIVE, now=NOW)
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, _fixture_items())
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the ijson path must not be needed
+    with Store(tmp_path / "compact.duckdb") as other:
+        report = load(other, folder, now=NOW).files[0]
+        assert _without_source_file(rows(other)) == _without_source_file(rows(store))
+    assert report.skipped == {"direct message, not public": 1}
+
+
+def test_mastodon_compact_outbox_with_unexpected_items_resumes_with_ijson(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _fixture_items()
+    like = {"type": "Like", "object": "https://mastodon.example/users/lea_k/statuses/1"}
+    items[4:4] = [like, "https://piaille.example/not-an-activity"]
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, items)
+    monkeypatch.setattr(mastodon, "ROWS_PER_BATCH", 2)  # rows are staged before the faulty line
+    report = load(store, folder).files[0]
+    assert report.skipped == {"direct message, not public": 1, "activity of type 'Like' is not a post": 1,
+                              "activity of type None is not a post": 1}
+    records = store.con.execute("SELECT source_record FROM posts ORDER BY source_record::INT").fetchall()
+    assert [r for (r,) in records] == ["0", "1", "3", "6", "7", "8"]
+
+
+def test_mastodon_compact_outbox_truncated_after_a_closing_bracket(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, _fixture_items())
+    text = (folder / "outbox.json").read_bytes()
+    cut = text.index(b"}]}") + 3  # ends like a whole outbox, but inside an activity
+    (folder / "outbox.json").write_bytes(text[:cut])
+    with pytest.raises(InputError, match=r"(?s)member outbox\.json.*truncated"):
+        load(store, folder)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_mastodon_empty_outbox(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, [])
+    assert load(store, folder).files[0].formats == {"mastodon-archive": 0}
+
+
+# --- HTML to text in SQL agrees with normalize.html_to_text -------------------------------------
+
+WORDS = ("l'atelier", "médiathèque", "vélo", "C'est", "aujourd'hui", "\"gratuit\"", "5 < 6", "a > b", "R&D",
+         "😀", "œuvre", "Noël", "hello", "it's", "«citation»", "2024", "#BD", "@voisine")
+ODD = ("&nbsp;", "&#8217;", "&#x1F600;", "&#150;", "&apos;", "&amp;lt;", "&#38;", "&#0;", "&#xD800;",
+       "&#1114112;", "<BR>", "<br/>", "<br>", "\n", "\r\n", "<br /><br /><br />", "<!-- note -->",
+       "<strong>gras</strong>", "<em>x</em>", "<p></p>", "&#160;", " ", "<script>alert(1)</script>",
+       "<span class=\"invisible\">x</span>", "&amp;#39;")
+
+
+def _escaped(text: str) -> str:
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+def _anchor(rng: random.Random, i: int) -> str:
+    kind = rng.randrange(3)
+    if kind == 0:
+        return ('<span class="h-card" translate="no"><a href="https://mastodon.example/@lea_k" '
+                'class="u-url mention">@<span>lea_k</span></a></span>')
+    if kind == 1:
+        return '<a href="https://piaille.example/tags/velo" class="mention hashtag" rel="tag">#<span>Vélo</span></a>'
+    return (f'<a href="https://site.example/p/{i}?a=1&amp;b=2" target="_blank" rel="nofollow noopener noreferrer" '
+            f'translate="no"><span class="invisible">https://</span><span class="ellipsis">site.example/p/'
+            f'</span><span class="invisible">{i}?a=1&amp;b=2</span></a>')
+
+
+def _paragraph(rng: random.Random, i: int) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 10)):
+        pick = rng.random()
+        if pick < 0.15:
+            parts.append(_anchor(rng, i))
+        elif pick < 0.22:
+            parts.append("<br />")
+        elif pick < 0.3:
+            parts.append(rng.choice(ODD))
+        else:
+            parts.append(_escaped(rng.choice(WORDS)))
+    return (" " if rng.random() < 0.9 else "").join(parts)
+
+
+def _mastodon_html(rng: random.Random, i: int) -> str:
+    paragraphs = [_paragraph(rng, i) for _ in range(rng.choice((1, 1, 2, 3)))]
+    layout = i % 7
+    if layout == 1:
+        return "<p>" + "</p>\n<p>".join(paragraphs) + "</p>"
+    if layout == 2:
+        return " " + "<br>".join(paragraphs) + "\n"
+    if layout == 3:
+        return "<div>" + "</div><div>".join(paragraphs) + "</div>"
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def _sql_texts(htmls: list[str | None]) -> list[str]:
+    con = duckdb.connect()
+    con.register("samples", pa.table({"n": list(range(len(htmls))), "content": htmls}))
+    found = con.execute(f"WITH {mastodon.html_text_sql('samples')} SELECT body FROM texts ORDER BY n").fetchall()
+    return [body for (body,) in found]
+
+
+def test_mastodon_html_to_text_in_sql_agrees_with_normalize() -> None:
+    rng = random.Random(5)
+    fixtures = [item["object"]["content"] for item in _fixture_items() if isinstance(item["object"], dict)]
+    htmls: list[str | None] = [*fixtures, *(_mastodon_html(rng, i) for i in range(400)), None, "", "plain"]
+    assert _sql_texts(htmls) == [html_to_text(h) for h in htmls]
+
+
+def test_mastodon_html_to_text_in_sql_known_differences() -> None:
+    """Named references other than Mastodon's are left as written; a `>` inside an attribute ends
+    the tag (Mastodon escapes it)."""
+    htmls: list[str | None] = ["<p>caf&eacute;</p>", '<p><a title="a>b" href="x">lien</a></p>']
+    assert _sql_texts(htmls) == ["caf&eacute;", 'b" href="x">lien']
+    assert [html_to_text(h) for h in htmls] == ["café", "lien"]

@@ -7,43 +7,60 @@ owner's activities: ``Create`` (its ``object`` is the status, a ``Note`` with HT
 the boosted status). ``actor.json`` describes the owner. ``likes.json``, ``bookmarks.json``,
 ``avatar.*``, ``header.*`` and ``media_attachments/`` are known companions without posts.
 
-The outbox of a big account runs to a gigabyte, so ``orderedItems`` is streamed with ijson (its
-C backend when installed): memory stays bounded whatever the size. Direct messages (addressed
-neither to the public nor to the followers) are private conversations, not public posts: they
-are skipped and counted.
+The outbox of a big account runs to a gigabyte, written by Mastodon as one line of compact JSON
+with ``orderedItems`` last. One pass over the bytes cuts that array between activities into
+numbered JSON lines in a scratch file (regular expressions, no JSON parsing in Python); a private
+DuckDB reads the lines in parallel and does everything else in SQL, HTML to text included, and
+streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
+An outbox laid out otherwise (indented, keys reordered, unexpected values) makes DuckDB refuse a
+line; it is then streamed with ijson into the same lines, and reading resumes where it stopped.
+Memory stays bounded whatever the size. Direct messages (addressed neither to the public nor to
+the followers) are private conversations, not public posts: they are skipped and counted.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
+import duckdb
 import ijson
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..normalize import handle, html_to_text, parse_time, unique
+from ..normalize import handle, html_to_text, parse_time
 from ..sources import Member, Source
-from ._base import Importer, ReadContext, post_row
+from ._base import ROW_SCHEMA, Importer, ReadContext
+from ._duck import connect, sql_string
 
-__all__ = ["IMPORTER", "MastodonImporter"]
+__all__ = ["IMPORTER", "MastodonImporter", "html_text_sql"]
 
-PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
-STATUS_KINDS = frozenset({"Note", "Question", "Article", "Page"})
 OUTBOX_ITEMS = re.compile(r'"orderedItems"\s*:\s*\[\s*([{\]])')
 ACTIVITY_TYPE = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
-STATUS_URI = re.compile(r"^https?://([^/?#]+)/users/([^/?#]+)/statuses/[^/?#]+")
-STATUS_URL = re.compile(r"^https?://([^/?#]+)/@([^/?#@]+)/[^/?#]+$")
-ANCHOR = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
-HREF = re.compile(r'\shref\s*=\s*"([^"]*)"', re.IGNORECASE)
-NOT_A_LINK = re.compile(r'\s(class\s*=\s*"[^"]*\b(mention|hashtag)\b|rel\s*=\s*"[^"]*\btag\b)', re.IGNORECASE)
 JSON_COMPANIONS = frozenset({"actor.json", "likes.json", "bookmarks.json"})
 IMAGE_COMPANIONS = frozenset({"avatar", "header"})
+
+ITEMS_START = re.compile(rb'"orderedItems"\s*:\s*\[\s*')
+ITEMS_END = re.compile(rb"\}\s*\]\s*\}\s*\Z")
+ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)")')
+"""Between two activities: ``},{`` followed by an activity's ``"id":"…","type":"Create"``.
+
+A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
+inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
+"""
+BOOSTED_URL = re.compile(rb'"object"(\s*:\s*")')
+"""A boost's ``object`` (the URL of the boosted status), renamed ``objectUri``: DuckDB's reader
+takes ``object`` as the status (a STRUCT), and an object or a string cannot share one column."""
+CHUNK = 1 << 22
+ROWS_PER_BATCH = 50_000
+"""Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
+LONGEST_ITEM = 1 << 26
 
 
 def _ijson() -> Any:
@@ -55,6 +72,263 @@ def _ijson() -> Any:
 
 
 IJSON = _ijson()
+
+# --- SQL -----------------------------------------------------------------------------------
+
+# DuckDB's reader is strict: a text column takes any value (other values as their JSON text),
+# but ``object``, ``contentMap`` must be objects and ``tag``, ``attachment`` lists of objects, as
+# Mastodon writes them. A boost's URL is moved to ``objectUri`` (see ``_cut_items``); anything
+# else makes the reader fail, and the outbox is then parsed with ijson (see ``_numbered``).
+COLUMNS = """{'_i': 'BIGINT', 'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARCHAR', 'published': 'VARCHAR',
+  'objectUri': 'VARCHAR', 'object': 'STRUCT(id VARCHAR, "type" VARCHAR, published VARCHAR, "to" VARCHAR,
+    cc VARCHAR, url VARCHAR, inReplyTo VARCHAR, conversation VARCHAR, content VARCHAR,
+    contentMap MAP(VARCHAR, VARCHAR), attachment STRUCT(mediaType VARCHAR)[],
+    tag STRUCT("type" VARCHAR, name VARCHAR, href VARCHAR)[], quote VARCHAR, quoteUri VARCHAR,
+    _misskey_quote VARCHAR)'}"""
+PUBLIC = r'(^|")(https://www\.w3\.org/ns/activitystreams#Public|as:Public|Public|[^"]*/followers)("|$)'
+STATUS_URI = r"^https?://([^/?#]+)/users/([^/?#]+)/statuses/[^/?#]+"
+STATUS_URL = r"^https?://([^/?#]+)/@([^/?#@]+)/[^/?#]+$"
+URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]*)"
+
+
+def _text_or_null(x: str) -> str:
+    """A JSON string value, else NULL (DuckDB gives other JSON values as their JSON text)."""
+    return f"CASE WHEN {x} <> '' AND NOT starts_with({x}, '{{') AND NOT starts_with({x}, '[') THEN {x} END"
+
+
+def _host(url: str) -> str:
+    """The lower-case host of a URL, else NULL."""
+    return f"nullif(lower(regexp_extract({url}, '{URL_HOST}', 1)), '')"
+
+
+def _handle(raw: str, instance: str) -> str:
+    """``normalize.handle('mastodon', raw, instance=instance)`` in SQL."""
+    value = f"trim({raw})"
+    name = f"ltrim({value}, '@')"
+    after = f"CASE WHEN strpos({name}, '@') > 0 THEN substr({name}, strpos({name}, '@') + 1) END"
+    path = f"rtrim(regexp_extract({value}, '^[^:]*://[^/?#]*([^?#]*)', 1), '/')"
+    from_url = f"'@' || ltrim(regexp_extract({path}, '[^/]*$'), '@') || '@' || coalesce({_host(value)}, '')"
+    host = f"lower(coalesce(nullif({after}, ''), {instance}))"
+    from_name = f"'@' || split_part({name}, '@', 1) || coalesce('@' || nullif({host}, ''), '')"
+    return (f"CASE WHEN {value} = '' THEN NULL WHEN starts_with({value}, 'http://') "
+            f"OR starts_with({value}, 'https://') THEN {from_url} ELSE {from_name} END")
+
+
+def _is_status(uri: str) -> str:
+    """Whether ``uri`` has the shape of a Mastodon status URI or URL."""
+    return f"(regexp_matches({uri}, '{STATUS_URI}') OR regexp_matches({uri}, '{STATUS_URL}'))"
+
+
+def _author_of(uri: str) -> str:
+    """``@name@host`` from a Mastodon status URI (``/users/name/statuses/id``) or URL (``/@name/id``)."""
+    def at(pattern: str) -> str:
+        return (f"'@' || regexp_extract({uri}, '{pattern}', 2) || '@' "
+                f"|| lower(regexp_extract({uri}, '{pattern}', 1))")
+    return (f"CASE WHEN regexp_matches({uri}, '{STATUS_URI}') THEN {at(STATUS_URI)} "
+            f"WHEN regexp_matches({uri}, '{STATUS_URL}') THEN {at(STATUS_URL)} END")
+
+
+def _unique(items: str) -> str:
+    """The list without NULLs, empty strings and repeats, in order."""
+    return (f"CASE WHEN len({items}) > 0 THEN list_filter({items}, lambda x, i: x IS NOT NULL AND x <> '' "
+            f"AND list_position({items}, x) = i) ELSE []::VARCHAR[] END")
+
+
+def _activities(items: Path) -> str:
+    """The activities of the JSON lines, with their post id, author, time and any reason to skip them."""
+    return f"""
+WITH activities AS (
+  SELECT _i, "type" AS activity_type, nullif(id, '') AS activity, {_text_or_null('actor')} AS actor,
+    nullif(published, '') AS published,
+    CASE WHEN "type" = 'Create' THEN "object" END AS s,
+    CASE WHEN "type" = 'Announce' THEN coalesce(objectUri, "object".id) END AS target
+  FROM read_json({sql_string(str(items))}, format = 'newline_delimited', columns = {COLUMNS},
+                 maximum_object_size = 67108864)
+  WHERE _i > $after
+), identified AS (
+  SELECT *,
+    CASE WHEN activity_type = 'Announce'
+      THEN CASE WHEN suffix(activity, '/activity') THEN left(activity, length(activity) - 9) ELSE activity END
+      ELSE nullif(s.id, '') END AS post_id,
+    coalesce(CAST($account AS VARCHAR), {_handle('actor', 'NULL')}) AS account,
+    try_cast(coalesce(nullif(s.published, ''), published) AS TIMESTAMPTZ) AS created_at
+  FROM activities
+), classified AS (
+  SELECT *, CASE
+    WHEN activity_type IS NULL OR activity_type NOT IN ('Create', 'Announce')
+      THEN 'activity of type ' || coalesce('''' || activity_type || '''', 'None') || ' is not a post'
+    WHEN activity_type = 'Create' AND NOT coalesce(s."type" IN ('Note', 'Question', 'Article', 'Page'), false)
+      THEN 'Create activity without an embedded status'
+    WHEN activity_type = 'Create'
+      AND NOT (regexp_matches(coalesce(s."to", ''), '{PUBLIC}') OR regexp_matches(coalesce(s.cc, ''), '{PUBLIC}'))
+      THEN 'direct message, not public'
+    WHEN activity_type = 'Announce' AND (target IS NULL OR activity IS NULL)
+      THEN 'boost without the boosted status''s URL'
+    WHEN post_id IS NULL OR account IS NULL OR created_at IS NULL
+      THEN 'missing ' || concat_ws(', ', CASE WHEN post_id IS NULL THEN 'post_id' END,
+        CASE WHEN account IS NULL THEN 'account' END, CASE WHEN created_at IS NULL THEN 'created_at' END)
+    END AS problem
+  FROM identified
+)"""
+
+
+# HTML to text, step by step as normalize.html_to_text does it, each step skipped when the text
+# cannot need it (a regular expression replacement costs a microsecond even when nothing
+# matches). The literal forms Mastodon writes (``<p>``, ``</p>``, ``<br />``) are replaced as
+# plain strings; other spellings go through the same regular expressions as html_to_text.
+WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+"""What Python's ``str.strip()`` removes."""
+SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+NL, NL2 = "chr(10)", "chr(10) || chr(10)"
+MORE_MARKUP = (r"(?i)<br\s*/?>|</(?:p|div|li|blockquote|h[1-6]|pre|tr)\s*>|<!--"
+               r"|<(?:script|style|template)(?:[\s/][^>]*)?>")
+BREAK = r"(?i)<br\s*/?>"
+BLOCK_END = r"(?i)</(?:p|div|li|blockquote|h[1-6]|pre|tr)\s*>"
+DROPPED = (r"(?is)<!--.*?(?:-->|$)|<script(?:[\s/][^>]*)?>.*?(?:</script\s*>|$)"
+           r"|<style(?:[\s/][^>]*)?>.*?(?:</style\s*>|$)|<template(?:[\s/][^>]*)?>.*?(?:</template\s*>|$)")
+TAG = r"<(?:/?[A-Za-z]|[!?/])[^>]*(?:>|$)"
+ENTITY = r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos|nbsp);"
+NAMED = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", "\xa0"))
+C1 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+"""HTML decodes ``&#128;`` to ``&#159;`` as Windows-1252 (``&#150;`` is an en dash)."""
+
+
+def _code_point(n: str) -> str:
+    """The character of a numeric character reference, as HTML decodes it."""
+    c1 = " ".join(f"WHEN {i} THEN {sql_string(c)}" for i, c in C1.items())
+    return (f"CASE WHEN {n} IS NULL OR {n} = 0 OR {n} > 1114111 OR {n} BETWEEN 55296 AND 57343 "
+            f"THEN chr(65533) WHEN {n} BETWEEN 128 AND 159 THEN coalesce(CASE {n} {c1} END, "
+            f"chr({n}::INTEGER)) ELSE chr({n}::INTEGER) END")
+
+
+def _entities(t: str) -> str:
+    """All character references of ``t`` decoded in one pass (numeric ones included)."""
+    e = "p[2]"
+    number = (f"CASE WHEN {e}[3] IN ('x', 'X') THEN try_cast('0x' || {e}[4:-2] AS BIGINT) "
+              f"ELSE try_cast({e}[3:-2] AS BIGINT) END")
+    named = " ".join(f"WHEN {sql_string(k)} THEN {sql_string(c)}" for k, c in (("&amp;", "&"), *NAMED))
+    decoded = f"CASE WHEN {e} IS NULL THEN '' ELSE CASE {e} {named} ELSE {_code_point(number)} END END"
+    return (f"array_to_string(list_transform(list_zip(regexp_split_to_array({t}, '{ENTITY}'), "
+            f"regexp_extract_all({t}, '{ENTITY}')), lambda p: p[1] || {decoded}), '')")
+
+
+def _named(t: str) -> str:
+    """The named references Mastodon writes (and ``&#39;``) replaced, ``&amp;`` excepted."""
+    for entity, char in NAMED:
+        t = f"replace({t}, {sql_string(entity)}, {sql_string(char)})"
+    return t
+
+
+TEXT_STEPS = (
+    ("h1", f"replace(CASE WHEN contains(content, chr(13)) THEN replace(replace(content, chr(13) || chr(10), "
+           f"{NL}), chr(13), {NL}) ELSE content END, '</p><p>', {NL2})"),
+    # A last </p> ends the text: its blank line would be stripped anyway.
+    ("h2", f"CASE WHEN strpos(h1, '</p>') IN (0, length(h1) - 3) THEN replace(replace(h1, '</p>', ''), '<p>', '') "
+           f"ELSE replace(replace(h1, '</p>', {NL2}), '<p>', '') END"),
+    ("h3", f"CASE WHEN contains(h2, '<br') THEN replace(replace(replace(h2, '<br />', {NL}), '<br>', {NL}), "
+           f"'<br/>', {NL}) ELSE h2 END"),
+    ("h4", f"CASE WHEN regexp_matches(h3, '{MORE_MARKUP}') THEN regexp_replace(regexp_replace(regexp_replace("
+           f"h3, '{BREAK}', {NL}, 'g'), '{BLOCK_END}', {NL2}, 'g'), '{DROPPED}', '', 'g') ELSE h3 END"),
+    ("h5", f"CASE WHEN contains(h4, '<') THEN regexp_replace(h4, '{TAG}', '', 'g') ELSE h4 END"),
+    ("h6", f"CASE WHEN contains(h5, '&') THEN {_named('h5')} ELSE h5 END"),
+    ("h7", f"CASE WHEN NOT contains(h6, '&') THEN h6 WHEN NOT contains(h6, '&#') THEN replace(h6, '&amp;', '&') "
+           f"ELSE {_entities('h6')} END"),
+    ("h8", f"CASE WHEN contains(h7, chr(10) || chr(10) || chr(10)) THEN regexp_replace(h7, '\\n{{3,}}', {NL2}, 'g') "
+           f"ELSE h7 END"),
+    ("body", f"coalesce(CASE WHEN regexp_matches(h8, '^{SPACE}') OR regexp_matches(h8, '{SPACE}$') "
+             f"THEN trim(h8, {sql_string(WHITESPACE)}) ELSE h8 END, '')"),
+)
+
+
+def html_text_sql(source: str) -> str:
+    """CTEs adding ``body`` (the plain text of the HTML column ``content``) to the rows of ``source``.
+
+    Ends with a CTE named ``texts``; ``WITH`` is left to the caller.
+    """
+    steps, previous = [], source
+    for index, (column, expression) in enumerate(TEXT_STEPS):
+        name = "texts" if index == len(TEXT_STEPS) - 1 else f"text_{column}"
+        steps.append(f"{name} AS (SELECT *, {expression} AS {column} FROM {previous})")
+        previous = name
+    return ",\n".join(steps)
+
+
+ANCHOR = r"(?i)<a\s[^>]*>"
+HREF = r'(?i)\shref\s*=\s*"([^"]*)"'
+NOT_A_LINK = r'(?i)\s(?:class\s*=\s*"[^"]*\b(?:mention|hashtag)\b|rel\s*=\s*"[^"]*\btag\b)'
+
+
+def _parent_author() -> str:
+    """The replied-to author: from the parent's URI, else a guess among the mentions.
+
+    The guess prefers a mention on the parent's host, then the one written first in the text
+    (Mastodon puts the parent's author first when composing a reply).
+    """
+    name = "ltrim(m, '@')"
+    host = f"CASE WHEN strpos({name}, '@') > 0 THEN substr({name}, strpos({name}, '@') + 1) ELSE '' END"
+    rank = (f"{{'far': {host} <> coalesce({_host('reply_to')}, ''), "
+            f"'at': coalesce(nullif(strpos(body, '@' || split_part({name}, '@', 1)), 0), 2147483647), "
+            f"'i': i, 'm': m}}")
+    return (f"CASE WHEN reply_to IS NULL THEN NULL WHEN {_is_status('reply_to')} THEN {_author_of('reply_to')} "
+            f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END")
+
+
+def _lists() -> str:
+    """Raw lists of mentions, hashtags and link targets (repeats removed in the next step)."""
+    mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
+    href = f"regexp_extract(a, '{HREF}', 1)"
+    return f"""
+    CASE WHEN tags IS NOT NULL THEN list_transform(
+      list_filter(tags, lambda t: t."type" = 'Mention' AND (t.name <> '' OR t.href <> '')),
+      lambda t: {mention}) END AS mention_list,
+    CASE WHEN tags IS NOT NULL THEN list_transform(list_filter(tags, lambda t: t."type" = 'Hashtag'),
+      lambda t: ltrim(t.name, '#')) END AS hashtag_list,
+    CASE WHEN contains(content, '<a') OR contains(content, '<A') THEN list_transform(list_transform(
+      list_filter(regexp_extract_all(content, '{ANCHOR}'), lambda a: NOT regexp_matches(a, '{NOT_A_LINK}')),
+      lambda a: {href}), lambda h: CASE WHEN contains(h, '&') THEN {_entities('h')} ELSE h END) END AS link_list"""
+
+
+def _shape_sql(items: Path) -> str:
+    """The canonical rows of the activities, and ``problem``: why to skip one, else NULL."""
+    media_kind = ("CASE split_part(coalesce(m.mediaType, ''), '/', 1) WHEN 'image' THEN 'image' "
+                  "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
+    return _activities(items) + f""",
+kept AS (
+  SELECT *, s.content AS content, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags,
+    CASE WHEN len(s.attachment) > 0 THEN s.attachment END AS attachments
+  FROM classified
+), {html_text_sql('kept')}, listed AS (
+  SELECT *, {_text_or_null('s.inReplyTo')} AS reply_to,
+    coalesce({_text_or_null('s.quote')}, {_text_or_null('s.quoteUri')}, {_text_or_null('s._misskey_quote')})
+      AS quote,{_lists()}
+  FROM texts
+), deduplicated AS (
+  SELECT *, {_unique('mention_list')} AS mentions, {_unique('hashtag_list')} AS hashtags,
+    list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls
+  FROM listed
+)
+SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
+  CAST($account_name AS VARCHAR) AS account_name, created_at,
+  CASE WHEN activity_type = 'Announce' THEN '' ELSE body END AS "text",
+  nullif(content, '') AS html, NULL::VARCHAR AS title,
+  CASE WHEN cardinality(s.contentMap) > 0
+    THEN list_filter(map_keys(s.contentMap), lambda k: k <> '' AND k <> 'und')[1] END AS lang,
+  CASE WHEN activity_type = 'Announce' THEN 'repost' WHEN reply_to IS NOT NULL THEN 'reply'
+       WHEN quote IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
+  reply_to AS in_reply_to_id, {_parent_author()} AS in_reply_to_account,
+  NULL::VARCHAR AS in_reply_to_account_id, {_text_or_null('s.conversation')} AS conversation_id,
+  target AS repost_of_id, CASE WHEN target IS NOT NULL THEN {_author_of('target')} END AS repost_of_account,
+  quote AS quote_of_id, mentions, hashtags, urls,
+  CASE WHEN activity_type = 'Create' THEN coalesce(len(attachments), 0)::INTEGER END AS media_count,
+  CASE WHEN activity_type <> 'Create' THEN NULL WHEN attachments IS NULL THEN []::VARCHAR[]
+    ELSE list_transform(attachments, lambda m: {media_kind}) END AS media_kinds,
+  NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
+  NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
+  $member AS source_member, CAST(_i AS VARCHAR) AS source_record, problem, _i
+FROM deduplicated"""
+
+
+# --- Python --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -94,7 +368,7 @@ class MastodonImporter(Importer):
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         for member in members:
             owner = _owner(member, ctx)
-            yield from ctx.batches(_rows(member, owner, ctx))
+            yield from _rows(member, owner, ctx)
 
 
 def _sibling(member: Member, basename: str) -> Member | None:
@@ -152,176 +426,150 @@ def _owner_from_actor(actor: Member, ctx: ReadContext) -> Owner:
     return Owner(account, actor_id, _text(data.get("name")))
 
 
-def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
-    index = -1
-    with member.open() as stream:
-        try:
-            for index, item in enumerate(IJSON.items(stream, "orderedItems.item", use_float=True)):
-                row = _row(item, str(index), member, owner, ctx)
-                if row is not None:
-                    yield row
-        except ijson.JSONError as exc:
-            raise member.error(f"the outbox is not valid JSON after item {index} ({exc}); "
-                               "the file may be truncated", index + 1) from None
-
-
-def _row(item: Any, record: str, member: Member, owner: Owner,
-         ctx: ReadContext) -> dict[str, Any] | None:
-    kind = item.get("type") if isinstance(item, dict) else None
-    if kind == "Create":
-        return _status(item, record, member, owner, ctx)
-    if kind == "Announce":
-        return _boost(item, record, member, owner, ctx)
-    ctx.skip(member, record, f"activity of type {kind!r} is not a post")
-    return None
-
-
-def _status(item: dict[str, Any], record: str, member: Member, owner: Owner,
-            ctx: ReadContext) -> dict[str, Any] | None:
-    status = item.get("object")
-    if not isinstance(status, dict) or status.get("type") not in STATUS_KINDS:
-        ctx.skip(member, record, "Create activity without an embedded status")
-        return None
-    if _is_direct(status):
-        ctx.skip(member, record, "direct message, not public")
-        return None
-    content = _text(status.get("content")) or ""
-    text = html_to_text(content)
-    mentions = _mentions(status.get("tag"))
-    reply_to = _text(status.get("inReplyTo"))
-    quote = _quote(status)
-    return post_row(
-        **_author(item, owner), post_id=_text(status.get("id")),
-        created_at=parse_time(_text(status.get("published")) or _text(item.get("published"))),
-        text=text, html=content or None, lang=_lang(status.get("contentMap")),
-        kind="reply" if reply_to else "quote" if quote else "original",
-        in_reply_to_id=reply_to, in_reply_to_account=_parent_author(reply_to, mentions, text),
-        conversation_id=_text(status.get("conversation")), quote_of_id=quote,
-        mentions=mentions, hashtags=_hashtags(status.get("tag")), urls=_links(content),
-        **_media(status.get("attachment")), permalink=_text(status.get("url")),
-        source_member=member.name, source_record=record)
-
-
-def _boost(item: dict[str, Any], record: str, member: Member, owner: Owner,
-           ctx: ReadContext) -> dict[str, Any] | None:
-    target = item.get("object")
-    target = target.get("id") if isinstance(target, dict) else target
-    activity = _text(item.get("id"))
-    if not isinstance(target, str) or not activity:
-        ctx.skip(member, record, "boost without the boosted status's URL")
-        return None
-    return post_row(
-        **_author(item, owner), post_id=activity.removesuffix("/activity"),
-        created_at=parse_time(_text(item.get("published"))), text="", kind="repost",
-        repost_of_id=target, repost_of_account=_author_of(target),
-        mentions=[], hashtags=[], urls=[], source_member=member.name, source_record=record)
-
-
-def _author(item: dict[str, Any], owner: Owner) -> dict[str, Any]:
-    account = owner.account
-    if account is None and isinstance(item.get("actor"), str):
-        account = handle("mastodon", item["actor"])
-    return {"platform": "mastodon", "account": account,
-            "account_id": owner.account_id or _text(item.get("actor")), "account_name": owner.name}
-
-
-def _is_direct(status: dict[str, Any]) -> bool:
-    """No recipient is the public collection nor a followers collection."""
-    recipients = [r for key in ("to", "cc") for r in _strings(status.get(key))]
-    return not any(r in PUBLIC or r.endswith("/followers") for r in recipients)
-
-
-def _author_of(uri: str | None) -> str | None:
-    """``@name@host`` from a Mastodon status URI (``/users/name/statuses/id``) or URL (``/@name/id``)."""
-    if not uri:
-        return None
-    found = STATUS_URI.match(uri) or STATUS_URL.match(uri)
-    return f"@{found.group(2)}@{found.group(1).lower()}" if found else None
-
-
-def _parent_author(reply_to: str | None, mentions: list[str], text: str) -> str | None:
-    """The replied-to author: from the parent's URI, else a guess among the mentions.
-
-    The guess prefers a mention on the parent's host, then the one written first in the text
-    (Mastodon puts the parent's author first when composing a reply).
-    """
-    if not reply_to:
-        return None
-    known = _author_of(reply_to)
-    if known or not mentions:
-        return known
-    host = (urlsplit(reply_to).hostname or "").lower()
-
-    def rank(mention: str) -> tuple[bool, int]:
-        user, _, mention_host = mention.lstrip("@").partition("@")
-        found = text.find("@" + user)
-        return mention_host != host, found if found >= 0 else len(text)
-
-    return min(mentions, key=rank)
-
-
-def _mentions(tags: Any) -> list[str]:
-    found = []
-    for tag in _dicts(tags):
-        name, href = _text(tag.get("name")), _text(tag.get("href"))
-        if tag.get("type") == "Mention" and (name or href):
-            host = urlsplit(href).hostname if href else None
-            found.append(handle("mastodon", name or href, instance=host))
-    return unique([m for m in found if m])
-
-
-def _hashtags(tags: Any) -> list[str]:
-    names = (_text(t.get("name")) for t in _dicts(tags) if t.get("type") == "Hashtag")
-    return unique([n.lstrip("#") for n in names if n])
-
-
-def _links(content: str) -> list[str]:
-    """Targets of the content's links, leaving out mentions and hashtags."""
-    found = []
-    for anchor in ANCHOR.findall(content):
-        href = HREF.search(anchor)
-        if href and not NOT_A_LINK.search(anchor):
-            found.append(html.unescape(href.group(1)))
-    return unique([u for u in found if u.startswith(("http://", "https://"))])
-
-
-def _media(attachments: Any) -> dict[str, Any]:
-    kinds = [_media_kind(_text(a.get("mediaType"))) for a in _dicts(attachments)]
-    return {"media_count": len(kinds), "media_kinds": kinds}
-
-
-def _media_kind(media_type: str | None) -> str:
-    major = (media_type or "").split("/", 1)[0]
-    return major if major in ("image", "video", "audio") else "other"
-
-
-def _quote(status: dict[str, Any]) -> str | None:
-    for key in ("quote", "quoteUri", "_misskey_quote"):
-        if value := _text(status.get(key)):
-            return value
-    return None
-
-
-def _lang(content_map: Any) -> str | None:
-    if isinstance(content_map, dict):
-        return next((str(k) for k in content_map if k and k != "und"), None)
-    return None
-
-
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+def _utf8(member: Member) -> IO[bytes]:
+    """The member's bytes in UTF-8 (a transcoded scratch copy when it is UTF-16 or UTF-32)."""
+    if member.encoding() in ("utf-8", "utf-8-sig"):
+        return member.open()
+    return open(member.local_path(), "rb")
+
+
+def _cut_items(member: Member, target: Path) -> bool:
+    """Write ``orderedItems`` as JSON lines numbered by ``_i``, cutting the bytes between activities.
+
+    False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
+    last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
+    makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly.
+    """
+    with _utf8(member) as source, open(target, "wb") as out:
+        head = source.read(CHUNK)
+        start = ITEMS_START.search(head)
+        if start is None or head[start.end():start.end() + 1] != b"{":
+            return start is not None and head[start.end():start.end() + 1] == b"]"
+        carry, kind, count, chunk = head[start.end() + 1:], b"Announce", 0, b"-"
+        while chunk and count >= 0 and len(carry) <= LONGEST_ITEM:
+            chunk = source.read(CHUNK)
+            parts = ITEM_CUT.split(carry + chunk)
+            kinds = [kind, *parts[1::2]]
+            pieces = parts[0::2]
+            carry, kind = pieces.pop(), kinds.pop()
+            count = _write_lines(out, pieces, kinds, count)
+        end = ITEMS_END.search(carry)
+        if chunk or count < 0 or end is None:
+            return False
+        return _write_lines(out, [carry[:end.start()]], [kind], count) > 0
+
+
+def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int) -> int:
+    """Write activities (each without its outer braces) as numbered lines; the next number.
+
+    -1 when the first activities span several lines (the outbox is indented): not JSON lines.
+    """
+    parts: list[bytes] = []
+    for index, (piece, kind) in enumerate(zip(pieces, kinds, strict=True), first):
+        boost = BOOSTED_URL.sub(rb'"objectUri"\1', piece, count=1) if kind == b"Announce" else piece
+        parts += (b'{"_i":%d,' % index, boost, b"}\n")
+    lines = b"".join(parts)
+    if first == 0 and lines.count(b"\n") != len(pieces):
+        return -1
+    out.write(lines)
+    return first + len(pieces)
+
+
+def _rewrite_items(member: Member, target: Path) -> None:
+    """Stream ``orderedItems`` with ijson into numbered JSON lines, whatever the outbox's layout."""
+    index = -1
+    with _utf8(member) as stream, open(target, "wb") as out:
+        try:
+            for index, item in enumerate(IJSON.items(stream, "orderedItems.item", use_float=True)):
+                out.write(orjson.dumps(_numbered(index, item)) + b"\n")
+        except ijson.JSONError as exc:
+            raise member.error(f"the outbox is not valid JSON after item {index} ({exc}); "
+                               "the file may be truncated", index + 1) from None
+        except TypeError as exc:
+            raise member.error(f"item {index} of orderedItems cannot be read ({exc})", index) from None
+
+
+def _numbered(index: int, item: Any) -> dict[str, Any]:
+    """An activity as a line DuckDB's strict reader takes (see ``COLUMNS``), numbered ``_i``.
+
+    Values of other types are dropped, as the row by row reading ignored them: a single tag or
+    attachment counts as a list of one, a boost's URL goes to ``objectUri``.
+    """
+    if not isinstance(item, dict):
+        return {"_i": index}
+    line = {**item, "_i": index}
+    target = line.pop("object", None)
+    if isinstance(target, str):
+        line["objectUri"] = target
+    elif isinstance(target, dict):
+        line["object"] = _status(target)
+    return line
+
+
+def _status(status: dict[str, Any]) -> dict[str, Any]:
+    fixed = {**status, "tag": _dicts(status.get("tag")), "attachment": _dicts(status.get("attachment"))}
+    if not isinstance(fixed.pop("contentMap", None), dict):
+        return fixed
+    return {**fixed, "contentMap": status["contentMap"]}
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, dict):
         return [value]
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    """Record batches of the canonical rows; skipped records are counted.
+
+    When DuckDB refuses a line (the outbox is not quite laid out as Mastodon writes it, or its
+    JSON is broken), the outbox is parsed again with ijson and reading resumes after the last
+    activity already read: the lines before the faulty one were cut right.
+    """
+    lines = member.source.scratch() / f"items{id(member)}.jsonl"
+    done = [-1]
+    if _cut_items(member, lines):
+        try:
+            yield from _shaped(member, lines, owner, ctx, done)
+            return
+        except (duckdb.Error, OSError) as exc:  # Arrow's reader passes DuckDB's errors on as OSError
+            if "JSON" not in str(exc):
+                raise
+    _rewrite_items(member, lines)
+    yield from _shaped(member, lines, owner, ctx, done)
+
+
+def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
+            done: list[int]) -> Iterator[pa.RecordBatch]:
+    """The rows of the lines after activity ``done[0]``, which follows the last one read."""
+    params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
+              "member": member.name, "after": done[0]}
+    con = connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        for batch in con.sql(_shape_sql(lines), params=params).to_arrow_reader(ROWS_PER_BATCH):
+            if batch.num_rows:
+                kept = _kept(batch, member, ctx)
+                done[0] = batch.column("_i")[-1].as_py()
+                yield kept
+    finally:
+        con.close()
+
+
+def _kept(batch: pa.RecordBatch, member: Member, ctx: ReadContext) -> pa.RecordBatch:
+    """The rows to import (maybe none); the others are counted as skipped, with their reason."""
+    problems = batch.column("problem")
+    if problems.null_count < batch.num_rows:
+        skipped = batch.filter(pc.is_valid(problems))
+        for record, reason in zip(skipped.column("source_record").to_pylist(),
+                                  skipped.column("problem").to_pylist(), strict=True):
+            ctx.skip(member, record, reason)
+        batch = batch.filter(pc.is_null(problems))
+    return batch.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
 
 
 IMPORTER = MastodonImporter()
