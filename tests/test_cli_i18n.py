@@ -17,6 +17,8 @@ from rich.console import Console
 from parlons.cli import cli, main
 from parlons.cli_i18n import help_messages, lang_in_args, language
 from parlons.i18n import translator
+from parlons.plan import EXAMPLES
+from parlons.plan.cli import plan_group
 from parlons.summary import print_summary
 
 from .conftest import FIXTURES
@@ -76,6 +78,56 @@ def test_every_help_text_is_translated(command: str) -> None:
     for text in texts:
         assert fr.gettext(text) != text, text
         assert "".join(fr.gettext(text).split()) in french, text
+
+
+def test_plan_help_in_french_and_english() -> None:
+    french, english = run(FR, "plan", "--help").output, run(EN, "plan", "--help").output
+    assert french.startswith(f"Utilisation{NB}: parlons plan [OPTIONS] COMMAND [ARGS]...")
+    assert "Construire un plan pour les médias sociaux en dialoguant" in french
+    assert f"Exemple{NB}:\n    parlons plan new plan.yaml --lang fr" in french
+    assert f"Commandes{NB}:" in french and "  check     Chercher les erreurs classiques dans un plan" in french
+    assert english.startswith("Usage: parlons plan [OPTIONS] COMMAND [ARGS]...")
+    assert "Build a social-media plan in dialogue" in english
+    assert "Commands:" in english and "  check     Check a plan for the classic mistakes" in english
+    assert "  plan      Construire un plan" in run(FR, "--help").output
+
+
+def test_plan_check_help_in_french_and_english() -> None:
+    french = run(FR, "plan", "check", "--help").output
+    assert french.startswith(f"Utilisation{NB}: parlons plan check [OPTIONS] PLAN")
+    assert f"Chercher les erreurs classiques dans un plan{NB}; code de sortie 1" in french
+    assert f"Exemple{NB}:\n    parlons plan check plan.yaml\n" in french
+    assert f"Langue des messages (par défaut{NB}: celle du plan)." in french
+    assert "Afficher les constats en tableau JSON." in french
+    english = run(EN, "plan", "check", "--help").output
+    assert english.startswith("Usage: parlons plan check [OPTIONS] PLAN")
+    assert "Check a plan for the classic mistakes; exit 1 when there are errors" in english
+    assert "Example:\n    parlons plan check plan.yaml\n" in english
+    assert "Language of the messages (default: the plan's)." in english
+    assert run(FR, "plan", "check", "--lang", "en", "--help").output.startswith("Usage: parlons plan check")
+    assert f"Erreur{NB}: Il manque l’argument 'PLAN'." in run(FR, "plan", "check").output
+
+
+@pytest.mark.parametrize("command", [None, *sorted(plan_group.commands)])
+def test_every_plan_help_text_is_translated(command: str | None) -> None:
+    """As for the other commands: the group's help and each plan command's, paragraphs and options."""
+    args = ["plan"] if command is None else ["plan", command]
+    french = "".join(run(FR, *args, "--help").output.split())
+    fr = translator("fr")
+    cmd = plan_group if command is None else plan_group.commands[command]
+    texts = help_messages(cmd.help or "") + [p.help for p in cmd.params if isinstance(p, click.Option) and p.help]
+    for text in texts:
+        assert fr.gettext(text) != text, text
+        assert "".join(fr.gettext(text).split()) in french, text
+
+
+def test_plan_fit_table_follows_the_language() -> None:
+    plan = str(EXAMPLES / "industrie-b2b.yaml")
+    french = run(EN, "plan", "fit", plan).output  # the plan is in French
+    assert all(word in french.splitlines()[1] for word in ("plateforme", "recommandée", "choisie", "raisons"))
+    assert "oui" in french
+    english = run(FR, "plan", "fit", plan, "--lang", "en").output
+    assert all(word in english.splitlines()[1] for word in ("platform", "recommended", "chosen", "reasons"))
 
 
 def test_lang_option_overrides_the_environment() -> None:

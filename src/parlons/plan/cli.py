@@ -3,6 +3,11 @@
 A click group registered by ``parlons.cli``; each command is a thin front end over
 :mod:`parlons.plan`. Errors are parlons' own (a :class:`~parlons.plan.PlanError` names the file,
 the path in it and the line), printed once by ``parlons.cli.main``.
+
+The help is in French or English like the rest of the command line (:mod:`parlons.cli_i18n`:
+English msgids here, extracted through ``locale/babel.cfg``). What the commands print follows the
+plan's language (``--lang``, else the plan's ``lang``, else the environment): the interview and the
+checks carry their own French and English, the tables' words go through the catalogs.
 """
 
 from __future__ import annotations
@@ -17,14 +22,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..i18n import LANGUAGES, resolve_language
+from ..cli_i18n import Group
+from ..i18n import LANGUAGES, N_, resolve_language, translator
 from ..store import STORE_ENV, resolve_store_path
 from . import Plan, load_plan, problems, recommend, run_checks
 from .document import PlanError, load_document, new_document, save_document
+from .fit import Fit
 from .interview import Interview
-from .progress import KpiProgress, audit_plan, format_value, load_history, measure_kpis, record
+from .progress import KpiProgress, _word, audit_plan, format_value, load_history, measure_kpis, record
 
 __all__ = ["plan_group"]
+
+FIT_COLUMNS = (N_("platform"), N_("score"), N_("recommended"), N_("chosen"), N_("reasons"))
+PROGRESS_COLUMNS = (N_("kpi"), N_("metric"), N_("baseline"), N_("current"), N_("target"), N_("status"),
+                    N_("trend"))
 
 
 def _console() -> Console:
@@ -40,7 +51,7 @@ def _lang(option: str | None, plan_lang: object) -> str:
     return str(plan_lang) if plan_lang in LANGUAGES else resolve_language(None)
 
 
-@click.group("plan")
+@click.group("plan", cls=Group)
 def plan_group() -> None:
     """Build a social-media plan in dialogue, check it for the classic mistakes, hold it to the audit.
 
@@ -128,23 +139,32 @@ def fit_command(plan: Path, lang: str | None, as_json: bool) -> None:
       parlons plan fit plan.yaml
     """
     loaded = load_plan(plan)
-    fits = recommend(loaded.data, _lang(lang, loaded.data.get("lang")))
+    code = _lang(lang, loaded.data.get("lang"))
+    fits = recommend(loaded.data, code)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in fits], indent=2, ensure_ascii=False))
         return
-    table = Table("platform", "score", "recommended", "chosen", "reasons")
+    t = translator(code)
+    table = Table(*(t.gettext(column) for column in FIT_COLUMNS))
     for f in fits:
-        chosen = ("yes" + (f" (overruled: {f.overrule})" if f.overrule else "")) if f.chosen else (
-            f"declined: {f.declined}" if f.declined is not None else "")
         reasons = "\n".join(f"{r.points:+d} {r.text}" for r in f.reasons)
-        table.add_row(f.platform.name, str(f.score), "*" if f.recommended else "", chosen, reasons)
+        table.add_row(f.platform.name, str(f.score), "*" if f.recommended else "", _chosen(f, code), reasons)
     _console().print(table)
+
+
+def _chosen(fit: Fit, lang: str) -> str:
+    """The fit table's "chosen" cell: yes (and why, when against the recommendation), or why declined."""
+    t = translator(lang)
+    if fit.chosen:
+        return t.gettext("yes") + (" " + t.gettext("(overruled: %(why)s)") % {"why": fit.overrule}
+                                   if fit.overrule else "")
+    return t.gettext("declined: %(why)s") % {"why": fit.declined} if fit.declined is not None else ""
 
 
 @plan_group.command("progress")
 @click.argument("plan", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--store", "store_path", envvar=STORE_ENV, type=click.Path(path_type=Path),
-              help=f"Store file or folder, or a Parquet export (default: ./parlons.duckdb; env {STORE_ENV}).")
+              help="Store file or folder, or a Parquet export (default: ./parlons.duckdb; env PARLONS_STORE).")
 @click.option("--account", help="Account to audit (default: the plan's audit: section).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of the period (UTC).")
@@ -185,7 +205,8 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _print_progress(plan: Plan, progress: list[KpiProgress], lang: str) -> None:
-    table = Table("kpi", "metric", "baseline", "current", "target", "status", "trend")
+    t = translator(lang)
+    table = Table(*(t.gettext(column) for column in PROGRESS_COLUMNS))
     for p in progress:
         base = p.baseline or {}
         value = base.get("value")
@@ -193,7 +214,8 @@ def _print_progress(plan: Plan, progress: list[KpiProgress], lang: str) -> None:
         current = format_value(p.metric, p.current.value, lang) + (f" (n={p.current.n})" if p.current.n else "")
         target = f"{p.target.op} {format_value(p.metric, p.target.value, lang)}" if p.target else "–"
         series = " → ".join(format_value(p.metric, v, lang) for _, v in p.series[-5:])
+        trend = f"{_word(p.trend, lang)} {series}".strip()
         table.add_row(p.id, p.metric, f"{baseline} ({base.get('date', '–')})", f"{current} ({p.date})",
-                      f"{target} ({p.deadline or '–'})", p.status, f"{p.trend or ''} {series}".strip())
+                      f"{target} ({p.deadline or '–'})", _word(p.status, lang), trend)
     _console().print(table)
-    click.echo(f"history: {plan.path.with_name(plan.path.stem + '.history.json')}")
+    click.echo(t.gettext("history: %(path)s") % {"path": plan.path.with_name(plan.path.stem + ".history.json")})
