@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from babel.dates import format_date
@@ -254,23 +254,53 @@ def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
         click.echo(str(path))
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def audit_options(timezone_help: str) -> Callable[[F], F]:
+    """The options ``audit`` and ``report`` share: who, when, where from, and the audit's settings."""
+    options = [
+        click.option("--with", "together", multiple=True, metavar="ACCOUNT",
+                     help="Another account of the same organization, audited together with ACCOUNT (repeatable)."),
+        click.option("--name", "label", help="Name of the organization when --with is given."),
+        click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable)."),
+        click.option("--platform", help="Platform of the accounts, when a name exists on several."),
+        click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+                     help="Start of the period (UTC)."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+                     help="End of the period (UTC)."),
+        store_option,
+        click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
+                     help="Smallest denominator for a share or a median; fewer is shown as 'too few'."),
+        click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
+                     show_default=True, help="Unanswered requests this recent are 'pending'."),
+        click.option("--timezone", default=AuditSettings.timezone, show_default=True, help=timezone_help),
+        click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18."),
+    ]
+
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
+                        platform: str | None, since: datetime | None, until: datetime | None,
+                        store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
+                        business_hours: str | None) -> list[dict[str, Any]]:
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
+                             business_hours=_hours(business_hours))
+    con = open_posts(store_path if store_path is not None and _is_export(store_path)
+                     else resolve_store_path(store_path))
+    return run_audit(con, [account, *peers], together=together, label=label, platform=platform,
+                     since=_utc(since), until=_utc(until), settings=settings)
+
+
 @cli.command("audit")
 @click.argument("account")
-@click.option("--with", "together", multiple=True, metavar="ACCOUNT",
-              help="Another account of the same organization, audited together with ACCOUNT (repeatable).")
-@click.option("--name", "label", help="Name of the organization when --with is given.")
-@click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable).")
-@click.option("--platform", help="Platform of the accounts, when a name exists on several.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of the period (UTC).")
-@store_option
-@click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
-              help="Smallest denominator for a share or a median; fewer is shown as 'too few'.")
-@click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
-              show_default=True, help="Unanswered requests this recent are 'pending'.")
-@click.option("--timezone", default=AuditSettings.timezone, show_default=True,
-              help="Time zone for the weekday-by-hour table and business hours.")
-@click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18.")
+@audit_options(N_("Time zone for the weekday-by-hour table and business hours."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
 def audit_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                   platform: str | None, since: datetime | None,
@@ -286,12 +316,8 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
       parlons audit MairieDeBrest --with @brest@social.example --name "Ville de Brest" --vs VilleDeQuimper
       parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
     """
-    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
-                             business_hours=_hours(business_hours))
-    con = open_posts(store_path if store_path is not None and _is_export(store_path)
-                     else resolve_store_path(store_path))
-    audits = run_audit(con, [account, *peers], together=together, label=label, platform=platform,
-                       since=_utc(since), until=_utc(until), settings=settings)
+    audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
+                                 pending_hours, timezone, business_hours)
     if as_json:
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:
@@ -300,21 +326,7 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
 
 @cli.command("report")
 @click.argument("account")
-@click.option("--with", "together", multiple=True, metavar="ACCOUNT",
-              help="Another account of the same organization, audited together with ACCOUNT (repeatable).")
-@click.option("--name", "label", help="Name of the organization when --with is given.")
-@click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable).")
-@click.option("--platform", help="Platform of the accounts, when a name exists on several.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="Start of the period (UTC).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), help="End of the period (UTC).")
-@store_option
-@click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
-              help="Smallest denominator for a share or a median; fewer is shown as 'too few'.")
-@click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
-              show_default=True, help="Unanswered requests this recent are 'pending'.")
-@click.option("--timezone", default=AuditSettings.timezone, show_default=True,
-              help="Time zone for dates, the weekday-by-hour chart and business hours.")
-@click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18.")
+@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours."))
 @click.option("--lang", type=click.Choice(LANGUAGES),
               help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -338,12 +350,8 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
     """
     from .report import render
 
-    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
-                             business_hours=_hours(business_hours))
-    con = open_posts(store_path if store_path is not None and _is_export(store_path)
-                     else resolve_store_path(store_path))
-    audits = run_audit(con, [account, *peers], together=together, label=label, platform=platform,
-                       since=_utc(since), until=_utc(until), settings=settings)
+    audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
+                                 pending_hours, timezone, business_hours)
     from .plan.progress import report_plan
 
     code = resolve_language(lang)
