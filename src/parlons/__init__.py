@@ -1,2 +1,58 @@
-"""parlons."""
+"""parlons: audit whether an organization converses or only broadcasts, from its own exports.
+
+The public API is exactly :data:`__all__` (a test keeps it complete and importable); everything
+else is private. Heavy parts (reports, plans, demo) are imported on first use.
+
+>>> from parlons import Store, import_paths, run_audit
+>>> with Store("client.duckdb") as store:                          # doctest: +SKIP
+...     import_paths(store, ["twitter-2024.zip"])
+...     audits = run_audit(store.con, ["MairieDeBrest"])
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "AuditSettings": "parlons.audit",
+    "explain_post": "parlons.audit",
+    "open_posts": "parlons.audit",
+    "run_audit": "parlons.audit",
+    "FormatNotRecognised": "parlons.errors",
+    "InputError": "parlons.errors",
+    "MappingError": "parlons.errors",
+    "ParlonsError": "parlons.errors",
+    "StoreError": "parlons.errors",
+    "UnsafeArchive": "parlons.errors",
+    "UsageError": "parlons.errors",
+    "ImportOptions": "parlons.importers._base",
+    "FileReport": "parlons.ingest",
+    "ImportReport": "parlons.ingest",
+    "import_paths": "parlons.ingest",
+    "POST_FIELDS": "parlons.model",
+    "ACCOUNT_FIELDS": "parlons.model",
+    "open_source": "parlons.sources",
+    "MergeResult": "parlons.store",
+    "Store": "parlons.store",
+    "render": "parlons.report",
+    "build_demo": "parlons.demo",
+    "load_plan": "parlons.plan",
+    "run_checks": "parlons.plan",
+    "recommend": "parlons.plan",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parlons' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
