@@ -294,8 +294,9 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
                              business_hours=_hours(business_hours))
     con = open_posts(store_path if store_path is not None and _is_export(store_path)
                      else resolve_store_path(store_path))
-    return run_audit(con, [account, *peers], together=together, label=label, platform=platform,
-                     since=_utc(since), until=_utc(until), settings=settings)
+    with _console(stderr=True).status(translator(language()).gettext("auditing…")):
+        return run_audit(con, [account, *peers], together=together, label=label, platform=platform,
+                         since=_utc(since), until=_utc(until), settings=settings)
 
 
 @cli.command("audit")
