@@ -12,7 +12,8 @@ import pytest
 
 from parlons.errors import InputError
 from parlons.importers._base import ImportOptions
-from parlons.importers.facebook import IMPORTER, Owner, _shared_from, _target
+from parlons.importers._common import Owner
+from parlons.importers.facebook import IMPORTER, _shared_from, _target
 from parlons.sources import open_source
 from parlons.store import Store
 

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from parlons.cli import cli, main
 from parlons.errors import MappingError, UsageError
 from parlons.importers._base import ImportOptions
-from parlons.importers._duck import sql_string
-from parlons.importers.generic import sql_hashtags, sql_mentions, sql_time, sql_urls
+from parlons.importers._duck import sql_hashtags, sql_mentions, sql_string, sql_time, sql_urls
 from parlons.mapping import load_mapping
 from parlons.normalize import hashtags_in, mentions_in, urls_in
 from parlons.store import Store

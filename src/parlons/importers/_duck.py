@@ -1,19 +1,61 @@
-"""Helpers for importers that transform their input with DuckDB SQL (the vectorized path)."""
+"""Helpers for importers that transform their input with DuckDB SQL (the vectorized path).
+
+- a private connection (:func:`connect`), SQL literals and names (:func:`sql_string`, :func:`sql_name`),
+  the member of a multi-file scan (:func:`member_case`), JavaScript-wrapped JSON (:func:`strip_js_wrapper`);
+- SQL building blocks: entities from text with the semantics of :mod:`parlons.normalize`
+  (:func:`sql_mentions`, :func:`sql_hashtags`, :func:`sql_urls`; DuckDB's regex ``\\b`` and ``\\w``
+  only know ASCII, so the patterns spell out Unicode classes), timestamps (:func:`sql_time`), handles
+  (:func:`sql_handle`), lists (:func:`sql_list`, :func:`sql_unique`);
+- streaming the canonical rows of a query as Arrow batches: :func:`query_batches` (every row kept),
+  :func:`stream_checked` (rows with a ``problem`` are counted skips) and :func:`checked_batches` (rows
+  with a ``skip_reason`` are counted skips, DuckDB failures become an :class:`InputError` naming the member);
+- CSV: the ``read_csv`` call for a file with a header row (:func:`csv_scan`) and the first pass that
+  numbers its records with their physical lines and collects the rows DuckDB rejects (:func:`index_csv`);
+- what the X importers share: :data:`X_TIME`, :data:`NOT_LANGUAGES` and the :data:`TWEET_MACROS`.
+"""
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..errors import InputError
 from ..sources import Member
-from ._base import BATCH_ROWS, ROW_SCHEMA
+from ._base import BATCH_ROWS, ROW_SCHEMA, ReadContext
 
-__all__ = ["connect", "member_case", "query_batches", "sql_string", "strip_js_wrapper"]
+__all__ = [
+    "NOT_LANGUAGES",
+    "TWEET_MACROS",
+    "X_TIME",
+    "Progress",
+    "blame",
+    "checked_batches",
+    "connect",
+    "csv_scan",
+    "index_csv",
+    "kept_batches",
+    "member_case",
+    "query_batches",
+    "sql_handle",
+    "sql_hashtags",
+    "sql_list",
+    "sql_mentions",
+    "sql_name",
+    "sql_string",
+    "sql_time",
+    "sql_unique",
+    "sql_urls",
+    "stream_checked",
+    "strip_js_wrapper",
+]
 
 SELECT_COLUMNS = ", ".join(ROW_SCHEMA.names)
 
@@ -28,6 +70,11 @@ def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
 def sql_string(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def sql_name(name: str) -> str:
+    """A quoted SQL identifier (column or table name)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def member_case(paths: dict[Path, Member], column: str = "filename") -> str:
@@ -68,3 +115,316 @@ def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str) -> Pat
         while chunk := src.read(4 * 1024 * 1024):
             dst.write(chunk)
     return target
+
+
+# --- SQL building blocks -------------------------------------------------------------------
+
+_WORD = r"\p{L}\p{N}_"
+_SPACE = r"\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}"
+MENTION_RE = rf"(?:^|[^{_WORD}@/])@[A-Za-z0-9_]{{1,30}}(?:@[A-Za-z0-9.-]+\.[A-Za-z]{{2,}})?"
+"""A mention with the character before it (RE2 has no look-behind; capture groups are 4x slower)."""
+HASHTAG_RE = rf"(?:^|[^{_WORD}&/])#[{_WORD}]*[\p{{L}}\p{{Nl}}\p{{No}}_][{_WORD}]*"
+URL_RE = rf"https?://[^{_SPACE}<>\"'»)\]]+[^{_SPACE}<>\"'»)\].,;:!?]"
+X_TIME = "%a %b %d %H:%M:%S %z %Y"
+_TIME_FORMATS = (X_TIME, "%a, %d %b %Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %z")
+
+
+def sql_unique(items: str) -> str:
+    """A list without repeats or nulls, first occurrences in order.
+
+    ``items`` is repeated: give a column, not an expensive expression.
+    """
+    return (f"list_filter({items}, lambda x, i: x IS NOT NULL "
+            f"AND list_position({items}, x) = i)")
+
+
+def sql_handle(value: str, platform: str) -> str:
+    """SQL for :func:`parlons.normalize.handle` of ``value`` on ``platform`` (null when empty)."""
+    v = f"trim({value})"
+    if platform == "x":
+        return f"nullif(ltrim({v}, '@'), '')"
+    if platform == "bluesky":
+        return f"nullif(lower(ltrim({v}, '@')), '')"
+    if platform != "mastodon":
+        return f"nullif({v}, '')"
+    user = f"split_part(ltrim({v}, '@'), '@', 1)"
+    host = f"lower(split_part(ltrim({v}, '@'), '@', 2))"
+    url_user = (f"ltrim(regexp_extract(rtrim(regexp_extract({v}, '^https?://[^/?#]*([^?#]*)', 1), '/'), "
+                f"'([^/]*)$', 1), '@')")
+    url_host = f"lower(regexp_extract({v}, '^https?://(?:[^@/?#]*@)?([^/:?#]+)', 1))"
+    return (f"nullif(CASE WHEN {v} = '' THEN '' "
+            f"WHEN regexp_matches({v}, '^https?://') THEN '@' || {url_user} || '@' || {url_host} "
+            f"WHEN {host} <> '' THEN '@' || {user} || '@' || {host} ELSE '@' || {user} END, '')")
+
+
+def _extract(text: str, marker: str, pattern: str) -> str:
+    """Matches of ``pattern`` in ``text`` without what precedes ``marker`` (run only if it occurs)."""
+    found = f"regexp_extract_all({text}, {sql_string(pattern)})"
+    if marker != "://":
+        found = f"list_transform({found}, lambda m: m[CASE WHEN m[1] = '{marker}' AND m[2] <> '{marker}' " \
+                f"THEN 2 ELSE 3 END:])"
+    return f"CASE WHEN contains({text}, '{marker}') THEN {found} ELSE [] END"
+
+
+def sql_mentions(text: str, platform: str = "x") -> str:
+    """Handles mentioned in ``text``, as :func:`parlons.normalize.mentions_in` (repeats kept).
+
+    ``text`` must not be null; wrap the result's column in :func:`sql_unique`.
+    """
+    raw = _extract(text, "@", MENTION_RE)
+    if platform in ("x", "generic"):
+        return raw
+    return f"list_transform({raw}, lambda h: {sql_handle('h', platform)})"
+
+
+def sql_hashtags(text: str) -> str:
+    """Hashtags in ``text`` without ``#``, as :func:`parlons.normalize.hashtags_in` (repeats kept)."""
+    return _extract(text, "#", HASHTAG_RE)
+
+
+def sql_urls(text: str) -> str:
+    """Links written in ``text``, as :func:`parlons.normalize.urls_in` (repeats kept)."""
+    return _extract(text, "://", URL_RE)
+
+
+def sql_time(value: str) -> str:
+    """A TIMESTAMPTZ from ISO 8601, epoch seconds or milliseconds, or the X/RFC 822 styles.
+
+    Epoch rule: a number of 1e11 or more (12 digits) is milliseconds, a smaller one seconds
+    (fractions allowed). Needs the session time zone set to UTC (naive times are UTC).
+    """
+    v = f"trim({value})"
+    number = f"TRY_CAST({v} AS DOUBLE)"
+    micros = f"round({number} * CASE WHEN abs({number}) >= 1e11 THEN 1000 ELSE 1000000 END)"
+    epoch = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,16}}(\\.[0-9]+)?') "
+             f"THEN try(make_timestamp({micros}::BIGINT)::TIMESTAMPTZ) END")
+    formats = ", ".join(f"try_strptime({v}, {sql_string(f)})" for f in _TIME_FORMATS)
+    return f"coalesce(try_cast({value} AS TIMESTAMPTZ), {epoch}, {formats})"
+
+
+def sql_list(value: str) -> str:
+    """A VARCHAR[] from a JSON array, a DuckDB list literal or a comma/space separated string."""
+    v = f"trim({value})"
+    split = f"list_filter(regexp_split_to_array({v}, '[,\\s]+'), lambda s: s <> '')"
+    return (f"CASE WHEN {v} IS NULL THEN NULL "
+            f"WHEN starts_with({v}, '[') THEN coalesce(try(from_json({v}, '[\"VARCHAR\"]')), "
+            f"try_cast({v} AS VARCHAR[]), {split}) ELSE {split} END")
+
+
+# --- Streaming checked rows ----------------------------------------------------------------
+
+def stream_checked(con: duckdb.DuckDBPyConnection, sql: str, member: Member, ctx: ReadContext,
+                   unlocated: list[int] | None = None) -> Iterator[pa.RecordBatch]:
+    """Stream a query of the canonical columns plus ``problem``: rows with a problem are skipped.
+
+    Each skipped row is counted under its problem, with its ``source_record`` as the example;
+    rows without a ``source_record`` are only counted in ``unlocated[0]``, for the caller to
+    find (and count) in a second pass.
+    """
+    reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
+    for batch in reader:
+        problem = batch.column("problem")
+        if problem.null_count < batch.num_rows:
+            bad = batch.filter(pc.is_valid(problem))
+            for reason, record in zip(bad.column("problem").to_pylist(),
+                                      bad.column("source_record").to_pylist(), strict=True):
+                if record is None and unlocated is not None:
+                    unlocated[0] += 1
+                else:
+                    ctx.skip(member, record, reason)
+            batch = batch.filter(pc.is_null(problem))
+        if batch.num_rows:
+            batch = batch.select(ROW_SCHEMA.names)
+            yield batch.cast(ROW_SCHEMA) if batch.schema != ROW_SCHEMA else batch
+
+
+@dataclass
+class Progress:
+    """How far a stream of rows went: rows seen and the last record (line number) seen."""
+
+    rows: int = 0
+    last: int = 0
+
+
+def checked_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext,
+                    paths: dict[Path, Member], *, params: dict[str, Any] | None = None,
+                    also: Sequence[str] = (),
+                    seen: Callable[[pa.RecordBatch], None] | None = None) -> Iterator[pa.RecordBatch]:
+    """Stream a shaping query's canonical rows; rows whose ``skip_reason`` is set are counted skips.
+
+    The query yields the canonical columns, ``skip_reason`` and the ``also`` columns (handed with the
+    kept rows to ``seen``). A DuckDB failure becomes an :class:`InputError` naming the member whose
+    file the message mentions (else the first one).
+    """
+    try:
+        yield from kept_batches(con, sql, ctx, paths, params, also, seen, None)
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
+        raise blame(exc, paths) from None
+
+
+def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
+                 params: dict[str, Any] | None, also: Sequence[str],
+                 seen: Callable[[pa.RecordBatch], None] | None,
+                 progress: Progress | None) -> Iterator[pa.RecordBatch]:
+    """:func:`checked_batches` without turning DuckDB failures into errors, for callers that recover.
+
+    With ``progress``, only whole lines are passed on (see :func:`_whole_lines`) and ``progress``
+    tells how far the stream went, so that reading can resume after the last line passed on.
+    """
+    members = {m.name: m for m in paths.values()}
+    columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
+    reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
+    held: pa.RecordBatch | None = None
+    for batch in reader:
+        if progress is not None:
+            batch, held = _whole_lines(held, batch)
+        yield from _emit(batch, ctx, members, seen, progress)
+    if held is not None:
+        yield from _emit(held, ctx, members, seen, progress)
+
+
+def _whole_lines(held: pa.RecordBatch | None, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Rows of the lines known to be complete, and the rows of the last line, held back.
+
+    A line may give many rows (a twarc2 page) and a batch may end in the middle of one; holding its
+    rows back until the next batch means that a stream stopped by a bad line has passed on whole
+    lines only, so reading can resume at the next line without losing or repeating a row.
+    """
+    if held is not None:
+        batch = pa.Table.from_batches([held, batch]).combine_chunks().to_batches()[0]
+    records = batch.column("source_record")
+    last = pc.equal(records, records[-1])
+    return batch.filter(pc.invert(last)), batch.filter(last)
+
+
+def _emit(batch: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member],
+          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+    if batch.num_rows == 0:
+        return
+    keep = pc.is_null(batch.column("skip_reason"))
+    _count_skips(batch.filter(pc.invert(keep)), ctx, members)
+    kept = batch.filter(keep)
+    if progress is not None:
+        progress.rows += batch.num_rows
+        progress.last = int(batch.column("source_record")[-1].as_py())
+    if kept.num_rows:
+        if seen is not None:
+            seen(kept)
+        yield kept.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
+
+
+def _count_skips(bad: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member]) -> None:
+    if bad.num_rows == 0:
+        return
+    rows = bad.select(["source_member", "source_record", "skip_reason"]).to_pydict()
+    reasons = rows["skip_reason"]
+    for index, reason in enumerate(reasons):
+        if ctx.skipped[reason] < 3:
+            ctx.skip(members[rows["source_member"][index]], rows["source_record"][index], reason)
+        else:
+            ctx.skipped[reason] += 1
+
+
+def blame(exc: Exception, paths: dict[Path, Member]) -> InputError:
+    """The :class:`InputError` for a DuckDB failure, naming the member whose file the message mentions."""
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    member = next((m for p, m in paths.items() if str(p) in str(exc)), next(iter(paths.values())))
+    for path in paths:
+        message = message.replace(str(path), member.name)
+    return member.error(f"cannot be read: {message[:300]}")
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+def csv_scan(member: Member) -> tuple[str, list[str]]:
+    """The ``read_csv`` call for a CSV with a header row (all VARCHAR, RFC 4180 quotes) and its columns.
+
+    The delimiter is the most frequent of ``, ; tab |`` in the header line (DuckDB's sniffer can
+    be misled by one bad row in its sample); names are the header's, repeats numbered.
+    """
+    header = (member.head_text(65536).splitlines() or [""])[0]
+    delimiter = max(",;\t|", key=header.count)
+    names: list[str] = []
+    for name in next(csv.reader([header], delimiter=delimiter), []):
+        names.append(name if name not in names else f"{name}_{len(names) + 1}")
+    columns = ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in names)
+    return (f"read_csv({sql_string(str(member.local_path()))}, columns = {{{columns}}}, header = true, "
+            f"auto_detect = false, delim = {sql_string(delimiter)}, quote = '\"', escape = '\"', "
+            "strict_mode = true, max_line_size = 8388608)"), names
+
+
+_REJECTS = {"TOO MANY COLUMNS": "CSV row with too many fields",
+            "MISSING COLUMNS": "CSV row with too few fields",
+            "UNQUOTED VALUE": "CSV row with a stray or unterminated quote",
+            "LINE SIZE OVER MAXIMUM": "CSV row longer than 8 MB",
+            "INVALID ENCODING": "CSV row that is not valid UTF-8",
+            "INVALID UNICODE": "CSV row that is not valid UTF-8"}
+
+
+def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: Sequence[str],
+              first_line: int, extra: str = "") -> list[tuple[int, str]]:
+    """Pass 1 over one CSV member: number its records in table ``csv_index``, return rejected rows.
+
+    ``read`` is a ``read_csv(...)`` call without rejects options; ``number`` identifies the member
+    in ``csv_index (m, rn, line, after{extra})``: ``rn`` is the record's rank in file order
+    (``row_number() OVER ()`` streams in file order, on one thread: keep this pass light),
+    ``line`` its physical first line, quoted line breaks counted. Returns ``(line, reason)`` for
+    each row DuckDB rejected. A second, parallel pass joins ``line`` back by a key column.
+    """
+    breaks = " + ".join(f"coalesce(strlen({c}) - strlen(replace({c}, chr(10), '')), 0)"
+                        for c in map(sql_name, columns))
+    scan = read[:-1] + f", store_rejects = true, rejects_table = 'rejects_{number}', " \
+                       f"rejects_scan = 'scans_{number}')"
+    select = f"""
+      SELECT {number} AS m, rn, {first_line} + through - span AS line, {first_line} + through AS after{extra}
+      FROM (SELECT *, row_number() OVER () AS rn,
+                   sum(span) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through
+            FROM (SELECT *, 1 + {breaks} AS span FROM {scan}))"""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'csv_index'").fetchall()
+    con.execute(f"INSERT INTO csv_index {select}" if exists[0][0] else
+                f"CREATE TEMP TABLE csv_index AS {select}")
+    return _rejected(con, number, first_line)
+
+
+def _rejected(con: duckdb.DuckDBPyConnection, number: int, first_line: int) -> list[tuple[int, str]]:
+    """Physical lines of the rows DuckDB rejected; the following records' lines are shifted."""
+    con.execute(f"""
+      CREATE OR REPLACE TEMP TABLE rejected AS
+      WITH r AS (SELECT line AS rec, min(error_type)::VARCHAR AS kind,
+                        rtrim(min(csv_line), chr(13) || chr(10)) AS raw
+                 FROM rejects_{number} GROUP BY line),
+      k AS (SELECT rec, kind, rec - 1 - row_number() OVER (ORDER BY rec) AS good_before,
+                   1 + length(raw) - length(replace(raw, chr(10), '')) AS span FROM r)
+      SELECT *, coalesce(sum(span) OVER (ORDER BY rec ROWS BETWEEN UNBOUNDED PRECEDING
+                                                       AND 1 PRECEDING), 0) AS spans_before FROM k""")
+    found = con.execute(f"""
+      SELECT coalesce(i.after, {first_line}) + r.spans_before AS line, r.kind
+      FROM rejected r LEFT JOIN csv_index i ON i.m = {number} AND i.rn = r.good_before
+      ORDER BY r.rec""").fetchall()
+    if found:
+        con.execute(f"""
+          UPDATE csv_index SET line = csv_index.line + a.extra FROM (
+            SELECT i.rn, r.extra FROM (FROM csv_index WHERE m = {number}) i
+            ASOF JOIN (SELECT good_before, max(spans_before + span) AS extra
+                       FROM rejected GROUP BY good_before) r ON i.rn > r.good_before) a
+          WHERE csv_index.m = {number} AND csv_index.rn = a.rn""")
+    return [(int(line), _REJECTS.get(kind, f"CSV row DuckDB rejected ({kind.lower()})"))
+            for line, kind in found]
+
+
+# --- Shared by the X importers -------------------------------------------------------------
+
+NOT_LANGUAGES = "('und', 'qme', 'qht', 'qam', 'qct', 'qst', 'qin', 'zxx')"
+"""Codes X puts in ``lang`` that are not languages (undetermined, media only, hashtags only...)."""
+
+TWEET_MACROS = (
+    "CREATE OR REPLACE TEMP MACRO find_user(users, uid) AS list_filter(users, lambda u: u.id = uid)[1]",
+    "CREATE OR REPLACE TEMP MACRO list_distinct_ordered(items) AS "
+    "list_filter(items, lambda x, i: x IS NOT NULL AND list_position(items, x) = i)",
+    "CREATE OR REPLACE TEMP MACRO media_kind(kind) AS CASE kind WHEN 'photo' THEN 'image' "
+    "WHEN 'animated_gif' THEN 'gif' WHEN 'video' THEN 'video' ELSE 'other' END",
+    "CREATE OR REPLACE TEMP MACRO client_name(src) AS CASE WHEN src LIKE '%<%' "
+    "THEN nullif(trim(regexp_extract(src, '>([^<]*)<', 1)), '') ELSE nullif(trim(src), '') END",
+)
+"""Macros the tweet-shaping queries use: ``find_user``, ``list_distinct_ordered``, ``media_kind`` (X's
+media types) and ``client_name`` (the app's name from X's ``source`` HTML)."""

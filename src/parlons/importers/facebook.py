@@ -14,39 +14,28 @@ Meta has moved the files around over the years, so detection goes by content, no
 - the owner: ``profile_information.json`` (``{"profile_v2": {"name": {"full_name"}, "profile_uri"}}``).
 
 Every string in these files is UTF-8 whose bytes were escaped one by one (``\\u00c3\\u00a9`` for ``é``):
-all of them are repaired. The export carries no post ids, so each row gets a deterministic id (see
-:func:`stable_id`): importing the same export, or a newer one that overlaps it, adds nothing twice.
+all of them are repaired (:mod:`parlons.importers._meta`). The export carries no post ids, so each row
+gets a deterministic id (see :func:`~parlons.importers._common.stable_id`): importing the same export,
+or a newer one that overlaps it, adds nothing twice.
 Files are small (Meta splits big ones into ``_1``, ``_2``, ...), so records are shaped row by row.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-import orjson
 import pyarrow as pa
 
-from ..normalize import hashtags_in, repair_mojibake, unique, urls_in
+from ..normalize import hashtags_in, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
+from ._common import Owner, media_kind, stable_id
+from ._meta import epoch, load_json, records, repaired
 
-__all__ = [
-    "IMPORTER",
-    "FacebookImporter",
-    "Owner",
-    "epoch",
-    "load_json",
-    "media_kind",
-    "records",
-    "repaired",
-    "stable_id",
-]
+__all__ = ["IMPORTER", "FacebookImporter"]
 
 POSTS_HEAD = re.compile(r'\s*\[\s*\{\s*"timestamp"\s*:\s*\d+\s*,\s*"(attachments|data|title|tags)"\s*:')
 POSTS_OBJECT = re.compile(r'\s*\{\s*"(group_posts_v2|status_updates)"\s*:\s*\[')
@@ -68,73 +57,6 @@ _TARGET = re.compile(r"\b(?:commented on|replied to) (.+)['’]s (?:\w+ )?(?:pos
 _TARGET_FR = re.compile(r"\ba (?:commenté|répondu)\b.*?\b(?:publication|commentaire|photo|vidéo|lien|statut)s?"
                         r" (?:de |d['’])(.+?)\.?$")
 _OWN = re.compile(r"\b(?:his|her|their|its) own\b|\bsa propre\b|\bson propre\b")
-_EXTENSIONS = {
-    "jpg": "image", "jpeg": "image", "png": "image", "webp": "image", "heic": "image", "bmp": "image",
-    "gif": "gif", "mp4": "video", "mov": "video", "m4v": "video", "webm": "video",
-    "mp3": "audio", "m4a": "audio", "aac": "audio", "wav": "audio", "pdf": "document",
-}
-
-
-@dataclass(frozen=True)
-class Owner:
-    """The account an export belongs to: its normalized handle and display name."""
-
-    account: str
-    name: str | None = None
-
-
-def load_json(member: Member) -> Any:
-    """The member parsed as JSON; an :class:`InputError` naming it when it is not valid JSON."""
-    text = member.read_text()
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise member.error(f"is not valid JSON ({exc}); the file may be truncated: "
-                           "download the export again") from None
-
-
-def repaired(value: Any) -> Any:
-    """``value`` with every string (keys too) repaired with :func:`repair_mojibake`."""
-    if isinstance(value, str):
-        return repair_mojibake(value)
-    if isinstance(value, list):
-        return [repaired(item) for item in value]
-    if isinstance(value, dict):
-        return {repair_mojibake(key): repaired(item) for key, item in value.items()}
-    return value
-
-
-def records(member: Member, data: Any, keys: Sequence[str]) -> list[Any]:
-    """The list of records: ``data`` itself, or its first list under one of ``keys``."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        for key in keys:
-            if isinstance(data.get(key), list):
-                return list(data[key])
-    raise member.error("expected a JSON array of records or an object holding one under "
-                       + ", ".join(f"`{k}`" for k in keys))
-
-
-def stable_id(prefix: str, *parts: str) -> str:
-    """A deterministic id for records that have none: ``prefix`` + 24 hex digits of SHA-256 of ``parts``."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-    return prefix + digest[:24]
-
-
-def epoch(value: Any) -> datetime | None:
-    """A UTC time from epoch seconds (int, float or digits); None when missing or zero."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return None
-    return datetime.fromtimestamp(value, tz=UTC)
-
-
-def media_kind(uri: str) -> str:
-    """The model's media kind from a file name's extension (``image``, ``video``, ... or ``other``)."""
-    suffix = PurePosixPath(uri.split("?", 1)[0]).suffix.lower().lstrip(".")
-    return _EXTENSIONS.get(suffix, "other")
 
 
 def _base_name(uri: str) -> str:

@@ -10,9 +10,10 @@ which comment or post each one answers (``thr:in-reply-to``). RSS comment feeds 
 comment answers the post.
 
 Feeds are small (the last posts or comments), so each is parsed whole, with the same safe XML
-settings as the WXR importer (nothing fetched, entities refused). All feeds of one source are read
-together: the posts' authors (``dc:creator``, ``author/name``) tell which comments the blog itself
-wrote, and a post present in both the RSS and the Atom feed has the same id, so it is stored once.
+settings as the WXR importer (:mod:`parlons.importers._xml`: nothing fetched, entities refused).
+All feeds of one source are read together: the posts' authors (``dc:creator``, ``author/name``)
+tell which comments the blog itself wrote, and a post present in both the RSS and the Atom feed
+has the same id, so it is stored once.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from lxml import etree
 from ..normalize import html_to_text, mentions_in, parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
-from .wordpress import body_fields, commenter_account, entities, parse_document, root_tag, site_host
+from ._blog import body_fields, commenter_account, entities, site_host
+from ._xml import parse_document, root_tag
 
 __all__ = ["IMPORTER", "FeedImporter"]
 

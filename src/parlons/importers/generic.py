@@ -24,229 +24,41 @@ straight into staging; ``source_record`` is the post id. When fewer posts were s
 file has non-blank lines, a second pass over the lines counts each skipped record with its line
 and reason.
 
-The module also holds SQL building blocks for other vectorized importers: entities from text
-with the semantics of :mod:`parlons.normalize` (DuckDB's regex ``\\b`` and ``\\w`` only know
-ASCII, so the patterns spell out Unicode classes), timestamps, handles, lists, the two-pass CSV
-numbering (:func:`index_csv`) and :func:`stream_checked`.
+The SQL building blocks (entities from text, timestamps, handles, lists), the CSV numbering pass
+and the streaming of checked rows are shared with other vectorized importers, in
+:mod:`parlons.importers._duck`.
 """
 
 from __future__ import annotations
 
-import csv
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 
 import duckdb
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import MappingError, UsageError
 from ..model import KINDS, PLATFORMS
 from ..sources import Member
-from ._base import BATCH_ROWS, ROW_SCHEMA, Importer, ReadContext, SqlQuery
-from ._duck import connect, sql_string
+from ._base import ROW_SCHEMA, Importer, ReadContext, SqlQuery
+from ._duck import (
+    connect,
+    csv_scan,
+    index_csv,
+    sql_handle,
+    sql_hashtags,
+    sql_list,
+    sql_mentions,
+    sql_name,
+    sql_string,
+    sql_time,
+    sql_unique,
+    sql_urls,
+    stream_checked,
+)
 
-__all__ = [
-    "IMPORTER",
-    "IMPORTERS",
-    "GenericCsvImporter",
-    "GenericJsonlImporter",
-    "csv_scan",
-    "index_csv",
-    "sql_handle",
-    "sql_hashtags",
-    "sql_list",
-    "sql_mentions",
-    "sql_time",
-    "sql_unique",
-    "sql_urls",
-    "stream_checked",
-]
-
-# --- SQL building blocks -------------------------------------------------------------------
-
-_WORD = r"\p{L}\p{N}_"
-_SPACE = r"\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}"
-MENTION_RE = rf"(?:^|[^{_WORD}@/])@[A-Za-z0-9_]{{1,30}}(?:@[A-Za-z0-9.-]+\.[A-Za-z]{{2,}})?"
-"""A mention with the character before it (RE2 has no look-behind; capture groups are 4x slower)."""
-HASHTAG_RE = rf"(?:^|[^{_WORD}&/])#[{_WORD}]*[\p{{L}}\p{{Nl}}\p{{No}}_][{_WORD}]*"
-URL_RE = rf"https?://[^{_SPACE}<>\"'»)\]]+[^{_SPACE}<>\"'»)\].,;:!?]"
-X_TIME = "%a %b %d %H:%M:%S %z %Y"
-_TIME_FORMATS = (X_TIME, "%a, %d %b %Y %H:%M:%S %z", "%Y-%m-%d %H:%M:%S %z")
-
-
-def sql_unique(items: str) -> str:
-    """A list without repeats or nulls, first occurrences in order.
-
-    ``items`` is repeated: give a column, not an expensive expression.
-    """
-    return (f"list_filter({items}, lambda x, i: x IS NOT NULL "
-            f"AND list_position({items}, x) = i)")
-
-
-def sql_handle(value: str, platform: str) -> str:
-    """SQL for :func:`parlons.normalize.handle` of ``value`` on ``platform`` (null when empty)."""
-    v = f"trim({value})"
-    if platform == "x":
-        return f"nullif(ltrim({v}, '@'), '')"
-    if platform == "bluesky":
-        return f"nullif(lower(ltrim({v}, '@')), '')"
-    if platform != "mastodon":
-        return f"nullif({v}, '')"
-    user = f"split_part(ltrim({v}, '@'), '@', 1)"
-    host = f"lower(split_part(ltrim({v}, '@'), '@', 2))"
-    url_user = (f"ltrim(regexp_extract(rtrim(regexp_extract({v}, '^https?://[^/?#]*([^?#]*)', 1), '/'), "
-                f"'([^/]*)$', 1), '@')")
-    url_host = f"lower(regexp_extract({v}, '^https?://(?:[^@/?#]*@)?([^/:?#]+)', 1))"
-    return (f"nullif(CASE WHEN {v} = '' THEN '' "
-            f"WHEN regexp_matches({v}, '^https?://') THEN '@' || {url_user} || '@' || {url_host} "
-            f"WHEN {host} <> '' THEN '@' || {user} || '@' || {host} ELSE '@' || {user} END, '')")
-
-
-def _extract(text: str, marker: str, pattern: str) -> str:
-    """Matches of ``pattern`` in ``text`` without what precedes ``marker`` (run only if it occurs)."""
-    found = f"regexp_extract_all({text}, {sql_string(pattern)})"
-    if marker != "://":
-        found = f"list_transform({found}, lambda m: m[CASE WHEN m[1] = '{marker}' AND m[2] <> '{marker}' " \
-                f"THEN 2 ELSE 3 END:])"
-    return f"CASE WHEN contains({text}, '{marker}') THEN {found} ELSE [] END"
-
-
-def sql_mentions(text: str, platform: str = "x") -> str:
-    """Handles mentioned in ``text``, as :func:`parlons.normalize.mentions_in` (repeats kept).
-
-    ``text`` must not be null; wrap the result's column in :func:`sql_unique`.
-    """
-    raw = _extract(text, "@", MENTION_RE)
-    if platform in ("x", "generic"):
-        return raw
-    return f"list_transform({raw}, lambda h: {sql_handle('h', platform)})"
-
-
-def sql_hashtags(text: str) -> str:
-    """Hashtags in ``text`` without ``#``, as :func:`parlons.normalize.hashtags_in` (repeats kept)."""
-    return _extract(text, "#", HASHTAG_RE)
-
-
-def sql_urls(text: str) -> str:
-    """Links written in ``text``, as :func:`parlons.normalize.urls_in` (repeats kept)."""
-    return _extract(text, "://", URL_RE)
-
-
-def sql_time(value: str) -> str:
-    """A TIMESTAMPTZ from ISO 8601, epoch seconds or milliseconds, or the X/RFC 822 styles.
-
-    Epoch rule: a number of 1e11 or more (12 digits) is milliseconds, a smaller one seconds
-    (fractions allowed). Needs the session time zone set to UTC (naive times are UTC).
-    """
-    v = f"trim({value})"
-    number = f"TRY_CAST({v} AS DOUBLE)"
-    micros = f"round({number} * CASE WHEN abs({number}) >= 1e11 THEN 1000 ELSE 1000000 END)"
-    epoch = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,16}}(\\.[0-9]+)?') "
-             f"THEN try(make_timestamp({micros}::BIGINT)::TIMESTAMPTZ) END")
-    formats = ", ".join(f"try_strptime({v}, {sql_string(f)})" for f in _TIME_FORMATS)
-    return f"coalesce(try_cast({value} AS TIMESTAMPTZ), {epoch}, {formats})"
-
-
-def sql_list(value: str) -> str:
-    """A VARCHAR[] from a JSON array, a DuckDB list literal or a comma/space separated string."""
-    v = f"trim({value})"
-    split = f"list_filter(regexp_split_to_array({v}, '[,\\s]+'), lambda s: s <> '')"
-    return (f"CASE WHEN {v} IS NULL THEN NULL "
-            f"WHEN starts_with({v}, '[') THEN coalesce(try(from_json({v}, '[\"VARCHAR\"]')), "
-            f"try_cast({v} AS VARCHAR[]), {split}) ELSE {split} END")
-
-
-def stream_checked(con: duckdb.DuckDBPyConnection, sql: str, member: Member, ctx: ReadContext,
-                   unlocated: list[int] | None = None) -> Iterator[pa.RecordBatch]:
-    """Stream a query of the canonical columns plus ``problem``: rows with a problem are skipped.
-
-    Each skipped row is counted under its problem, with its ``source_record`` as the example;
-    rows without a ``source_record`` are only counted in ``unlocated[0]``, for the caller to
-    find (and count) in a second pass.
-    """
-    reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
-    for batch in reader:
-        problem = batch.column("problem")
-        if problem.null_count < batch.num_rows:
-            bad = batch.filter(pc.is_valid(problem))
-            for reason, record in zip(bad.column("problem").to_pylist(),
-                                      bad.column("source_record").to_pylist(), strict=True):
-                if record is None and unlocated is not None:
-                    unlocated[0] += 1
-                else:
-                    ctx.skip(member, record, reason)
-            batch = batch.filter(pc.is_null(problem))
-        if batch.num_rows:
-            batch = batch.select(ROW_SCHEMA.names)
-            yield batch.cast(ROW_SCHEMA) if batch.schema != ROW_SCHEMA else batch
-
-
-# --- CSV numbering: pass 1 ----------------------------------------------------------------
-
-_REJECTS = {"TOO MANY COLUMNS": "CSV row with too many fields",
-            "MISSING COLUMNS": "CSV row with too few fields",
-            "UNQUOTED VALUE": "CSV row with a stray or unterminated quote",
-            "LINE SIZE OVER MAXIMUM": "CSV row longer than 8 MB",
-            "INVALID ENCODING": "CSV row that is not valid UTF-8",
-            "INVALID UNICODE": "CSV row that is not valid UTF-8"}
-
-
-def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: Sequence[str],
-              first_line: int, extra: str = "") -> list[tuple[int, str]]:
-    """Pass 1 over one CSV member: number its records in table ``csv_index``, return rejected rows.
-
-    ``read`` is a ``read_csv(...)`` call without rejects options; ``number`` identifies the member
-    in ``csv_index (m, rn, line, after{extra})``: ``rn`` is the record's rank in file order
-    (``row_number() OVER ()`` streams in file order, on one thread: keep this pass light),
-    ``line`` its physical first line, quoted line breaks counted. Returns ``(line, reason)`` for
-    each row DuckDB rejected. A second, parallel pass joins ``line`` back by a key column.
-    """
-    breaks = " + ".join(f"coalesce(strlen({c}) - strlen(replace({c}, chr(10), '')), 0)"
-                        for c in map(_quote, columns))
-    scan = read[:-1] + f", store_rejects = true, rejects_table = 'rejects_{number}', " \
-                       f"rejects_scan = 'scans_{number}')"
-    select = f"""
-      SELECT {number} AS m, rn, {first_line} + through - span AS line, {first_line} + through AS after{extra}
-      FROM (SELECT *, row_number() OVER () AS rn,
-                   sum(span) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through
-            FROM (SELECT *, 1 + {breaks} AS span FROM {scan}))"""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'csv_index'").fetchall()
-    con.execute(f"INSERT INTO csv_index {select}" if exists[0][0] else
-                f"CREATE TEMP TABLE csv_index AS {select}")
-    return _rejected(con, number, first_line)
-
-
-def _rejected(con: duckdb.DuckDBPyConnection, number: int, first_line: int) -> list[tuple[int, str]]:
-    """Physical lines of the rows DuckDB rejected; the following records' lines are shifted."""
-    con.execute(f"""
-      CREATE OR REPLACE TEMP TABLE rejected AS
-      WITH r AS (SELECT line AS rec, min(error_type)::VARCHAR AS kind,
-                        rtrim(min(csv_line), chr(13) || chr(10)) AS raw
-                 FROM rejects_{number} GROUP BY line),
-      k AS (SELECT rec, kind, rec - 1 - row_number() OVER (ORDER BY rec) AS good_before,
-                   1 + length(raw) - length(replace(raw, chr(10), '')) AS span FROM r)
-      SELECT *, coalesce(sum(span) OVER (ORDER BY rec ROWS BETWEEN UNBOUNDED PRECEDING
-                                                       AND 1 PRECEDING), 0) AS spans_before FROM k""")
-    found = con.execute(f"""
-      SELECT coalesce(i.after, {first_line}) + r.spans_before AS line, r.kind
-      FROM rejected r LEFT JOIN csv_index i ON i.m = {number} AND i.rn = r.good_before
-      ORDER BY r.rec""").fetchall()
-    if found:
-        con.execute(f"""
-          UPDATE csv_index SET line = csv_index.line + a.extra FROM (
-            SELECT i.rn, r.extra FROM (FROM csv_index WHERE m = {number}) i
-            ASOF JOIN (SELECT good_before, max(spans_before + span) AS extra
-                       FROM rejected GROUP BY good_before) r ON i.rn > r.good_before) a
-          WHERE csv_index.m = {number} AND csv_index.rn = a.rn""")
-    return [(int(line), _REJECTS.get(kind, f"CSV row DuckDB rejected ({kind.lower()})"))
-            for line, kind in found]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
+__all__ = ["IMPORTER", "IMPORTERS", "GenericCsvImporter", "GenericJsonlImporter"]
 
 # --- Mapping ---------------------------------------------------------------------------------
 
@@ -282,7 +94,7 @@ def _platform(ctx: ReadContext) -> str:
 
 def _value(field: str, platform: str) -> str:
     """The canonical column ``field`` from the raw text column of the same name in CTE ``r``."""
-    raw = f"r.{_quote(field)}"
+    raw = f"r.{sql_name(field)}"
     if field in HANDLES:
         return sql_handle(raw, platform)
     if field == "mentions":
@@ -338,7 +150,7 @@ def _columns(mapped: set[str], platform: str, account: str | None) -> dict[str, 
 def shape_sql(raw: str, mapped: set[str], platform: str, account: str | None) -> str:
     """The canonical columns plus ``problem`` from the raw query ``raw`` (text columns named by field)."""
     columns = _columns(mapped, platform, account)
-    select = ", ".join(f"{sql} AS {_quote('given_kind' if f == 'kind' else f)}" for f, sql in columns.items())
+    select = ", ".join(f"{sql} AS {sql_name('given_kind' if f == 'kind' else f)}" for f, sql in columns.items())
     kinds = ", ".join(sql_string(k) for k in KINDS)
     check_kind = (f"WHEN kind NOT IN ({kinds}) THEN 'kind is not one of {', '.join(KINDS)}'"
                   if "kind" in mapped else "")
@@ -428,7 +240,7 @@ def _explain_skips(member: Member, mapping: Mapping[str, str], platform: str, ct
     (JSON syntax and the values that decide a problem are ASCII).
     """
     pointers = ", ".join(sql_string(_pointer(path)) for path in mapping.values())
-    values = ", ".join(f"v[{i}] AS {_quote(f)}" for i, f in enumerate(mapping, 1))
+    values = ", ".join(f"v[{i}] AS {sql_name(f)}" for i, f in enumerate(mapping, 1))
     raw = f"""
       SELECT {values}, '' AS source_member, n::VARCHAR AS source_record,
         CASE WHEN trim(line) = '' THEN 'blank' WHEN NOT regexp_full_match(line, {sql_string(_UTF8)})
@@ -471,12 +283,12 @@ def _private() -> duckdb.DuckDBPyConnection:
 def _json_value(path: str) -> str:
     """The text at a dotted key path of the record ``j`` (top-level keys are read_json columns)."""
     root, _, rest = path.partition(".")
-    column = f"j.{_quote(root)}"
+    column = f"j.{sql_name(root)}"
     return f"try(json_extract_string({column}, {sql_string(_pointer(rest))}))" if rest else column
 
 
 def _json_values(mapping: Mapping[str, str]) -> str:
-    return ", ".join(f"{_json_value(path)} AS {_quote(field)}" for field, path in mapping.items())
+    return ", ".join(f"{_json_value(path)} AS {sql_name(field)}" for field, path in mapping.items())
 
 
 def _read_json(member: Member, mapping: Mapping[str, str]) -> str:
@@ -515,9 +327,9 @@ class GenericCsvImporter(_Generic):
         if unknown:
             raise MappingError(f"{member.name}: no column named {', '.join(unknown)}; "
                                f"columns found: {', '.join(columns)}")
-        key = f"nullif(trim({_quote(mapping['post_id'])}), '')"
+        key = f"nullif(trim({sql_name(mapping['post_id'])}), '')"
         self._index(con, number, member, read, columns, key, ctx)
-        values = ", ".join(f"t.{_quote(c)} AS {_quote(f)}" for f, c in mapping.items())
+        values = ", ".join(f"t.{sql_name(c)} AS {sql_name(f)}" for f, c in mapping.items())
         raw = f"""
           SELECT {values}, {sql_string(member.name)} AS source_member, l.line::VARCHAR AS source_record,
                  NULL AS bad
@@ -536,23 +348,6 @@ class GenericCsvImporter(_Generic):
         con.execute(f"CREATE OR REPLACE TEMP TABLE csv_lines AS SELECT m, key, min(line) AS line "
                     f"FROM csv_index WHERE m = {number} AND key IS NOT NULL GROUP BY m, key")
         con.execute("DROP TABLE csv_index")
-
-
-def csv_scan(member: Member) -> tuple[str, list[str]]:
-    """The ``read_csv`` call for a CSV with a header row (all VARCHAR, RFC 4180 quotes) and its columns.
-
-    The delimiter is the most frequent of ``, ; tab |`` in the header line (DuckDB's sniffer can
-    be misled by one bad row in its sample); names are the header's, repeats numbered.
-    """
-    header = (member.head_text(65536).splitlines() or [""])[0]
-    delimiter = max(",;\t|", key=header.count)
-    names: list[str] = []
-    for name in next(csv.reader([header], delimiter=delimiter), []):
-        names.append(name if name not in names else f"{name}_{len(names) + 1}")
-    columns = ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in names)
-    return (f"read_csv({sql_string(str(member.local_path()))}, columns = {{{columns}}}, header = true, "
-            f"auto_detect = false, delim = {sql_string(delimiter)}, quote = '\"', escape = '\"', "
-            "strict_mode = true, max_line_size = 8388608)"), names
 
 
 def _first_record_keys(member: Member) -> list[str]:

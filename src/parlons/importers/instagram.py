@@ -32,7 +32,8 @@ import pyarrow as pa
 from ..normalize import hashtags_in, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
-from .facebook import Owner, epoch, load_json, media_kind, records, repaired, stable_id
+from ._common import Owner, media_kind, stable_id
+from ._meta import epoch, load_json, records, repaired
 
 __all__ = ["IMPORTER", "InstagramImporter"]
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 from ..normalize import hashtags_in, parse_time, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
-from .facebook import Owner, media_kind, stable_id
+from ._common import Owner, media_kind, stable_id
 
 __all__ = ["DEFAULT_ACCOUNT", "IMPORTER", "LinkedInImporter", "unwrap_lines"]
 

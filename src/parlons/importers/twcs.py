@@ -29,8 +29,17 @@ import pyarrow as pa
 
 from ..sources import Member
 from ._base import Importer, ReadContext
-from ._duck import connect, sql_string
-from .generic import X_TIME, index_csv, sql_hashtags, sql_mentions, sql_unique, sql_urls, stream_checked
+from ._duck import (
+    X_TIME,
+    connect,
+    index_csv,
+    sql_hashtags,
+    sql_mentions,
+    sql_string,
+    sql_unique,
+    sql_urls,
+    stream_checked,
+)
 
 __all__ = ["COLUMNS", "IMPORTER", "TwcsImporter"]
 

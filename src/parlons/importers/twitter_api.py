@@ -29,21 +29,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from ..errors import InputError
 from ..sources import Member
-from ._base import BATCH_ROWS, ROW_SCHEMA, Importer, ReadContext
-from ._duck import connect, sql_string
+from ._base import Importer, ReadContext
+from ._duck import (
+    NOT_LANGUAGES,
+    TWEET_MACROS,
+    Progress,
+    blame,
+    checked_batches,
+    connect,
+    kept_batches,
+    sql_string,
+)
 
-__all__ = ["IMPORTER", "TwitterApiImporter", "checked_batches"]
+__all__ = ["IMPORTER", "TwitterApiImporter"]
 
 V1_TIME = re.compile(r'"created_at"\s*:\s*"[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4} \d{4}"')
 V2_TIME = re.compile(r'"created_at"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d')
@@ -54,9 +59,6 @@ PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*\[')
 MAX_LINE = 16 * 1024 * 1024
 """The longest JSON line (or array element) read; a twarc2 page of 100 tweets is about 1 MB.
 DuckDB's readers hold buffers in proportion to it, so it also bounds memory."""
-NOT_LANGUAGES = "('und', 'qme', 'qht', 'qam', 'qct', 'qst', 'qin', 'zxx')"
-"""Codes X puts in ``lang`` that are not languages (undetermined, media only, hashtags only...)."""
-
 USER_V1 = 'STRUCT(id_str VARCHAR, id VARCHAR, screen_name VARCHAR, "name" VARCHAR, description VARCHAR, ' \
           'created_at VARCHAR)'
 ENTITIES_V1 = ('STRUCT(user_mentions STRUCT(screen_name VARCHAR)[], hashtags STRUCT("text" VARCHAR)[], '
@@ -239,16 +241,6 @@ SELECT
 FROM r
 """
 
-MACROS = (
-    "CREATE OR REPLACE TEMP MACRO find_user(users, uid) AS list_filter(users, lambda u: u.id = uid)[1]",
-    "CREATE OR REPLACE TEMP MACRO list_distinct_ordered(items) AS "
-    "list_filter(items, lambda x, i: x IS NOT NULL AND list_position(items, x) = i)",
-    "CREATE OR REPLACE TEMP MACRO media_kind(kind) AS CASE kind WHEN 'photo' THEN 'image' "
-    "WHEN 'animated_gif' THEN 'gif' WHEN 'video' THEN 'video' ELSE 'other' END",
-    "CREATE OR REPLACE TEMP MACRO client_name(src) AS CASE WHEN src LIKE '%<%' "
-    "THEN nullif(trim(regexp_extract(src, '>([^<]*)<', 1)), '') ELSE nullif(trim(src), '') END",
-)
-
 AUTHOR_COLUMNS = ("author_description", "author_created_at")
 
 
@@ -288,7 +280,7 @@ TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_IN
 def _connection(member: Member) -> duckdb.DuckDBPyConnection:
     con = connect()
     con.execute(f"SET temp_directory = {sql_string(str(member.source.scratch()))}")
-    for macro in MACROS:
+    for macro in TWEET_MACROS:
         con.execute(macro)
     return con
 
@@ -340,12 +332,12 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
     if not _has_blank_lines(con, lines):
         fast = FAST_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE)
         try:
-            yield from _checked(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
-                                authors.add, progress)
+            yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
+                                    authors.add, progress)
             return
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
             if part == "included" and progress.rows:
-                raise _blame(exc, {path: member}) from None
+                raise blame(exc, {path: member}) from None
     resume = progress.last if part != "included" else 0
     slow = SLOW_LINES.format(lines=lines, structure=sql_string(json.dumps(" ".join(TYPES[part].split()))),
                              resume=resume)
@@ -356,14 +348,6 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
 def _has_blank_lines(con: duckdb.DuckDBPyConnection, lines: str) -> bool:
     row = con.execute(f"SELECT count(*) FROM {lines} WHERE line IS NULL OR trim(line) = ''").fetchall()[0]
     return bool(row and row[0])
-
-
-@dataclass
-class Progress:
-    """How far a stream of rows went: rows seen and the last record (line number) seen."""
-
-    rows: int = 0
-    last: int = 0
 
 
 class Authors:
@@ -388,88 +372,6 @@ class Authors:
                         description=author["author_description"] or None,
                         created_at=author["author_created_at"],
                         url=f"https://x.com/{author['account']}")
-
-
-def checked_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext,
-                    paths: dict[Path, Member], *, params: dict[str, Any] | None = None,
-                    also: Sequence[str] = (),
-                    seen: Callable[[pa.RecordBatch], None] | None = None) -> Iterator[pa.RecordBatch]:
-    """Stream a shaping query's canonical rows; rows whose ``skip_reason`` is set are counted skips.
-
-    The query yields the canonical columns, ``skip_reason`` and the ``also`` columns (handed with the
-    kept rows to ``seen``). A DuckDB failure becomes an :class:`InputError` naming the member whose
-    file the message mentions (else the first one).
-    """
-    try:
-        yield from _checked(con, sql, ctx, paths, params, also, seen, None)
-    except (duckdb.Error, pa.ArrowException, OSError) as exc:
-        raise _blame(exc, paths) from None
-
-
-def _checked(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
-             params: dict[str, Any] | None, also: Sequence[str],
-             seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
-    """The kept rows of ``sql``; with ``progress``, only whole lines are passed on (see :func:`_whole_lines`)."""
-    members = {m.name: m for m in paths.values()}
-    columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
-    reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
-    held: pa.RecordBatch | None = None
-    for batch in reader:
-        if progress is not None:
-            batch, held = _whole_lines(held, batch)
-        yield from _emit(batch, ctx, members, seen, progress)
-    if held is not None:
-        yield from _emit(held, ctx, members, seen, progress)
-
-
-def _whole_lines(held: pa.RecordBatch | None, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
-    """Rows of the lines known to be complete, and the rows of the last line, held back.
-
-    A page line gives many rows and a batch may end in the middle of one; holding its rows back
-    until the next batch means that a stream stopped by a bad line has passed on whole lines only,
-    so reading can resume at the next line without losing or repeating a tweet.
-    """
-    if held is not None:
-        batch = pa.Table.from_batches([held, batch]).combine_chunks().to_batches()[0]
-    records = batch.column("source_record")
-    last = pc.equal(records, records[-1])
-    return batch.filter(pc.invert(last)), batch.filter(last)
-
-
-def _emit(batch: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member],
-          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
-    if batch.num_rows == 0:
-        return
-    keep = pc.is_null(batch.column("skip_reason"))
-    _count_skips(batch.filter(pc.invert(keep)), ctx, members)
-    kept = batch.filter(keep)
-    if progress is not None:
-        progress.rows += batch.num_rows
-        progress.last = int(batch.column("source_record")[-1].as_py())
-    if kept.num_rows:
-        if seen is not None:
-            seen(kept)
-        yield kept.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
-
-
-def _count_skips(bad: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member]) -> None:
-    if bad.num_rows == 0:
-        return
-    rows = bad.select(["source_member", "source_record", "skip_reason"]).to_pydict()
-    reasons = rows["skip_reason"]
-    for index, reason in enumerate(reasons):
-        if ctx.skipped[reason] < 3:
-            ctx.skip(members[rows["source_member"][index]], rows["source_record"][index], reason)
-        else:
-            ctx.skipped[reason] += 1
-
-
-def _blame(exc: Exception, paths: dict[Path, Member]) -> InputError:
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    member = next((m for p, m in paths.items() if str(p) in str(exc)), next(iter(paths.values())))
-    for path in paths:
-        message = message.replace(str(path), member.name)
-    return member.error(f"cannot be read: {message[:300]}")
 
 
 IMPORTER = TwitterApiImporter()

@@ -13,174 +13,35 @@ XML from strangers is parsed without fetching anything and without expanding ent
 that declares entities (XXE, "billion laughs") is refused. The blog is the account named by its
 host, so a WXR export and the site's feeds (importers/feeds.py) give the same ids: a post is its
 ``guid``, a comment ``<post guid>#comment-<id>`` as in WordPress' comment feeds. The helpers
-shared with the feed importer live here.
+shared with the feed importer live in :mod:`parlons.importers._xml` (safe XML) and
+:mod:`parlons.importers._blog` (accounts, HTML bodies).
 """
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import pyarrow as pa
 from lxml import etree
 
-from ..normalize import hashtags_in, html_links, html_media, html_to_text, mentions_in, parse_time, unique, urls_in
+from ..normalize import mentions_in, parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
+from ._blog import body_fields, commenter_account, entities, site_host
+from ._xml import root_tag, xml_elements
 
-__all__ = [
-    "IMPORTER",
-    "WordPressImporter",
-    "body_fields",
-    "commenter_account",
-    "entities",
-    "parse_document",
-    "root_tag",
-    "site_host",
-    "xml_elements",
-]
+__all__ = ["IMPORTER", "WordPressImporter"]
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 WP_DEFAULT = "http://wordpress.org/export/1.2/"
 WP_NS = re.compile(r"""xmlns:wp\s*=\s*["'](https?://wordpress\.org/export/[\d.]+/)["']""")
-PROLOG = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.DOTALL)
-ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
-CHUNK = 1024 * 1024
-SHORTCODE = re.compile(r"\[(/?)(caption|wp_caption|gallery|embed|video|audio|playlist)\b([^\]]*)\]")
-GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""")
 RESERVED_MAIL = re.compile(r"(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$")
 CHANNEL_FIELDS = ("title", "link", "description", "language")
-ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
-                    "(entities can read local files or expand without bound)")
 
-
-# --- safe XML, shared with the feed importer --------------------------------------------------
-
-def _parser(tags: Sequence[str] | None) -> etree.XMLPullParser:
-    """A parser that fetches nothing, loads no DTD and leaves entity references unexpanded."""
-    return etree.XMLPullParser(events=("end",), tag=tags, resolve_entities=False, no_network=True,
-                               load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
-
-
-def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[etree._Element]:
-    """The elements named ``tags`` (Clark notation) as each one ends, read as a stream."""
-    _refuse_entities_in_prolog(member)
-    parser, checked = _parser(tags), False
-    try:
-        with member.open() as stream:
-            while chunk := stream.read(CHUNK):
-                parser.feed(chunk)
-                for _event, element in parser.read_events():
-                    if isinstance(element, etree._Element):
-                        checked = checked or _refuse_entities(member, element)
-                        yield element
-            parser.close()
-    except etree.XMLSyntaxError as exc:
-        raise member.error(_syntax_message(exc)) from None
-
-
-def parse_document(member: Member) -> etree._Element:
-    """The whole document's root element (for small files such as feeds), parsed safely."""
-    root: etree._Element | None = None
-    for element in xml_elements(member):
-        root = element
-    if root is None:
-        raise member.error("the file holds no XML element")
-    return root
-
-
-def _refuse_entities_in_prolog(member: Member) -> None:
-    head = member.head_text(65536)
-    root = _root(head)
-    if "<!ENTITY" in (head[: root.start()] if root else head):
-        raise member.error(ENTITIES_REFUSED)
-
-
-def _refuse_entities(member: Member, element: etree._Element) -> bool:
-    dtd = element.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):  # type: ignore[attr-defined]
-        raise member.error(ENTITIES_REFUSED)
-    return True
-
-
-def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    line = f" at line {exc.lineno}" if exc.lineno else ""
-    return f"is not well-formed XML{line} ({exc.msg}); the file may be truncated or damaged"
-
-
-def root_tag(head: str) -> str | None:
-    """The name of the root element in the first characters of an XML document, if any."""
-    root = _root(head)
-    return root.group(1) if root else None
-
-
-def _root(head: str) -> re.Match[str] | None:
-    position = 0
-    while match := PROLOG.match(head, position):
-        position = match.end()
-    return ROOT.match(head, position)
-
-
-def entities(value: str | None) -> str:
-    """Text with HTML character references decoded and surrounding spaces trimmed."""
-    return htmllib.unescape(value or "").strip()
-
-
-def site_host(url: str | None) -> str | None:
-    """A blog's account: its host, lowercase, without ``www.`` (``https://www.Site.fr/x`` → ``site.fr``)."""
-    try:
-        host = urlsplit((url or "").strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
-def commenter_account(name: str | None, url: str | None, site: str) -> str:
-    """A commenter's account: the name as written, else their site's host and path, else Anonymous.
-
-    A visitor who signs with the blog's own host (``site``) is marked, so they cannot pass for it.
-    """
-    account = entities(name)
-    host = site_host(url)
-    if not account and host:
-        account = host + urlsplit((url or "").strip()).path.rstrip("/")
-    account = account or "Anonymous"
-    return f"{account} (visitor)" if account.casefold() == site.casefold() else account
-
-
-def body_fields(html: str | None, base: str | None, plain: str | None = None) -> dict[str, Any]:
-    """``text``, ``html``, ``urls``, ``media_count``, ``media_kinds`` and hashtags of an HTML body.
-
-    ``plain`` is the text of a source that has no HTML (then ``html`` is None).
-    """
-    body = html or ""
-    text = plain.strip() if html is None and plain is not None else html_to_text(SHORTCODE.sub("", body))
-    kinds = html_media(body) + _shortcode_media(body)
-    return {"text": text, "html": body or None, "urls": unique(html_links(body, base) + urls_in(text)),
-            "media_kinds": kinds, "media_count": len(kinds), "hashtags": hashtags_in(text)}
-
-
-def _shortcode_media(body: str) -> list[str]:
-    kinds: list[str] = []
-    for closing, name, attributes in SHORTCODE.findall(body):
-        if closing:
-            continue
-        if name in ("video", "audio"):
-            kinds.append(name)
-        elif name == "gallery":
-            ids = GALLERY_IDS.search(attributes)
-            kinds.extend(["image"] * (len([i for i in ids.group(1).split(",") if i.strip()]) if ids else 1))
-    return kinds
-
-
-# --- the WXR importer ---------------------------------------------------------------------------
 
 @dataclass
 class Site:

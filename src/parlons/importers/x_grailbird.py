@@ -37,8 +37,15 @@ import pyarrow as pa
 from ..normalize import parse_time
 from ..sources import Member, Source
 from ._base import Importer, ReadContext
-from ._duck import connect, member_case, sql_string, strip_js_wrapper
-from .twitter_api import MACROS, NOT_LANGUAGES, checked_batches
+from ._duck import (
+    NOT_LANGUAGES,
+    TWEET_MACROS,
+    checked_batches,
+    connect,
+    member_case,
+    sql_string,
+    strip_js_wrapper,
+)
 
 __all__ = ["IMPORTER", "XGrailbirdImporter"]
 
@@ -202,7 +209,7 @@ def _files(paths: dict[Path, Member]) -> str:
 def _connection(member: Member) -> duckdb.DuckDBPyConnection:
     con = connect()
     con.execute(f"SET temp_directory = {sql_string(str(member.source.scratch()))}")
-    for macro in (*MACROS, UNESCAPE):
+    for macro in (*TWEET_MACROS, UNESCAPE):
         con.execute(macro)
     return con
 
