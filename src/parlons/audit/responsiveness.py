@@ -39,6 +39,7 @@ def responsiveness(con: duckdb.DuckDBPyConnection, target: str, settings: AuditS
         "answered_share": share(answered, settled, min_n),
         "median_first_response_s": figure(_seconds(counts["median_s"]), answered, min_n),
         "p90_first_response_s": figure(_seconds(counts["p90_s"]), answered, min_n),
+        "answered_within_1h": counts["within_1h"], "answered_within_24h": counts["within_24h"],
         "answered_within_1h_share": share(counts["within_1h"], settled, min_n),
         "answered_within_24h_share": share(counts["within_24h"], settled, min_n),
         "by_intent": _by_intent(con, params, min_n),

@@ -148,8 +148,9 @@ class View:
         settled = r["requests"] - r["pending"]
         if r["requests"] == 0:
             return None
-        within_1h = round((r["answered_within_1h_share"].get("value") or 0) * settled)
-        within_24h = round((r["answered_within_24h_share"].get("value") or 0) * settled)
+        within_1h = r.get("answered_within_1h", round((r["answered_within_1h_share"].get("value") or 0) * settled))
+        within_24h = r.get("answered_within_24h",
+                           round((r["answered_within_24h_share"].get("value") or 0) * settled))
         if r["answered_within_1h_share"].get("value") is None:
             return None
         counts = [(self._("Answered within 1 hour"), within_1h, charts.COLORS["good"]),
