@@ -115,11 +115,8 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
 
 
 def _count_incomplete(ctx: ReadContext, dropped: list[tuple[str, str]]) -> None:
-    reason = "missing a required field (id, account, time, text or kind)"
     for member, record in dropped:
-        ctx.skipped[reason] += 1
-        if ctx.skipped[reason] <= 3:
-            ctx.examples.append(Skip(member, record, reason))
+        ctx.skip(member, record, "missing a required field (id, account, time, text or kind)")
 
 
 def _member_of(job: Job, batch: pa.RecordBatch) -> Member | None:

@@ -51,7 +51,7 @@ BATCH_ROWS = 20_000
 class SqlQuery:
     """A DuckDB query that yields canonical rows, run by the store on its own connection.
 
-    The vectorized path: rows go from DuckDB's reader to the staging table without passing
+    The vectorized path: rows go from DuckDB's reader into ``posts`` without passing
     through Python. ``sql`` selects the :data:`ROW_SCHEMA` columns (any order, by name);
     ``params`` are its named parameters; ``members`` are the members it reads, for messages.
     """
@@ -91,11 +91,11 @@ class ReadContext:
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
 
-    def skip(self, member: Member, record: object, reason: str) -> None:
+    def skip(self, member: Member | str, record: object, reason: str) -> None:
         """Count a record that cannot be read; keep the first examples of each reason."""
         self.skipped[reason] += 1
         if self.skipped[reason] <= 3:
-            self.examples.append(Skip(member.name, str(record), reason))
+            self.examples.append(Skip(member if isinstance(member, str) else member.name, str(record), reason))
 
     def account(self, member: Member, **fields: Any) -> None:
         """Record an account described by the input (``platform`` and ``account`` required)."""
@@ -118,11 +118,7 @@ class ReadContext:
     def _complete(self, row: dict[str, Any]) -> bool:
         missing = [name for name in REQUIRED if row.get(name) is None]
         if missing:
-            self.skipped[f"missing {', '.join(missing)}"] += 1
-            if len(self.examples) < 50:
-                self.examples.append(Skip(str(row.get("source_member")),
-                                          str(row.get("source_record")),
-                                          f"missing {', '.join(missing)}"))
+            self.skip(str(row.get("source_member")), row.get("source_record"), f"missing {', '.join(missing)}")
         return not missing
 
 
