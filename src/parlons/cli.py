@@ -399,8 +399,6 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
     out.say(0, out.t.gettext("audit: %(path)s"), path=run.audit_json)
     for report in run.reports:
         out.say(0, out.t.gettext("report: %(path)s"), path=report)
-    if run.note:
-        out.say(0, "%(note)s", "yellow", note=run.note)
 
 
 @cli.command("explain")

@@ -7,7 +7,6 @@ so and everything else is still done.
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,6 @@ class DemoRun:
     audits: list[dict[str, Any]]
     audit_json: Path
     reports: list[Path] = field(default_factory=list)
-    note: str | None = None
     """Why the reports were not written, if they were not."""
 
 
@@ -83,11 +81,8 @@ def _audit(store_path: Path, name: str) -> list[dict[str, Any]]:
 
 
 def _reports(run: DemoRun, lang: str) -> None:
-    try:
-        render = importlib.import_module("parlons.report").render
-    except (ImportError, AttributeError):
-        run.note = "reports not written: the report package (parlons.report) is not installed in this version"
-        return
+    from ..report import render
+
     for name in ("report.html", "report.pdf"):
         render(run.audits, run.folder / name, lang=lang)
         run.reports.append(run.folder / name)
