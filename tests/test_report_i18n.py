@@ -80,7 +80,15 @@ def test_compiled_catalogs_match_their_po(lang: str) -> None:
         write_mo(compiled, read_po(stream))
     compiled.seek(0)
     with (folder / "parlons.mo").open("rb") as shipped:
-        assert gettext.GNUTranslations(shipped)._catalog == gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+        ours, fresh = gettext.GNUTranslations(shipped), gettext.GNUTranslations(compiled)
+    # the messages and the plural rule, not the header's bytes (Babel writes its own version there)
+    assert _messages(ours) == _messages(fresh)
+    assert ours.info()["plural-forms"] == fresh.info()["plural-forms"]
+    assert ours.info()["content-type"] == fresh.info()["content-type"]
+
+
+def _messages(catalog: gettext.GNUTranslations) -> dict[Any, str]:
+    return {key: text for key, text in catalog._catalog.items() if key != ""}  # type: ignore[attr-defined]
 
 
 def test_placeholders_are_kept_in_french() -> None:
