@@ -20,7 +20,7 @@ from . import __version__
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
-from .sources import Member, Source, open_source
+from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
 
 __all__ = ["FileReport", "ImportReport", "import_paths"]
@@ -68,9 +68,9 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | Non
     reports: list[FileReport] = []
     with store.transaction():
         for path in paths:
-            with open_source(path) as source:
-                reports.append(_import_source(store, source, forced, options or ImportOptions(),
-                                              imported_at, progress))
+            with open_sources(path) as sources:
+                reports.extend(_import_source(store, source, forced, options or ImportOptions(),
+                                              imported_at, progress) for source in sources)
         merged = store.merge()
     return ImportReport(reports, merged)
 
@@ -88,7 +88,8 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
         store.stage_accounts(ctx.accounts, stamp)
         _record(report, job, ctx)
     report.known = [m.name for m in assignment.known]
-    report.unknown = [m.name for m in assignment.unknown]
+    report.unknown = [m.name for m in assignment.unknown] + source.nested
+    report.notes.extend(assignment.notes)
     return report
 
 

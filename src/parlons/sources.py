@@ -4,6 +4,11 @@ A :class:`Source` never extracts a member under its own name, so a member called
 write anywhere; such names are still refused, as are archives that would inflate beyond
 :data:`LIMITS`. Members are read as streams; :meth:`Member.local_path` gives a real file (for
 DuckDB's readers), copying a zip member into a private temporary folder when needed.
+
+A folder's zip archives are not members of it: :func:`open_sources` gives each one as a source of
+its own (with the same limits as an archive given by name), so importing a folder imports exactly
+what importing its files one by one would. An archive inside an archive is not opened; it is
+listed in :attr:`Source.nested` so that the import says so.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .errors import InputError, UnsafeArchive
 
-__all__ = ["LIMITS", "Limits", "Member", "Source", "open_source"]
+__all__ = ["LIMITS", "Limits", "Member", "Source", "open_source", "open_sources"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,10 @@ class Source:
         self.limits = limits
         self._zip: zipfile.ZipFile | None = None
         self._scratch: Path | None = None
+        self.archives: list[Path] = []
+        """Zip archives found in a folder: sources of their own (:func:`open_sources`)."""
+        self.nested: list[str] = []
+        """Members of a zip archive that are zip archives themselves: not opened, reported."""
         self.kind = self._kind()
         self.members: list[Member] = list(self._list())
 
@@ -167,14 +177,22 @@ class Source:
 
     def _list_folder(self) -> Iterator[Member]:
         for path in sorted(self.path.rglob("*")):
-            if path.is_file() and not path.is_symlink() and not _hidden(path, self.path):
+            if not path.is_file() or path.is_symlink() or _hidden(path, self.path):
+                continue
+            if is_archive(path):
+                self.archives.append(path)
+            else:
                 yield Member(self, path.relative_to(self.path).as_posix(), path.stat().st_size)
 
     def _list_zip(self) -> Iterator[Member]:
         infos = [i for i in self.zip().infolist() if not i.is_dir()]
         self._check_zip(infos)
         for info in infos:
-            if not _hidden_name(info.filename):
+            if _hidden_name(info.filename):
+                continue
+            if info.filename.lower().endswith(".zip"):
+                self.nested.append(info.filename)
+            else:
                 yield Member(self, info.filename, info.file_size, info)
 
     def _check_zip(self, infos: list[zipfile.ZipInfo]) -> None:
@@ -248,3 +266,33 @@ def _hidden(path: Path, root: Path) -> bool:
 def open_source(path: str | Path, limits: Limits = LIMITS) -> Source:
     """Open a file, folder or zip archive as a :class:`Source`."""
     return Source(Path(path), limits)
+
+
+@contextmanager
+def open_sources(path: str | Path, limits: Limits = LIMITS) -> Iterator[list[Source]]:
+    """The sources one path gives, closed on exit: itself, then each zip archive in it if a folder.
+
+    A folder whose files are all archives gives only the archives; an empty folder gives itself
+    (so that the import can say there is nothing to read).
+    """
+    with ExitStack() as stack:
+        top = stack.enter_context(open_source(path, limits))
+        archives = [stack.enter_context(open_source(p, limits)) for p in top.archives]
+        yield [top, *archives] if top.members or not archives else archives
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+DOCUMENT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".epub",
+                               ".jar", ".apk", ".ipa", ".whl"})
+"""Files that are zip archives by construction but documents or programs, not exports."""
+
+
+def is_archive(path: Path) -> bool:
+    """True for a zip archive in a folder that is an archive to open (not an office document)."""
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        return False
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
