@@ -244,7 +244,7 @@ def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], c
                    out: BinaryIO) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     try:
-        for path, cid in _tree(blocks, commit["data"], member, ctx):
+        for path, cid in _tree(blocks, commit["data"], member, ctx, set()):
             record = blocks.get(cid)
             if not isinstance(record, dict):
                 ctx.skip(member, path, "record block missing from the CAR")
@@ -257,9 +257,17 @@ def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], c
     return profile
 
 
-def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext,
+def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext, visited: set[bytes],
           depth: int = 0) -> Iterator[tuple[str, bytes]]:
-    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order."""
+    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order.
+
+    Each node is visited once: a tree never reaches a node twice, and a crafted DAG that does
+    (through ``l`` and an entry's ``t``) would otherwise be walked along every one of its paths.
+    """
+    if cid in visited:
+        raise member.error("the CAR's record tree (MST) reaches the same node twice; it is not a tree, "
+                           "so not a real repository", libipld.encode_cid(cid))
+    visited.add(cid)
     node = blocks.get(cid)
     if not isinstance(node, dict) or not isinstance(node.get("e"), list):
         ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
@@ -267,13 +275,13 @@ def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext
     if depth > MAX_DEPTH:
         raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; it cannot be a real repository")
     if node.get("l"):
-        yield from _tree(blocks, node["l"], member, ctx, depth + 1)
+        yield from _tree(blocks, node["l"], member, ctx, visited, depth + 1)
     key = b""
     for entry in node["e"]:
         key = key[: entry["p"]] + entry["k"]
         yield key.decode("utf-8"), entry["v"]
         if entry.get("t"):
-            yield from _tree(blocks, entry["t"], member, ctx, depth + 1)
+            yield from _tree(blocks, entry["t"], member, ctx, visited, depth + 1)
 
 
 def _car_owner(member: Member, ctx: ReadContext, did: str, profile: dict[str, Any],
