@@ -38,6 +38,7 @@ from ..normalize import handle, html_to_text, parse_time
 from ..sources import Member, Source
 from ._base import ROW_SCHEMA, Importer, ReadContext
 from ._duck import connect, sql_string
+from ._json import MAX_NESTING, TooDeep, stream_items, too_deep
 
 __all__ = ["IMPORTER", "MastodonImporter", "html_text_sql"]
 
@@ -470,6 +471,8 @@ def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first:
     """
     parts: list[bytes] = []
     for index, (piece, kind) in enumerate(zip(pieces, kinds, strict=True), first):
+        if too_deep(piece, MAX_NESTING - 1):
+            raise TooDeep(f"activity {index}")
         boost = BOOSTED_URL.sub(rb'"objectUri"\1', piece, count=1) if kind == b"Announce" else piece
         parts += (b'{"_i":%d,' % index, boost, b"}\n")
     lines = b"".join(parts)
@@ -484,8 +487,10 @@ def _rewrite_items(member: Member, target: Path) -> None:
     index = -1
     with _utf8(member) as stream, open(target, "wb") as out:
         try:
-            for index, item in enumerate(IJSON.items(stream, "orderedItems.item", use_float=True)):
+            for index, item in enumerate(stream_items(stream, ("orderedItems",), IJSON)):
                 out.write(orjson.dumps(_numbered(index, item)) + b"\n")
+        except TooDeep:
+            raise _too_deep(member, index + 1) from None
         except ijson.JSONError as exc:
             raise member.error(f"the outbox is not valid JSON after item {index} ({exc}); "
                                "the file may be truncated", index + 1) from None
@@ -532,7 +537,11 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     """
     lines = member.source.scratch() / f"items{id(member)}.jsonl"
     done = [-1]
-    if _cut_items(member, lines):
+    try:
+        cut = _cut_items(member, lines)
+    except TooDeep:  # a piece may hold several activities: ijson, bounded too, finds which one
+        cut = False
+    if cut:
         try:
             yield from _shaped(member, lines, owner, ctx, done)
             return
@@ -541,6 +550,11 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
                 raise
     _rewrite_items(member, lines)
     yield from _shaped(member, lines, owner, ctx, done)
+
+
+def _too_deep(member: Member, index: int) -> Exception:
+    return member.error(f"activity {index} of orderedItems nests arrays and objects deeper than "
+                        f"{MAX_NESTING} levels; no Mastodon archive does, so the file is refused", index)
 
 
 def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
