@@ -80,7 +80,7 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
     report = FileReport(str(source.path))
     assignment = plan(source, forced)
     if not assignment.jobs:
-        raise _nothing_to_read(source, assignment.unknown)
+        raise _nothing_to_read(source, assignment.unknown, assignment.known)
     for job in assignment.jobs:
         ctx = ReadContext(source, options)
         stamp = Stamp(str(source.path), job.importer.name, __version__, imported_at)
@@ -140,7 +140,10 @@ def _record(report: FileReport, job: Job, ctx: ReadContext) -> None:
     report.notes.extend(ctx.notes)
 
 
-def _nothing_to_read(source: Source, unknown: list[Member]) -> InputError:
+def _nothing_to_read(source: Source, unknown: list[Member], known: list[Member]) -> InputError:
+    if source.kind == "file" and known:
+        return InputError("this file is known but holds no posts (a profile, list, count or manifest "
+                          "of an export); import the file or archive that holds the posts", file=str(source.path))
     if source.kind == "file":
         member = source.members[0]
         what = "the file is empty" if member.size == 0 else "no importer recognises this file"
