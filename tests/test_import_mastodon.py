@@ -353,3 +353,43 @@ def test_mastodon_nesting_at_the_limit_is_read(store: Store, tmp_path: Path) -> 
     _compact(folder, items)
     load(store, folder)
     assert count(store, "SELECT count(*) FROM posts") == 6
+
+
+# --- Newer URI form (Mastodon 4.4+): actors named by a number --------------------------------
+
+NEWER = FIXTURES / "mastodon_ap"
+NEWER_OWNER = "@bibliotheque@social.example"
+NEWER_REPLIES = [
+    ("2", "reply", NEWER_OWNER),  # a thread of the owner's own
+    ("3", "reply", NEWER_OWNER),  # the owner's own thread, mentioning someone else
+    ("4", "reply", "@lea@autre.example"),  # a newer-form parent: its actor is a mention's href
+    ("5", "reply", "@paul@mastodon.example"),  # a classic-form parent names its author
+]
+
+
+def _replies(store: Store) -> list[tuple[str, str, str]]:
+    found = store.con.execute("SELECT right(post_id, 1), kind, in_reply_to_account FROM posts "
+                              "WHERE kind = 'reply' ORDER BY post_id").fetchall()
+    return [(a, b, c) for a, b, c in found]
+
+
+def test_mastodon_newer_uri_form_resolves_replied_to_accounts(store: Store) -> None:
+    load(store, NEWER)
+    assert _replies(store) == NEWER_REPLIES
+    owners = store.con.execute("SELECT account, account_id, is_owner FROM accounts").fetchall()
+    assert owners == [(NEWER_OWNER, "https://social.example/ap/users/116840387061670746", True)]
+    boost = rows(store, "kind = 'repost'")[0]
+    assert (boost["account"], boost["repost_of_account"]) == (NEWER_OWNER, None)  # a number names no handle
+
+
+def test_mastodon_newer_uri_form_without_actor_json_takes_owner_from_status_urls(
+        store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    shutil.copy(NEWER / "outbox.json", folder / "outbox.json")
+    report = load(store, folder).files[0]
+    assert report.notes == [f"actor.json is missing beside outbox.json; owner {NEWER_OWNER} taken from the "
+                            "statuses' URLs"]
+    assert store.con.execute("SELECT DISTINCT account, account_id FROM posts").fetchall() == [
+        (NEWER_OWNER, "https://social.example/ap/users/116840387061670746")]
+    assert _replies(store) == NEWER_REPLIES
