@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -58,6 +58,8 @@ __all__ = [
 ]
 
 SELECT_COLUMNS = ", ".join(ROW_SCHEMA.names)
+JS_END = b" \t\r\n;"
+"""What may follow the array of a ``window.X = [...]`` file: whitespace and a semicolon."""
 
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
@@ -112,9 +114,23 @@ def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str) -> Pat
             src.read(prefix_bytes)
         else:
             src.read(len(head[: match.end()].encode("utf-8")))
-        while chunk := src.read(4 * 1024 * 1024):
-            dst.write(chunk)
+        last = _copy_but_tail(src, dst)
+    if last != b"]":
+        raise member.error("the JavaScript array does not end with `]` (nor `];`): the file is truncated")
     return target
+
+
+def _copy_but_tail(src: BinaryIO, dst: BinaryIO) -> bytes:
+    """Copy ``src`` without the whitespace and ``;`` that end it; return the last byte copied."""
+    held, last = b"", b""
+    while chunk := src.read(4 * 1024 * 1024):
+        data = held + chunk
+        cut = len(data.rstrip(JS_END))
+        if cut:
+            dst.write(data[:cut])
+            last = data[cut - 1:cut]
+        held = data[cut:]
+    return last
 
 
 # --- SQL building blocks -------------------------------------------------------------------
