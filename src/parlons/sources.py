@@ -53,11 +53,29 @@ BOMS = (
 
 
 def encoding_of(head: bytes) -> str:
-    """The encoding a byte-order mark announces, else UTF-8."""
+    """The encoding a byte-order mark announces, else UTF-16 recognised without one, else UTF-8."""
     for bom, name in BOMS:
         if head.startswith(bom):
             return name
-    return "utf-8"
+    return _utf16_without_bom(head) or "utf-8"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the first bytes are plainly UTF-16 text without a BOM.
+
+    Text in Latin scripts encoded in UTF-16 has a zero byte in every other position (the high
+    byte of ASCII characters); UTF-8 text never holds zero bytes. Half of the pairs or more must
+    have their zero on the same side, and almost none (a twentieth) on the other.
+    """
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    low, high = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if high * 2 >= pairs and low * 20 <= pairs:
+        return "utf-16-le"
+    if low * 2 >= pairs and high * 20 <= pairs:
+        return "utf-16-be"
+    return None
 
 
 @dataclass(eq=False)
@@ -92,12 +110,10 @@ class Member:
 
     def head_text(self, size: int = 4096) -> str:
         """The first characters, decoded leniently: for format detection only."""
-        head = self.head(size)
-        encoding = encoding_of(head)
-        return head.decode(encoding, errors="replace").lstrip("\ufeff")
+        return self.head(size).decode(self.encoding(), errors="replace").lstrip("\ufeff")
 
     def encoding(self) -> str:
-        return encoding_of(self.head(4))
+        return encoding_of(self.head(512))
 
     def open_text(self) -> io.TextIOWrapper:
         """A strict text stream (UTF-8 unless a byte-order mark says otherwise)."""
