@@ -121,7 +121,7 @@ def test_x_archive_real_organization_sample(store: Store) -> None:
 
 
 def test_x_archive_array_ending_with_a_semicolon(store: Store, tmp_path: Path) -> None:
-    load(store, ARCHIVE)
+    load(store, ARCHIVE, now=NOW)
     expected = [{k: v for k, v in r.items() if k != "source_file"} for r in rows(store)]
     ended = tmp_path / "archive"
     shutil.copytree(ARCHIVE, ended)
@@ -129,7 +129,7 @@ def test_x_archive_array_ending_with_a_semicolon(store: Store, tmp_path: Path) -
         path = ended / "data" / name
         path.write_text(path.read_text().rstrip() + ";\n")
     with Store(tmp_path / "other.duckdb") as other:
-        load(other, ended)
+        load(other, ended, now=NOW)
         assert [{k: v for k, v in r.items() if k != "source_file"} for r in rows(other)] == expected
 
 

@@ -149,6 +149,10 @@ def _nothing_to_read(source: Source, unknown: list[Member], known: list[Member])
         what = "the file is empty" if member.size == 0 else "no importer recognises this file"
         return InputError(f"{what}; `parlons formats` lists what can be read, "
                           "and --format forces one", file=str(source.path))
+    if known and not unknown:
+        names = ", ".join(m.name for m in known[:5])
+        return InputError(f"no posts found: only files of an export that hold none ({names}); "
+                          "import the file or archive that holds the posts", file=str(source.path))
     names = ", ".join(m.name for m in unknown[:5]) or "none"
     return InputError(f"nothing importable found (unrecognised members: {names})",
                       file=str(source.path))

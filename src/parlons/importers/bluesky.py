@@ -314,11 +314,20 @@ def _owner_handle(member: Member, ctx: ReadContext) -> str | None:
 def _firehose_lines(member: Member, ctx: ReadContext) -> Path:
     """Write the records carried by firehose commit events as Jetstream-shaped lines."""
     target = member.source.scratch() / f"firehose{id(member)}.jsonl"
+    events = 0
     with open(target, "wb") as out:
         for index, event in _json_values(member):
+            events += _is_event(event)
             for line in _event_lines(event, str(index), member, ctx):
                 out.write(line)
+    if not events:
+        raise member.error("holds no firehose commit event (an object with `repo`, `ops` and `blocks`), "
+                           "nor a list or lines of them, though it carries a CAR slice: not an export")
     return target
+
+
+def _is_event(event: Any) -> bool:
+    return isinstance(event, dict) and isinstance(event.get("ops"), list) and bool(event.get("repo"))
 
 
 def _json_values(member: Member) -> Iterator[tuple[int, Any]]:
@@ -343,7 +352,7 @@ def _json_lines(member: Member, text: str) -> Iterator[tuple[int, Any]]:
 
 
 def _event_lines(event: Any, where: str, member: Member, ctx: ReadContext) -> Iterator[bytes]:
-    if not isinstance(event, dict) or not isinstance(event.get("ops"), list) or not event.get("repo"):
+    if not _is_event(event):
         ctx.skip(member, where, "not a firehose commit event")
         return
     blocks = _event_blocks(event, where, member)
