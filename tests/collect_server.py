@@ -72,7 +72,7 @@ def serve() -> Iterator[Server]:
     server = Server()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             request = Request(parts.path, parse_qs(parts.query), {k.lower(): v for k, v in self.headers.items()})
             status, headers, body = server.answer(request)

@@ -44,7 +44,7 @@ MAX_WAIT_S = 900.0
 Sleep = Callable[[float], None]
 
 
-class RequestCap(Exception):  # noqa: N818 - a signal, not an error: the run stops cleanly
+class RequestCap(Exception):
     """The run reached its cap of requests; what was collected is kept."""
 
 
@@ -211,7 +211,7 @@ def _bounded(raw: httpx.Response, url: str) -> bytes:
 
 def _backoff_delay(attempt: int) -> float:
     """Full jitter: a random wait between 0 and 2^attempt seconds (capped at a minute)."""
-    return random.uniform(0, min(60.0, 2.0 ** attempt))  # noqa: S311 - jitter, not cryptography
+    return random.uniform(0, min(60.0, 2.0 ** attempt))
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:

@@ -187,7 +187,8 @@ def _notifications(run: Run, sink: Sink, cursor: dict[str, Any], password: str, 
         data = response.json()
         items = [n for n in (data.get("notifications") or []) if isinstance(n, dict)] if isinstance(data, dict) else []
         batch = Batch()
-        fresh = [n for n in items if n.get("reason") in ("mention", "reply") and str(n.get("indexedAt")) > (newest or "")]
+        fresh = [n for n in items
+                 if n.get("reason") in ("mention", "reply") and str(n.get("indexedAt")) > (newest or "")]
         for note in fresh:
             row = _record_row(note, "notifications")
             if row is not None:
@@ -219,7 +220,9 @@ def _add_item(run: Run, batch: Batch, item: dict[str, Any]) -> None:
     if isinstance(reason, dict) and "reasonRepost" in str(reason.get("$type")):
         row = _repost_row(item["post"], reason)
     else:
-        row = _post_row(item["post"], "feed")
+        parent = (item.get("reply") or {}).get("parent")
+        known = {str(parent.get("uri")): parent.get("author") or {}} if isinstance(parent, dict) else {}
+        row = _post_row(item["post"], "feed", parents=known)
     if row is not None:
         batch.add(row)
         author = run.actor
@@ -230,8 +233,9 @@ def _add_item(run: Run, batch: Batch, item: dict[str, Any]) -> None:
                                       created_at=parse_time(author.get("createdAt")), source_member="profile"))
 
 
-def _post_row(post: dict[str, Any], member: str, parents: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+def _post_row(post: dict[str, Any], member: str,
+              parents: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    record = _record(post)
     author = post.get("author") or {}
     uri, created = post.get("uri"), parse_time(record.get("createdAt") or post.get("indexedAt"))
     if not uri or created is None or not author.get("did"):
@@ -277,8 +281,13 @@ def _who(author: dict[str, Any]) -> str:
     return handle.lower() if handle and handle != "handle.invalid" else str(author.get("did") or "")
 
 
+def _record(post: dict[str, Any]) -> dict[str, Any]:
+    record = post.get("record")
+    return record if isinstance(record, dict) else {}
+
+
 def _parent_uri(post: dict[str, Any]) -> str | None:
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    record = _record(post)
     parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
     return str(parent) if parent else None
 

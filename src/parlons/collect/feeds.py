@@ -52,7 +52,8 @@ def _collect_one(store: Store, url: str, comments: bool, max_requests: int, clie
         main = _fetch(http, url, cursor, main=True)
         fetched = [main]
         if comments and main.body is not None:
-            fetched += [_fetch(http, link, cursor, main=False) for link in _comment_feeds(main.body, url)[:MAX_COMMENT_FEEDS]]
+            links = _comment_feeds(main.body, url)[:MAX_COMMENT_FEEDS]
+            fetched += [_fetch(http, link, cursor, main=False) for link in links]
         _import(store, [f for f in fetched if f.body is not None], report)
         if main.body is None:
             report.notes.append("not modified since the last run (304)")

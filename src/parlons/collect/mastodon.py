@@ -49,7 +49,7 @@ class Run:
     """API id -> ActivityPub URI of every status seen (to turn ``in_reply_to_id`` into a URI)."""
     authors: dict[str, str] = field(default_factory=dict)
     """API id of a status -> its author's handle."""
-    actors: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, str | None] = field(default_factory=dict)
     """API id of an account -> its actor URI."""
 
 
@@ -172,7 +172,8 @@ def _own_page(run: Run, sink: Sink, cursor: dict[str, Any], page: list[Any]) -> 
 
 
 def _has_thread(status: dict[str, Any]) -> bool:
-    return status.get("reblog") is None and (bool(status.get("in_reply_to_id")) or _int(status.get("replies_count")) > 0)
+    replied = _int(status.get("replies_count")) > 0
+    return status.get("reblog") is None and (bool(status.get("in_reply_to_id")) or replied)
 
 
 def _advance(cursor: dict[str, Any], statuses: list[dict[str, Any]], run: Run) -> None:
@@ -181,7 +182,8 @@ def _advance(cursor: dict[str, Any], statuses: list[dict[str, Any]], run: Run) -
         return
     if not cursor.get("newest_id") or _id_key(ids[-1]) > _id_key(cursor["newest_id"]):
         cursor["newest_id"] = ids[-1]
-    if not cursor.get("history_done") and (not cursor.get("oldest_id") or _id_key(ids[0]) < _id_key(cursor["oldest_id"])):
+    older = not cursor.get("oldest_id") or _id_key(ids[0]) < _id_key(cursor["oldest_id"])
+    if not cursor.get("history_done") and older:
         cursor["oldest_id"] = ids[0]
     recent = dict(cursor.get("recent", {}))
     horizon = datetime.now(UTC) - timedelta(days=run.thread_days)
