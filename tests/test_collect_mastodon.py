@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -311,3 +315,34 @@ def test_cli_unknown_account_exits_4_and_leaves_no_store(tmp_path: Path, server:
     assert done.value.code == 4
     assert "there is no account @nobody@piaille.example" in capsys.readouterr().err
     assert not store_path.exists()
+
+
+def test_ctrl_c_keeps_the_committed_batches_and_the_next_run_resumes(tmp_path: Path, server: Server) -> None:
+    older = [status(str(110900000000000000 + i), ME, f"2024-02-{10 + i:02d}T08:00:00.000Z", f"<p>Billet {i}</p>")
+             for i in range(2)]
+    mastodon_routes(server, [FIRST, ANSWER, BOOST, *older], CONTEXTS)
+    original = server.routes[f"/api/v1/accounts/{OWN_ID}/statuses"]
+
+    def slow_second_page(request: Request) -> tuple[int, dict[str, str], bytes]:
+        if request.arg("max_id"):
+            time.sleep(30)
+        return original(request)
+
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", slow_second_page)
+    store_path = tmp_path / "s.duckdb"
+    command = [sys.executable, "-c", "from parlons.cli import main; main()", "collect", "mastodon", OWNER,
+               "--instance", server.base, "--store", str(store_path)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(r.arg("max_id") for r in list(server.requests)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    with Store(store_path) as store:
+        assert len(rows(store)) == 4  # the first page and the answer's thread, committed before Ctrl-C
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", original)
+    with Store(store_path) as store:
+        report = collect(store, server)
+        assert (report.complete, report.inserted, len(rows(store))) == (True, 2, 6)
