@@ -118,7 +118,7 @@ def test_author_feed_and_threads_become_rows_with_repository_keys(store: Store, 
     assert (repost["kind"], repost["repost_of_id"], repost["repost_of_account"], repost["text"]) == (
         "repost", uri(BOB, "3kbob"), "bob.bsky.social", "")
     assert (report.account, report.inserted, report.complete) == ("mediatheque.bsky.social", 4, True)
-    audit = run_audit(store.con, ["mediatheque.bsky.social"], platform="bluesky")[0]
+    audit = run_audit(store.con, ["mediatheque.bsky.social"], platform="bluesky")[0].model_dump(mode="json")
     assert (audit["responsiveness"]["requests"], audit["responsiveness"]["answered"]) == (1, 1)
 
 

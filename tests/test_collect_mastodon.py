@@ -176,10 +176,10 @@ def test_statuses_threads_and_boosts_become_rows_with_archive_keys(store: Store,
 def test_collected_account_responsiveness_is_audited(store: Store, server: Server) -> None:
     mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
     collect(store, server)
-    audit = run_audit(store.con, [OWNER])[0]
+    audit = run_audit(store.con, [OWNER])[0].model_dump(mode="json")
     responsiveness = audit["responsiveness"]
-    assert (responsiveness["requests"], responsiveness["answered"], audit["coverage"]["responsiveness"]) == (
-        1, 1, {"status": "ok", "reason": None})
+    assert (responsiveness["requests"], responsiveness["answered"], audit["coverage"]["responsiveness"]["status"]) == (
+        1, 1, "ok")
     assert responsiveness["median_first_response_s"]["n"] == 1  # one answer, 30 min; too few to show a median
 
 
