@@ -24,6 +24,8 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -73,8 +75,15 @@ def serve() -> Iterator[Server]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            self._answer(b"")
+
+        def do_POST(self) -> None:
+            self._answer(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        def _answer(self, sent: bytes) -> None:
             parts = urlsplit(self.path)
-            request = Request(parts.path, parse_qs(parts.query), {k.lower(): v for k, v in self.headers.items()})
+            request = Request(parts.path, parse_qs(parts.query), {k.lower(): v for k, v in self.headers.items()},
+                              self.command, sent)
             status, headers, body = server.answer(request)
             self.send_response(status)
             for name, value in headers.items():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +14,9 @@ from parlons.collect import HttpClient, collect_bluesky
 from parlons.errors import CollectError
 from parlons.store import Store
 
+from . import bluesky_car as fx
 from .collect_server import Request, Server, json_answer, serve
-from .conftest import rows
+from .conftest import load, rows
 
 ME = {"did": "did:plc:mediatheque42", "handle": "mediatheque.bsky.social", "displayName": "Médiathèque",
       "description": "La médiathèque de Quimper", "createdAt": "2023-05-01T10:00:00.000Z",
@@ -147,3 +150,63 @@ def test_unknown_handle_is_a_clear_error(store: Store, server: Server) -> None:
     with pytest.raises(CollectError, match=r"there is no Bluesky account nobody\.bsky\.social on http://127"), \
             HttpClient(server.base) as client:
         collect_bluesky(store, "nobody.bsky.social", service=server.base, client=client)
+
+
+def test_app_password_adds_mentions_outside_the_threads(store: Store, server: Server) -> None:
+    routes(server, FEED)
+    outside = post_view(ALICE, "3kelse", "@mediatheque.bsky.social vous ouvrez dimanche ?", "2024-03-07T10:00:00.000Z")
+    sessions: list[dict[str, Any]] = []
+
+    def session(request: Request) -> tuple[int, dict[str, str], bytes]:
+        sessions.append(json.loads(request.body))
+        return json_answer({"accessJwt": "jwt-1", "refreshJwt": "r", "did": ME["did"], "handle": ME["handle"]})
+
+    server.route("/xrpc/com.atproto.server.createSession", session)
+    server.json("/xrpc/app.bsky.notification.listNotifications", {"notifications": [
+        {"uri": outside["uri"], "cid": outside["cid"], "author": ALICE, "reason": "mention",
+         "record": outside["record"], "isRead": False, "indexedAt": "2024-03-07T10:00:01.000Z", "labels": []}]})
+    report = collect(store, server, app_password="abcd-efgh-ijkl-mnop", pds=server.base)
+    mention = {r["post_id"]: r for r in rows(store)}[uri(ALICE, "3kelse")]
+    assert (mention["source_member"], mention["account"], report.inserted) == (
+        "notifications", "alice.example.com", 5)
+    assert sessions == [{"identifier": ME["did"], "password": "abcd-efgh-ijkl-mnop"}]
+    listed = next(r for r in server.requests if r.path.endswith("listNotifications"))
+    assert listed.headers["authorization"] == "Bearer jwt-1"
+
+
+def test_refused_app_password_is_a_clear_error(store: Store, server: Server) -> None:
+    routes(server, FEED)
+    server.route("/xrpc/com.atproto.server.createSession",
+                 lambda r: json_answer({"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
+                                       status=401))
+    with pytest.raises(CollectError, match=r"refused the app password for mediatheque\.bsky\.social \(401\)"):
+        collect(store, server, app_password="wrong", pds=server.base)
+
+
+def test_a_post_collected_then_found_in_the_repository_export_is_one_post(store: Store, server: Server,
+                                                                          tmp_path: Path) -> None:
+    owner = {"did": fx.ORG, "handle": fx.HANDLE, "displayName": "La Ressourcerie du Port"}
+    view = post_view(owner, "3lab2aaaaaa2a", "Grande braderie samedi au Port !", "2025-03-01T09:00:00.000Z")
+    server.json("/xrpc/app.bsky.actor.getProfile", owner)
+    server.json("/xrpc/app.bsky.feed.getAuthorFeed", {"feed": [{"post": view}]})
+    with HttpClient(server.base) as client:
+        collect_bluesky(store, fx.HANDLE, service=server.base, client=client)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "repo.car").write_bytes(fx.repo(fx.ORG, fx.records()))
+    report = load(store, folder)
+    post = {r["post_id"]: r for r in rows(store)}[f"at://{fx.ORG}/app.bsky.feed.post/3lab2aaaaaa2a"]
+    assert (report.merge.already_stored, post["importer"], post["like_count"]) == (1, "bluesky-api", 4)
+
+
+def test_an_answer_that_is_not_json_is_named(store: Store, server: Server) -> None:
+    server.route("/xrpc/app.bsky.actor.getProfile",
+                 lambda r: (200, {"Content-Type": "text/html"}, b"<html>maintenance</html>"))
+    with pytest.raises(CollectError, match=r"getProfile\?actor=mediatheque\.bsky\.social did not answer JSON"):
+        collect(store, server)
+
+
+def test_a_server_that_cannot_be_reached_is_named(store: Store) -> None:
+    with pytest.raises(CollectError, match=r"http://127\.0\.0\.1:9 cannot be reached \(ConnectError\)"), \
+            HttpClient("http://127.0.0.1:9", retries=1, sleep=lambda s: None) as client:
+        collect_bluesky(store, "mediatheque.bsky.social", service=client.base_url, client=client)

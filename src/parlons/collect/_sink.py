@@ -9,7 +9,7 @@ it, and the next run resumes from the last committed cursor. Keys are the archiv
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from .. import __version__
 from ..importers._base import ACCOUNT_ROW_SCHEMA, ROW_SCHEMA
 from ..store import Stamp, Store
 
-__all__ = ["Batch", "CollectReport", "Sink"]
+__all__ = ["Batch", "CollectReport", "Progress", "Sink"]
 
 STATE_TABLE = """CREATE TABLE IF NOT EXISTS collect_state (
   platform VARCHAR NOT NULL, account VARCHAR NOT NULL, server VARCHAR NOT NULL,
@@ -62,13 +62,20 @@ class CollectReport:
     notes: list[str] = field(default_factory=list)
 
 
+Progress = Callable[["CollectReport"], None]
+"""Called after every committed batch with the run's report so far (posts read, new, requests)."""
+
+
 class Sink:
     """Writes batches of collected rows into ``store`` under one importer name."""
 
-    def __init__(self, store: Store, importer: str, report: CollectReport) -> None:
+    def __init__(self, store: Store, importer: str, report: CollectReport,
+                 progress: Progress | None = None, requests: Callable[[], int] | None = None) -> None:
         self.store = store
         self.importer = importer
         self.report = report
+        self.progress = progress
+        self.requests = requests
         self._last: datetime | None = None
         store.con.execute(STATE_TABLE)
 
@@ -94,6 +101,10 @@ class Sink:
         self.report.batches += 1
         batch.posts.clear()
         batch.accounts.clear()
+        if self.requests is not None:
+            self.report.requests = self.requests()
+        if self.progress is not None:
+            self.progress(self.report)
 
     def _save_cursor(self, cursor: dict[str, Any], when: datetime) -> None:
         self.store.con.execute(

@@ -24,7 +24,7 @@ from ..importers._base import post_row
 from ..normalize import parse_time, unique
 from ..store import Store
 from ._http import HttpClient, NotFound, RequestCap, check_base_url
-from ._sink import Batch, CollectReport, Sink, account_row
+from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
 __all__ = ["IMPORTER", "collect_bluesky"]
 
@@ -46,14 +46,14 @@ class Run:
 
 def collect_bluesky(store: Store, handle: str, *, service: str | None = None, app_password: str | None = None,
                     pds: str | None = None, since: datetime | None = None, max_requests: int = 2000,
-                    client: HttpClient | None = None) -> CollectReport:
+                    client: HttpClient | None = None, progress: Progress | None = None) -> CollectReport:
     """Collect ``handle`` (``name.bsky.social`` or a DID) into ``store``; incremental and resumable."""
     name = handle.strip().lstrip("@").lower()
     if not name:
         raise CollectError("give the Bluesky handle to collect (for example name.bsky.social)")
     http = client or HttpClient(service or PUBLIC_APPVIEW, max_requests=max_requests)
     report = CollectReport("bluesky", name, http.base_url)
-    sink = Sink(store, IMPORTER, report)
+    sink = Sink(store, IMPORTER, report, progress, lambda: http.requests)
     try:
         run = Run(http, _profile(http, name), since)
         report.account = str(run.actor.get("handle") or name).lower()
@@ -74,13 +74,11 @@ def collect_bluesky(store: Store, handle: str, *, service: str | None = None, ap
 
 
 def _profile(http: HttpClient, name: str) -> dict[str, Any]:
+    """The profile; the AppView answers 400 (``InvalidRequest``) for an unknown handle."""
     try:
-        data, _ = http.get_json("/xrpc/app.bsky.actor.getProfile", {"actor": name})
+        response = http.get("/xrpc/app.bsky.actor.getProfile", {"actor": name}, ok=(200, 400))
+        data = response.json() if response.status == 200 else None
     except NotFound:
-        data = None
-    except CollectError as exc:
-        if "400" not in str(exc):
-            raise
         data = None
     if not isinstance(data, dict) or not data.get("did"):
         raise CollectError(f"there is no Bluesky account {name} on {http.base_url} (unknown, taken down or "
@@ -143,14 +141,13 @@ def _write_page(run: Run, sink: Sink, cursor: dict[str, Any], items: list[dict[s
 
 def _thread(run: Run, batch: Batch, uri: str) -> None:
     try:
-        data, _ = run.client.get_json("/xrpc/app.bsky.feed.getPostThread",
-                                      {"uri": uri, "depth": THREAD_DEPTH, "parentHeight": THREAD_DEPTH})
+        response = run.client.get("/xrpc/app.bsky.feed.getPostThread",
+                                  {"uri": uri, "depth": THREAD_DEPTH, "parentHeight": THREAD_DEPTH}, ok=(200, 400))
     except NotFound:
         return
-    except CollectError as exc:
-        if "400" in str(exc):
-            return  # NotFound/blocked thread roots answer 400 on the AppView
-        raise
+    if response.status == 400:
+        return  # a deleted or blocked thread root: the AppView answers 400 (NotFound)
+    data = response.json()
     thread = data.get("thread") if isinstance(data, dict) else None
     parents = _parents_of(thread)
     for post in _walk(thread):

@@ -22,6 +22,7 @@ from ..cli_i18n import Group, language
 from ..i18n import format_count, translator
 from ..store import STORE_ENV, Store
 from . import CollectReport, collect_bluesky, collect_feeds, collect_mastodon
+from ._sink import Progress
 
 __all__ = ["collect_group"]
 
@@ -66,9 +67,9 @@ def mastodon_command(account: str, instance: str | None, token: str | None, thre
     Example:
       parlons collect mastodon @mairie@example.social --since 2024-01-01
     """
-    _run(store_path, as_json, lambda store: [collect_mastodon(
+    _run(store_path, as_json, lambda store, progress: [collect_mastodon(
         store, account, instance=instance, token=token, since=_utc(since), max_requests=max_requests,
-        thread_days=thread_days)])
+        thread_days=thread_days, progress=progress)])
 
 
 @collect_group.command("bluesky")
@@ -89,9 +90,9 @@ def bluesky_command(handle: str, service: str | None, app_password: str | None, 
     Example:
       parlons collect bluesky mairie.bsky.social --since 2024-01-01
     """
-    _run(store_path, as_json, lambda store: [collect_bluesky(
+    _run(store_path, as_json, lambda store, progress: [collect_bluesky(
         store, handle, service=service, app_password=app_password, pds=pds, since=_utc(since),
-        max_requests=max_requests)])
+        max_requests=max_requests, progress=progress)])
 
 
 @collect_group.command("feed")
@@ -108,20 +109,23 @@ def feed_command(urls: tuple[str, ...], no_comments: bool, max_requests: int, st
     Example:
       parlons collect feed https://blog.example.org/feed/
     """
-    _run(store_path, as_json, lambda store: collect_feeds(store, list(urls), comments=not no_comments,
-                                                          max_requests=max_requests))
+    _run(store_path, as_json, lambda store, progress: collect_feeds(
+        store, list(urls), comments=not no_comments, max_requests=max_requests, progress=progress))
 
 
-def _run(store_path: Path | None, as_json: bool, work: Callable[[Store], list[CollectReport]]) -> None:
+Work = Callable[[Store, Progress | None], list[CollectReport]]
+
+
+def _run(store_path: Path | None, as_json: bool, work: Work) -> None:
     lang = language()
     console = Console(stderr=True)
     store = Store(store_path)
     try:
-        if as_json:
-            reports = work(store)
+        if as_json or not console.is_terminal:
+            reports = work(store, None)
         else:
-            with console.status(translator(lang).gettext("collecting…")):
-                reports = work(store)
+            with console.status(translator(lang).gettext("collecting…")) as status:
+                reports = work(store, lambda report: status.update(_counts(report, lang)))
     except BaseException:
         _close(store)
         raise
@@ -133,13 +137,17 @@ def _run(store_path: Path | None, as_json: bool, work: Callable[[Store], list[Co
         _print(report, lang)
 
 
+def _counts(report: CollectReport, lang: str) -> str:
+    n = {"fetched": format_count(report.fetched, lang), "new": format_count(report.inserted, lang),
+         "requests": format_count(report.requests, lang)}
+    return translator(lang).gettext("%(fetched)s posts read, %(new)s new, in %(requests)s requests") % n
+
+
 def _print(report: CollectReport, lang: str) -> None:
     t = translator(lang)
     out = Console()
-    n = {"fetched": format_count(report.fetched, lang), "new": format_count(report.inserted, lang),
-         "requests": format_count(report.requests, lang)}
     out.print(f"[bold]{escape(report.account)}[/] ({escape(report.server)})")
-    out.print("  " + t.gettext("%(fetched)s posts read, %(new)s new, in %(requests)s requests") % n)
+    out.print("  " + escape(_counts(report, lang)))
     if report.stopped:
         out.print("  [yellow]" + escape(t.gettext("stopped early: %(why)s") % {"why": report.stopped}) + "[/]")
     for note in report.notes:

@@ -20,7 +20,7 @@ from ..errors import CollectError
 from ..ingest import import_paths
 from ..store import Store
 from ._http import HttpClient, NotFound, RequestCap
-from ._sink import Batch, CollectReport, Sink
+from ._sink import Batch, CollectReport, Progress, Sink
 
 __all__ = ["collect_feeds"]
 
@@ -38,15 +38,16 @@ class Fetched:
 
 
 def collect_feeds(store: Store, urls: list[str], *, comments: bool = True, max_requests: int = 2000,
-                  client_for: Any = None) -> list[CollectReport]:
+                  client_for: Any = None, progress: Progress | None = None) -> list[CollectReport]:
     """Fetch each feed (and its comment feeds) and import what changed; one report per feed."""
-    return [_collect_one(store, url, comments, max_requests, client_for) for url in urls]
+    return [_collect_one(store, url, comments, max_requests, client_for, progress) for url in urls]
 
 
-def _collect_one(store: Store, url: str, comments: bool, max_requests: int, client_for: Any) -> CollectReport:
+def _collect_one(store: Store, url: str, comments: bool, max_requests: int, client_for: Any,
+                 progress: Progress | None) -> CollectReport:
     http: HttpClient = client_for(url) if client_for else HttpClient(url, max_requests=max_requests)
     report = CollectReport("blog", url, url)
-    sink = Sink(store, "feed-collect", report)
+    sink = Sink(store, "feed-collect", report, progress, lambda: http.requests)
     cursor = sink.cursor()
     try:
         main = _fetch(http, url, cursor, main=True)

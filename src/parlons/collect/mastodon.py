@@ -25,7 +25,7 @@ from ..normalize import html_links, html_to_text, parse_time, unique
 from ..store import Store
 from ._http import HttpClient, NotFound, RequestCap
 from ._links import link_targets
-from ._sink import Batch, CollectReport, Sink, account_row
+from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
 __all__ = ["IMPORTER", "collect_mastodon"]
 
@@ -55,7 +55,7 @@ class Run:
 
 def collect_mastodon(store: Store, account: str, *, instance: str | None = None, token: str | None = None,
                      since: datetime | None = None, max_requests: int = 2000, thread_days: int = 14,
-                     client: HttpClient | None = None) -> CollectReport:
+                     client: HttpClient | None = None, progress: Progress | None = None) -> CollectReport:
     """Collect ``account`` (``@user@host``, ``user@host`` or ``user`` with ``instance``) into ``store``.
 
     Incremental: the store keeps a cursor per account and server; the next run fetches what is new
@@ -65,7 +65,7 @@ def collect_mastodon(store: Store, account: str, *, instance: str | None = None,
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     http = client or HttpClient(instance or f"https://{host}", headers=headers, max_requests=max_requests)
     report = CollectReport("mastodon", f"@{user}@{host}", http.base_url)
-    sink = Sink(store, IMPORTER, report)
+    sink = Sink(store, IMPORTER, report, progress, lambda: http.requests)
     try:
         run = _start(http, user, host, since, thread_days, report)
         report.account = run.handle
