@@ -311,3 +311,17 @@ def test_bluesky_car_dag_is_refused_after_one_visit_of_each_node(store: Store, t
     leaf = list(blocks)[1]  # down the `l` links first, then the leaf's parent's `t` reaches it again
     assert caught.value.record == fx.libipld.encode_cid(leaf)
     assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_bluesky_car_record_nested_too_deeply_is_a_counted_skip(store: Store, tmp_path: Path) -> None:
+    records = fx.records()
+    deep: list[Any] = []
+    for _ in range(300):
+        deep = [deep]
+    records["app.bsky.feed.post/3lzzzzzzzzz2z"] = {"$type": "app.bsky.feed.post", "text": "deep",
+                                                    "createdAt": "2025-01-01T00:00:00Z", "deep": deep}
+    crafted = tmp_path / "deep.car"
+    crafted.write_bytes(fx.repo(fx.ORG, records))
+    report = load(store, crafted).files[0]
+    assert report.skipped["record nested too deeply to be a real record"] == 1
+    assert count(store, "SELECT count(*) FROM posts WHERE text = 'deep'") == 0

@@ -251,7 +251,10 @@ def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], c
                 continue
             if path == PROFILE:
                 profile = record
-            out.write(_line(commit["did"], None, "create", path, record, path))
+            try:
+                out.write(_line(commit["did"], None, "create", path, record, path))
+            except orjson.JSONEncodeError:
+                ctx.skip(member, path, "record nested too deeply to be a real record")
     except (KeyError, TypeError, UnicodeDecodeError) as exc:
         raise member.error(f"the CAR's record tree (MST) is malformed ({exc!r})") from None
     return profile
