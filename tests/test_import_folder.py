@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parlons import build_demo
-from parlons.errors import UnsafeArchive
+from parlons.errors import InputError, UnsafeArchive
 from parlons.ingest import import_paths
 from parlons.sources import Limits, open_sources
 from parlons.store import Store
@@ -97,3 +97,16 @@ def test_office_documents_in_a_folder_are_not_opened_as_archives(downloads: Path
         sheet.writestr("xl/workbook.xml", "<workbook/>")
     report = load(store, folder)
     assert [(f.formats, f.unknown) for f in report.files] == [({"twitter-api": 6}, ["budget.xlsx"])]
+
+
+def test_an_archive_holding_only_archives_says_so(downloads: Path, tmp_path: Path, store: Store) -> None:
+    outer = tmp_path / "outer.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        for path in sorted(downloads.glob("*.zip")):
+            archive.write(path, path.name)
+    with pytest.raises(InputError) as caught:
+        load(store, outer)
+    assert str(caught.value) == (
+        f"file {outer}: holds only zip archives (archive-20250102080000-656f86e6289a303d46a103ee02c5f483.zip, "
+        "twitter-2025-01-02-vpfylgy8hpgxmysh.zip), which are not opened inside an archive; extract them and "
+        "import them by name")
