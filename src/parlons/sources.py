@@ -14,6 +14,7 @@ listed in :attr:`Source.nested` so that the import says so.
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .errors import InputError, UnsafeArchive
 
@@ -87,13 +88,34 @@ class Member:
     size: int
     _zipinfo: zipfile.ZipInfo | None = None
     _head: bytes | None = field(default=None, repr=False)
+    _gzip: bool | None = field(default=None, repr=False)
 
     @property
     def basename(self) -> str:
-        return PurePosixPath(self.name).name
+        """The file name; without ``.gz`` for a gzip-compressed member (read decompressed)."""
+        name = PurePosixPath(self.name).name
+        return name[:-3] if name.lower().endswith(".gz") and self.gzipped else name
+
+    @property
+    def gzipped(self) -> bool:
+        """Whether the member is gzip-compressed (``tweets.jsonl.gz``): it is then read decompressed."""
+        if self._gzip is None:
+            try:
+                with self._open_raw() as stream:
+                    self._gzip = stream.read(2) == GZIP_MAGIC
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+                raise self.error(f"cannot be read ({exc})") from None
+        return self._gzip
 
     def open(self) -> BinaryIO:
-        """A binary stream of the member's bytes."""
+        """A binary stream of the member's bytes (decompressed, within the limits, when gzipped)."""
+        raw = self._open_raw()
+        if not self.gzipped:
+            return raw
+        inflated = _Inflated(gzip.GzipFile(fileobj=raw, mode="rb"), raw, self)
+        return io.BufferedReader(inflated, 1024 * 1024)
+
+    def _open_raw(self) -> BinaryIO:
         if self._zipinfo is not None:
             return self.source.zip().open(self._zipinfo)  # type: ignore[return-value]
         return open(self.source.member_path(self.name), "rb")
@@ -137,9 +159,9 @@ class Member:
     def local_path(self) -> Path:
         """A file on disk holding the member's bytes, as UTF-8 when it was UTF-16/32."""
         encoding = self.encoding()
-        if self._zipinfo is None and encoding == "utf-8":
+        if self._zipinfo is None and encoding == "utf-8" and not self.gzipped:
             return self.source.member_path(self.name)
-        target = self.source.scratch() / f"m{id(self)}_{self.basename}"
+        target = self.source.scratch() / f"m{id(self)}_{self.basename}"  # without .gz when gzipped
         if not target.exists():
             self._copy_to(target, encoding)
         return target
@@ -157,6 +179,42 @@ class Member:
         """An :class:`InputError` located at this member (and record)."""
         member = None if self.source.kind == "file" else self.name
         return InputError(message, file=str(self.source.path), member=member, record=record)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _Inflated(io.RawIOBase):
+    """A gzip stream that refuses to inflate beyond the source's limits (a gzip bomb)."""
+
+    def __init__(self, stream: gzip.GzipFile, raw: BinaryIO, member: Member) -> None:
+        self.stream, self.raw, self.member, self.total = stream, raw, member, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self.stream.readinto(buffer)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise self.member.error(f"the gzip stream cannot be read ({exc}); the file may be truncated") from None
+        self.total += count
+        self._check()
+        return count
+
+    def _check(self) -> None:
+        limits, size = self.member.source.limits, max(self.member.size, 1)
+        ratio = self.total / size
+        if self.total > limits.max_member_bytes or (self.total > limits.ratio_floor_bytes
+                                                    and ratio > limits.max_ratio):
+            raise UnsafeArchive(f"refusing to inflate more than {self.total} bytes (ratio {ratio:.0f}:1): "
+                                "this looks like a gzip bomb", file=str(self.member.source.path),
+                                member=None if self.member.source.kind == "file" else self.member.name)
+
+    def close(self) -> None:
+        self.stream.close()
+        self.raw.close()
+        super().close()
 
 
 class Source:
