@@ -42,9 +42,9 @@ def test_gzipped_twarc_file_and_gzipped_zip_member_import_like_plain(store: Stor
 def test_gzip_bomb_is_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "tweets.jsonl.gz"
     bomb.write_bytes(gzip.compress(b" " * 200_000))
-    with open_source(bomb, Limits(ratio_floor_bytes=65_536, max_ratio=50)) as source:
-        with pytest.raises(UnsafeArchive, match="gzip bomb"), source.members[0].open() as stream:
-            stream.read()
+    with (open_source(bomb, Limits(ratio_floor_bytes=65_536, max_ratio=50)) as source,
+          pytest.raises(UnsafeArchive, match="gzip bomb"), source.members[0].open() as stream):
+        stream.read()
 
 
 def test_truncated_gzip_names_the_file(store: Store, tmp_path: Path) -> None:
