@@ -426,7 +426,7 @@ def _owner_from_outbox(outbox: Member, ctx: ReadContext) -> Owner:
     Newer servers name actors by a number (``/ap/users/116840387061670746``); the public URL of a
     status still carries the handle. Else each post's author comes from its activity's actor.
     """
-    head = outbox.head(65536).decode("utf-8", errors="replace")
+    head = outbox.head_text(65536)
     actor = OUTBOX_ACTOR.search(head)
     host = urlsplit(actor.group(1)).hostname if actor else None
     url = re.search(rf'"url"\s*:\s*"https://{re.escape(host)}/@([A-Za-z0-9_.-]+)/', head) if host else None
