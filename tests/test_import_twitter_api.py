@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from datetime import UTC, datetime
@@ -305,3 +306,43 @@ def test_twarc2_users_and_lists_are_companions(store: Store, tmp_path: Path) -> 
         {"twitter-api": 3}, ["lists.jsonl", "users.jsonl"], [])
     with pytest.raises(InputError, match="known but holds no posts"):
         load(store, TWARC2 / "users.jsonl")
+
+
+def test_twarc_csv_output_gives_what_its_json_gives(store: Store, tmp_path: Path) -> None:
+    """tweets.csv is stream.jsonl's tweets as twarc-csv writes them (default columns and options)."""
+    fields = ("post_id", "account", "account_id", "account_name", "created_at", "text", "lang", "kind",
+              "in_reply_to_id", "in_reply_to_account", "in_reply_to_account_id", "conversation_id", "mentions",
+              "hashtags", "source", "like_count", "repost_count", "reply_count", "quote_count", "permalink")
+    report = load(store, TWARC2 / "tweets.csv").files[0]
+    assert (report.formats, report.skipped) == ({"twarc-csv": 3}, {})
+    from_csv = [tuple(r[f] for f in fields) for r in rows(store)]
+    assert [r["source_record"] for r in rows(store)] == ["2", "3", "4"]
+    with Store(tmp_path / "json.duckdb") as other:
+        load(other, TWARC2 / "stream.jsonl")
+        assert from_csv == [tuple(r[f] for f in fields) for r in rows(other)]
+
+
+def test_twarc_csv_merged_retweet_with_media_and_escaped_line_breaks(store: Store, tmp_path: Path) -> None:
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    values = dict.fromkeys(header, "")
+    values.update({
+        "id": "1630000000000000900", "conversation_id": "1630000000000000900",
+        "referenced_tweets.retweeted.id": "1630000000000000300", "author_id": "55500001",
+        "retweeted_user_id": "1400000000000000001", "retweeted_username": "GreenfieldLib",
+        "created_at": "2023-03-01T12:00:00.000Z", "text": "Story time moves\\nto the big room #Greenfield",
+        "lang": "en", "public_metrics.like_count": "7", "entities.hashtags": '["#Greenfield"]',
+        "attachments.media_keys": '["3_1630000000000000301"]',
+        "attachments.media": '[{"media_key": "3_1630000000000000301", "type": "photo"}]',
+        "author.username": "sam_reads", "author.name": "Sam",
+    })
+    csv_file = tmp_path / "retweets.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    (row,) = rows(store)
+    assert (row["kind"], row["repost_of_id"], row["repost_of_account"], row["text"], row["hashtags"],
+            row["media_count"], row["media_kinds"], row["like_count"]) == (
+        "repost", "1630000000000000300", "GreenfieldLib", "Story time moves\nto the big room #Greenfield",
+        ["Greenfield"], 1, ["image"], None)

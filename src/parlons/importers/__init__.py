@@ -35,6 +35,7 @@ ORDER = (
     "wordpress",
     "feeds",
     "twcs",
+    "twarc_csv",
     "twitter_api",
     "generic",
 )
