@@ -346,3 +346,21 @@ def test_twarc_csv_merged_retweet_with_media_and_escaped_line_breaks(store: Stor
             row["media_count"], row["media_kinds"], row["like_count"]) == (
         "repost", "1630000000000000300", "GreenfieldLib", "Story time moves\nto the big room #Greenfield",
         ["Greenfield"], 1, ["image"], None)
+
+
+def test_twarc_csv_edit_chain_is_one_post(store: Store, tmp_path: Path) -> None:
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    chain = json.dumps(list(CHAIN))
+    csv_file = tmp_path / "edits.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        for version, text in ((CHAIN[0], "Book sale on Saturday"), (CHAIN[2], "Book sale on Saturday, 10am to 4pm")):
+            values = dict.fromkeys(header, "")
+            values.update({"id": version, "author_id": "1400000000000000001", "author.username": "GreenfieldLib",
+                           "created_at": "2023-04-01T08:00:00.000Z", "text": text, "edit_history_tweet_ids": chain})
+            csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    (row,) = rows(store)
+    assert (row["post_id"], row["text"], row["source_record"]) == (
+        CHAIN[0], "Book sale on Saturday, 10am to 4pm", "3 edits: " + " ".join(CHAIN))

@@ -60,10 +60,11 @@ class EditChains:
             while chunk := stream.read(CHUNK):
                 data = tail + chunk
                 for match in CHAIN.finditer(data):
-                    self._add(tuple(i.decode() for i in ID.findall(match.group(1))))
+                    self.add(tuple(i.decode() for i in ID.findall(match.group(1))))
                 tail = data[-OVERLAP:]
 
-    def _add(self, chain: tuple[str, ...]) -> None:
+    def add(self, chain: tuple[str, ...]) -> None:
+        """Record one chain of version ids, oldest first (a longer one wins)."""
         if chain[0] in self.chains and len(self.chains[chain[0]]) >= len(chain):
             return
         self.chains[chain[0]] = chain

@@ -36,6 +36,7 @@ from ._duck import (
     sql_string,
     stream_checked,
 )
+from ._edits import EditChains
 
 __all__ = ["IMPORTER", "TwarcCsvImporter"]
 
@@ -87,6 +88,10 @@ SELECT
 FROM k
 """
 
+CHAINS = """SELECT DISTINCT h FROM (SELECT json_list("edit_history_tweet_ids") AS h
+  FROM {scan}) WHERE len(h) > 1"""
+"""Edit chains (two versions or more), folded into one post each as in ``twitter_api.md``."""
+
 MACROS = (
     "CREATE OR REPLACE TEMP MACRO json_list(x) AS "
     "CASE WHEN starts_with(trim(x), '[') THEN try(from_json(x, '[\"VARCHAR\"]')) END",
@@ -130,7 +135,12 @@ class TwarcCsvImporter(Importer):
                 ctx.skip(member, line, reason)
             con.execute("CREATE TEMP TABLE csv_lines AS SELECT key, min(line) AS line FROM csv_index "
                         "WHERE nullif(key, '') IS NOT NULL GROUP BY key")
-            yield from stream_checked(con, _shape(member, read, columns), member, ctx)
+            edits = EditChains()
+            if "edit_history_tweet_ids" in columns:
+                for (chain,) in con.execute(CHAINS.format(scan=read[:-1] + ", ignore_errors = true)")).fetchall():
+                    edits.add(tuple(chain))
+            yield from edits.fold(stream_checked(con, _shape(member, read, columns), member, ctx))
+            yield from edits.rows(ctx)
             con.close()
 
 
