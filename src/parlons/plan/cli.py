@@ -27,7 +27,9 @@ from ..i18n import LANGUAGES, N_, resolve_language, translator
 from ..store import STORE_ENV, resolve_store_path
 from . import Plan, load_plan, problems, recommend, run_checks
 from .document import PlanError, load_document, new_document, save_document
+from .checks import Finding
 from .fit import Fit
+from .words import label, place
 from .interview import Interview
 from .progress import KpiProgress, _word, audit_plan, format_value, load_history, measure_kpis, record
 
@@ -113,18 +115,29 @@ def check_command(plan: Path, lang: str | None, as_json: bool) -> None:
       parlons plan check plan.yaml --lang en --json
     """
     loaded = load_plan(plan)
-    findings = run_checks(loaded.data, _lang(lang, loaded.data.get("lang")))
+    code = _lang(lang, loaded.data.get("lang"))
+    findings = run_checks(loaded.data, code)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for f in findings:
-            colour = "red" if f.severity == "error" else "yellow"
-            _console().print(f"[{colour}]{f.severity}[/{colour}] {f.path}: {escape(f.message)} "
-                             f"[dim]\\[{f.id}; seed {f.seed}][/dim]")
+        _print_findings(findings, code)
         errors = sum(f.severity == "error" for f in findings)
-        click.echo(f"{plan}: {errors} error(s), {len(findings) - errors} warning(s)")
+        t = translator(code)
+        click.echo(f"{plan}{' : ' if code == 'fr' else ': '}" + t.ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors} + ", "
+                   + t.ngettext("%(n)s warning", "%(n)s warnings", len(findings) - errors)
+                   % {"n": len(findings) - errors})
     if any(f.severity == "error" for f in findings):
         sys.exit(1)  # not click's Exit: parlons.cli.main runs click outside standalone mode, which would swallow it
+
+
+def _print_findings(findings: list[Finding], lang: str) -> None:
+    """Each finding in words: its severity and place, the message, then the idea and where it comes from."""
+    colon = " : " if lang == "fr" else ": "
+    idea = "Idée" if lang == "fr" else "Idea"
+    for f in findings:
+        colour = "red" if f.severity == "error" else "yellow"
+        _console().print(f"[{colour}]{label('severity', f.severity, lang)}[/{colour}] · {escape(place(f.path, lang))}"
+                         f"{colon}{escape(f.message)}\n  [dim]{idea}{colon}{escape(f.idea)} ({escape(f.source)})[/dim]")
 
 
 @plan_group.command("fit")
