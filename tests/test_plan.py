@@ -258,3 +258,16 @@ def test_findings_speak_the_plans_language_with_no_codes() -> None:
                           "ce qui se dit de vous (mots « contrôler ce qui ») ; on peut l'écouter et y répondre.",
         "tactic.presence_only": "« Être présents pour les personnes âgées et contrôler ce qui se dit » : être présent "
                                 "(mots « Être présents ») est un moyen, pas un objectif ; que doit-il changer ?"}
+
+
+def test_fit_reasons_in_french_name_audiences_places_and_channels_in_words() -> None:
+    plan = load_plan(EXAMPLES / "mutuelle.yaml")
+    facebook = next(f for f in recommend(plan.data, "fr") if f.platform.id == "facebook")
+    assert [(r.points, r.text) for r in facebook.reasons] == [
+        (2, "le public « consommateurs » y est (public 1 : « adhérents »)"),
+        (2, "le public « familles » y est (public 1 : « familles »)"),
+        (2, "sert l'objectif « service client » (objectif 1)"),
+        (1, "on peut y publier : « texte » (ligne éditoriale 1 : « text »)"),
+        (1, "on peut y publier : « liens » (ligne éditoriale 1 : « link »)"),
+        (1, "le plan demande du dialogue ; ici 2/3 : commentaires sous les publications et messages privés "
+            "(Messenger) ; des groupes pour les communautés")]

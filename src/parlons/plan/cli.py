@@ -29,9 +29,9 @@ from . import Plan, load_plan, problems, recommend, run_checks
 from .document import PlanError, load_document, new_document, save_document
 from .checks import Finding
 from .fit import Fit
-from .words import label, place
+from .words import label, metric_label, place
 from .interview import Interview
-from .progress import KpiProgress, _word, audit_plan, format_value, load_history, measure_kpis, record
+from .progress import KpiProgress, _word, audit_plan, day_text, format_value, load_history, measure_kpis, record
 
 __all__ = ["plan_group"]
 
@@ -228,7 +228,8 @@ def _print_progress(plan: Plan, progress: list[KpiProgress], lang: str) -> None:
         target = f"{p.target.op} {format_value(p.metric, p.target.value, lang)}" if p.target else "–"
         series = " → ".join(format_value(p.metric, v, lang) for _, v in p.series[-5:])
         trend = f"{_word(p.trend, lang)} {series}".strip()
-        table.add_row(p.id, p.metric, f"{baseline} ({base.get('date', '–')})", f"{current} ({p.date})",
-                      f"{target} ({p.deadline or '–'})", _word(p.status, lang), trend)
+        table.add_row(p.id, metric_label(p.metric, lang), f"{baseline} ({day_text(base.get('date', '–'), lang)})",
+                      f"{current} ({day_text(p.date, lang)})",
+                      f"{target} ({day_text(p.deadline, lang) if p.deadline else '–'})", _word(p.status, lang), trend)
     _console().print(table)
     click.echo(t.gettext("history: %(path)s") % {"path": plan.path.with_name(plan.path.stem + ".history.json")})
