@@ -164,7 +164,8 @@ def test_progress_on_a_fixture_store(store: Store, tmp_path: Path) -> None:
     table = invoke("progress", str(plan), "--store", str(tmp_path / "store.duckdb"), "--min-n", "1", "--until",
                    "2024-03-04T11:00:00", "--lang", "en")  # an earlier state: 2 of 2 answered
     assert table.exit_code == 0, table.output
-    assert "100% (n=2) (2024-03-04)" in table.output and "worse 100% → 67%" in table.output
+    assert "100% (n=2) (March 4, 2024)" in table.output and "worse 100% → 67%" in table.output
+    assert "Responsiveness: answered" in table.output and "responsiveness.answered_share" not in table.output
     history = json.loads((tmp_path / "plan.history.json").read_text(encoding="utf-8"))
     assert [m["date"] for m in history["measurements"]] == ["2024-03-04", "2024-03-07"]
 
