@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import copy
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +220,26 @@ def test_report_command(tmp_path: Path) -> None:
     wrong = CliRunner().invoke(cli, ["report", "VilleDeKerlann", "--platform", "x", "--store", str(store),
                                      "-o", str(tmp_path / "r.docx")])
     assert wrong.exit_code != 0 and "must end in .html or .pdf" in str(wrong.exception)
+
+
+def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits,
+                                                                  pages: dict[str, lxml.html.HtmlElement]) -> None:
+    mixed = copy.deepcopy(audits)
+    mixed[0].update(platform="blog, mastodon, x", members=[{"platform": "x", "account": "Org"},
+                                                           {"platform": "mastodon", "account": "@org@social.example"}])
+    mixed[0]["coverage"]["importers"] = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
+    for lang, platforms, together, sources in (
+            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
+                   "@org@social.example (Mastodon)", "", "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, "
+                                                         "new-format\u202f;"),
+            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
+                   "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
+                                                         "new-format;")):
+        page = lxml.html.fromstring(render_html(mixed, lang=lang, charts=False))
+        assert page.cssselect("p.meta")[0].text_content() == platforms + together
+        assert sources in page.cssselect("p.coverage")[0].text_content()
+    for lang, label in (("fr", "Avec réponse"), ("en", "Answered")):
+        methods = pages[lang].get_element_by_id("methods")
+        assert methods.cssselect('dt[data-keys="answered_share"]')[0].text_content() == label
+        assert methods.cssselect("code") == []
+        assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", methods.text_content()) == []  # no code keys such as answered_share

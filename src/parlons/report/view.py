@@ -20,6 +20,7 @@ from .audit_text import translate_cues, translate_rule, translate_text
 from .figures import Figures
 from .fmt import Formatter
 from .methods import entry, families, general
+from .names import importer_name, platform_name, platforms_named
 from .priorities import priorities
 from .safe import linked_text, safe_url
 
@@ -76,8 +77,8 @@ class View:
         a = self.a
         period = a.get("period") or {}
         return {
-            "lang": self.lang, "account": a["account"], "platform": a["platform"],
-            "members": a.get("members", []), "period": self.fmt.period(period.get("since"), period.get("until")),
+            "lang": self.lang, "account": a["account"], "platform": platforms_named(self.t, a["platform"]),
+            "members": [{**m, "platform": platform_name(self.t, m["platform"])} for m in a.get("members", [])], "period": self.fmt.period(period.get("since"), period.get("until")),
             "data_end": self.fmt.date(period["data_end"]) if period.get("data_end") else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
             "priorities": priorities(a, self.figs), "responsiveness": self.responsiveness(),
@@ -91,7 +92,8 @@ class View:
 
     def coverage(self) -> dict[str, Any]:
         cov = self.a["coverage"]
-        return {"own_posts": self.fmt.count(cov["own_posts"]), "importers": ", ".join(cov["importers"]),
+        return {"own_posts": self.fmt.count(cov["own_posts"]),
+                "importers": ", ".join(importer_name(self.t, i) for i in cov["importers"]),
                 "caveats": [translate_text(self.t, c) for c in cov.get("caveats", [])],
                 "others": self.fmt.count(cov["posts_by_others_on_platform"])}
 
