@@ -25,6 +25,7 @@ from rich.table import Table
 from ..cli_i18n import Group
 from ..i18n import LANGUAGES, N_, resolve_language, translator
 from ..store import STORE_ENV, resolve_store_path
+from ..timezones import choose_timezone
 from . import Plan, load_plan, problems, recommend, run_checks
 from .document import PlanError, load_document, new_document, save_document
 from .checks import Finding
@@ -204,7 +205,8 @@ def progress_command(plan: Path, store_path: Path | None, account: str | None, s
     loaded = load_plan(plan)
     export = store_path is not None and store_path.is_dir() and (store_path / "posts.parquet").exists()
     con = open_posts(store_path if export and store_path is not None else resolve_store_path(store_path))
-    audit = audit_plan(loaded, con, account=account, settings=AuditSettings(min_n=min_n),
+    zone = choose_timezone(None, loaded.data.get("timezone")).name
+    audit = audit_plan(loaded, con, account=account, settings=AuditSettings(min_n=min_n, timezone=zone),
                        since=_utc(since), until=_utc(until))
     progress = (measure_kpis(loaded.data, audit, load_history(plan)) if no_record else record(loaded, audit))
     if as_json:
