@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
 import copy
 from collections.abc import Iterator
 from pathlib import Path
@@ -243,3 +244,45 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
         assert methods.cssselect('dt[data-keys="answered_share"]')[0].text_content() == label
         assert methods.cssselect("code") == []
         assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", methods.text_content()) == []  # no code keys such as answered_share
+
+
+def _font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+@pytest.mark.skipif(b"Noto Color Emoji" not in subprocess.run(["fc-list"], capture_output=True, check=False).stdout,
+                    reason="the emoji font (Debian: fonts-noto-color-emoji) is not installed; CI installs it")
+def test_the_pdf_draws_emoji_with_the_emoji_font(audits: Audits, tmp_path: Path) -> None:
+    from parlons.report import _pdf
+
+    page = render_html(audits, lang="fr", charts=False)
+    head = page[:page.index("<main")]
+    path = tmp_path / "emoji.pdf"
+    path.write_bytes(_pdf(head + "<main><blockquote>@org Merci à vous ! 💛 🎄</blockquote></main></body></html>"))
+    reader = PdfReader(path)
+    assert "Noto-Color-Emoji" in _font_names(reader)
+    assert "💛" in reader.pages[0].extract_text()
+
+
+def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> None:
+    from parlons.report.view import distinct
+
+    twice = [{"id": "m1", "text": "Réservation ouverte pour le spectacle ! https://social.example/@m/1"},
+             {"id": "x1", "text": "Réservation ouverte  pour le spectacle ! https://t.co/abc"},
+             {"id": "x2", "text": "Horaires d'été"}, {"id": "x3", "text": ""}, {"id": "x4", "text": None}]
+    assert [e["id"] for e in distinct(twice)] == ["m1", "x2", "x3", "x4"]
+    seen: set[str] = set()
+    assert [e["id"] for e in distinct(twice[:1], seen)] == ["m1"]
+    assert [e["id"] for e in distinct(twice[1:3], seen)] == ["x2"]  # one list after the other, as the report does
+    crossed = copy.deepcopy(audits)
+    examples = crossed[0]["function"]["examples"]
+    text = "Inscriptions ouvertes pour l'atelier, c'est gratuit."
+    examples["action"] = [{"id": "a1", "text": text, "rule": "call to action: inscriptions"},
+                          {"id": "a2", "text": text + " https://t.co/xyz", "rule": "call to action: inscriptions"}]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    function = page.get_element_by_id("function").text_content()
+    assert function.count("Inscriptions ouvertes pour l'atelier") == 1

@@ -8,6 +8,7 @@ go through :func:`~parlons.report.safe.linked_text`; links go through
 from __future__ import annotations
 
 import gettext
+import re
 from typing import Any
 
 from babel import Locale
@@ -48,6 +49,7 @@ CONTENT = ("posts", "links_share", "images_share", "video_share", "media_known_p
 CADENCE = ("posts_per_week", "active_weeks_share", "weekly_variation")
 FUNCTIONS = ("information", "community", "action")
 LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
+URL = re.compile(r"https?://\S+")
 
 
 def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan: dict[str, Any] | None,
@@ -186,8 +188,8 @@ class View:
     def broadcast(self) -> dict[str, Any]:
         b = self.a["broadcast"]
         figures = [self.figs.show("broadcast", k, b[k]) for k in BROADCAST]
-        return {"figures": figures, "automated": [self.example(e) for e in b.get("automated_examples", [])],
-                "duplicated": [self.example(e) for e in b.get("duplicated_examples", [])],
+        return {"figures": figures, "automated": [self.example(e) for e in distinct(b.get("automated_examples", []))],
+                "duplicated": [self.example(e) for e in distinct(b.get("duplicated_examples", []))],
                 "clients": [{"source": c["source"], "posts": self.fmt.count(c["posts"])}
                             for c in b.get("automation_clients", [])]}
 
@@ -208,11 +210,11 @@ class View:
     def voice_language(self, code: str, v: dict[str, Any]) -> dict[str, Any]:
         figures = [self.figs.show("voice", k, v[k]) for k in VOICE]
         formula = {"flesch": self._("Flesch reading ease"), "kandel_moles": self._("Kandel and Moles")}
-        examples = v.get("examples", {})
+        examples, seen = v.get("examples", {}), set[str]()
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
                 "formula": formula.get(v["readability"].get("formula", ""), ""),
-                "most": [self.example(e, "cues") for e in examples.get("most_conversational", [])],
-                "least": [self.example(e, "cues") for e in examples.get("least_conversational", [])]}
+                "most": [self.example(e, "cues") for e in distinct(examples.get("most_conversational", []), seen)],
+                "least": [self.example(e, "cues") for e in distinct(examples.get("least_conversational", []), seen)]}
 
     # content and cadence ------------------------------------------------------------------------------------
 
@@ -252,10 +254,11 @@ class View:
     def function(self) -> dict[str, Any]:
         f = self.a["function"]
         names = {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
-        ref = f["reference"]
+        ref, seen = f["reference"], set[str]()
         rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", f[f"{k}_share"]),
                  "reference": self.fmt.share(ref[k]),
-                 "examples": [self.example(e) for e in f.get("examples", {}).get(k, [])]} for k in FUNCTIONS]
+                 "examples": [self.example(e) for e in distinct(f.get("examples", {}).get(k, []), seen)]}
+                for k in FUNCTIONS]
         rules = [{"function": names.get(r["function"], r["function"]), "rule": translate_rule(self.t, r["rule"]),
                   "posts": self.fmt.count(r["posts"])} for r in f.get("rules", [])]
         return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.get("source")),
@@ -320,6 +323,23 @@ class View:
         bench = [self.t.gettext(entry(f, k).label) for f, k, _ in KEY_FIGURES]
         return {"general": [self._(p) for p in general()], "families": fams, "maturity_rules": ladder,
                 "benchmark": bench}
+
+
+def distinct(examples: list[dict[str, Any]], seen: set[str] | None = None) -> list[dict[str, Any]]:
+    """Examples whose text was not shown yet (``seen``, updated): a text cross-posted or posted again shows once.
+
+    Texts are compared in lower case, without links (each platform shortens them its own way) and
+    with spaces collapsed; an example without text is kept.
+    """
+    seen = set() if seen is None else seen
+    out = []
+    for example in examples:
+        key = " ".join(URL.sub(" ", str(example.get("text") or "")).lower().split())
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(example)
+    return out
 
 
 def plan_view(plan: dict[str, Any]) -> dict[str, Any]:
