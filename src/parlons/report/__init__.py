@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..audit.result import AuditResult
 from ..errors import UsageError
 from ..i18n import N_, resolve_language, translator
 from .fmt import Formatter
@@ -44,7 +45,7 @@ ZONE_SOURCES = {"option": N_("as asked"), "plan": N_("the plan's zone"), "machin
 """Where the report's time zone came from (:mod:`parlons.timezones`), said next to it."""
 
 
-def render_html(audits: list[dict[str, Any]], *, lang: str = "fr", plan: dict[str, Any] | None = None,
+def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, Any] | None = None,
                 charts: bool = True, timezone_source: str | None = None) -> str:
     """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests).
 
@@ -65,7 +66,7 @@ def render_html(audits: list[dict[str, Any]], *, lang: str = "fr", plan: dict[st
     return _environment(code).get_template("report.html.j2").render(**context)
 
 
-def render(audits: list[dict[str, Any]], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None,
+def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None,
            timezone_source: str | None = None) -> Path:
     """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
     output = Path(output)
