@@ -262,10 +262,12 @@ def test_the_pdf_draws_emoji_with_the_emoji_font(audits: Audits, tmp_path: Path)
     page = render_html(audits, lang="fr", charts=False)
     head = page[:page.index("<main")]
     path = tmp_path / "emoji.pdf"
-    path.write_bytes(_pdf(head + "<main><blockquote>@org Merci à vous ! 💛 🎄</blockquote></main></body></html>"))
+    path.write_bytes(_pdf(head + "<main><h2>Niveau 4 sur 5</h2><blockquote>@org Merci à vous ! 💛 🎄</blockquote>"
+                               "</main></body></html>"))
     reader = PdfReader(path)
     assert "Noto-Color-Emoji" in _font_names(reader)
-    assert "💛" in reader.pages[0].extract_text()
+    text = reader.pages[0].extract_text()
+    assert "Niveau 4 sur 5" in text and "💛" in text  # digits and spaces stay in the text font
 
 
 def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> None:
