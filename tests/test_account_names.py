@@ -60,8 +60,8 @@ def test_a_facebook_name_is_compared_exactly_and_a_misspelled_name_gets_suggesti
         "(x, 2 posts) or mairiedebrest (instagram, 1 posts)? `parlons accounts` lists the accounts")
     with pytest.raises(UsageError) as typo:
         resolve(store.con, "MairieDeBrets", "x")
-    assert str(typo.value) == ("no posts by 'MairieDeBrets' on x in the store; did you mean MairieDeBrest (x, 2 posts)? "
-                               "`parlons accounts` lists the accounts")
+    assert str(typo.value) == ("no posts by 'MairieDeBrets' on x in the store; did you mean MairieDeBrest (x, 2 posts)"
+                               "? `parlons accounts` lists the accounts")
     with pytest.raises(UsageError) as nothing:
         resolve(store.con, "VilleDeQuimper", None)
     assert str(nothing.value) == "no posts by 'VilleDeQuimper' in the store; `parlons accounts` lists the accounts"

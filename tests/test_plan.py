@@ -221,7 +221,8 @@ def test_a_deadline_already_past_is_found_in_the_plans_language() -> None:
             "kpis": [{"id": "k1", "metric": "responsiveness.answered_share", "target": ">= 0.8",
                       "deadline": "2025-09-30", "objective": "o1"}]}
     assert "deadline.past" not in {f.id for f in run_checks(plan, "fr", date(2025, 6, 30))}
-    past = [(f.path, f.severity, f.message) for f in run_checks(plan, "fr", date(2025, 10, 1)) if f.id == "deadline.past"]
+    past = [(f.path, f.severity, f.message) for f in run_checks(plan, "fr", date(2025, 10, 1))
+            if f.id == "deadline.past"]
     assert past == [
         ("objectives[0].deadline", "warning", "L'objectif o1 avait pour échéance le 30 juin 2025, date passée : "
          "faites le bilan et fixez une nouvelle date."),

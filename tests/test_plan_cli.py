@@ -113,9 +113,10 @@ def test_check_exits_1_on_errors_and_lists_warnings() -> None:
     result = invoke("check", str(EXAMPLES / "mutuelle.yaml"))
     assert result.exit_code == 1
     assert ("erreur · objectif 1 : L'objectif o1 relève du service client mais aucun indicateur n'engage sur un "
-            "délai de réponse (Réactivité : première réponse (médiane) ou Réactivité : réponse en moins de 24 heures).\n"
-            "  Idée : Mentions et DM à une mutuelle sans réponse, quand le formulaire du site répond sous 24 h : #fail. "
-            "(d'après le billet « De la vraie fausse démarche \"sociale\" »)\n") in result.output
+            "délai de réponse (Réactivité : première réponse (médiane) ou Réactivité : réponse en moins de 24 "
+            "heures).\n"
+            "  Idée : Mentions et DM à une mutuelle sans réponse, quand le formulaire du site répond sous 24 h : "
+            "#fail. (d'après le billet « De la vraie fausse démarche \"sociale\" »)\n") in result.output
     assert "seed" not in result.output and "objectives[0]" not in result.output
     # the deadlines of the example (2025) are past
     assert result.output.rstrip().endswith("mutuelle.yaml : 1 erreur, 3 avertissements")
@@ -194,8 +195,8 @@ def test_the_french_interview_takes_french_words_and_labels(tmp_path: Path) -> N
     assert "Error" not in result.output and "community_management" not in result.output
     plan = load_plan(path).data
     assert plan["skills"] == {"needed": ["writing", "photo_video"], "people": [
-        {"name": "Lina", "role": "chargée de communication", "holds": ["writing", "photo_video", "community_management"],
-         "hours_per_week": 5}]}
+        {"name": "Lina", "role": "chargée de communication",
+         "holds": ["writing", "photo_video", "community_management"], "hours_per_week": 5}]}
     assert plan["organization"]["market"] == "public"
     assert plan["archetypes"] == ["community", "crisis"]
 

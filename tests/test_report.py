@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
+import copy
 import re
 import subprocess
-import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -231,8 +231,8 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
     mixed[0].coverage.importers = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
     for lang, platforms, together, sources in (
             ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
-                   "@org@social.example (Mastodon)", "", "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, "
-                                                         "new-format\u202f;"),
+                   "@org@social.example (Mastodon)", "",
+             "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format\u202f;"),
             ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
                    "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
                                                          "new-format;")):

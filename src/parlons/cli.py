@@ -352,10 +352,9 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
       parlons report MairieDeBrest --vs VilleDeQuimper -o rapport.html
       parlons report AppleSupport --lang en --since 2024-01-01 --timezone America/New_York -o report.pdf
     """
-    from .report import render
-
     from .plan import load_plan
     from .plan.progress import report_view
+    from .report import render
 
     plan = load_plan(plan_path) if plan_path else None
     zone = choose_timezone(timezone, plan.data.get("timezone") if plan else None)

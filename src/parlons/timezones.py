@@ -8,6 +8,7 @@ says which. Zones are IANA names (``Europe/Paris``); a wrong name is a usage err
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,10 +53,8 @@ def machine_timezone(environ: Mapping[str, str] | None = None, localtime: Path =
         target = ""
     if "zoneinfo/" in target:
         candidates.append(target.split("zoneinfo/", 1)[1])
-    try:
+    with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
         candidates.append(timezone_file.read_text(encoding="utf-8").strip().splitlines()[0])
-    except (OSError, IndexError, UnicodeDecodeError):
-        pass
     return next((c for c in candidates if is_timezone(c)), None)
 
 

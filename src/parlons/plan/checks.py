@@ -247,10 +247,10 @@ def _needed_skills(plan: dict[str, Any]) -> dict[str, str]:
 def _skills(run: _Run) -> None:
     people = (run.plan.get("skills") or {}).get("people") or []
     held = {s for p in people for s in p.get("holds") or []}
-    for skill, source in _needed_skills(run.plan).items():
+    for skill, needed_by in _needed_skills(run.plan).items():
         if skill not in held:
-            name, where = label("skill", skill, run.lang), place(source, run.lang)
-            run.add("skills.missing", source, f"The skill «{name}» is needed ({where}) and nobody in the plan "
+            name, where = label("skill", skill, run.lang), place(needed_by, run.lang)
+            run.add("skills.missing", needed_by, f"The skill «{name}» is needed ({where}) and nobody in the plan "
                     "holds it: train, hire, get help, or drop what needs it.", f"La compétence « {name} » est "
                     f"nécessaire ({where}) et personne ne l'a : former, recruter, se faire aider, ou renoncer à ce "
                     "qui la demande.")

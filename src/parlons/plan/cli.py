@@ -27,12 +27,12 @@ from ..i18n import LANGUAGES, N_, resolve_language, translator
 from ..store import STORE_ENV, resolve_store_path
 from ..timezones import choose_timezone
 from . import Plan, load_plan, problems, recommend, run_checks
-from .document import PlanError, load_document, new_document, save_document
 from .checks import Finding
+from .document import PlanError, load_document, new_document, save_document
 from .fit import Fit
-from .words import label, metric_label, place
 from .interview import Interview
 from .progress import KpiProgress, _word, audit_plan, day_text, format_value, load_history, measure_kpis, record
+from .words import label, metric_label, place
 
 __all__ = ["plan_group"]
 
@@ -124,7 +124,8 @@ def check_command(plan: Path, lang: str | None, as_json: bool) -> None:
         _print_findings(findings, code)
         errors = sum(f.severity == "error" for f in findings)
         t = translator(code)
-        click.echo(f"{plan}{' : ' if code == 'fr' else ': '}" + t.ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors} + ", "
+        counted = t.ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors}
+        click.echo(f"{plan}{' : ' if code == 'fr' else ': '}" + counted + ", "
                    + t.ngettext("%(n)s warning", "%(n)s warnings", len(findings) - errors)
                    % {"n": len(findings) - errors})
     if any(f.severity == "error" for f in findings):

@@ -99,15 +99,19 @@ class Interview:
         text = str(value).strip()
         day_first = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", text)
         try:
-            return date(int(day_first[3]), int(day_first[2]), int(day_first[1])) if day_first else date.fromisoformat(text)
+            if day_first:
+                return date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+            return date.fromisoformat(text)
         except ValueError:
-            raise click.BadParameter(self.t("a date such as 2025-06-30", "une date comme 2025-06-30 ou 30/06/2025")) from None
+            raise click.BadParameter(self.t("a date such as 2025-06-30",
+                                            "une date comme 2025-06-30 ou 30/06/2025")) from None
 
     def listed(self, options: Sequence[str], vocabulary: str | None = None) -> str:
         """``options`` as a person reads them: by their labels in the plan's language."""
         return ", ".join(label(vocabulary, o, self.lang) for o in options) if vocabulary else ", ".join(options)
 
-    def among(self, options: Sequence[str], single: bool = False, vocabulary: str | None = None) -> Callable[[str], Any]:
+    def among(self, options: Sequence[str], single: bool = False,
+              vocabulary: str | None = None) -> Callable[[str], Any]:
         """A value processor accepting comma-separated words from ``options`` (one when ``single``).
 
         A word may be the option itself (any case) or, with a ``vocabulary``, its label or another
@@ -122,7 +126,8 @@ class Interview:
         def proc(value: str) -> Any:
             keys = [one(w.strip()) for w in str(value).split(",") if w.strip()]
             if None in keys or (single and len(keys) > 1):
-                raise click.BadParameter(self.t("choose among: ", "choisir parmi : ") + self.listed(options, vocabulary))
+                among = self.t("choose among: ", "choisir parmi : ")
+                raise click.BadParameter(among + self.listed(options, vocabulary))
             chosen = [k for k in keys if k is not None]
             return (chosen[0] if chosen else "") if single else chosen
         return proc

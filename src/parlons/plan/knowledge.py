@@ -111,7 +111,7 @@ class Cues:
 
 
 def _bare_with_origin(text: str) -> tuple[str, list[int]]:
-    """``text`` lower-cased without accents (as :func:`normalize`, spaces kept), and each character's index in ``text``."""
+    """``text`` lower-cased without accents (as :func:`normalize`, spaces kept), each character's index in ``text``."""
     chars: list[str] = []
     origin: list[int] = []
     for i, c in enumerate(text):

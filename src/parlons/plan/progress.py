@@ -25,7 +25,8 @@ from ..audit.result import AuditResult
 from . import Plan
 from .measure import Measured, Target, catalogue, compare, lookup, parse_target
 
-__all__ = ["KpiProgress", "audit_plan", "day_text", "format_value", "history_path", "load_history", "measure_kpis", "record",
+__all__ = ["KpiProgress", "audit_plan", "day_text", "format_value", "history_path", "load_history", "measure_kpis",
+           "record",
            "report_plan", "report_view"]
 
 

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from .knowledge import normalize, platform_id, platforms
 
-__all__ = ["VOCABULARIES", "Word", "label", "labels", "metric_label", "place", "read", "read_metric", "similar_metrics", "source"]
+__all__ = ["VOCABULARIES", "Word", "label", "labels", "metric_label", "place", "read", "read_metric", "similar_metrics",
+           "source"]
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ SECTIONS = {
 FIELDS = {
     "deadline": ("deadline", "échéance"), "problem": ("problem", "problème"), "metric": ("figure", "mesure"),
     "target": ("target", "cible"), "effort_hours": ("hours each time", "heures à chaque fois"),
-    "where": ("where to share", "où partager"), "id": ("name", "nom"), "overrule": ("why anyway", "pourquoi quand même"),
+    "where": ("where to share", "où partager"), "id": ("name", "nom"),
+    "overrule": ("why anyway", "pourquoi quand même"),
     "organization.market": ("the organization's market", "le marché de l'organisation"),
     "resources.hours_per_week": ("hours a week available", "heures disponibles par semaine"),
     "skills.needed": ("skills needed", "compétences nécessaires"), "objectives": ("objectives", "objectifs"),

@@ -95,7 +95,8 @@ class View:
         period = a.period
         return {
             "lang": self.lang, "account": a.account, "platform": platforms_named(self.t, a.platform),
-            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform)} for m in a.members], "period": self.fmt.period(period.since, period.until),
+            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform)} for m in a.members],
+            "period": self.fmt.period(period.since, period.until),
             "data_end": self.fmt.date(period.data_end) if period.data_end else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
             "priorities": priorities(a, self.figs), "responsiveness": self.responsiveness(),
