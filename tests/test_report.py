@@ -288,5 +288,9 @@ def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> 
         Example(id="a1", text=text, permalink=None, rule="call to action: inscriptions"),
         Example(id="a2", text=text + " https://t.co/xyz", permalink=None, rule="call to action: inscriptions")]
     page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
-    function = page.get_element_by_id("function").text_content()
-    assert function.count("Inscriptions ouvertes pour l'atelier") == 1
+    assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
+    crossed[0].broadcast.duplicated_examples = [Example(id="m9", text=text, permalink=None, rule="same text")]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    everywhere = page.cssselect("main")[0].text_content()
+    assert everywhere.count("Inscriptions ouvertes pour l'atelier") == 1  # shown once in the whole report
+    assert "Inscriptions ouvertes pour l'atelier" not in page.get_element_by_id("function").text_content()

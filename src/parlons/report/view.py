@@ -82,6 +82,8 @@ class View:
         self.fmt = Formatter(lang, timezone)
         self.figs = Figures(t, self.fmt)
         self.charts_on = charts_on
+        self.shown: set[str] = set()
+        """Texts already shown as examples: a text cross-posted or posted again is shown once in the report."""
 
     def _(self, message: str, **params: Any) -> str:
         text = self.t.gettext(message)
@@ -198,8 +200,8 @@ class View:
     def broadcast(self) -> dict[str, Any]:
         b = self.a.broadcast
         figures = [self.figs.show("broadcast", k, getattr(b, k)) for k in BROADCAST]
-        return {"figures": figures, "automated": [self.example(e) for e in distinct(b.automated_examples)],
-                "duplicated": [self.example(e) for e in distinct(b.duplicated_examples)],
+        return {"figures": figures, "automated": [self.example(e) for e in distinct(b.automated_examples, self.shown)],
+                "duplicated": [self.example(e) for e in distinct(b.duplicated_examples, self.shown)],
                 "clients": [{"source": c.source, "posts": self.fmt.count(c.posts)} for c in b.automation_clients]}
 
     def example(self, e: Example | VoiceExample) -> dict[str, Any]:
@@ -218,7 +220,7 @@ class View:
     def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
         figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]
         formula = {"flesch": self._("Flesch reading ease"), "kandel_moles": self._("Kandel and Moles")}
-        seen: set[str] = set()
+        seen = self.shown
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
                 "formula": formula.get(v.readability.formula, ""),
                 "most": [self.example(e) for e in distinct(v.examples.most_conversational, seen)],
@@ -263,7 +265,7 @@ class View:
     def function(self) -> dict[str, Any]:
         f = self.a.function
         names = {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
-        ref, seen = f.reference, set[str]()
+        ref, seen = f.reference, self.shown
         rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", getattr(f, f"{k}_share")),
                  "reference": self.fmt.share(getattr(ref, k)),
                  "examples": [self.example(e) for e in distinct(getattr(f.examples, k), seen)]} for k in FUNCTIONS]
