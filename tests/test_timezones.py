@@ -29,6 +29,7 @@ def test_the_machine_zone_from_tz_then_localtime_then_the_timezone_file(tmp_path
     assert machine_timezone({"TZ": "CET-1CEST"}, localtime, timezone_file) == "Europe/Paris"  # a POSIX rule: skipped
     assert machine_timezone({}, tmp_path / "none", timezone_file) == "America/Montreal"
     assert machine_timezone({}, tmp_path / "none", tmp_path / "none") is None
+    assert machine_timezone({"TZ": "Etc/UTC"}, tmp_path / "none", tmp_path / "none") == "UTC"
 
 
 def test_the_zone_given_then_the_plans_then_the_machines_then_utc() -> None:

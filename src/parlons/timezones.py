@@ -21,6 +21,7 @@ __all__ = ["Zone", "choose_timezone", "is_timezone", "machine_timezone"]
 
 LOCALTIME = Path("/etc/localtime")
 TIMEZONE_FILE = Path("/etc/timezone")
+UTC_ALIASES = {"Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Etc/GMT", "UCT", "Universal", "Zulu", "GMT"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def machine_timezone(environ: Mapping[str, str] | None = None, localtime: Path =
         candidates.append(target.split("zoneinfo/", 1)[1])
     with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
         candidates.append(timezone_file.read_text(encoding="utf-8").strip().splitlines()[0])
-    return next((c for c in candidates if is_timezone(c)), None)
+    found = next((c for c in candidates if is_timezone(c)), None)
+    return "UTC" if found in UTC_ALIASES else found
 
 
 def choose_timezone(option: str | None, plan: str | None = None, machine: str | None = None) -> Zone:
