@@ -39,7 +39,7 @@ def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_readme_commands_run_as_written_on_the_bundled_examples(tmp_path: Path) -> None:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     (tmp_path / "src").symlink_to(ROOT / "src")
-    use, plan = blocks("Use")
+    use, plan, collect = blocks("Use")  # the plan's interview is interactive; collecting needs the network
     assert use[0] == ". .venv/bin/activate"
     for command in use[1:]:
         done = run(command, tmp_path)
@@ -53,3 +53,4 @@ def test_the_readme_commands_run_as_written_on_the_bundled_examples(tmp_path: Pa
     assert [line.split()[:3] for line in plan] == [["parlons", "plan", "new"], ["parlons", "plan", "check"],
                                                    ["parlons", "plan", "progress"], ["parlons", "report",
                                                                                      "MairieDeBrest"]]
+    assert [line.split()[:2] for line in collect] == [["parlons", "collect"]]
