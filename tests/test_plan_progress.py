@@ -138,7 +138,8 @@ def test_report_with_a_plan_shows_its_kpis_and_findings(store: Store, plan_file:
     assert result.exit_code == 0, result.output
     page = output.read_text(encoding="utf-8")
     section = page[page.index('<section id="plan"'):page.index('<section id="methods"')]
-    assert "<h2 id=\"plan-title\">The plan: Org answers</h2>" in section and "Answer the public within the hour (by June 30, 2024)" in section
+    assert "<h2 id=\"plan-title\">The plan: Org answers</h2>" in section
+    assert "Answer the public within the hour (by June 30, 2024)" in section
     assert ("<th scope=\"row\">Responsiveness: answered</th><td>50% (January 31, 2024)</td><td>67% (March 7, 2024)"
             "</td><td>≥ 80% by June 30, 2024</td><td>not met</td>") in section
     assert "<li><strong>warning</strong> The plan does not say" in section
