@@ -272,3 +272,24 @@ def test_fit_reasons_in_french_name_audiences_places_and_channels_in_words() -> 
         (1, "on peut y publier : « liens » (ligne éditoriale 1 : « link »)"),
         (1, "le plan demande du dialogue ; ici 2/3 : commentaires sous les publications et messages privés "
             "(Messenger) ; des groupes pour les communautés")]
+
+
+def test_the_plans_codes_in_words_and_back() -> None:
+    from parlons.plan.words import label, metric_label, place, read, read_metric, source
+
+    assert [read("skill", w) for w in ("rédaction", "Photo", "community management", "CM", "bricolage")] == [
+        "writing", "photo_video", "community_management", "community_management", None]
+    assert [read("archetype", w) for w in ("Communauté (Lego)", "crise", "(Old Spice)", "campaign")] == [
+        "community", "crisis", "marketing", "campaign"]
+    assert [read("market", w) for w in ("particuliers", "B2B", "Secteur public", "associatif")] == [
+        "b2c", "b2b", "public", "nonprofit"]
+    assert [read("action", w) for w in ("répondre", "Écouter", "dialoguer")] == ["answer", "listen", "engage"]
+    assert read("platform", "X (Twitter)") == "x" and label("platform", "twitter", "fr") == "X (Twitter)"
+    assert (label("audience", "older_adults", "fr"), label("audience", "older_adults", "en")) == (
+        "personnes âgées", "older adults")
+    assert (metric_label("voice.fr.questions_share", "fr"), metric_label("voice.fr.questions_share", "en")) == (
+        "Ton (français) : questions", "Voice (French): questions")
+    assert read_metric("reactivite : avec reponse") == "responsiveness.answered_share"
+    assert (place("objectives[0].deadline", "fr"), place("organization.audiences[2]", "en")) == (
+        "objectif 1 (échéance)", "audience 3")
+    assert source("004_ba480d8c832da213.txt", "fr") == "d'après le billet « Aveugles et faux prophètes » (2010)"

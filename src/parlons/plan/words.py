@@ -261,7 +261,10 @@ FIELDS = {
     "resources.hours_per_week": ("hours a week available", "heures disponibles par semaine"),
     "skills.needed": ("skills needed", "compétences nécessaires"), "objectives": ("objectives", "objectifs"),
     "actions": ("actions", "actions"), "platform": ("platform", "plateforme"), "text": ("text", "texte"),
-    "what": ("what to say", "quoi dire"), "reason": ("reason", "raison"),
+    "what": ("what to say", "quoi dire"), "reason": ("reason", "raison"), "to": ("to whom", "à qui"),
+    "form": ("form", "forme"), "end": ("to what end", "dans quel but"), "platforms": ("platforms", "plateformes"),
+    "kind": ("kind", "nature"), "cadence": ("cadence", "rythme"), "who": ("who", "qui"),
+    "line": ("line of work", "ligne éditoriale"), "holds": ("skills held", "compétences"),
 }
 
 
