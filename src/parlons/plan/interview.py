@@ -177,7 +177,7 @@ def _objectives(iv: Interview) -> CommentedSeq:
                          "À quel problème réel et concret répond-il ?")
         if problem:
             problems.append(_map(id=f"p{len(problems) + 1}", text=problem))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (AAAA-MM-JJ)", proc=iv.day)
+        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
         return _map(id=f"o{n}", text=text, problem=problems[-1]["id"] if problem else None, deadline=deadline)
 
     objectives = iv.loop("What is your objective on social media?", "Quel est votre objectif sur les médias sociaux ?",
@@ -355,7 +355,7 @@ def _kpis(iv: Interview) -> CommentedSeq:
 
     def more(metric: str, n: int) -> CommentedMap:
         target = iv.ask("Target (>= 0.8, < 3600...)?", "Cible (>= 0.8, < 3600...) ?", proc=_target(iv))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (AAAA-MM-JJ)", proc=iv.day)
+        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
         listed = ", ".join(objectives)
         objective = iv.ask(f"For which objective ({listed})?", f"Pour quel objectif ({listed}) ?",
                            proc=iv.among(objectives, single=True)) if objectives else None
