@@ -35,3 +35,9 @@ def test_bounded_records_give_fields_or_the_line_of_a_record_too_long() -> None:
 
 def test_unnamed_and_repeated_columns_get_names() -> None:
     assert csv_names(["", "tweet_id", "text", "text", " "]) == ["column0", "tweet_id", "text", "text_4", "column4"]
+
+
+def test_bounded_records_read_long_lines_by_pieces_and_keep_short_quoted_breaks() -> None:
+    text = 'a,b\r\n1,"two\r\nlines"\r\n2,' + "z" * 1000 + '\r\n3,end\r\n'
+    assert list(bounded_csv_records(io.StringIO(text, newline=""), limit=60)) == [
+        (1, ["a", "b"]), (2, ["1", "two\r\nlines"]), (4, None), (5, ["3", "end"])]

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import duckdb
 import pyarrow as pa
@@ -425,29 +425,42 @@ class _RecordScan:
         self.start, self.length = self.line + 1, 0
 
 
-def bounded_csv_records(lines: Iterable[str], limit: int = MAX_CSV_RECORD,
+def bounded_csv_records(stream: TextIO, limit: int = MAX_CSV_RECORD,
                         **dialect: Any) -> Iterator[tuple[int, list[str] | None]]:
     """``(first line, fields)`` of each CSV record, for readers that go row by row in Python.
 
     A record longer than ``limit`` characters gives ``(line, None)``: count it as a skip under
-    :data:`CSV_TOO_LONG`. ``lines`` come from a text stream opened with ``newline=""``.
+    :data:`CSV_TOO_LONG`. ``stream`` is a text stream opened with ``newline=""``; it is read by
+    pieces of at most ``limit`` characters, so memory stays bounded however long a line is.
     """
-    record: list[str] = []
-    length, odd, start = 0, False, 1
-    for number, line in enumerate(lines, 1):
-        if length <= limit:
-            record.append(line)
-        length += len(line)
-        odd ^= bool(line.count('"') % 2)
-        if odd:
-            continue
-        if length > limit:
-            yield start, None
-        else:
-            yield start, next(csv.reader(["".join(record)], **dialect), [])
-        record, length, start = [], 0, number + 1
-    if record or length:
-        yield start, None if length > limit else next(csv.reader(["".join(record)], **dialect), [])
+    pending = _PendingRecord(limit)
+    while piece := stream.readline(limit + 1):
+        pending.add(piece)
+        if piece.endswith(("\n", "\r")) and not pending.odd:
+            yield pending.take(dialect)
+    if pending.length:
+        yield pending.take(dialect)
+
+
+class _PendingRecord:
+    """The record being read by :func:`bounded_csv_records`: its pieces (up to the limit), parity."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.line, self.start = limit, 0, 1
+        self.pieces: list[str] = []
+        self.length, self.odd = 0, False
+
+    def add(self, piece: str) -> None:
+        if self.length <= self.limit:
+            self.pieces.append(piece)
+        self.length += len(piece)
+        self.odd ^= bool(piece.count('"') % 2)
+        self.line += piece.endswith(("\n", "\r"))
+
+    def take(self, dialect: dict[str, Any]) -> tuple[int, list[str] | None]:
+        start, text, too_long = self.start, "".join(self.pieces), self.length > self.limit
+        self.start, self.pieces, self.length, self.odd = self.line + 1, [], 0, False
+        return start, None if too_long else next(csv.reader([text], **dialect), [])
 
 
 def csv_scan(member: Member) -> tuple[str, list[str]]:
