@@ -364,3 +364,23 @@ def test_twarc_csv_edit_chain_is_one_post(store: Store, tmp_path: Path) -> None:
     (row,) = rows(store)
     assert (row["post_id"], row["text"], row["source_record"]) == (
         CHAIN[0], "Book sale on Saturday, 10am to 4pm", "3 edits: " + " ".join(CHAIN))
+
+
+def test_twarc_csv_reply_author_known_from_another_row(store: Store, tmp_path: Path) -> None:
+    """twarc-csv leaves in_reply_to_username empty unless the JSON was flattened: the file's own
+    rows tell whose user id it is, before any guess from the text."""
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    values = dict.fromkeys(header, "")
+    values.update({"id": "1630000000000000950", "referenced_tweets.replied_to.id": "1630000000000000100",
+                   "author_id": "1400000000000000001", "in_reply_to_user_id": "55500001",
+                   "created_at": "2023-03-01T13:00:00.000Z", "text": "Thanks @visitor and @sam_reads!",
+                   "author.username": "GreenfieldLib"})
+    csv_file = tmp_path / "replies.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+        csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    reply = rows(store, "post_id = '1630000000000000950'")[0]
+    assert (reply["kind"], reply["in_reply_to_account"], reply["in_reply_to_account_id"]) == (
+        "reply", "sam_reads", "55500001")

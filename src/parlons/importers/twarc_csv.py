@@ -48,10 +48,16 @@ SHAPE = """
 WITH t AS (
   SELECT r.*, l.line FROM (SELECT * FROM {scan} WHERE nullif(trim("id"), '') IS NOT NULL) AS r
   JOIN csv_lines l ON l.key = trim(r."id")
+), people AS MATERIALIZED (
+  SELECT trim(author_id) AS uid, min(nullif(trim(c_username), '')) AS uname FROM t
+  WHERE nullif(trim(author_id), '') IS NOT NULL GROUP BY 1
 ), k AS (
   SELECT *, trim("id") AS tid, TRY_CAST(created_at AS TIMESTAMPTZ) AS created,
     nullif(trim(c_replied), '') AS rp, nullif(trim(c_retweeted), '') AS rt, nullif(trim(c_quoted), '') AS qt,
     coalesce(nullif(trim(c_username), ''), 'id:' || nullif(trim(author_id), '')) AS handle,
+    json_list(c_media_keys) AS media_keys, json_media(c_media) AS media_types,
+    (SELECT uname FROM people WHERE uid = trim(c_reply_user)) AS reply_known,
+    (SELECT uname FROM people WHERE uid = trim(c_rt_user)) AS rt_known,
     replace(replace(replace(replace(coalesce("text", ''), '\\n', chr(10)), '&lt;', '<'), '&gt;', '>'),
             '&amp;', '&') AS body
   FROM t
@@ -63,18 +69,22 @@ SELECT
   CASE WHEN rt IS NOT NULL THEN 'repost' WHEN rp IS NOT NULL THEN 'reply'
        WHEN qt IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
   rp AS in_reply_to_id, CASE WHEN rp IS NOT NULL OR nullif(c_reply_user, '') IS NOT NULL
-    THEN coalesce(nullif(c_reply_name, ''), nullif(regexp_extract(body, '^\\s*@(\\w{{1,15}})', 1), '')) END
+    THEN coalesce(nullif(c_reply_name, ''), reply_known,
+                  nullif(regexp_extract(body, '^\\s*@(\\w{{1,15}})', 1), '')) END
     AS in_reply_to_account,
   nullif(trim(c_reply_user), '') AS in_reply_to_account_id, nullif(trim(c_conversation), '') AS conversation_id,
   rt AS repost_of_id,
-  CASE WHEN rt IS NOT NULL THEN nullif(c_rt_name, '') END AS repost_of_account,
+  CASE WHEN rt IS NOT NULL THEN coalesce(nullif(c_rt_name, ''), rt_known) END AS repost_of_account,
   CASE WHEN rt IS NULL THEN qt END AS quote_of_id,
   coalesce(list_distinct_ordered(list_transform(json_list(c_mentions), lambda m: ltrim(m, '@'))), [])
     AS mentions,
   coalesce(list_transform(json_list(c_hashtags), lambda h: ltrim(h, '#')), []) AS hashtags,
-  coalesce(list_filter(json_list(c_urls), lambda u: regexp_matches(u, '^https?://')), []) AS urls,
-  coalesce(len(json_list(c_media_keys)), len(json_media(c_media))) AS media_count,
-  list_transform(json_media(c_media), lambda m: media_kind(m)) AS media_kinds,
+  coalesce(list_filter(json_list(c_urls), lambda u: regexp_matches(u, '^https?://')
+    AND NOT regexp_matches(u, '^https?://(www\\.)?(twitter|x)\\.com/\\w+/status/\\d+/(photo|video)/')), []) AS urls,
+  CASE WHEN {media_known} THEN coalesce(len(media_keys), len(media_types), 0) END AS media_count,
+  CASE WHEN NOT {media_known} THEN NULL WHEN media_keys IS NOT NULL THEN list_transform(media_keys,
+      lambda k, i: CASE WHEN media_types[i] IS NOT NULL THEN media_kind(media_types[i]) ELSE key_kind(k) END)
+    ELSE coalesce(list_transform(media_types, lambda m: media_kind(m)), []) END AS media_kinds,
   client_name(c_source) AS "source",
   CASE WHEN rt IS NULL THEN TRY_CAST(TRY_CAST(c_likes AS DOUBLE) AS BIGINT) END AS like_count,
   CASE WHEN rt IS NULL THEN TRY_CAST(TRY_CAST(c_retweets AS DOUBLE) AS BIGINT) END AS repost_count,
@@ -97,12 +107,17 @@ MACROS = (
     "CASE WHEN starts_with(trim(x), '[') THEN try(from_json(x, '[\"VARCHAR\"]')) END",
     "CREATE OR REPLACE TEMP MACRO json_media(x) AS CASE WHEN starts_with(trim(x), '[') THEN "
     "list_transform(try(from_json(x, '[{\"type\": \"VARCHAR\"}]')), lambda m: m.\"type\") END",
+    "CREATE OR REPLACE TEMP MACRO key_kind(k) AS CASE split_part(k, '_', 1) WHEN '3' THEN 'image' "
+    "WHEN '7' THEN 'video' WHEN '16' THEN 'gif' ELSE 'other' END",
 )
+"""``key_kind``: a media key's prefix tells the kind (3 photo, 7 video, 16 animated GIF) when
+twarc-csv wrote the media objects empty (``[{}]``, for a retweet's media)."""
 ALIASES = {
     "c_replied": "referenced_tweets.replied_to.id", "c_retweeted": "referenced_tweets.retweeted.id",
     "c_quoted": "referenced_tweets.quoted.id", "c_username": "author.username", "c_name": "author.name",
     "c_lang": "lang", "c_reply_user": "in_reply_to_user_id", "c_reply_name": "in_reply_to_username",
-    "c_conversation": "conversation_id", "c_rt_name": "retweeted_username", "c_mentions": "entities.mentions",
+    "c_conversation": "conversation_id", "c_rt_name": "retweeted_username", "c_rt_user": "retweeted_user_id",
+    "c_mentions": "entities.mentions",
     "c_hashtags": "entities.hashtags", "c_urls": "entities.urls", "c_media_keys": "attachments.media_keys",
     "c_media": "attachments.media", "c_source": "source", "c_likes": "public_metrics.like_count",
     "c_retweets": "public_metrics.retweet_count", "c_replies": "public_metrics.reply_count",
@@ -156,7 +171,9 @@ def _shape(member: Member, read: str, columns: list[str]) -> str:
     aliases = ", ".join(f"{sql_name(column) if column in columns else 'NULL::VARCHAR'} AS {alias}"
                         for alias, column in ALIASES.items())
     scan = f"(SELECT *, {aliases} FROM {read[:-1]}, ignore_errors = true))"
-    return SHAPE.format(scan=scan, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
+    known = "attachments.media_keys" in columns or "attachments.media" in columns
+    return SHAPE.format(scan=scan, member=sql_string(member.name), not_languages=NOT_LANGUAGES,
+                        media_known=str(known).upper())
 
 
 IMPORTER = TwarcCsvImporter()

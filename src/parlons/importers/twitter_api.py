@@ -225,7 +225,7 @@ WITH {sources}, k AS (
 SELECT
   'x' AS platform, t.id AS post_id, coalesce(au.username, 'id:' || coalesce(t.author_id, au.id)) AS account,
   coalesce(t.author_id, au.id) AS account_id,
-  au."name" AS account_name, created AS created_at,
+  nullif(au."name", '') AS account_name, created AS created_at,
   replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
   NULL AS html, NULL AS title, CASE WHEN t.lang NOT IN {not_languages} THEN t.lang END AS lang,
   CASE WHEN rt.id IS NOT NULL THEN 'repost' WHEN rp.id IS NOT NULL THEN 'reply'
