@@ -12,6 +12,7 @@ where (file, archive member, record) and what to try.
      │    └── UnsafeArchive         a zip whose members escape, or that inflates beyond limits
      ├── MappingError          a generic CSV/JSONL column mapping is wrong
      ├── StoreError            the store cannot be opened, written or exported
+     ├── OutputError           an output file or folder (report, export, demo) cannot be written
      └── UsageError            the command line asks for something impossible
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "FormatNotRecognised",
     "InputError",
     "MappingError",
+    "OutputError",
     "ParlonsError",
     "StoreError",
     "UnsafeArchive",
@@ -80,6 +82,12 @@ class MappingError(ParlonsError):
 
 class StoreError(ParlonsError):
     """The store cannot be opened, written or exported."""
+
+    exit_code = 3
+
+
+class OutputError(ParlonsError):
+    """An output file or folder cannot be written; checked before the work that would fill it."""
 
     exit_code = 3
 

@@ -9,8 +9,9 @@ failure rolls back to exactly the store as it was.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +20,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError, UsageError
+from .engine import MEMORY_ENV, connect, store_failure
+from .errors import OutputError, StoreError, UsageError
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
+from .outputs import check_output_folder
 
 __all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "Stamp", "Store",
            "resolve_store_path"]
 
 STORE_ENV = "PARLONS_STORE"
-MEMORY_ENV = "PARLONS_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
 """DuckDB's memory limit: beyond it, large imports and audits spill to ``<store>.tmp``."""
 DEFAULT_STORE = "parlons.duckdb"
@@ -41,9 +43,48 @@ def resolve_store_path(value: str | os.PathLike[str] | None = None) -> Path:
     """
     raw = os.fspath(value) if value is not None else os.environ.get(STORE_ENV) or DEFAULT_STORE
     path = Path(raw).expanduser()
-    if path.is_dir() or raw.endswith(("/", os.sep)):
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:
+        raise _unreachable(path, exc) from None
+    if is_dir or raw.endswith(("/", os.sep)):
         return path / STORE_FILE
     return path
+
+
+def _unreachable(path: Path, exc: OSError) -> StoreError:
+    return StoreError(f"cannot reach the store {path}: {exc.strerror or exc}; give --store a path in a "
+                      "folder you can open and write")
+
+
+_MAGIC = {b"SQLite format 3\0": "a SQLite database", b"PK\x03\x04": "a zip archive", b"PAR1": "a Parquet file"}
+
+
+def _kind_of(head: bytes) -> str:
+    """What a file that is not a DuckDB database seems to be, for the message that refuses it."""
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] in (b"{", b"["):
+        return "a JSON file"
+    if b"," in head or b";" in head or b"\t" in head:
+        return "a CSV or text file"
+    return "a file of another kind" if head else "an empty file"
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse an existing file that is not a DuckDB database (a CSV, JSON, SQLite file...)."""
+    try:
+        if not path.exists():
+            return
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError as exc:
+        raise _unreachable(path, exc) from None
+    if head[8:12] != b"DUCK":
+        raise StoreError(f"{path} is {_kind_of(head)}, not a parlons store; give --store a new path or an "
+                         "existing parlons store (a .duckdb file written by `parlons import`)")
 
 
 @dataclass(frozen=True)
@@ -76,42 +117,85 @@ class Store:
                  memory_limit: str | None = None) -> None:
         self.path = Path(":memory:") if str(path) == ":memory:" else resolve_store_path(path)
         self.read_only = read_only
-        self.created = str(self.path) != ":memory:" and not self.path.exists()
+        self.created = False
         self.con = self._connect(memory_limit)
-        if not read_only:
-            self._create()
+        try:
+            self._check_tables()
+        except BaseException:
+            self.discard()
+            raise
 
     def _connect(self, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
         target = str(self.path)
         if target != ":memory:":
-            if self.read_only and not self.path.exists():
-                raise StoreError(f"there is no store at {target}; run `parlons import` first "
+            self._prepare_file()
+        limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
+        try:
+            return connect(target, read_only=self.read_only, memory_limit=limit)
+        except duckdb.Error as exc:
+            if self.created:
+                self._remove_files()
+            raise self._failure(exc, "opening it") from None
+
+    def _prepare_file(self) -> None:
+        """Check the path before DuckDB opens it; a killed run's spill files are removed."""
+        check_store_file(self.path)
+        try:
+            exists = self.path.exists()
+            if self.read_only and not exists:
+                raise StoreError(f"there is no store at {self.path}; run `parlons import` first "
                                  f"or give --store (or ${STORE_ENV})")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
-        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": limit}
-        try:
-            con = duckdb.connect(target, read_only=self.read_only, config=config)
-            con.execute("SET TimeZone = 'UTC'")
-            return con
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the store {target}: {exc}") from None
+        except OSError as exc:
+            raise _unreachable(self.path, exc) from None
+        self.created = not exists
+        spill = self.path.with_name(self.path.name + ".tmp")
+        if not self.read_only and spill.is_dir():
+            shutil.rmtree(spill, ignore_errors=True)
 
-    def _create(self) -> None:
-        self.con.execute(f"CREATE TABLE IF NOT EXISTS posts (\n  {duckdb_columns(POST_FIELDS)}\n)")
-        self.con.execute(
-            f"CREATE TABLE IF NOT EXISTS accounts (\n  {duckdb_columns(ACCOUNT_FIELDS)}\n)"
-        )
+    def _check_tables(self) -> None:
+        """A DuckDB file is a parlons store when it holds ``posts`` and ``accounts``, or nothing yet."""
+        tables = {name for (name,) in self._run("opening it", "SELECT table_name FROM duckdb_tables() "
+                                                "WHERE database_name = current_database()").fetchall()}
+        if tables and not {"posts", "accounts"} <= tables:
+            raise StoreError(f"{self.path} is a DuckDB database but not a parlons store (it has no posts and "
+                             "accounts tables); give --store a new path or an existing parlons store")
+        if self.read_only and not tables:
+            raise StoreError(f"the store {self.path} is empty; run `parlons import` into it first")
+        if not self.read_only:
+            self._run("creating its tables", f"CREATE TABLE IF NOT EXISTS posts (\n  {duckdb_columns(POST_FIELDS)}\n)")
+            self._run("creating its tables",
+                      f"CREATE TABLE IF NOT EXISTS accounts (\n  {duckdb_columns(ACCOUNT_FIELDS)}\n)")
+
+    def _failure(self, exc: duckdb.Error, doing: str) -> StoreError:
+        """The :class:`StoreError` for any DuckDB failure on the store's side."""
+        return store_failure(exc, self.path, doing) or StoreError(
+            f"the store {self.path} failed while {doing}: {_first_line(exc)}")
+
+    def _run(self, doing: str, sql: str, params: list[Any] | Mapping[str, Any] | None = None
+             ) -> duckdb.DuckDBPyConnection:
+        """Execute on the store; a DuckDB failure becomes a :class:`StoreError` saying what was being done."""
+        try:
+            return self.con.execute(sql, params or [])
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as exc:
+            raise self._failure(exc, doing) from None
 
     def close(self) -> None:
         self.con.close()
 
     def discard(self) -> None:
         """Close, and delete the store file if this object created it (a failed first import)."""
-        self.close()
+        with suppress(duckdb.Error):
+            self.close()
         if self.created:
-            for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+            self._remove_files()
+
+    def _remove_files(self) -> None:
+        for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(self.path.with_name(self.path.name + ".tmp"), ignore_errors=True)
 
     def __enter__(self) -> Store:
         return self
@@ -128,27 +212,45 @@ class Store:
         the transaction begins: DuckDB 2.0 loses the rows of a large parallel insert into a table
         created inside the same transaction.
         """
-        self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
-        self.con.execute("CREATE OR REPLACE TEMP TABLE accounts_unique AS FROM accounts LIMIT 0")
-        self.con.execute("CREATE OR REPLACE TEMP TABLE clash (rid BIGINT, platform VARCHAR, post_id VARCHAR, "
-                         "keep BIGINT, is_new BOOLEAN)")
-        self._stored_before = self._scalar("SELECT count(*) FROM posts")
-        self._now: datetime | None = None
-        self.con.execute("BEGIN TRANSACTION")
+        with self.doing("preparing the import"):
+            self.con.execute("CREATE OR REPLACE TEMP TABLE staged_accounts AS FROM accounts LIMIT 0")
+            self.con.execute("CREATE OR REPLACE TEMP TABLE accounts_unique AS FROM accounts LIMIT 0")
+            self.con.execute("CREATE OR REPLACE TEMP TABLE clash (rid BIGINT, platform VARCHAR, "
+                             "post_id VARCHAR, keep BIGINT, is_new BOOLEAN)")
+            self._stored_before = self._scalar("SELECT count(*) FROM posts")
+            self._now: datetime | None = None
+            self.con.execute("BEGIN TRANSACTION")
         try:
             yield
+            with self.doing("committing the import"):
+                self.con.execute("COMMIT")
         except BaseException:
-            self.con.rollback()
+            with suppress(duckdb.Error):
+                self.con.rollback()
             raise
-        self.con.execute("COMMIT")
+
+    @contextmanager
+    def doing(self, what: str) -> Iterator[None]:
+        """Turns a DuckDB failure inside the block into a :class:`StoreError` (Ctrl-C stays Ctrl-C)."""
+        try:
+            yield
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as exc:
+            raise self._failure(exc, what) from None
 
     def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
-        """Write one batch of canonical rows, stamping provenance; see :meth:`stage_query`."""
-        self.con.register("incoming", batch)
-        try:
-            return self.stage_query("SELECT * FROM incoming", {}, stamp)
-        finally:
-            self.con.unregister("incoming")
+        """Write one batch of canonical rows, stamping provenance; see :meth:`stage_query`.
+
+        The rows are already read: any DuckDB failure here is the store's.
+        """
+        with self.doing("writing the imported posts"):
+            self.con.register("incoming", batch)
+            try:
+                return self.stage_query("SELECT * FROM incoming", {}, stamp)
+            finally:
+                with suppress(duckdb.Error):
+                    self.con.unregister("incoming")
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
         """Write the rows of a DuckDB query into ``posts``, stamping provenance.
@@ -157,13 +259,19 @@ class Store:
         required field (id, account, time, text, kind) is missing.
         """
         self._now = stamp.imported_at
-        inserted = self._scalar(f"INSERT INTO posts BY NAME SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} "
-                                f"FROM ({sql})", {**params, **_stamp_params(stamp)})
+        try:
+            inserted = self._scalar(f"INSERT INTO posts BY NAME SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} "
+                                    f"FROM ({sql})", {**params, **_stamp_params(stamp)})
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as exc:
+            raise store_failure(exc, self.path, "writing the imported posts", strict=True) or exc from None
         incomplete = f"imported_at = $now AND starts_with(post_id, {_INCOMPLETE})"
-        dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM posts WHERE {incomplete}",
-                                   {"now": self._now}).fetchall()
-        if dropped:
-            self.con.execute(f"DELETE FROM posts WHERE {incomplete}", {"now": self._now})
+        with self.doing("writing the imported posts"):
+            dropped = self.con.execute(f"SELECT source_member, coalesce(source_record, '') FROM posts "
+                                       f"WHERE {incomplete}", {"now": self._now}).fetchall()
+            if dropped:
+                self.con.execute(f"DELETE FROM posts WHERE {incomplete}", {"now": self._now})
         return inserted - len(dropped), [(str(m), str(r)) for m, r in dropped]
 
     def stage_accounts(self, rows: list[dict[str, Any]], stamp: Stamp) -> None:
@@ -173,9 +281,10 @@ class Store:
 
         table = pa.Table.from_pylist(rows, schema=ACCOUNT_ROW_SCHEMA)
         self.con.register("incoming_accounts", table)
-        self.con.execute("INSERT INTO staged_accounts BY NAME "
-                         f"SELECT *, {_stamp_sql()} FROM incoming_accounts", _stamp_params(stamp))
-        self.con.unregister("incoming_accounts")
+        self._run("writing the imported accounts", "INSERT INTO staged_accounts BY NAME "
+                  f"SELECT *, {_stamp_sql()} FROM incoming_accounts", _stamp_params(stamp))
+        with suppress(duckdb.Error):
+            self.con.unregister("incoming_accounts")
 
     def merge(self) -> MergeResult:
         """Resolve keys written more than once: the first row of each ``(platform, post_id)`` wins.
@@ -183,6 +292,10 @@ class Store:
         A post already in the store stays as it was, except that engagement counts it did not know
         are filled in from the newer import.
         """
+        with self.doing("merging the imported posts"):
+            return self._merge()
+
+    def _merge(self) -> MergeResult:
         now = {"now": self._now}
         staged = self._scalar("SELECT count(*) FROM posts WHERE imported_at = $now", now)
         unique = self._scalar("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM posts "
@@ -272,7 +385,7 @@ class Store:
 
     def accounts_summary(self) -> list[dict[str, Any]]:
         """Per platform and account: post counts by kind and the date range."""
-        cursor = self.con.execute("""
+        cursor = self._run("reading its accounts", """
             SELECT p.platform, p.account, any_value(a.display_name) AS display_name,
                    coalesce(bool_or(a.is_owner), false) AS is_owner,
                    count(*) AS posts,
@@ -289,26 +402,50 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def export(self, directory: str | os.PathLike[str], fmt: str = "parquet") -> list[Path]:
-        """Write ``posts.<fmt>`` and ``accounts.<fmt>`` into ``directory``."""
+    def export(self, directory: str | os.PathLike[str], fmt: str = "parquet", *, raw: bool = False) -> list[Path]:
+        """Write ``posts.<fmt>`` and ``accounts.<fmt>`` into ``directory``; each file appears whole or not at all.
+
+        In CSV, a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+        is written with a ``'`` in front, so that a spreadsheet shows it instead of running it as a
+        formula (the OWASP rule against CSV injection); ``raw=True`` writes such cells as they are.
+        Parquet is always written as stored.
+        """
         if fmt not in ("parquet", "csv"):
             raise UsageError(f"unknown export format {fmt!r}; use parquet or csv")
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for table in ("posts", "accounts"):
-            target = out / f"{table}.{fmt}"
-            partial = out / f".{table}.{fmt}.partial"
-            options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
-            try:
-                query = f"SELECT * FROM {table} ORDER BY platform, account{_ORDER[table]}"
+        out = check_output_folder(directory, "the export")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write the export {out}: {exc.strerror or exc}; choose another place (-o)"
+                              ) from None
+        return [self._export_table(table, out, fmt, neutralize=fmt == "csv" and not raw)
+                for table in ("posts", "accounts")]
+
+    def _export_table(self, table: str, out: Path, fmt: str, *, neutralize: bool) -> Path:
+        target = out / f"{table}.{fmt}"
+        partial = out / f".{table}.{fmt}.partial"
+        options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+        fields = POST_FIELDS if table == "posts" else ACCOUNT_FIELDS
+        columns = ", ".join(_neutral(f.name) if neutralize and f.sql == "VARCHAR" else f.name for f in fields)
+        query = f"SELECT {columns} FROM {table} ORDER BY platform, account{_ORDER[table]}"
+        try:
+            with self.doing(f"writing {target}"):
                 self.con.execute(f"COPY ({query}) TO '{_quote(partial)}' ({options})")
-            except duckdb.Error as exc:
-                partial.unlink(missing_ok=True)
-                raise StoreError(f"cannot write {target}: {exc}") from None
-            partial.replace(target)
-            written.append(target)
-        return written
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(target)
+        return target
+
+
+_FORMULA_START = r"'^[-=+@\t\r]'"
+"""Cells a spreadsheet would run as a formula (OWASP, CSV injection): DuckDB's RE2 reads the escapes."""
+
+
+def _neutral(column: str) -> str:
+    """``column`` with a quote in front when it begins like a formula."""
+    return (f"CASE WHEN regexp_matches({column}, {_FORMULA_START}) THEN chr(39) || {column} "
+            f"ELSE {column} END AS {column}")
 
 
 _INCOMPLETE = "chr(1) || 'incomplete:'"
@@ -332,6 +469,11 @@ def _stamp_sql() -> str:
 def _stamp_params(stamp: Stamp) -> dict[str, Any]:
     return {"source_file": stamp.source_file, "importer": stamp.importer,
             "importer_version": stamp.importer_version, "imported_at": stamp.imported_at}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def _quote(path: Path) -> str:
