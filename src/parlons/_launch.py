@@ -10,9 +10,26 @@ import signal
 import sys
 from typing import NoReturn
 
-__all__ = ["interrupted", "main"]
+__all__ = ["interrupted", "main", "was_interrupted"]
 
 EXIT_INTERRUPTED = 130
+_state = {"interrupted": False}
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Python's own behaviour (KeyboardInterrupt), remembering that it happened.
+
+    DuckDB turns an interrupt during a query into its own error ("Query interrupted", a
+    ``RuntimeError`` or an ``InterruptException``) that code on the way may report as something
+    else; the flag lets the command line end every such run as an interrupt.
+    """
+    _state["interrupted"] = True
+    raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    """Whether Ctrl-C was pressed during this run (under :func:`main`)."""
+    return _state["interrupted"]
 
 
 def interrupted(message: str | None = None) -> NoReturn:
@@ -32,9 +49,14 @@ def interrupted(message: str | None = None) -> NoReturn:
 
 def main() -> None:
     """Import the command line and run it."""
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         from .cli import main as run
 
         run()
     except KeyboardInterrupt:
         interrupted()
+    except Exception:
+        if was_interrupted():
+            interrupted()
+        raise

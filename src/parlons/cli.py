@@ -30,9 +30,10 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from ._launch import interrupted
+from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .cli_i18n import Group, lang_in_args, language
+from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers import REGISTRY
@@ -465,12 +466,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; parlons' own errors become one line on stderr and a non-zero exit."""
     args = sys.argv[1:] if argv is None else list(argv)
     t = translator(resolve_language(lang_in_args(args)))
+    clean_leftovers()
     try:
         with cli.make_context("parlons", args) as ctx:
             cli.invoke(ctx)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except ParlonsError as exc:
+        if was_interrupted():
+            interrupted(t.gettext("Aborted."))
         head, _, tail = t.gettext("error: %(message)s").partition("%(message)s")
         _console(stderr=True).print(Text.assemble((head, "red"), str(exc), tail))
         sys.exit(exc.exit_code)
@@ -482,6 +486,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         click.echo(t.gettext("Error: %(message)s") % {"message": exc.format_message()}, err=True)
         sys.exit(exc.exit_code)
+    except Exception:
+        if was_interrupted():
+            interrupted(t.gettext("Aborted."))
+        raise
 
 
 from .plan.cli import plan_group  # noqa: E402

@@ -44,7 +44,7 @@ def connect(target: str = ":memory:", *, read_only: bool = False,
     """A DuckDB connection with :data:`SAFE_CONFIG`, UTC, and (in memory) spill into :func:`scratch_dir`."""
     settings = {**config, **SAFE_CONFIG}
     if target == ":memory:" and "temp_directory" not in settings:
-        settings["temp_directory"] = str(scratch_dir() / "spill")
+        settings["temp_directory"] = tempfile.mkdtemp(prefix="spill-", dir=scratch_dir())
     con = duckdb.connect(target, read_only=read_only, config=settings)
     con.execute("SET TimeZone = 'UTC'")
     return con

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
@@ -65,12 +66,12 @@ def _kind_of(head: bytes) -> str:
     for magic, kind in _MAGIC.items():
         if head.startswith(magic):
             return kind
+    if not head:
+        return "an empty file"
+    if b"\0" in head or not head.decode("utf-8", "replace")[:-1].isprintable() and b"\n" not in head:
+        return "a file of another kind"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text[:1] in (b"{", b"["):
-        return "a JSON file"
-    if b"," in head or b";" in head or b"\t" in head:
-        return "a CSV or text file"
-    return "a file of another kind" if head else "an empty file"
+    return "a JSON file" if text[:1] in (b"{", b"[") else "a CSV or text file"
 
 
 def check_store_file(path: Path) -> None:
@@ -131,14 +132,18 @@ class Store:
             self._prepare_file()
         limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
         try:
-            return connect(target, read_only=self.read_only, memory_limit=limit)
+            con = connect(target, read_only=self.read_only, memory_limit=limit)
         except duckdb.Error as exc:
             if self.created:
                 self._remove_files()
             raise self._failure(exc, "opening it") from None
+        if target != ":memory:" and not self.read_only:
+            # Only this process holds the store now: spill files in <store>.tmp are a killed run's.
+            shutil.rmtree(self.path.with_name(self.path.name + ".tmp"), ignore_errors=True)
+        return con
 
     def _prepare_file(self) -> None:
-        """Check the path before DuckDB opens it; a killed run's spill files are removed."""
+        """Check the path before DuckDB opens it."""
         check_store_file(self.path)
         try:
             exists = self.path.exists()
@@ -149,9 +154,6 @@ class Store:
         except OSError as exc:
             raise _unreachable(self.path, exc) from None
         self.created = not exists
-        spill = self.path.with_name(self.path.name + ".tmp")
-        if not self.read_only and spill.is_dir():
-            shutil.rmtree(spill, ignore_errors=True)
 
     def _check_tables(self) -> None:
         """A DuckDB file is a parlons store when it holds ``posts`` and ``accounts``, or nothing yet."""
@@ -207,6 +209,9 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits when the block ends normally, else rolls back.
 
+        A Ctrl-C that DuckDB swallowed during a query (it can, when the query ends at that moment)
+        still rolls back: the commit checks :func:`parlons._launch.was_interrupted`.
+
         Rows go straight into ``posts`` (written once, spilled to disk within the memory limit);
         :meth:`merge` then resolves repeated keys among them. The work tables are created before
         the transaction begins: DuckDB 2.0 loses the rows of a large parallel insert into a table
@@ -222,6 +227,8 @@ class Store:
             self.con.execute("BEGIN TRANSACTION")
         try:
             yield
+            if was_interrupted():
+                raise KeyboardInterrupt
             with self.doing("committing the import"):
                 self.con.execute("COMMIT")
         except BaseException:
