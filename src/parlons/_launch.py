@@ -1,11 +1,16 @@
 """The ``parlons`` program's entry point: Ctrl-C at any moment ends with one line and exit 130.
 
-This module imports nothing heavy, so that an interrupt while DuckDB, Arrow and the rest are
-still being imported (the first second) is caught here instead of printing a traceback.
+This module imports nothing heavy and :func:`main` takes over Ctrl-C first: while DuckDB,
+Arrow and the rest are still being imported (the first second) there is nothing to clean up, so
+an interrupt then exits at once; once the command runs, Ctrl-C raises ``KeyboardInterrupt`` as
+usual, so that transactions roll back and scratch folders are removed, and the command line ends
+with :func:`interrupted`. Only the interpreter's own start, before this module, is out of reach.
 """
 
 from __future__ import annotations
 
+import _signal
+import os
 import signal
 import sys
 from typing import NoReturn
@@ -14,6 +19,27 @@ __all__ = ["interrupted", "main", "was_interrupted"]
 
 EXIT_INTERRUPTED = 130
 _state = {"interrupted": False}
+
+
+def _message() -> str:
+    try:
+        from .i18n import resolve_language, translator
+
+        return translator(resolve_language()).gettext("Aborted.")
+    except BaseException:
+        return "Aborted."
+
+
+def _while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C before the command runs: nothing is open yet, leave at once.
+
+    The catalogs may be half imported at this moment: the line is the catalogs' "Aborted." in
+    the environment's language, spelled out here.
+    """
+    english = next((v[:2] == "en" for v in map(os.environ.get, ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
+                    if v and v[:2] in ("en", "fr")), False)
+    os.write(2, b"Aborted.\n" if english else b"Interrompu.\n")
+    os._exit(EXIT_INTERRUPTED)
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
@@ -35,24 +61,20 @@ def was_interrupted() -> bool:
 def interrupted(message: str | None = None) -> NoReturn:
     """Print one line and exit 130; a second Ctrl-C while the process cleans up is ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if message is None:
-        try:
-            from .i18n import resolve_language, translator
-
-            message = translator(resolve_language()).gettext("Aborted.")
-        except Exception:
-            message = "Aborted."
-    sys.stderr.write(message + "\n")
+    sys.stderr.write((message or _message()) + "\n")
     sys.stderr.flush()
     sys.exit(EXIT_INTERRUPTED)
 
 
 def main() -> None:
     """Import the command line and run it."""
-    signal.signal(signal.SIGINT, _on_interrupt)
+    _signal.signal(_signal.SIGINT, _while_loading)
     try:
         from .cli import main as run
-
+    except KeyboardInterrupt:
+        interrupted()
+    signal.signal(signal.SIGINT, _on_interrupt)
+    try:
         run()
     except KeyboardInterrupt:
         interrupted()
@@ -60,3 +82,4 @@ def main() -> None:
         if was_interrupted():
             interrupted()
         raise
+

@@ -133,8 +133,10 @@ class _PostCount(ProgressColumn):
 
 
 def _progress(disabled: bool, lang: str) -> Progress:
+    console = _console(stderr=True)
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), _PostCount(lang),
-                    TimeElapsedColumn(), console=_console(stderr=True), disable=disabled, transient=True)
+                    TimeElapsedColumn(), console=console, disable=disabled or not console.is_terminal,
+                    transient=True)
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def _kind_of(head: bytes) -> str:
             return kind
     if not head:
         return "an empty file"
-    if b"\0" in head or not head.decode("utf-8", "replace")[:-1].isprintable() and b"\n" not in head:
+    if b"\0" in head or (not head.decode("utf-8", "replace")[:-1].isprintable() and b"\n" not in head):
         return "a file of another kind"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return "a JSON file" if text[:1] in (b"{", b"[") else "a CSV or text file"
