@@ -9,7 +9,6 @@ with :func:`interrupted`. Only the interpreter's own start, before this module, 
 
 from __future__ import annotations
 
-import _signal
 import os
 import signal
 import sys
@@ -68,7 +67,7 @@ def interrupted(message: str | None = None) -> NoReturn:
 
 def main() -> None:
     """Import the command line and run it."""
-    _signal.signal(_signal.SIGINT, _while_loading)
+    signal.signal(signal.SIGINT, _while_loading)
     try:
         from .cli import main as run
     except KeyboardInterrupt:
