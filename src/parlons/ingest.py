@@ -101,15 +101,17 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
         for item in job.importer.read(job.members, ctx):
             if isinstance(item, SqlQuery):
                 current = item.members[0]
-                rows, dropped = store.stage_query(item.sql, item.params, stamp)
-                _count_incomplete(ctx, dropped)
+                rows, _ = store.stage_query(item.sql, item.params, stamp, check=False)
             else:
                 current = _member_of(job, item) or current
-                rows, dropped = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp)
-                _count_incomplete(ctx, dropped)
+                rows, _ = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp,
+                                            check=False)
             ctx.rows_read += rows
             if progress is not None:
                 progress(current.name, rows)
+        dropped = store.take_incomplete()
+        ctx.rows_read -= len(dropped)
+        _count_incomplete(ctx, dropped)
     except ParlonsError:
         raise
     except duckdb.InterruptException:
