@@ -13,12 +13,14 @@ where (file, archive member, record) and what to try.
      ├── MappingError          a generic CSV/JSONL column mapping is wrong
      ├── StoreError            the store cannot be opened, written or exported
      ├── OutputError           an output file or folder (report, export, demo) cannot be written
+     ├── CollectError          a server to collect from cannot be reached, refuses, or answers wrongly
      └── UsageError            the command line asks for something impossible
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "CollectError",
     "FormatNotRecognised",
     "InputError",
     "MappingError",
@@ -90,6 +92,15 @@ class OutputError(ParlonsError):
     """An output file or folder cannot be written; checked before the work that would fill it."""
 
     exit_code = 3
+
+
+class CollectError(ParlonsError):
+    """Live collection failed: names the account and the server, says what to try.
+
+    What was collected before the failure is committed and kept; the next run resumes.
+    """
+
+    exit_code = 4
 
 
 class UsageError(ParlonsError):
