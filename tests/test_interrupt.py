@@ -116,3 +116,16 @@ def test_what_a_killed_import_left_is_removed_at_the_next_start(big_zip: Path, t
     assert again.returncode == 2, err
     assert list(scratch.iterdir()) == []
     assert not spill.exists()
+
+
+def test_sigterm_ends_like_ctrl_c(big_zip: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    store = tmp_path / "new.duckdb"
+    process = start(["import", str(big_zip), "--store", str(store), *MAP], scratch)
+    wait_for(copied(scratch), process)
+    process.terminate()
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "Aborted.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
+    assert list(scratch.iterdir()) == []

@@ -73,6 +73,7 @@ def main() -> None:
     except KeyboardInterrupt:
         interrupted()
     signal.signal(signal.SIGINT, _on_interrupt)
+    signal.signal(signal.SIGTERM, _on_interrupt)  # `kill`, a timeout, a stopping service: the same clean end
     try:
         run()
     except KeyboardInterrupt:
