@@ -126,5 +126,7 @@ def test_a_store_in_a_folder_that_cannot_be_searched(tmp_path: Path) -> None:
     try:
         assert _as_nobody(["accounts", "--store", str(store)]) == (3, expected)
         assert _as_nobody(["import", str(FIXTURES / "x_archive"), "--store", str(store)]) == (3, expected)
+        assert _as_nobody(["audit", "org", "--store", str(store)]) == (3, expected)
+        assert _as_nobody(["explain", "1", "--store", str(store)]) == (3, expected)
     finally:
         locked.chmod(0o700)

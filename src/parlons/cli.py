@@ -453,7 +453,10 @@ def explain_command(post_id: str, platform: str | None, store_path: Path | None)
 
 
 def _is_export(path: Path | None) -> bool:
-    return path is not None and path.is_dir() and (path / "posts.parquet").exists()
+    try:
+        return path is not None and path.is_dir() and (path / "posts.parquet").exists()
+    except OSError:  # a folder that cannot be searched: resolve_store_path says so clearly
+        return False
 
 
 def _utc(value: datetime | None) -> datetime | None:
