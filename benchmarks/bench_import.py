@@ -30,8 +30,10 @@ GENERIC_MAP = ("--format", "generic-jsonl", "--map", "post_id=id", "--map", "acc
                "--map", "like_count=likes")
 CASES = {
     "duckdb-bare-read-json (generic.jsonl)": ("bare", "generic.jsonl"),
+    "duckdb read-json to file (generic.jsonl)": ("bare-file", "generic.jsonl"),
     "generic-jsonl": ("import", "generic.jsonl", *GENERIC_MAP),
     "duckdb-bare-read-json (twarc.jsonl)": ("bare", "twarc.jsonl"),
+    "duckdb read-json to file (twarc.jsonl)": ("bare-file", "twarc.jsonl"),
     "twitter-api (twarc2 flat)": ("import", "twarc.jsonl"),
     "x-archive": ("import", "x-archive"),
     "mastodon-archive": ("import", "mastodon"),
@@ -66,12 +68,14 @@ def child(kind: str, target: str, args: list[str], memory_limit: str | None) -> 
     """One case; the clock starts once the modules are loaded (for the bare read as for parlons)."""
     import duckdb
 
-    if kind == "bare":
-        start = time.perf_counter()
-        con = duckdb.connect()
-        con.execute(f"CREATE TABLE t AS SELECT * FROM read_json('{target}')")
-        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]  # type: ignore[index]
-        seconds = time.perf_counter() - start
+    if kind in ("bare", "bare-file"):  # bare-file: the same, written to a database file as a store is
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            con = duckdb.connect(":memory:" if kind == "bare" else str(Path(tmp) / "bare.duckdb"))
+            con.execute(f"CREATE TABLE t AS SELECT * FROM read_json('{target}')")
+            rows = con.execute("SELECT count(*) FROM t").fetchone()[0]  # type: ignore[index]
+            con.close()
+            seconds = time.perf_counter() - start
     else:
         from parlons.cli import main
 
