@@ -165,3 +165,14 @@ def test_a_damaged_store_says_to_restore_it(tmp_path: Path) -> None:
         assert one_line(result.stderr).startswith(expected), result.stderr
         assert one_line(result.stderr).endswith(advice)
     assert store.read_bytes() == damaged
+
+
+def test_an_export_that_fills_its_disk_leaves_no_partial_file(small_disk: Path, tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    first_import(store, posts(tmp_path / "posts.jsonl", 20_000))
+    result = parlons("export", "--store", str(store), "-o", str(small_disk / "out"), "--format", "csv")
+    assert result.returncode == 3
+    target = small_disk / "out" / "posts.csv"
+    assert one_line(result.stderr).startswith(f"error: no space left on the device holding the file it names "
+                                              f"while writing {target}: ")
+    assert list((small_disk / "out").iterdir()) == []

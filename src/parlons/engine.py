@@ -95,7 +95,7 @@ def _alive(pid: int) -> bool:
 _NO_SPACE = ("no space left on device", "disk is full", "not enough space")
 _TOO_LARGE = ("file too large",)
 _DAMAGED = ("corrupt", "checksum", "not a valid duckdb database", "invalid block", "unexpected end of file",
-            "failed to load", "serialization error", "wal", "replay", "invalidated")
+            "failed to load", "serialization error", "invalidated")
 
 
 def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: bool = False) -> StoreError | None:
@@ -118,9 +118,9 @@ def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: 
                           f"${MEMORY_ENV} (e.g. {MEMORY_ENV}=4GB) or free memory, then run the command again; "
                           f"the store {store} is unchanged")
     if any(m in low for m in _NO_SPACE) or _errno_in(exc, errno.ENOSPC):
-        return StoreError(f"no space left on the device holding the store {store} or its spill folder "
-                          f"while {doing}: {cause}. Free some space and run the command again; "
-                          "the store is unchanged")
+        where = "the store {store} or its spill folder" if str(store) in text else "the file it names"
+        return StoreError(f"no space left on the device holding {where.format(store=store)} while {doing}: "
+                          f"{cause}. Free some space and run the command again; the store is unchanged")
     if any(m in low for m in _TOO_LARGE) or _errno_in(exc, errno.EFBIG):
         return StoreError(f"the system refused to grow a file while {doing} (file size limit): {cause}. "
                           f"Raise the limit (ulimit -f) and run the command again; the store {store} is unchanged")
