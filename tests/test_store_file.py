@@ -126,3 +126,14 @@ def test_only_the_engine_module_calls_duckdb_connect() -> None:
     callers = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
                      if re.search(r"\bduckdb\.connect\(", p.read_text(encoding="utf-8")))
     assert callers == ["engine.py"], "use parlons.engine.connect() instead of duckdb.connect()"
+
+
+def test_an_empty_duckdb_file_left_by_a_killed_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "s.duckdb"
+    duckdb.connect(str(target)).close()
+    code, err = run("accounts", "--store", str(target), capsys=capsys)
+    assert (code, " ".join(err.split())) == (3, f"error: the store {target} is empty; run `parlons import` into "
+                                                "it first")
+    main(["import", str(ARCHIVE), "--store", str(target), "--quiet"])
+    with Store(target, read_only=True) as store:
+        assert [(r["account"], r["posts"]) for r in store.accounts_summary()] == [("MairieDeBrest", 4)]
