@@ -64,17 +64,17 @@ def filled(store: Store, tmp_path: Path) -> Store:
 
 
 def test_tweetbot_is_a_person_and_an_unknown_bridge_is_automated(filled: Store) -> None:
-    human = run_audit(filled.con, ["human"], platform="x", settings=SETTINGS)[0]
-    assert human["broadcast"]["automated_share"] == {"value": 0.0, "n": 6, "status": "ok"}
-    reader = run_audit(filled.con, ["reader"], platform="x", settings=SETTINGS)[0]["broadcast"]
-    assert reader["automated_share"] == {"value": 0.0, "n": 6, "status": "ok"}
+    human = run_audit(filled.con, ["human"], platform="x", settings=SETTINGS)[0].model_dump()
+    assert human["broadcast"]["automated_share"] == {"value": 0.0, "n": 6, "status": "ok", "min_n": 1}
+    reader = run_audit(filled.con, ["reader"], platform="x", settings=SETTINGS)[0].model_dump()["broadcast"]
+    assert reader["automated_share"] == {"value": 0.0, "n": 6, "status": "ok", "min_n": 1}
     assert reader["automation_signals"] == [
         {"signal": "link posts only", "posts": 6, "automated_posts": 0},
         {"signal": "no replies or mentions", "posts": 6, "automated_posts": 0},
         {"signal": "one template repeated", "posts": 6, "automated_posts": 0}]
-    org = run_audit(filled.con, ["org"], platform="x", settings=SETTINGS)[0]
+    org = run_audit(filled.con, ["org"], platform="x", settings=SETTINGS)[0].model_dump()
     b = org["broadcast"]
-    assert b["automated_share"] == {"value": round(7 / 12, 4), "n": 12, "status": "ok"}
+    assert b["automated_share"] == {"value": round(7 / 12, 4), "n": 12, "status": "ok", "min_n": 1}
     assert b["automation_clients"] == [{"source": "Gazette Poster 2.1", "posts": 6}, {"source": "dlvr.it", "posts": 1}]
     assert b["automation_signals"] == [
         {"signal": "link posts only", "posts": 6, "automated_posts": 6},
