@@ -104,14 +104,13 @@ def test_explain_reads_in_the_users_language(filled: Store) -> None:
         "  Budget participatif : les résultats https://blog.example.fr/0",
         "Language: French (guessed from its words)",
         "Function: information, because: no community or action cue",
-        "As a message to an account: asks for something, because: no thanks, praise or acknowledgement",
         "Automation: automated; signals: regular posting minute, regular posting second, one template repeated, "
         "no replies or mentions, link posts only",
         "Words found: none",
         "Counts: words 4, sentences 1, syllables 11"]
     french = describe(why, "fr").splitlines()
     assert french[0] == "Message f0 sur x par org (message original)"
-    assert french[3] == "Fonction : information, car : aucun indice de communauté ni d’action"
+    assert french[3] == "Fonction\u00a0: information, car\u00a0: aucun indice de communauté ni d’action"
 
 
 def test_explain_command_prints_text_or_json(filled: Store) -> None:
@@ -125,3 +124,10 @@ def test_explain_command_prints_text_or_json(filled: Store) -> None:
     raw = runner.invoke(cli, ["explain", "d1", "--platform", "x", "--store", path, "--json"])
     assert raw.exit_code == 0, raw.output
     assert '"automation_rule": "automation client: dlvr.it"' in raw.output
+
+
+def test_explain_says_whether_a_message_to_an_account_asks(filled: Store) -> None:
+    why = explain_post(filled.con, "h0", "x")
+    assert (why["request_asks"], why["request_not_asking_rule"]) == (False, "thanks or praise: d accord")
+    assert describe(why, "fr").splitlines()[4] == (
+        "Adressé à un compte, il ne demande rien, car\u00a0: remerciement ou compliment\u00a0: d accord")

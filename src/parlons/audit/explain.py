@@ -43,7 +43,8 @@ def explain_post(con: duckdb.DuckDBPyConnection, post_id: str, platform: str | N
     _automation(con, params)
     words = ", ".join(f"f.{c}_hits AS {c}" for c in (*OWN_CATEGORIES, *START_CATEGORIES))
     return one(con, f"""
-        SELECT o.platform, o.post_id, o.account, o.kind, o."text", o.source, f.lang, o.lang AS declared_lang,
+        SELECT o.platform, o.post_id, o.account, o.kind, o."text", o.source, o.mentions, o.in_reply_to_account,
+               f.lang, o.lang AS declared_lang,
                f.words, f.sentences, f.syllables, f.function, f.function_rule,
                rf.intent_rule AS request_intent_rule, rf.asks AS request_asks,
                rf.not_asking_rule AS request_not_asking_rule,
@@ -98,10 +99,11 @@ def describe(why: dict[str, Any], lang: str | None = None) -> str:
              "  " + " ".join(str(why["text"]).split()),
              _("Language: %(language)s (%(how)s)") % {"language": language, "how": how},
              _("Function: %(function)s, because: %(rule)s") % {
-                 "function": _(WORDS[why["function"]]), "rule": translate_rule(t, why["function_rule"])},
-             _("As a message to an account: %(asks)s, because: %(rule)s") % {
-                 "asks": _("asks for something") if why["request_asks"] else _("asks for nothing"),
-                 "rule": translate_rule(t, why["request_intent_rule"] or why["request_not_asking_rule"])}]
+                 "function": _(WORDS[why["function"]]), "rule": translate_rule(t, why["function_rule"])}]
+    if why.get("in_reply_to_account") or why.get("mentions"):  # written to someone: does it ask?
+        lines.append(_("As a message to an account: %(asks)s, because: %(rule)s") % {
+            "asks": _("asks for something") if why["request_asks"] else _("asks for nothing"),
+            "rule": translate_rule(t, why["request_intent_rule"] or why["request_not_asking_rule"])})
     lines.append(_automation_line(why, t))
     found = [f"{_(CATEGORY_NAMES[c])}: {', '.join(why[c])}" for c in CATEGORY_NAMES if why.get(c)]
     lines.append(_("Words found: %(words)s") % {"words": "; ".join(found) if found else _("none")})

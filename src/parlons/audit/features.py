@@ -136,37 +136,49 @@ def _function_rule() -> str:
              ELSE 'no community or action cue' END AS function_rule"""
 
 
+def _without(category: str, after: str) -> str:
+    """SQL: ``norm`` without the entries of ``category`` (and the word after them when ``after`` is
+    ``[^ ]+ ``: a negated word), in the post's language."""
+    whens = " ".join(f"WHEN '{lang}' THEN regexp_replace(norm, '{_quote(pattern(lang, category))} {after}', '  ', 'g')"
+                     for lang in LANGS)
+    return f"CASE lang {whens} ELSE norm END"
+
+
 def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
     """One row per request: its language, whether it asks, and the rule that decided it.
 
     It asks when it has a question mark, a request ("pouvez-vous", "please"), a question word
     opening a clause, or a problem or complaint word (phrases such as "no problem" removed first)
-    that no "problem solved" cue answers. ``intent_rule`` names what made it ask (NULL when it does
+    that no "problem solved" cue answers; failing these, when it is addressed to the account (a
+    reply, a comment, or a post opening with an @handle) and neither thanks nor praises (a negated
+    word, "pas rassurant", is no praise). ``intent_rule`` names what made it ask (NULL when it does
     not); ``not_asking_rule`` names what made it not ask."""
-    not_problem = {lang: _quote(pattern(lang, "not_problem")) for lang in LANGS}
-    cleaned = "CASE lang " + " ".join(f"WHEN '{lang}' THEN regexp_replace(norm, '{not_problem[lang]}', '  ', 'g')"
-                                      for lang in LANGS) + " ELSE norm END"
+    cleaned = _without("not_problem", "")
+    unnegated = _without("negation", r"[^ ]+ ")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE request_features AS
         WITH r AS (SELECT target, platform, post_id, kind, account, in_reply_to_account, "text", lang FROM requests),
-        b AS (SELECT *, {cleaned} AS pnorm FROM ({_base('r')})),
+        b AS (SELECT *, {cleaned} AS pnorm, {unnegated} AS nnorm FROM ({_base('r')})),
         lexed AS (
           SELECT target, platform, post_id, lang, contains("text", '?') AS question,
+                 kind IN ('reply', 'comment') OR regexp_matches("text", '^\\s*[@＠]') AS addressed,
                  ({hits('request')})[1] AS request_word, ({start_hits('interrogative', None)})[1] AS question_word,
                  ({hits('problem', 'pnorm')})[1] AS problem_word, ({hits('resolved')})[1] AS resolved_word,
-                 coalesce(({hits('thanks')})[1], ({hits('praise')})[1]) AS thanks_word
+                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1]) AS thanks_word
           FROM b)
         SELECT target, platform, post_id, lang,
           CASE WHEN question THEN 'question mark'
                WHEN request_word IS NOT NULL THEN 'request: ' || request_word
                WHEN question_word IS NOT NULL THEN 'question word: ' || question_word
                WHEN problem_word IS NOT NULL AND resolved_word IS NULL THEN 'problem word: ' || problem_word
-               WHEN resolved_word IS NULL AND thanks_word IS NULL THEN 'no thanks, praise or acknowledgement'
+               WHEN resolved_word IS NULL AND thanks_word IS NULL AND addressed
+               THEN 'no thanks, praise or acknowledgement'
           END AS intent_rule,
           CASE WHEN question OR request_word IS NOT NULL OR question_word IS NOT NULL THEN NULL
                WHEN resolved_word IS NOT NULL THEN 'problem solved: ' || resolved_word
                WHEN problem_word IS NOT NULL THEN NULL
                WHEN thanks_word IS NOT NULL THEN 'thanks or praise: ' || thanks_word
+               WHEN NOT addressed THEN 'mentions the account in passing'
           END AS not_asking_rule
         FROM lexed""")
     con.execute("ALTER TABLE request_features ADD COLUMN asks BOOLEAN")

@@ -68,6 +68,7 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("no thanks, praise or acknowledgement"),
     N_("problem solved"),
     N_("thanks or praise"),
+    N_("mentions the account in passing"),
     N_("Lovejoy & Saxton (2012), 100 large US nonprofits on Twitter"),
 )
 
@@ -81,6 +82,7 @@ PREFIXES = ("reply to another account", "response solicitation", "thanks or reco
             "call to action", "no community or action cue", "automation client", "feed item title plus link",
             "same text posted by", "question mark", "problem word", "jargon", "automation signals", "request",
             "question word", "problem solved", "thanks or praise", "no thanks, praise or acknowledgement",
+            "mentions the account in passing",
             "client name", "feed item title", "regular posting minute", "regular posting second",
             "one template repeated", "no replies or mentions", "link posts only",
             "same text on another platform within minutes")
