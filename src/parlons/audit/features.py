@@ -18,6 +18,12 @@ __all__ = ["OWN_CATEGORIES", "REQUEST_CATEGORIES", "build_features"]
 
 EMOJI = r"[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}\x{1F000}-\x{1F2FF}\x{1F900}-\x{1F9FF}]"
 VOWELS = r"[aeiouyàâäéèêëîïôöûùüœæ]+"
+WARM = (r"[\x{2764}\x{2665}\x{1F499}-\x{1F49F}\x{1F9E1}\x{1F90D}"  # hearts
+        r"\x{1F600}-\x{1F606}\x{1F60A}\x{1F60D}\x{1F642}\x{1F970}\x{1F929}\x{1F973}\x{1F602}\x{1F923}"  # smiles
+        r"\x{1F44F}\x{1F44D}\x{1F64C}\x{1F64F}\x{1F44C}\x{1F4AA}\x{1F389}\x{2728}\x{1F31F}\x{2B50}\x{1F4AF}]"
+        r"|!")
+"""Warm signs (hearts, smiles, applause, thumbs up, laughter, an exclamation mark): with no question,
+request or problem, a message that shows one is not read as asking."""
 ELISIONS = r"(^|[^\p{L}])(qu|[cdjlmnst])['’]\p{L}"
 """French elisions (t'as, qu'on, n'était, j'ai): evidence of French."""
 CONTRACTIONS = r"\p{L}['’](s|t|re|ve|ll|d|m)([^\p{L}]|$)"
@@ -49,9 +55,14 @@ def hits(category: str, column: str = "norm") -> str:
     return _extract(column, {lang: pattern(lang, category) for lang in LANGS})
 
 
-def start_hits(category: str, lead: str | None) -> str:
-    """SQL: the entries of ``category`` that open a clause of ``cnorm``, in the post's language."""
-    return _extract("cnorm", {lang: start_pattern(lang, category, lead) for lang in LANGS})
+def start_hits(category: str, lead: str | None, column: str = "cnorm") -> str:
+    """SQL: the entries of ``category`` that open a clause of ``column``, in the post's language."""
+    return _extract(column, {lang: start_pattern(lang, category, lead) for lang in LANGS})
+
+
+JOINED_NEGATIONS = "regexp_replace(cnorm, '(\\p{L})  t  ', '\\1t  ', 'g')"
+"""SQL: ``cnorm`` with English negative contractions joined ("can't wait" -> "cant wait"), so that a
+question word ("can") does not match a negation."""
 
 
 def ending_hits() -> str:
@@ -151,20 +162,22 @@ def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
     opening a clause, or a problem or complaint word (phrases such as "no problem" removed first)
     that no "problem solved" cue answers; failing these, when it is addressed to the account (a
     reply, a comment, or a post opening with an @handle) and neither thanks nor praises (a negated
-    word, "pas rassurant", is no praise). ``intent_rule`` names what made it ask (NULL when it does
-    not); ``not_asking_rule`` names what made it not ask."""
+    word, "pas rassurant", is no praise; a warm sign, ``WARM``, counts as praise). ``intent_rule``
+    names what made it ask (NULL when it does not); ``not_asking_rule`` what made it not ask."""
     cleaned = _without("not_problem", "")
     unnegated = _without("negation", r"[^ ]+ ")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE request_features AS
         WITH r AS (SELECT target, platform, post_id, kind, account, in_reply_to_account, "text", lang FROM requests),
-        b AS (SELECT *, {cleaned} AS pnorm, {unnegated} AS nnorm FROM ({_base('r')})),
+        b AS (SELECT *, {cleaned} AS pnorm, {unnegated} AS nnorm, {JOINED_NEGATIONS} AS qnorm FROM ({_base('r')})),
         lexed AS (
           SELECT target, platform, post_id, lang, contains("text", '?') AS question,
                  kind IN ('reply', 'comment') OR regexp_matches("text", '^\\s*[@＠]') AS addressed,
-                 ({hits('request')})[1] AS request_word, ({start_hits('interrogative', None)})[1] AS question_word,
-                 ({hits('problem', 'pnorm')})[1] AS problem_word, ({hits('resolved')})[1] AS resolved_word,
-                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1]) AS thanks_word
+                 ({hits('request')})[1] AS request_word,
+                 ({start_hits('interrogative', None, 'qnorm')})[1] AS question_word,
+                 ({hits('problem', 'pnorm')})[1] AS problem_word, ({hits('resolved', 'nnorm')})[1] AS resolved_word,
+                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1],
+                          nullif(regexp_extract("text", '{WARM}'), '')) AS thanks_word
           FROM b)
         SELECT target, platform, post_id, lang,
           CASE WHEN question THEN 'question mark'

@@ -62,9 +62,10 @@ def normalize_sql(column: str) -> str:
     return rf"'  ' || regexp_replace(lower({stripped}), '[^\p{{L}}\p{{N}}]+', '  ', 'g') || '  '"
 
 
-CLAUSE_BREAKS = (r"[.!?;:…\n\r•·|()\[\]\"«»“”]|\s[-–—]+\s"
+CLAUSE_BREAKS = (r"[.!?;:,…\n\r•·|()\[\]\"«»“”]|\s[-–—]+\s"
                  r"|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}\x{1F000}-\x{1F2FF}\x{2190}-\x{21FF}\x{2B00}-\x{2BFF}]")
-"""Where a clause ends: sentence punctuation, colons, brackets, quotes, a spaced dash, an emoji, an arrow."""
+"""Where a clause ends: sentence punctuation, colons, commas, brackets, quotes, a spaced dash, an emoji, an
+arrow ("Students looking for a job? The city is hiring, apply by April 15")."""
 
 
 def clauses_sql(column: str) -> str:
