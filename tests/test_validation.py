@@ -94,3 +94,14 @@ def test_a_bad_label_names_the_file_and_the_line(tmp_path: Path) -> None:
     path.write_text("id,split,text\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing columns lang, direction, kind, function, asks"):
         read_labelled(path)
+
+
+def test_a_held_out_file_may_leave_kind_and_split_empty(tmp_path: Path) -> None:
+    path = tmp_path / "held-out.csv"
+    path.write_text("id,split,lang,direction,kind,text,function,asks\n"
+                    "1,,fr,own,,Inscrivez-vous avant vendredi !,action,\n"
+                    "2,,en,incoming,,@Acme my order never arrived,,yes\n", encoding="utf-8")
+    rows = read_labelled(path)
+    assert [(r["kind"], r["split"]) for r in rows] == [("original", "unsplit"), ("original", "unsplit")]
+    found = classify_labelled(rows)
+    assert [(r["function_found"], r["asks_found"]) for r in found] == [("action", None), (None, "yes")]

@@ -39,10 +39,15 @@ def read_labelled(path: Path) -> list[dict[str, str]]:
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(f"{path}: missing columns {', '.join(missing)} (expected {', '.join(COLUMNS)}).")
-    rows = [{c: (row.get(c) or "").strip() for c in COLUMNS} for row in reader]
+    rows = [_defaults({c: (row.get(c) or "").strip() for c in COLUMNS}) for row in reader]
     for line, row in enumerate(rows, start=2):
         _check_row(path, line, row)
     return rows
+
+
+def _defaults(row: dict[str, str]) -> dict[str, str]:
+    """An empty ``kind`` is an original post; an empty ``split`` is one part called ``unsplit``."""
+    return {**row, "kind": row["kind"] or "original", "split": row["split"] or "unsplit"}
 
 
 def _check_row(path: Path, line: int, row: dict[str, str]) -> None:
