@@ -105,7 +105,8 @@ def describe(why: dict[str, Any], lang: str | None = None) -> str:
             "asks": _("asks for something") if why["request_asks"] else _("asks for nothing"),
             "rule": translate_rule(t, why["request_intent_rule"] or why["request_not_asking_rule"])})
     lines.append(_automation_line(why, t))
-    found = [f"{_(CATEGORY_NAMES[c])}: {', '.join(why[c])}" for c in CATEGORY_NAMES if why.get(c)]
+    found = [_("%(rule)s: %(word)s") % {"rule": _(CATEGORY_NAMES[c]), "word": ", ".join(why[c])}
+             for c in CATEGORY_NAMES if why.get(c)]
     lines.append(_("Words found: %(words)s") % {"words": "; ".join(found) if found else _("none")})
     lines.append(_("Counts: words %(words)s, sentences %(sentences)s, syllables %(syllables)s") % {
         "words": why["words"], "sentences": why["sentences"], "syllables": why["syllables"]})
