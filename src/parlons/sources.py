@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from .engine import scratch_dir
 from .errors import InputError, UnsafeArchive
 
 __all__ = ["LIMITS", "Limits", "Member", "Source", "open_source", "open_sources"]
@@ -300,7 +301,7 @@ class Source:
 
     def scratch(self) -> Path:
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="parlons-"))
+            self._scratch = Path(tempfile.mkdtemp(prefix="source-", dir=scratch_dir()))
         return self._scratch
 
     def find(self, basename: str) -> Member | None:
