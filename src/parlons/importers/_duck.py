@@ -296,36 +296,51 @@ def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, pat
     members = {m.name: m for m in paths.values()}
     columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
     reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
-    held: pa.RecordBatch | None = None
+    held: list[pa.RecordBatch] = []
     for batch in reader:
-        if progress is not None:
-            batch, held = _whole_lines(held, batch)
-        yield from _emit(batch, ctx, members, seen, progress)
-    if held is not None:
-        yield from _emit(held, ctx, members, seen, progress)
+        if progress is None:
+            yield from _emit(batch, ctx, members, seen, progress)
+            continue
+        ready, held = _whole_lines(held, batch)
+        for part in ready:
+            yield from _emit(part, ctx, members, seen, progress)
+    for part in held:
+        yield from _emit(part, ctx, members, seen, progress)
 
 
-def _whole_lines(held: pa.RecordBatch | None, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+def _whole_lines(held: list[pa.RecordBatch], batch: pa.RecordBatch
+                 ) -> tuple[list[pa.RecordBatch], list[pa.RecordBatch]]:
     """Rows of the lines known to be complete, and the rows of the last line, held back.
 
     A line may give many rows (a twarc2 page) and a batch may end in the middle of one; holding its
     rows back until the next batch means that a stream stopped by a bad line has passed on whole
-    lines only, so reading can resume at the next line without losing or repeating a row.
+    lines only, so reading can resume at the next line without losing or repeating a row. Rows come
+    in line order, so the last line's rows end the batch: they are cut off as a slice (no copy).
     """
-    if held is not None:
-        batch = pa.Table.from_batches([held, batch]).combine_chunks().to_batches()[0]
+    if batch.num_rows == 0:
+        return [], held
     records = batch.column("source_record")
     last = pc.equal(records, records[-1])
-    return batch.filter(pc.invert(last)), batch.filter(last)
+    count = pc.sum(last).as_py()
+    if pc.all(last.slice(batch.num_rows - count)).as_py():
+        done, rest = batch.slice(0, batch.num_rows - count), batch.slice(batch.num_rows - count)
+    else:
+        done, rest = batch.filter(pc.invert(last)), batch.filter(last)
+    if done.num_rows == 0:
+        return [], [*held, rest]
+    return [*held, done], [rest]
 
 
 def _emit(batch: pa.RecordBatch, ctx: ReadContext, members: dict[str, Member],
           seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
     if batch.num_rows == 0:
         return
-    keep = pc.is_null(batch.column("skip_reason"))
-    _count_skips(batch.filter(pc.invert(keep)), ctx, members)
-    kept = batch.filter(keep)
+    reasons = batch.column("skip_reason")
+    kept = batch
+    if reasons.null_count < batch.num_rows:
+        keep = pc.is_null(reasons)
+        _count_skips(batch.filter(pc.invert(keep)), ctx, members)
+        kept = batch.filter(keep)
     if progress is not None:
         progress.rows += batch.num_rows
         progress.last = int(batch.column("source_record")[-1].as_py())
