@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,19 +97,17 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
 
 def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress: Progress | None) -> None:
     """Stage everything one importer reads; a failure becomes an :class:`InputError` naming the member."""
-    current: Member = job.members[0]
+    feed = _Feed(job, job.importer.read(job.members, ctx), progress)
     try:
-        for item in job.importer.read(job.members, ctx):
+        while (item := feed.next_query()) is not None:
             if isinstance(item, SqlQuery):
-                current = item.members[0]
+                feed.current = item.members[0]
                 rows, _ = store.stage_query(item.sql, item.params, stamp, check=False)
+                if progress is not None:
+                    progress(feed.current.name, rows)
             else:
-                current = _member_of(job, item) or current
-                rows, _ = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp,
-                                            check=False)
+                rows, _ = feed.stage(store, item, stamp)
             ctx.rows_read += rows
-            if progress is not None:
-                progress(current.name, rows)
         dropped = store.take_incomplete()
         ctx.rows_read -= len(dropped)
         _count_incomplete(ctx, dropped)
@@ -118,11 +116,62 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
     except (duckdb.OutOfMemoryException, MemoryError) as exc:
-        raise store_failure(exc, store.path, f"reading {current.name} of {stamp.source_file}") or exc from None
+        raise store_failure(exc, store.path, f"reading {feed.current.name} of {stamp.source_file}") or exc from None
     except _READ_ERRORS as exc:
         if _no_space(exc):
-            raise store_failure(exc, store.path, f"reading {current.name} of {stamp.source_file}") or exc from None
-        raise current.error(f"cannot be read as {job.importer.name}: {_describe(exc)}") from None
+            raise store_failure(exc, store.path, f"reading {feed.current.name} of {stamp.source_file}") or exc from None
+        raise feed.current.error(f"cannot be read as {job.importer.name}: {_describe(exc)}") from None
+
+
+class _Feed:
+    """An importer's output, its record batches streamed to the store through one ``INSERT`` per run.
+
+    One statement for all the consecutive batches of an importer (not one per batch of 20,000
+    rows) lets DuckDB write full row groups to the store file as they fill, instead of holding
+    every row of the transaction in memory until the commit: memory stays flat however large the
+    file. A :class:`SqlQuery` ends the run of batches; the store runs it on its own. An exception
+    raised by the importer while DuckDB pulls the batches is raised again as it was (DuckDB would
+    turn it into a message).
+    """
+
+    def __init__(self, job: Job, items: Iterator[pa.RecordBatch | SqlQuery], progress: Progress | None) -> None:
+        self.job, self.items, self.progress = job, items, progress
+        self.current: Member = job.members[0]
+        self.pending: pa.RecordBatch | SqlQuery | None = None
+        self.error: BaseException | None = None
+
+    def next_query(self) -> pa.RecordBatch | SqlQuery | None:
+        """The next item: a query, or the first batch of a run of batches (None at the end)."""
+        if self.pending is not None:
+            item, self.pending = self.pending, None
+            return item
+        return next(self.items, None)
+
+    def stage(self, store: Store, first: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
+        """Insert ``first`` and the batches that follow it, up to the next query, in one statement."""
+        reader = pa.RecordBatchReader.from_batches(ROW_SCHEMA, self._batches(first))
+        try:
+            return store.stage_batch(reader, stamp, check=False)
+        except BaseException:
+            if self.error is not None:
+                raise self.error from None
+            raise
+        finally:
+            reader.close()
+
+    def _batches(self, first: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
+        item: pa.RecordBatch | SqlQuery | None = first
+        try:
+            while item is not None and not isinstance(item, SqlQuery):
+                self.current = _member_of(self.job, item) or self.current
+                yield item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA)
+                if self.progress is not None:
+                    self.progress(self.current.name, item.num_rows)
+                item = next(self.items, None)
+        except BaseException as exc:
+            self.error = exc
+            raise
+        self.pending = item
 
 
 def _no_space(exc: BaseException) -> bool:

@@ -246,9 +246,9 @@ class Store:
         except duckdb.Error as exc:
             raise self._failure(exc, what) from None
 
-    def stage_batch(self, batch: pa.RecordBatch, stamp: Stamp, *, check: bool = True
+    def stage_batch(self, batch: pa.RecordBatch | pa.RecordBatchReader, stamp: Stamp, *, check: bool = True
                     ) -> tuple[int, list[tuple[str, str]]]:
-        """Write one batch of canonical rows, stamping provenance; see :meth:`stage_query`.
+        """Write one batch (or a stream of batches) of canonical rows, stamping provenance; see :meth:`stage_query`.
 
         The rows are already read: any DuckDB failure here is the store's.
         """

@@ -1,0 +1,109 @@
+"""The analyst's pandas script against ``parlons import`` then ``parlons audit``, on one twarc2 file.
+
+Usage::
+
+    pip install 'pandas>=2.2'   # a benchmark dependency only, never a runtime one
+    python benchmarks/bench_pandas.py --posts 200000
+
+The pandas side is the obvious script: ``pd.read_json(lines=True)`` of the flattened twarc2 file,
+then merges and a groupby for one account's responsiveness (requests to it, answered share,
+median first response), with the brief's definitions restricted to replies (mentions left out:
+the script an analyst writes first). The parlons side is ``parlons import`` into a fresh store,
+then ``parlons audit`` of the same account (which computes that and much more). Each side runs in
+a fresh child process: seconds from the start of the work, peak resident memory (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+from bench_import import peak_mb  # noqa: E402
+
+ACCOUNT = "acct8"
+"""An account others reply to in the synthetic file (replies go to the tweet just before theirs)."""
+
+
+def pandas_responsiveness(path: str, account: str) -> dict[str, float]:
+    """One account's answered share and median first response, as an analyst would write it."""
+    import pandas as pd
+
+    tweets = pd.read_json(path, lines=True, dtype={"id": str, "conversation_id": str})
+    tweets["username"] = tweets["author"].map(lambda a: a.get("username") if isinstance(a, dict) else None)
+    tweets["reply_to"] = tweets["referenced_tweets"].map(
+        lambda refs: next((r["id"] for r in refs if r.get("type") == "replied_to"), None)
+        if isinstance(refs, list) else None)
+    tweets["created_at"] = pd.to_datetime(tweets["created_at"], utc=True)
+    posts = tweets[["id", "username", "reply_to", "created_at"]]
+    own = posts[posts["username"] == account]
+    requests = posts.merge(own[["id"]], left_on="reply_to", right_on="id", suffixes=("", "_parent"))
+    requests = requests[requests["username"] != account]
+    answers = own.merge(requests[["id", "created_at"]], left_on="reply_to", right_on="id",
+                        suffixes=("", "_request"))
+    answers["delay"] = (answers["created_at"] - answers["created_at_request"]).dt.total_seconds()
+    first = answers.groupby("id_request")["delay"].min()
+    return {"requests": float(len(requests)), "answered": float(len(first)),
+            "median_first_response_s": float(first.median()) if len(first) else float("nan")}
+
+
+def child(kind: str, target: str) -> dict[str, float]:
+    start = time.perf_counter()
+    if kind == "pandas":
+        result = pandas_responsiveness(target, ACCOUNT)
+    else:
+        from parlons.cli import main
+
+        with tempfile.TemporaryDirectory() as tmp:
+            store = str(Path(tmp) / "bench.duckdb")
+            main(["import", target, "--store", store, "-q"])
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                main(["audit", ACCOUNT, "--store", store, "--json"])
+            result = {"audit_json_chars": float(len(printed.getvalue()))}
+    return {"seconds": time.perf_counter() - start, "peak_rss_mb": peak_mb(), **result}
+
+
+def measure(kind: str, target: Path) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", kind, str(target)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    opts = parser.parse_args()
+    if opts.child:
+        print(json.dumps(child(*opts.child)))
+        return
+    target = opts.data / f"twarc-{opts.posts}.jsonl"
+    if not target.exists():
+        opts.data.mkdir(parents=True, exist_ok=True)
+        synth.write_twarc_jsonl(target, opts.posts)
+    pandas, parlons = measure("pandas", target), measure("parlons", target)
+    print(f"{'case':34} {'seconds':>8} {'peak MB':>8}")
+    print(f"{'pandas read_json + merge/groupby':34} {pandas['seconds']:>8.2f} {pandas['peak_rss_mb']:>8.0f}")
+    print(f"{'parlons import + audit':34} {parlons['seconds']:>8.2f} {parlons['peak_rss_mb']:>8.0f}")
+    print(f"parlons is {pandas['seconds'] / parlons['seconds']:.1f}x faster and "
+          f"{pandas['peak_rss_mb'] / parlons['peak_rss_mb']:.1f}x leaner "
+          f"(pandas found {pandas['requests']:.0f} requests, {pandas['answered']:.0f} answered)")
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / f"pandas-{opts.posts}.json").write_text(
+        json.dumps({"posts": opts.posts, "pandas": pandas, "parlons": parlons}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
