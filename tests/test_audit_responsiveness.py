@@ -164,8 +164,15 @@ def test_same_handle_on_two_platforms_as_peers_stays_apart(store: Store, tmp_pat
     extra = [post("mr1", "fan", 40, "@org une question ?", platform="mastodon", mentions=["org"])]
     build(store, [*SCENARIO, *extra], tmp_path)
     on_x, on_mastodon = run_audit(store.con, ["x:org", "mastodon:org"], settings=SETTINGS)
-    assert on_x.responsiveness.requests == 4
-    assert on_mastodon.responsiveness.requests == 1
+    # peers are compared over the common period: mastodon:org's own data runs from mr1 (09:40) to m1 (12:50)
+    assert on_x.period == on_mastodon.period.model_copy(update={"data_end": on_x.period.data_end,
+                                                               "own_since": on_x.period.own_since,
+                                                               "own_until": on_x.period.own_until})
+    assert (on_x.period.since, on_x.period.until, on_x.period.basis) == (
+        "2024-03-04T09:40:00Z", "2024-03-04T12:50:00Z", "common with peers")
+    assert (on_x.period.own_since, on_x.period.own_until) == ("2024-03-04T09:00:00Z", "2024-03-07T08:00:00Z")
+    assert [r.id for r in on_x.responsiveness.unanswered_requests] == ["r3"]
+    assert (on_x.responsiveness.requests, on_mastodon.responsiveness.requests) == (2, 1)
 
 
 def test_business_hours_split(store: Store, tmp_path: Path) -> None:

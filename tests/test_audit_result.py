@@ -51,7 +51,7 @@ def test_a_real_audit_json_validates_against_the_committed_schema(store: Store, 
     document = audit_json("org", "--platform", "x", "--min-n", "1", "--store", str(tmp_path / "store.duckdb"))
     validator().validate(document)
     org = document[0]
-    assert org["schema_version"] == "1.0"
+    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.1"
     assert (org["responsiveness"]["requests"], org["responsiveness"]["answered"]) == (4, 2)
     assert org["responsiveness"]["answered_share"] == {"value": 0.6667, "n": 3, "status": "ok", "min_n": 1}
     assert org["responsiveness"]["median_first_response_s"] == {"value": 3900.0, "n": 2, "status": "ok",

@@ -89,10 +89,13 @@ def _unique_labels(subjects: list[Audited]) -> list[Audited]:
 
 
 def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> AuditResult:
-    period = one(con, """SELECT strftime(min(since), '%Y-%m-%dT%H:%M:%SZ') AS since,
-                                strftime(max(until), '%Y-%m-%dT%H:%M:%SZ') AS until,
-                                strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') AS data_end
-                         FROM audited WHERE target = $t""", {"t": subject.label})
+    period = one(con, """SELECT strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
+                                strftime(p.until, '%Y-%m-%dT%H:%M:%SZ') AS until,
+                                (SELECT strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') FROM audited
+                                 WHERE target = $t) AS data_end,
+                                strftime(p.own_since, '%Y-%m-%dT%H:%M:%SZ') AS own_since,
+                                strftime(p.own_until, '%Y-%m-%dT%H:%M:%SZ') AS own_until, p.basis
+                         FROM periods p WHERE p.target = $t""", {"t": subject.label})
     cov = coverage(con, subject.label)
     name, n, ex = subject.label, settings.min_n, settings.examples
     families: dict[str, Any] = {

@@ -42,7 +42,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.0"
+AUDIT_SCHEMA_VERSION = "1.1"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -77,11 +77,18 @@ class Example(Model):
 
 
 class Period(Model):
-    """The audited period (ISO 8601, UTC) and the end of the imported data."""
+    """The audited period (ISO 8601, UTC), the subject's own span, and the end of the data."""
 
     since: str | None
     until: str | None
-    data_end: str | None
+    data_end: str | None = Field(description="The last post in the imported files that hold the account's own "
+                                             "posts: an answer after it cannot be in the data.")
+    own_since: str | None = Field(default=None, description="First post by the subject or addressed to it.")
+    own_until: str | None = Field(default=None, description="Last post by the subject or addressed to it.")
+    basis: Literal["own data", "given", "common with peers", "own data, no common period"] = Field(
+        default="own data", description="How the period was chosen: the subject's own data; --since/--until; "
+                                        "the overlap of the subject's and its peers' own data; or its own data "
+                                        "because the peers' periods do not overlap.")
 
 
 class Member(Model):
@@ -94,13 +101,32 @@ class FamilyCoverage(Model):
     reason: str | None
 
 
+class SourceCoverage(Model):
+    """One imported file (one importer's posts from it) that holds the subject's posts or posts addressed to it."""
+
+    platform: str
+    account: str = Field(description="The audited account(s) on that platform.")
+    file: str = Field(description="The imported file or archive (its name, without folders).")
+    importer: str
+    own_posts: int = Field(description="The account's posts in the file (all dates).")
+    addressed: int = Field(description="Posts in the file addressed to the account (all dates).")
+    other_posts: int = Field(description="Other posts in the file, neither by the account nor addressed to it.")
+    holds_requests: bool = Field(description="Whether the file could hold posts addressed to the account.")
+    reason: str
+
+
 class Coverage(Model):
-    """What the imported data can support, per family of metrics."""
+    """What the imported data can support, per family of metrics, and which files could hold requests."""
 
     own_posts: int
     importers: list[str]
     caveats: list[str]
-    posts_by_others_on_platform: int
+    posts_by_others_on_platform: int = Field(description="Posts by other accounts on the platform, whatever the "
+                                                         "file: not a sign that requests are known.")
+    sources: list[SourceCoverage] = Field(default_factory=list)
+    unrelated_files: int = Field(default=0, description="Files on the platform that hold no post by or "
+                                                        "addressed to the account: they say nothing of its requests.")
+    unrelated_posts: int = 0
     responsiveness: FamilyCoverage
     conversation: FamilyCoverage
     broadcast: FamilyCoverage

@@ -40,6 +40,15 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("comment feeds do not say which comment a comment answers: the blog's answers to its "
        "readers may be undercounted (a WordPress export keeps the threading)"),
     N_("a customer-support CSV may be a sample: answers outside it are missing"),
+    N_("no imported file holds posts addressed to the account: requests are unknown, not zero; "
+       "import incoming posts too (mentions captured with twarc, support CSVs, blog comments, "
+       "Bluesky/Jetstream captures)"),
+    N_("requests are known for some of the accounts audited together only: see the sources"),
+    N_("holds posts addressed to the account"),
+    N_("a blog export holds every comment under the blog's posts: none means none was received"),
+    N_("the account's own archive: it holds only the account's own posts"),
+    N_("holds the account's posts but none addressed to it: nothing shows that it was collected "
+       "to capture them"),
     # function rules, broadcast rules, request intent, voice cues
     N_("reply to another account"),
     N_("response solicitation"),

@@ -105,9 +105,29 @@ class View:
 
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
+        sources = [{"file": s.file, "importer": s.importer, "account": s.account, "platform": s.platform,
+                    "own_posts": self.fmt.count(s.own_posts), "addressed": self.fmt.count(s.addressed),
+                    "holds": self._("yes") if s.holds_requests else self._("no"), "holds_requests": s.holds_requests,
+                    "reason": translate_text(self.t, s.reason)} for s in cov.sources]
         return {"own_posts": self.fmt.count(cov.own_posts), "importers": ", ".join(cov.importers),
-                "caveats": [translate_text(self.t, c) for c in cov.caveats],
-                "others": self.fmt.count(cov.posts_by_others_on_platform)}
+                "caveats": [translate_text(self.t, c) for c in cov.caveats], "sources": sources,
+                "unrelated_files": cov.unrelated_files, "unrelated_files_text": self.fmt.count(cov.unrelated_files),
+                "unrelated_posts": self.fmt.count(cov.unrelated_posts), "period": self.period_basis(self.a)}
+
+    def period_basis(self, audit: Audit) -> str:
+        """How the period was chosen, in a sentence."""
+        p = audit.period
+        own = self.fmt.period(p.own_since, p.own_until)
+        if p.basis == "common with peers":
+            return self._("Compared with its peers over the common period, %(period)s; the account's own data runs "
+                          "%(own)s.", period=self.fmt.period(p.since, p.until), own=own)
+        if p.basis == "own data, no common period":
+            return self._("The peers' data do not overlap with this account's: each account is audited over its own "
+                          "data (%(own)s here), so the comparison is not over the same weeks.", own=own)
+        if p.basis == "given":
+            return self._("The period was set for this audit; the account's own data runs %(own)s.", own=own)
+        return self._("The period is the account's own data: from the first to the last post by it or "
+                      "addressed to it.")
 
     def verdict(self) -> dict[str, Any]:
         m = self.a.maturity
