@@ -457,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
+from .collect.cli import collect_group  # noqa: E402
 from .plan.cli import plan_group  # noqa: E402
 
 cli.add_command(plan_group)
+cli.add_command(collect_group)

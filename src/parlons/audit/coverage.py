@@ -6,8 +6,9 @@ addressed to it is judged on its own:
 
 - it holds posts addressed to the account (a capture of its mentions, a support CSV, comments
   under its posts, a Jetstream capture, collected threads): requests are known;
-- it is a blog export (WordPress WXR), which holds every comment under the blog's posts: requests
-  are known, even when there is none;
+- it is a blog export (WordPress WXR), which holds every comment under the blog's posts, or a live
+  collection (``parlons collect``) with the public threads under the account's posts: requests are
+  known, even when there is none;
 - it is the account's own archive (X, Mastodon, Facebook, Instagram, LinkedIn): it holds only the
   account's own posts;
 - it holds the account's posts but none addressed to it: nothing shows that it was collected to
@@ -25,16 +26,19 @@ import duckdb
 
 from ._sql import dicts, one
 
-__all__ = ["COMPLETE_INCOMING", "REASONS", "SELF_ONLY", "coverage", "prepare_coverage"]
+__all__ = ["COLLECTED", "COMPLETE_INCOMING", "REASONS", "SELF_ONLY", "coverage", "prepare_coverage"]
 
 SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instagram", "linkedin")
 """Importers of archives that hold only their owner's posts."""
 COMPLETE_INCOMING = ("wordpress-wxr",)
 """Importers of exports that hold every post addressed to the owner (every comment under a blog's posts)."""
+COLLECTED = ("mastodon-api", "bluesky-api")
+"""Live collection (``parlons collect``): the account's posts with the public threads under them."""
 
 REASONS = {
     "addressed": "holds posts addressed to the account",
     "complete": "a blog export holds every comment under the blog's posts: none means none was received",
+    "collected": "collected live with the public threads under the account's posts: none means none was seen there",
     "own_archive": "the account's own archive: it holds only the account's own posts",
     "no_addressed": "holds the account's posts but none addressed to it: nothing shows that it was collected "
                     "to capture them",
@@ -54,6 +58,12 @@ CAVEATS = {
     "feed": "comment feeds do not say which comment a comment answers: the blog's answers to its "
             "readers may be undercounted (a WordPress export keeps the threading)",
     "twcs": "a customer-support CSV may be a sample: answers outside it are missing",
+    "mastodon-api": "collected live from Mastodon: requests are those in the public threads under the account's "
+                    "posts (and its mentions when its token was given); deleted, private and followers-only "
+                    "posts are not seen",
+    "bluesky-api": "collected live from Bluesky: requests are those in the public threads under the account's "
+                   "posts (and its notifications when an app password was given); deleted and blocked posts "
+                   "are not seen",
 }
 """Caveats that some sources bring to the responsiveness figures."""
 PARTLY_KNOWN = "requests are known for some of the accounts audited together only: see the sources"
@@ -119,6 +129,8 @@ def _judge(r: dict[str, Any]) -> dict[str, Any]:
         key = "addressed"
     elif r["importer"] in COMPLETE_INCOMING and r["own_posts"]:
         key = "complete"
+    elif r["importer"] in COLLECTED and r["own_posts"]:
+        key = "collected"
     elif r["importer"] in SELF_ONLY:
         key = "own_archive"
     else:
@@ -127,7 +139,7 @@ def _judge(r: dict[str, Any]) -> dict[str, Any]:
     return {"platform": r["platform"], "account": r["account"], "file": name, "importer": r["importer"],
             "own_posts": r["own_posts"], "addressed": r["addressed"],
             "other_posts": r["posts"] - r["own_posts"] - r["addressed"],
-            "holds_requests": key in ("addressed", "complete"), "reason": REASONS[key]}
+            "holds_requests": key in ("addressed", "complete", "collected"), "reason": REASONS[key]}
 
 
 def _unknown_reason(sources: list[dict[str, Any]]) -> str:

@@ -47,8 +47,13 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("holds posts addressed to the account"),
     N_("a blog export holds every comment under the blog's posts: none means none was received"),
     N_("the account's own archive: it holds only the account's own posts"),
+    N_("collected live with the public threads under the account's posts: none means none was seen there"),
     N_("holds the account's posts but none addressed to it: nothing shows that it was collected "
        "to capture them"),
+    N_("collected live from Mastodon: requests are those in the public threads under the account's posts (and its "
+       "mentions when its token was given); deleted, private and followers-only posts are not seen"),
+    N_("collected live from Bluesky: requests are those in the public threads under the account's posts (and its "
+       "notifications when an app password was given); deleted and blocked posts are not seen"),
     # function rules, broadcast rules, request intent, voice cues
     N_("reply to another account"),
     N_("response solicitation"),
