@@ -60,7 +60,9 @@ def test_peers_are_compared_over_the_common_period(store: Store, tmp_path: Path)
         "2024-03-04T09:00:00Z", "2024-03-06T09:00:00Z", "common with peers")
     assert (amap.period.since, amap.period.until, amap.period.own_since) == (
         "2024-03-04T09:00:00Z", "2024-03-06T09:00:00Z", "2014-03-07T09:00:00Z")
-    assert (amap.conversation.posts, org.responsiveness.requests) == (1, 3)  # r4 comes after the common period
+    # r1 and r3 ask, r2 thanks; r4 comes after the common period
+    assert (amap.conversation.posts, org.responsiveness.requests, org.responsiveness.by_intent.all.requests) == (
+        1, 2, 3)
 
 
 def test_periods_that_do_not_overlap_stay_each_ones_own() -> None:
@@ -100,7 +102,7 @@ def test_requests_are_known_where_a_file_holds_posts_addressed_to_the_account(st
     add(store, tmp_path, "mentions.jsonl", "twitter-api", TO_ORG)
     add(store, tmp_path, "other-capture.jsonl", "twitter-api", OTHERS)
     audit = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
-    assert (audit.responsiveness.status, audit.responsiveness.requests) == ("ok", 4)
+    assert (audit.responsiveness.status, audit.responsiveness.requests) == ("ok", 3)  # r2 (thanks) does not ask
     assert [(s.file, s.own_posts, s.addressed, s.holds_requests, s.reason) for s in audit.coverage.sources] == [
         ("mentions.jsonl", 0, 4, True, REASONS["addressed"]),
         ("org.zip", 6, 0, False, REASONS["own_archive"])]

@@ -118,11 +118,12 @@ def test_the_audit_finds_the_planned_requests_and_answers(fr: Imported) -> None:
         assert (audit.period.since, audit.period.until, audit.period.basis) == (
             _iso(common[0]), _iso(common[1]), "common with peers")
         planned = responsiveness(world.posts, [fr.account(key)], period=common, ends=fr.ends([fr.account(key)]))
-        found = audit.responsiveness
+        found = audit.responsiveness.by_intent.all  # every planned request; the headline keeps those that ask
         assert (found.requests, found.answered, found.pending) == (
             planned.requests, planned.answered, planned.pending), key
         assert found.answered_share.n == planned.settled
-        assert len(found.unanswered_requests) == planned.settled - planned.answered
+        assert found.unanswered == planned.settled - planned.answered
+        assert len(audit.responsiveness.unanswered_requests) == audit.responsiveness.unanswered
 
 
 def test_the_three_organizations_differ_as_designed(fr: Imported) -> None:
@@ -169,13 +170,13 @@ def test_the_organization_audited_with_its_mastodon_account_and_blog(fr: Importe
     assert audit.conversation.posts == sum(1 for p in imported(world.posts)
                                            if p.author in members and since <= p.created <= until)
     planned = responsiveness(world.posts, members, period=common, ends=fr.ends(members))
-    assert (audit.responsiveness.requests, audit.responsiveness.answered) == (
+    assert (audit.responsiveness.by_intent.all.requests, audit.responsiveness.by_intent.all.answered) == (
         planned.requests, planned.answered)
     assert audit.broadcast.duplicated_share.value >= 0.2  # the same words on X and Mastodon
     blog = run_audit(fr.con, [ORG_X], together=[f"@{ORG_MASTODON}", ORG_BLOG])[0]
     planned = responsiveness(world.posts, [*members, fr.account("org_blog")],
                              ends=fr.ends([*members, fr.account("org_blog")]))
-    assert (blog.responsiveness.requests, blog.responsiveness.answered) == (
+    assert (blog.responsiveness.by_intent.all.requests, blog.responsiveness.by_intent.all.answered) == (
         planned.requests, planned.answered)
 
 
@@ -188,7 +189,7 @@ def test_in_english(tmp_path: Path) -> None:
     common = english.common(*([english.account(k)] for k in ("org", "peer1", "peer2")))
     planned = responsiveness(english.demo.world.posts, [english.account("org")], period=common,
                              ends=english.ends([english.account("org")]))
-    assert english.audits[0].responsiveness.requests == planned.requests
+    assert english.audits[0].responsiveness.by_intent.all.requests == planned.requests
 
 
 def test_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
@@ -206,7 +207,7 @@ def test_parlons_demo_end_to_end(tmp_path: Path) -> None:
     assert audits[0]["platform"] == "blog, mastodon, x"
     assert len(list((out / "exports").rglob("*.*"))) == 9
     assert f"audit\u00a0: {out / 'audit.json'}" in result.output
-    assert "Demandes reçues" in result.output
+    assert "Demandes qui demandent quelque chose" in result.output
     assert f"rapport\u00a0: {out / 'report.pdf'}" in result.output
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!")

@@ -68,9 +68,10 @@ def test_kpis_measured_against_baseline_and_target(store: Store, plan_file: Path
     audit = audit_plan(plan, store.con, settings=SETTINGS)
     progress = {p.id: p for p in measure_kpis(plan.data, audit)}
     answered, speed, level, english = progress["answered"], progress["speed"], progress["level"], progress["english"]
-    assert (answered.current.value, answered.current.n, answered.status) == (0.6667, 3, "not met")
-    assert answered.way == pytest.approx((0.6667 - 0.5) / 0.3, abs=1e-4)
-    assert (speed.current.value, speed.current.n, speed.date, speed.status) == (3900.0, 2, "2024-03-07", "overdue")
+    # the requests that ask: r1 answered in 10 min, r3 unanswered, r4 pending (r2 thanks, counted apart)
+    assert (answered.current.value, answered.current.n, answered.status) == (0.5, 2, "not met")
+    assert answered.way == 0.0
+    assert (speed.current.value, speed.current.n, speed.date, speed.status) == (600.0, 1, "2024-03-07", "met")
     assert (level.current.value, level.status) == (4.0, "met")
     assert (english.current.value, english.status) == (None, "unknown")
 
@@ -82,12 +83,12 @@ def test_record_fills_missing_baselines_keeps_comments_and_writes_history(store:
     assert "# a plan held to the fixture store" in text and "  - id: speed   # the commitment\n" in text
     reread = load_plan(plan_file).data["kpis"]
     assert reread[0]["baseline"] == {"value": 0.5, "n": 10, "date": "2024-01-31"}  # kept as written
-    assert reread[1]["baseline"] == {"value": 3900.0, "n": 2, "date": "2024-03-07",
+    assert reread[1]["baseline"] == {"value": 600.0, "n": 1, "date": "2024-03-07",
                                      "source": "parlons audit org (2024-03-04 – 2024-03-07)"}
     assert reread[2]["baseline"]["value"] == 4.0 and "baseline" not in reread[3]
     history = json.loads(history_path(plan_file).read_text(encoding="utf-8"))
     assert [m["date"] for m in history["measurements"]] == ["2024-03-07"]
-    assert history["measurements"][0]["kpis"]["answered"] == {"value": 0.6667, "n": 3, "status": "ok"}
+    assert history["measurements"][0]["kpis"]["answered"] == {"value": 0.5, "n": 2, "status": "ok"}
 
 
 def test_successive_audits_show_the_trend(store: Store, plan_file: Path) -> None:
@@ -96,7 +97,7 @@ def test_successive_audits_show_the_trend(store: Store, plan_file: Path) -> None
     record(plan, early)
     plan = load_plan(plan_file)
     progress = {p.id: p for p in record(plan, audit_plan(plan, store.con, settings=SETTINGS))}
-    assert progress["answered"].series == [("2024-03-04", 1.0), ("2024-03-07", 0.6667)]
+    assert progress["answered"].series == [("2024-03-04", 1.0), ("2024-03-07", 0.5)]
     assert progress["answered"].trend == "worse"
     assert progress["level"].trend in ("better", "worse", "steady")
     again = {p.id: p for p in record(load_plan(plan_file), audit_plan(plan, store.con, settings=SETTINGS))}
@@ -110,8 +111,8 @@ def test_report_view_fits_the_report(store: Store, plan_file: Path) -> None:
     assert view["name"] == "Org answers"
     assert view["objectives"] == ["Answer the public within the hour (2024-06-30)"]
     assert view["kpis"][0] == {"metric": "responsiveness.answered_share", "baseline": "50% (2024-01-31)",
-                               "current": "67% (2024-03-07)", "target": ">= 80% (2024-06-30)", "status": "not met"}
-    assert view["kpis"][1]["current"] == "1.1 h (2024-03-07)"
+                               "current": "50% (2024-03-07)", "target": ">= 80% (2024-06-30)", "status": "not met"}
+    assert view["kpis"][1]["current"] == "10 min (2024-03-07)"
     assert view["findings"] == [{"severity": "warning",
                                  "message": "The plan does not say how many hours a week are really available."}]
 
@@ -129,6 +130,6 @@ def test_report_with_a_plan_shows_its_kpis_and_findings(store: Store, plan_file:
     page = output.read_text(encoding="utf-8")
     section = page[page.index('<section id="plan"'):page.index('<section id="methods"')]
     assert "Org answers" in section and "Answer the public within the hour (2024-06-30)" in section
-    assert "<th scope=\"row\">responsiveness.answered_share</th><td>50% (2024-01-31)</td><td>67% (2024-03-07)</td>" \
+    assert "<th scope=\"row\">responsiveness.answered_share</th><td>50% (2024-01-31)</td><td>50% (2024-03-07)</td>" \
            in section
     assert "The plan does not say how many hours a week are really available." in section

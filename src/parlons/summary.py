@@ -23,7 +23,8 @@ from .i18n import N_, format_count, resolve_language, translator
 __all__ = ["print_summary"]
 
 ROWS: tuple[tuple[str, str, str, str], ...] = (
-    (N_("Requests received"), "responsiveness", "requests", "count"),
+    (N_("Requests that ask"), "responsiveness", "requests", "count"),
+    (N_("Thanks and remarks (apart)"), "responsiveness", "by_intent.not_asking.requests", "count"),
     (N_("Answered"), "responsiveness", "answered_share", "share"),
     (N_("Median first response"), "responsiveness", "median_first_response_s", "duration"),
     (N_("90th percentile response"), "responsiveness", "p90_first_response_s", "duration"),

@@ -42,7 +42,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.1"
+AUDIT_SCHEMA_VERSION = "1.2"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -136,23 +136,31 @@ class Coverage(Model):
 
 
 class UnansweredRequest(Model):
+    """A request that asks, whose answer window has passed, without an answer."""
+
     id: str
     author: str
     time: str
     text: str | None
     permalink: str | None
+    rule: str | None = Field(default=None, description="Why it asks: the intent rule that fired.")
 
 
 class IntentGroup(Model):
     requests: int
     answered: int
+    pending: int = 0
+    unanswered: int = 0
     answered_share: Figure
 
 
 class ByIntent(Model):
+    """Requests by intent: those that ask (the headline), those that do not (thanks, remarks), and all."""
+
     rule: str
     asking: IntentGroup
     not_asking: IntentGroup
+    all: IntentGroup | None = None
 
 
 class HoursGroup(Model):
@@ -169,7 +177,10 @@ class BusinessHours(Model):
 
 
 class Responsiveness(Model):
-    """Requests received, share answered, time to first answer, what went unanswered."""
+    """Requests that ask (question, complaint, problem): received, answered, time to first answer, unanswered.
+
+    Thanks and remarks are counted apart, in ``by_intent.not_asking``; all requests in ``by_intent.all``.
+    """
 
     status: Literal["ok"] = "ok"
     requests: int

@@ -24,6 +24,7 @@ from ..audit.result import AuditResult
 from ..errors import UsageError
 from ..i18n import resolve_language, translator
 from .fmt import Formatter
+from .unanswered import csv_path, to_csv
 from .view import build_view
 
 __all__ = ["SUFFIXES", "render", "render_html"]
@@ -41,15 +42,18 @@ def _environment(lang: str) -> jinja2.Environment:
 
 
 def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, Any] | None = None,
-                charts: bool = True) -> str:
-    """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests)."""
+                charts: bool = True, csv_name: str | None = None) -> str:
+    """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests).
+
+    ``csv_name`` names the file beside the report that holds the whole unanswered list.
+    """
     if not audits:
         raise UsageError("there is no audit to report on")
     try:
         code = resolve_language(lang)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    context = build_view(audits, code, translator(code), plan, charts_on=charts)
+    context = build_view(audits, code, translator(code), plan, charts_on=charts, csv_name=csv_name)
     css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
     context.update(css=css, version=__version__,
                    generated=Formatter(code).date(datetime.now(UTC)))
@@ -57,13 +61,19 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
 
 
 def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None) -> Path:
-    """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
+    """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path.
+
+    The whole list of unanswered requests that ask goes beside it, to ``NAME.unanswered.csv``.
+    """
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(f"the report's file name must end in .html or .pdf, got {output.name!r}")
-    page = render_html(audits, lang=lang, plan=plan)
+    table = to_csv(audits[0]) if audits else None
+    page = render_html(audits, lang=lang, plan=plan, csv_name=csv_path(output).name if table else None)
     data = _pdf(page) if suffix == ".pdf" else page.encode("utf-8")
+    if table is not None:
+        _write_whole(csv_path(output), table)
     _write_whole(output, data)
     return output
 

@@ -92,8 +92,10 @@ RULES: tuple[PriorityRule, ...] = (
                     "nobody can tell how many requests go unanswered."), lambda a, f: {}),
     PriorityRule("responsiveness.unanswered", "responsiveness", "unanswered > 0 and answered share < 90 %",
                  _unanswered,
-                 N_("Answer the %(count)s unanswered requests listed in this report, newest first, then read your "
-                    "mentions every working day: %(share)s of %(n)s settled requests were answered."),
+                 N_("Answer the %(count)s unanswered requests that ask something (a question, a problem), listed in "
+                    "this report, newest first, then read your mentions every working day: %(share)s of %(n)s "
+                    "requests that ask, whose answer window has passed, were answered. Thanks and remarks are "
+                    "counted apart."),
                  _share("responsiveness.answered_share")),
     PriorityRule("responsiveness.slow", "responsiveness", "median first response > 4 h",
                  lambda a: (v := _value(a, "responsiveness.median_first_response_s")) is not None and v > 4 * 3600,

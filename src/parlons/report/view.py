@@ -63,12 +63,18 @@ FUNCTIONS = ("information", "community", "action")
 LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
 
 
+SHORT_LIST = 20
+"""How many unanswered requests the report shows first (the PDF shows only these)."""
+
+
 def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan: dict[str, Any] | None,
-               charts_on: bool = True) -> dict[str, Any]:
+               charts_on: bool = True, csv_name: str | None = None) -> dict[str, Any]:
     """The template's context for ``audits`` (the first is the subject, the others its peers)."""
     main = audits[0]
     timezone = main.content.weekday_hour.timezone
-    return View(main, audits, lang, t, timezone, charts_on).context(plan)
+    view = View(main, audits, lang, t, timezone, charts_on)
+    view.csv_name = csv_name
+    return view.context(plan)
 
 
 class View:
@@ -78,6 +84,7 @@ class View:
         self.fmt = Formatter(lang, timezone)
         self.figs = Figures(t, self.fmt)
         self.charts_on = charts_on
+        self.csv_name: str | None = None
 
     def _(self, message: str, **params: Any) -> str:
         text = self.t.gettext(message)
@@ -151,22 +158,29 @@ class View:
             return {"status": "unknown", "reason": translate_text(self.t, r.reason)}
         figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
         unanswered = [self.request(u) for u in r.unanswered_requests]
+        not_asking = r.by_intent.not_asking
         return {"status": "ok", "figures": figures, "intent": self.intent(r.by_intent),
                 "business_hours": self.business_hours(r.business_hours),
                 "pending_window": self.fmt.duration(r.pending_window_s),
-                "unanswered": unanswered, "unanswered_total": r.unanswered, "requests": r.requests,
-                "unanswered_total_text": self.fmt.count(r.unanswered),
+                "unanswered": unanswered[:SHORT_LIST], "unanswered_more": unanswered[SHORT_LIST:],
+                "unanswered_total": r.unanswered, "requests": r.requests,
+                "unanswered_total_text": self.fmt.count(r.unanswered), "csv_name": self.csv_name,
+                "apart": not_asking.requests, "apart_text": self.fmt.count(not_asking.requests),
+                "apart_unanswered": self.fmt.count(not_asking.unanswered),
                 "chart": self.response_chart(r)}
 
     def request(self, u: UnansweredRequest) -> dict[str, Any]:
         return {"id": u.id, "author": u.author, "time": self.fmt.datetime(u.time), "iso": u.time,
-                "text": linked_text(u.text), "link": safe_url(u.permalink)}
+                "text": linked_text(u.text), "link": safe_url(u.permalink), "rule": translate_rule(self.t, u.rule)}
 
     def intent(self, by_intent: ByIntent) -> list[dict[str, Any]]:
-        names = {"asking": self._("Asking (question or problem)"), "not_asking": self._("Not asking (thanks, remarks)")}
+        groups = [(self._("Asking (question or problem)"), by_intent.asking),
+                  (self._("Not asking (thanks, remarks)"), by_intent.not_asking)]
+        if by_intent.all is not None:
+            groups.append((self._("All requests"), by_intent.all))
         return [{"label": name, "requests": self.fmt.count(g.requests), "answered": self.fmt.count(g.answered),
                  "share": self.figs.show("responsiveness", "answered_share", g.answered_share)}
-                for name, g in ((names["asking"], by_intent.asking), (names["not_asking"], by_intent.not_asking))]
+                for name, g in groups]
 
     def business_hours(self, hours: BusinessHours | None) -> list[dict[str, Any]]:
         if not hours:
