@@ -132,10 +132,10 @@ def test_the_report_shows_each_file_its_decision_and_the_period(store: Store, tm
     rows = page.cssselect("table.sources tbody tr")
     assert [(r.get("data-holds"), r.cssselect("th")[0].text) for r in rows] == [
         ("yes", "mentions.jsonl"), ("no", "org.zip")]
-    reason = "l'archive du compte : elle ne contient que ses propres messages"
+    reason = "l’archive du compte\u00a0: elle ne contient que ses propres messages"
     assert rows[1].cssselect("td")[2].text_content() == "non" + reason
     assert page.cssselect("p.unrelated")[0].text_content() == (
         "2 autres fichiers de la plateforme (8 messages) ne contiennent aucun message du compte ni aucun qui lui "
-        "soit adressé : ils ne disent rien de ses demandes.")
-    assert ("Comparé à ses pairs sur la période commune, 4 mars 2024 – 6 mars 2024 ; les données propres du compte "
-            "vont 4 mars 2024 – 7 mars 2024.") in page.cssselect("p.coverage")[0].text_content()
+        "soit adressé\u00a0: ils ne disent rien de ses demandes.")
+    assert ("Comparé à ses pairs sur la période commune, 4 mars 2024 – 6 mars 2024\u00a0; les données propres du "
+            "compte vont 4 mars 2024 – 7 mars 2024.") in page.cssselect("p.coverage")[0].text_content()

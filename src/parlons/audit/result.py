@@ -29,6 +29,7 @@ __all__ = [
     "Benchmark",
     "Broadcast",
     "Coverage",
+    "DataNeed",
     "Figure",
     "Function",
     "Maturity",
@@ -42,7 +43,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.2"
+AUDIT_SCHEMA_VERSION = "1.3"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -336,14 +337,29 @@ class Function(Model):
     examples: FunctionExamples
 
 
+class DataNeed(Model):
+    """Data the maturity ladder lacks: own posts, posts addressed to the account, requests that ask."""
+
+    item: Literal["own_posts", "requests", "settled_requests"] = Field(
+        description="own_posts: too few own posts in the period; requests: no imported file holds posts "
+                    "addressed to the account; settled_requests: too few requests that ask whose answer "
+                    "window has passed.")
+    have: int | None = Field(description="How many the data holds (None when unknown).")
+    need: int | None = Field(description="The minimum (None when any would do).")
+
+
 class Maturity(Model):
-    """The level on the ladder, the rule that placed it, its evidence and the next concrete step."""
+    """The level on the ladder, the rule that placed it, its evidence and the next concrete step.
+
+    ``level`` is None when the evidence is too thin for any rule (``needed`` says what data would help).
+    """
 
     level: int | Literal["uncertain"] | None
     range: list[int] = Field(description="The lowest and highest level the evidence allows; empty without a level.")
     rule: str
     evidence: dict[str, Figure | None] = Field(description="The figures the rule read, by their path.")
     next_step: str
+    needed: list[DataNeed] = Field(default_factory=list, description="What data the ladder lacks.")
 
 
 class Benchmark(Model):

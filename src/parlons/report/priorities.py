@@ -165,7 +165,12 @@ def _main_language(audit: Audit) -> str:
 
 
 def priorities(audit: Audit, figs: Figures, count: int = 3) -> list[Priority]:
-    """The first firing rule of each family in order; then further firing rules; then "audit again"."""
+    """The first firing rule of each family in order; then further firing rules; then "audit again".
+
+    No priorities without evidence: when the maturity has no level (the evidence is too thin), none.
+    """
+    if audit.maturity.level is None:
+        return []
     firing = [rule for rule in RULES if rule.fires(audit)]
     first: list[PriorityRule] = []
     for rule in firing:

@@ -30,7 +30,7 @@ from ..audit.result import (
 )
 from ..i18n import N_
 from . import charts
-from .audit_text import translate_cues, translate_rule, translate_text
+from .audit_text import needed_sentences, translate_cues, translate_rule, translate_text
 from .figures import Figures
 from .fmt import Formatter
 from .methods import entry, families, general
@@ -141,14 +141,20 @@ class View:
         level = m.level
         evidence = [self.figs.show(path.split(".", 1)[0], path.split(".", 1)[1], item)
                     for path, item in m.evidence.items()]
-        title = (self._("Level 1 or 2 (uncertain)") if level == "uncertain"
+        title = (self._("No level: the evidence is too thin") if level is None
+                 else self._("Level 1 or 2 (uncertain)") if level == "uncertain"
                  else self._("Level %(level)s of 5", level=level))
         low, high = (m.range[0], m.range[-1]) if m.range else (0, -1)
         ladder = [{"level": n, "name": self._(LEVELS[n]), "current": low <= n <= high} for n in range(5, 0, -1)]
         return {"level": level, "title": title, "ladder": ladder, "rule": translate_text(self.t, m.rule),
                 "evidence": evidence, "next_step": translate_text(self.t, m.next_step),
-                "name": self._(LEVELS[level]) if isinstance(level, int) else self._(
-                    "Listening without answering is invisible from outside: level 1 and level 2 look alike.")}
+                "name": self._(LEVELS[level]) if isinstance(level, int) else "" if level is None else self._(
+                    "Listening without answering is invisible from outside: level 1 and level 2 look alike."),
+                "needed": self.needed()}
+
+    def needed(self) -> list[str]:
+        """What data the audit would need to conclude, in sentences (empty when nothing is missing)."""
+        return needed_sentences(self.t, self.a, self.fmt.count)
 
     # responsiveness -----------------------------------------------------------------------------------------
 
