@@ -45,6 +45,8 @@ def test_the_report_opens_with_the_data_that_would_be_needed(store: Store, tmp_p
         "Posts addressed to the account (mentions, comments, support messages): import a file that holds them, "
         "such as a capture of its mentions; its own archive does not."]
     verdict = page.get_element_by_id("verdict")
+    assert [tr.cssselect("td")[0].text_content() for tr in verdict.cssselect("tr[data-metric]")] == [
+        "unknown", "too few"]
     assert verdict.cssselect("p.level-title")[0].text_content() == "No level: the evidence is too thin"
     assert verdict.cssselect("ol.ladder li.current") == [] and verdict.cssselect("ol.priorities") == []
     assert verdict.cssselect("p.none")[0].text_content() == (

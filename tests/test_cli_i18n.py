@@ -180,7 +180,7 @@ def test_formats_table_headers() -> None:
 def test_audit_summary_in_both_languages(store: str) -> None:
     french = run(FR, "audit", "MairieDeBrest", "--store", store).output
     assert "Audit du 11 sept. 2023 au 13 sept. 2023" in french
-    assert all(s in french for s in ("Demandes qui demandent quelque chose", "inconnu", "trop peu (n = 4)",
+    assert all(s in french for s in ("Demandes (question ou problème)", "inconnu", "trop peu (n = 4)",
                                      "Maturité"))
     # four posts and no request known: no verdict, and what data would be needed
     assert "incertain" not in french

@@ -207,7 +207,7 @@ def test_parlons_demo_end_to_end(tmp_path: Path) -> None:
     assert audits[0]["platform"] == "blog, mastodon, x"
     assert len(list((out / "exports").rglob("*.*"))) == 9
     assert f"audit\u00a0: {out / 'audit.json'}" in result.output
-    assert "Demandes qui demandent quelque chose" in result.output
+    assert "Demandes (question ou problème)" in result.output
     assert f"rapport\u00a0: {out / 'report.pdf'}" in result.output
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!")

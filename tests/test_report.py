@@ -118,7 +118,7 @@ def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html
     assert [li.get("data-rule") for li in page.cssselect("ol.priorities > li")] == [
         "responsiveness.unanswered", "broadcast.automated", "function.action"]
     first = page.cssselect("ol.priorities > li")[0].text_content()
-    assert "27 demandes sans réponse qui demandent quelque chose" in first
+    assert "27 demandes sans réponse qui posent une question ou un problème" in first
     peers = page.get_element_by_id("peers")
     assert [th.text_content() for th in peers.cssselect("thead th")[1:]] == ["VilleDeKerlann", "PortBlanc", "Lanvoz"]
     row = peers.cssselect('tr[data-metric="responsiveness.answered_share"] td')

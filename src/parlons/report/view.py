@@ -22,6 +22,7 @@ from ..audit.result import (
     ByIntent,
     Conversation,
     Example,
+    Figure,
     Function,
     Responsiveness,
     UnansweredRequest,
@@ -33,7 +34,7 @@ from ..audit.result import (
 from ..i18n import N_
 from . import charts
 from .audit_text import needed_sentences, translate_cues, translate_rule, translate_text
-from .figures import Figures
+from .figures import Figures, Shown
 from .fmt import Formatter
 from .methods import entry, families, general
 from .names import importer_name, platform_name, platforms_named
@@ -148,8 +149,7 @@ class View:
     def verdict(self) -> dict[str, Any]:
         m = self.a.maturity
         level = m.level
-        evidence = [self.figs.show(path.split(".", 1)[0], path.split(".", 1)[1], item)
-                    for path, item in m.evidence.items()]
+        evidence = [self.evidence(path, item) for path, item in m.evidence.items()]
         title = (self._("No level: the evidence is too thin") if level is None
                  else self._("Level 1 or 2 (uncertain)") if level == "uncertain"
                  else self._("Level %(level)s of 5", level=level))
@@ -160,6 +160,13 @@ class View:
                 "name": self._(LEVELS[level]) if isinstance(level, int) else "" if level is None else self._(
                     "Listening without answering is invisible from outside: level 1 and level 2 look alike."),
                 "needed": self.needed()}
+
+    def evidence(self, path: str, item: Figure | None) -> Shown:
+        """One figure the maturity rule read; a figure of unknown requests says "unknown", not "–"."""
+        family, key = path.split(".", 1)
+        if item is None and family == "responsiveness" and self.a.responsiveness.status == "unknown":
+            return self.figs.unknown(family, key, "")
+        return self.figs.show(family, key, item)
 
     def needed(self) -> list[str]:
         """What data the audit would need to conclude, in sentences (empty when nothing is missing)."""
