@@ -22,7 +22,7 @@ from .benchmark import benchmark
 from .broadcast import broadcast, prepare_duplicates
 from .content import content
 from .conversation import conversation
-from .coverage import coverage, prepare_coverage
+from .coverage import coverage
 from .explain import explain_post
 from .features import build_features
 from .function import function
@@ -72,7 +72,6 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
         prepare(con, subjects, since, until)
         build_features(con)
         prepare_duplicates(con)
-        prepare_coverage(con)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
     audits = [_audit_one(con, subject, settings) for subject in subjects]

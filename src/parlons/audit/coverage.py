@@ -26,7 +26,7 @@ import duckdb
 
 from ._sql import dicts, one
 
-__all__ = ["COLLECTED", "COMPLETE_INCOMING", "REASONS", "SELF_ONLY", "coverage", "prepare_coverage"]
+__all__ = ["COLLECTED", "COMPLETE_INCOMING", "REASONS", "SELF_ONLY", "coverage"]
 
 SELF_ONLY = ("x-archive", "x-grailbird", "mastodon-archive", "facebook", "instagram", "linkedin")
 """Importers of archives that hold only their owner's posts."""
@@ -67,14 +67,6 @@ CAVEATS = {
 }
 """Caveats that some sources bring to the responsiveness figures."""
 PARTLY_KNOWN = "requests are known for some of the accounts audited together only: see the sources"
-
-
-def prepare_coverage(con: duckdb.DuckDBPyConnection) -> None:
-    """``files``: posts per imported file, importer and platform, on the audited platforms (one scan)."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE files AS
-        SELECT source_file, importer, platform, count(*) AS posts FROM posts
-        WHERE platform IN (SELECT platform FROM audited) GROUP BY ALL""")
 
 
 def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:

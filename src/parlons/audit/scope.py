@@ -115,6 +115,7 @@ def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datet
                 "key VARCHAR)")
     con.executemany("INSERT INTO members VALUES (?, ?, ?, lower(?))",
                     [(a.label, m.platform, m.account, m.account) for a in audited for m in a.members])
+    _files(con)
     _own(con)
     _requests(con)
     periods = choose_periods(_spans(con), since, until)
@@ -125,6 +126,14 @@ def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datet
     _audited(con)
     _in_period(con)
     _answers(con)
+
+
+def _files(con: duckdb.DuckDBPyConnection) -> None:
+    """``files``: per imported file, importer and platform (audited platforms only), its posts and last post."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE files AS
+        SELECT source_file, importer, platform, count(*) AS posts, max(created_at) AS last_at FROM posts
+        WHERE platform IN (SELECT DISTINCT platform FROM members) GROUP BY ALL""")
 
 
 def _spans(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime | None, datetime | None]]:
@@ -168,9 +177,8 @@ def _audited(con: duckdb.DuckDBPyConnection) -> None:
                max(e.data_end) OVER (PARTITION BY m.target, m.platform) AS data_end
         FROM members m JOIN periods p USING (target)
         LEFT JOIN (SELECT o.target, o.platform, lower(o.account) AS key, max(f.last_at) AS data_end
-                   FROM (SELECT DISTINCT target, platform, account, source_file FROM own_all) o
-                   JOIN (SELECT source_file, max(created_at) AS last_at FROM posts GROUP BY source_file) f
-                     USING (source_file)
+                   FROM (SELECT DISTINCT target, platform, account, source_file, importer FROM own_all) o
+                   JOIN files f USING (source_file, importer, platform)
                    GROUP BY ALL) e ON e.target = m.target AND e.platform = m.platform AND e.key = m.key""")
 
 
