@@ -130,7 +130,7 @@ def test_the_report_shows_each_file_its_decision_and_the_period(store: Store, tm
     audits = run_audit(store.con, ["org", "amap"], platform="x", settings=SETTINGS)
     page = lxml.html.fromstring(render_html(audits, lang="fr", charts=False))
     rows = page.cssselect("table.sources tbody tr")
-    assert [(r.get("data-holds"), r.cssselect("th")[0].text) for r in rows] == [
+    assert [(r.get("data-holds"), r.cssselect("th .file")[0].text) for r in rows] == [
         ("yes", "mentions.jsonl"), ("no", "org.zip")]
     reason = "l’archive du compte\u00a0: elle ne contient que ses propres messages"
     assert rows[1].cssselect("td")[2].text_content() == "non" + reason
