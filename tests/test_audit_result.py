@@ -51,7 +51,7 @@ def test_a_real_audit_json_validates_against_the_committed_schema(store: Store, 
     document = audit_json("org", "--platform", "x", "--min-n", "1", "--store", str(tmp_path / "store.duckdb"))
     validator().validate(document)
     org = document[0]
-    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.3"
+    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.4"
     assert (org["responsiveness"]["requests"], org["responsiveness"]["answered"]) == (3, 1)
     assert org["responsiveness"]["answered_share"] == {"value": 0.5, "n": 2, "status": "ok", "min_n": 1}
     assert org["responsiveness"]["by_intent"]["all"] == {
@@ -97,7 +97,7 @@ def test_results_are_typed_and_read_back_from_their_json(store: Store, tmp_path:
     assert audit.at("responsiveness.answered_share") == Figure(value=0.5, n=2, status="ok", min_n=1)
     assert audit.value("responsiveness.answered_share") == 0.5
     assert audit.value("responsiveness.requests") == 3.0
-    assert audit.at("voice.fr.posts") == 5
+    assert audit.at("voice.fr.posts") == 6  # "@alice Ici !" is French (ici is a French stop word)
     assert audit.at("responsiveness.nothing") is None
     assert parlons.load_audits(parlons.dump_audits(audits)) == audits
 
