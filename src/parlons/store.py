@@ -9,6 +9,7 @@ failure rolls back to exactly the store as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -131,6 +132,8 @@ class Store:
         if target != ":memory:":
             self._prepare_file()
         limit = memory_limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
+        self.memory_limit = limit
+        self._staging_limit: object = None
         try:
             con = connect(target, read_only=self.read_only, memory_limit=limit)
         except duckdb.Error as exc:
@@ -225,6 +228,7 @@ class Store:
             self._stored_before = self._scalar("SELECT count(*) FROM posts")
             self._now: datetime | None = None
             self.con.execute("BEGIN TRANSACTION")
+            self._staging_memory(True)
         try:
             yield
             if was_interrupted():
@@ -235,6 +239,26 @@ class Store:
             with suppress(duckdb.Error):
                 self.con.rollback()
             raise
+        finally:
+            with suppress(duckdb.Error):
+                self._staging_memory(False)
+
+    def _staging_memory(self, staging: bool) -> None:
+        """While rows are written, DuckDB's memory limit is at most :data:`STAGING_MEMORY_LIMIT`.
+
+        DuckDB keeps the blocks it has written cached up to its limit: without this, the peak of an
+        import grows with the size of the file up to the limit (1 GB for 1 M tweets at 1 GB). Writing
+        needs little memory; the merge, which needs it, has the whole limit back (unless the limit
+        was changed meanwhile on the connection: then it is left as it was set).
+        """
+        current = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        if not staging:
+            if current == self._staging_limit:
+                self.con.execute(f"SET memory_limit = '{_quote_limit(self.memory_limit)}'")
+            self._staging_limit = None
+        elif _bytes(STAGING_MEMORY_LIMIT) < _bytes(self.memory_limit):
+            self.con.execute(f"SET memory_limit = '{STAGING_MEMORY_LIMIT}'")
+            self._staging_limit = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
 
     @contextmanager
     def doing(self, what: str) -> Iterator[None]:
@@ -309,6 +333,7 @@ class Store:
         are filled in from the newer import.
         """
         with self.doing("merging the imported posts"):
+            self._staging_memory(False)
             return self._merge()
 
     def _merge(self) -> MergeResult:
@@ -479,6 +504,28 @@ class Store:
             raise
         partial.replace(target)
         return target
+
+
+STAGING_MEMORY_LIMIT = "256MB"
+"""DuckDB's memory limit while an import writes its rows (the configured limit if lower)."""
+_UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+          "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
+
+
+def _bytes(limit: str) -> float:
+    """A DuckDB memory size (``1GB``, ``512 MiB``) in bytes; infinity when it cannot be read."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", limit)
+    unit = _UNITS.get(match.group(2).upper()) if match else None
+    if match is None or unit is None:
+        return float("inf")
+    try:
+        return float(match.group(1)) * unit
+    except ValueError:
+        return float("inf")
+
+
+def _quote_limit(limit: str) -> str:
+    return limit.replace("'", "''")
 
 
 _FORMULA_START = r"'^[-=+@\t\r]'"
