@@ -1,0 +1,49 @@
+"""One account's audit result as one flat row: the JSON paths, dots written as underscores.
+
+A figure with a denominator (``{"value": v, "n": n, ...}``) gives two columns, ``X`` and ``X_n``;
+other numbers, texts and flags keep their path; a list of texts becomes one text joined by
+``", "``. Lists of posts or of rows (examples, unanswered requests, the weekly series) are not
+figures and stay out of the table, as do the constant explanations (``note``, ``rule``,
+``reference``) and the maturity's ``evidence`` (the same figures again). The list is in
+``docs/metrics.md`` ("Columns of the all-accounts table").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["SKIPPED_KEYS", "flatten_audit"]
+
+SKIPPED_KEYS = frozenset({"note", "rule", "reference", "evidence", "members", "rows", "columns"})
+"""Keys whose values are explanations, not figures of the account."""
+
+Scalar = str | int | float | bool | None
+
+
+def flatten_audit(audit: Mapping[str, Any]) -> dict[str, Scalar]:
+    """The figures of one audited account as ``{column: value}``, in the result's order."""
+    row: dict[str, Scalar] = {}
+    _walk(audit, "", row)
+    return row
+
+
+def _walk(node: Mapping[str, Any], prefix: str, row: dict[str, Scalar]) -> None:
+    for key, value in node.items():
+        if key in SKIPPED_KEYS:
+            continue
+        name = f"{prefix}_{key}" if prefix else str(key)
+        if _is_figure(value):
+            row[name] = value["value"]
+            row[f"{name}_n"] = value["n"]
+        elif isinstance(value, Mapping):
+            _walk(value, name, row)
+        elif isinstance(value, list | tuple):
+            if value and all(isinstance(v, str) for v in value):
+                row[name] = ", ".join(value)
+        else:
+            row[name] = value
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, Mapping) and "value" in value and "n" in value
