@@ -29,6 +29,7 @@ from rich.text import Text
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .cli_i18n import Group, lang_in_args, language
+from .corpus.command import all_accounts_options, check_options, run_all_accounts
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers import REGISTRY
@@ -300,29 +301,61 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
 
 
 @cli.command("audit")
-@click.argument("account")
+@click.argument("account", required=False)
 @audit_options(N_("Time zone for the weekday-by-hour table and business hours."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
-def audit_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
+@all_accounts_options
+def audit_command(account: str | None, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                   platform: str | None, since: datetime | None,
                   until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
-                  timezone: str, business_hours: str | None, as_json: bool) -> None:
+                  timezone: str, business_hours: str | None, as_json: bool, **corpus: Any) -> None:
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
 
     The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
+    With --all-accounts, every account of the store, one row each, into a .parquet or .csv table.
 
     \b
     Example:
       parlons audit AppleSupport --vs SpotifyCares --json
       parlons audit MairieDeBrest --with @brest@social.example --name "Ville de Brest" --vs VilleDeQuimper
       parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
+      parlons audit --all-accounts --store corpus.duckdb --min-posts 20 -o accounts.parquet
     """
+    check_options(language(), all_accounts=corpus["all_accounts"], account=account, output=corpus["output"],
+                  single_only=bool(peers or together or label or as_json), corpus_only=_corpus_only(corpus))
+    if corpus["all_accounts"]:
+        _audit_all(store_path, since, until, min_n, pending_hours, timezone, business_hours, platform, corpus)
+        return
+    assert account is not None
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
                                  pending_hours, timezone, business_hours)
     if as_json:
         click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
     else:
         print_summary(_console(), audits, language())
+
+
+def _corpus_only(corpus: dict[str, Any]) -> bool:
+    return bool(corpus["accounts_file"] or corpus["engine"] != "duckdb" or corpus["spark_master"]
+                or corpus["jobs"] or corpus["min_posts"] != 1)
+
+
+def _audit_all(store_path: Path | None, since: datetime | None, until: datetime | None, min_n: int,
+               pending_hours: float, timezone: str, business_hours: str | None, platform: str | None,
+               corpus: dict[str, Any]) -> None:
+    if platform is not None:
+        raise UsageError(translator(language()).gettext("--platform picks one account; with --all-accounts, "
+                                                        "list the accounts in --accounts-file"))
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
+                             business_hours=_hours(business_hours))
+    source = store_path if store_path is not None and (corpus["engine"] == "spark" or _is_export(store_path)) \
+        else resolve_store_path(store_path)
+    done = run_all_accounts(language(), source, corpus["output"], settings=settings, since=_utc(since),
+                            until=_utc(until), accounts_file=corpus["accounts_file"], min_posts=corpus["min_posts"],
+                            engine=corpus["engine"], spark_master=corpus["spark_master"], jobs=corpus["jobs"])
+    template = translator(language()).ngettext("%(n)s account audited: %(path)s", "%(n)s accounts audited: %(path)s",
+                                               done.accounts)
+    click.echo(template % {"n": format_count(done.accounts, language()), "path": str(done.output)})
 
 
 @cli.command("report")

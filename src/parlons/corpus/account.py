@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..audit import AuditSettings, run_audit
 from .flatten import flatten_audit
 
-__all__ = ["AccountAuditor", "AuditJob", "ROUTE_COLUMNS"]
+__all__ = ["ROUTE_COLUMNS", "AccountAuditor", "AuditJob"]
 
 ROUTE_COLUMNS = ("route_platform", "route_key")
 """The columns the routing adds to each post: which account it is sent to."""

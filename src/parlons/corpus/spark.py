@@ -77,8 +77,8 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
               master: str | None, memory_limit: str, start: Start) -> None:
     """Audit the accounts of the dataset ``source`` on Spark; write :data:`FIGURES_SCHEMA` rows to ``figures``."""
     posts_path, accounts_path = dataset_paths(source)
-    spark = spark_session(master)
-    from pyspark.sql.utils import AnalysisException
+    spark = spark_session(master, shuffle_partitions=_local_partitions(master))
+    from pyspark.errors import AnalysisException
 
     try:
         posts = spark.read.parquet(posts_path)
@@ -91,6 +91,16 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
+
+
+def _local_partitions(master: str | None) -> int | None:
+    """On ``local[N]``, a few shuffle partitions per core (Spark's default of 200 is for clusters)."""
+    name = master or DEFAULT_MASTER
+    if not name.startswith("local"):
+        return None
+    inside = name.partition("[")[2].rstrip("]").split(",")[0]
+    cores = (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
+    return 4 * cores
 
 
 def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:

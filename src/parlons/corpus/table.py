@@ -21,10 +21,16 @@ import pyarrow.parquet as pq
 
 from ..errors import StoreError, UsageError
 
-__all__ = ["FIGURES_SCHEMA", "OUTPUT_FORMATS", "comparison_columns", "write_table"]
+__all__ = ["FIGURES_SCHEMA", "OUTPUT_FORMATS", "REQUIRED_COLUMNS", "comparison_columns", "write_table"]
 
 FIGURES_SCHEMA = pa.schema([("platform", pa.string()), ("account", pa.string()), ("figures", pa.string())])
 """What an engine writes: one row per audited account, its flat figures as a JSON object."""
+
+REQUIRED_COLUMNS: dict[str, pa.DataType] = {
+    "platform": pa.string(), "account": pa.string(), "responsiveness_requests": pa.int64(),
+    "responsiveness_answered": pa.int64(), "responsiveness_median_first_response_s": pa.float64(),
+    "responsiveness_median_first_response_s_n": pa.int64()}
+"""Columns others rely on: always in the table, null where the audit could not say."""
 
 OUTPUT_FORMATS = {".parquet": "FORMAT parquet, COMPRESSION zstd", ".csv": "FORMAT csv, HEADER"}
 BATCH_ROWS = 4096
@@ -69,14 +75,25 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[dict[str, Any]
 
 
 def _column_types(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, pa.DataType]:
-    """Every column seen in any row, in order of first appearance, with the narrowest type that holds all."""
+    """Every column seen in any row, with the narrowest type that holds all its values.
+
+    Order: the result's own order, merged across rows (a key first seen in one row goes right after
+    the key that precedes it there); the interface columns are there even when no row has them.
+    """
     seen: dict[str, set[type]] = {}
+    order: list[str] = []
     for row in _rows(con, query):
+        before: str | None = None
         for key, value in row.items():
-            kinds = seen.setdefault(key, set())
+            if key not in seen:
+                seen[key] = set()
+                order.insert(order.index(before) + 1 if before is not None else 0, key)
             if value is not None:
-                kinds.add(type(value))
-    return {key: _arrow_type(kinds) for key, kinds in seen.items()}
+                seen[key].add(type(value))
+            before = key
+    types = {key: _arrow_type(seen[key]) for key in order}
+    return {**REQUIRED_COLUMNS, **types} if not types else {**types, **{
+        k: t for k, t in REQUIRED_COLUMNS.items() if k not in types}}
 
 
 def _arrow_type(kinds: set[type]) -> pa.DataType:
