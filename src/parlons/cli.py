@@ -29,7 +29,8 @@ from rich.text import Text
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .cli_i18n import Group, lang_in_args, language
-from .corpus.command import all_accounts_options, check_options, run_all_accounts
+from .corpus import ENGINES
+from .corpus.command import check_options, run_all_accounts
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers import REGISTRY
@@ -287,6 +288,33 @@ def audit_options(timezone_help: str) -> Callable[[F], F]:
     return apply
 
 
+ALL_ACCOUNTS_OPTIONS = [
+    click.option("--all-accounts", is_flag=True,
+                 help=N_("Audit every account of the store: one row per account, written with -o.")),
+    click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                 help=N_("With --all-accounts: the table to write (.parquet or .csv).")),
+    click.option("--accounts-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help=N_("With --all-accounts: only the accounts listed in this file (one per line).")),
+    click.option("--min-posts", type=click.IntRange(1), default=1, show_default=True,
+                 help=N_("With --all-accounts: only accounts with at least this many posts.")),
+    click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
+                 help=N_("With --all-accounts: DuckDB on this machine, or Apache Spark.")),
+    click.option("--spark-master", metavar="URL",
+                 help=N_("With --engine spark: the Spark master (default local[*]).")),
+    click.option("--jobs", type=click.IntRange(1),
+                 help=N_("With --engine duckdb: worker processes (default: one per core).")),
+]
+
+
+
+
+def all_accounts_options(command: F) -> F:
+    """The options of ``parlons audit --all-accounts`` (:mod:`parlons.corpus`)."""
+    for option in reversed(ALL_ACCOUNTS_OPTIONS):
+        command = option(command)
+    return command
+
+
 def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
                         platform: str | None, since: datetime | None, until: datetime | None,
                         store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
@@ -301,7 +329,7 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
 
 
 @cli.command("audit")
-@click.argument("account", required=False)
+@click.argument("account", required=False, metavar="ACCOUNT")
 @audit_options(N_("Time zone for the weekday-by-hour table and business hours."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
 @all_accounts_options
@@ -312,7 +340,8 @@ def audit_command(account: str | None, together: tuple[str, ...], label: str | N
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
 
     The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
-    With --all-accounts, every account of the store, one row each, into a .parquet or .csv table.
+
+    With --all-accounts: every account of the store, one row each, written to a .parquet or .csv table.
 
     \b
     Example:

@@ -6,62 +6,40 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from ..audit import AuditSettings
-from ..errors import UsageError
-from ..i18n import N_, translator
-from . import ENGINES, CorpusAudit, audit_corpus
+from ..cli_i18n import TranslatedUsageError, translate_click_message
+from ..i18n import translator
+from . import CorpusAudit, audit_corpus
 
-__all__ = ["all_accounts_options", "check_options", "run_all_accounts"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-OPTIONS = [
-    click.option("--all-accounts", is_flag=True,
-                 help=N_("Audit every account of the store: one row per account, written with -o.")),
-    click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                 help=N_("With --all-accounts: the table to write (.parquet or .csv).")),
-    click.option("--accounts-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                 help=N_("With --all-accounts: only the accounts listed in this file (one per line).")),
-    click.option("--min-posts", type=click.IntRange(1), default=1, show_default=True,
-                 help=N_("With --all-accounts: only accounts with at least this many posts.")),
-    click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
-                 help=N_("With --all-accounts: DuckDB on this machine, or Apache Spark.")),
-    click.option("--spark-master", metavar="URL",
-                 help=N_("With --engine spark: the Spark master (default local[*]).")),
-    click.option("--jobs", type=click.IntRange(1),
-                 help=N_("With --engine duckdb: worker processes (default: one per core).")),
-]
-
-
-def all_accounts_options(command: F) -> F:
-    """Add the ``--all-accounts`` options to ``parlons audit``."""
-    for option in reversed(OPTIONS):
-        command = option(command)
-    return command
-
+__all__ = ["check_options", "dataset_location", "run_all_accounts"]
 
 def check_options(lang: str, *, all_accounts: bool, account: str | None, output: Path | None,
                   single_only: bool, corpus_only: bool) -> None:
     """``--all-accounts`` takes no ACCOUNT, no ``--vs``/``--with``/``--name``/``--json`` and needs ``-o``;
-    without it, the corpus options (``-o``, ``--accounts-file``, ``--min-posts``, ``--engine``...) make no sense."""
+    without it, ACCOUNT is required and the corpus options make no sense (click usage errors, exit 2)."""
     t = translator(lang)
+    ctx = click.get_current_context()
+
+    def usage(message: str) -> TranslatedUsageError:
+        return TranslatedUsageError(message, ctx)
+
     if all_accounts:
         if account is not None or single_only:
-            raise UsageError(t.gettext("--all-accounts audits every account: give no ACCOUNT, --vs, --with, "
-                                       "--name or --json"))
+            raise usage(t.gettext("--all-accounts audits every account: give no ACCOUNT, --vs, --with, "
+                                   "--name or --json"))
         if output is None:
-            raise UsageError(t.gettext("--all-accounts needs -o FILE (.parquet or .csv)"))
+            raise usage(t.gettext("--all-accounts needs -o FILE (.parquet or .csv)"))
     elif account is None:
-        raise UsageError(t.gettext("give the ACCOUNT to audit, or --all-accounts"))
+        missing = click.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "account"))
+        raise usage(translate_click_message(missing.format_message(), t))
     elif output is not None or corpus_only:
-        raise UsageError(t.gettext("-o, --accounts-file, --min-posts, --engine, --spark-master and --jobs go "
-                                   "with --all-accounts"))
+        raise usage(t.gettext("-o, --accounts-file, --min-posts, --engine, --spark-master and --jobs "
+                               "go with --all-accounts"))
 
 
 def run_all_accounts(lang: str, source: Path, output: Path, *, settings: AuditSettings, since: datetime | None,

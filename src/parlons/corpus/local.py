@@ -36,6 +36,9 @@ def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, j
               progress: Progress) -> None:
     """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``."""
     _route(con)
+    if jobs == 1:
+        _run_here(con, job, figures, progress)
+        return
     context = multiprocessing.get_context("spawn")
     with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer, \
             ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start, initargs=(job,)) as pool:
@@ -46,6 +49,17 @@ def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, j
                 _write(writer, pending.pop(0).result(), progress)
         for future in pending:
             _write(writer, future.result(), progress)
+
+
+def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, progress: Progress) -> None:
+    """One process (``jobs=1``): no workers to start, and a script needs no ``__main__`` guard."""
+    auditor = AccountAuditor(job)
+    try:
+        with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer:
+            for batch in _batches(_groups(con)):
+                _write(writer, [auditor.audit_json(platform, posts) for platform, posts in batch], progress)
+    finally:
+        auditor.close()
 
 
 def _route(con: duckdb.DuckDBPyConnection) -> None:
