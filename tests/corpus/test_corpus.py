@@ -8,6 +8,7 @@ concerning the account (``LOCAL_COLUMNS``, documented in docs/metrics.md).
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def test_unknown_names_and_bad_files_are_clear_errors(demo: Corpus, tmp_path: Pa
     with pytest.raises(UsageError, match="no posts by 'nobody_here' in the corpus"):
         audit_corpus(demo.store, tmp_path / "a.parquet", accounts_file=names)
     names.write_text("x:\n", encoding="utf-8")
-    with pytest.raises(InputError, match="accounts.txt, record line 1: an empty account name"):
+    with pytest.raises(InputError, match=r"accounts\.txt, record line 1: an empty account name"):
         audit_corpus(demo.store, tmp_path / "a.parquet", accounts_file=names)
     with pytest.raises(UsageError, match=r"written as \.parquet or \.csv"):
         audit_corpus(demo.store, tmp_path / "a.json")
@@ -171,3 +172,16 @@ def test_missing_pyspark_says_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "pyspark", None)
     with pytest.raises(UsageError, match=r"pip install 'parlons\[spark\]'"):
         require_pyspark()
+
+
+def test_every_column_is_in_the_metric_dictionary(demo_rows: list[dict[str, Any]]) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    section = page.split("## Columns of the all-accounts table\n")[1].split("\n## ")[0]
+    documented = [re.sub(r"\\\{\w+\\\}", r"[a-z_]+", re.escape(name)) for name in re.findall(r"`([a-z0-9_{}]+)`", section)]
+    columns = list(demo_rows[0])
+    figures = {c for c in columns if f"{c}_n" in columns}
+    for column in columns:
+        base = re.sub(r"_(n|rank|percentile)$", "", column)
+        name = base if base in figures else column
+        assert any(re.fullmatch(pattern, name) for pattern in documented), column
+    assert {f"{f}_{s}" for f in figures for s in ("rank", "percentile")} <= set(columns)
