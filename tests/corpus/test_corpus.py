@@ -177,7 +177,8 @@ def test_missing_pyspark_says_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
 def test_every_column_is_in_the_metric_dictionary(demo_rows: list[dict[str, Any]]) -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
     section = page.split("## Columns of the all-accounts table\n")[1].split("\n## ")[0]
-    documented = [re.sub(r"\\\{\w+\\\}", r"[a-z_]+", re.escape(name)) for name in re.findall(r"`([a-z0-9_{}]+)`", section)]
+    names = re.findall(r"`([a-z0-9_{}]+)`", section)
+    documented = [re.sub(r"\\\{\w+\\\}", r"[a-z_]+", re.escape(name)) for name in names]
     columns = list(demo_rows[0])
     figures = {c for c in columns if f"{c}_n" in columns}
     for column in columns:
