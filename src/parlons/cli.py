@@ -28,6 +28,7 @@ from rich.text import Text
 
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
+from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
 from .corpus import ENGINES
 from .corpus.command import check_options, run_all_accounts
@@ -318,7 +319,7 @@ def all_accounts_options(command: F) -> F:
 def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
                         platform: str | None, since: datetime | None, until: datetime | None,
                         store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
-                        business_hours: str | None) -> list[dict[str, Any]]:
+                        business_hours: str | None) -> list[AuditResult]:
     settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
                              business_hours=_hours(business_hours))
     con = open_posts(store_path if store_path is not None and _is_export(store_path)
@@ -359,7 +360,7 @@ def audit_command(account: str | None, together: tuple[str, ...], label: str | N
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
                                  pending_hours, timezone, business_hours)
     if as_json:
-        click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
+        click.echo(dump_audits(audits))
     else:
         print_summary(_console(), audits, language())
 
@@ -518,6 +519,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
+from .collect.cli import collect_group  # noqa: E402
 from .plan.cli import plan_group  # noqa: E402
 
 cli.add_command(plan_group)
+cli.add_command(collect_group)
