@@ -13,18 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..audit.result import AuditResult
+
 __all__ = ["SKIPPED_KEYS", "flatten_audit"]
 
-SKIPPED_KEYS = frozenset({"note", "rule", "reference", "evidence", "members", "rows", "columns"})
+SKIPPED_KEYS = frozenset({"note", "rule", "reference", "evidence", "members", "rows", "columns", "benchmark"})
 """Keys whose values are explanations, not figures of the account."""
 
 Scalar = str | int | float | bool | None
 
 
-def flatten_audit(audit: Mapping[str, Any]) -> dict[str, Scalar]:
-    """The figures of one audited account as ``{column: value}``, in the result's order."""
+def flatten_audit(audit: AuditResult | Mapping[str, Any]) -> dict[str, Scalar]:
+    """The figures of one audited account (the typed result of :func:`parlons.run_audit`, or its JSON
+    form) as ``{column: value}``, in the result's order."""
     row: dict[str, Scalar] = {}
-    _walk(audit, "", row)
+    data = dict(audit.model_dump(mode="json") if isinstance(audit, AuditResult) else audit)
+    version = data.pop("schema_version", None)
+    _walk(data, "", row)
+    if version is not None:
+        row["schema_version"] = version
     return row
 
 
