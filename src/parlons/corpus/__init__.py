@@ -73,6 +73,18 @@ def audit_corpus(source: str | Path, output: str | Path, *, engine: str = "duckd
     return CorpusAudit(out, count, engine)
 
 
+def _open(source: Path) -> duckdb.DuckDBPyConnection:
+    """A store, a Parquet export, or a dataset of ``parlons import --engine spark`` (folders of parts)."""
+    if not (source / "posts.parquet").is_dir():
+        return open_posts(source)
+    con = duckdb.connect(":memory:", config={"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT})
+    con.execute("SET TimeZone = 'UTC'")
+    for table in ("posts", "accounts"):
+        parts = str(source / f"{table}.parquet" / "*.parquet").replace("'", "''")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{parts}')")
+    return con
+
+
 def _temp_parent(output: Path) -> str:
     parent = output.resolve().parent
     if not parent.is_dir():
@@ -85,7 +97,7 @@ def _run_duckdb(source: str | Path, wanted: list[tuple[str | None, str]] | None,
                 jobs: int | None, memory: str, start: Start) -> None:
     from .local import run_local
 
-    con = open_posts(source)
+    con = _open(Path(source))
     try:
         total = select_accounts(con, min_posts=min_posts, wanted=wanted)
         job = AuditJob(platform_spans(con), con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table(),

@@ -15,10 +15,13 @@ from typing import Any
 
 from ..audit.result import AuditResult
 
-__all__ = ["SKIPPED_KEYS", "flatten_audit"]
+__all__ = ["OPTIONAL_OBJECTS", "SKIPPED_KEYS", "flatten_audit"]
 
 SKIPPED_KEYS = frozenset({"note", "rule", "reference", "evidence", "members", "rows", "columns", "benchmark"})
 """Keys whose values are explanations, not figures of the account."""
+
+OPTIONAL_OBJECTS = frozenset({"business_hours", "fr", "en"})
+"""Parts of the result that are objects when present and null otherwise: no column when null."""
 
 Scalar = str | int | float | bool | None
 
@@ -37,7 +40,7 @@ def flatten_audit(audit: AuditResult | Mapping[str, Any]) -> dict[str, Scalar]:
 
 def _walk(node: Mapping[str, Any], prefix: str, row: dict[str, Scalar]) -> None:
     for key, value in node.items():
-        if key in SKIPPED_KEYS:
+        if key in SKIPPED_KEYS or (value is None and key in OPTIONAL_OBJECTS):
             continue
         name = f"{prefix}_{key}" if prefix else str(key)
         if _is_figure(value):
