@@ -76,18 +76,31 @@ def cli() -> None:
 @click.option("--account", help="Owner handle when the input does not name it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--engine", type=click.Choice(["store", "spark"]), default="store", show_default=True,
+              help="store: into the DuckDB store; spark: in Spark tasks, into a Parquet dataset (-o).")
+@click.option("-o", "--output", "dataset", metavar="DATASET",
+              help="With --engine spark: the dataset folder or URL to write.")
+@click.option("--spark-master", metavar="URL", help="With --engine spark: the Spark master (default local[*]).")
 def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | None,
                    mapping: tuple[str, ...], mapping_file: Path | None, platform: str | None,
-                   account: str | None, quiet: bool, as_json: bool) -> None:
+                   account: str | None, quiet: bool, as_json: bool, engine: str, dataset: str | None,
+                   spark_master: str | None) -> None:
     """Import exports (files, folders or zip archives) into the store, in one transaction.
+
+    With --engine spark, each file is imported by a Spark task into a Parquet dataset (-o), the
+    input of parlons audit --all-accounts --engine spark.
 
     \b
     Example:
       parlons import twitter-2024-01-01.zip mastodon-archive.zip --store audit.duckdb
       parlons import support.csv --format generic-csv --map post_id=id --map text=body ...
+      parlons import --engine spark captures/*.jsonl -o corpus-dataset --spark-master local[4]
     """
     options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
     lang = language()
+    if engine == "spark" or dataset is not None or spark_master is not None:
+        _import_spark(lang, paths, engine, dataset, spark_master, fmt, options)
+        return
     store = Store(store_path)
     try:
         with _progress(quiet or as_json, lang) as progress:
@@ -114,6 +127,23 @@ class _PostCount(ProgressColumn):
     def render(self, task: Task) -> Text:
         n = int(task.completed)
         return Text(translator(self.lang).ngettext("%(n)s post", "%(n)s posts", n) % {"n": format_count(n, self.lang)})
+
+
+def _import_spark(lang: str, paths: tuple[Path, ...], engine: str, dataset: str | None, spark_master: str | None,
+                  fmt: str | None, options: ImportOptions) -> None:
+    from .corpus.command import dataset_location
+    from .corpus.spark_import import import_dataset
+
+    if engine != "spark" or dataset is None:
+        raise UsageError(translator(lang).gettext("-o DATASET and --spark-master go with --engine spark, "
+                                                  "which needs -o DATASET"))
+    done = import_dataset([dataset_location(p) for p in paths], dataset_location(dataset),
+                          master=spark_master, forced=fmt, options=options)
+    click.echo(translator(lang).gettext("%(posts)s posts and %(accounts)s accounts from %(files)s files: "
+                                        "%(dataset)s") % {"posts": format_count(done.posts, lang),
+                                                          "accounts": format_count(done.accounts, lang),
+                                                          "files": format_count(done.files, lang),
+                                                          "dataset": done.output})
 
 
 def _progress(disabled: bool, lang: str) -> Progress:

@@ -24,6 +24,8 @@ GENERATED_POSTS, GENERATED_USERS = 3_000, 30
 class Corpus:
     store: Path
     export: Path
+    exports: Path | None = None
+    """The export files the store was imported from (the demo's)."""
 
 
 def _export(store_path: Path) -> Path:
@@ -38,7 +40,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     paths = write_demo(plan_demo("fr", 0.1), folder / "exports")
     with Store(folder / "demo.duckdb") as store:
         import_paths(store, paths)
-    return Corpus(folder / "demo.duckdb", _export(folder / "demo.duckdb"))
+    return Corpus(folder / "demo.duckdb", _export(folder / "demo.duckdb"), folder / "exports")
 
 
 def build_generated(path: Path, posts: int, users: int) -> None:

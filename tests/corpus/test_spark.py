@@ -16,8 +16,9 @@ import pytest
 
 from parlons.corpus import audit_corpus
 from parlons.corpus.spark import spark_session
+from parlons.corpus.spark_import import import_dataset
 from parlons.demo import ORG_X, PEER2_X
-from parlons.errors import UsageError
+from parlons.errors import InputError, UsageError
 
 from .conftest import Corpus
 
@@ -69,3 +70,24 @@ def test_chosen_accounts_on_spark(demo: Corpus, tmp_path: Path) -> None:
 def test_spark_reads_a_parquet_dataset_not_a_store(demo: Corpus, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="the Spark engine reads its Parquet export"):
         audit_corpus(demo.store, tmp_path / "a.parquet", engine="spark", spark_master=MASTER)
+
+
+def test_import_in_spark_tasks_gives_the_same_corpus(demo: Corpus, tmp_path: Path) -> None:
+    """The demo's export files imported by Spark tasks: the same accounts table as from the store."""
+    assert demo.exports is not None
+    files = sorted(str(p) for p in demo.exports.rglob("*") if p.is_file())
+    dataset = tmp_path / "dataset"
+    done = import_dataset([f"file://{files[0]}", *files[1:]], str(dataset), master=MASTER)
+    assert (done.files, done.posts, done.accounts) == (9, 256, 50)
+    assert sorted(p.name for p in dataset.iterdir()) == ["accounts.parquet", "posts.parquet"]
+    audit_corpus(dataset, tmp_path / "from-dataset.parquet", jobs=2)
+    audit_corpus(demo.store, tmp_path / "from-store.parquet", jobs=2)
+    assert table(tmp_path / "from-dataset.parquet") == table(tmp_path / "from-store.parquet")
+
+
+def test_a_bad_file_in_a_spark_task_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    bad = tmp_path / "tweets.js"
+    bad.write_text("window.YTD.tweets.part0 = [ {\"tweet\": ", encoding="utf-8")
+    with pytest.raises(InputError, match=r"file .*tweets\.js: "):
+        import_dataset([str(bad)], str(tmp_path / "dataset"), master=MASTER)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tweets.js"]

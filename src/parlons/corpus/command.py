@@ -60,7 +60,9 @@ def run_all_accounts(lang: str, source: Path, output: Path, *, settings: AuditSe
                             spark_master=spark_master, progress=start)
 
 
-def dataset_location(path: Path) -> str:
-    """``s3a://bucket/x`` survives the path option (which folds ``//``): object-store URLs for Spark."""
+def dataset_location(path: Path | str) -> str:
+    """``s3a://bucket/x`` survives a path option (which folds ``//``): object-store URLs for Spark."""
     text = str(path)
+    if text.startswith("file:/") and not text.startswith("file:///"):
+        return "file:///" + text[len("file:/"):].lstrip("/")
     return re.sub(r"^([a-z][a-z0-9+.-]*):/(?!/)", r"\1://", text)
