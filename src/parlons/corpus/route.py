@@ -61,8 +61,7 @@ def select_accounts(con: duckdb.DuckDBPyConnection, *, min_posts: int = 1,
                     {"m": min_posts})
     else:
         _select_named(con, wanted, min_posts)
-    row = con.execute("SELECT count(*) FROM selected").fetchone()
-    return int(row[0]) if row else 0
+    return int(con.execute("SELECT count(*) FROM selected").fetchall()[0][0])
 
 
 def _select_named(con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str | None, str]], min_posts: int) -> None:

@@ -59,8 +59,7 @@ def write_table(figures: str, output: Path, *, memory_limit: str, temp_dir: Path
         query = _ranked_query(f"read_parquet({_text(str(flat))})", list(types))
         con.execute(f"COPY ({query}) TO {_text(str(partial))} ({options})")
         os.replace(partial, output)
-        row = con.execute(f"SELECT count(*) FROM read_parquet({_text(str(flat))})").fetchone()
-        return int(row[0]) if row else 0
+        return int(con.execute(f"SELECT count(*) FROM read_parquet({_text(str(flat))})").fetchall()[0][0])
     except duckdb.Error as exc:
         raise StoreError(f"cannot write {output}: {exc}") from None
     finally:
