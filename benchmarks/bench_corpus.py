@@ -90,7 +90,6 @@ def same_tables(a: Path, b: Path) -> bool:
 
 def prepare(data: Path, n: int, users: int, one_in: int) -> tuple[Path, Path, dict[str, float]]:
     from corpus import build_corpus
-
     from parlons.store import Store
 
     store = data / f"accounts-{n}-{users}-{one_in}.duckdb"
@@ -112,6 +111,38 @@ def prepare(data: Path, n: int, users: int, one_in: int) -> tuple[Path, Path, di
     return store, export, {"posts": row[0], "authors": row[1], "mentions": row[2]}
 
 
+def steps(store: Path, sample_every: int = 25) -> dict[str, float]:
+    """Each step of the DuckDB engine on its own, in this process: wall and CPU seconds, copies per post."""
+    import itertools
+
+    from parlons.audit import open_posts
+    from parlons.corpus.account import AccountAuditor, AuditJob
+    from parlons.corpus.local import _groups, _route
+    from parlons.corpus.route import platform_spans, select_accounts
+
+    con = open_posts(store)
+    clock = (time.perf_counter(), time.process_time())
+    accounts = select_accounts(con)
+    job = AuditJob(platform_spans(con), con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table())
+    _route(con)
+    routed = (time.perf_counter() - clock[0], time.process_time() - clock[1])
+    posts, copies = con.execute("SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM routed)").fetchall()[0]
+    clock = (time.perf_counter(), time.process_time())
+    sample = list(itertools.islice(_groups(con), 0, None, sample_every))
+    streamed = (time.perf_counter() - clock[0], time.process_time() - clock[1])
+    auditor = AccountAuditor(job)
+    cpu = []
+    for platform, table in sample:
+        started = time.process_time()
+        auditor.audit(platform, table)
+        cpu.append(time.process_time() - started)
+    return {"posts": posts, "accounts": accounts, "routed_rows": copies, "copies_per_post": copies / posts,
+            "route_wall_s": routed[0], "route_cpu_s": routed[1], "stream_wall_s": streamed[0],
+            "stream_cpu_s": streamed[1], "sampled_accounts": len(cpu),
+            "audit_cpu_s_per_account": sum(cpu) / len(cpu),
+            "largest_routed_account": max(t.num_rows for _, t in sample)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, nargs="+", default=[1_000_000])
@@ -120,8 +151,15 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
     parser.add_argument("--memory-limit", default="1GB")
     parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--steps", action="store_true",
+                        help="time each step of the DuckDB engine (CPU seconds, a sample of accounts) instead")
     opts = parser.parse_args()
     opts.data.mkdir(parents=True, exist_ok=True)
+    if opts.steps:
+        for n in opts.posts:
+            store, _, _ = prepare(opts.data, n, opts.users, opts.one_in)
+            print(json.dumps(steps(store), indent=2))
+        return
     results = []
     for n in opts.posts:
         store, export, sizes = prepare(opts.data, n, opts.users, opts.one_in)
