@@ -40,6 +40,7 @@ from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .store import STORE_ENV, Store, resolve_store_path
 from .summary import print_summary
+from .timezones import choose_timezone
 
 __all__ = ["cli", "main"]
 
@@ -307,7 +308,7 @@ def audit_options(timezone_help: str) -> Callable[[F], F]:
                      help="Smallest denominator for a share or a median; fewer is shown as 'too few'."),
         click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
                      show_default=True, help="Unanswered requests this recent are 'pending'."),
-        click.option("--timezone", default=AuditSettings.timezone, show_default=True, help=timezone_help),
+        click.option("--timezone", help=timezone_help),
         click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18."),
     ]
 
@@ -361,13 +362,13 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
 
 @cli.command("audit")
 @click.argument("account", required=False, metavar="ACCOUNT")
-@audit_options(N_("Time zone for the weekday-by-hour table and business hours."))
+@audit_options(N_("Time zone for the weekday-by-hour table and business hours (default: the machine's)."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
 @all_accounts_options
 def audit_command(account: str | None, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                   platform: str | None, since: datetime | None,
                   until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
-                  timezone: str, business_hours: str | None, as_json: bool, **corpus: Any) -> None:
+                  timezone: str | None, business_hours: str | None, as_json: bool, **corpus: Any) -> None:
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
 
     The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
@@ -388,7 +389,7 @@ def audit_command(account: str | None, together: tuple[str, ...], label: str | N
         return
     assert account is not None
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, timezone, business_hours)
+                                 pending_hours, choose_timezone(timezone).name, business_hours)
     if as_json:
         click.echo(dump_audits(audits))
     else:
@@ -401,13 +402,13 @@ def _corpus_only(corpus: dict[str, Any]) -> bool:
 
 
 def _audit_all(store_path: Path | None, since: datetime | None, until: datetime | None, min_n: int,
-               pending_hours: float, timezone: str, business_hours: str | None, platform: str | None,
+               pending_hours: float, timezone: str | None, business_hours: str | None, platform: str | None,
                corpus: dict[str, Any]) -> None:
     if platform is not None:
         raise UsageError(translator(language()).gettext("--platform picks one account; with --all-accounts, "
                                                         "list the accounts in --accounts-file"))
-    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
-                             business_hours=_hours(business_hours))
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600),
+                             timezone=choose_timezone(timezone).name, business_hours=_hours(business_hours))
     source = store_path if store_path is not None and (corpus["engine"] == "spark" or _is_export(store_path)) \
         else resolve_store_path(store_path)
     done = run_all_accounts(language(), source, corpus["output"], settings=settings, since=_utc(since),
@@ -420,7 +421,8 @@ def _audit_all(store_path: Path | None, since: datetime | None, until: datetime 
 
 @cli.command("report")
 @click.argument("account")
-@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours."))
+@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours (default: the plan's, else "
+                   "the machine's; the report says which)."))
 @click.option("--lang", type=click.Choice(LANGUAGES),
               help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -429,7 +431,7 @@ def _audit_all(store_path: Path | None, since: datetime | None, until: datetime 
               help="A plan file (parlons plan new): the report shows it, its checks and each KPI's progress.")
 def report_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                    platform: str | None, since: datetime | None, until: datetime | None, store_path: Path | None,
-                   min_n: int, pending_hours: float, timezone: str, business_hours: str | None, lang: str | None,
+                   min_n: int, pending_hours: float, timezone: str | None, business_hours: str | None, lang: str | None,
                    output: Path, plan_path: Path | None = None) -> None:
     """Write the audit as a report a client reads: HTML (self-contained, offline) or PDF (A4), French or English.
 
@@ -442,14 +444,17 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
       parlons report MairieDeBrest --vs VilleDeQuimper -o rapport.html
       parlons report AppleSupport --lang en --since 2024-01-01 --timezone America/New_York -o report.pdf
     """
+    from .plan import load_plan
+    from .plan.progress import report_view
     from .report import render
 
+    plan = load_plan(plan_path) if plan_path else None
+    zone = choose_timezone(timezone, plan.data.get("timezone") if plan else None)
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, timezone, business_hours)
-    from .plan.progress import report_plan
-
+                                 pending_hours, zone.name, business_hours)
     code = resolve_language(lang)
-    written = render(audits, output, lang=code, plan=report_plan(plan_path, audits[0], code) if plan_path else None)
+    written = render(audits, output, lang=code, plan=report_view(plan, audits[0], code) if plan else None,
+                     timezone_source=zone.source)
     click.echo(str(written))
 
 
