@@ -24,8 +24,8 @@ GENERATED_POSTS, GENERATED_USERS = 3_000, 30
 class Corpus:
     store: Path
     export: Path
-    exports: Path | None = None
-    """The export files the store was imported from (the demo's)."""
+    exports: tuple[str, ...] = ()
+    """The export files the store was imported from, in the order they were imported (the demo's)."""
 
 
 def _export(store_path: Path) -> Path:
@@ -40,7 +40,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     paths = write_demo(plan_demo("fr", 0.1), folder / "exports")
     with Store(folder / "demo.duckdb") as store:
         import_paths(store, paths)
-    return Corpus(folder / "demo.duckdb", _export(folder / "demo.duckdb"), folder / "exports")
+    return Corpus(folder / "demo.duckdb", _export(folder / "demo.duckdb"), tuple(str(p) for p in paths))
 
 
 def build_generated(path: Path, posts: int, users: int) -> None:
