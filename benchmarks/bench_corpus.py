@@ -79,13 +79,16 @@ def run_child(engine: str, source: Path, output: Path, memory_limit: str) -> dic
     return {"accounts": int(accounts), "seconds": float(seconds), "peak_mb": peak[0]}
 
 
-def same_tables(a: Path, b: Path) -> bool:
+def same_tables(a: Path, b: Path) -> dict[str, object]:
+    """Rows that differ (both ways) on the columns the tables share, and the columns only one has."""
     import duckdb
 
     con = duckdb.connect()
-    query = "SELECT count(*) FROM (SELECT * FROM '{}' EXCEPT ALL SELECT * FROM '{}')"
-    rows = [con.execute(query.format(x, y)).fetchone() for x, y in ((a, b), (b, a))]
-    return all(r is not None and r[0] == 0 for r in rows)
+    columns = [[d[0] for d in con.sql(f"SELECT * FROM '{p}'").description] for p in (a, b)]
+    shared = ", ".join('"' + c + '"' for c in columns[0] if c in columns[1])
+    query = "SELECT count(*) FROM (SELECT {c} FROM '{x}' EXCEPT ALL SELECT {c} FROM '{y}')"
+    differing = sum(con.execute(query.format(c=shared, x=x, y=y)).fetchall()[0][0] for x, y in ((a, b), (b, a)))
+    return {"differing_rows": differing, "only_in_one": sorted(set(columns[0]) ^ set(columns[1]))}
 
 
 def prepare(data: Path, n: int, users: int, one_in: int) -> tuple[Path, Path, dict[str, float]]:
