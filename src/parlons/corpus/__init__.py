@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ..audit import AuditSettings, open_posts
+from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
 from .account import AccountAuditor, AuditJob
@@ -77,8 +78,7 @@ def _open(source: Path) -> duckdb.DuckDBPyConnection:
     """A store, a Parquet export, or a dataset of ``parlons import --engine spark`` (folders of parts)."""
     if not (source / "posts.parquet").is_dir():
         return open_posts(source)
-    con = duckdb.connect(":memory:", config={"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT})
-    con.execute("SET TimeZone = 'UTC'")
+    con = connect(":memory:", memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT)
     for table in ("posts", "accounts"):
         parts = str(source / f"{table}.parquet" / "*.parquet").replace("'", "''")
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{parts}')")

@@ -9,17 +9,16 @@ would take it, unless ``--since``/``--until`` say otherwise.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import orjson
 import pyarrow as pa
 
 from ..audit import AuditSettings, run_audit
+from ..engine import connect
 from .flatten import flatten_audit
 
 __all__ = ["ROUTE_COLUMNS", "AccountAuditor", "AuditJob"]
@@ -47,10 +46,7 @@ class AccountAuditor:
 
     def __init__(self, job: AuditJob) -> None:
         self.job = job
-        self._tmp = tempfile.TemporaryDirectory(prefix="parlons-account-")
-        self.con = duckdb.connect(":memory:", config={"memory_limit": job.memory_limit, "threads": 1,
-                                                       "temp_directory": self._tmp.name})
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con = connect(":memory:", memory_limit=job.memory_limit, threads=1)
         self.con.register("accounts", job.owners)
 
     def audit(self, platform: str, posts: pa.Table) -> dict[str, Any]:
@@ -74,4 +70,3 @@ class AccountAuditor:
 
     def close(self) -> None:
         self.con.close()
-        self._tmp.cleanup()

@@ -19,6 +19,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..engine import connect
 from ..errors import StoreError, UsageError
 
 __all__ = ["FIGURES_SCHEMA", "OUTPUT_FORMATS", "REQUIRED_COLUMNS", "comparison_columns", "write_table"]
@@ -47,8 +48,8 @@ def output_format(output: Path) -> str:
 def write_table(figures: str, output: Path, *, memory_limit: str, temp_dir: Path) -> int:
     """Turn the figures dataset at ``figures`` (a Parquet file or folder) into ``output``; its row count."""
     options = output_format(output)
-    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "temp_directory": str(temp_dir),
-                                             "threads": 1, "preserve_insertion_order": False})
+    con = connect(":memory:", memory_limit=memory_limit, temp_directory=str(temp_dir), threads=1,
+                  preserve_insertion_order=False)
     try:
         source = f"read_parquet({_text(figures + ('/**/*.parquet' if Path(figures).is_dir() else ''))})"
         ordered = f"SELECT platform, account, figures FROM {source} ORDER BY platform, account"
