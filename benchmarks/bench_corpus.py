@@ -121,12 +121,12 @@ def steps(store: Path, sample_every: int = 25) -> dict[str, float]:
     from parlons.audit import open_posts
     from parlons.corpus.account import AccountAuditor, AuditJob
     from parlons.corpus.local import _groups, _route
-    from parlons.corpus.route import platform_spans, select_accounts
+    from parlons.corpus.route import select_accounts
 
     con = open_posts(store)
     clock = (time.perf_counter(), time.process_time())
     accounts = select_accounts(con)
-    job = AuditJob(platform_spans(con), con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table())
+    job = AuditJob(con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table())
     _route(con)
     routed = (time.perf_counter() - clock[0], time.process_time() - clock[1])
     posts, copies = con.execute("SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM routed)").fetchall()[0]

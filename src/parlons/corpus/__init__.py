@@ -25,7 +25,7 @@ from ..errors import StoreError, UsageError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
 from .account import AccountAuditor, AuditJob
 from .flatten import flatten_audit
-from .route import platform_spans, read_accounts_file, select_accounts
+from .route import read_accounts_file, select_accounts
 from .table import output_format, write_table
 
 __all__ = ["ENGINES", "AccountAuditor", "AuditJob", "CorpusAudit", "audit_corpus", "flatten_audit"]
@@ -100,7 +100,7 @@ def _run_duckdb(source: str | Path, wanted: list[tuple[str | None, str]] | None,
     con = _open(Path(source))
     try:
         total = select_accounts(con, min_posts=min_posts, wanted=wanted)
-        job = AuditJob(platform_spans(con), con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table(),
+        job = AuditJob(con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table(),
                        settings or AuditSettings(), since, until, memory)
         run_local(con, job, figures, jobs=jobs or os.cpu_count() or 1, progress=start(total))
     except duckdb.Error as exc:

@@ -3,13 +3,12 @@
 An engine hands over, for one account, the posts that concern it (its own, those that mention it
 or reply to it, and replies to its posts: see :mod:`parlons.corpus.route`); this module runs
 parlons' own audit (:func:`parlons.run_audit`) on them in a private in-memory DuckDB and flattens
-the result. The period is the platform's whole span in the corpus, as ``parlons audit ACCOUNT``
-would take it, unless ``--since``/``--until`` say otherwise.
+the result. The period is the audit's own (the account's data, as ``parlons audit ACCOUNT`` takes
+it), unless ``--since``/``--until`` say otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,8 +30,6 @@ ROUTE_COLUMNS = ("route_platform", "route_key")
 class AuditJob:
     """What every per-account audit of one corpus shares (small enough to ship to every worker)."""
 
-    spans: Mapping[str, tuple[datetime, datetime]]
-    """Per platform: the first and last post of the corpus (the default period)."""
     owners: pa.Table
     """The ``accounts`` rows of owners (accounts whose own archive was imported)."""
     settings: AuditSettings = field(default_factory=AuditSettings)
@@ -57,9 +54,8 @@ class AccountAuditor:
         """
         key = posts.column("route_key")[0].as_py()
         self.con.register("posts", posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names]))
-        first, last = self.job.spans[platform]
-        audit = run_audit(self.con, [f"{platform}:{key}"], since=self.job.since or first,
-                          until=self.job.until or last, settings=self.job.settings)[0]
+        audit = run_audit(self.con, [f"{platform}:{key}"], since=self.job.since, until=self.job.until,
+                          settings=self.job.settings)[0]
         self.con.unregister("posts")
         return flatten_audit(audit)
 

@@ -10,7 +10,6 @@ addressed to it and its answers); the audit itself then applies the definitions 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ import duckdb
 from ..errors import InputError, UsageError
 from ..model import PLATFORMS
 
-__all__ = ["ROUTES_SQL", "platform_spans", "read_accounts_file", "select_accounts"]
+__all__ = ["ROUTES_SQL", "read_accounts_file", "select_accounts"]
 
 ROUTES_SQL = """
     SELECT platform, lower(account) AS key, post_id FROM posts
@@ -81,10 +80,3 @@ def _select_named(con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str | N
 
 def ltrim_at(name: str) -> str:
     return name[1:] if name.startswith("@") and name.count("@") == 1 else name
-
-
-def platform_spans(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime, datetime]]:
-    """Per platform of the selected accounts: the first and the last post of the corpus."""
-    rows = con.execute("""SELECT platform, min(created_at), max(created_at) FROM posts
-                          WHERE platform IN (SELECT platform FROM selected) GROUP BY platform""").fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}

@@ -84,7 +84,7 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
         posts = spark.read.parquet(posts_path)
         selected = _selected(spark, posts, wanted, min_posts)
         total = selected.count()
-        job = AuditJob(_spans(posts, selected), _owners(spark, accounts_path), settings, since, until, memory_limit)
+        job = AuditJob(_owners(spark, accounts_path), settings, since, until, memory_limit)
         routed = route(posts, selected)
         out = routed.groupBy(*ROUTE_COLUMNS).applyInArrow(_auditor_of(job), _figures_ddl())
         with _ProgressThread(spark, start(total), total):
@@ -136,14 +136,6 @@ def route(posts: Any, selected: Any) -> Any:
                            F.col("platform").alias("_p"), F.col("post_id").alias("_id"))
     joined = routes.join(posts, (F.col("_p") == posts["platform"]) & (F.col("_id") == posts["post_id"]))
     return joined.drop("_p", "_id")
-
-
-def _spans(posts: Any, selected: Any) -> dict[str, tuple[datetime, datetime]]:
-    from pyspark.sql import functions as F
-
-    rows = posts.join(selected.select("platform").distinct(), "platform", "left_semi").groupBy("platform").agg(
-        F.min("created_at").alias("first"), F.max("created_at").alias("last")).collect()
-    return {r["platform"]: (r["first"], r["last"]) for r in rows}
 
 
 def _owners(spark: Any, accounts_path: str | None) -> pa.Table:
