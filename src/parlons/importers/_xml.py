@@ -9,8 +9,10 @@ document's root element from its first characters, for detection.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -21,6 +23,8 @@ __all__ = ["ENTITIES_REFUSED", "parse_document", "root_tag", "xml_elements"]
 PROLOG = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>)", re.DOTALL)
 ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
 CHUNK = 1024 * 1024
+LEADING_BYTES = b"\xef\xbb\xbf \t\r\n"
+LEADING_TEXT = "\ufeff \t\r\n"
 ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
                     "(entities can read local files or expand without bound)")
 
@@ -36,16 +40,45 @@ def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[
     _refuse_entities_in_prolog(member)
     parser, checked = _parser(tags), False
     try:
-        with member.open() as stream:
-            while chunk := stream.read(CHUNK):
-                parser.feed(chunk)
-                for _event, element in parser.read_events():
-                    if isinstance(element, etree._Element):
-                        checked = checked or _refuse_entities(member, element)
-                        yield element
-            parser.close()
+        for chunk in _chunks(member):
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                if isinstance(element, etree._Element):
+                    checked = checked or _refuse_entities(member, element)
+                    yield element
+        parser.close()
     except etree.XMLSyntaxError as exc:
         raise member.error(_syntax_message(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise member.error(f"is not valid {exc.encoding.upper()} text (byte {exc.start} of a block); "
+                           "the file is damaged or its encoding is not the one it declares") from None
+
+
+def _chunks(member: Member) -> Iterator[bytes | str]:
+    """The member's content for the parser, without what comes before its first ``<``.
+
+    Blank lines or spaces before ``<?xml`` are common in real feeds (a template's stray newline)
+    and make the XML declaration illegal, so leading whitespace and byte-order marks are dropped.
+    UTF-8 (or a declared single-byte encoding) is fed as bytes; UTF-16/32 with a byte-order mark
+    is decoded here.
+    """
+    encoding = member.encoding()
+    with member.open() as stream:
+        if encoding in ("utf-8", "utf-8-sig"):
+            yield from _lstripped(iter(lambda: stream.read(CHUNK), b""), LEADING_BYTES)
+        else:
+            reader = codecs.getreader(encoding)(stream)
+            yield from _lstripped(iter(lambda: reader.read(CHUNK), ""), LEADING_TEXT)
+
+
+def _lstripped(chunks: Iterator[Any], leading: Any) -> Iterator[Any]:
+    started = False
+    for chunk in chunks:
+        if not started:
+            chunk = chunk.lstrip(leading)
+            started = bool(chunk)
+        if chunk:
+            yield chunk
 
 
 def parse_document(member: Member) -> etree._Element:
@@ -74,7 +107,9 @@ def _refuse_entities(member: Member, element: etree._Element) -> bool:
 
 def _syntax_message(exc: etree.XMLSyntaxError) -> str:
     line = f" at line {exc.lineno}" if exc.lineno else ""
-    return f"is not well-formed XML{line} ({exc.msg}); the file may be truncated or damaged"
+    ended = "end of data" in exc.msg.lower() or "premature end" in exc.msg.lower()
+    hint = "the file may be truncated" if ended else "the file is damaged or is not XML"
+    return f"is not well-formed XML{line} ({exc.msg}); {hint}"
 
 
 def root_tag(head: str) -> str | None:
