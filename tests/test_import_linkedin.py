@@ -187,3 +187,37 @@ def test_linkedin_real_shares_sample(store: Store) -> None:
     kinds = dict(store.con.execute("SELECT split_part(post_id, ':', 3), count(*) FROM posts GROUP BY 1").fetchall())
     assert kinds == {"share": 178, "ugcPost": 19, "groupPost": 1}
     assert count(store, "SELECT count(*) FROM posts WHERE text = ''") == 14
+
+
+SHARES_2018 = (
+    "Date\tShare Title\tShare Commentary\tShare Link\tShared Url\tMedia Url\tVisibility\r\n"
+    "2018-03-12 08:30:00\tSaison 2018-2019\tLa nouvelle saison est en ligne ! #théâtre\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6378000000000000001\thttps://pelican.example/saison\t\t"
+    "PUBLIC\r\n"
+    "2018-02-01 17:05:00\tNous recrutons\t\"Deux postes ouverts :\r\n- médiation\r\n- billetterie\"\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6362000000000000002\t\t"
+    "https://media.licdn.com/media/gcrc/dms/image/C4E12AQ/photo.jpg\tCONNECTIONS\r\n"
+    "2018-01-15 12:00:00\tArticle partagé sans commentaire\t\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6358000000000000003\thttps://presse.example/article\t\t"
+    "PUBLIC\r\n")
+
+
+def test_linkedin_2018_export_utf16_tab_separated(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "LinkedInDataExport_2018"
+    folder.mkdir()
+    (folder / "Shares.csv").write_bytes(SHARES_2018.encode("utf-16"))  # with its byte-order mark
+    (folder / "Profile.csv").write_bytes("First Name\tLast Name\tHeadline\r\nCamille\tMoreau\tCommunication\r\n"
+                                         .encode("utf-16"))
+    report = load(store, zip_folder(folder, tmp_path / "export.zip"))
+    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 3}, {})
+    got = [(r["post_id"], r["account"], r["created_at"], r["text"], r["urls"], r["hashtags"], r["media_kinds"])
+           for r in rows(store, order="created_at")]
+    assert got == [
+        # no commentary: the title of what was shared is the text
+        ("urn:li:activity:6358000000000000003", "Camille Moreau", "2018-01-15T12:00:00Z",
+         "Article partagé sans commentaire", ["https://presse.example/article"], [], []),
+        ("urn:li:activity:6362000000000000002", "Camille Moreau", "2018-02-01T17:05:00Z",
+         "Deux postes ouverts :\n- médiation\n- billetterie", [], [], ["image"]),
+        ("urn:li:activity:6378000000000000001", "Camille Moreau", "2018-03-12T08:30:00Z",
+         "La nouvelle saison est en ligne ! #théâtre", ["https://pelican.example/saison"], ["théâtre"], []),
+    ]

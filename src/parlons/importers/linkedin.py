@@ -13,7 +13,9 @@
 - The owner comes from ``Profile.csv`` (``First Name``, ``Last Name``, ...), else ``--account``, else
   the placeholder :data:`DEFAULT_ACCOUNT` (with a note in the report).
 
-Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
+Older exports (2018) are UTF-16, tab-separated, with spaced column names (``Share Commentary``,
+``Share Title``): names are compared without case, spaces or underscores, and the delimiter is the
+header's. Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
 CSV files of the export (connections, messages, reactions, profile...) are known, not posts.
 """
 
@@ -39,7 +41,6 @@ __all__ = ["DEFAULT_ACCOUNT", "IMPORTER", "LinkedInImporter", "unwrap_lines"]
 DEFAULT_ACCOUNT = "linkedin-export-owner"
 """The account of posts whose export has no ``Profile.csv`` and no ``--account`` was given."""
 
-SHARES_HEADER = ("date", "sharelink", "sharecommentary")
 COMMENTS_HEADER = ("date", "link", "message")
 KNOWN_FILES = frozenset({
     "connections", "profile", "profile_summary", "positions", "education", "skills", "languages",
@@ -72,10 +73,26 @@ def unwrap_lines(value: str) -> str:
     return "\n".join([first[:-1], *(line[1:-1] for line in middle), last[1:]])
 
 
+def _column(name: str) -> str:
+    """A column's name without case, spaces or underscores (``Share Link`` and ``ShareLink`` agree)."""
+    return re.sub(r"[\s_]+", "", name.strip().strip('"').lower())
+
+
+def _delimiter(member: Member) -> str:
+    """``\t`` for the tab-separated files of older exports (2018, UTF-16), else ``,``."""
+    lines = member.head_text(1024).splitlines() if member.size else []
+    first = lines[0] if lines else ""
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
 def _header(member: Member) -> tuple[str, ...]:
     lines = member.head_text(1024).splitlines() if member.size else []
     first = lines[0] if lines else ""
-    return tuple(cell.strip().strip('"').lower() for cell in first.split(","))
+    return tuple(_column(cell) for cell in first.split(_delimiter(member)))
+
+
+def _is_shares(header: tuple[str, ...]) -> bool:
+    return "date" in header and ("sharelink" in header or "sharecommentary" in header)
 
 
 def _stem(member: Member) -> str:
@@ -138,7 +155,7 @@ class LinkedInImporter(Importer):
         if not member.name.lower().endswith(".csv"):
             return False
         header = _header(member)
-        return header[:3] in (SHARES_HEADER, COMMENTS_HEADER)
+        return _is_shares(header) or header[:3] == COMMENTS_HEADER
 
     def companion(self, member: Member) -> bool:
         if member.name.lower().endswith(".html") and "articles" in PurePosixPath(member.name).parts[:-1]:
@@ -148,7 +165,7 @@ class LinkedInImporter(Importer):
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         owner = self._owner(members[0], ctx)
         for member in members:
-            rows = self._shares(member, owner, ctx) if _header(member)[:3] == SHARES_HEADER else \
+            rows = self._shares(member, owner, ctx) if _is_shares(_header(member)) else \
                 self._comments(member, owner, ctx)
             yield from ctx.batches(rows)
 
@@ -166,13 +183,14 @@ class LinkedInImporter(Importer):
                 continue
             if pending is not None:
                 yield self._share_row(member, pending, owner)
-            pending = _Share(line, row["date"], row.get("sharelink") or "", row.get("sharecommentary") or "")
+            text = row.get("sharecommentary") or row.get("sharetitle") or ""
+            pending = _Share(line, row["date"], row.get("sharelink") or "", text)
             pending.add(row)
         if pending is not None:
             yield self._share_row(member, pending, owner)
 
     def _share_row(self, member: Member, share: _Share, owner: Owner) -> dict[str, Any]:
-        text = unwrap_lines(share.text).strip()
+        text = unwrap_lines(share.text).replace("\r\n", "\n").strip()
         media = _distinct_media(share.media)
         post_id = _urn(share.link) or stable_id("lix:", share.date, text)
         return post_row(
@@ -225,9 +243,9 @@ class LinkedInImporter(Importer):
 def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | None]]:
     """(start line, row by lower-cased column name, or None when the field count is wrong)."""
     with member.open_text() as stream:
-        reader = csv.reader(stream, strict=True)
+        reader = csv.reader(stream, delimiter=_delimiter(member), strict=True)
         try:
-            names = [name.strip().lower() for name in next(reader, [])]
+            names = [_column(name) for name in next(reader, [])]
             line = reader.line_num
             for cells in reader:
                 start, line = line + 1, reader.line_num
@@ -286,7 +304,7 @@ def _profile_owner(profile: Member, ctx: ReadContext) -> Owner | None:
     first = next(rows, None)
     if first is None:
         return None
-    name = " ".join(part.strip() for part in (first.get("first name"), first.get("last name")) if part and part.strip())
+    name = " ".join(part.strip() for part in (first.get("firstname"), first.get("lastname")) if part and part.strip())
     if not name:
         return None
     about = (first.get("summary") or first.get("headline") or "").strip() or None
