@@ -10,6 +10,7 @@ import pytest
 
 from parlons.errors import InputError
 from parlons.importers._base import ImportOptions
+from parlons.importers._xml import HtmlEntities
 from parlons.store import Store
 
 from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
@@ -284,3 +285,41 @@ def test_feed_wordpress_post_number_is_the_key(store: Store, tmp_path: Path) -> 
     assert (report.files[0].formats, report.merge.duplicates_in_input) == ({"feed": 2}, 0)
     assert store.con.execute("SELECT post_id, title FROM posts ORDER BY 1").fetchall() == [
         ("jardins.example/?p=1158", "copie"), ("jardins.example/?p=568", "modele")]
+
+
+def test_feed_html_entities_without_a_dtd(store: Store, tmp_path: Path) -> None:
+    # RSS 0.91 feeds use HTML's names (their DTD, never loaded, declared them); CDATA stays as written
+    feed = tmp_path / "rss091.xml"
+    feed.write_text('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+                    '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+                    '"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+                    '<rss version="0.91"><channel><title>Caf&eacute; &amp; th&eacute;&hellip;</title>'
+                    "<link>https://cafe.example/</link><language>fr</language>"
+                    "<item><title>Ouverture&nbsp;!</title><link>https://cafe.example/ouverture</link>"
+                    "<pubDate>Mon, 03 Jun 2002 10:00:00 GMT</pubDate>"
+                    "<description><![CDATA[<p>D&egrave;s lundi&nbsp;!</p>]]></description></item>"
+                    "</channel></rss>", encoding="latin-1")
+    assert load(store, feed).files[0].formats == {"feed": 1}
+    post = rows(store)[0]
+    assert (post["account_name"], post["title"], post["html"], post["text"]) == (
+        "Café & thé…", "Ouverture\xa0!", "<p>D&egrave;s lundi&nbsp;!</p>", "Dès lundi\xa0!")
+    unknown = tmp_path / "unknown.xml"
+    unknown.write_text('<?xml version="1.0"?><rss version="0.91"><channel><title>Caf&eacute;&inconnu;</title>'
+                       "<link>https://cafe.example/</link></channel></rss>")
+    with pytest.raises(InputError, match=r"uses the entity &inconnu; that neither XML nor HTML defines"):
+        load(store, unknown)
+
+
+@pytest.mark.parametrize("kind", [bytes, str])
+def test_html_entities_cut_anywhere(kind: type) -> None:
+    text = ("<a>&eacute;t&eacute; &amp; <![CDATA[&nbsp; ]] ]]>&hellip;<![CDATA[x]]>"
+            "&lt;&unknown;&#233;</a>")
+    data = text.encode() if kind is bytes else text
+    whole = b"".join(HtmlEntities().replaced(iter([data]))) if kind is bytes else \
+        "".join(HtmlEntities().replaced(iter([data])))
+    expected = ("<a>&#233;t&#233; &amp; <![CDATA[&nbsp; ]] ]]>&#8230;<![CDATA[x]]>&lt;&unknown;&#233;</a>")
+    assert whole == (expected.encode() if kind is bytes else expected)
+    for cut in range(1, len(data)):
+        for second in (cut + 1, cut + 7):
+            chunks = [data[:cut], data[cut:second], data[second:]]
+            assert data[:0].join(HtmlEntities().replaced(iter(chunks))) == whole, (cut, second)

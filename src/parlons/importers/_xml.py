@@ -10,8 +10,9 @@ document's root element from its first characters, for detection.
 from __future__ import annotations
 
 import codecs
+import html.entities
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from lxml import etree
@@ -25,6 +26,11 @@ ROOT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
 CHUNK = 1024 * 1024
 LEADING_BYTES = b"\xef\xbb\xbf \t\r\n"
 LEADING_TEXT = "\ufeff \t\r\n"
+ENTITY_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
+ENTITY_REF_BYTES = re.compile(rb"&([A-Za-z][A-Za-z0-9]{0,31});")
+XML_ENTITIES = frozenset({"lt", "gt", "amp", "quot", "apos"})
+HTML_ENTITIES = {name[:-1]: "".join(f"&#{ord(c)};" for c in value)
+                 for name, value in html.entities.html5.items() if name.endswith(";")}
 ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
                     "(entities can read local files or expand without bound)")
 
@@ -38,9 +44,9 @@ def _parser(tags: Sequence[str] | None) -> etree.XMLPullParser:
 def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[etree._Element]:
     """The elements named ``tags`` (Clark notation) as each one ends, read as a stream."""
     _refuse_entities_in_prolog(member)
-    parser, checked = _parser(tags), False
+    parser, checked, entities = _parser(tags), False, HtmlEntities()
     try:
-        for chunk in _chunks(member):
+        for chunk in entities.replaced(_chunks(member)):
             parser.feed(chunk)
             for _event, element in parser.read_events():
                 if isinstance(element, etree._Element):
@@ -48,6 +54,9 @@ def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[
                     yield element
         parser.close()
     except etree.XMLSyntaxError as exc:
+        if entities.unknown:  # the parser's own message is unreliable after an undefined entity
+            raise member.error(f"is not well-formed XML: it uses the entity &{entities.unknown}; that "
+                               f"neither XML nor HTML defines (the parser said: {exc.msg})") from None
         raise member.error(_syntax_message(exc)) from None
     except UnicodeDecodeError as exc:
         raise member.error(f"is not valid {exc.encoding.upper()} text (byte {exc.start} of a block); "
@@ -69,6 +78,77 @@ def _chunks(member: Member) -> Iterator[bytes | str]:
         else:
             reader = codecs.getreader(encoding)(stream)
             yield from _lstripped(iter(lambda: reader.read(CHUNK), ""), LEADING_TEXT)
+
+
+class HtmlEntities:
+    """Replaces HTML's named character references (``&hellip;``, ``&nbsp;``) by numeric ones.
+
+    Feeds often use them without declaring them (RSS 0.91 named a DTD that did): XML does not
+    define them, so the document would be refused. Each name maps to fixed characters, so nothing
+    expands or is fetched. XML's own five names and CDATA sections are left alone; unknown names
+    are kept (the first one is remembered for the error message). Chunks are cut before a possible
+    reference or CDATA marker, which is held until the next chunk.
+    """
+
+    def __init__(self) -> None:
+        self.unknown: str | None = None
+        self.in_cdata = False
+
+    def replaced(self, chunks: Iterator[Any]) -> Iterator[Any]:
+        held: Any = None
+        for chunk in chunks:
+            out, held = self._scan(chunk if held is None else held + chunk, final=False)
+            if out:
+                yield out
+        if held:
+            yield self._scan(held, final=True)[0]
+
+    def _scan(self, data: Any, *, final: bool) -> tuple[Any, Any]:
+        def lit(text: str) -> Any:
+            return text.encode("ascii") if isinstance(data, bytes) else text
+
+        parts, position = [], 0
+        while position < len(data):
+            if self.in_cdata:
+                end = data.find(lit("]]>"), position)
+                if end == -1:
+                    stop = len(data) if final else max(position, len(data) - 2)
+                    parts.append(data[position:stop])
+                    return data[:0].join(parts), data[stop:]
+                parts.append(data[position:end + 3])
+                position, self.in_cdata = end + 3, False
+                continue
+            start = data.find(lit("<![CDATA["), position)
+            stop = len(data) if start != -1 or final else self._safe_end(data, position, lit)
+            stop = start if start != -1 else stop
+            parts.append(self._sub(data[position:stop]))
+            if start == -1:
+                return data[:0].join(parts), data[stop:]
+            position, self.in_cdata = start, True
+            parts.append(data[start:start + 9])
+            position = start + 9
+        return data[:0].join(parts), data[:0]
+
+    @staticmethod
+    def _safe_end(data: Any, position: int, lit: Callable[[str], Any]) -> int:
+        """Where to cut so that no reference or ``<![CDATA[`` is split: before a late ``&`` or ``<``."""
+        tail = max(position, len(data) - 40)
+        cut = max(data.rfind(lit("&"), tail), data.rfind(lit("<"), tail))
+        return cut if cut != -1 else len(data)
+
+    def _sub(self, data: Any) -> Any:
+        if isinstance(data, bytes):
+            return ENTITY_REF_BYTES.sub(lambda m: self._numeric(m.group(1).decode("ascii")).encode("ascii"), data)
+        return ENTITY_REF.sub(lambda m: self._numeric(m.group(1)), data)
+
+    def _numeric(self, name: str) -> str:
+        if name in XML_ENTITIES:
+            return f"&{name};"
+        value = HTML_ENTITIES.get(name)
+        if value is None:
+            self.unknown = self.unknown or name
+            return f"&{name};"
+        return value
 
 
 def _lstripped(chunks: Iterator[Any], leading: Any) -> Iterator[Any]:
