@@ -323,3 +323,18 @@ def test_html_entities_cut_anywhere(kind: type) -> None:
         for second in (cut + 1, cut + 7):
             chunks = [data[:cut], data[cut:second], data[second:]]
             assert data[:0].join(HtmlEntities().replaced(iter(chunks))) == whole, (cut, second)
+
+
+def test_feed_item_dates_from_dublin_core_terms(store: Store, tmp_path: Path) -> None:
+    # Simon Fell's RSS test suite: items dated only with dcterms:created / dcterms:modified
+    feed = tmp_path / "rss2.0withModules.xml"
+    feed.write_text('<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><title>T</title>'
+                    "<link>https://tests.example/</link><item><link>https://tests.example/1</link>"
+                    "<dcterms:modified>2002-09-28T20:01:19Z</dcterms:modified>"
+                    "<dcterms:created>2002-09-27T08:00:00Z</dcterms:created></item></channel></rss>")
+    load(store, feed)
+    assert [r["created_at"] for r in rows(store)] == ["2002-09-27T08:00:00Z"]
+    empty = tmp_path / "empty.xml"
+    empty.write_text('<?xml version="1.0"?><rss version="2.0"></rss>')
+    with pytest.raises(InputError, match=r"is an RSS 2\.0 document without a <channel>"):
+        load(store, empty)

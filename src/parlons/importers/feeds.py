@@ -49,7 +49,10 @@ WP_POST_ID = "{com-wordpress:feed-additions:1}post-id"
 THR = "http://purl.org/syndication/thread/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {"a": ATOM, "thr": THR, "content": "http://purl.org/rss/1.0/modules/content/",
-      "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/"}
+      "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/",
+      "dcterms": "http://purl.org/dc/terms/"}
+RSS_DATES = ("dc:date", "dcterms:issued", "dcterms:created", "a:published", "a:updated", "dcterms:modified")
+"""Where an RSS item's date is when it has no ``pubDate``, in order."""
 COMMENT_FEED = re.compile(r"^\s*(comments?\s+(on|for)|commentaires?\s+(sur|pour|de))\b", re.IGNORECASE)
 XMLNS = re.compile(r'\s+xmlns(:[\w.-]+)?="[^"]*"')
 MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
@@ -257,6 +260,8 @@ def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
             feed = _rss_feed(member, channel, dialect, ctx)
             holder = channel if dialect.items_in_channel else root
             return [_rss_entry(feed, item, dialect) for item in holder.iterfind(dialect.q("item"))]
+        if dialect is not None:
+            raise member.error(f"is an {dialect.name} document without a <channel>: it holds no feed")
     if qname.localname == "feed" and qname.namespace in ATOM_DIALECTS:
         ns = ATOM_DIALECTS[qname.namespace]
         feed = _atom_feed(member, root, ns, ctx)
@@ -324,7 +329,7 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
         feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
         title=entities(_text(item, q("title"))) or None,
         html=_text(item, "content:encoded") or _text(item, q("description")), text=None,
-        created_at=parse_time(_text(item, q("pubDate"))) or parse_time(_text(item, "dc:date")),
+        created_at=parse_time(_text(item, q("pubDate"))) or _first_time(item, NS, RSS_DATES),
         author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
         enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
