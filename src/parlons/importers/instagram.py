@@ -119,8 +119,8 @@ class InstagramImporter(Importer):
             if owner is not None:
                 return owner
         if not ctx.options.account:
-            raise member.error("personal_information.json (`profile_user`) is missing, so the export's owner is unknown; "
-                               "import the whole export (folder or zip) or give --account")
+            raise member.error("personal_information.json (`profile_user`) is missing, so the export's owner "
+                               "is unknown; import the whole export (folder or zip) or give --account")
         ctx.note(f"instagram: owner taken from --account: {ctx.options.account}")
         return Owner(ctx.options.account.strip().lstrip("@").lower())
 
@@ -133,7 +133,8 @@ def _family(member: Member, data: Any) -> tuple[str, list[Any]]:
         return "comment", records(member, data, COMMENT_KEYS)
     items = records(member, data, MEDIA_KEYS)
     first = next((i for i in items if isinstance(i, dict)), {})
-    is_comment = "string_map_data" in first or "string_list_data" in first or COMMENTS_NAME.match(member.basename) is not None
+    labelled = "string_map_data" in first or "string_list_data" in first
+    is_comment = labelled or COMMENTS_NAME.match(member.basename) is not None
     return ("comment" if is_comment else "media"), items
 
 
