@@ -338,3 +338,34 @@ def test_feed_item_dates_from_dublin_core_terms(store: Store, tmp_path: Path) ->
     empty.write_text('<?xml version="1.0"?><rss version="2.0"></rss>')
     with pytest.raises(InputError, match=r"is an RSS 2\.0 document without a <channel>"):
         load(store, empty)
+
+
+def test_feed_undeclared_module_prefix(store: Store, tmp_path: Path) -> None:
+    # a podcast template that forgot xmlns:content (feedjira keeps such a feed in its samples)
+    feed = tmp_path / "podcast.xml"
+    feed.write_text('\n<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:itunes="http://www.itunes.com/dtds/'
+                    'podcast-1.0.dtd" version="2.0"><channel><title>P</title><link>https://podcast.example/</link>'
+                    "<item><guid>https://podcast.example/1</guid><pubDate>Wed, 15 Jun 2005 19:00:00 GMT</pubDate>"
+                    "<itunes:author>A</itunes:author><content:encoded><![CDATA[<p>Épisode 1</p>]]></content:encoded>"
+                    "</item></channel></rss>")
+    load(store, feed)
+    assert [(r["text"], r["html"]) for r in rows(store)] == [("Épisode 1", "<p>Épisode 1</p>")]
+
+
+def test_feed_atom_links_in_rss_and_relative_atom_links(store: Store, tmp_path: Path) -> None:
+    # .NET's SyndicationFeed writes the site's link as <a10:link> in RSS
+    rss = tmp_path / "a10.xml"
+    rss.write_text('<rss xmlns:a10="http://www.w3.org/2005/Atom" version="2.0"><channel><title>T</title>'
+                   '<a10:link href="http://www.dotnet.example/" /><item><guid isPermaLink="false">5</guid>'
+                   "<title>Cinq</title><pubDate>Thu, 14 May 2020 10:00:18 Z</pubDate>"
+                   '<a10:link href="http://www.dotnet.example/5" /></item></channel></rss>')
+    # Sam Ruby's feed: the site is <link href="/blog/"/>, relative to the feed's own address
+    atom = tmp_path / "index.atom"
+    atom.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><link rel="self" '
+                    'href="http://intertwingly.example/blog/index.atom"/><title>S</title>'
+                    '<link href="/blog/"/><entry><id>tag:x,2004:1</id><title>Un</title>'
+                    '<link href="/blog/2013/01/30/Plex"/><updated>2013-01-30T10:00:00Z</updated></entry></feed>')
+    load(store, rss, atom)
+    assert store.con.execute("SELECT post_id, account, permalink FROM posts ORDER BY 1").fetchall() == [
+        ("5", "dotnet.example", "http://www.dotnet.example/5"),
+        ("tag:x,2004:1", "intertwingly.example", "http://intertwingly.example/blog/2013/01/30/Plex")]

@@ -31,6 +31,16 @@ ENTITY_REF_BYTES = re.compile(rb"&([A-Za-z][A-Za-z0-9]{0,31});")
 XML_ENTITIES = frozenset({"lt", "gt", "amp", "quot", "apos"})
 HTML_ENTITIES = {name[:-1]: "".join(f"&#{ord(c)};" for c in value)
                  for name, value in html.entities.html5.items() if name.endswith(";")}
+KNOWN_PREFIXES = {
+    "content": "http://purl.org/rss/1.0/modules/content/", "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/", "wfw": "http://wellformedweb.org/CommentAPI/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/", "atom": "http://www.w3.org/2005/Atom",
+    "thr": "http://purl.org/syndication/thread/1.0", "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "media": "http://search.yahoo.com/mrss/", "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "georss": "http://www.georss.org/georss", "feedburner": "http://rssnamespace.org/feedburner/ext/1.0",
+}
+"""Prefixes feeds use without declaring them (a template's slip), bound as their modules define."""
+ROOT_TAG = re.compile(r"""\s*<[A-Za-z_][\w.:-]*(?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
                     "(entities can read local files or expand without bound)")
 
@@ -74,10 +84,39 @@ def _chunks(member: Member) -> Iterator[bytes | str]:
     encoding = member.encoding()
     with member.open() as stream:
         if encoding in ("utf-8", "utf-8-sig"):
-            yield from _lstripped(iter(lambda: stream.read(CHUNK), b""), LEADING_BYTES)
+            yield from _declared(_lstripped(iter(lambda: stream.read(CHUNK), b""), LEADING_BYTES))
         else:
             reader = codecs.getreader(encoding)(stream)
-            yield from _lstripped(iter(lambda: reader.read(CHUNK), ""), LEADING_TEXT)
+            yield from _declared(_lstripped(iter(lambda: reader.read(CHUNK), ""), LEADING_TEXT))
+
+
+def _declared(chunks: Iterator[Any]) -> Iterator[Any]:
+    """The chunks, the root element declaring the well-known feed prefixes the first chunk uses
+    without declaring them (``<content:encoded>`` with no ``xmlns:content``), which XML refuses."""
+    first = True
+    for chunk in chunks:
+        yield _declare_prefixes(chunk) if first else chunk
+        first = False
+
+
+def _declare_prefixes(chunk: Any) -> Any:
+    text = chunk.decode("latin-1") if isinstance(chunk, bytes) else chunk
+    position = 0
+    while match := PROLOG.match(text, position):
+        position = match.end()
+    tag = ROOT_TAG.match(text, position)
+    if tag is None:
+        return chunk
+    missing = [f' xmlns:{prefix}="{uri}"' for prefix, uri in KNOWN_PREFIXES.items()
+               if f"<{prefix}:" in text and f"xmlns:{prefix}" not in tag.group(0)
+               and f"xmlns:{prefix}" not in text[tag.end():]]
+    if not missing:
+        return chunk
+    end = tag.end() - (2 if tag.group(0).endswith("/>") else 1)
+    added = "".join(missing)
+    if isinstance(chunk, bytes):
+        return chunk[:end] + added.encode("ascii") + chunk[end:]
+    return chunk[:end] + added + chunk[end:]
 
 
 class HtmlEntities:

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 from lxml import etree
@@ -307,7 +308,7 @@ def _entry_id(feed: Feed, raw: str | None, number: str | None = None) -> str | N
 
 def _rss_feed(member: Member, channel: etree._Element, dialect: Dialect, ctx: ReadContext) -> Feed:
     q = dialect.q
-    link = _text(channel, q("link")) or _first_item_link(channel, dialect)
+    link = _text(channel, q("link")) or _atom_link(channel, "alternate", NS) or _first_item_link(channel, dialect)
     return _feed(member, link, _text(channel, q("title")), ctx, description=_text(channel, q("description")),
                  lang=_text(channel, q("language")) or _text(channel, "dc:language"),
                  generator=_generator(_text(channel, q("generator"))))
@@ -316,14 +317,15 @@ def _rss_feed(member: Member, channel: etree._Element, dialect: Dialect, ctx: Re
 def _first_item_link(channel: etree._Element, dialect: Dialect) -> str | None:
     holder = channel if dialect.items_in_channel else channel.getparent()
     items = holder.iterfind(dialect.q("item")) if holder is not None else iter(())
-    return next((link for item in items if (link := _text(item, dialect.q("link")))), None)
+    links = (_text(item, dialect.q("link")) or _atom_link(item, "alternate", NS) for item in items)
+    return next((link for link in links if link), None)
 
 
 def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
     q = dialect.q
     guid = item.find(q("guid"))
     raw = _text(item, q("guid")) or item.get(RDF_ABOUT)
-    link = _text(item, q("link")) or (raw if _permalink(guid, raw) else None)
+    link = _text(item, q("link")) or _atom_link(item, "alternate", NS) or (raw if _permalink(guid, raw) else None)
     raw = raw or link
     return Entry(
         feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
@@ -386,10 +388,27 @@ def _first_time(entry: etree._Element, ns: dict[str, str], paths: Sequence[str])
 
 
 def _atom_link(element: etree._Element, rel: str, ns: dict[str, str]) -> str | None:
+    """The ``href`` of the element's Atom link of relation ``rel``, made absolute.
+
+    A relative address is resolved against ``xml:base`` (of the link or its ancestors), else the
+    document's ``rel="self"`` link (Sam Ruby's feed writes ``<link href="/blog/"/>``).
+    """
     for link in element.iterfind("a:link", ns):
-        if link.get("rel", "alternate") == rel and link.get("href"):
-            return str(link.get("href")).strip()
+        href = (link.get("href") or "").strip()
+        if link.get("rel", "alternate") == rel and href:
+            return _absolute(href, link, ns)
     return None
+
+
+def _absolute(href: str, link: etree._Element, ns: dict[str, str]) -> str:
+    if urlsplit(href).scheme:
+        return href
+    root = link.getroottree().getroot()
+    own = next((s.get("href") for s in root.iterfind("a:link", ns) if s.get("rel") == "self"), None)
+    base = link.base or own
+    if not base or not urlsplit(base).scheme:
+        return href
+    return urljoin(base, href)
 
 
 def _atom_text(element: etree._Element | None) -> tuple[str | None, str]:
