@@ -210,3 +210,14 @@ def test_instagram_comments_as_string_list_data(store: Store, tmp_path: Path) ->
            for r in rows(store, "kind = 'reply'", order="created_at")]
     assert got == [("Merci à vous ! @lea.martin", "jeanne.dupre", "2024-03-02T18:00:00Z", ["lea.martin"]),
                    ("Bravo", None, "2024-03-03T18:00:00Z", [])]
+
+
+def test_instagram_comment_time_on_the_comment_entry(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(OLD_EXPORT, folder)
+    (folder / "comments" / "post_comments.json").write_text(json.dumps({"comments_media_comments": [
+        {"string_map_data": {"Comment": {"value": "Superbe soirée", "timestamp": 1716949201},
+                             "Media Owner": {"value": "teatr.nowy"}}}]}))
+    load(store, folder)
+    got = [(r["text"], r["in_reply_to_account"], r["created_at"]) for r in rows(store, "kind = 'reply'")]
+    assert got == [("Superbe soirée", "teatr.nowy", "2024-05-29T02:20:01Z")]

@@ -204,11 +204,12 @@ def _comment_fields(item: dict[str, Any]) -> tuple[Any, Any, Any]:
     text = _labelled(fields, COMMENT_LABELS, "value")
     owner = _labelled(fields, OWNER_LABELS, "value")
     stamp = _labelled(fields, TIME_LABELS, "timestamp")
+    entries = [e for e in fields.values() if isinstance(e, dict)]
     if text is None:  # labels in another language: Meta writes the comment, then the owner, then the time
-        entries = [e for e in fields.values() if isinstance(e, dict)]
         values = [e["value"] for e in entries if isinstance(e.get("value"), str)] + [None, None]
         text, owner = values[0], owner or values[1]
-        stamp = stamp or next((e["timestamp"] for e in entries if e.get("timestamp")), None)
+    # some exports have no `Time` entry: the time sits on the comment's own entry
+    stamp = stamp or next((e["timestamp"] for e in entries if e.get("timestamp")), None)
     return text, owner, stamp
 
 
