@@ -369,3 +369,15 @@ def test_feed_atom_links_in_rss_and_relative_atom_links(store: Store, tmp_path: 
     assert store.con.execute("SELECT post_id, account, permalink FROM posts ORDER BY 1").fetchall() == [
         ("5", "dotnet.example", "http://www.dotnet.example/5"),
         ("tag:x,2004:1", "intertwingly.example", "http://intertwingly.example/blog/2013/01/30/Plex")]
+
+
+def test_feed_item_repeated_in_one_feed_is_reported(store: Store, tmp_path: Path) -> None:
+    # a podcast feed (rss-parser's samples) lists one episode twice: the import says so
+    item = ("<item><guid>https://podcast.example/ep-{0}</guid><title>{1}</title>"
+            "<pubDate>Wed, 15 Jun 2005 19:00:00 GMT</pubDate></item>")
+    feed = tmp_path / "podcast.xml"
+    feed.write_text('<rss version="2.0"><channel><title>P</title><link>https://podcast.example/</link>'
+                    f"{item.format(1, 'Un')}{item.format(2, 'Deux')}{item.format(1, 'Un bis')}</channel></rss>")
+    report = load(store, feed)
+    assert (report.files[0].formats, report.merge.duplicates_in_input, report.merge.inserted) == ({"feed": 3}, 1, 2)
+    assert store.con.execute("SELECT title FROM posts ORDER BY 1").fetchall() == [("Deux",), ("Un",)]

@@ -192,15 +192,21 @@ def _same_posts_once(posts: list[Entry]) -> list[Entry]:
     """One entry per post id: a post in both the RSS and the Atom feed is read once.
 
     The first entry is kept; what only the other feed says (RSS enclosures, a comment count) is
-    added to it.
+    added to it. An id repeated within one feed is kept as it is, so the import reports it as
+    repeated in the input.
     """
     kept: dict[str, Entry] = {}
+    repeated: list[Entry] = []
     for index, post in enumerate(posts):
         first = kept.setdefault(post.id or f"\0{index}", post)
-        if first is not post:
-            first.enclosures = first.enclosures or post.enclosures
-            first.reply_count = post.reply_count if first.reply_count is None else first.reply_count
-    return list(kept.values())
+        if first is post:
+            continue
+        if first.feed is post.feed:
+            repeated.append(post)
+            continue
+        first.enclosures = first.enclosures or post.enclosures
+        first.reply_count = post.reply_count if first.reply_count is None else first.reply_count
+    return list(kept.values()) + repeated
 
 
 def _body(entry: Entry) -> dict[str, Any]:
