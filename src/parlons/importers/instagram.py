@@ -33,7 +33,7 @@ from ..normalize import hashtags_in, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._common import Owner, media_kind, stable_id
-from ._meta import epoch, load_json, records, repaired
+from ._meta import epoch, load_json, owner_file, records, repaired
 
 __all__ = ["IMPORTER", "InstagramImporter"]
 
@@ -113,7 +113,7 @@ class InstagramImporter(Importer):
                 yield row
 
     def _owner(self, member: Member, ctx: ReadContext) -> Owner:
-        profile = _profile_member(member)
+        profile = owner_file(member, "personal_information.json", PROFILE_HEAD)
         if profile is not None:
             owner = _profile_owner(profile, ctx, required=not ctx.options.account)
             if owner is not None:
@@ -225,18 +225,6 @@ def _comment(member: Member, index: int, item: dict[str, Any], owner: Owner) -> 
         account=owner.account, account_name=owner.name, created_at=when, text=text, kind="reply",
         in_reply_to_account=target, mentions=mentions(text), hashtags=hashtags_in(text), urls=urls_in(text),
         media_count=None, media_kinds=[], source_member=member.name, source_record=str(index))
-
-
-def _profile_member(member: Member) -> Member | None:
-    """Instagram's ``personal_information.json`` (``{"profile_user": ...}``), the shallowest one.
-
-    An export that also holds Threads has another file of that name (``threads/...``): it is not
-    Instagram's owner.
-    """
-    found = [m for m in member.source.members if m.basename.lower() == "personal_information.json"
-             and "threads" not in (p.lower() for p in PurePosixPath(m.name).parts[:-1])
-             and PROFILE_HEAD.match(m.head_text(200))]
-    return min(found, key=lambda m: m.name.count("/")) if found else None
 
 
 def _profile_owner(profile: Member, ctx: ReadContext, *, required: bool = True) -> Owner | None:
