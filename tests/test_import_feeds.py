@@ -381,3 +381,20 @@ def test_feed_item_repeated_in_one_feed_is_reported(store: Store, tmp_path: Path
     report = load(store, feed)
     assert (report.files[0].formats, report.merge.duplicates_in_input, report.merge.inserted) == ({"feed": 3}, 1, 2)
     assert store.con.execute("SELECT title FROM posts ORDER BY 1").fetchall() == [("Deux",), ("Un",)]
+
+
+def test_feed_json_feed(store: Store) -> None:
+    report = load(store, FORMATS / "feed.json")
+    assert (report.files[0].formats, report.files[0].skipped) == ({"feed": 2}, {"feed item without a valid date": 1})
+    got = [(r["post_id"], r["account"], r["account_name"], r["created_at"], r["title"], r["text"], r["lang"],
+            r["hashtags"], r["media_kinds"], r["permalink"]) for r in rows(store, order="created_at")]
+    assert got == [
+        ("7", "atelier-velo.example", "Atelier vélo du quartier", "2024-04-20T07:00:00Z", None,
+         "Balade le long du Rhône dimanche.", "fr-FR", [], [], "https://www.atelier-velo.example/2024/04/balade/"),
+        # a WordPress guid: the post's number within the site, as from its RSS feed or WXR export
+        ("atelier-velo.example/?p=42", "atelier-velo.example", "Atelier vélo du quartier", "2024-05-02T16:30:00Z",
+         "Permanence de samedi", "Venez réparer votre vélo samedi de 10 h à 13 h. #vélo", "fr-FR", ["vélo"],
+         ["image"], "https://www.atelier-velo.example/2024/05/permanence/"),
+    ]
+    assert store.con.execute("SELECT account, display_name, description FROM accounts").fetchall() == [
+        ("atelier-velo.example", "Atelier vélo du quartier", "Réparations et balades")]

@@ -1,7 +1,7 @@
 """RSS and Atom feeds of a blog, with the per-post comment feeds WordPress publishes.
 
 RSS 0.9x-2.0 (no namespace, or UserLand's), RSS 1.0 and 0.90 (RDF) and Atom 1.0 and 0.3 are read
-(:class:`Dialect`, :data:`ATOM_DIALECTS`).
+(:class:`Dialect`, :data:`ATOM_DIALECTS`), and JSON Feed 1.0/1.1 (:func:`_json_entries`).
 
 A main feed's items are the blog's posts: RSS ``<item>`` (``guid``, ``link``, ``title``,
 ``pubDate``, ``dc:creator``, ``content:encoded`` or ``description``, ``enclosure``,
@@ -36,6 +36,7 @@ from ..normalize import html_to_text, mentions_in, parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._blog import body_fields, commenter_account, entities, given_site, site_host, wordpress_key, wordpress_post_id
+from ._meta import load_json
 from ._xml import parse_document, root_tag
 
 __all__ = ["IMPORTER", "FeedImporter"]
@@ -45,6 +46,8 @@ ATOM_03 = "http://purl.org/atom/ns#"
 RSS_1 = "http://purl.org/rss/1.0/"
 RSS_090 = "http://my.netscape.com/rdf/simple/0.9/"
 RSS_USERLAND = "http://backend.userland.com/rss2"
+JSON_FEED_HEAD = re.compile(r"\s*\{")
+JSON_FEED_VERSION = re.compile(r'"version"\s*:\s*"https?:(\\?/){2}jsonfeed\.org\\?/version\\?/1(\.\d+)?"')
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 WP_POST_ID = "{com-wordpress:feed-additions:1}post-id"
 THR = "http://purl.org/syndication/thread/1.0"
@@ -107,11 +110,13 @@ class Entry:
 class FeedImporter(Importer):
     name = "feed"
     platform = "blog"
-    description = "RSS (0.9x, 1.0, 2.0) / Atom (0.3, 1.0) feeds of a blog, with per-post comment feeds"
-    example = "feed.rss2.xml, atom.xml, comments-mon-article.rss2.xml"
+    description = "RSS (0.9x-2.0), Atom (0.3, 1.0) and JSON Feed feeds of a blog, with per-post comment feeds"
+    example = "feed.rss2.xml, atom.xml, feed.json, comments-mon-article.rss2.xml"
 
     def detect(self, member: Member) -> bool:
         head = member.head_text()
+        if JSON_FEED_HEAD.match(head):
+            return JSON_FEED_VERSION.search(head) is not None
         root = (root_tag(head) or "").rsplit(":", 1)[-1]
         if root == "rss":
             return "wordpress.org/export/" not in head
@@ -258,6 +263,8 @@ ATOM_DIALECTS = {ATOM: {**NS, "a": ATOM}, ATOM_03: {**NS, "a": ATOM_03}}
 
 
 def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
+    if JSON_FEED_HEAD.match(member.head_text()):
+        return _json_entries(member, ctx)
     root = parse_document(member)
     qname = etree.QName(root)
     if qname.localname in ("rss", "RDF"):
@@ -467,3 +474,57 @@ def _generator(value: str | None) -> str | None:
 
 
 IMPORTER = FeedImporter()
+
+
+# --- reading JSON Feed ------------------------------------------------------------------------------
+
+def _json_entries(member: Member, ctx: ReadContext) -> list[Entry]:
+    """The items of a JSON Feed (1.0, 1.1): ``{"version", "title", "home_page_url", "items": [...]}``."""
+    data = load_json(member)
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise member.error("is a JSON Feed without an `items` array")
+    feed = _feed(member, _string(data.get("home_page_url")) or _first_json_link(data["items"]),
+                 _string(data.get("title")), ctx, description=_string(data.get("description")),
+                 lang=_string(data.get("language")), generator=None)
+    author = _json_author(data)
+    entries = []
+    for index, item in enumerate(data["items"]):
+        if not isinstance(item, dict):
+            ctx.skip(member, index, "JSON Feed item that is not an object")
+            continue
+        entries.append(_json_entry(feed, item, author))
+    return entries
+
+
+def _json_entry(feed: Feed, item: dict[str, Any], author: tuple[str, str | None]) -> Entry:
+    own = _json_author(item)
+    name, url = own if own[0] else author
+    raw_id = item.get("id")
+    link = _string(item.get("url")) or _string(item.get("external_url"))
+    attachments = item.get("attachments")
+    attachments = attachments if isinstance(attachments, list) else []
+    return Entry(
+        feed, id=_entry_id(feed, str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip()
+                           else link),
+        link=link, title=_string(item.get("title")), html=_string(item.get("content_html")),
+        text=_string(item.get("content_text")) or _string(item.get("summary")),
+        created_at=parse_time(_string(item.get("date_published"))) or parse_time(_string(item.get("date_modified"))),
+        author=entities(name), author_url=url, lang=_string(item.get("language")),
+        enclosures=[_media_kind(a.get("mime_type")) for a in attachments if isinstance(a, dict)])
+
+
+def _json_author(block: dict[str, Any]) -> tuple[str, str | None]:
+    """(name, url) of ``authors[0]`` (1.1) or ``author`` (1.0)."""
+    authors = block.get("authors")
+    first = authors[0] if isinstance(authors, list) and authors else block.get("author")
+    if not isinstance(first, dict):
+        return "", None
+    return _string(first.get("name")) or "", _string(first.get("url"))
+
+
+def _first_json_link(items: list[Any]) -> str | None:
+    return next((link for item in items if isinstance(item, dict) and (link := _string(item.get("url")))), None)
+
+
+def _string(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
