@@ -398,3 +398,20 @@ def test_feed_json_feed(store: Store) -> None:
     ]
     assert store.con.execute("SELECT account, display_name, description FROM accounts").fetchall() == [
         ("atelier-velo.example", "Atelier vélo du quartier", "Réparations et balades")]
+
+
+def test_feed_rss_in_another_namespace_and_pre_atom_names(store: Store, tmp_path: Path) -> None:
+    harvard = tmp_path / "harvard.xml"
+    harvard.write_text('<rss version="2.0" xmlns="http://blogs.law.harvard.edu/tech/rss"><channel><title>H</title>'
+                       "<link>https://harvard-ns.example/</link><item><guid>https://harvard-ns.example/1</guid>"
+                       "<pubDate>Mon, 03 Jan 2005 10:00:00 GMT</pubDate><description>Un</description></item>"
+                       "</channel></rss>")
+    echo = tmp_path / "echo.xml"  # Atom 0.2 under its working name
+    echo.write_text('<feed version="0.2" xmlns="http://purl.org/echo/"><title>E</title>'
+                    '<link rel="alternate" href="https://echo.example/"/><entry><id>tag:echo.example,2003:1</id>'
+                    "<issued>2003-08-01T10:00:00Z</issued><content mode=\"escaped\" type=\"text/html\">"
+                    "&lt;p&gt;Deux&lt;/p&gt;</content></entry></feed>")
+    report = load(store, harvard, echo)
+    assert [f.formats for f in report.files] == [{"feed": 1}, {"feed": 1}]
+    assert store.con.execute("SELECT account, text FROM posts ORDER BY 1").fetchall() == [
+        ("echo.example", "Deux"), ("harvard-ns.example", "Un")]

@@ -48,6 +48,8 @@ RSS_090 = "http://my.netscape.com/rdf/simple/0.9/"
 RSS_USERLAND = "http://backend.userland.com/rss2"
 JSON_FEED_HEAD = re.compile(r"\s*\{")
 JSON_FEED_VERSION = re.compile(r'"version"\s*:\s*"https?:(\\?/){2}jsonfeed\.org\\?/version\\?/1(\.\d+)?"')
+PRE_ATOM = re.compile(r"""<feed\b[^>]*\bversion\s*=\s*["']0\.""")
+"""Atom before 1.0 under its working names (Echo, Pie, Necho: ``<feed version="0.2">``)."""
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 WP_POST_ID = "{com-wordpress:feed-additions:1}post-id"
 THR = "http://purl.org/syndication/thread/1.0"
@@ -122,7 +124,9 @@ class FeedImporter(Importer):
             return "wordpress.org/export/" not in head
         if root == "RDF":
             return RSS_1 in head or RSS_090 in head
-        return root == "feed" and (ATOM in head or ATOM_03 in head)
+        if root != "feed":
+            return False
+        return ATOM in head or ATOM_03 in head or PRE_ATOM.search(head) is not None
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         entries = [entry for member in members for entry in _entries(member, ctx)]
@@ -268,7 +272,7 @@ def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
     root = parse_document(member)
     qname = etree.QName(root)
     if qname.localname in ("rss", "RDF"):
-        dialect = RSS_DIALECTS.get(_rss_namespace(root))
+        dialect = _rss_dialect(qname.localname, _rss_namespace(root))
         channel = root.find(dialect.q("channel")) if dialect else None
         if dialect is not None and channel is not None:
             feed = _rss_feed(member, channel, dialect, ctx)
@@ -276,12 +280,21 @@ def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
             return [_rss_entry(feed, item, dialect) for item in holder.iterfind(dialect.q("item"))]
         if dialect is not None:
             raise member.error(f"is an {dialect.name} document without a <channel>: it holds no feed")
-    if qname.localname == "feed" and qname.namespace in ATOM_DIALECTS:
-        ns = ATOM_DIALECTS[qname.namespace]
+    if qname.localname == "feed" and (qname.namespace in ATOM_DIALECTS or root.get("version", "").startswith("0.")):
+        ns = ATOM_DIALECTS.get(qname.namespace or "") or {**NS, "a": qname.namespace or ""}
         feed = _atom_feed(member, root, ns, ctx)
         return [_atom_entry(feed, entry, root, ns) for entry in root.iterfind("a:entry", ns)]
     raise member.error("is neither an RSS feed (0.9x, 1.0 or 2.0: <rss><channel> or <rdf:RDF>) "
                        "nor an Atom feed (0.3 or 1.0: <feed>)")
+
+
+def _rss_dialect(root: str, namespace: str) -> Dialect | None:
+    """RSS as the document writes it; ``<rss>`` in any namespace is RSS 2.0's elements in it
+    (UserLand's ``rss``/``rss2``, Harvard's ``tech/rss``...); ``<rdf:RDF>`` is RSS 1.0 or 0.90."""
+    known = RSS_DIALECTS.get(namespace)
+    if known is not None or root != "rss":
+        return known
+    return Dialect(f"RSS 2.0 ({namespace} namespace)", namespace)
 
 
 def _rss_namespace(root: etree._Element) -> str:
