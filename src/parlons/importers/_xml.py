@@ -5,6 +5,12 @@ unexpanded; a document that declares entities (XXE, "billion laughs") is refused
 :class:`InputError`, as is one that is not well-formed. Big files are read as a stream of elements
 (:func:`xml_elements`), small ones whole (:func:`parse_document`); :func:`root_tag` tells a
 document's root element from its first characters, for detection.
+
+Three slips common in real feeds are forgiven, each without weakening the above: blank lines or a
+byte-order mark before ``<?xml`` are dropped (:func:`_chunks`), HTML's named characters
+(``&hellip;``) become the characters they name from a fixed table (:class:`HtmlEntities`), and
+well-known module prefixes used without a declaration (``content:encoded``) are declared on the
+root element (:data:`KNOWN_PREFIXES`).
 """
 
 from __future__ import annotations
