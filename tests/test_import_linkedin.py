@@ -221,3 +221,31 @@ def test_linkedin_2018_export_utf16_tab_separated(store: Store, tmp_path: Path) 
         ("urn:li:activity:6378000000000000001", "Camille Moreau", "2018-03-12T08:30:00Z",
          "La nouvelle saison est en ligne ! #théâtre", ["https://pelican.example/saison"], ["théâtre"], []),
     ]
+
+
+def test_linkedin_huge_fields_one_rule(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    shares = folder / "Shares.csv"
+    header, first, *rest = shares.read_text().split("\n2024-", 2)
+    # a 200 KB post (over Python's csv default of 128 KB) is read; a 9 MB one is skipped and located
+    big = "2024-06-01 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7200000000000000001,\"" \
+          + "Long " * 40_000 + '",,,PUBLIC\n'
+    huge = "2024-06-02 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7200000000000000002,\"" \
+           + "Trop\nlong " * 1_000_000 + '",,,PUBLIC\n'
+    shares.write_text(header + "\n" + big + huge + "2024-" + first + "\n2024-" + "\n2024-".join(rest))
+    comments = folder / "Comments.csv"
+    comments.write_text(comments.read_text() + '2024-06-03 10:00:00,https://www.linkedin.com/feed/update/'
+                        'urn:li:activity:7200000000000000003,"' + "x\n" * 4_500_000 + '"\n')
+    before = load(store, EXPORT)
+    store2 = Store(tmp_path / "s2.duckdb")
+    report = load(store2, folder)
+    huge_line = header.count("\n") + 2 + big.count("\n")
+    assert report.files[0].skipped == {**before.files[0].skipped, "CSV record longer than 8 MB": 2}
+    assert [(s.member, s.record) for s in report.files[0].examples if s.reason.startswith("CSV record")] == [
+        ("Comments.csv", f"line {len((EXPORT / 'Comments.csv').read_text().splitlines()) + 1}"),
+        ("Shares.csv", f"line {huge_line}")]
+    assert report.files[0].formats == {"linkedin": before.files[0].formats["linkedin"] + 1}
+    assert count(store2, "SELECT length(text) FROM posts WHERE post_id = 'urn:li:share:7200000000000000001'") \
+        == len("Long " * 40_000) - 1
+    store2.close()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -57,6 +57,10 @@ KNOWN_FILES = frozenset({
 RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?,"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
 ACTIVITY_IN_URL = re.compile(r"activity-(\d{15,})")
+MAX_RECORD = 8 * 1024 * 1024
+"""The longest CSV record read, in characters; a longer one is skipped and counted at its first line."""
+TOO_LONG = "CSV record longer than 8 MB"
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD))  # a field may fill a whole record
 COMMENT_URN = re.compile(r"urn:li:(?:comment|fsd_comment):\([^)]*\)")
 
 
@@ -174,9 +178,8 @@ class LinkedInImporter(Importer):
     def _shares(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
         pending: _Share | None = None
         for line, row in _csv_rows(member):
-            if row is None or not parse_time(row.get("date")):
-                ctx.skip(member, f"line {line}", "row with a wrong number of fields" if row is None
-                         else "row without a readable Date")
+            if isinstance(row, str) or not parse_time(row.get("date")):
+                ctx.skip(member, f"line {line}", row if isinstance(row, str) else "row without a readable Date")
                 continue
             if pending is not None and row.get("sharelink") and row["sharelink"] == pending.link:
                 pending.add(row)
@@ -240,28 +243,58 @@ class LinkedInImporter(Importer):
         return Owner(DEFAULT_ACCOUNT)
 
 
-def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | None]]:
-    """(start line, row by lower-cased column name, or None when the field count is wrong)."""
-    with member.open_text() as stream:
-        reader = csv.reader(stream, delimiter=_delimiter(member), strict=True)
-        try:
-            names = [_column(name) for name in next(reader, [])]
-            line = reader.line_num
-            for cells in reader:
-                start, line = line + 1, reader.line_num
-                if not any(cells):
+def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(start line, row by column name) of each CSV record, or (start line, why it is skipped).
+
+    Records are cut by quote parity and measured before they are parsed: one longer than
+    :data:`MAX_RECORD` is skipped (:data:`TOO_LONG`), so one huge field never stops the import.
+    """
+    delimiter, names = _delimiter(member), None
+    try:
+        with member.open_text() as stream:
+            for start, text in bounded_records(stream):
+                if text is None:
+                    yield start, TOO_LONG
                     continue
-                yield start, (dict(zip(names, cells, strict=True)) if len(cells) == len(names) else None)
-        except csv.Error as exc:
-            raise member.error(f"is not readable CSV ({exc})", f"line {reader.line_num}") from None
-        except UnicodeDecodeError as exc:
-            raise member.error(f"is not valid UTF-8 text ({exc.reason}); re-save it as UTF-8") from None
+                try:
+                    cells = next(csv.reader([text], delimiter=delimiter, strict=True), [])
+                except csv.Error as exc:  # a quote left open at the end: the file was cut
+                    if names is None or "end of data" in str(exc):
+                        raise member.error(f"is not readable CSV ({exc}); the file may be truncated",
+                                           f"line {start}") from None
+                    yield start, f"record that is not readable CSV ({exc})"
+                    continue
+                if names is None:
+                    names = [_column(name) for name in cells]
+                elif any(cells):
+                    yield start, (dict(zip(names, cells, strict=True)) if len(cells) == len(names) else
+                                  "row with a wrong number of fields")
+    except UnicodeDecodeError as exc:
+        raise member.error(f"is not valid {member.encoding().upper()} text ({exc.reason}); "
+                           "re-save it as UTF-8") from None
+
+
+def bounded_records(lines: Iterable[str], limit: int = MAX_RECORD) -> Iterator[tuple[int, str | None]]:
+    """(first line, text) of each CSV record of ``lines`` (read with ``newline=""``); the text is
+    None for a record longer than ``limit`` characters, whose lines are not kept."""
+    record: list[str] = []
+    length, odd, start = 0, False, 1
+    for number, line in enumerate(lines, start=1):
+        length += len(line)
+        if length <= limit:
+            record.append(line)
+        odd ^= line.count('"') % 2 == 1
+        if not odd:
+            yield start, "".join(record) if length <= limit else None
+            record, length, start = [], 0, number + 1
+    if length:
+        yield start, "".join(record) if length <= limit else None
 
 
 def _records(member: Member, ctx: ReadContext) -> Iterator[tuple[int, str]]:
     """The records of a Comments.csv as (start line, raw text), found by where each one starts."""
     current: list[str] = []
-    start = 0
+    start = length = 0
     try:
         with member.open_text() as stream:
             for number, raw in enumerate(stream, start=1):
@@ -271,9 +304,15 @@ def _records(member: Member, ctx: ReadContext) -> Iterator[tuple[int, str]]:
                 if RECORD_START.match(line):
                     if current:
                         yield start, "\n".join(current)
-                    current, start = [line], number
-                elif current:
-                    current.append(line)
+                    current, start, length = [line], number, len(raw)
+                elif current or start:
+                    length += len(raw)
+                    if length > MAX_RECORD:
+                        if current:
+                            ctx.skip(member, f"line {start}", TOO_LONG)
+                        current = []
+                    else:
+                        current.append(line)
                 elif line.strip():
                     ctx.skip(member, f"line {number}", "text outside any comment record")
     except UnicodeDecodeError as exc:
@@ -300,7 +339,7 @@ def _comment_fields(text: str) -> tuple[str, str, str] | None:
 
 
 def _profile_owner(profile: Member, ctx: ReadContext) -> Owner | None:
-    rows = (row for _, row in _csv_rows(profile) if row is not None)
+    rows = (row for _, row in _csv_rows(profile) if not isinstance(row, str))
     first = next(rows, None)
     if first is None:
         return None
