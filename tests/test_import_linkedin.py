@@ -208,10 +208,15 @@ def test_linkedin_2018_export_utf16_tab_separated(store: Store, tmp_path: Path) 
     (folder / "Shares.csv").write_bytes(SHARES_2018.encode("utf-16"))  # with its byte-order mark
     (folder / "Profile.csv").write_bytes("First Name\tLast Name\tHeadline\r\nCamille\tMoreau\tCommunication\r\n"
                                          .encode("utf-16"))
+    (folder / "Comments.csv").write_bytes(("Date\tLink\tMessage\r\n2018-03-13 09:00:00\t"
+                                           "https://www.linkedin.com/feed/update/urn:li:activity:6378000000000000009"
+                                           "\tBravo à toute l'équipe\r\n").encode("utf-16"))
     report = load(store, zip_folder(folder, tmp_path / "export.zip"))
-    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 3}, {})
+    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 4}, {})
+    assert [(r["text"], r["in_reply_to_id"]) for r in rows(store, "kind = 'reply'")] == [
+        ("Bravo à toute l'équipe", "urn:li:activity:6378000000000000009")]
     got = [(r["post_id"], r["account"], r["created_at"], r["text"], r["urls"], r["hashtags"], r["media_kinds"])
-           for r in rows(store, order="created_at")]
+           for r in rows(store, "kind = 'original'", order="created_at")]
     assert got == [
         # no commentary: the title of what was shared is the text
         ("urn:li:activity:6358000000000000003", "Camille Moreau", "2018-01-15T12:00:00Z",

@@ -54,7 +54,7 @@ KNOWN_FILES = frozenset({
     "instant_messengers", "causes_you_care_about", "private_identity_asset", "jobs", "organizations",
     "test_scores", "services_marketplace", "verifications", "articles", "instantreposts",
 })
-RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?,"?https?://')
+RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?[,\t]"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
 ACTIVITY_IN_URL = re.compile(r"activity-(\d{15,})")
 MAX_RECORD = 8 * 1024 * 1024
@@ -206,8 +206,9 @@ class LinkedInImporter(Importer):
     # -- Comments.csv --------------------------------------------------------------------------
 
     def _comments(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
+        delimiter = _delimiter(member)
         for line, text in _records(member, ctx):
-            fields = _comment_fields(text)
+            fields = _comment_fields(text, delimiter)
             when = parse_time(fields[0]) if fields else None
             if fields is None or when is None:
                 ctx.skip(member, f"line {line}", "comment record that cannot be read (broken quoting)"
@@ -321,16 +322,16 @@ def _records(member: Member, ctx: ReadContext) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(current)
 
 
-def _comment_fields(text: str) -> tuple[str, str, str] | None:
+def _comment_fields(text: str, delimiter: str = ",") -> tuple[str, str, str] | None:
     """Date, Link and Message of one Comments.csv record, ``\\"`` escapes undone; None if unreadable."""
     try:
-        cells = next(csv.reader([text.replace('\\"', '""')], strict=True))
+        cells = next(csv.reader([text.replace('\\"', '""')], delimiter=delimiter, strict=True))
         if len(cells) == 3:
             return cells[0], cells[1], cells[2]
     except (csv.Error, StopIteration):
         pass
-    date, _, rest = text.partition(",")
-    link, _, message = rest.partition(",")
+    date, _, rest = text.partition(delimiter)
+    link, _, message = rest.partition(delimiter)
     if message.startswith('"'):
         if len(message) < 2 or not message.endswith('"'):
             return None
