@@ -415,3 +415,25 @@ def test_feed_rss_in_another_namespace_and_pre_atom_names(store: Store, tmp_path
     assert [f.formats for f in report.files] == [{"feed": 1}, {"feed": 1}]
     assert store.con.execute("SELECT account, text FROM posts ORDER BY 1").fetchall() == [
         ("echo.example", "Deux"), ("harvard-ns.example", "Un")]
+
+
+def test_feed_without_declared_encoding_and_dates_in_portuguese_or_french(store: Store, tmp_path: Path) -> None:
+    # UOL's feed (rss-parser's samples): Latin-1 bytes, no XML declaration, dates written in Portuguese
+    uol = tmp_path / "uol.rss"
+    uol.write_bytes("<rss>\n<channel><title>UOL Notícias</title><link>https://noticias.uol.example/</link>"
+                    "<description>Últimas Notícias</description><item><title>Câmara aprova</title>"
+                    "<link>https://noticias.uol.example/1</link><pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate>"
+                    "</item></channel></rss>".encode("cp1252"))
+    french = tmp_path / "dotclear.xml"
+    french.write_text('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Carnet</title>'
+                      "<link>https://carnet.example/</link><item><guid>https://carnet.example/1</guid>"
+                      "<pubDate>mer., 14 févr. 2024 09:30:00 +0100</pubDate><title>Un</title></item>"
+                      "</channel></rss>")
+    load(store, uol, french)
+    assert [(r["account_name"], r["title"], r["created_at"]) for r in rows(store, order="created_at")] == [
+        ("UOL Notícias", "Câmara aprova", "2018-09-24T22:42:40Z"), ("Carnet", "Un", "2024-02-14T08:30:00Z")]
+    # a document that declares UTF-8 and is not is still refused
+    lying = tmp_path / "lying.xml"
+    lying.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>' + uol.read_bytes())
+    with pytest.raises(InputError, match="not well-formed XML"):
+        load(store, lying)

@@ -23,6 +23,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..errors import InputError
 from ..sources import Member
 
 __all__ = ["ENTITIES_REFUSED", "parse_document", "root_tag", "xml_elements"]
@@ -47,6 +48,7 @@ KNOWN_PREFIXES = {
 }
 """Prefixes feeds use without declaring them (a template's slip), bound as their modules define."""
 ROOT_TAG = re.compile(r"""\s*<[A-Za-z_][\w.:-]*(?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=""")
 ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
                     "(entities can read local files or expand without bound)")
 
@@ -57,12 +59,16 @@ def _parser(tags: Sequence[str] | None) -> etree.XMLPullParser:
                                load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
 
 
-def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[etree._Element]:
-    """The elements named ``tags`` (Clark notation) as each one ends, read as a stream."""
+def xml_elements(member: Member, tags: Sequence[str] | None = None,
+                 encoding: str | None = None) -> Iterator[etree._Element]:
+    """The elements named ``tags`` (Clark notation) as each one ends, read as a stream.
+
+    ``encoding`` overrides the member's (for a document that declares none and is not UTF-8).
+    """
     _refuse_entities_in_prolog(member)
     parser, checked, entities = _parser(tags), False, HtmlEntities()
     try:
-        for chunk in entities.replaced(_chunks(member)):
+        for chunk in entities.replaced(_chunks(member, encoding)):
             parser.feed(chunk)
             for _event, element in parser.read_events():
                 if isinstance(element, etree._Element):
@@ -79,7 +85,7 @@ def xml_elements(member: Member, tags: Sequence[str] | None = None) -> Iterator[
                            "the file is damaged or its encoding is not the one it declares") from None
 
 
-def _chunks(member: Member) -> Iterator[bytes | str]:
+def _chunks(member: Member, forced: str | None = None) -> Iterator[bytes | str]:
     """The member's content for the parser, without what comes before its first ``<``.
 
     Blank lines or spaces before ``<?xml`` are common in real feeds (a template's stray newline)
@@ -87,7 +93,7 @@ def _chunks(member: Member) -> Iterator[bytes | str]:
     UTF-8 (or a declared single-byte encoding) is fed as bytes; UTF-16/32 with a byte-order mark
     is decoded here.
     """
-    encoding = member.encoding()
+    encoding = forced or member.encoding()
     with member.open() as stream:
         if encoding in ("utf-8", "utf-8-sig"):
             yield from _declared(_lstripped(iter(lambda: stream.read(CHUNK), b""), LEADING_BYTES))
@@ -207,9 +213,23 @@ def _lstripped(chunks: Iterator[Any], leading: Any) -> Iterator[Any]:
 
 
 def parse_document(member: Member) -> etree._Element:
-    """The whole document's root element (for small files such as feeds), parsed safely."""
+    """The whole document's root element (for small files such as feeds), parsed safely.
+
+    A document that declares no encoding is UTF-8 by XML's rule; when its bytes are not UTF-8 (a
+    feed whose server named the charset in its HTTP header only), it is read as Windows-1252, which
+    decodes every byte, as feed readers do.
+    """
+    try:
+        return _whole(member, None)
+    except InputError as exc:
+        if "Invalid bytes in character encoding" not in str(exc) or DECLARED_ENCODING.search(member.head_text(512)):
+            raise
+    return _whole(member, "cp1252")
+
+
+def _whole(member: Member, encoding: str | None) -> etree._Element:
     root: etree._Element | None = None
-    for element in xml_elements(member):
+    for element in xml_elements(member, encoding=encoding):
         root = element
     if root is None:
         raise member.error("the file holds no XML element")

@@ -23,6 +23,7 @@ has the same id, so it is stored once. A WordPress post's id is its number withi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -357,7 +358,7 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
         feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
         title=entities(_text(item, q("title"))) or None,
         html=_text(item, "content:encoded") or _text(item, q("description")), text=None,
-        created_at=parse_time(_text(item, q("pubDate"))) or _first_time(item, NS, RSS_DATES),
+        created_at=_feed_time(_text(item, q("pubDate"))) or _first_time(item, NS, RSS_DATES),
         author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
         enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
@@ -409,8 +410,36 @@ def _atom_entry(feed: Feed, entry: etree._Element, root: etree._Element, ns: dic
         lang=entry.get(XML_LANG))
 
 
+MONTHS = {
+    "Jan": "jan janv janvier ene gen", "Feb": "fev fevr fevrier feb febr", "Mar": "mar mars mrz maerz marz",
+    "Apr": "avr avril abr", "May": "mai may mag", "Jun": "juin jun giu", "Jul": "juil juillet jul lug",
+    "Aug": "aout ago", "Sep": "sept set", "Oct": "octobre out ott okt", "Nov": "novembre",
+    "Dec": "dec decembre dez dic",
+}
+LOCAL_MONTHS = {name: english for english, names in MONTHS.items() for name in names.split()}
+LOCAL_WORD = re.compile(r"[^\W\d_]+\.?")
+WEEKDAY = re.compile(r"^\s*[^\W\d_]+\.?\s*,\s*")
+
+
+def _feed_time(value: str | None) -> datetime | None:
+    """A feed's date; RFC 822 dates written in French, Portuguese, Spanish, Italian or German
+    (``Seg, 24 Set 2018 19:42:40 -0300``, ``lun., 3 juin 2024``) are read too."""
+    when = parse_time(value)
+    if when is not None or not value:
+        return when
+    text = WEEKDAY.sub("", value)
+    text = LOCAL_WORD.sub(lambda m: LOCAL_MONTHS.get(_plain(m.group(0)), m.group(0)), text)
+    return parse_time(text)
+
+
+def _plain(word: str) -> str:
+    """A word lower-cased, without its final dot and accents (``Févr.`` → ``fevr``)."""
+    decomposed = unicodedata.normalize("NFKD", word.rstrip(".").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _first_time(entry: etree._Element, ns: dict[str, str], paths: Sequence[str]) -> datetime | None:
-    return next((when for path in paths if (when := parse_time(_text(entry, path, ns)))), None)
+    return next((when for path in paths if (when := _feed_time(_text(entry, path, ns)))), None)
 
 
 def _atom_link(element: etree._Element, rel: str, ns: dict[str, str]) -> str | None:
