@@ -437,3 +437,9 @@ def test_feed_without_declared_encoding_and_dates_in_portuguese_or_french(store:
     lying.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>' + uol.read_bytes())
     with pytest.raises(InputError, match="not well-formed XML"):
         load(store, lying)
+    # undeclared and not Western (Cyrillic KOI8-R, feedparser's chardet samples): refused, not garbled
+    koi8 = tmp_path / "koi8r.xml"
+    koi8.write_bytes("<rss><channel><title>Новости дня</title><link>https://novosti.example/</link>"
+                     "</channel></rss>".encode("koi8-r"))
+    with pytest.raises(InputError, match="is not UTF-8 and declares no encoding"):
+        load(store, koi8)

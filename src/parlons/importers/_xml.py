@@ -48,6 +48,7 @@ KNOWN_PREFIXES = {
 }
 """Prefixes feeds use without declaring them (a template's slip), bound as their modules define."""
 ROOT_TAG = re.compile(r"""\s*<[A-Za-z_][\w.:-]*(?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
+HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=""")
 ENTITIES_REFUSED = ("the XML declares entities in a DTD; parlons refuses such documents "
                     "(entities can read local files or expand without bound)")
@@ -224,7 +225,17 @@ def parse_document(member: Member) -> etree._Element:
     except InputError as exc:
         if "Invalid bytes in character encoding" not in str(exc) or DECLARED_ENCODING.search(member.head_text(512)):
             raise
+        if not _single_byte_text(member.head(CHUNK)):
+            raise member.error("is not UTF-8 and declares no encoding, and its text is not in a Western "
+                               "single-byte encoding either; re-save it as UTF-8 or declare its encoding") from None
     return _whole(member, "cp1252")
+
+
+def _single_byte_text(data: bytes) -> bool:
+    """True when the bytes above 127 stand mostly alone, as accented letters in Western text do;
+    Cyrillic, Greek, Hebrew or Thai single-byte text and Asian multi-byte text come in runs."""
+    runs = HIGH_RUN.findall(data)
+    return bool(runs) and sum(map(len, runs)) <= 1.5 * len(runs)
 
 
 def _whole(member: Member, encoding: str | None) -> etree._Element:
