@@ -241,7 +241,7 @@ def test_linkedin_huge_fields_one_rule(store: Store, tmp_path: Path) -> None:
     shares.write_text(header + "\n" + big + huge + "2024-" + first + "\n2024-" + "\n2024-".join(rest))
     comments = folder / "Comments.csv"
     comments.write_text(comments.read_text() + '2024-06-03 10:00:00,https://www.linkedin.com/feed/update/'
-                        'urn:li:activity:7200000000000000003,"' + "x\n" * 4_500_000 + '"\n')
+                        'urn:li:activity:7200000000000000003,"' + "x" * 9_000_000 + '"\n')  # one line
     before = load(store, EXPORT)
     store2 = Store(tmp_path / "s2.duckdb")
     report = load(store2, folder)

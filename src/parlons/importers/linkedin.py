@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -35,6 +35,7 @@ from ..normalize import hashtags_in, parse_time, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._common import Owner, media_kind, stable_id
+from ._duck import CSV_TOO_LONG, MAX_CSV_RECORD, bounded_csv_records
 
 __all__ = ["DEFAULT_ACCOUNT", "IMPORTER", "LinkedInImporter", "unwrap_lines"]
 
@@ -57,10 +58,6 @@ KNOWN_FILES = frozenset({
 RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?[,\t]"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
 ACTIVITY_IN_URL = re.compile(r"activity-(\d{15,})")
-MAX_RECORD = 8 * 1024 * 1024
-"""The longest CSV record read, in characters; a longer one is skipped and counted at its first line."""
-TOO_LONG = "CSV record longer than 8 MB"
-csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD))  # a field may fill a whole record
 COMMENT_URN = re.compile(r"urn:li:(?:comment|fsd_comment):\([^)]*\)")
 
 
@@ -247,79 +244,75 @@ class LinkedInImporter(Importer):
 def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | str]]:
     """(start line, row by column name) of each CSV record, or (start line, why it is skipped).
 
-    Records are cut by quote parity and measured before they are parsed: one longer than
-    :data:`MAX_RECORD` is skipped (:data:`TOO_LONG`), so one huge field never stops the import.
+    Records come from :func:`~parlons.importers._duck.bounded_csv_records`, the rule every CSV
+    reader follows: one longer than 8 MB is skipped (:data:`CSV_TOO_LONG`), never the import.
     """
-    delimiter, names = _delimiter(member), None
+    names: list[str] | None = None
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_RECORD))  # a field may fill a record
     try:
         with member.open_text() as stream:
-            for start, text in bounded_records(stream):
-                if text is None:
-                    yield start, TOO_LONG
-                    continue
-                try:
-                    cells = next(csv.reader([text], delimiter=delimiter, strict=True), [])
-                except csv.Error as exc:  # a quote left open at the end: the file was cut
-                    if names is None or "end of data" in str(exc):
-                        raise member.error(f"is not readable CSV ({exc}); the file may be truncated",
-                                           f"line {start}") from None
-                    yield start, f"record that is not readable CSV ({exc})"
-                    continue
-                if names is None:
+            for start, cells in bounded_csv_records(stream, delimiter=_delimiter(member), strict=True):
+                if cells is None:
+                    yield start, CSV_TOO_LONG
+                elif names is None:
                     names = [_column(name) for name in cells]
                 elif any(cells):
                     yield start, (dict(zip(names, cells, strict=True)) if len(cells) == len(names) else
                                   "row with a wrong number of fields")
+    except csv.Error as exc:  # a quote left open at the end: the file was cut
+        raise member.error(f"is not readable CSV ({exc}); the file may be truncated") from None
     except UnicodeDecodeError as exc:
         raise member.error(f"is not valid {member.encoding().upper()} text ({exc.reason}); "
                            "re-save it as UTF-8") from None
 
 
-def bounded_records(lines: Iterable[str], limit: int = MAX_RECORD) -> Iterator[tuple[int, str | None]]:
-    """(first line, text) of each CSV record of ``lines`` (read with ``newline=""``); the text is
-    None for a record longer than ``limit`` characters, whose lines are not kept."""
-    record: list[str] = []
-    length, odd, start = 0, False, 1
-    for number, line in enumerate(lines, start=1):
-        length += len(line)
-        if length <= limit:
-            record.append(line)
-        odd ^= line.count('"') % 2 == 1
-        if not odd:
-            yield start, "".join(record) if length <= limit else None
-            record, length, start = [], 0, number + 1
-    if length:
-        yield start, "".join(record) if length <= limit else None
-
-
 def _records(member: Member, ctx: ReadContext) -> Iterator[tuple[int, str]]:
-    """The records of a Comments.csv as (start line, raw text), found by where each one starts."""
+    """The records of a Comments.csv as (start line, raw text), found by where each one starts.
+
+    A record longer than :data:`MAX_CSV_RECORD` (lines read by bounded pieces) is skipped and
+    counted under :data:`CSV_TOO_LONG`, the rule of every CSV reader.
+    """
     current: list[str] = []
     start = length = 0
     try:
         with member.open_text() as stream:
-            for number, raw in enumerate(stream, start=1):
+            for number, raw, size in _physical_lines(stream):
                 line = raw.rstrip("\r\n")
                 if number == 1:
                     continue
                 if RECORD_START.match(line):
                     if current:
                         yield start, "\n".join(current)
-                    current, start, length = [line], number, len(raw)
-                elif current or start:
-                    length += len(raw)
-                    if length > MAX_RECORD:
-                        if current:
-                            ctx.skip(member, f"line {start}", TOO_LONG)
-                        current = []
-                    else:
-                        current.append(line)
-                elif line.strip():
-                    ctx.skip(member, f"line {number}", "text outside any comment record")
+                    current, start, length = [line], number, 0
+                elif not start:
+                    if line.strip():
+                        ctx.skip(member, f"line {number}", "text outside any comment record")
+                    continue
+                elif current:
+                    current.append(line)
+                length += size
+                if length > MAX_CSV_RECORD and current:
+                    ctx.skip(member, f"line {start}", CSV_TOO_LONG)
+                    current = []
     except UnicodeDecodeError as exc:
-        raise member.error(f"is not valid UTF-8 text ({exc.reason}); re-save it as UTF-8") from None
+        raise member.error(f"is not valid {member.encoding().upper()} text ({exc.reason}); "
+                           "re-save it as UTF-8") from None
     if current:
         yield start, "\n".join(current)
+
+
+def _physical_lines(stream: TextIO) -> Iterator[tuple[int, str, int]]:
+    """(number, text, length) of each line, the text cut at :data:`MAX_CSV_RECORD` characters (a
+    longer line is read on by pieces and not kept), so memory stays bounded."""
+    number = 0
+    while piece := stream.readline(MAX_CSV_RECORD + 1):
+        number += 1
+        size = len(piece)
+        ended = piece.endswith(("\n", "\r")) or size <= MAX_CSV_RECORD
+        while not ended and (more := stream.readline(MAX_CSV_RECORD)):
+            size += len(more)
+            ended = more.endswith(("\n", "\r"))
+        yield number, piece, size
 
 
 def _comment_fields(text: str, delimiter: str = ",") -> tuple[str, str, str] | None:
