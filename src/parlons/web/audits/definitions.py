@@ -1,0 +1,47 @@
+"""What every figure means: the metric dictionary that parlons' report prints in its methods
+appendix (``methods.toml``, shipped with parlons; translated by the same catalogs)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Definition", "definitions"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    family: str
+    key: str
+    label: str
+    definition: str
+    denominator: str
+    caveat: str
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.family}.{self.key}"
+
+
+@lru_cache(maxsize=1)
+def definitions() -> dict[str, dict[str, Definition]]:
+    """family → audit key → definition (keys that share an entry each get it)."""
+    text = (resources.files("parlons.report") / "methods.toml").read_text(encoding="utf-8")
+    out: dict[str, dict[str, Definition]] = {}
+    for family in tomllib.loads(text).get("family", []):
+        entries = out.setdefault(str(family["key"]), {})
+        for metric in family.get("metrics", []):
+            for key in str(metric["key"]).split(", "):
+                entries[key] = Definition(str(family["key"]), key, str(metric.get("label", key)),
+                                          str(metric.get("definition", "")), str(metric.get("denominator", "")),
+                                          str(metric.get("caveat", "")))
+    return out
+
+
+def lookup(family: str, key: str) -> Definition | None:
+    """The definition of ``family.key`` (nested keys: the last part, then the first)."""
+    entries = definitions().get(family, {})
+    parts = key.split(".")
+    return entries.get(key) or entries.get(parts[-1]) or entries.get(parts[0])

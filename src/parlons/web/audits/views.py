@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+import parlons
+
+from ..dialogue.services import thread_context
+from ..i18n import _, current_language
+from ..workspaces.access import Access, require
+from .definitions import definitions, lookup
+from .models import RequestMark
+from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, figures
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _choice(request: HttpRequest, access: Access) -> AuditChoice:
+    """Period and peers from the query string, clamped to valid dates and the workspace's peers."""
+    allowed = access.workspace.names("peers")
+    chosen = request.GET.getlist("peer") if "chosen" in request.GET else allowed
+    return AuditChoice(_day(request.GET.get("since")), _day(request.GET.get("until")),
+                       tuple(p for p in allowed if p in chosen))
+
+
+def _audit_page(request: HttpRequest, access: Access, template: str, **extra: Any) -> HttpResponse:
+    choice = _choice(request, access)
+    context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
+                               "query": request.GET.urlencode(), **extra}
+    try:
+        context["audits"] = audit(access.workspace, choice)
+    except NoAudit as exc:
+        context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
+        return render(request, "audits/no_audit.html", context)
+    context["subject"] = context["audits"][0]
+    return render(request, template, context)
+
+
+@require("view")
+def overview(request: HttpRequest, access: Access) -> HttpResponse:
+    return _audit_page(request, access, "audits/overview.html", **thread_context(request, access, "maturity"))
+
+
+@require("view")
+def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
+    if family not in FAMILIES:
+        raise Http404("no such family")
+    return _audit_page(request, access, "audits/family.html", family=family, figures=figures, lookup=lookup,
+                       **thread_context(request, access, family))
+
+
+def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = list(audits[0].get("responsiveness", {}).get("unanswered_requests") or [])
+    marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
+    return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
+
+
+def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if request.GET.get("asking") == "1":
+        items = [i for i in items if i.get("asking", i.get("asks"))]
+    status = request.GET.get("status")
+    if status in {"", None}:
+        return items
+    if status == "open":
+        return [i for i in items if not i["mark"]]
+    return [i for i in items if i["mark"] == status]
+
+
+@require("view")
+def inbox(request: HttpRequest, access: Access) -> HttpResponse:
+    try:
+        audits = audit(access.workspace, _choice(request, access))
+    except NoAudit as exc:
+        return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
+                                                        "accounts": accounts_in_store(access.workspace)})
+    items = _unanswered(access, audits)
+    has_intent = any("asking" in i or "asks" in i for i in items)
+    return render(request, "audits/inbox.html", {
+        "access": access, "items": _filtered(request, items), "total": len(items), "has_intent": has_intent,
+        "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
+        "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
+
+
+@require("triage")
+@require_POST
+def mark(request: HttpRequest, access: Access) -> HttpResponse:
+    request_id = str(request.POST.get("request", ""))[:500]
+    status = request.POST.get("status", "")
+    known = {str(i.get("id")) for i in _unanswered(access, audit(access.workspace, _choice(request, access)))}
+    if request_id not in known:
+        raise Http404("no such request")
+    if status in RequestMark.Status.values:
+        RequestMark.objects.update_or_create(workspace=access.workspace, request_id=request_id,
+                                             defaults={"status": status, "marked_by": request.user})
+    else:
+        RequestMark.objects.filter(workspace=access.workspace, request_id=request_id).delete()
+    return redirect(f"{request.path.rsplit('mark/', 1)[0]}?{request.POST.get('back', '')}")
+
+
+@require("view")
+def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    items = _filtered(request, _unanswered(access, audit(access.workspace, _choice(request, access))))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "author", "time", "text", "permalink", "mark"])
+    for i in items:
+        writer.writerow([_inert_cell(str(i.get(k) or "")) for k in ("id", "author", "time", "text", "permalink", "mark")])
+    return response
+
+
+def _inert_cell(value: str) -> str:
+    """A spreadsheet never runs a cell as a formula (=, +, -, @ at the start are quoted)."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+
+@require("view")
+def report(request: HttpRequest, access: Access, fmt: str) -> HttpResponse:
+    """The report (HTML or PDF) as a download; never run as a page of this site (sandboxed, no script)."""
+    if fmt not in {"html", "pdf"}:
+        raise Http404("no such format")
+    audits = audit(access.workspace, _choice(request, access))
+    lang = request.GET.get("lang") if request.GET.get("lang") in {"fr", "en"} else current_language()
+    with tempfile.TemporaryDirectory() as folder:
+        path = parlons.render(audits, Path(folder) / f"report.{fmt}", lang=lang)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="text/html; charset=utf-8" if fmt == "html" else "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="parlons-report-{lang}.{fmt}"'
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+@login_required
+def definition_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "audits/definitions.html", {"families": definitions(), "title": _("Definitions")})

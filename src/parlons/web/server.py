@@ -1,0 +1,67 @@
+"""``parlons serve``: migrate, maybe set up the demo, start the task worker, serve with waitress.
+
+The worker is ``python -m parlons.web db_worker`` in a child process (so an import never slows the
+pages and a crash in one never takes the other down); it stops when the server stops.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["serve"]
+
+
+def _setup(data: Path | None) -> None:
+    if data is not None:
+        os.environ["PARLONS_DATA"] = str(Path(data).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parlons.web.settings.local")
+    import django
+
+    django.setup()
+
+
+def _worker() -> subprocess.Popen[bytes]:
+    worker = subprocess.Popen([sys.executable, "-m", "parlons.web", "db_worker", "--interval", "1",
+                               "--no-startup-delay"], env=os.environ.copy())
+
+    def stop() -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    atexit.register(stop)
+    return worker
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, demo: bool = False,
+          lang: str = "fr", echo: object = print) -> None:
+    """Run the workspace until interrupted."""
+    _setup(data)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    lines = [f"parlons workspace: {address}", f"data: {settings.DATA_DIR}"]
+    if demo:
+        from .demo import set_up_demo
+
+        signins = set_up_demo(lang)
+        lines += [f"demo consultant: {signins.consultant[0]} / {signins.consultant[1]}",
+                  f"demo client: {signins.client[0]} / {signins.client[1]}"]
+    _worker()
+    for line in lines:
+        echo(line)  # type: ignore[operator]
+    from waitress import serve as waitress_serve
+
+    from .wsgi import application
+
+    settings.ALLOWED_HOSTS.extend(h for h in (host, "localhost", "127.0.0.1") if h not in settings.ALLOWED_HOSTS)
+    waitress_serve(application, host=host, port=port, threads=8, ident="parlons")
