@@ -44,7 +44,7 @@ def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 (autoescape set above)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(url=url, static=static, lang=current_language)
+    env.globals.update(url=url, static=static, lang=current_language, tr=_)
     env.filters.update(number=number, percent=percent, when=when)
     return env
 

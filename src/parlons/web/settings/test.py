@@ -1,17 +1,22 @@
 """pytest: the database is SQLite, or PostgreSQL when ``PARLONS_TEST_DATABASE_URL`` is set (CI);
-tasks run in the test process, when the test runs the worker; mail stays in memory; fast hashing."""
+the data folder is a fresh temporary one; mail stays in memory; fast password hashing."""
 
 import os
+import tempfile
 
 import dj_database_url
 
-from .base import *  # noqa: F403
+os.environ["PARLONS_DATA"] = tempfile.mkdtemp(prefix="parlons-test-")
+
+from .base import *  # noqa: E402, F403
 
 if os.environ.get("PARLONS_TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["PARLONS_TEST_DATABASE_URL"])}
+    DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"django.request": {"level": "ERROR"}}}
