@@ -27,11 +27,12 @@ def upload(request: HttpRequest, ws: int) -> HttpResponse:
 @csrf_protect
 @require("import")
 def _upload(request: HttpRequest, access: Access, limiter: LimitedUploadHandler) -> HttpResponse:
-    error = ""
+    error, too_large = "", False
     if request.method == "POST":
         announced = int(request.META.get("CONTENT_LENGTH") or 0)
         files = request.FILES.getlist("files") if announced <= settings.PARLONS_UPLOAD_MAX_BYTES else []
-        if limiter.too_large or announced > settings.PARLONS_UPLOAD_MAX_BYTES:
+        too_large = limiter.too_large or announced > settings.PARLONS_UPLOAD_MAX_BYTES
+        if too_large:
             error = _("The upload is larger than the limit of %(mb)s MB.") % {
                 "mb": settings.PARLONS_UPLOAD_MAX_BYTES // (1024 * 1024)}
         elif not files:
@@ -43,7 +44,7 @@ def _upload(request: HttpRequest, access: Access, limiter: LimitedUploadHandler)
             return redirect("imports:job", ws=access.workspace.pk, job=job.pk)
     jobs = ImportJob.objects.filter(workspace=access.workspace)[:20]
     return render(request, "imports/upload.html", {"access": access, "jobs": jobs, "error": error},
-                  status=413 if limiter.too_large else 400 if error else 200)
+                  status=413 if too_large else 400 if error else 200)
 
 
 @transaction.atomic
