@@ -30,7 +30,7 @@ def number(value: float | None, digits: int = 0) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else format_percent(value, format="#,##0 %", locale=current_language())
+    return "—" if value is None else format_percent(value, locale=current_language())
 
 
 def when(value: datetime | str | None) -> str:
