@@ -137,3 +137,16 @@ def test_plan_upload_edit_versions_and_diff(world: World, client: Client) -> Non
                       follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "The plan was not saved" in bad.content.decode()
     assert client.get(f"{base}v3.yaml").status_code == 404
+
+
+def test_every_form_that_posts_carries_the_csrf_token(world: World, client: Client) -> None:
+    client.force_login(world.consultant)
+    client.post(f"/w/{world.a.pk}/plan/start/")
+    forms = 0
+    for path in ("/", "audit/responsiveness/", "inbox/", "plan/", "members/", "imports/", "settings/"):
+        page = client.get(f"/w/{world.a.pk}/{path}".replace("//", "/")).content.decode()
+        for form in page.split("<form")[1:]:
+            if 'method="post"' in form.split(">")[0]:
+                forms += 1
+                assert 'name="csrfmiddlewaretoken"' in form.split("</form>")[0], (path, form[:200])
+    assert forms == 43

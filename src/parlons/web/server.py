@@ -1,5 +1,7 @@
 """``parlons serve``: migrate, maybe set up the demo, start the task worker, serve with waitress.
 
+``PARLONS_DEMO_SCALE`` (default 1.0) scales the demo's volumes, as ``parlons demo --scale`` does.
+
 The worker is ``python -m parlons.web db_worker`` in a child process (so an import never slows the
 pages and a crash in one never takes the other down); it stops when the server stops.
 """
@@ -53,7 +55,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None
     if demo:
         from .demo import set_up_demo
 
-        signins = set_up_demo(lang)
+        signins = set_up_demo(lang, scale=float(os.environ.get("PARLONS_DEMO_SCALE", "1.0")))
         lines += [f"demo consultant: {signins.consultant[0]} / {signins.consultant[1]}",
                   f"demo client: {signins.client[0]} / {signins.client[1]}"]
     _worker()
