@@ -406,7 +406,8 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False),
-              help="Data folder: database, secret key, stores, uploads (default: env PARLONS_DATA, else the user's data folder).")
+              help="Data folder: database, secret key, stores, uploads "
+                   "(default: env PARLONS_DATA, else the user's data folder).")
 def serve_command(demo: bool, host: str, port: int, data: Path | None) -> None:
     """Start the shared workspace (web pages for a consultant and the client's people).
 

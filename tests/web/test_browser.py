@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and DRIVER.exists()),
-                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and DRIVER.exists()),
+    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
 
 
 def _free_port() -> int:
@@ -59,7 +60,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, "parlons serve stopped"
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:  # noqa: S310 (local)
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -103,7 +104,13 @@ class Page:
         field.send_keys(value)  # type: ignore[attr-defined]
 
     def click(self, selector: str) -> None:
+        """Click, and wait for the next page when the click leaves this one."""
+        from selenium.webdriver.support.expected_conditions import staleness_of
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        old = self.css("html")
         self.css(selector).click()  # type: ignore[attr-defined]
+        WebDriverWait(self.d, 60).until(staleness_of(old))
 
     @property
     def text(self) -> str:
@@ -117,8 +124,15 @@ class Page:
         self.click("button[type=submit]")
 
     def wait_for(self, predicate: object, seconds: float = 120) -> None:
+        from selenium.common.exceptions import WebDriverException
+
         deadline = time.monotonic() + seconds
-        while not predicate():  # type: ignore[operator]
+        while True:
+            try:
+                if predicate():  # type: ignore[operator]
+                    return
+            except WebDriverException:  # the page was refreshing
+                pass
             assert time.monotonic() < deadline, self.text
             time.sleep(0.5)
 

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 import parlons
 from parlons.demo import ORG_BLOG, ORG_MASTODON, ORG_X, PEER1_X, PEER2_X
@@ -35,9 +35,9 @@ class DemoSignIns:
     client: tuple[str, str]
 
 
-def _person(name: str, email: str) -> tuple[object, str]:
+def _person(name: str, email: str) -> tuple[User, str]:
     password = secrets.token_urlsafe(12)
-    user, _created = get_user_model().objects.get_or_create(username=name, defaults={"email": email})
+    user, _created = User.objects.get_or_create(username=name, defaults={"email": email})
     user.set_password(password)
     user.save()
     return user, password
@@ -57,7 +57,7 @@ def set_up_demo(lang: str = "fr", scale: float = 1.0) -> DemoSignIns:
     return DemoSignIns(workspace.pk, ("consultant", consultant_password), ("client", client_password))
 
 
-def _import(workspace: Workspace, user: object, lang: str, scale: float) -> None:
+def _import(workspace: Workspace, user: User, lang: str, scale: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = parlons.build_demo(Path(folder), lang=lang, scale=scale)
         files = [store_upload_path(workspace.pk, path) for path in paths]

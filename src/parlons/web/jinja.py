@@ -42,7 +42,7 @@ def when(value: datetime | str | None) -> str:
 
 def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)  # noqa: S701 (autoescape set above)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(url=url, static=static, lang=current_language, tr=_)
     env.filters.update(number=number, percent=percent, when=when)

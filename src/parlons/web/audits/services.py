@@ -48,8 +48,9 @@ def audit(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]]:
     key = choice.key(workspace)
     cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
     if cached is not None:
-        return list(cached.result)
-    result = _as_plain(_run(workspace, choice))
+        cached_result: list[dict[str, Any]] = cached.result
+        return cached_result
+    result: list[dict[str, Any]] = _as_plain(_run(workspace, choice))
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
     AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
                                          defaults={"result": result})

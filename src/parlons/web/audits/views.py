@@ -110,15 +110,18 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
     return redirect(f"{request.path.rsplit('mark/', 1)[0]}?{request.POST.get('back', '')}")
 
 
+CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "mark")
+
+
 @require("view")
 def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
     items = _filtered(request, _unanswered(access, audit(access.workspace, _choice(request, access))))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
     writer = csv.writer(response)
-    writer.writerow(["id", "author", "time", "text", "permalink", "mark"])
+    writer.writerow(CSV_COLUMNS)
     for i in items:
-        writer.writerow([_inert_cell(str(i.get(k) or "")) for k in ("id", "author", "time", "text", "permalink", "mark")])
+        writer.writerow([_inert_cell(str(i.get(k) or "")) for k in CSV_COLUMNS])
     return response
 
 

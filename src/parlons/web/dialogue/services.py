@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -38,7 +37,7 @@ def thread_context(request: HttpRequest, access: Access, target: str) -> dict[st
 
 
 @transaction.atomic
-def post_comment(access: Access, author: AbstractBaseUser, target: str, body: str,
+def post_comment(access: Access, author: User, target: str, body: str,
                  parent_id: int | None) -> Comment | None:
     """The new comment, or None when the target or the parent is not valid here."""
     if not TARGET.match(target) or not body.strip():
@@ -59,12 +58,16 @@ def _notify(access: Access, comment: Comment) -> None:
     names = {m.casefold() for m in MENTION.findall(comment.body)}
     if not names:
         return
-    members = get_user_model().objects.filter(memberships__workspace=access.workspace).exclude(pk=comment.author_id)
+    members = User.objects.filter(memberships__workspace=access.workspace).exclude(pk=comment.author_id or 0)
     for user in members:
         if user.get_username().casefold() in names:
             Notification.objects.create(user=user, comment=comment)
-            if getattr(user, "email", ""):
-                transaction.on_commit(lambda u=user: _mail(access, comment, u))
+            if user.email:
+                _mail_on_commit(access, comment, user)
+
+
+def _mail_on_commit(access: Access, comment: Comment, user: Any) -> None:
+    transaction.on_commit(lambda: _mail(access, comment, user))
 
 
 def _mail(access: Access, comment: Comment, user: Any) -> None:

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ..i18n import _
-from ..workspaces.access import Access, require
+from ..workspaces.access import Access, require, signed_in
 from .models import Notification, Review
 from .services import FINDINGS, post_comment
 
@@ -26,8 +26,8 @@ def _back(request: HttpRequest, access: Access) -> HttpResponse:
 @require_POST
 def comment(request: HttpRequest, access: Access) -> HttpResponse:
     parent = request.POST.get("parent")
-    made = post_comment(access, request.user, str(request.POST.get("target", "")), str(request.POST.get("body", "")),
-                        int(parent) if parent and parent.isdigit() else None)
+    made = post_comment(access, signed_in(request), str(request.POST.get("target", "")),
+                        str(request.POST.get("body", "")), int(parent) if parent and parent.isdigit() else None)
     if made is None:
         raise Http404("no such thread")
     messages.success(request, _("Comment posted."))
@@ -41,7 +41,7 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
     if finding not in FINDINGS or verdict not in Review.Verdict.values:
         raise Http404("no such finding")
     Review.objects.update_or_create(workspace=access.workspace, finding=finding,
-                                    defaults={"verdict": verdict, "by": request.user,
+                                    defaults={"verdict": verdict, "by": signed_in(request),
                                               "reason": str(request.POST.get("reason", ""))[:2000]})
     return _back(request, access)
 
@@ -49,10 +49,10 @@ def review(request: HttpRequest, access: Access) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The signed-in user's mentions, only in workspaces they still belong to."""
-    items = (Notification.objects.filter(user=request.user,
-                                         comment__workspace__memberships__user=request.user)
+    items = (Notification.objects.filter(user=signed_in(request),
+                                         comment__workspace__memberships__user=signed_in(request))
              .select_related("comment", "comment__author", "comment__workspace")[:100])
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(user=signed_in(request), read_at__isnull=True).update(read_at=timezone.now())
         return redirect("dialogue:notifications")
     return render(request, "dialogue/notifications.html", {"items": items})

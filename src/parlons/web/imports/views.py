@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from ..i18n import _
-from ..workspaces.access import Access, require
+from ..workspaces.access import Access, require, signed_in
 from .models import ImportJob
 from .tasks import import_exports
 from .uploads import LimitedUploadHandler, store_upload
@@ -20,7 +20,7 @@ MAX_FILES = 50
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, ws: int) -> HttpResponse:
     limiter = LimitedUploadHandler(request)
-    request.upload_handlers.insert(0, limiter)
+    request.upload_handlers = [limiter, *request.upload_handlers]
     return _upload(request, ws=ws, limiter=limiter)
 
 
@@ -49,7 +49,7 @@ def _upload(request: HttpRequest, access: Access, limiter: LimitedUploadHandler)
 
 @transaction.atomic
 def _queue(access: Access, request: HttpRequest, files: list[dict[str, object]]) -> ImportJob:
-    job = ImportJob.objects.create(workspace=access.workspace, created_by=request.user, files=files)
+    job = ImportJob.objects.create(workspace=access.workspace, created_by=signed_in(request), files=files)
     transaction.on_commit(lambda: import_exports.enqueue(job.pk))
     return job
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -51,7 +51,7 @@ def check(text: str, lang: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     return plan.data, [f.as_dict() for f in parlons.run_checks(plan.data, lang)]
 
 
-def add_version(workspace: Workspace, author: AbstractBaseUser, text: str, note: str) -> PlanVersion:
+def add_version(workspace: Workspace, author: User, text: str, note: str) -> PlanVersion:
     """A new version after the latest one (the plan must load); retried once on a concurrent edit."""
     _load(text)
     for _attempt in range(2):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
-from ..workspaces.access import Access, require
+from ..workspaces.access import Access, require, signed_in
 from .models import PlanVersion
 from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, latest, starter
 
@@ -15,7 +17,7 @@ from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_obj
 @require("view")
 def plan(request: HttpRequest, access: Access) -> HttpResponse:
     current = latest(access.workspace)
-    context = {"access": access, "current": current,
+    context: dict[str, Any] = {"access": access, "current": current,
                "versions": PlanVersion.objects.filter(workspace=access.workspace).select_related("author")[:50]}
     if current is not None:
         try:
@@ -32,7 +34,7 @@ def plan(request: HttpRequest, access: Access) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, access: Access) -> HttpResponse:
     if latest(access.workspace) is None:
-        add_version(access.workspace, request.user, starter(access.workspace, current_language()), "first plan")
+        add_version(access.workspace, signed_in(request), starter(access.workspace, current_language()), "first plan")
     return redirect("plans:plan", ws=access.workspace.pk)
 
 
@@ -45,7 +47,7 @@ def upload(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect("plans:plan", ws=access.workspace.pk)
     try:
         text = file.read().decode("utf-8")
-        add_version(access.workspace, request.user, text, "uploaded " + (file.name or "")[:200])
+        add_version(access.workspace, signed_in(request), text, "uploaded " + (file.name or "")[:200])
     except UnicodeDecodeError:
         messages.error(request, _("The plan file is not UTF-8 text."))
     except PlanInvalid as exc:
@@ -63,7 +65,7 @@ def objective(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect("plans:plan", ws=access.workspace.pk)
     objective_id = str(request.POST.get("objective", ""))
     try:
-        add_version(access.workspace, request.user, edit_objective(current.text, objective_id, new_text),
+        add_version(access.workspace, signed_in(request), edit_objective(current.text, objective_id, new_text),
                     f"objective {objective_id[:100]}")
     except PlanInvalid as exc:
         messages.error(request, _("The plan was not saved: %(problem)s") % {"problem": str(exc)})

@@ -8,10 +8,10 @@ import dj_database_url
 
 os.environ["PARLONS_DATA"] = tempfile.mkdtemp(prefix="parlons-test-")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 if os.environ.get("PARLONS_TEST_DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["PARLONS_TEST_DATABASE_URL"])}
+    DATABASES = {"default": dict(dj_database_url.parse(os.environ["PARLONS_TEST_DATABASE_URL"]))}
     DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"]}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

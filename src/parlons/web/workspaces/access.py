@@ -15,12 +15,13 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import PERMISSIONS, Membership, Workspace
 
-__all__ = ["Access", "require", "workspace_access"]
+__all__ = ["Access", "require", "signed_in", "workspace_access"]
 
 P = ParamSpec("P")
 
@@ -41,11 +42,20 @@ class Access:
         return {key for key in PERMISSIONS if self.can(key)}
 
 
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a view that requires sign-in."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("sign in first")
+    return request.user
+
+
 def workspace_access(request: HttpRequest, workspace_id: int) -> Access:
     """The user's access to the workspace, or 404 when they are not a member."""
+    if not request.user.is_authenticated:
+        raise Http404("no such workspace")
     membership = (Membership.objects.select_related("workspace")
-                  .filter(workspace_id=workspace_id, user_id=request.user.pk).first())
-    if membership is None or not request.user.is_authenticated:
+                  .filter(workspace_id=workspace_id, user_id=signed_in(request).pk).first())
+    if membership is None:
         raise Http404("no such workspace")
     return Access(membership.workspace, membership)
 

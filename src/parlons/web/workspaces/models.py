@@ -46,9 +46,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 class WorkspaceQuerySet(models.QuerySet["Workspace"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> WorkspaceQuerySet:
+        """The workspaces ``user`` is a member of (none for an anonymous user)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user)
+        return self.filter(memberships__user_id=user.pk)
 
 
 class Workspace(models.Model):
@@ -56,7 +57,8 @@ class Workspace(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     account = models.CharField(max_length=300, blank=True, help_text="the audited account, as parlons audit names it")
-    together = models.CharField(max_length=1000, blank=True, help_text="more accounts of the organization, comma-separated")
+    together = models.CharField(max_length=1000, blank=True,
+                                help_text="more accounts of the organization, comma-separated")
     peers = models.CharField(max_length=1000, blank=True, help_text="peer accounts, comma-separated")
     timezone = models.CharField(max_length=64, default="Europe/Paris")
     generation = models.PositiveIntegerField(default=0, help_text="incremented by every import; keys the audit cache")

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from .models import Invitation, Membership, Role, Workspace
 
-__all__ = ["accept_invitation", "create_workspace", "create_user_and_join"]
+__all__ = ["accept_invitation", "create_user_and_join", "create_workspace"]
 
 
 @transaction.atomic
-def create_workspace(user: AbstractBaseUser, **fields: Any) -> Workspace:
+def create_workspace(user: User, **fields: Any) -> Workspace:
     """A new workspace, with its creator as its consultant."""
     workspace = Workspace.objects.create(created_by=user, **fields)
     Membership.objects.create(workspace=workspace, user=user, role=Role.CONSULTANT)
@@ -22,7 +22,7 @@ def create_workspace(user: AbstractBaseUser, **fields: Any) -> Workspace:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, user: AbstractBaseUser) -> Membership | None:
+def accept_invitation(invitation: Invitation, user: User) -> Membership | None:
     """Join the invitation's workspace; None when the link was used meanwhile or the e-mails differ."""
     email = getattr(user, "email", "") or ""
     if email.casefold() != invitation.email.casefold() or not invitation.consume():
@@ -33,10 +33,10 @@ def accept_invitation(invitation: Invitation, user: AbstractBaseUser) -> Members
 
 
 @transaction.atomic
-def create_user_and_join(invitation: Invitation, username: str, password: str) -> AbstractBaseUser | None:
+def create_user_and_join(invitation: Invitation, username: str, password: str) -> User | None:
     """A new account with the invitation's e-mail, member of its workspace; None if the link was used."""
     if not invitation.consume():
         return None
-    user = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
+    user: User = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
     Membership.objects.create(workspace=invitation.workspace, user=user, role=invitation.role)
     return user

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..i18n import _
 from ..throttle import Throttle
-from .access import Access, require
+from .access import Access, require, signed_in
 from .forms import InvitationForm, JoinForm, WorkspaceForm
 from .models import Invitation, Workspace
 from .services import accept_invitation, create_user_and_join, create_workspace
@@ -19,7 +19,7 @@ INVITES = Throttle("invite", limit=20, window=3600)
 
 @login_required
 def workspace_list(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.visible_to(request.user).order_by("name")
+    workspaces = Workspace.objects.visible_to(signed_in(request)).order_by("name")
     return render(request, "workspaces/list.html", {"workspaces": workspaces})
 
 
@@ -28,7 +28,7 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
 def workspace_create(request: HttpRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = create_workspace(request.user, **form.cleaned_data)
+        workspace = create_workspace(signed_in(request), **form.cleaned_data)
         return redirect("imports:upload", ws=workspace.pk)
     return render(request, "workspaces/create.html", {"form": form})
 
@@ -57,10 +57,11 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
 @require_http_methods(["POST"])
 def invite(request: HttpRequest, access: Access) -> HttpResponse:
     form = InvitationForm(request.POST)
-    if not form.is_valid() or not INVITES.allow(str(request.user.pk)):
+    if not form.is_valid() or not INVITES.allow(str(signed_in(request).pk)):
         messages.error(request, _("The invitation could not be made."))
         return redirect("workspaces:members", ws=access.workspace.pk)
-    _invitation, token = Invitation.issue(workspace=access.workspace, created_by=request.user, **form.cleaned_data)
+    _invitation, token = Invitation.issue(workspace=access.workspace, created_by=signed_in(request),
+                                          **form.cleaned_data)
     link = request.build_absolute_uri(f"/join/{token}/")
     return render(request, "workspaces/invited.html", {"access": access, "link": link,
                                                        "email": form.cleaned_data["email"]})
@@ -86,7 +87,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 def _join_signed_in(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     if request.method == "POST":
-        if accept_invitation(invitation, request.user) is None:
+        if accept_invitation(invitation, signed_in(request)) is None:
             messages.error(request, _("This invitation is for another e-mail address."))
             return redirect("workspaces:list")
         return redirect("audits:overview", ws=invitation.workspace_id)
