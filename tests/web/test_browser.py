@@ -105,12 +105,18 @@ class Page:
 
     def click(self, selector: str) -> None:
         """Click, and wait for the next page when the click leaves this one."""
-        from selenium.webdriver.support.expected_conditions import staleness_of
-        from selenium.webdriver.support.wait import WebDriverWait
+        from selenium.common.exceptions import WebDriverException
 
         old = self.css("html")
         self.css(selector).click()  # type: ignore[attr-defined]
-        WebDriverWait(self.d, 60).until(staleness_of(old))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                old.is_enabled()  # type: ignore[attr-defined]
+            except WebDriverException:  # stale, or detached while the next page loads
+                break
+            time.sleep(0.1)
+        self.css("body")
 
     @property
     def text(self) -> str:
