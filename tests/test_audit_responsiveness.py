@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from parlons.audit import AuditSettings, open_posts, run_audit
+from parlons.audit import AuditResult, AuditSettings, open_posts, run_audit
+from parlons.audit.result import Figure, Member
 from parlons.importers._base import ReadContext, post_row
 from parlons.sources import open_source
 from parlons.store import Stamp, Store
@@ -61,43 +62,43 @@ SCENARIO = [
 
 
 @pytest.fixture
-def audited(store: Store, tmp_path: Path) -> dict[str, Any]:
+def audited(store: Store, tmp_path: Path) -> AuditResult:
     build(store, SCENARIO, tmp_path)
     return run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
 
 
-def test_requests_answers_pending_and_unanswered(audited: dict[str, Any]) -> None:
-    r = audited["responsiveness"]
-    assert (r["requests"], r["answered"], r["pending"], r["unanswered"]) == (4, 2, 1, 1)
-    assert r["answered_share"] == {"value": round(2 / 3, 4), "n": 3, "status": "ok"}
-    assert r["median_first_response_s"] == {"value": 3900.0, "n": 2, "status": "ok"}
-    assert r["p90_first_response_s"] == {"value": 6540.0, "n": 2, "status": "ok"}
-    assert r["answered_within_1h_share"]["value"] == round(1 / 3, 4)
-    assert r["answered_within_24h_share"]["value"] == round(2 / 3, 4)
-    assert [u["id"] for u in r["unanswered_requests"]] == ["r3"]
-    assert r["unanswered_requests"][0] == {"id": "r3", "author": "carol", "time": "2024-03-04T12:20:00Z",
-                                           "text": "Et pour moi ? Toujours rien", "permalink": None}
+def test_requests_answers_pending_and_unanswered(audited: AuditResult) -> None:
+    r = audited.responsiveness
+    assert (r.requests, r.answered, r.pending, r.unanswered) == (4, 2, 1, 1)
+    assert r.answered_share == Figure(value=round(2 / 3, 4), n=3, status="ok", min_n=1)
+    assert r.median_first_response_s == Figure(value=3900.0, n=2, status="ok", min_n=1)
+    assert r.p90_first_response_s == Figure(value=6540.0, n=2, status="ok", min_n=1)
+    assert r.answered_within_1h_share.value == round(1 / 3, 4)
+    assert r.answered_within_24h_share.value == round(2 / 3, 4)
+    assert [u.id for u in r.unanswered_requests] == ["r3"]
+    assert r.unanswered_requests[0].model_dump() == {"id": "r3", "author": "carol", "time": "2024-03-04T12:20:00Z",
+                                                      "text": "Et pour moi ? Toujours rien", "permalink": None}
 
 
-def test_requests_split_by_intent(audited: dict[str, Any]) -> None:
-    intent = audited["responsiveness"]["by_intent"]
-    assert (intent["asking"]["requests"], intent["asking"]["answered"]) == (3, 1)
-    assert (intent["not_asking"]["requests"], intent["not_asking"]["answered"]) == (1, 1)
+def test_requests_split_by_intent(audited: AuditResult) -> None:
+    intent = audited.responsiveness.by_intent
+    assert (intent.asking.requests, intent.asking.answered) == (3, 1)
+    assert (intent.not_asking.requests, intent.not_asking.answered) == (1, 1)
 
 
-def test_conversation_mix(audited: dict[str, Any]) -> None:
-    c = audited["conversation"]
-    assert (c["posts"], c["replies_to_others"], c["self_replies"]) == (6, 3, 1)
-    assert c["originals_share"]["value"] == round(2 / 6, 4)
-    assert c["questions_share"]["value"] == round(1 / 6, 4)
-    assert c["posts_per_reply_to_others"]["value"] == 2.0
-    assert c["accounts_mentioned"] == 2
+def test_conversation_mix(audited: AuditResult) -> None:
+    c = audited.conversation
+    assert (c.posts, c.replies_to_others, c.self_replies) == (6, 3, 1)
+    assert c.originals_share.value == round(2 / 6, 4)
+    assert c.questions_share.value == round(1 / 6, 4)
+    assert c.posts_per_reply_to_others.value == 2.0
+    assert c.accounts_mentioned == 2
 
 
 def test_too_few_is_not_a_percentage(store: Store, tmp_path: Path) -> None:
     build(store, SCENARIO, tmp_path)
     audit = run_audit(store.con, ["org"], platform="x", settings=AuditSettings(min_n=5))[0]
-    assert audit["responsiveness"]["answered_share"] == {"value": None, "n": 3, "status": "too few", "min_n": 5}
+    assert audit.responsiveness.answered_share == Figure(value=None, n=3, status="too few", min_n=5)
 
 
 def test_archive_only_means_requests_unknown(store: Store, tmp_path: Path) -> None:
@@ -105,9 +106,9 @@ def test_archive_only_means_requests_unknown(store: Store, tmp_path: Path) -> No
     build(store, own_only, tmp_path)
     store.con.execute("UPDATE posts SET importer = 'x-archive'")
     audit = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
-    assert audit["responsiveness"]["status"] == "unknown"
-    assert "own archive" in audit["responsiveness"]["reason"]
-    assert audit["coverage"]["responsiveness"]["status"] == "unknown"
+    assert audit.responsiveness.status == "unknown"
+    assert "own archive" in audit.responsiveness.reason
+    assert audit.coverage.responsiveness.status == "unknown"
 
 
 def test_same_figures_on_store_and_parquet_export(store: Store, tmp_path: Path) -> None:
@@ -150,29 +151,29 @@ def test_accounts_of_one_organization_audited_together(store: Store, tmp_path: P
     ]
     build(store, [*SCENARIO, *extra], tmp_path)
     audit = run_audit(store.con, ["x:org"], together=["mastodon:org"], label="Org", settings=SETTINGS)[0]
-    assert (audit["account"], audit["platform"]) == ("Org", "mastodon, x")
-    assert audit["members"] == [{"platform": "x", "account": "org"}, {"platform": "mastodon", "account": "org"}]
-    r = audit["responsiveness"]
-    assert (r["requests"], r["answered"], r["pending"]) == (5, 3, 1)
-    assert r["median_first_response_s"]["value"] == 600.0
-    assert [u["id"] for u in r["unanswered_requests"]] == ["r3"]
-    assert audit["conversation"]["posts"] == 6 + 3
+    assert (audit.account, audit.platform) == ("Org", "mastodon, x")
+    assert audit.members == [Member(platform="x", account="org"), Member(platform="mastodon", account="org")]
+    r = audit.responsiveness
+    assert (r.requests, r.answered, r.pending) == (5, 3, 1)
+    assert r.median_first_response_s.value == 600.0
+    assert [u.id for u in r.unanswered_requests] == ["r3"]
+    assert audit.conversation.posts == 6 + 3
 
 
 def test_same_handle_on_two_platforms_as_peers_stays_apart(store: Store, tmp_path: Path) -> None:
     extra = [post("mr1", "fan", 40, "@org une question ?", platform="mastodon", mentions=["org"])]
     build(store, [*SCENARIO, *extra], tmp_path)
     on_x, on_mastodon = run_audit(store.con, ["x:org", "mastodon:org"], settings=SETTINGS)
-    assert on_x["responsiveness"]["requests"] == 4
-    assert on_mastodon["responsiveness"]["requests"] == 1
+    assert on_x.responsiveness.requests == 4
+    assert on_mastodon.responsiveness.requests == 1
 
 
 def test_business_hours_split(store: Store, tmp_path: Path) -> None:
     build(store, SCENARIO, tmp_path)
     settings = AuditSettings(min_n=1, business_hours=(9, 12), timezone="Europe/Paris")
-    hours = run_audit(store.con, ["org"], platform="x", settings=settings)[0]["responsiveness"]["business_hours"]
+    hours = run_audit(store.con, ["org"], platform="x", settings=settings)[0].responsiveness.business_hours
     # T0 is Monday 09:00 UTC = 10:00 in Paris: r1 (10:10), r2 (11:00) and r4 (Thursday 09:00) are inside
     # 9-12; r3 (Monday 12:20) is outside.
-    assert (hours["inside"]["requests"], hours["inside"]["answered"]) == (3, 2)
-    assert hours["inside"]["median_first_response_s"]["value"] == 3900.0
-    assert (hours["outside"]["requests"], hours["outside"]["answered"]) == (1, 0)
+    assert (hours.inside.requests, hours.inside.answered) == (3, 2)
+    assert hours.inside.median_first_response_s.value == 3900.0
+    assert (hours.outside.requests, hours.outside.answered) == (1, 0)

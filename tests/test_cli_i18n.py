@@ -7,21 +7,24 @@ French; the expected French texts are written out, with their non-breaking space
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
+from parlons.audit import run_audit
+from parlons.audit.result import AuditResult, Figure, Responsiveness
 from parlons.cli import cli, main
 from parlons.cli_i18n import help_messages, lang_in_args, language
 from parlons.i18n import translator
 from parlons.plan import EXAMPLES
 from parlons.plan.cli import plan_group
+from parlons.store import Store
 from parlons.summary import print_summary
 
 from .conftest import FIXTURES
+from .test_audit_responsiveness import SCENARIO, build
 
 ARCHIVE = FIXTURES / "x_archive"
 FR, EN = "fr_FR.UTF-8", "en_US.UTF-8"
@@ -186,20 +189,24 @@ def test_audit_summary_in_both_languages(store: str) -> None:
     assert "MairieDeBrest — next step: Reply to the people who write to you" in english
 
 
-def _audit() -> dict[str, Any]:
-    share = {"value": 0.6281, "n": 1234}
-    return {
-        "account": "Org [bold]x[/bold]", "platform": "x",
-        "period": {"since": "2024-01-01T00:00:00Z", "until": "2024-12-31T23:59:59Z"},
-        "responsiveness": {"status": "ok", "requests": 12345, "answered_share": share, "pending": 3,
-                           "median_first_response_s": {"value": 24360.0, "n": 1234},
-                           "p90_first_response_s": {"value": 3 * 86400, "n": 1234},
-                           "answered_within_24h_share": {"status": "too few", "value": None, "n": 2}},
-        "conversation": {"status": "ok", "posts": 2500},
-        "maturity": {"level": 4, "next_step": "Answer every request, not only some: go through the unanswered "
-                                              "list every working day."},
-        "coverage": {"responsiveness": {"reason": None}},
-    }
+def _audit(tmp_path: Path) -> AuditResult:
+    """A real audit whose figures are then set to values that show each format."""
+    with Store(tmp_path / "summary.duckdb") as store:
+        build(store, SCENARIO, tmp_path)
+        audit = run_audit(store.con, ["org"], platform="x")[0]
+    audit.account = "Org [bold]x[/bold]"
+    audit.period.since, audit.period.until = "2024-01-01T00:00:00Z", "2024-12-31T23:59:59Z"
+    r = audit.responsiveness
+    assert isinstance(r, Responsiveness)
+    r.requests, r.pending = 12345, 3
+    r.answered_share = Figure(value=0.6281, n=1234, status="ok", min_n=5)
+    r.median_first_response_s = Figure(value=24360.0, n=1234, status="ok", min_n=5)
+    r.p90_first_response_s = Figure(value=3 * 86400, n=1234, status="ok", min_n=5)
+    r.answered_within_24h_share = Figure(value=None, n=2, status="too few", min_n=5)
+    audit.conversation.posts = 2500
+    audit.maturity.level = 4
+    audit.maturity.next_step = "Answer every request, not only some: go through the unanswered list every working day."
+    return audit
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -208,9 +215,9 @@ def _audit() -> dict[str, Any]:
     ("en", ["12,345", "63% (n = 1,234)", "6.8 h (n = 1,234)", "3 days", "too few (n = 2)", "2,500", "Jan 1, 2024",
             "next step: Answer every request"]),
 ])
-def test_summary_numbers_follow_the_locale(lang: str, expected: list[str]) -> None:
+def test_summary_numbers_follow_the_locale(lang: str, expected: list[str], tmp_path: Path) -> None:
     console = Console(record=True, width=200)
-    print_summary(console, [_audit()], lang)
+    print_summary(console, [_audit(tmp_path)], lang)
     text = console.export_text()
     for fragment in expected:
         assert fragment in text, fragment

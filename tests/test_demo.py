@@ -97,60 +97,60 @@ def test_the_audit_finds_the_planned_requests_and_answers(fr: Imported) -> None:
     world = fr.demo.world
     for audit, key in zip(fr.audits, ("org", "peer1", "peer2"), strict=True):
         planned = responsiveness(world.posts, [fr.account(key)])
-        found = audit["responsiveness"]
-        assert (found["requests"], found["answered"], found["pending"]) == (
+        found = audit.responsiveness
+        assert (found.requests, found.answered, found.pending) == (
             planned.requests, planned.answered, planned.pending), key
-        assert found["answered_share"]["n"] == planned.settled
-        assert len(found["unanswered_requests"]) == planned.settled - planned.answered
+        assert found.answered_share.n == planned.settled
+        assert len(found.unanswered_requests) == planned.settled - planned.answered
 
 
 def test_the_three_organizations_differ_as_designed(fr: Imported) -> None:
     org, converses, broadcasts = fr.audits
-    shares = [a["responsiveness"]["answered_share"]["value"] for a in fr.audits]
+    shares = [a.responsiveness.answered_share.value for a in fr.audits]
     assert 0.3 <= shares[0] <= 0.7
     assert shares[1] >= 0.8
     assert shares[2] <= 0.2
-    assert converses["responsiveness"]["median_first_response_s"]["value"] < 3600
-    assert converses["conversation"]["questions_share"]["value"] > org["conversation"]["questions_share"]["value"]
-    assert broadcasts["broadcast"]["automated_share"]["value"] >= 0.7
-    assert broadcasts["function"]["information_share"]["value"] >= 0.8
-    assert [a["maturity"]["level"] for a in fr.audits][1:] == [5, "uncertain"]
-    assert org["maturity"]["level"] in (3, 4)
+    assert converses.responsiveness.median_first_response_s.value < 3600
+    assert converses.conversation.questions_share.value > org.conversation.questions_share.value
+    assert broadcasts.broadcast.automated_share.value >= 0.7
+    assert broadcasts.function.information_share.value >= 0.8
+    assert [a.maturity.level for a in fr.audits][1:] == [5, "uncertain"]
+    assert org.maturity.level in (3, 4)
 
 
 def test_automated_posts_are_the_planned_ones(fr: Imported) -> None:
     world = fr.demo.world
     for audit, key in zip(fr.audits, ("org", "peer1", "peer2"), strict=True):
-        share = audit["broadcast"]["automated_share"]
-        assert round(share["value"] * share["n"]) == automated(world.posts, fr.account(key)), key
-    clients = {c["source"]: c["posts"] for c in fr.audits[0]["broadcast"]["automation_clients"]}
+        share = audit.broadcast.automated_share
+        assert round(share.value * share.n) == automated(world.posts, fr.account(key)), key
+    clients = {c.source: c.posts for c in fr.audits[0].broadcast.automation_clients}
     assert clients == {"dlvr.it": automated(world.posts, fr.account("org"))}
     # the second peer's posts come from the API, which no longer names the client: only titles tell
-    assert fr.audits[2]["broadcast"]["automation_clients"] == []
+    assert fr.audits[2].broadcast.automation_clients == []
 
 
 def test_the_rss_fed_period_is_automated_and_unanswered(fr: Imported) -> None:
     during = run_audit(fr.con, [ORG_X], since=RSS_START, until=RSS_END)[0]
     after = run_audit(fr.con, [ORG_X], since=RSS_END)[0]
-    assert during["broadcast"]["automated_share"]["value"] >= 0.5
-    assert after["broadcast"]["automated_share"]["value"] == 0
-    assert during["responsiveness"]["answered"] < during["responsiveness"]["requests"] / 2
+    assert during.broadcast.automated_share.value >= 0.5
+    assert after.broadcast.automated_share.value == 0
+    assert during.responsiveness.answered < during.responsiveness.requests / 2
 
 
 def test_the_organization_audited_with_its_mastodon_account_and_blog(fr: Imported) -> None:
     world = fr.demo.world
     members = [fr.account("org"), fr.account("org_mastodon")]
     audit = run_audit(fr.con, [ORG_X, PEER1_X], together=[f"@{ORG_MASTODON}"], label=fr.demo.name)[0]
-    assert audit["account"] == "Médiathèques de Kerbrat"
-    assert audit["platform"] == "mastodon, x"
-    assert audit["conversation"]["posts"] == sum(1 for p in imported(world.posts) if p.author in members)
+    assert audit.account == "Médiathèques de Kerbrat"
+    assert audit.platform == "mastodon, x"
+    assert audit.conversation.posts == sum(1 for p in imported(world.posts) if p.author in members)
     planned = responsiveness(world.posts, members)
-    assert (audit["responsiveness"]["requests"], audit["responsiveness"]["answered"]) == (
+    assert (audit.responsiveness.requests, audit.responsiveness.answered) == (
         planned.requests, planned.answered)
-    assert audit["broadcast"]["duplicated_share"]["value"] >= 0.2  # the same words on X and Mastodon
+    assert audit.broadcast.duplicated_share.value >= 0.2  # the same words on X and Mastodon
     blog = run_audit(fr.con, [ORG_X], together=[f"@{ORG_MASTODON}", ORG_BLOG])[0]
     planned = responsiveness(world.posts, [*members, fr.account("org_blog")])
-    assert (blog["responsiveness"]["requests"], blog["responsiveness"]["answered"]) == (
+    assert (blog.responsiveness.requests, blog.responsiveness.answered) == (
         planned.requests, planned.answered)
 
 
@@ -159,9 +159,9 @@ def test_in_english(tmp_path: Path) -> None:
     assert english.demo.name == "Kerbrat Libraries"
     languages = english.con.execute("SELECT DISTINCT lang FROM posts WHERE lang IS NOT NULL").fetchall()
     assert sorted(row[0] for row in languages) == ["en", "en-GB"]
-    assert set(english.audits[0]["voice"]["languages"]) == {"en"}
+    assert set(english.audits[0].voice.languages) == {"en"}
     planned = responsiveness(english.demo.world.posts, [english.account("org")])
-    assert english.audits[0]["responsiveness"]["requests"] == planned.requests
+    assert english.audits[0].responsiveness.requests == planned.requests
 
 
 def test_unknown_language_is_a_usage_error(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from parlons.audit.result import AuditResult, Figure, ResponsivenessUnknown
 from parlons.cli import cli
 from parlons.i18n import translator
 from parlons.report import render, render_html
@@ -26,7 +27,7 @@ from .test_report_scenario import year_audits, year_rows
 
 SECTIONS = ("verdict", "responsiveness", "conversation", "voice", "content", "function", "peers", "methods")
 FIGURE_SECTIONS = ("responsiveness", "conversation", "content", "function")  # broadcast is in "conversation"
-Audits = list[dict[str, Any]]
+Audits = list[AuditResult]
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +42,8 @@ def pages(audits: Audits) -> dict[str, lxml.html.HtmlElement]:
     return {lang: lxml.html.fromstring(render_html(audits, lang=lang)) for lang in ("fr", "en")}
 
 
-def _item(audit: dict[str, Any], metric: str) -> Any:
-    node: Any = audit
-    for part in metric.split("."):
-        node = node[part]
-    return node
+def _item(audit: AuditResult, metric: str) -> Any:
+    return audit.at(metric)
 
 
 def test_every_section_is_there_with_its_period(pages: dict[str, lxml.html.HtmlElement]) -> None:
@@ -64,52 +62,52 @@ def test_figures_equal_the_audit_and_state_their_denominator(audits: Audits,
     assert len(rows) > 30
     for row in rows:
         item = _item(main, row.get("data-metric"))
-        value = item.get("value") if isinstance(item, dict) else item
+        value = item.value if isinstance(item, Figure) else item
         if value is None:
             assert row.get("data-value") is None and row.get("data-status") != "ok"
             continue
         assert float(row.get("data-value")) == pytest.approx(value), row.get("data-metric")
-        if isinstance(item, dict) and "n" in item:
-            assert int(row.get("data-n")) == item["n"]
-            assert f"n = {Formatter('fr').count(item['n'])}" in row.text_content()
+        if isinstance(item, Figure):
+            assert int(row.get("data-n")) == item.n
+            assert f"n = {Formatter('fr').count(item.n)}" in row.text_content()
 
 
 def test_shares_and_durations_are_written_for_the_locale(audits: Audits,
                                                           pages: dict[str, lxml.html.HtmlElement]) -> None:
-    r = audits[0]["responsiveness"]
+    r = audits[0].responsiveness
     for lang, share, median in (("fr", "63\u00a0%", "6 h 46"), ("en", "63%", "6.8 h")):
         page = pages[lang]
         row = page.cssselect('#responsiveness tr[data-metric="responsiveness.answered_share"]')[0]
         assert row.cssselect("td.value")[0].text_content() == share
-        assert r["answered_share"]["value"] == pytest.approx(0.6281)
+        assert r.answered_share.value == pytest.approx(0.6281)
         cell = page.cssselect('#responsiveness tr[data-metric="responsiveness.median_first_response_s"] td.value')[0]
         assert cell.text_content() == median
 
 
 def test_the_unanswered_list_is_complete_and_newest_first(audits: Audits,
                                                            pages: dict[str, lxml.html.HtmlElement]) -> None:
-    r = audits[0]["responsiveness"]
+    r = audits[0].responsiveness
     items = pages["en"].cssselect("#responsiveness ol.requests > li")
-    assert [li.get("data-id") for li in items] == [u["id"] for u in r["unanswered_requests"]]
-    assert len(items) == r["unanswered"] == 45
+    assert [li.get("data-id") for li in items] == [u.id for u in r.unanswered_requests]
+    assert len(items) == r.unanswered == 45
     times = [li.get("data-time") for li in items]
     assert times == sorted(times, reverse=True)
     first = items[0]
-    assert first.cssselect("a")[0].get("href") == r["unanswered_requests"][0]["permalink"]
-    assert first.cssselect("blockquote")[0].text_content() == r["unanswered_requests"][0]["text"]
+    assert first.cssselect("a")[0].get("href") == r.unanswered_requests[0].permalink
+    assert first.cssselect("blockquote")[0].text_content() == r.unanswered_requests[0].text
 
 
 def test_automated_duplicated_and_voice_examples_are_shown(audits: Audits,
                                                            pages: dict[str, lxml.html.HtmlElement]) -> None:
     page, main = pages["fr"], audits[0]
     automated = page.cssselect("#conversation ul.automated > li")
-    assert [li.get("data-id") for li in automated] == [e["id"] for e in main["broadcast"]["automated_examples"]]
+    assert [li.get("data-id") for li in automated] == [e.id for e in main.broadcast.automated_examples]
     assert "outil d’automatisation\u00a0: dlvr.it" in automated[0].text_content()
     assert page.cssselect("#conversation ul.duplicated > li")
     assert "même texte publié par" in page.get_element_by_id("conversation").text_content()
     most = page.cssselect('#voice .language[data-lang="fr"] ul.most > li')
-    expected = main["voice"]["fr"]["examples"]["most_conversational"]
-    assert [li.get("data-id") for li in most] == [e["id"] for e in expected]
+    expected = main.voice.fr.examples.most_conversational
+    assert [li.get("data-id") for li in most] == [e.id for e in expected]
 
 
 def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
@@ -121,7 +119,7 @@ def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html
     peers = page.get_element_by_id("peers")
     assert [th.text_content() for th in peers.cssselect("thead th")[1:]] == ["VilleDeKerlann", "PortBlanc", "Lanvoz"]
     row = peers.cssselect('tr[data-metric="responsiveness.answered_share"] td')
-    assert [td.get("data-rank") for td in row] == [str(a["benchmark"]["responsiveness.answered_share"]["rank"])
+    assert [td.get("data-rank") for td in row] == [str(a.benchmark["responsiveness.answered_share"].rank)
                                                    for a in audits]
     median = peers.cssselect('tr[data-metric="responsiveness.median_first_response_s"] td')
     assert "trop peu" in median[2].text_content()
@@ -192,16 +190,16 @@ def test_priorities_follow_the_rules(audits: Audits) -> None:
     assert [p.rule for p in priorities(audits[2], figs)] == [
         "responsiveness.unanswered", "broadcast.duplicated", "conversation.replies"]
     quiet = copy.deepcopy(audits[1])
-    quiet["responsiveness"]["unanswered"] = 0
+    quiet.responsiveness.unanswered = 0
     for path in ("conversation.replies_to_others_share", "conversation.questions_share", "function.community_share",
                  "function.action_share", "content.images_share", "voice.fr.second_person_share"):
-        _item(quiet, path)["value"] = 0.5
-    quiet["broadcast"]["duplicated_share"]["value"] = 0.0
+        _item(quiet, path).value = 0.5
+    quiet.broadcast.duplicated_share.value = 0.0
     assert [p.rule for p in priorities(quiet, figs)] == ["maturity.next_step", "fallback"]
     unknown = copy.deepcopy(audits[0])
-    unknown["responsiveness"] = {"status": "unknown", "reason": "only the account's own archive was imported"}
+    unknown.responsiveness = ResponsivenessUnknown(reason="only the account's own archive was imported")
     assert priorities(unknown, figs)[0].rule == "responsiveness.unknown"
-    unknown["maturity"]["next_step"] = "Import incoming posts to check that all requests, not only some, are answered."
+    unknown.maturity.next_step = "Import incoming posts to check that all requests, not only some, are answered."
     assert "maturity.next_step" not in [p.rule for p in priorities(unknown, figs)]
 
 

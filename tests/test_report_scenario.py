@@ -145,10 +145,10 @@ def year_audits(store: Store, tmp: Path, peers: bool = True) -> list[dict[str, A
 
 def test_the_scenario_has_what_the_report_shows(store: Store, tmp_path: Path) -> None:
     main, port_blanc, lanvoz = year_audits(store, tmp_path)
-    r = main["responsiveness"]
-    assert r["requests"] > 80 and r["unanswered"] > 20 and r["pending"] >= 1
-    assert 0.4 < r["answered_share"]["value"] < 0.8
-    assert main["broadcast"]["automated_share"]["value"] > 0.1
-    assert main["broadcast"]["duplicated_examples"]
-    assert port_blanc["responsiveness"]["answered_share"]["value"] > 0.8
-    assert lanvoz["responsiveness"]["answered"] == 0
+    r = main.responsiveness
+    assert r.requests > 80 and r.unanswered > 20 and r.pending >= 1
+    assert 0.4 < r.answered_share.value < 0.8
+    assert main.broadcast.automated_share.value > 0.1
+    assert main.broadcast.duplicated_examples
+    assert port_blanc.responsiveness.answered_share.value > 0.8
+    assert lanvoz.responsiveness.answered == 0

@@ -7,6 +7,10 @@ else is private. Heavy parts (reports, plans, demo) are imported on first use.
 >>> with Store("client.duckdb") as store:                          # doctest: +SKIP
 ...     import_paths(store, ["twitter-2024.zip"])
 ...     audits = run_audit(store.con, ["MairieDeBrest"])
+...     audits[0].responsiveness.status, audits[0].value("responsiveness.answered_share")
+
+``run_audit`` returns :class:`AuditResult` models (typed, versioned by ``AUDIT_SCHEMA_VERSION``;
+their JSON form is described by ``docs/schema/audit-result-v1.json``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,19 @@ _EXPORTS = {
     "explain_post": "parlons.audit",
     "open_posts": "parlons.audit",
     "run_audit": "parlons.audit",
+    "AUDIT_SCHEMA_VERSION": "parlons.audit.result",
+    "AuditResult": "parlons.audit.result",
+    "Benchmark": "parlons.audit.result",
+    "Coverage": "parlons.audit.result",
+    "Figure": "parlons.audit.result",
+    "Maturity": "parlons.audit.result",
+    "Period": "parlons.audit.result",
+    "Responsiveness": "parlons.audit.result",
+    "ResponsivenessUnknown": "parlons.audit.result",
+    "UnansweredRequest": "parlons.audit.result",
+    "audit_json_schema": "parlons.audit.result",
+    "dump_audits": "parlons.audit.result",
+    "load_audits": "parlons.audit.result",
     "FormatNotRecognised": "parlons.errors",
     "InputError": "parlons.errors",
     "MappingError": "parlons.errors",

@@ -28,6 +28,7 @@ from rich.text import Text
 
 from . import __version__
 from .audit import AuditSettings, explain_post, open_posts, run_audit
+from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
@@ -289,7 +290,7 @@ def audit_options(timezone_help: str) -> Callable[[F], F]:
 def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
                         platform: str | None, since: datetime | None, until: datetime | None,
                         store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
-                        business_hours: str | None) -> list[dict[str, Any]]:
+                        business_hours: str | None) -> list[AuditResult]:
     settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
                              business_hours=_hours(business_hours))
     con = open_posts(store_path if store_path is not None and _is_export(store_path)
@@ -320,7 +321,7 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
                                  pending_hours, timezone, business_hours)
     if as_json:
-        click.echo(json.dumps(audits, indent=2, ensure_ascii=False))
+        click.echo(dump_audits(audits))
     else:
         print_summary(_console(), audits, language())
 
@@ -478,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
+from .collect.cli import collect_group  # noqa: E402
 from .plan.cli import plan_group  # noqa: E402
 
 cli.add_command(plan_group)
+cli.add_command(collect_group)

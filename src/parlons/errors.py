@@ -12,12 +12,14 @@ where (file, archive member, record) and what to try.
      │    └── UnsafeArchive         a zip whose members escape, or that inflates beyond limits
      ├── MappingError          a generic CSV/JSONL column mapping is wrong
      ├── StoreError            the store cannot be opened, written or exported
+     ├── CollectError          a server to collect from cannot be reached, refuses, or answers wrongly
      └── UsageError            the command line asks for something impossible
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "CollectError",
     "FormatNotRecognised",
     "InputError",
     "MappingError",
@@ -82,6 +84,15 @@ class StoreError(ParlonsError):
     """The store cannot be opened, written or exported."""
 
     exit_code = 3
+
+
+class CollectError(ParlonsError):
+    """Live collection failed: names the account and the server, says what to try.
+
+    What was collected before the failure is committed and kept; the next run resumes.
+    """
+
+    exit_code = 4
 
 
 class UsageError(ParlonsError):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gettext
 from datetime import date
-from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .audit.result import AuditResult, Figure
 from .i18n import N_, format_count, resolve_language, translator
 
 __all__ = ["print_summary"]
@@ -53,17 +53,15 @@ class _Cells:
         self.lang = lang
         self.t = translator(lang)
 
-    def cell(self, audit: dict[str, Any], family: str, key: str, style: str) -> str:
-        section = audit.get(family, {})
-        if section.get("status") == "unknown":
+    def cell(self, audit: AuditResult, family: str, key: str, style: str) -> str:
+        if family == "responsiveness" and audit.responsiveness.status == "unknown":
             return self.t.gettext("unknown")
-        item = section.get(key)
-        if isinstance(item, dict):
-            n = format_count(item.get("n") or 0, self.lang)
-            if item.get("status") == "too few":
+        item = audit.at(f"{family}.{key}")
+        if isinstance(item, Figure):
+            n = format_count(item.n, self.lang)
+            if item.status == "too few":
                 return self.t.gettext("too few (n = %(n)s)") % {"n": n}
-            value = item.get("value")
-            return "–" if value is None else f"{self.format(value, style)} (n = {n})"
+            return "–" if item.value is None else f"{self.format(item.value, style)} (n = {n})"
         return "–" if item is None else self.format(item, style)
 
     def format(self, value: float, style: str) -> str:
@@ -84,40 +82,43 @@ class _Cells:
         days = format_decimal(seconds / 86400, format="#,##0.#", locale=self.lang)
         return self.t.gettext("%(days)s days") % {"days": days}
 
-    def date(self, value: str) -> str:
+    def date(self, value: str | None) -> str:
+        if not value:
+            return "–"
         return format_date(date.fromisoformat(value[:10]), format="medium", locale=self.lang)
 
 
-def print_summary(console: Console, audits: list[dict[str, Any]], lang: str | None = None) -> None:
+def print_summary(console: Console, audits: list[AuditResult], lang: str | None = None) -> None:
     """One column per account, one row per key figure, then maturity and the next step.
 
     ``lang`` is ``fr`` or ``en`` (default: from the environment, else French).
     """
     cells = _Cells(resolve_language(lang))
     t = cells.t
-    period = audits[0]["period"]
+    period = audits[0].period
     table = Table(title=t.gettext("Audit %(since)s – %(until)s") % {
-        "since": cells.date(period["since"]), "until": cells.date(period["until"])})
+        "since": cells.date(period.since), "until": cells.date(period.until)})
     table.add_column("")
     for audit in audits:
-        table.add_column(escape(f"{audit['account']} ({audit['platform']})"), justify="right")
+        table.add_column(escape(f"{audit.account} ({audit.platform})"), justify="right")
     for label, family, key, style in ROWS:
         table.add_row(t.gettext(label), *(cells.cell(a, family, key, style) for a in audits))
-    table.add_row(t.gettext("Maturity"), *(_level(t, a["maturity"]["level"]) for a in audits))
+    table.add_row(t.gettext("Maturity"), *(_level(t, a.maturity.level) for a in audits))
     console.print(table)
     for audit in audits:
         _print_next_step(console, t, audit)
 
 
 def _level(t: gettext.NullTranslations, level: object) -> str:
+    if level is None:
+        return "–"
     return t.gettext(level) if isinstance(level, str) else str(level)
 
 
-def _print_next_step(console: Console, t: gettext.NullTranslations, audit: dict[str, Any]) -> None:
-    next_step = audit["maturity"]["next_step"]
-    step = escape(t.gettext(next_step))
+def _print_next_step(console: Console, t: gettext.NullTranslations, audit: AuditResult) -> None:
+    step = escape(t.gettext(audit.maturity.next_step))
     console.print(t.gettext("%(account)s — next step: %(step)s") % {
-        "account": f"[bold]{escape(audit['account'])}[/bold]", "step": step})
-    reason = audit["coverage"]["responsiveness"]["reason"]
+        "account": f"[bold]{escape(audit.account)}[/bold]", "step": step})
+    reason = audit.coverage.responsiveness.reason
     if reason:
         console.print("  " + t.gettext("responsiveness unknown: %(reason)s") % {"reason": escape(t.gettext(reason))})

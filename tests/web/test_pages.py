@@ -19,8 +19,9 @@ from .conftest import World
 def _expected(demo_store: Path) -> list[dict[str, Any]]:
     con = parlons.open_posts(demo_store)
     try:
-        return parlons.run_audit(con, [ORG_X, PEER1_X, PEER2_X], together=[f"@{ORG_MASTODON}", ORG_BLOG],
-                                 label="Kerbrat", settings=parlons.AuditSettings(timezone="Europe/Paris"))
+        results = parlons.run_audit(con, [ORG_X, PEER1_X, PEER2_X], together=[f"@{ORG_MASTODON}", ORG_BLOG],
+                                    label="Kerbrat", settings=parlons.AuditSettings(timezone="Europe/Paris"))
+        return [r.model_dump(mode="json") for r in results]
     finally:
         con.close()
 

@@ -28,11 +28,15 @@ from .features import build_features
 from .function import function
 from .maturity import maturity
 from .responsiveness import responsiveness
+from .result import AuditResult, Maturity
 from .scope import Audited, prepare, resolve
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["AuditSettings", "explain_post", "open_posts", "run_audit"]
+__all__ = ["AuditResult", "AuditSettings", "explain_post", "open_posts", "run_audit"]
+
+_PENDING = Maturity(level=None, range=[], rule="", evidence={}, next_step="")
+"""Placeholder while the other families are read: maturity is placed from them."""
 
 
 def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
@@ -53,8 +57,8 @@ def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, together: Sequence[str] = (),
               label: str | None = None, platform: str | None = None, since: datetime | None = None,
-              until: datetime | None = None, settings: AuditSettings | None = None) -> list[dict[str, Any]]:
-    """Audit ``accounts[0]`` and its peers ``accounts[1:]``; return one dict per audited subject.
+              until: datetime | None = None, settings: AuditSettings | None = None) -> list[AuditResult]:
+    """Audit ``accounts[0]`` and its peers ``accounts[1:]``; return one result per audited subject.
 
     ``together`` names more accounts of the same organization (another platform, a support
     account): they are audited with ``accounts[0]`` as one subject, called ``label``.
@@ -84,14 +88,14 @@ def _unique_labels(subjects: list[Audited]) -> list[Audited]:
             if labels.count(s.label) > 1 and len(s.members) == 1 else s for s in subjects]
 
 
-def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> dict[str, Any]:
+def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> AuditResult:
     period = one(con, """SELECT strftime(min(since), '%Y-%m-%dT%H:%M:%SZ') AS since,
                                 strftime(max(until), '%Y-%m-%dT%H:%M:%SZ') AS until,
                                 strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') AS data_end
                          FROM audited WHERE target = $t""", {"t": subject.label})
     cov = coverage(con, subject.label)
     name, n, ex = subject.label, settings.min_n, settings.examples
-    audit: dict[str, Any] = {
+    families: dict[str, Any] = {
         "platform": ", ".join(subject.platforms), "account": name,
         "members": [{"platform": m.platform, "account": m.account} for m in subject.members],
         "period": period, "coverage": cov,
@@ -103,5 +107,6 @@ def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: Audit
         "content": content(con, name, n, settings.timezone),
         "function": function(con, name, n, ex),
     }
-    audit["maturity"] = maturity(audit)
+    audit = AuditResult.model_validate({**families, "maturity": _PENDING})
+    audit.maturity = maturity(audit)
     return audit

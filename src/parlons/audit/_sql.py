@@ -29,7 +29,7 @@ def figure(value: float | int | None, n: int, min_n: int, digits: int = 4) -> Fi
     if n < min_n or value is None:
         return {"value": None, "n": n, "status": "too few" if n < min_n else "none", "min_n": min_n}
     rounded = round(float(value), digits) if isinstance(value, float) else value
-    return {"value": rounded, "n": n, "status": "ok"}
+    return {"value": rounded, "n": n, "status": "ok", "min_n": min_n}
 
 
 def share(part: int, whole: int, min_n: int) -> Figure:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .result import AuditResult, Benchmark
 
 __all__ = ["KEY_FIGURES", "benchmark"]
 
@@ -19,19 +19,14 @@ KEY_FIGURES: tuple[tuple[str, str, bool], ...] = (
 """(family, figure, higher is better)."""
 
 
-def _value(audit: dict[str, Any], family: str, key: str) -> float | None:
-    item = audit.get(family, {}).get(key)
-    return item.get("value") if isinstance(item, dict) else None
-
-
-def benchmark(audits: list[dict[str, Any]]) -> None:
+def benchmark(audits: list[AuditResult]) -> None:
     """Add ``benchmark`` to each audit: per key figure, its value, rank (1 = best) and peers."""
     for family, key, higher in KEY_FIGURES:
-        values = [_value(a, family, key) for a in audits]
+        values = [a.value(f"{family}.{key}") for a in audits]
         ranked = sorted({v for v in values if v is not None}, reverse=higher)
         for audit, value in zip(audits, values, strict=True):
             rank = None if value is None else 1 + sum(1 for v in values if v is not None and
                                                       (v > value if higher else v < value))
-            audit.setdefault("benchmark", {})[f"{family}.{key}"] = {
-                "value": value, "rank": rank, "of": sum(v is not None for v in values),
-                "higher_is_better": higher, "best": ranked[0] if ranked else None}
+            audit.benchmark[f"{family}.{key}"] = Benchmark(
+                value=value, rank=rank, of=sum(v is not None for v in values), higher_is_better=higher,
+                best=ranked[0] if ranked else None)

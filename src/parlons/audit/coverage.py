@@ -22,6 +22,12 @@ CAVEATS = {
     "feed": "comment feeds do not say which comment a comment answers: the blog's answers to its "
             "readers may be undercounted (a WordPress export keeps the threading)",
     "twcs": "a customer-support CSV may be a sample: answers outside it are missing",
+    "mastodon-api": "collected live from Mastodon: requests are those in the public threads under the account's "
+                    "posts (and its mentions when its token was given); deleted, private and followers-only "
+                    "posts are not seen",
+    "bluesky-api": "collected live from Bluesky: requests are those in the public threads under the account's "
+                   "posts (and its notifications when an app password was given); deleted and blocked posts "
+                   "are not seen",
 }
 """Caveats that some sources bring to the responsiveness figures."""
 

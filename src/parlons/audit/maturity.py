@@ -13,30 +13,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+from .result import AuditResult, Figure, Maturity
 
 __all__ = ["RULES", "maturity"]
 
-Audit = dict[str, Any]
-
-
-def _value(audit: Audit, family: str, key: str) -> float | None:
-    item = audit.get(family, {}).get(key)
-    return item.get("value") if isinstance(item, dict) else item
+Audit = AuditResult
 
 
 @dataclass(frozen=True)
 class Rule:
-    level: int | str
+    level: int | Literal["uncertain"]
     condition: str
     holds: Callable[[Audit], bool]
     evidence: tuple[tuple[str, str], ...]
     next_step: str
 
 
+def _value(audit: Audit, family: str, key: str) -> float | None:
+    return audit.value(f"{family}.{key}")
+
+
 def _known(a: Audit) -> bool:
-    known = a["coverage"]["responsiveness"]["status"] == "ok"
-    return known and _value(a, "responsiveness", "answered_share") is not None
+    known = a.coverage.responsiveness.status == "ok"
     return known and _value(a, "responsiveness", "answered_share") is not None
 
 
@@ -86,15 +86,18 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def maturity(audit: Audit) -> dict[str, Any]:
+def _evidence(audit: Audit, path: str) -> Figure | None:
+    item = audit.at(path)
+    return item if isinstance(item, Figure) else None
+
+
+def maturity(audit: Audit) -> Maturity:
     """The level, the rule that placed it, its evidence and the next concrete step."""
     for rule in RULES:
         if rule.holds(audit):
             level = rule.level
-            return {
-                "level": level, "range": [1, 2] if level == "uncertain" else [level, level],
-                "rule": rule.condition,
-                "evidence": {f"{f}.{k}": audit.get(f, {}).get(k) for f, k in rule.evidence},
-                "next_step": rule.next_step,
-            }
+            return Maturity(level=level, range=[1, 2] if level == "uncertain" else [level, level],
+                            rule=rule.condition,
+                            evidence={f"{f}.{k}": _evidence(audit, f"{f}.{k}") for f, k in rule.evidence},
+                            next_step=rule.next_step)
     raise AssertionError("the last maturity rule always holds")  # pragma: no cover

@@ -7,12 +7,11 @@ so and everything else is still done.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..audit import AuditSettings, open_posts, run_audit
+from ..audit.result import AuditResult, dump_audits
 from ..ingest import ImportReport, import_paths
 from ..store import Store
 from . import ORG_BLOG, ORG_MASTODON, ORG_X, PEER1_X, PEER2_X, plan_demo, write_demo
@@ -30,7 +29,7 @@ class DemoRun:
     exports: list[Path]
     store: Path
     imported: ImportReport
-    audits: list[dict[str, Any]]
+    audits: list[AuditResult]
     audit_json: Path
     reports: list[Path] = field(default_factory=list)
     """Why the reports were not written, if they were not."""
@@ -45,7 +44,7 @@ def run_demo(folder: Path, *, lang: str = "fr", scale: float = 1.0, seed: int = 
     imported = _import(store_path, exports)
     audits = _audit(store_path, demo.name)
     audit_json = folder / "audit.json"
-    audit_json.write_text(json.dumps(audits, indent=2, ensure_ascii=False), encoding="utf-8")
+    audit_json.write_text(dump_audits(audits) + "\n", encoding="utf-8")
     run = DemoRun(folder, exports, store_path, imported, audits, audit_json)
     _reports(run, lang)
     return run
@@ -70,7 +69,7 @@ def _import(store_path: Path, exports: list[Path]) -> ImportReport:
     return report
 
 
-def _audit(store_path: Path, name: str) -> list[dict[str, Any]]:
+def _audit(store_path: Path, name: str) -> list[AuditResult]:
     """The organization (X, Mastodon and blog together) against its two peers on X."""
     con = open_posts(store_path)
     try:

@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..audit.result import AuditResult, Figure
+
 __all__ = ["Measured", "Target", "catalogue", "compare", "lookup", "metric_problem", "parse_target"]
 
 METHODS = Path(__file__).resolve().parents[1] / "report" / "methods.toml"
@@ -95,22 +97,11 @@ class Measured:
         return {"value": self.value, "n": self.n, "status": self.status}
 
 
-def lookup(audit: dict[str, Any], metric: str) -> Measured:
-    """The figure ``metric`` in one audit dict (as :func:`parlons.audit.run_audit` returns it)."""
-    node: Any = audit
-    for part in metric.split("."):
-        if isinstance(node, dict) and node.get("status") == "unknown" and part not in node:
-            return Measured(None, None, "unknown")
-        if not isinstance(node, dict) or part not in node:
-            return Measured(None, None, "unknown")
-        node = node[part]
-    if isinstance(node, bool):
-        return Measured(None, None, "unknown")
-    if isinstance(node, int | float):
+def lookup(audit: AuditResult, metric: str) -> Measured:
+    """The figure ``metric`` in one audit result (as :func:`parlons.audit.run_audit` returns it)."""
+    node: Any = audit.at(metric)
+    if isinstance(node, Figure):
+        return Measured(node.value, node.n, node.status)
+    if isinstance(node, int | float) and not isinstance(node, bool):
         return Measured(float(node), None, "ok")
-    if isinstance(node, dict) and "value" in node:
-        value = node.get("value")
-        n = node.get("n")
-        return Measured(float(value) if isinstance(value, int | float) else None,
-                        int(n) if isinstance(n, int) else None, str(node.get("status") or "ok"))
     return Measured(None, None, "unknown")

@@ -21,6 +21,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from ..audit.result import AuditResult
 from . import Plan
 from .measure import Measured, Target, catalogue, compare, lookup, parse_target
 
@@ -83,14 +84,13 @@ class KpiProgress:
                 "series": [{"date": d, "value": v} for d, v in self.series]}
 
 
-def audit_date(audit: dict[str, Any]) -> str:
+def audit_date(audit: AuditResult) -> str:
     """The date a measurement stands for: the end of the audited period (YYYY-MM-DD)."""
-    period = audit.get("period") or {}
-    end = period.get("until") or period.get("data_end")
+    end = audit.period.until or audit.period.data_end
     return str(end)[:10] if end else datetime.now(UTC).date().isoformat()
 
 
-def measure_kpis(plan: dict[str, Any], audit: dict[str, Any],
+def measure_kpis(plan: dict[str, Any], audit: AuditResult,
                  history: Sequence[dict[str, Any]] = ()) -> list[KpiProgress]:
     """Every KPI of ``plan`` (plain dicts) measured on ``audit``, with the series of earlier measurements."""
     date = audit_date(audit)
@@ -108,7 +108,7 @@ def measure_kpis(plan: dict[str, Any], audit: dict[str, Any],
 
 
 def audit_plan(plan: Plan, con: Any, *, account: str | None = None, settings: Any = None,
-               since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+               since: datetime | None = None, until: datetime | None = None) -> AuditResult:
     """Run the audit the plan names (its ``audit:`` section, or ``account``) on a store connection."""
     from ..audit import run_audit
     from ..errors import UsageError
@@ -142,13 +142,13 @@ def load_history(plan_path: Path) -> list[dict[str, Any]]:
     return list(data.get("measurements") or [])
 
 
-def record(plan: Plan, audit: dict[str, Any]) -> list[KpiProgress]:
+def record(plan: Plan, audit: AuditResult) -> list[KpiProgress]:
     """Measure, append to the history (replacing a measurement of the same date), fill missing baselines."""
     history = load_history(plan.path)
     progress = measure_kpis(plan.data, audit, history)
     date = audit_date(audit)
     entry = {"date": date, "recorded_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-             "account": audit.get("account"), "period": audit.get("period"),
+             "account": audit.account, "period": audit.period.model_dump(mode="json"),
              "kpis": {p.id: p.current.as_dict() for p in progress}}
     history = sorted([h for h in history if h.get("date") != date] + [entry], key=lambda h: str(h["date"]))
     _write_json(history_path(plan.path), {"plan": plan.path.name, "measurements": history})
@@ -157,7 +157,7 @@ def record(plan: Plan, audit: dict[str, Any]) -> list[KpiProgress]:
     return measure_kpis(plan.data, audit, history)
 
 
-def _fill_baselines(plan: Plan, progress: list[KpiProgress], audit: dict[str, Any]) -> bool:
+def _fill_baselines(plan: Plan, progress: list[KpiProgress], audit: AuditResult) -> bool:
     filled = False
     by_id = {p.id: p for p in progress}
     for kpi in plan.doc.get("kpis") or []:
@@ -169,8 +169,8 @@ def _fill_baselines(plan: Plan, progress: list[KpiProgress], audit: dict[str, An
         if measured.current.n is not None:
             baseline["n"] = measured.current.n
         baseline["date"] = datetime.fromisoformat(measured.date).date()
-        since = str((audit.get("period") or {}).get("since") or "")[:10]
-        baseline["source"] = f"parlons audit {audit.get('account')} ({since} – {measured.date})"
+        since = (audit.period.since or "")[:10]
+        baseline["source"] = f"parlons audit {audit.account} ({since} – {measured.date})"
         kpi["baseline"] = baseline
         filled = True
     return filled
@@ -211,14 +211,14 @@ def _word(word: str | None, lang: str) -> str:
     return "" if word is None else STATUS.get(lang, {}).get(word, word)
 
 
-def report_plan(path: Path, audit: dict[str, Any], lang: str) -> dict[str, Any]:
+def report_plan(path: Path, audit: AuditResult, lang: str) -> dict[str, Any]:
     """The plan file at ``path`` as the report shows it, its KPIs measured on ``audit`` (``report --plan``)."""
     from . import load_plan
 
     return report_view(load_plan(path), audit, lang)
 
 
-def report_view(plan: Plan, audit: dict[str, Any] | None, lang: str) -> dict[str, Any]:
+def report_view(plan: Plan, audit: AuditResult | None, lang: str) -> dict[str, Any]:
     """The plan as ``parlons.report.render(..., plan=...)`` shows it: name, objectives, KPIs, findings."""
     from .checks import run_checks
 

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..audit.result import AuditResult
 from ..errors import UsageError
 from ..i18n import resolve_language, translator
 from .fmt import Formatter
@@ -39,7 +40,7 @@ def _environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def render_html(audits: list[dict[str, Any]], *, lang: str = "fr", plan: dict[str, Any] | None = None,
+def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, Any] | None = None,
                 charts: bool = True) -> str:
     """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests)."""
     if not audits:
@@ -55,7 +56,7 @@ def render_html(audits: list[dict[str, Any]], *, lang: str = "fr", plan: dict[st
     return _environment(code).get_template("report.html.j2").render(**context)
 
 
-def render(audits: list[dict[str, Any]], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None) -> Path:
+def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None) -> Path:
     """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
     output = Path(output)
     suffix = output.suffix.lower()

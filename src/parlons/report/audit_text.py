@@ -40,6 +40,10 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("comment feeds do not say which comment a comment answers: the blog's answers to its "
        "readers may be undercounted (a WordPress export keeps the threading)"),
     N_("a customer-support CSV may be a sample: answers outside it are missing"),
+    N_("collected live from Mastodon: requests are those in the public threads under the account's posts (and its "
+       "mentions when its token was given); deleted, private and followers-only posts are not seen"),
+    N_("collected live from Bluesky: requests are those in the public threads under the account's posts (and its "
+       "notifications when an app password was given); deleted and blocked posts are not seen"),
     # function rules, broadcast rules, request intent, voice cues
     N_("reply to another account"),
     N_("response solicitation"),

@@ -6,6 +6,7 @@ import gettext
 from dataclasses import dataclass
 from typing import Any
 
+from ..audit.result import Figure
 from .fmt import Formatter
 from .methods import entry
 
@@ -26,7 +27,7 @@ class Shown:
 
 
 class Figures:
-    """Turns audit items (``{"value", "n", "status"}`` or plain counts) into :class:`Shown`."""
+    """Turns audit items (a :class:`~parlons.audit.result.Figure` or a plain count) into :class:`Shown`."""
 
     def __init__(self, t: gettext.NullTranslations, fmt: Formatter) -> None:
         self.t = t
@@ -41,24 +42,24 @@ class Figures:
             return self.fmt.decimal(value, 2 if abs(value) < 10 else 1)
         return self.fmt.count(value)
 
-    def show(self, family: str, key: str, item: Any, *, label: str | None = None) -> Shown:
+    def show(self, family: str, key: str, item: Figure | float | None, *, label: str | None = None) -> Shown:
         """``item`` of ``family.key``, labelled and styled from the metric dictionary."""
         meta = entry(family, key)
         name = label or self.t.gettext(meta.label)
         metric = f"{family}.{key}"
-        if not isinstance(item, dict):
+        if not isinstance(item, Figure):
             text = "–" if item is None else self.value_text(item, meta.style)
             return Shown(metric, name, text, "", "ok" if item is not None else "none", item, None)
-        status, n = item.get("status", "ok"), item.get("n")
-        if status == "too few":
+        n = item.n
+        if item.status == "too few":
             detail = self.t.gettext("n = %(n)s, under the minimum of %(min)s") % {
-                "n": self.fmt.count(n or 0), "min": self.fmt.count(item.get("min_n", 0))}
-            return Shown(metric, name, self.t.gettext("too few"), detail, status, None, n)
-        if item.get("value") is None:
-            return Shown(metric, name, "–", self.t.gettext("no value (n = %(n)s)") % {"n": self.fmt.count(n or 0)},
+                "n": self.fmt.count(n), "min": self.fmt.count(item.min_n)}
+            return Shown(metric, name, self.t.gettext("too few"), detail, item.status, None, n)
+        if item.value is None:
+            return Shown(metric, name, "–", self.t.gettext("no value (n = %(n)s)") % {"n": self.fmt.count(n)},
                          "none", None, n)
-        return Shown(metric, name, self.value_text(item["value"], meta.style), self.denominator(meta.denominator, n),
-                     "ok", item["value"], n)
+        return Shown(metric, name, self.value_text(item.value, meta.style), self.denominator(meta.denominator, n),
+                     "ok", item.value, n)
 
     def denominator(self, what: str, n: int | None) -> str:
         if n is None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from ..audit.result import AuditResult, Figure
 from ..i18n import N_
 from .audit_text import translate_text
 from .figures import Figures
 
 __all__ = ["RULES", "Priority", "PriorityRule", "priorities"]
 
-Audit = dict[str, Any]
+Audit = AuditResult
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,16 @@ class PriorityRule:
     params: Callable[[Audit, Figures], dict[str, str]]
 
 
-def _item(audit: Audit, path: str) -> Any:
-    node: Any = audit
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
+def _figure(audit: Audit, path: str) -> Figure:
+    item = audit.at(path)
+    if not isinstance(item, Figure):
+        raise KeyError(f"{path} is not a figure of the audit")
+    return item
 
 
 def _value(audit: Audit, path: str) -> float | None:
-    item = _item(audit, path)
-    return item.get("value") if isinstance(item, dict) and item.get("status") == "ok" else None
+    item = audit.at(path)
+    return item.value if isinstance(item, Figure) and item.status == "ok" else None
 
 
 def _below(path: str, limit: float) -> Callable[[Audit], bool]:
@@ -67,25 +67,23 @@ def _above(path: str, limit: float) -> Callable[[Audit], bool]:
 def _share(*paths: str) -> Callable[[Audit, Figures], dict[str, str]]:
     """Placeholders ``share``, ``n`` (of the first path), and ``count``, ``median``, ``silence`` where known."""
     def params(audit: Audit, figs: Figures) -> dict[str, str]:
-        first = _item(audit, paths[0])
-        out = {"share": figs.fmt.share(first["value"]), "n": figs.fmt.count(first["n"])}
-        responsiveness = audit.get("responsiveness", {})
-        out["count"] = figs.fmt.count(responsiveness.get("unanswered") or 0)
+        first = _figure(audit, paths[0])
+        out = {"share": figs.fmt.share(first.value or 0.0), "n": figs.fmt.count(first.n)}
+        out["count"] = figs.fmt.count(audit.value("responsiveness.unanswered") or 0)
         median = _value(audit, "responsiveness.median_first_response_s")
         out["median"] = figs.fmt.duration(median) if median is not None else ""
-        silence = _item(audit, "content.cadence.longest_silence_s")
+        silence = audit.value("content.cadence.longest_silence_s")
         out["silence"] = figs.fmt.duration(silence) if silence else ""
         return out
     return params
 
 
 def _unknown(audit: Audit) -> bool:
-    return bool(audit.get("responsiveness", {}).get("status") == "unknown")
+    return audit.responsiveness.status == "unknown"
 
 
 def _unanswered(audit: Audit) -> bool:
-    return bool(audit.get("responsiveness", {}).get("unanswered")) and _below("responsiveness.answered_share",
-                                                                              0.9)(audit)
+    return bool(audit.value("responsiveness.unanswered")) and _below("responsiveness.answered_share", 0.9)(audit)
 
 
 RULES: tuple[PriorityRule, ...] = (
@@ -147,16 +145,19 @@ RULES: tuple[PriorityRule, ...] = (
                  lambda a: _above(f"voice.{_main_language(a)}.jargon_per_100_words", 1.5)(a),
                  N_("Cut the jargon: %(value)s words of jargon per 100 words (n = %(n)s posts). Say it as you "
                     "would to a neighbour."),
-                 lambda a, f: {"value": f.fmt.decimal(_item(a, f"voice.{_main_language(a)}.jargon_per_100_words")
-                                                      ["value"], 2),
-                               "n": f.fmt.count(_item(a, f"voice.{_main_language(a)}.jargon_per_100_words")["n"])}),
+                 lambda a, f: _jargon(a, f)),
 )
 
 FALLBACK = N_("Run the audit again in three months, on the same period length, to measure progress.")
 
 
+def _jargon(audit: Audit, figs: Figures) -> dict[str, str]:
+    item = _figure(audit, f"voice.{_main_language(audit)}.jargon_per_100_words")
+    return {"value": figs.fmt.decimal(item.value or 0.0, 2), "n": figs.fmt.count(item.n)}
+
+
 def _main_language(audit: Audit) -> str:
-    languages = audit.get("voice", {}).get("languages", {})
+    languages = audit.voice.languages
     known = {k: v for k, v in languages.items() if k in ("fr", "en")}
     return max(known, key=lambda k: known[k]) if known else "fr"
 
@@ -170,7 +171,7 @@ def priorities(audit: Audit, figs: Figures, count: int = 3) -> list[Priority]:
             first.append(rule)
     ordered = (first + [r for r in firing if r not in first])[:count]
     chosen = [Priority(r.rule, figs.t.gettext(r.message) % r.params(audit, figs)) for r in ordered]
-    step = audit.get("maturity", {}).get("next_step")
+    step = audit.maturity.next_step
     repeats = step and step.startswith("Import") and any(p.rule == "responsiveness.unknown" for p in chosen)
     if len(chosen) < count and step and not repeats:
         chosen.append(Priority("maturity.next_step", translate_text(figs.t, step)))

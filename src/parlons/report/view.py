@@ -14,6 +14,20 @@ from babel import Locale
 
 from ..audit.benchmark import KEY_FIGURES
 from ..audit.maturity import RULES as MATURITY_RULES
+from ..audit.result import (
+    AuditResult,
+    BusinessHours,
+    ByIntent,
+    Conversation,
+    Example,
+    Function,
+    Responsiveness,
+    UnansweredRequest,
+    VoiceExample,
+    VoiceLanguage,
+    WeekCount,
+    WeekdayHour,
+)
 from ..i18n import N_
 from . import charts
 from .audit_text import translate_cues, translate_rule, translate_text
@@ -25,7 +39,7 @@ from .safe import linked_text, safe_url
 
 __all__ = ["LEVELS", "build_view"]
 
-Audit = dict[str, Any]
+Audit = AuditResult
 
 LEVELS = {
     1: N_("The upward channel is ignored"),
@@ -53,7 +67,7 @@ def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan
                charts_on: bool = True) -> dict[str, Any]:
     """The template's context for ``audits`` (the first is the subject, the others its peers)."""
     main = audits[0]
-    timezone = main.get("content", {}).get("weekday_hour", {}).get("timezone", "UTC")
+    timezone = main.content.weekday_hour.timezone
     return View(main, audits, lang, t, timezone, charts_on).context(plan)
 
 
@@ -74,11 +88,11 @@ class View:
 
     def context(self, plan: dict[str, Any] | None) -> dict[str, Any]:
         a = self.a
-        period = a.get("period") or {}
+        period = a.period
         return {
-            "lang": self.lang, "account": a["account"], "platform": a["platform"],
-            "members": a.get("members", []), "period": self.fmt.period(period.get("since"), period.get("until")),
-            "data_end": self.fmt.date(period["data_end"]) if period.get("data_end") else "–",
+            "lang": self.lang, "account": a.account, "platform": a.platform,
+            "members": [m.model_dump() for m in a.members], "period": self.fmt.period(period.since, period.until),
+            "data_end": self.fmt.date(period.data_end) if period.data_end else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
             "priorities": priorities(a, self.figs), "responsiveness": self.responsiveness(),
             "conversation": self.conversation(), "broadcast": self.broadcast(), "voice": self.voice(),
@@ -90,74 +104,67 @@ class View:
     # first page ---------------------------------------------------------------------------------------------
 
     def coverage(self) -> dict[str, Any]:
-        cov = self.a["coverage"]
-        return {"own_posts": self.fmt.count(cov["own_posts"]), "importers": ", ".join(cov["importers"]),
-                "caveats": [translate_text(self.t, c) for c in cov.get("caveats", [])],
-                "others": self.fmt.count(cov["posts_by_others_on_platform"])}
+        cov = self.a.coverage
+        return {"own_posts": self.fmt.count(cov.own_posts), "importers": ", ".join(cov.importers),
+                "caveats": [translate_text(self.t, c) for c in cov.caveats],
+                "others": self.fmt.count(cov.posts_by_others_on_platform)}
 
     def verdict(self) -> dict[str, Any]:
-        m = self.a["maturity"]
-        level = m["level"]
+        m = self.a.maturity
+        level = m.level
         evidence = [self.figs.show(path.split(".", 1)[0], path.split(".", 1)[1], item)
-                    for path, item in m["evidence"].items()]
+                    for path, item in m.evidence.items()]
         title = (self._("Level 1 or 2 (uncertain)") if level == "uncertain"
                  else self._("Level %(level)s of 5", level=level))
-        ladder = [{"level": n, "name": self._(LEVELS[n]), "current": n in range(m["range"][0], m["range"][1] + 1)}
-                  for n in range(5, 0, -1)]
-        return {"level": level, "title": title, "ladder": ladder, "rule": translate_text(self.t, m["rule"]),
-                "evidence": evidence, "next_step": translate_text(self.t, m["next_step"]),
+        low, high = (m.range[0], m.range[-1]) if m.range else (0, -1)
+        ladder = [{"level": n, "name": self._(LEVELS[n]), "current": low <= n <= high} for n in range(5, 0, -1)]
+        return {"level": level, "title": title, "ladder": ladder, "rule": translate_text(self.t, m.rule),
+                "evidence": evidence, "next_step": translate_text(self.t, m.next_step),
                 "name": self._(LEVELS[level]) if isinstance(level, int) else self._(
                     "Listening without answering is invisible from outside: level 1 and level 2 look alike.")}
 
     # responsiveness -----------------------------------------------------------------------------------------
 
     def responsiveness(self) -> dict[str, Any]:
-        r = self.a["responsiveness"]
-        if r.get("status") == "unknown":
-            return {"status": "unknown", "reason": translate_text(self.t, r.get("reason"))}
-        figures = [self.figs.show("responsiveness", k, r[k]) for k in RESPONSIVENESS]
-        unanswered = [self.request(u) for u in r.get("unanswered_requests", [])]
-        return {"status": "ok", "figures": figures, "intent": self.intent(r.get("by_intent", {})),
-                "business_hours": self.business_hours(r.get("business_hours")),
-                "pending_window": self.fmt.duration(r["pending_window_s"]),
-                "unanswered": unanswered, "unanswered_total": r["unanswered"], "requests": r["requests"],
-                "unanswered_total_text": self.fmt.count(r["unanswered"]),
+        r = self.a.responsiveness
+        if r.status == "unknown":
+            return {"status": "unknown", "reason": translate_text(self.t, r.reason)}
+        figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
+        unanswered = [self.request(u) for u in r.unanswered_requests]
+        return {"status": "ok", "figures": figures, "intent": self.intent(r.by_intent),
+                "business_hours": self.business_hours(r.business_hours),
+                "pending_window": self.fmt.duration(r.pending_window_s),
+                "unanswered": unanswered, "unanswered_total": r.unanswered, "requests": r.requests,
+                "unanswered_total_text": self.fmt.count(r.unanswered),
                 "chart": self.response_chart(r)}
 
-    def request(self, u: dict[str, Any]) -> dict[str, Any]:
-        return {"id": u["id"], "author": u["author"], "time": self.fmt.datetime(u["time"]), "iso": u["time"],
-                "text": linked_text(u.get("text")), "link": safe_url(u.get("permalink"))}
+    def request(self, u: UnansweredRequest) -> dict[str, Any]:
+        return {"id": u.id, "author": u.author, "time": self.fmt.datetime(u.time), "iso": u.time,
+                "text": linked_text(u.text), "link": safe_url(u.permalink)}
 
-    def intent(self, by_intent: dict[str, Any]) -> list[dict[str, Any]]:
+    def intent(self, by_intent: ByIntent) -> list[dict[str, Any]]:
         names = {"asking": self._("Asking (question or problem)"), "not_asking": self._("Not asking (thanks, remarks)")}
-        return [{"label": names[k], "requests": self.fmt.count(g["requests"]),
-                 "answered": self.fmt.count(g["answered"]),
-                 "share": self.figs.show("responsiveness", "answered_share", g["answered_share"])}
-                for k, g in by_intent.items() if k in names]
+        return [{"label": name, "requests": self.fmt.count(g.requests), "answered": self.fmt.count(g.answered),
+                 "share": self.figs.show("responsiveness", "answered_share", g.answered_share)}
+                for name, g in ((names["asking"], by_intent.asking), (names["not_asking"], by_intent.not_asking))]
 
-    def business_hours(self, hours: dict[str, Any] | None) -> list[dict[str, Any]]:
+    def business_hours(self, hours: BusinessHours | None) -> list[dict[str, Any]]:
         if not hours:
             return []
-        names = {"inside": self._("Inside working hours"), "outside": self._("Outside working hours")}
-        return [{"label": names[k], "requests": self.fmt.count(hours[k]["requests"]),
-                 "answered": self.fmt.count(hours[k]["answered"]),
-                 "median": self.figs.show("responsiveness", "median_first_response_s",
-                                          hours[k]["median_first_response_s"])} for k in names]
+        groups = ((self._("Inside working hours"), hours.inside), (self._("Outside working hours"), hours.outside))
+        return [{"label": label, "requests": self.fmt.count(g.requests), "answered": self.fmt.count(g.answered),
+                 "median": self.figs.show("responsiveness", "median_first_response_s", g.median_first_response_s)}
+                for label, g in groups]
 
-    def response_chart(self, r: dict[str, Any]) -> charts.Chart | None:
-        settled = r["requests"] - r["pending"]
-        if r["requests"] == 0:
+    def response_chart(self, r: Responsiveness) -> charts.Chart | None:
+        if r.requests == 0 or r.answered_within_1h_share.value is None:
             return None
-        within_1h = r.get("answered_within_1h", round((r["answered_within_1h_share"].get("value") or 0) * settled))
-        within_24h = r.get("answered_within_24h",
-                           round((r["answered_within_24h_share"].get("value") or 0) * settled))
-        if r["answered_within_1h_share"].get("value") is None:
-            return None
+        within_1h, within_24h = r.answered_within_1h, r.answered_within_24h
         counts = [(self._("Answered within 1 hour"), within_1h, charts.COLORS["good"]),
                   (self._("Answered in 1 to 24 hours"), within_24h - within_1h, charts.COLORS["main"]),
-                  (self._("Answered after 24 hours"), r["answered"] - within_24h, charts.COLORS["accent"]),
-                  (self._("Not answered"), r["unanswered"], charts.COLORS["bad"]),
-                  (self._("Pending (too recent)"), r["pending"], charts.COLORS["muted"])]
+                  (self._("Answered after 24 hours"), r.answered - within_24h, charts.COLORS["accent"]),
+                  (self._("Not answered"), r.unanswered, charts.COLORS["bad"]),
+                  (self._("Pending (too recent)"), r.pending, charts.COLORS["muted"])]
         rows = [{"label": label, "value": n, "text": self.fmt.count(n)} for label, n, _ in counts]
         spec = charts.bars(rows, self._("Requests"), [c for _, _, c in counts])
         return self.chart(spec, self._("Requests by time to first answer: %(parts)s.", parts="; ".join(
@@ -166,113 +173,113 @@ class View:
     # conversation and broadcast -----------------------------------------------------------------------------
 
     def conversation(self) -> dict[str, Any]:
-        c = self.a["conversation"]
-        figures = [self.figs.show("conversation", k, c[k]) for k in CONVERSATION]
+        c = self.a.conversation
+        figures = [self.figs.show("conversation", k, getattr(c, k)) for k in CONVERSATION]
         return {"figures": figures, "chart": self.mix_chart(c)}
 
-    def mix_chart(self, c: dict[str, Any]) -> charts.Chart | None:
+    def mix_chart(self, c: Conversation) -> charts.Chart | None:
         keys = (("originals_share", N_("Originals")), ("replies_to_others_share", N_("Replies to others")),
                 ("self_replies_share", N_("Threads (replies to itself)")), ("quotes_share", N_("Quotes")),
                 ("reposts_share", N_("Reposts")))
-        if any(c[k].get("value") is None for k, _ in keys):
+        values = {k: getattr(c, k).value for k, _ in keys}
+        if any(v is None for v in values.values()):
             return None
-        rows = [{"label": self._(label), "value": c[k]["value"]} for k, label in keys]
+        rows = [{"label": self._(label), "value": values[k]} for k, label in keys]
         colors = [charts.COLORS["main"], charts.COLORS["good"], "#7fa7c9", "#c9a77f", charts.COLORS["muted"]]
         alt = "; ".join(f"{r['label']} {self.fmt.share(r['value'])}" for r in rows)
         return self.chart(charts.mix_bar(rows, colors), self._("Mix of own posts: %(parts)s.", parts=alt))
 
     def broadcast(self) -> dict[str, Any]:
-        b = self.a["broadcast"]
-        figures = [self.figs.show("broadcast", k, b[k]) for k in BROADCAST]
-        return {"figures": figures, "automated": [self.example(e) for e in b.get("automated_examples", [])],
-                "duplicated": [self.example(e) for e in b.get("duplicated_examples", [])],
-                "clients": [{"source": c["source"], "posts": self.fmt.count(c["posts"])}
-                            for c in b.get("automation_clients", [])]}
+        b = self.a.broadcast
+        figures = [self.figs.show("broadcast", k, getattr(b, k)) for k in BROADCAST]
+        return {"figures": figures, "automated": [self.example(e) for e in b.automated_examples],
+                "duplicated": [self.example(e) for e in b.duplicated_examples],
+                "clients": [{"source": c.source, "posts": self.fmt.count(c.posts)} for c in b.automation_clients]}
 
-    def example(self, e: dict[str, Any], rule_key: str = "rule") -> dict[str, Any]:
-        return {"id": e.get("id"), "text": linked_text(e.get("text")), "link": safe_url(e.get("permalink")),
-                "rule": translate_rule(self.t, e.get(rule_key)) if rule_key != "cues"
-                else translate_cues(self.t, e.get("cues"))}
+    def example(self, e: Example | VoiceExample) -> dict[str, Any]:
+        rule = translate_cues(self.t, e.cues) if isinstance(e, VoiceExample) else translate_rule(self.t, e.rule)
+        return {"id": e.id, "text": linked_text(e.text), "link": safe_url(e.permalink), "rule": rule}
 
     # voice --------------------------------------------------------------------------------------------------
 
     def voice(self) -> dict[str, Any]:
-        v = self.a["voice"]
+        v = self.a.voice
         languages = [{"name": self._(LANGUAGE_NAMES.get(k, k)) if k in LANGUAGE_NAMES else k,
-                      "posts": self.fmt.count(n)} for k, n in v.get("languages", {}).items()]
-        per_language = [self.voice_language(code, v[code]) for code in ("fr", "en") if code in v]
+                      "posts": self.fmt.count(n)} for k, n in v.languages.items()]
+        per_language = [self.voice_language(code, one) for code, one in (("fr", v.fr), ("en", v.en)) if one]
         return {"languages": languages, "per_language": per_language}
 
-    def voice_language(self, code: str, v: dict[str, Any]) -> dict[str, Any]:
-        figures = [self.figs.show("voice", k, v[k]) for k in VOICE]
+    def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
+        figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]
         formula = {"flesch": self._("Flesch reading ease"), "kandel_moles": self._("Kandel and Moles")}
-        examples = v.get("examples", {})
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
-                "formula": formula.get(v["readability"].get("formula", ""), ""),
-                "most": [self.example(e, "cues") for e in examples.get("most_conversational", [])],
-                "least": [self.example(e, "cues") for e in examples.get("least_conversational", [])]}
+                "formula": formula.get(v.readability.formula, ""),
+                "most": [self.example(e) for e in v.examples.most_conversational],
+                "least": [self.example(e) for e in v.examples.least_conversational]}
 
     # content and cadence ------------------------------------------------------------------------------------
 
     def content(self) -> dict[str, Any]:
-        c = self.a["content"]
-        cadence = c["cadence"]
-        figures = [self.figs.show("content", k, c[k]) for k in CONTENT]
-        figures += [self.figs.show("content", f"cadence.{k}", cadence[k]) for k in CADENCE]
-        silence = cadence.get("longest_silence") or [None, None]
+        c = self.a.content
+        cadence = c.cadence
+        figures = [self.figs.show("content", k, getattr(c, k)) for k in CONTENT]
+        figures += [self.figs.show("content", f"cadence.{k}", getattr(cadence, k)) for k in CADENCE]
+        silence = cadence.longest_silence or [None, None]
         return {"figures": figures, "silence": self.figs.show("content", "cadence.longest_silence_s",
-                                                              cadence.get("longest_silence_s")),
-                "silence_period": self.fmt.period(*silence) if all(silence) else "",
-                "heatmap": self.heatmap(c["weekday_hour"]), "weekly": self.weekly(cadence.get("weekly", []))}
+                                                              cadence.longest_silence_s),
+                "silence_period": self.fmt.period(*silence) if len(silence) == 2 and all(silence) else "",
+                "heatmap": self.heatmap(c.weekday_hour), "weekly": self.weekly(cadence.weekly)}
 
-    def heatmap(self, table: dict[str, Any]) -> charts.Chart | None:
+    def heatmap(self, table: WeekdayHour) -> charts.Chart | None:
         days = [Locale.parse(self.lang).days["format"]["abbreviated"][d] for d in range(7)]
-        cells = [{"day": days[d], "hour": h, "posts": n} for d, row in enumerate(table["posts"])
+        cells = [{"day": days[d], "hour": h, "posts": n} for d, row in enumerate(table.posts)
                  for h, n in enumerate(row)]
         if not any(c["posts"] for c in cells):
             return None
-        spec = charts.heatmap(cells, days, self._("Hour (%(timezone)s)", timezone=table["timezone"]), self._("Posts"))
+        spec = charts.heatmap(cells, days, self._("Hour (%(timezone)s)", timezone=table.timezone), self._("Posts"))
         busiest = max(cells, key=lambda c: c["posts"])
         return self.chart(spec, self._("Own posts by weekday and hour; the busiest slot is %(day)s %(hour)s h.",
                                        day=busiest["day"], hour=busiest["hour"]))
 
-    def weekly(self, rows: list[dict[str, Any]]) -> charts.Chart | None:
-        if len(rows) < 2:
+    def weekly(self, weeks: list[WeekCount]) -> charts.Chart | None:
+        if len(weeks) < 2:
             return None
-        peak = max(rows, key=lambda r: r["posts"])
+        rows = [w.model_dump() for w in weeks]
+        peak = max(weeks, key=lambda w: w.posts)
         return self.chart(charts.weekly(rows, self._("Posts per week")),
                           self._("Posts per week from %(start)s to %(end)s; at most %(peak)s in a week.",
-                                 start=self.fmt.date(rows[0]["week"] + "T00:00:00Z"),
-                                 end=self.fmt.date(rows[-1]["week"] + "T00:00:00Z"), peak=peak["posts"]))
+                                 start=self.fmt.date(weeks[0].week + "T00:00:00Z"),
+                                 end=self.fmt.date(weeks[-1].week + "T00:00:00Z"), peak=peak.posts))
 
     # function -----------------------------------------------------------------------------------------------
 
     def function(self) -> dict[str, Any]:
-        f = self.a["function"]
+        f = self.a.function
         names = {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
-        ref = f["reference"]
-        rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", f[f"{k}_share"]),
-                 "reference": self.fmt.share(ref[k]),
-                 "examples": [self.example(e) for e in f.get("examples", {}).get(k, [])]} for k in FUNCTIONS]
-        rules = [{"function": names.get(r["function"], r["function"]), "rule": translate_rule(self.t, r["rule"]),
-                  "posts": self.fmt.count(r["posts"])} for r in f.get("rules", [])]
-        return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.get("source")),
+        ref = f.reference
+        rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", getattr(f, f"{k}_share")),
+                 "reference": self.fmt.share(getattr(ref, k)),
+                 "examples": [self.example(e) for e in getattr(f.examples, k)]} for k in FUNCTIONS]
+        rules = [{"function": names.get(r.function, r.function), "rule": translate_rule(self.t, r.rule),
+                  "posts": self.fmt.count(r.posts)} for r in f.rules]
+        return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.source),
                 "chart": self.function_chart(f, names)}
 
-    def function_chart(self, f: dict[str, Any], names: dict[str, str]) -> charts.Chart | None:
-        if any(f[f"{k}_share"].get("value") is None for k in FUNCTIONS):
+    def function_chart(self, f: Function, names: dict[str, str]) -> charts.Chart | None:
+        values = {k: getattr(f, f"{k}_share").value for k in FUNCTIONS}
+        if any(v is None for v in values.values()):
             return None
-        who, ref = self.a["account"], self._("Lovejoy & Saxton (2012)")
+        who, ref = self.a.account, self._("Lovejoy & Saxton (2012)")
         rows = [row for k in FUNCTIONS for row in (
-            {"function": names[k], "who": who, "value": f[f"{k}_share"]["value"]},
-            {"function": names[k], "who": ref, "value": f["reference"][k]})]
+            {"function": names[k], "who": who, "value": values[k]},
+            {"function": names[k], "who": ref, "value": getattr(f.reference, k)})]
         alt = "; ".join(f"{r['function']} {r['who']} {self.fmt.share(r['value'])}" for r in rows)
         return self.chart(charts.function_bars(rows, self._("Share of own posts (no reposts)")), alt)
 
     # peers --------------------------------------------------------------------------------------------------
 
     def peers(self) -> dict[str, Any]:
-        accounts = [a["account"] for a in self.audits]
+        accounts = [a.account for a in self.audits]
         rows = []
         for family, key, higher in KEY_FIGURES:
             cells = [self.peer_cell(a, family, key) for a in self.audits]
@@ -282,13 +289,14 @@ class View:
         return {"accounts": accounts, "rows": rows, "chart": self.peers_chart()}
 
     def peer_cell(self, audit: Audit, family: str, key: str) -> dict[str, Any]:
-        section = audit.get(family, {})
-        shown = (self.figs.unknown(family, key, section.get("reason") or "") if section.get("status") == "unknown"
-                 else self.figs.show(family, key, section.get(key)))
-        bench = audit.get("benchmark", {}).get(f"{family}.{key}", {})
-        rank = (self._("rank %(rank)s of %(of)s", rank=bench["rank"], of=bench["of"])
-                if bench.get("rank") is not None else self._("not ranked"))
-        return {"shown": shown, "rank": rank, "rank_value": bench.get("rank"), "best": bench.get("rank") == 1}
+        r = audit.responsiveness
+        shown = (self.figs.unknown(family, key, r.reason or "") if family == "responsiveness" and r.status == "unknown"
+                 else self.figs.show(family, key, audit.at(f"{family}.{key}")))
+        bench = audit.benchmark.get(f"{family}.{key}")
+        rank = bench.rank if bench else None
+        text = (self._("rank %(rank)s of %(of)s", rank=rank, of=bench.of) if bench and rank is not None
+                else self._("not ranked"))
+        return {"shown": shown, "rank": text, "rank_value": rank, "best": rank == 1}
 
     def peers_chart(self) -> charts.Chart | None:
         rows = []
@@ -297,13 +305,13 @@ class View:
                 continue
             label = self.t.gettext(entry(family, key).label)
             for audit in self.audits:
-                value = audit.get("benchmark", {}).get(f"{family}.{key}", {}).get("value")
-                if value is not None:
-                    rows.append({"figure": label, "account": audit["account"], "value": value})
+                bench = audit.benchmark.get(f"{family}.{key}")
+                if bench is not None and bench.value is not None:
+                    rows.append({"figure": label, "account": audit.account, "value": bench.value})
         if not rows:
             return None
         alt = self._("Key shares of each account, side by side.")
-        return self.chart(charts.peers_dots(rows, self._("Share"), self.a["account"]), alt)
+        return self.chart(charts.peers_dots(rows, self._("Share"), self.a.account), alt)
 
     # methods ------------------------------------------------------------------------------------------------
 

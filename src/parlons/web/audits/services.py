@@ -7,12 +7,11 @@ cached result at once (older generations are deleted when a new result is stored
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import parlons
 
@@ -20,7 +19,10 @@ from ..stores import store_path
 from ..workspaces.models import Workspace
 from .models import AuditResult
 
-__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "figures"]
+if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
+    from parlons.audit.result import AuditResult as Result
+
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "figures", "plain"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
@@ -41,23 +43,29 @@ class AuditChoice:
         return hashlib.sha256(json.dumps(params).encode()).hexdigest()
 
 
-def audit(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]]:
-    """The audit of the workspace's account and the chosen peers (computed once per generation)."""
+def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
+    """parlons' typed results for the workspace's account and the chosen peers (computed once per
+    generation; the cache holds their JSON form and reads it back through ``parlons.load_audits``)."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
     cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
     if cached is not None:
-        cached_result: list[dict[str, Any]] = cached.result
-        return cached_result
-    result: list[dict[str, Any]] = _as_plain(_run(workspace, choice))
+        loaded: list[Result] = parlons.load_audits(json.dumps(cached.result))
+        return loaded
+    results = _run(workspace, choice)
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
     AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                         defaults={"result": result})
-    return result
+                                         defaults={"result": json.loads(parlons.dump_audits(results))})
+    return results
 
 
-def _run(workspace: Workspace, choice: AuditChoice) -> Any:
+def plain(audits: list[Result]) -> list[dict[str, Any]]:
+    """The results' JSON form (schema ``parlons.AUDIT_SCHEMA_VERSION``), which the templates read."""
+    return [a.model_dump(mode="json") for a in audits]
+
+
+def _run(workspace: Workspace, choice: AuditChoice) -> list[Result]:
     path = store_path(workspace.pk)
     if not path.exists():
         raise NoAudit("nothing imported yet")
@@ -69,28 +77,14 @@ def _run(workspace: Workspace, choice: AuditChoice) -> Any:
     except parlons.ParlonsError as exc:
         raise NoAudit(str(exc)) from None
     try:
-        return parlons.run_audit(con, [workspace.account, *choice.peers], together=together,
+        results: list[Result] = parlons.run_audit(con, [workspace.account, *choice.peers], together=together,
                                  label=workspace.name if together else None, since=since, until=until,
                                  settings=parlons.AuditSettings(timezone=workspace.timezone))
+        return results
     except parlons.ParlonsError as exc:
         raise NoAudit(str(exc)) from None
     finally:
         con.close()
-
-
-def _as_plain(value: Any) -> Any:
-    """The audit result as JSON-ready data, whether parlons returns dicts or typed models."""
-    if hasattr(value, "model_dump"):
-        return _as_plain(value.model_dump(mode="json"))
-    if hasattr(value, "to_dict"):
-        return _as_plain(value.to_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _as_plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _as_plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_as_plain(v) for v in value]
-    return json.loads(json.dumps(value, default=str))
 
 
 def accounts_in_store(workspace: Workspace) -> list[tuple[str, str, int]]:

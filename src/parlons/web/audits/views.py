@@ -18,7 +18,7 @@ from ..i18n import _, current_language
 from ..workspaces.access import Access, require
 from .definitions import definitions, lookup
 from .models import RequestMark
-from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, figures
+from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, figures, plain
 
 
 def _day(value: str | None) -> date | None:
@@ -41,7 +41,7 @@ def _audit_page(request: HttpRequest, access: Access, template: str, **extra: An
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
                                "query": request.GET.urlencode(), **extra}
     try:
-        context["audits"] = audit(access.workspace, choice)
+        context["audits"] = plain(audit(access.workspace, choice))
     except NoAudit as exc:
         context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
         return render(request, "audits/no_audit.html", context)
@@ -62,8 +62,8 @@ def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
                        **thread_context(request, access, family))
 
 
-def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    items = list(audits[0].get("responsiveness", {}).get("unanswered_requests") or [])
+def _unanswered(access: Access, audits: list[Any]) -> list[dict[str, Any]]:
+    items = plain(audits)[0]["responsiveness"].get("unanswered_requests") or []
     marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
     return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
 

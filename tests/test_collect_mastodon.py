@@ -1,0 +1,348 @@
+"""Live collection from Mastodon's public REST API, against a local server shaped like a real one."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parlons.audit import run_audit
+from parlons.cli import main
+from parlons.collect import HttpClient, collect_mastodon
+from parlons.errors import CollectError, UsageError
+from parlons.store import Store
+
+from .collect_server import Request, Server, json_answer, serve
+from .conftest import FIXTURES, load, rows
+
+HOST = "piaille.example"
+OWNER = f"@mediatheque@{HOST}"
+OWN_ID = "109000000000000001"
+S1, S2, S3 = "111000000000000001", "111000000000000005", "111000000000000007"
+A1 = "222"
+
+
+def account(user: str, host: str, ident: str, local: bool) -> dict[str, Any]:
+    """An Account entity as Mastodon 4 answers it (the fields parlons reads, and some it does not)."""
+    return {"id": ident, "username": user, "acct": user if local else f"{user}@{host}",
+            "display_name": user.title(), "locked": False, "bot": False, "discoverable": True,
+            "group": False, "created_at": "2022-11-07T00:00:00.000Z", "note": f"<p>Compte de {user}</p>",
+            "url": f"https://{host}/@{user}", "uri": f"https://{host}/users/{user}",
+            "avatar": f"https://{host}/avatars/{ident}.png", "followers_count": 120, "following_count": 80,
+            "statuses_count": 3, "last_status_at": "2024-03-06", "emojis": [], "fields": []}
+
+
+ME = account("mediatheque", HOST, OWN_ID, True)
+ALICE = account("alice", "autre.example", "110000000000000042", False)
+BOB = account("bob", "autre.example", "110000000000000043", False)
+
+
+def status(ident: str, who: dict[str, Any], created: str, content: str, **extra: Any) -> dict[str, Any]:
+    """A Status entity as Mastodon 4 answers it."""
+    host = who["uri"].split("/")[2]
+    body = {"id": ident, "created_at": created, "in_reply_to_id": None, "in_reply_to_account_id": None,
+            "sensitive": False, "spoiler_text": "", "visibility": "public", "language": "fr",
+            "uri": f"https://{host}/users/{who['username']}/statuses/{ident}",
+            "url": f"https://{host}/@{who['username']}/{ident}", "replies_count": 0, "reblogs_count": 0,
+            "favourites_count": 0, "edited_at": None, "content": content, "reblog": None,
+            "application": None, "account": who, "media_attachments": [], "mentions": [], "tags": [],
+            "emojis": [], "card": None, "poll": None}
+    body.update(extra)
+    return body
+
+
+FIRST = status(S1, ME, "2024-03-05T09:15:00.000Z",
+               '<p>Atelier <a href="https://piaille.example/tags/BD" class="mention hashtag">#<span>BD</span></a> '
+               "samedi à 14 h &amp; goûter offert !</p><p>Inscriptions : "
+               '<a href="https://mediatheque-quimper.example/ateliers?id=3&amp;src=masto">mediatheque-quimper.example'
+               "</a></p>",
+               replies_count=1, reblogs_count=2, favourites_count=5,
+               application={"name": "Web", "website": None},
+               tags=[{"name": "BD", "url": "https://piaille.example/tags/BD"}],
+               media_attachments=[{"id": "9", "type": "image", "url": "https://piaille.example/m/9.jpg"}])
+QUESTION = status(A1, ALICE, "2024-03-05T10:00:00.000Z",
+                  '<p><span class="h-card"><a href="https://piaille.example/@mediatheque" class="u-url mention">'
+                  "@<span>mediatheque</span></a></span> Est-ce que l'atelier est gratuit ?</p>",
+                  in_reply_to_id=S1, in_reply_to_account_id=OWN_ID,
+                  mentions=[{"id": OWN_ID, "username": "mediatheque", "acct": f"mediatheque@{HOST}",
+                             "url": "https://piaille.example/@mediatheque"}])
+ANSWER = status(S2, ME, "2024-03-05T10:30:00.000Z",
+                '<p><span class="h-card"><a href="https://autre.example/@alice" class="u-url mention">'
+                "@<span>alice</span></a></span> Oui, gratuit et sans inscription !</p>",
+                in_reply_to_id=A1, in_reply_to_account_id=ALICE["id"],
+                application={"name": "Web", "website": None},
+                mentions=[{"id": ALICE["id"], "username": "alice", "acct": "alice@autre.example",
+                           "url": "https://autre.example/@alice"}])
+BOOSTED = status("333", BOB, "2024-03-06T08:00:00.000Z", "<p>Festival BD ce week-end</p>")
+BOOST = status(S3, ME, "2024-03-06T09:00:00.000Z", "", reblog=BOOSTED,
+               uri=f"https://{HOST}/users/mediatheque/statuses/{S3}/activity", url=None)
+
+
+def mastodon_routes(server: Server, statuses: list[dict[str, Any]], contexts: dict[str, dict[str, Any]]) -> None:
+    """The three calls of the public API, paged like Mastodon: newest first, ``Link`` next and prev."""
+    server.json("/api/v2/instance", {"domain": HOST, "title": "Piaille", "version": "4.3.2"})
+    server.route("/api/v1/accounts/lookup",
+                 lambda r: json_answer(ME) if r.arg("acct") in ("mediatheque", f"mediatheque@{HOST}")
+                 else json_answer({"error": "Record not found"}, status=404))
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", lambda r: _page(server, r, statuses))
+    for ident, context in contexts.items():
+        server.json(f"/api/v1/statuses/{ident}/context", context)
+
+
+def _page(server: Server, request: Request, statuses: list[dict[str, Any]]) -> tuple[int, dict[str, str], bytes]:
+    ordered = sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
+    limit = 2  # small pages, so that paging is exercised
+    if request.arg("min_id"):
+        newer = [s for s in ordered if int(s["id"]) > int(request.arg("min_id") or 0)]
+        page = newer[-limit:]
+    else:
+        page = [s for s in ordered if not request.arg("max_id") or int(s["id"]) < int(request.arg("max_id") or 0)]
+        page = page[:limit]
+    links = []
+    path = f"{server.base}/api/v1/accounts/{OWN_ID}/statuses"
+    if page:
+        links.append(f'<{path}?limit=40&max_id={page[-1]["id"]}>; rel="next"')
+        links.append(f'<{path}?limit=40&min_id={page[0]["id"]}>; rel="prev"')
+    return json_answer(page, {"Link": ", ".join(links)} if links else {})
+
+
+CONTEXTS = {S1: {"ancestors": [], "descendants": [QUESTION, ANSWER]},
+            S2: {"ancestors": [FIRST, QUESTION], "descendants": []}}
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    yield from serve()
+
+
+def no_sleep(seconds: float) -> None:
+    pass
+
+
+def collect(store: Store, server: Server, **kwargs: Any) -> Any:
+    client = HttpClient(server.base, sleep=kwargs.pop("sleep", no_sleep), retries=kwargs.pop("retries", 3),
+                        max_requests=kwargs.pop("max_requests", 2000))
+    with client:
+        return collect_mastodon(store, OWNER, instance=server.base, client=client, **kwargs)
+
+
+def by_id(store: Store) -> dict[str, dict[str, Any]]:
+    return {r["post_id"]: r for r in rows(store)}
+
+
+def test_statuses_threads_and_boosts_become_rows_with_archive_keys(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    report = collect(store, server)
+    uri = f"https://{HOST}/users/mediatheque/statuses/"
+    stored = by_id(store)
+    assert sorted(stored) == sorted([uri + S1, uri + S2, uri + S3, "https://autre.example/users/alice/statuses/222"])
+    first = stored[uri + S1]
+    assert {k: first[k] for k in ("account", "account_id", "account_name", "created_at", "text", "kind", "lang",
+                                  "hashtags", "urls", "media_count", "media_kinds", "source", "like_count",
+                                  "repost_count", "reply_count", "quote_count", "permalink", "importer",
+                                  "source_file", "source_member", "source_record")} == {
+        "account": OWNER, "account_id": "https://piaille.example/users/mediatheque", "account_name": "Mediatheque",
+        "created_at": "2024-03-05T09:15:00Z",
+        "text": "Atelier #BD samedi à 14 h & goûter offert !\n\nInscriptions : mediatheque-quimper.example",
+        "kind": "original", "lang": "fr", "hashtags": ["BD"],
+        "urls": ["https://mediatheque-quimper.example/ateliers?id=3&src=masto"],
+        "media_count": 1, "media_kinds": ["image"], "source": "Web", "like_count": 5, "repost_count": 2,
+        "reply_count": 1, "quote_count": None, "permalink": f"https://{HOST}/@mediatheque/{S1}",
+        "importer": "mastodon-api", "source_file": server.base, "source_member": f"context/{S2}",
+        "source_record": S1}  # first seen as the ancestor of the answer, on the first page
+    question = stored["https://autre.example/users/alice/statuses/222"]
+    assert (question["account"], question["kind"], question["in_reply_to_id"], question["in_reply_to_account"],
+            question["mentions"], question["source_member"]) == (
+        "@alice@autre.example", "reply", uri + S1, OWNER, [OWNER], f"context/{S2}")
+    answer = stored[uri + S2]
+    assert (answer["kind"], answer["in_reply_to_id"], answer["in_reply_to_account"],
+            answer["in_reply_to_account_id"], answer["mentions"]) == (
+        "reply", "https://autre.example/users/alice/statuses/222", "@alice@autre.example",
+        "https://autre.example/users/alice", ["@alice@autre.example"])
+    boost = stored[uri + S3]
+    assert (boost["kind"], boost["text"], boost["repost_of_id"], boost["repost_of_account"], boost["like_count"]) == (
+        "repost", "", "https://autre.example/users/bob/statuses/333", "@bob@autre.example", None)
+    assert (report.account, report.inserted, report.complete, report.stopped) == (OWNER, 4, True, None)
+    assert server.requests[0].headers["user-agent"].startswith("parlons/")
+
+
+def test_collected_account_responsiveness_is_audited(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    collect(store, server)
+    audit = run_audit(store.con, [OWNER])[0].model_dump(mode="json")
+    responsiveness = audit["responsiveness"]
+    assert (responsiveness["requests"], responsiveness["answered"], audit["coverage"]["responsiveness"]["status"]) == (
+        1, 1, "ok")
+    assert responsiveness["median_first_response_s"]["n"] == 1  # one answer, 30 min; too few to show a median
+
+
+def test_second_run_fetches_only_what_is_new_and_adds_nothing_twice(store: Store, server: Server) -> None:
+    statuses = [FIRST, ANSWER, BOOST]
+    mastodon_routes(server, statuses, CONTEXTS)
+    collect(store, server)
+    server.requests.clear()
+    again = collect(store, server)
+    assert again.inserted == 0
+    assert [r.query.get("min_id") for r in server.requests if r.path.endswith("/statuses")] == [[S3]]
+    later = status("111000000000000009", ME, "2099-01-01T08:00:00.000Z", "<p>Nouveau !</p>")
+    statuses.append(later)
+    server.requests.clear()
+    third = collect(store, server)
+    assert (third.inserted, len(rows(store))) == (1, 5)
+
+
+def test_a_status_collected_then_found_in_the_archive_is_one_post(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
+    collect(store, server)
+    report = load(store, FIXTURES / "mastodon")
+    assert f"https://{HOST}/users/mediatheque/statuses/{S1}" in by_id(store)
+    assert report.merge.already_stored == 1
+    assert by_id(store)[f"https://{HOST}/users/mediatheque/statuses/{S1}"]["importer"] == "mastodon-api"
+
+
+def test_rate_limited_then_served(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    server.fail(f"/api/v1/accounts/{OWN_ID}/statuses", 429, {"Retry-After": "7"})
+    waits: list[float] = []
+    report = collect(store, server, sleep=waits.append)
+    assert (waits, report.inserted) == ([7.0], 4)
+
+
+def test_waits_when_the_rate_limit_is_spent(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
+    server.json("/api/v2/instance", {"domain": HOST},
+                {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "30"})
+    waits: list[float] = []
+    collect(store, server, sleep=waits.append)
+    assert waits == [30.0]
+
+
+def test_server_error_mid_run_keeps_what_was_collected_and_the_next_run_resumes(store: Store, server: Server) -> None:
+    older = [status(str(110900000000000000 + i), ME, f"2024-02-{10 + i:02d}T08:00:00.000Z", f"<p>Billet {i}</p>")
+             for i in range(4)]
+    mastodon_routes(server, [FIRST, ANSWER, BOOST, *older], CONTEXTS)
+    original = server.routes[f"/api/v1/accounts/{OWN_ID}/statuses"]
+    calls = {"n": 0}
+
+    def flaky(request: Request) -> tuple[int, dict[str, str], bytes]:
+        calls["n"] += 1
+        return (503, {}, b"down") if calls["n"] >= 2 else original(request)
+
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", flaky)
+    with pytest.raises(CollectError, match=r"kept failing \(503\) after 3 tries"):
+        collect(store, server, retries=2)
+    kept = len(rows(store))
+    assert kept == 4  # the first page (the boost, the answer) and the answer's thread, committed before the failure
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", original)
+    server.requests.clear()
+    report = collect(store, server)
+    assert (report.inserted, len(rows(store))) == (7 + 1 - kept, 8)
+    first_history = next(r for r in server.requests if r.path.endswith("/statuses") and "max_id" in r.query)
+    assert first_history.query["max_id"] == [S2]
+
+
+def test_request_cap_stops_cleanly_and_the_next_run_goes_on(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    report = collect(store, server, max_requests=3)
+    assert (report.complete, report.stopped, report.requests) == (
+        False, "reached the cap of 3 requests; run again to go on", 3)
+    final = collect(store, server)
+    assert (final.complete, len(rows(store))) == (True, 4)
+
+
+def test_unknown_account_is_a_clear_error(store: Store, server: Server) -> None:
+    mastodon_routes(server, [], {})
+    with pytest.raises(CollectError, match=r"there is no account @nobody@piaille\.example on http://127\.0\.0\.1"):
+        collect_mastodon(store, "@nobody@piaille.example", instance=server.base,
+                         client=HttpClient(server.base, sleep=no_sleep))
+
+
+def test_suspended_account_and_bad_token(store: Store, server: Server) -> None:
+    mastodon_routes(server, [], {})
+    server.json("/api/v1/accounts/lookup", {**ME, "suspended": True})
+    with pytest.raises(CollectError, match="is suspended"):
+        collect(store, server)
+    mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
+    server.fail("/api/v1/notifications", 401)
+    with pytest.raises(CollectError, match=r"refused the request \(401\): the token or password is wrong"):
+        collect(store, server, token="bad")  # type: ignore[arg-type]
+
+
+def test_mentions_with_a_token(store: Store, server: Server) -> None:
+    mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
+    outside = status("444", ALICE, "2024-03-07T10:00:00.000Z", "<p>@mediatheque vous ouvrez dimanche ?</p>",
+                     mentions=[{"id": OWN_ID, "username": "mediatheque", "acct": f"mediatheque@{HOST}",
+                                "url": "https://piaille.example/@mediatheque"}])
+    server.json("/api/v1/notifications", [{"id": "77", "type": "mention", "created_at": outside["created_at"],
+                                           "account": ALICE, "status": outside}])
+    client = HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer secret"})
+    report = collect_mastodon(store, OWNER, instance=server.base, token="secret", client=client)
+    mention = by_id(store)["https://autre.example/users/alice/statuses/444"]
+    assert (mention["kind"], mention["mentions"], mention["source_member"], report.inserted) == (
+        "original", [OWNER], "notifications", 2)
+    assert next(r for r in server.requests if r.path == "/api/v1/notifications").headers["authorization"] == \
+        "Bearer secret"
+
+
+def test_plain_http_only_on_loopback() -> None:
+    with pytest.raises(UsageError, match="uses plain http"):
+        HttpClient("http://mastodon.example")
+    assert HttpClient("http://127.0.0.1:9/").base_url == "http://127.0.0.1:9"
+
+
+def test_cli_collects_into_the_store_and_reports_json(tmp_path: Path, server: Server,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    store_path = tmp_path / "s.duckdb"
+    main(["collect", "mastodon", OWNER, "--instance", server.base, "--store", str(store_path), "--json"])
+    report = json.loads(capsys.readouterr().out)[0]
+    assert (report["account"], report["inserted"], report["complete"]) == (OWNER, 4, True)
+
+
+def test_cli_unknown_account_exits_4_and_leaves_no_store(tmp_path: Path, server: Server,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    mastodon_routes(server, [], {})
+    store_path = tmp_path / "new.duckdb"
+    with pytest.raises(SystemExit) as done:
+        main(["collect", "mastodon", "@nobody@piaille.example", "--instance", server.base, "--store", str(store_path)])
+    assert done.value.code == 4
+    assert "there is no account @nobody@piaille.example" in capsys.readouterr().err
+    assert not store_path.exists()
+
+
+def test_ctrl_c_keeps_the_committed_batches_and_the_next_run_resumes(tmp_path: Path, server: Server) -> None:
+    older = [status(str(110900000000000000 + i), ME, f"2024-02-{10 + i:02d}T08:00:00.000Z", f"<p>Billet {i}</p>")
+             for i in range(2)]
+    mastodon_routes(server, [FIRST, ANSWER, BOOST, *older], CONTEXTS)
+    original = server.routes[f"/api/v1/accounts/{OWN_ID}/statuses"]
+
+    def slow_second_page(request: Request) -> tuple[int, dict[str, str], bytes]:
+        if request.arg("max_id"):
+            time.sleep(30)
+        return original(request)
+
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", slow_second_page)
+    store_path = tmp_path / "s.duckdb"
+    command = [sys.executable, "-c", "from parlons.cli import main; main()", "collect", "mastodon", OWNER,
+               "--instance", server.base, "--store", str(store_path)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(r.arg("max_id") for r in list(server.requests)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    with Store(store_path) as store:
+        assert len(rows(store)) == 4  # the first page and the answer's thread, committed before Ctrl-C
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", original)
+    with Store(store_path) as store:
+        report = collect(store, server)
+        assert (report.complete, report.inserted, len(rows(store))) == (True, 2, 6)
