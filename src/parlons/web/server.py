@@ -66,4 +66,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None
     from .wsgi import application
 
     settings.ALLOWED_HOSTS.extend(h for h in (host, "localhost", "127.0.0.1") if h not in settings.ALLOWED_HOSTS)
-    waitress_serve(application, host=host, port=port, threads=8, ident="parlons")
+    proxy = os.environ.get("PARLONS_TRUSTED_PROXY")  # the reverse proxy's address: docs/deploy.md
+    options = {"trusted_proxy": proxy, "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+               "clear_untrusted_proxy_headers": True} if proxy else {}
+    waitress_serve(application, host=host, port=port, threads=8, ident="parlons", **options)
