@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
@@ -33,11 +34,16 @@ def percent(value: float | None) -> str:
     return "—" if value is None else format_percent(value, locale=current_language())
 
 
-def when(value: datetime | str | None) -> str:
+def when(value: datetime | str | None, zone: str | None = None) -> str:
+    """A moment for the reader: the locale's medium format, in ``zone`` (else UTC)."""
     if value is None:
         return "—"
     moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
-    return format_datetime(moment, format="medium", locale=current_language())
+    try:
+        tzinfo = ZoneInfo(zone) if zone else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        tzinfo = UTC
+    return format_datetime(moment, format="medium", tzinfo=tzinfo, locale=current_language())
 
 
 def environment(**options: Any) -> Environment:

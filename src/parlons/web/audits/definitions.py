@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Definition", "definitions"]
+__all__ = ["Definition", "definitions", "lookup", "titles"]
 
 
 @dataclass(frozen=True)
@@ -19,25 +19,39 @@ class Definition:
     definition: str
     denominator: str
     caveat: str
+    shared: bool = False
+    """True when one label names several keys (the key is then shown beside it)."""
 
     @property
     def anchor(self) -> str:
         return f"{self.family}.{self.key}"
 
 
+def _dictionary() -> list[dict[str, object]]:
+    text = (resources.files("parlons.report") / "methods.toml").read_text(encoding="utf-8")
+    families: list[dict[str, object]] = tomllib.loads(text).get("family", [])
+    return families
+
+
 @lru_cache(maxsize=1)
 def definitions() -> dict[str, dict[str, Definition]]:
     """family → audit key → definition (keys that share an entry each get it)."""
-    text = (resources.files("parlons.report") / "methods.toml").read_text(encoding="utf-8")
     out: dict[str, dict[str, Definition]] = {}
-    for family in tomllib.loads(text).get("family", []):
+    for family in _dictionary():
         entries = out.setdefault(str(family["key"]), {})
-        for metric in family.get("metrics", []):
-            for key in str(metric["key"]).split(", "):
+        for metric in family.get("metrics", []):  # type: ignore[attr-defined]
+            keys = str(metric["key"]).split(", ")
+            for key in keys:
                 entries[key] = Definition(str(family["key"]), key, str(metric.get("label", key)),
                                           str(metric.get("definition", "")), str(metric.get("denominator", "")),
-                                          str(metric.get("caveat", "")))
+                                          str(metric.get("caveat", "")), len(keys) > 1)
     return out
+
+
+@lru_cache(maxsize=1)
+def titles() -> dict[str, str]:
+    """family key → its title in the report (English; translated by the catalogs)."""
+    return {str(f["key"]): str(f.get("title", f["key"])) for f in _dictionary()}
 
 
 def lookup(family: str, key: str) -> Definition | None:

@@ -16,7 +16,7 @@ import parlons
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require
-from .definitions import definitions, lookup
+from .definitions import definitions, lookup, titles
 from .models import RequestMark
 from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, figures, plain
 
@@ -39,7 +39,7 @@ def _choice(request: HttpRequest, access: Access) -> AuditChoice:
 def _audit_page(request: HttpRequest, access: Access, template: str, **extra: Any) -> HttpResponse:
     choice = _choice(request, access)
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
-                               "query": request.GET.urlencode(), **extra}
+                               "query": request.GET.urlencode(), "titles": titles(), "lookup": lookup, **extra}
     try:
         context["audits"] = plain(audit(access.workspace, choice))
     except NoAudit as exc:
@@ -58,7 +58,7 @@ def overview(request: HttpRequest, access: Access) -> HttpResponse:
 def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
     if family not in FAMILIES:
         raise Http404("no such family")
-    return _audit_page(request, access, "audits/family.html", family=family, figures=figures, lookup=lookup,
+    return _audit_page(request, access, "audits/family.html", family=family, figures=figures,
                        **thread_context(request, access, family))
 
 
@@ -87,9 +87,11 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
     items = _unanswered(access, audits)
+    unanswered = plain(audits)[0]["responsiveness"].get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
     return render(request, "audits/inbox.html", {
-        "access": access, "items": _filtered(request, items), "total": len(items), "has_intent": has_intent,
+        "access": access, "items": _filtered(request, items), "listed": len(items),
+        "total": unanswered if isinstance(unanswered, int) else len(items), "has_intent": has_intent,
         "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
         "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
 
@@ -151,4 +153,5 @@ def report(request: HttpRequest, access: Access, fmt: str) -> HttpResponse:
 
 @login_required
 def definition_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "audits/definitions.html", {"families": definitions(), "title": _("Definitions")})
+    return render(request, "audits/definitions.html", {"families": definitions(), "titles": titles(),
+                                                       "title": _("Definitions")})
