@@ -22,7 +22,7 @@ from .models import AuditResult
 if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
     from parlons.audit.result import AuditResult as Result
 
-__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "figures", "plain"]
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "figures"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
@@ -43,26 +43,28 @@ class AuditChoice:
         return hashlib.sha256(json.dumps(params).encode()).hexdigest()
 
 
-def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
-    """parlons' typed results for the workspace's account and the chosen peers (computed once per
-    generation; the cache holds their JSON form and reads it back through ``parlons.load_audits``)."""
+def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]]:
+    """The JSON form (``parlons.dump_audits``, schema ``parlons.AUDIT_SCHEMA_VERSION``) of parlons'
+    typed results for the workspace's account and the chosen peers: what the pages read. Computed
+    once per store generation, then read from the cache as it was written."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
     cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
     if cached is not None:
-        loaded: list[Result] = parlons.load_audits(json.dumps(cached.result))
-        return loaded
-    results = _run(workspace, choice)
+        stored: list[dict[str, Any]] = cached.result
+        return stored
+    result: list[dict[str, Any]] = json.loads(parlons.dump_audits(_run(workspace, choice)))
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
     AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                         defaults={"result": json.loads(parlons.dump_audits(results))})
-    return results
+                                         defaults={"result": result})
+    return result
 
 
-def plain(audits: list[Result]) -> list[dict[str, Any]]:
-    """The results' JSON form (schema ``parlons.AUDIT_SCHEMA_VERSION``), which the templates read."""
-    return [a.model_dump(mode="json") for a in audits]
+def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
+    """The typed results (``parlons.load_audits`` validates the cached JSON), for the report."""
+    loaded: list[Result] = parlons.load_audits(json.dumps(audit_data(workspace, choice)))
+    return loaded
 
 
 def _run(workspace: Workspace, choice: AuditChoice) -> list[Result]:

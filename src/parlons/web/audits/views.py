@@ -18,7 +18,7 @@ from ..i18n import _, current_language
 from ..workspaces.access import Access, require
 from .definitions import definitions, lookup, titles
 from .models import RequestMark
-from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, figures, plain
+from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures
 
 
 def _day(value: str | None) -> date | None:
@@ -41,7 +41,7 @@ def _audit_page(request: HttpRequest, access: Access, template: str, **extra: An
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
                                "query": request.GET.urlencode(), "titles": titles(), "lookup": lookup, **extra}
     try:
-        context["audits"] = plain(audit(access.workspace, choice))
+        context["audits"] = audit_data(access.workspace, choice)
     except NoAudit as exc:
         context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
         return render(request, "audits/no_audit.html", context)
@@ -62,8 +62,8 @@ def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
                        **thread_context(request, access, family))
 
 
-def _unanswered(access: Access, audits: list[Any]) -> list[dict[str, Any]]:
-    items = plain(audits)[0]["responsiveness"].get("unanswered_requests") or []
+def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = audits[0]["responsiveness"].get("unanswered_requests") or []
     marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
     return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
 
@@ -82,12 +82,12 @@ def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[st
 @require("view")
 def inbox(request: HttpRequest, access: Access) -> HttpResponse:
     try:
-        audits = audit(access.workspace, _choice(request, access))
+        audits = audit_data(access.workspace, _choice(request, access))
     except NoAudit as exc:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
     items = _unanswered(access, audits)
-    unanswered = plain(audits)[0]["responsiveness"].get("unanswered")
+    unanswered = audits[0]["responsiveness"].get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
     return render(request, "audits/inbox.html", {
         "access": access, "items": _filtered(request, items), "listed": len(items),
@@ -101,7 +101,7 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
 def mark(request: HttpRequest, access: Access) -> HttpResponse:
     request_id = str(request.POST.get("request", ""))[:500]
     status = request.POST.get("status", "")
-    known = {str(i.get("id")) for i in _unanswered(access, audit(access.workspace, _choice(request, access)))}
+    known = {str(i.get("id")) for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
     if request_id not in known:
         raise Http404("no such request")
     if status in RequestMark.Status.values:
@@ -117,7 +117,7 @@ CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "mark")
 
 @require("view")
 def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
-    items = _filtered(request, _unanswered(access, audit(access.workspace, _choice(request, access))))
+    items = _filtered(request, _unanswered(access, audit_data(access.workspace, _choice(request, access))))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
     writer = csv.writer(response)
