@@ -45,9 +45,9 @@ def test_upload_is_imported_by_the_worker_and_invalidates_the_audit(world: World
     assert [f["name"] for f in job.report["files"]] == [p.name for p in demo_exports]
     ws.refresh_from_db()
     assert ws.generation == 1
+    assert AuditResult.objects.filter(workspace=ws).values_list("generation", flat=True).get() == 1, "warmed"
     page = client.get(f"/w/{ws.pk}/").content.decode()
     assert "Maturity level" in page or "Niveau de maturité" in page
-    assert AuditResult.objects.filter(workspace=ws).values_list("generation", flat=True).get() == 1
     assert not any(Path(f["path"]).exists() for f in job.files), "uploads are removed once imported"
     with parlons.Store(store_path(ws.pk), read_only=True) as store:
         assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == posts

@@ -1,6 +1,8 @@
 """Running one import job: the workspace's store, parlons' ``import_paths``, one transaction.
 
 A job is claimed with a conditional UPDATE (queued → running), so two workers never run it twice.
+After a successful import the worker audits the workspace's default choice (all its peers, the
+whole period), so the first page after an import is read from the cache.
 parlons imports all files in one DuckDB transaction: on any error nothing is written, the store is
 left as it was, and the job records the error as the command line words it.
 """
@@ -43,6 +45,7 @@ def run_job(job_id: int) -> str:
         _finish(job, Status.FAILED, error="internal error: the import stopped; nothing was written")
     else:
         _finish(job, Status.DONE, report=report)
+        _warm(job.workspace_id)
     finally:
         remove_uploads(job.files)
     return str(job.status)
@@ -58,6 +61,17 @@ def _import(job: ImportJob) -> dict[str, Any]:
         raise
     store.close()
     return _summary(result)
+
+
+def _warm(workspace_id: int) -> None:
+    """Audit the new data for the workspace's default choice now, so the next page reads the cache."""
+    from ..audits.services import AuditChoice, NoAudit, audit_data
+
+    workspace = Workspace.objects.get(pk=workspace_id)
+    try:
+        audit_data(workspace, AuditChoice(peers=tuple(workspace.names("peers"))))
+    except NoAudit:
+        pass  # no account chosen yet, or nothing to audit: the page will say why
 
 
 def _summary(result: Any) -> dict[str, Any]:
