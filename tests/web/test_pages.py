@@ -151,3 +151,18 @@ def test_every_form_that_posts_carries_the_csrf_token(world: World, client: Clie
                 forms += 1
                 assert 'name="csrfmiddlewaretoken"' in form.split("</form>")[0], (path, form[:200])
     assert forms == 43
+
+
+def test_plan_kpis_show_the_audit_figure_and_whether_the_target_is_met(world: World, client: Client,
+                                                                      demo_store: Path) -> None:
+    answered = _expected(demo_store)[0]["responsiveness"]["answered_share"]
+    plan = PLAN + ("kpis:\n  - id: k1\n    metric: responsiveness.answered_share\n    objective: o1\n"
+                   f"    target: \">= {answered['value']}\"\n  - id: k2\n    metric: responsiveness.answered_share\n"
+                   f"    objective: o1\n    target: \">= {answered['value'] + 0.01:.4f}\"\n")
+    client.force_login(world.editor)
+    client.post(f"/w/{world.a.pk}/plan/upload/", {"plan": SimpleUploadedFile("plan.yaml", plan.encode())})
+    page = client.get(f"/w/{world.a.pk}/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
+    now = f"{answered['value']:.2f} <span class=\"n\">n = {answered['n']}</span>"
+    assert now in rows[0] and "✓ met" in rows[0]
+    assert now in rows[1] and "not met" in rows[1]

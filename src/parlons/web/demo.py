@@ -20,6 +20,7 @@ from .audits.services import AuditChoice, audit
 from .imports.models import ImportJob
 from .imports.services import run_job
 from .imports.uploads import store_upload_path
+from .plans.services import add_version
 from .workspaces.models import Membership, Role, Workspace
 from .workspaces.services import create_workspace
 
@@ -53,6 +54,8 @@ def set_up_demo(lang: str = "fr", scale: float = 1.0) -> DemoSignIns:
                                      together=f"@{ORG_MASTODON}, {ORG_BLOG}", peers=f"{PEER1_X}, {PEER2_X}")
         Membership.objects.create(workspace=workspace, user=client, role=Role.CLIENT_EDITOR)
         _import(workspace, consultant, lang, scale)
+        add_version(workspace, consultant, (Path(__file__).parent / "demo_plan.yaml").read_text(encoding="utf-8"),
+                    "demo plan")
     audit(Workspace.objects.get(pk=workspace.pk), AuditChoice(peers=tuple(workspace.names("peers"))))
     return DemoSignIns(workspace.pk, ("consultant", consultant_password), ("client", client_password))
 

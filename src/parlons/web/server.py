@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ def _worker() -> subprocess.Popen[bytes]:
             except subprocess.TimeoutExpired:
                 worker.kill()
     atexit.register(stop)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that stop() runs on terminate too
     return worker
 
 

@@ -20,7 +20,8 @@ import parlons
 from ..workspaces.models import Workspace
 from .models import PlanVersion
 
-__all__ = ["MAX_BYTES", "PlanInvalid", "add_version", "check", "diff", "edit_objective", "latest", "starter"]
+__all__ = ["MAX_BYTES", "PlanInvalid", "add_version", "check", "diff", "edit_objective", "kpi_progress", "latest",
+           "starter"]
 
 MAX_BYTES = 512 * 1024
 
@@ -95,6 +96,34 @@ def diff(old: PlanVersion | None, new: PlanVersion) -> list[tuple[str, str]]:
                 else "add" if line.startswith("+") else "del" if line.startswith("-") else "same")
         out.append((kind, line))
     return out
+
+
+def kpi_progress(data: dict[str, Any], audits: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Each KPI of the plan with the audit's current figure at its ``metric`` path and whether its
+    target (``>= 0.8``, ``<= 3600``...) is met; the figure is read from the audit, never recomputed."""
+    out = []
+    for kpi in data.get("kpis") or []:
+        metric = str(kpi.get("metric", ""))
+        node: Any = audits[0] if audits else None
+        for part in metric.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        figure = node if isinstance(node, dict) and "value" in node else None
+        out.append({"id": kpi.get("id"), "metric": metric, "target": str(kpi.get("target", "")),
+                    "deadline": kpi.get("deadline"), "baseline": (kpi.get("baseline") or {}).get("value"),
+                    "figure": figure, "met": _met(figure, str(kpi.get("target", "")))})
+    return out
+
+
+def _met(figure: dict[str, Any] | None, target: str) -> bool | None:
+    if not figure or figure.get("status") != "ok" or figure.get("value") is None:
+        return None
+    op, _, number = target.strip().partition(" ")
+    try:
+        goal = float(number)
+    except ValueError:
+        return None
+    value = float(figure["value"])
+    return {">=": value >= goal, "<=": value <= goal, ">": value > goal, "<": value < goal}.get(op)
 
 
 def starter(workspace: Workspace, lang: str) -> str:

@@ -11,7 +11,9 @@ from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require, signed_in
 from .models import PlanVersion
-from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, latest, starter
+from ..audits.services import AuditChoice, NoAudit, audit_data
+from .services import (MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest,
+                       starter)
 
 
 @require("view")
@@ -24,10 +26,19 @@ def plan(request: HttpRequest, access: Access) -> HttpResponse:
             context["data"], context["findings"] = check(current.text, current_language())
         except PlanInvalid as exc:
             context["problem"] = str(exc)
+        context["kpis"] = kpi_progress(context.get("data") or {}, _audits(access))
         for objective in (context.get("data") or {}).get("objectives") or []:
             context.setdefault("threads", {})[str(objective.get("id"))] = thread_context(
                 request, access, f"plan:{objective.get('id')}")
     return render(request, "plans/plan.html", context)
+
+
+def _audits(access: Access) -> list[dict[str, Any]] | None:
+    """The audit of the workspace's default choice, when there is one."""
+    try:
+        return audit_data(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
+    except NoAudit:
+        return None
 
 
 @require("edit_plan")
