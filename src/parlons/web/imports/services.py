@@ -9,6 +9,7 @@ left as it was, and the job records the error as the command line words it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from typing import Any
@@ -68,10 +69,8 @@ def _warm(workspace_id: int) -> None:
     from ..audits.services import AuditChoice, NoAudit, audit_data
 
     workspace = Workspace.objects.get(pk=workspace_id)
-    try:
+    with contextlib.suppress(NoAudit):  # no account chosen yet, or nothing to audit: the page says why
         audit_data(workspace, AuditChoice(peers=tuple(workspace.names("peers"))))
-    except NoAudit:
-        pass  # no account chosen yet, or nothing to audit: the page will say why
 
 
 def _summary(result: Any) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from ..audits.services import AuditChoice, NoAudit, audit_data
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require, signed_in
 from .models import PlanVersion
-from ..audits.services import AuditChoice, NoAudit, audit_data
-from .services import (MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest,
-                       starter)
+from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest, starter
 
 
 @require("view")
