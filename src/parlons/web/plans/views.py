@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..audits.services import AuditChoice, NoAudit, audit_data
 from ..dialogue.services import thread_context
-from ..i18n import _, current_language
+from ..i18n import N_, _, current_language
 from ..workspaces.access import Access, require, signed_in
 from .models import PlanVersion
 from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest, starter
@@ -30,6 +30,10 @@ def plan(request: HttpRequest, access: Access) -> HttpResponse:
             context.setdefault("threads", {})[str(objective.get("id"))] = thread_context(
                 request, access, f"plan:{objective.get('id')}")
     return render(request, "plans/plan.html", context)
+
+
+SEVERITIES = (N_("error"), N_("warning"))
+"""The severities of ``plan check`` findings, as the page names them."""
 
 
 def _audits(access: Access) -> list[dict[str, Any]] | None:
