@@ -418,9 +418,12 @@ def serve_command(demo: bool, host: str, port: int, data: Path | None) -> None:
       parlons serve --host 0.0.0.0 --port 8080 --data /srv/parlons
     """
     try:
-        from .web.server import serve
+        import django  # noqa: F401
+        import waitress  # noqa: F401
     except ImportError as exc:
         raise UsageError(f"the workspace needs its extra: pip install 'parlons[web]' ({exc.name} is missing)") from None
+    from .web.server import serve
+
     serve(host=host, port=port, data=data, demo=demo, lang=language(), echo=click.echo)
 
 

@@ -166,3 +166,11 @@ def test_plan_kpis_show_the_audit_figure_and_whether_the_target_is_met(world: Wo
     now = f"{answered['value']:.2f} <span class=\"n\">n = {answered['n']}</span>"
     assert now in rows[0] and "✓ met" in rows[0]
     assert now in rows[1] and "not met" in rows[1]
+
+
+def test_marking_returns_to_the_inbox_with_only_a_query_string(world: World, client: Client) -> None:
+    client.force_login(world.editor)
+    response = client.post(f"/w/{world.a.pk}/inbox/mark/", {"request": "1859191161220074125", "status": "seen",
+                                                             "back": "status=open&x=//evil.example/\r\nSet-Cookie: a"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{world.a.pk}/inbox/?status=open&x=%2F%2Fevil.example%2F%0D%0ASet-Cookie%3A+a"

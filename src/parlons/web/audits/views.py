@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 import parlons
@@ -109,7 +110,8 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
                                              defaults={"status": status, "marked_by": request.user})
     else:
         RequestMark.objects.filter(workspace=access.workspace, request_id=request_id).delete()
-    return redirect(f"{request.path.rsplit('mark/', 1)[0]}?{request.POST.get('back', '')}")
+    back = QueryDict(str(request.POST.get("back", ""))).urlencode()  # re-encoded: only a query string
+    return redirect(f"{reverse('audits:inbox', kwargs={'ws': access.workspace.pk})}?{back}")
 
 
 CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "mark")
