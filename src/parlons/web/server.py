@@ -54,6 +54,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None
     call_command("collectstatic", interactive=False, verbosity=0)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     lines = [f"parlons workspace: {address}", f"data: {settings.DATA_DIR}"]
+    if host not in {"127.0.0.1", "::1", "localhost"} and not settings.SESSION_COOKIE_SECURE:
+        lines.append("warning: plain HTTP beyond this machine; behind HTTPS use DJANGO_SETTINGS_MODULE="
+                     "parlons.web.settings.production (docs/deploy.md)")
     if demo:
         from .demo import set_up_demo
 
