@@ -54,7 +54,7 @@ def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: Wor
                                                      "verdict": "contested", "text": "changed", "objective": "o1"})
             assert response.status_code in {404, 405}, (url, method, response.status_code)
             walked.append((route, method, response.status_code))
-    assert len({r for r, _m, _s in walked}) == 19
+    assert len({r for r, _m, _s in walked}) == 20
     assert [c.body for c in Comment.objects.filter(workspace=world.b)] == ["secret of B"]
     assert list(RequestMark.objects.filter(workspace=world.b).values_list("status", flat=True)) == ["seen"]
     assert list(Review.objects.filter(workspace=world.b).values_list("verdict", flat=True)) == ["accepted"]

@@ -174,3 +174,16 @@ def test_marking_returns_to_the_inbox_with_only_a_query_string(world: World, cli
                                                              "back": "status=open&x=//evil.example/\r\nSet-Cookie: a"})
     assert response.status_code == 302
     assert response["Location"] == f"/w/{world.a.pk}/inbox/?status=open&x=%2F%2Fevil.example%2F%0D%0ASet-Cookie%3A+a"
+
+
+def test_an_unanswered_request_has_its_own_thread(world: World, client: Client, demo_store: Path) -> None:
+    first = str(_expected(demo_store)[0]["responsiveness"]["unanswered_requests"][0]["id"])
+    client.force_login(world.editor)
+    page = f"/w/{world.a.pk}/inbox/request/?id={first}"
+    assert client.get(page).status_code == 200
+    posted = client.post(f"/w/{world.a.pk}/comments/", {"target": f"request:{first}", "body": "I call her back",
+                                                        "next": page})
+    assert posted["Location"] == page
+    assert "I call her back" in client.get(page).content.decode()
+    assert "I call her back" not in client.get(f"/w/{world.a.pk}/").content.decode()
+    assert client.get(f"/w/{world.a.pk}/inbox/request/?id=made-up").status_code == 404

@@ -118,6 +118,17 @@ CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "mark")
 
 
 @require("view")
+def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
+    """One unanswered request and the team's thread about it (``?id=`` the request's id)."""
+    request_id = str(request.GET.get("id", ""))[:300]
+    items = {str(i.get("id")): i for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    if request_id not in items:
+        raise Http404("no such request")
+    return render(request, "audits/request.html", {"access": access, "item": items[request_id],
+                                                   **thread_context(request, access, f"request:{request_id}")})
+
+
+@require("view")
 def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
     items = _filtered(request, _unanswered(access, audit_data(access.workspace, _choice(request, access))))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
