@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from parlons.plan.document import load_document, plain, save_document, to_yaml
 from parlons.plan.knowledge import Cues, platforms
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+BEFORE_THE_DEADLINES = date(2025, 1, 1)
 
 EXPECTED = {
     "universite.yaml": {"objective.no_problem", "objective.not_measured", "tactic.presence_only", "tactic.viral",
@@ -25,7 +27,7 @@ EXPECTED = {
 def findings(name: str) -> dict[str, list[Any]]:
     plan = load_plan(EXAMPLES / name)
     found: dict[str, list[Any]] = {}
-    for f in run_checks(plan.data, plan.lang):
+    for f in run_checks(plan.data, plan.lang, BEFORE_THE_DEADLINES):
         found.setdefault(f.id, []).append(f)
     return found
 
@@ -39,7 +41,8 @@ def test_every_example_is_tested_and_every_check_is_exercised() -> None:
     assert {p.name for p in EXAMPLES.glob("*.yaml")} == set(EXPECTED)
     untested = set(CHECKS) - set().union(*EXPECTED.values())
     assert untested == {"plan.no_objective", "objective.no_deadline", "resources.hours_unknown", "platform.unknown",
-                        "kpi.no_target", "line.incomplete"}  # exercised by test_a_bare_plan below
+                        "kpi.no_target", "line.incomplete",  # exercised by test_a_bare_plan below
+                        "deadline.past", "action.platform_outside_line"}  # and by the tests after it
 
 
 def test_a_bare_plan() -> None:
@@ -58,7 +61,12 @@ def test_findings_carry_severity_path_seed_and_language() -> None:
     assert (facebook.severity, facebook.path, facebook.seed) == ("warning", "platforms[0]", "000_c4702feb2bb5dce2.txt")
     assert facebook.message.startswith("Facebook est choisi mais aucun de vos publics")
     soap = b2b["tactic.tool_sells"][0]
-    assert soap.path == "objectives[0].text" and "« blog »" in soap.message and "« vendre plus »" in soap.message
+    assert soap.message == ("« Vendre plus de pompes grâce à un blog » : comment exactement « blog » va-t-il mener à "
+                            "« Vendre plus » ? Décrivez le chemin d'une publication à une vente.")
+    assert soap.path == "objectives[0].text"
+    assert (soap.idea, soap.source) == (
+        "Fausse solution à un problème mal identifié : « comment est-ce qu'écrire un blog va nous faire vendre plus de "
+        "savons ? »", "d'après le billet « Stratégie médias sociaux : à distance ou en dialogue ? »")
     hours = findings("musician.yaml")["resources.hours_exceeded"][0]
     assert hours.severity == "error"
     assert hours.message.startswith("The actions need 4.4 h a week; the plan has 3.")
@@ -106,12 +114,13 @@ def test_knowledge_base_covers_the_platforms_of_the_issue() -> None:
         assert p.audiences and p.formats and p.objectives and 0 <= p.dialogue <= 3 and p.effort_post_h > 0
 
 
-def test_cues_match_whole_words_without_accents() -> None:
+def test_cues_match_whole_words_without_accents_and_quote_them_as_written() -> None:
     cues = Cues(["etudiant*", "sav", "controler ce qui"])
-    assert cues.find("Les Étudiantes du campus") == "etudiantes"
-    assert cues.find("Le SAV répond") == "sav"
+    assert cues.find("Les Étudiantes du campus") == "Étudiantes"
+    assert cues.find("Le SAV répond") == "SAV"
     assert cues.find("savons") is None
-    assert cues.find("Contrôler   ce qui est dit") == "controler ce qui"
+    assert cues.find("Contrôler   ce qui est dit") == "Contrôler   ce qui"
+    assert cues.find("on veut contro\u0302ler ce qui se dit") == "contro\u0302ler ce qui"  # a combining accent
 
 
 # --- the format ----------------------------------------------------------------------------------------
@@ -204,3 +213,83 @@ def test_plain_turns_dates_into_iso_strings() -> None:
     data = plain(load_document(EXAMPLES / "mutuelle.yaml"))
     assert data["kpis"][0]["baseline"] == {"value": 0.12, "n": 214, "date": "2024-12-31",
                                            "source": "parlons audit ArmorSante --with ArmorSanteAide"}
+
+
+def test_a_deadline_already_past_is_found_in_the_plans_language() -> None:
+    plan = {"version": 1, "objectives": [{"id": "o1", "text": "Answer within the day", "problem": "p1",
+                                          "deadline": date(2025, 6, 30), "measure": "answered share"}],
+            "kpis": [{"id": "k1", "metric": "responsiveness.answered_share", "target": ">= 0.8",
+                      "deadline": "2025-09-30", "objective": "o1"}]}
+    assert "deadline.past" not in {f.id for f in run_checks(plan, "fr", date(2025, 6, 30))}
+    past = [(f.path, f.severity, f.message) for f in run_checks(plan, "fr", date(2025, 10, 1))
+            if f.id == "deadline.past"]
+    assert past == [
+        ("objectives[0].deadline", "warning", "L'objectif o1 avait pour échéance le 30 juin 2025, date passée : "
+         "faites le bilan et fixez une nouvelle date."),
+        ("kpis[0].deadline", "warning", "L'indicateur k1 avait pour échéance le 30 septembre 2025, date passée : "
+         "faites le bilan et fixez une nouvelle date.")]
+    english = [f.message for f in run_checks(plan, "en", date(2025, 7, 1)) if f.id == "deadline.past"]
+    assert english == ["Objective o1's deadline, June 30, 2025, is past: take stock of what was reached and set a "
+                       "new date."]
+
+
+def test_an_action_on_a_platform_its_line_of_work_does_not_list() -> None:
+    plan = {"version": 1, "platforms": [{"id": "instagram"}, {"id": "x"}],
+            "lines_of_work": [{"id": "l1", "what": "the pastries", "platforms": ["instagram"]}],
+            "actions": [{"text": "Post the pastries", "line": "l1", "platform": "twitter"},
+                        {"text": "Stories of the bakers", "line": "l1", "platform": "Insta"},
+                        {"text": "Answer mentions", "kind": "answer", "platform": "x"}]}
+    found = [(f.path, f.message) for f in run_checks(plan, "fr") if f.id == "action.platform_outside_line"]
+    assert found == [("actions[0].platform", "L'action « Post the pastries » se fait sur X (Twitter), mais sa ligne "
+                      "éditoriale l1 est publiée sur Instagram.")]
+
+
+def test_findings_speak_the_plans_language_with_no_codes() -> None:
+    plan = load_plan(EXAMPLES / "industrie-b2b.yaml")
+    facebook = next(f for f in run_checks(plan.data, "fr", BEFORE_THE_DEADLINES) if f.id == "platform.audience_absent")
+    assert facebook.message == (
+        "Facebook est choisi mais aucun de vos publics n'y est (on y trouve : grand public, consommateurs, familles, "
+        "personnes âgées, habitants du territoire, amateurs de musique, contacts existants). Allez où ils sont, ou "
+        "notez pourquoi vous le choisissez quand même.")
+    data = plan.data
+    data["objectives"][1]["text"] = "Être présents pour les personnes âgées et contrôler ce qui se dit"
+    quoted = {f.id: f.message for f in run_checks(data, "fr", BEFORE_THE_DEADLINES) if f.path == "objectives[1].text"}
+    assert quoted == {
+        "tactic.control": "« Être présents pour les personnes âgées et contrôler ce qui se dit » : on ne contrôle pas "
+                          "ce qui se dit de vous (mots « contrôler ce qui ») ; on peut l'écouter et y répondre.",
+        "tactic.presence_only": "« Être présents pour les personnes âgées et contrôler ce qui se dit » : être présent "
+                                "(mots « Être présents ») est un moyen, pas un objectif ; que doit-il changer ?"}
+
+
+def test_fit_reasons_in_french_name_audiences_places_and_channels_in_words() -> None:
+    plan = load_plan(EXAMPLES / "mutuelle.yaml")
+    facebook = next(f for f in recommend(plan.data, "fr") if f.platform.id == "facebook")
+    assert [(r.points, r.text) for r in facebook.reasons] == [
+        (2, "le public « consommateurs » y est (public 1 : « adhérents »)"),
+        (2, "le public « familles » y est (public 1 : « familles »)"),
+        (2, "sert l'objectif « service client » (objectif 1)"),
+        (1, "on peut y publier : « texte » (ligne éditoriale 1 : « text »)"),
+        (1, "on peut y publier : « liens » (ligne éditoriale 1 : « link »)"),
+        (1, "le plan demande du dialogue ; ici 2/3 : commentaires sous les publications et messages privés "
+            "(Messenger) ; des groupes pour les communautés")]
+
+
+def test_the_plans_codes_in_words_and_back() -> None:
+    from parlons.plan.words import label, metric_label, place, read, read_metric, source
+
+    assert [read("skill", w) for w in ("rédaction", "Photo", "community management", "CM", "bricolage")] == [
+        "writing", "photo_video", "community_management", "community_management", None]
+    assert [read("archetype", w) for w in ("Communauté (Lego)", "crise", "(Old Spice)", "campaign")] == [
+        "community", "crisis", "marketing", "campaign"]
+    assert [read("market", w) for w in ("particuliers", "B2B", "Secteur public", "associatif")] == [
+        "b2c", "b2b", "public", "nonprofit"]
+    assert [read("action", w) for w in ("répondre", "Écouter", "dialoguer")] == ["answer", "listen", "engage"]
+    assert read("platform", "X (Twitter)") == "x" and label("platform", "twitter", "fr") == "X (Twitter)"
+    assert (label("audience", "older_adults", "fr"), label("audience", "older_adults", "en")) == (
+        "personnes âgées", "older adults")
+    assert (metric_label("voice.fr.questions_share", "fr"), metric_label("voice.fr.questions_share", "en")) == (
+        "Ton (français) : questions", "Voice (French): questions")
+    assert read_metric("reactivite : avec reponse") == "responsiveness.answered_share"
+    assert (place("objectives[0].deadline", "fr"), place("organization.audiences[2]", "en")) == (
+        "objectif 1 (échéance)", "audience 3")
+    assert source("004_ba480d8c832da213.txt", "fr") == "d'après le billet « Aveugles et faux prophètes » (2010)"

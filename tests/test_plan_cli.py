@@ -76,8 +76,9 @@ def test_the_interview_end_to_end_with_an_interruption(tmp_path: Path) -> None:
     second = invoke("new", str(path), lines=second_session)
     assert second.exit_code == 0, second.output
     assert "What is your objective" not in second.output and "Archetypes" not in second.output
-    assert "did you mean responsiveness.answered_share" in second.output
-    assert "error: The actions need 4.2 h a week; the plan has 4." in second.output
+    assert ("Error: no audit figure is called «responsiveness.answer_share»; did you mean «Responsiveness: answered» "
+            "or «Responsiveness: answered requests» or «Responsiveness: unanswered requests»?") in second.output
+    assert "  error · actions: The actions need 4.2 h a week; the plan has 4." in second.output
     assert "# decided with the client" in path.read_text(encoding="utf-8")
     plan = load_plan(path).data
     assert plan["organization"]["audiences"] == [{"id": "a1", "who": ORGANIZATION[4]}]
@@ -111,12 +112,17 @@ def test_the_interview_in_french_asks_only_what_the_file_lacks(tmp_path: Path) -
 def test_check_exits_1_on_errors_and_lists_warnings() -> None:
     result = invoke("check", str(EXAMPLES / "mutuelle.yaml"))
     assert result.exit_code == 1
-    assert "error objectives[0]: L'objectif o1 relève du service client" in result.output
-    assert "[objective.service_without_response_time; seed 001_96888e96f6789ea3.txt]" in result.output
-    assert result.output.rstrip().endswith("mutuelle.yaml: 1 error(s), 1 warning(s)")
+    assert ("erreur · objectif 1 : L'objectif o1 relève du service client mais aucun indicateur n'engage sur un "
+            "délai de réponse (Réactivité : première réponse (médiane) ou Réactivité : réponse en moins de 24 "
+            "heures).\n"
+            "  Idée : Mentions et DM à une mutuelle sans réponse, quand le formulaire du site répond sous 24 h : "
+            "#fail. (d'après le billet « De la vraie fausse démarche \"sociale\" »)\n") in result.output
+    assert "seed" not in result.output and "objectives[0]" not in result.output
+    # the deadlines of the example (2025) are past
+    assert result.output.rstrip().endswith("mutuelle.yaml : 1 erreur, 3 avertissements")
     b2b = invoke("check", str(EXAMPLES / "industrie-b2b.yaml"), "--lang", "en", "--json")
     assert b2b.exit_code == 0  # warnings only
-    assert {f["id"] for f in json.loads(b2b.output)} == {"tactic.tool_sells", "tactic.control",
+    assert {f["id"] for f in json.loads(b2b.output)} == {"tactic.tool_sells", "tactic.control", "deadline.past",
                                                          "tactic.presence_only", "platform.audience_absent"}
 
 
@@ -159,6 +165,53 @@ def test_progress_on_a_fixture_store(store: Store, tmp_path: Path) -> None:
     table = invoke("progress", str(plan), "--store", str(tmp_path / "store.duckdb"), "--min-n", "1", "--until",
                    "2024-03-04T11:00:00", "--lang", "en")  # an earlier state: 2 of 2 answered
     assert table.exit_code == 0, table.output
-    assert "100% (n=2) (2024-03-04)" in table.output and "worse 100% → 67%" in table.output
+    assert "100% (n=2) (March 4, 2024)" in table.output and "worse 100% → 67%" in table.output
+    assert "Responsiveness: answered" in table.output and "responsiveness.answered_share" not in table.output
     history = json.loads((tmp_path / "plan.history.json").read_text(encoding="utf-8"))
     assert [m["date"] for m in history["measurements"]] == ["2024-03-04", "2024-03-07"]
+
+
+FRENCH_SESSION = [
+    "Répondre aux habitants sous 24 h", "Les habitants attendent une semaine au téléphone", "2030-06-30", "",
+    "5", "",  # resources
+    "Lina", "chargée de communication", "bricolage", "rédaction, photo, community management", "5", "",  # a person
+    "Rédaction, Photo et vidéo",  # skills needed
+    "Mairie de Kerbrat", "proximité", "collectivité", "gouvernement", "secteur public", "les habitants du quartier", "",
+    "Communauté (Lego), crise",  # archetypes, as the prompt just showed them
+]  # then the input ends, at the platforms
+
+
+def test_the_french_interview_takes_french_words_and_labels(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    result = invoke("new", str(path), "--lang", "fr", lines=FRENCH_SESSION)
+    assert result.exit_code == 1
+    assert ("Compétences : animation de communauté, rédaction, photo et vidéo, graphisme, analyse, publicité"
+            in result.output)
+    assert ("Erreur : choisir parmi : animation de communauté, rédaction, photo et vidéo, graphisme, analyse, "
+            "publicité\n") in result.output
+    assert ("Marché (entreprises (B2B), particuliers (B2C), les deux, secteur public, associatif) ?" in result.output)
+    assert "Erreur : choisir parmi : entreprises (B2B), particuliers (B2C), les deux" in result.output
+    assert "Communauté (Lego), crise (Leclerc), marketing (Old Spice), campagne (Swiss Vibes)." in result.output
+    assert "Error" not in result.output and "community_management" not in result.output
+    plan = load_plan(path).data
+    assert plan["skills"] == {"needed": ["writing", "photo_video"], "people": [
+        {"name": "Lina", "role": "chargée de communication",
+         "holds": ["writing", "photo_video", "community_management"], "hours_per_week": 5}]}
+    assert plan["organization"]["market"] == "public"
+    assert plan["archetypes"] == ["community", "crisis"]
+
+
+def test_the_french_interview_takes_a_kpi_by_its_readable_name(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    written = (EXAMPLES / "mutuelle.yaml").read_text(encoding="utf-8")
+    path.write_text(written[:written.index("kpis:")], encoding="utf-8")
+    result = invoke("new", str(path), lines=["Réactivité : réponses", "réactivité : avec réponse", ">= 0,8",
+                                             "30/06/2030", "o1", "Ton (français) : questions", "> 0.1", "", "o1", ""])
+    assert result.exit_code == 0, result.output
+    assert ("Mesures de l'audit, par exemple : Réactivité : avec réponse; Réactivité : première réponse (médiane); "
+            in result.output)
+    assert ("Erreur : aucune mesure de l'audit ne s'appelle « Réactivité : réponses » ; vouliez-vous dire "
+            "« Réactivité : avec réponse » ou « Réactivité : demandes sans réponse » ou « Réactivité : première "
+            "réponse (médiane) » ?") in result.output
+    assert [(k["metric"], k["target"]) for k in load_plan(path).data["kpis"]] == [
+        ("responsiveness.answered_share", ">= 0,8"), ("voice.fr.questions_share", "> 0.1")]

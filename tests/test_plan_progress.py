@@ -108,12 +108,22 @@ def test_report_view_fits_the_report(store: Store, plan_file: Path) -> None:
     plan = load_plan(plan_file)
     view = report_view(plan, audit_plan(plan, store.con, settings=SETTINGS), "en")
     assert view["name"] == "Org answers"
-    assert view["objectives"] == ["Answer the public within the hour (2024-06-30)"]
-    assert view["kpis"][0] == {"metric": "responsiveness.answered_share", "baseline": "50% (2024-01-31)",
-                               "current": "67% (2024-03-07)", "target": ">= 80% (2024-06-30)", "status": "not met"}
-    assert view["kpis"][1]["current"] == "1.1 h (2024-03-07)"
-    assert view["findings"] == [{"severity": "warning",
-                                 "message": "The plan does not say how many hours a week are really available."}]
+    assert view["objectives"] == ["Answer the public within the hour (by June 30, 2024)"]
+    assert view["kpis"][0] == {"metric": "Responsiveness: answered", "baseline": "50% (January 31, 2024)",
+                               "current": "67% (March 7, 2024)", "target": "≥ 80% by June 30, 2024",
+                               "status": "not met"}
+    assert view["kpis"][1]["current"] == "1.1 h (March 7, 2024)"
+    assert view["findings"] == [  # deadlines are judged at the audit's end, 2024-03-07
+        {"severity": "warning", "message": "KPI speed's deadline, March 1, 2024, is past: take stock of what was "
+                                           "reached and set a new date."},
+        {"severity": "warning", "message": "The plan does not say how many hours a week are really available."}]
+    french = report_view(plan, audit_plan(plan, store.con, settings=SETTINGS), "fr")
+    assert french["objectives"] == ["Answer the public within the hour (d'ici le 30 juin 2024)"]
+    assert french["kpis"][0] == {"metric": "Réactivité : avec réponse", "baseline": "50\u00a0% (31 janvier 2024)",
+                                 "current": "67\u00a0% (7 mars 2024)", "target": "≥ 80\u00a0% d'ici le 30 juin 2024",
+                                 "status": "pas encore"}
+    assert french["findings"][1] == {"severity": "attention", "message": "Le plan ne dit pas combien d'heures par "
+                                     "semaine sont vraiment disponibles."}
 
 
 def test_report_with_a_plan_shows_its_kpis_and_findings(store: Store, plan_file: Path, tmp_path: Path) -> None:
@@ -128,7 +138,9 @@ def test_report_with_a_plan_shows_its_kpis_and_findings(store: Store, plan_file:
     assert result.exit_code == 0, result.output
     page = output.read_text(encoding="utf-8")
     section = page[page.index('<section id="plan"'):page.index('<section id="methods"')]
-    assert "Org answers" in section and "Answer the public within the hour (2024-06-30)" in section
-    assert "<th scope=\"row\">responsiveness.answered_share</th><td>50% (2024-01-31)</td><td>67% (2024-03-07)</td>" \
-           in section
+    assert "<h2 id=\"plan-title\">The plan: Org answers</h2>" in section
+    assert "Answer the public within the hour (by June 30, 2024)" in section
+    assert ("<th scope=\"row\">Responsiveness: answered</th><td>50% (January 31, 2024)</td><td>67% (March 7, 2024)"
+            "</td><td>≥ 80% by June 30, 2024</td><td>not met</td>") in section
+    assert "<li><strong>warning</strong> The plan does not say" in section
     assert "The plan does not say how many hours a week are really available." in section

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,78 @@ def test_report_command(tmp_path: Path) -> None:
     wrong = CliRunner().invoke(cli, ["report", "VilleDeKerlann", "--platform", "x", "--store", str(store),
                                      "-o", str(tmp_path / "r.docx")])
     assert wrong.exit_code != 0 and "must end in .html or .pdf" in str(wrong.exception)
+
+
+def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits,
+                                                                  pages: dict[str, lxml.html.HtmlElement]) -> None:
+    from parlons.audit.result import Member
+
+    mixed = copy.deepcopy(audits)
+    mixed[0].platform = "blog, mastodon, x"
+    mixed[0].members = [Member(platform="x", account="Org"), Member(platform="mastodon", account="@org@social.example")]
+    mixed[0].coverage.importers = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
+    for lang, platforms, together, sources in (
+            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
+                   "@org@social.example (Mastodon)", "",
+             "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format\u202f;"),
+            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
+                   "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
+                                                         "new-format;")):
+        page = lxml.html.fromstring(render_html(mixed, lang=lang, charts=False))
+        assert page.cssselect("p.meta")[0].text_content() == platforms + together
+        assert sources in page.cssselect("p.coverage")[0].text_content()
+    for lang, label in (("fr", "Avec réponse"), ("en", "Answered")):
+        methods = pages[lang].get_element_by_id("methods")
+        assert methods.cssselect('dt[data-keys="answered_share"]')[0].text_content() == label
+        assert methods.cssselect("code") == []
+        assert re.findall(r"\b[a-z]+_[a-z0-9_]+\b", methods.text_content()) == []  # no code keys such as answered_share
+
+
+def _font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+@pytest.mark.skipif(b"Noto Color Emoji" not in subprocess.run(["fc-list"], capture_output=True, check=False).stdout,
+                    reason="the emoji font (Debian: fonts-noto-color-emoji) is not installed; CI installs it")
+def test_the_pdf_draws_emoji_with_the_emoji_font(audits: Audits, tmp_path: Path) -> None:
+    from parlons.report import _pdf
+
+    page = render_html(audits, lang="fr", charts=False)
+    head = page[:page.index("<main")]
+    path = tmp_path / "emoji.pdf"
+    path.write_bytes(_pdf(head + "<main><h2>Niveau 4 sur 5</h2><blockquote>@org Merci à vous ! 💛 🎄</blockquote>"
+                               "</main></body></html>"))
+    reader = PdfReader(path)
+    assert "Noto-Color-Emoji" in _font_names(reader)
+    text = reader.pages[0].extract_text()
+    assert "Niveau 4 sur 5" in text and "💛" in text  # digits and spaces stay in the text font
+
+
+def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> None:
+    from parlons.report.view import distinct
+
+    twice = [{"id": "m1", "text": "Réservation ouverte pour le spectacle ! https://social.example/@m/1"},
+             {"id": "x1", "text": "Réservation ouverte  pour le spectacle ! https://t.co/abc"},
+             {"id": "x2", "text": "Horaires d'été"}, {"id": "x3", "text": ""}, {"id": "x4", "text": None}]
+    assert [e["id"] for e in distinct(twice)] == ["m1", "x2", "x3", "x4"]
+    seen: set[str] = set()
+    assert [e["id"] for e in distinct(twice[:1], seen)] == ["m1"]
+    assert [e["id"] for e in distinct(twice[1:3], seen)] == ["x2"]  # one list after the other, as the report does
+    from parlons.audit.result import Example
+
+    crossed = copy.deepcopy(audits)
+    text = "Inscriptions ouvertes pour l'atelier, c'est gratuit."
+    crossed[0].function.examples.action = [
+        Example(id="a1", text=text, permalink=None, rule="call to action: inscriptions"),
+        Example(id="a2", text=text + " https://t.co/xyz", permalink=None, rule="call to action: inscriptions")]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
+    crossed[0].broadcast.duplicated_examples = [Example(id="m9", text=text, permalink=None, rule="same text")]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    everywhere = page.cssselect("main")[0].text_content()
+    assert everywhere.count("Inscriptions ouvertes pour l'atelier") == 1  # shown once in the whole report
+    assert "Inscriptions ouvertes pour l'atelier" not in page.get_element_by_id("function").text_content()

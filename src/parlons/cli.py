@@ -38,6 +38,7 @@ from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .store import STORE_ENV, Store, resolve_store_path
 from .summary import print_summary
+from .timezones import choose_timezone
 
 __all__ = ["cli", "main"]
 
@@ -275,7 +276,7 @@ def audit_options(timezone_help: str) -> Callable[[F], F]:
                      help="Smallest denominator for a share or a median; fewer is shown as 'too few'."),
         click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
                      show_default=True, help="Unanswered requests this recent are 'pending'."),
-        click.option("--timezone", default=AuditSettings.timezone, show_default=True, help=timezone_help),
+        click.option("--timezone", help=timezone_help),
         click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18."),
     ]
 
@@ -302,12 +303,12 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
 
 @cli.command("audit")
 @click.argument("account")
-@audit_options(N_("Time zone for the weekday-by-hour table and business hours."))
+@audit_options(N_("Time zone for the weekday-by-hour table and business hours (default: the machine's)."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
 def audit_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                   platform: str | None, since: datetime | None,
                   until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
-                  timezone: str, business_hours: str | None, as_json: bool) -> None:
+                  timezone: str | None, business_hours: str | None, as_json: bool) -> None:
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
 
     The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
@@ -319,7 +320,7 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
       parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
     """
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, timezone, business_hours)
+                                 pending_hours, choose_timezone(timezone).name, business_hours)
     if as_json:
         click.echo(dump_audits(audits))
     else:
@@ -328,7 +329,8 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
 
 @cli.command("report")
 @click.argument("account")
-@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours."))
+@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours (default: the plan's, else "
+                   "the machine's; the report says which)."))
 @click.option("--lang", type=click.Choice(LANGUAGES),
               help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
@@ -337,7 +339,7 @@ def audit_command(account: str, together: tuple[str, ...], label: str | None, pe
               help="A plan file (parlons plan new): the report shows it, its checks and each KPI's progress.")
 def report_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                    platform: str | None, since: datetime | None, until: datetime | None, store_path: Path | None,
-                   min_n: int, pending_hours: float, timezone: str, business_hours: str | None, lang: str | None,
+                   min_n: int, pending_hours: float, timezone: str | None, business_hours: str | None, lang: str | None,
                    output: Path, plan_path: Path | None = None) -> None:
     """Write the audit as a report a client reads: HTML (self-contained, offline) or PDF (A4), French or English.
 
@@ -350,14 +352,17 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
       parlons report MairieDeBrest --vs VilleDeQuimper -o rapport.html
       parlons report AppleSupport --lang en --since 2024-01-01 --timezone America/New_York -o report.pdf
     """
+    from .plan import load_plan
+    from .plan.progress import report_view
     from .report import render
 
+    plan = load_plan(plan_path) if plan_path else None
+    zone = choose_timezone(timezone, plan.data.get("timezone") if plan else None)
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, timezone, business_hours)
-    from .plan.progress import report_plan
-
+                                 pending_hours, zone.name, business_hours)
     code = resolve_language(lang)
-    written = render(audits, output, lang=code, plan=report_plan(plan_path, audits[0], code) if plan_path else None)
+    written = render(audits, output, lang=code, plan=report_view(plan, audits[0], code) if plan else None,
+                     timezone_source=zone.source)
     click.echo(str(written))
 
 

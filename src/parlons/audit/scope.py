@@ -45,27 +45,48 @@ class Audited:
         return sorted({m.platform for m in self.members})
 
 
-def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> Target:
-    """The account called ``name`` (case-insensitive, leading ``@`` optional) in the store.
+CASE_INSENSITIVE = frozenset({"x", "mastodon", "bluesky", "instagram", "blog"})
+"""Platforms whose handles ignore case (a Facebook page or a LinkedIn name is compared exactly)."""
 
-    ``PLATFORM:NAME`` (``x:org``, ``mastodon:@org@social.example``) picks the platform.
+
+def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> Target:
+    """The account called ``name`` in the store: exactly, else ignoring case where its platform does.
+
+    The leading ``@`` is optional (``org@social.example`` is ``@org@social.example``);
+    ``PLATFORM:NAME`` (``x:org``) picks the platform. A name that matches nothing gets the closest
+    accounts as suggestions.
     """
     wanted = name.strip()
     prefix, sep, rest = wanted.partition(":")
     if sep and prefix in PLATFORMS and rest:
         wanted, platform = rest, prefix
+    spellings = list(dict.fromkeys([wanted, wanted.lstrip("@"), "@" + wanted.lstrip("@")]))
     rows = dicts(con, """
         SELECT platform, account, count(*) AS posts FROM posts
-        WHERE (lower(account) = lower($name) OR lower(account) = lower(ltrim($name, '@')))
+        WHERE lower(account) IN (SELECT lower(unnest($spellings::VARCHAR[])))
           AND ($platform IS NULL OR platform = $platform)
-        GROUP BY ALL ORDER BY posts DESC""", {"name": wanted, "platform": platform})
-    if not rows:
+        GROUP BY ALL ORDER BY posts DESC, platform, account""", {"spellings": spellings, "platform": platform})
+    found = ([r for r in rows if r["account"] in spellings]
+             or [r for r in rows if r["platform"] in CASE_INSENSITIVE])
+    if not found:
         raise UsageError(f"no posts by {name!r}{f' on {platform}' if platform else ''} in the store; "
-                         "`parlons accounts` lists the accounts")
-    if len({r["platform"] for r in rows}) > 1:
-        found = ", ".join(f"{r['platform']} ({r['posts']} posts)" for r in rows)
-        raise UsageError(f"{name!r} is on several platforms: {found}; choose one with --platform")
-    return Target(rows[0]["platform"], rows[0]["account"])
+                         f"{_suggestions(con, wanted, platform)}`parlons accounts` lists the accounts")
+    if len({r["platform"] for r in found}) > 1:
+        listed = ", ".join(f"{r['platform']} ({r['posts']} posts)" for r in found)
+        raise UsageError(f"{name!r} is on several platforms: {listed}; choose one with --platform")
+    return Target(found[0]["platform"], found[0]["account"])
+
+
+def _suggestions(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> str:
+    """``did you mean ...?`` with the three closest account names (by edit distance, ignoring case)."""
+    rows = dicts(con, """
+        SELECT platform, account, count(*) AS posts,
+               damerau_levenshtein(lower(ltrim(account, '@')), lower(ltrim($name, '@'))) AS distance
+        FROM posts WHERE ($platform IS NULL OR platform = $platform)
+        GROUP BY ALL HAVING distance <= greatest(2, length(ltrim($name, '@')) // 4)
+        ORDER BY distance, posts DESC, account LIMIT 3""", {"name": name, "platform": platform})
+    close = [f"{r['account']} ({r['platform']}, {r['posts']} posts)" for r in rows]
+    return f"did you mean {' or '.join(close)}? " if close else ""
 
 
 def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datetime | None,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .fit import recommend
 from .knowledge import FORMAT_ALIASES, cues, normalize, objective_kinds, platform_id, platforms
 from .measure import metric_problem, parse_target
 from .schema import per_week
+from .words import label, labels, metric_label, place, similar_metrics, source
 
 __all__ = ["CHECKS", "SEEDS", "Check", "Finding", "run_checks"]
 
@@ -28,6 +30,7 @@ SEEDS = {
     "004": "004_ba480d8c832da213.txt",
 }
 DIALOGUE_KINDS = {"listen", "answer", "engage"}
+RESPONSE_TIME_SHOWN = ("responsiveness.median_first_response_s", "responsiveness.answered_within_24h_share")
 RESPONSE_TIME_METRICS = {"responsiveness.median_first_response_s", "responsiveness.p90_first_response_s",
                          "responsiveness.answered_within_1h_share", "responsiveness.answered_within_24h_share"}
 
@@ -44,15 +47,19 @@ class Check:
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: ``message``, ``idea`` and ``source`` are in the plan's language; the rest are codes."""
+
     id: str
     severity: str
     path: str
     message: str
     seed: str
+    idea: str = ""
+    source: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {"id": self.id, "severity": self.severity, "path": self.path, "message": self.message,
-                "seed": self.seed}
+                "seed": self.seed, "idea": self.idea, "source": self.source}
 
 
 def _check(id_: str, severity: str, seed: str, en: str, fr: str) -> Check:
@@ -68,6 +75,9 @@ CHECKS = {c.id: c for c in (
            "problèmes, puis voir si les médias sociaux peuvent faire partie de la solution."),
     _check("objective.no_deadline", "error", "004", "An objective one can reach has a date.",
            "Un objectif qu'on peut atteindre a une date."),
+    _check("deadline.past", "warning", "002", "Test cheaply and adjust as you go: a date already past calls for "
+           "a review and a new date.", "Tester à peu de frais et ajuster en cours de route : une échéance passée "
+           "appelle un bilan et une nouvelle date."),
     _check("objective.not_measured", "warning", "002", "Test cheaply and adjust as you go: that needs a measure.",
            "Tester à peu de frais et ajuster en cours de route : il faut une mesure."),
     _check("tactic.viral", "warning", "002", "Vulnerability to hype: 'a viral campaign everyone will talk about'.",
@@ -95,8 +105,8 @@ CHECKS = {c.id: c for c in (
     _check("platform.unknown", "warning", "000", "Each platform is chosen for a reason, from what it offers.",
            "Chaque plateforme se choisit pour une raison, selon ce qu'elle offre."),
     _check("plan.broadcast_only", "warning", "001", "Being social means listening and answering; the ultimate aim "
-           "is dialogue, not one-way talk (seed 003).", "Être social, c'est écouter et répondre ; le but ultime est "
-           "d'établir le dialogue (seed 003)."),
+           "is dialogue, not one-way talk.", "Être social, c'est écouter et répondre ; le but ultime est "
+           "d'établir le dialogue."),
     _check("objective.service_without_response_time", "error", "001", "Mentions and direct messages to a health "
            "insurer went unanswered while its web form answered within 24 h: #fail.", "Mentions et DM à une mutuelle "
            "sans réponse, quand le formulaire du site répond sous 24 h : #fail."),
@@ -106,6 +116,10 @@ CHECKS = {c.id: c for c in (
            "Un indicateur sans cible ne dit rien du progrès."),
     _check("line.incomplete", "warning", "003", "Decide what to say, to whom, in what form, to what end.",
            "Qu'est-ce que j'ai envie de dire, à qui, sous quelle forme, dans quel but ?"),
+    _check("action.platform_outside_line", "warning", "003", "Decide what to say, to whom, in what form, to what "
+           "end, and where: an action belongs where its line of work is published.", "Qu'est-ce que j'ai envie de "
+           "dire, à qui, sous quelle forme, dans quel but, et où : une action se fait là où sa ligne éditoriale "
+           "est publiée."),
     _check("inventory.unshared", "warning", "003", "Share what you already have: brochures on SlideShare, slides, "
            "logos and maps online.", "Partagez ce que vous avez déjà : documents imprimés sur SlideShare, "
            "PowerPoint, logos, plans d'accès en ligne."),
@@ -115,12 +129,14 @@ CHECKS = {c.id: c for c in (
 class _Run:
     """One run of the checks over one plan: collects findings in the chosen language."""
 
-    def __init__(self, plan: dict[str, Any], lang: str) -> None:
-        self.plan, self.lang, self.findings = plan, lang, list[Finding]()
+    def __init__(self, plan: dict[str, Any], lang: str, today: date) -> None:
+        self.plan, self.lang, self.today, self.findings = plan, lang, today, list[Finding]()
 
     def add(self, check_id: str, path: str, en: str, fr: str) -> None:
         check = CHECKS[check_id]
-        self.findings.append(Finding(check_id, check.severity, path, fr if self.lang == "fr" else en, check.seed))
+        fr_ = self.lang == "fr"
+        self.findings.append(Finding(check_id, check.severity, path, fr if fr_ else en, check.seed,
+                                     check.idea[fr_], source(check.seed, self.lang)))
 
     def items(self, section: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for i, item in enumerate(self.plan.get(section) or []):
@@ -231,12 +247,13 @@ def _needed_skills(plan: dict[str, Any]) -> dict[str, str]:
 def _skills(run: _Run) -> None:
     people = (run.plan.get("skills") or {}).get("people") or []
     held = {s for p in people for s in p.get("holds") or []}
-    for skill, source in _needed_skills(run.plan).items():
+    for skill, needed_by in _needed_skills(run.plan).items():
         if skill not in held:
-            run.add("skills.missing", source, f"The skill {skill} is needed ({source}) and nobody in the plan "
-                    "holds it: train, hire, get help, or drop what needs it.", f"La compétence {skill} est nécessaire "
-                    f"({source}) et personne ne l'a : former, recruter, se faire aider, ou renoncer à ce qui la "
-                    "demande.")
+            name, where = label("skill", skill, run.lang), place(needed_by, run.lang)
+            run.add("skills.missing", needed_by, f"The skill «{name}» is needed ({where}) and nobody in the plan "
+                    "holds it: train, hire, get help, or drop what needs it.", f"La compétence « {name} » est "
+                    f"nécessaire ({where}) et personne ne l'a : former, recruter, se faire aider, ou renoncer à ce "
+                    "qui la demande.")
 
 
 def _platforms(run: _Run) -> None:
@@ -244,41 +261,44 @@ def _platforms(run: _Run) -> None:
     for path, p in run.items("platforms"):
         key = platform_id(str(p.get("id")))
         if key is None:
+            known = ", ".join(p.name for p in platforms().values())
             run.add("platform.unknown", f"{path}.id", f"parlons knows nothing of «{p.get('id')}»: its fit is not "
-                    f"assessed (known: {', '.join(platforms())}; data/platforms.toml can be extended).",
+                    f"assessed (known: {known}; data/platforms.toml can be extended).",
                     f"parlons ne connaît pas « {p.get('id')} » : son adéquation n'est pas évaluée (connues : "
-                    f"{', '.join(platforms())} ; data/platforms.toml peut être complété).")
+                    f"{known} ; data/platforms.toml peut être complété).")
         elif not fits[key].audience_match and not p.get("overrule"):
-            there = ", ".join(platforms()[key].audiences)
+            there = labels("audience", platforms()[key].audiences, run.lang)
             run.add("platform.audience_absent", path, f"{platforms()[key].name} is chosen but none of your audiences "
-                    f"is known to be there (there: {there}). Go where they are, or record why in {path}.overrule.",
-                    f"{platforms()[key].name} est choisi mais aucun de vos publics n'y est (on y trouve : {there}). "
-                    f"Allez où ils sont, ou dites pourquoi dans {path}.overrule.")
+                    f"is known to be there (there: {there}). Go where they are, or write down why you choose it "
+                    "anyway.", f"{platforms()[key].name} est choisi mais aucun de vos publics n'y est (on y "
+                    f"trouve : {there}). Allez où ils sont, ou notez pourquoi vous le choisissez quand même.")
 
 
 def _dialogue(run: _Run) -> None:
     actions = run.plan.get("actions") or []
     if actions and not any((a.get("kind") or "publish") in DIALOGUE_KINDS for a in actions):
         run.add("plan.broadcast_only", "actions", "Every action publishes; none listens, answers or converses "
-                "(kind: listen, answer or engage).", "Toutes les actions publient ; aucune n'écoute, ne répond ni "
-                "ne dialogue (kind: listen, answer ou engage).")
+                "(an action of the kind listen, answer or converse).", "Toutes les actions publient ; aucune "
+                "n'écoute, ne répond ni ne dialogue (une action de nature écouter, répondre ou dialoguer).")
     committed = {k.get("metric") for k in run.plan.get("kpis") or []} & RESPONSE_TIME_METRICS
     for path, o in run.items("objectives"):
         if "customer_service" in objective_kinds(o) and not committed:
+            en, fr = (" or ".join(metric_label(m, "en") for m in RESPONSE_TIME_SHOWN),
+                      " ou ".join(metric_label(m, "fr") for m in RESPONSE_TIME_SHOWN))
             run.add("objective.service_without_response_time", path, f"Objective {o.get('id')} is customer service "
-                    "but no KPI commits to a response time (responsiveness.median_first_response_s or "
-                    "answered_within_1h_share / answered_within_24h_share).", f"L'objectif {o.get('id')} relève du "
-                    "service client mais aucun indicateur n'engage sur un délai de réponse "
-                    "(responsiveness.median_first_response_s ou answered_within_1h_share / 24h).")
+                    f"but no KPI commits to a response time ({en}).", f"L'objectif {o.get('id')} relève du "
+                    f"service client mais aucun indicateur n'engage sur un délai de réponse ({fr}).")
 
 
 def _kpis(run: _Run) -> None:
     for path, k in run.items("kpis"):
         problem = metric_problem(str(k.get("metric")))
         if problem:
+            close = similar_metrics(str(k.get("metric")), run.lang)
+            hint = (f" ; vouliez-vous dire {' ou '.join(f'« {metric_label(c, run.lang)} »' for c in close)} ?"
+                    if close else " (voir docs/metrics.md)")
             run.add("kpi.unknown_metric", f"{path}.metric", f"KPI {k.get('id')}: {problem}.",
-                    f"Indicateur {k.get('id')} : aucune mesure de l'audit ne s'appelle {k.get('metric')!r} "
-                    "(voir docs/metrics.md).")
+                    f"Indicateur {k.get('id')} : aucune mesure de l'audit ne s'appelle « {k.get('metric')} »{hint}.")
         if parse_target(k.get("target")) is None:
             run.add("kpi.no_target", f"{path}.target", f"KPI {k.get('id')} has no target (e.g. '>= 0.8').",
                     f"L'indicateur {k.get('id')} n'a pas de cible (par ex. '>= 0.8').")
@@ -299,13 +319,56 @@ def _lines_and_inventory(run: _Run) -> None:
                     "where to share it.", f"« {item.get('item')} » existe mais le plan ne dit pas où le partager.")
 
 
-STEPS: tuple[Callable[[_Run], None], ...] = (_objectives, _tactics, _resources, _skills, _platforms, _dialogue, _kpis,
-                                             _lines_and_inventory)
+def _day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
-def run_checks(plan: dict[str, Any], lang: str = "en") -> list[Finding]:
-    """The findings of every check on ``plan`` (plain dicts), errors and warnings in check order."""
-    run = _Run(plan, lang)
+def _deadlines(run: _Run) -> None:
+    """Deadlines already past, of objectives and KPIs."""
+    from babel.dates import format_date
+
+    for section, (en, fr) in (("objectives", ("Objective", "L'objectif")), ("kpis", ("KPI", "L'indicateur"))):
+        for path, item in run.items(section):
+            day = _day(item.get("deadline"))
+            if day is not None and day < run.today:
+                when = format_date(day, format="long", locale=run.lang)
+                run.add("deadline.past", f"{path}.deadline", f"{en} {item.get('id')}'s deadline, {when}, is past: "
+                        "take stock of what was reached and set a new date.", f"{fr} {item.get('id')} avait pour "
+                        f"échéance le {when}, date passée : faites le bilan et fixez une nouvelle date.")
+
+
+def _action_platforms(run: _Run) -> None:
+    """Actions on a platform that their line of work does not list."""
+    lines = {str(line.get("id")): line for line in run.plan.get("lines_of_work") or []}
+    for path, action in run.items("actions"):
+        line = lines.get(str(action.get("line")))
+        listed = (line or {}).get("platforms") or []
+        if not action.get("platform") or not listed:
+            continue
+        wanted = platform_id(str(action["platform"])) or str(action["platform"])
+        if wanted not in {platform_id(str(p)) or str(p) for p in listed}:
+            name, names = label("platform", str(action["platform"]), run.lang), labels("platform", listed, run.lang)
+            run.add("action.platform_outside_line", f"{path}.platform", f"Action «{action.get('text')}» is on {name}, "
+                    f"but its line of work {line.get('id') if line else ''} is published on {names}.",
+                    f"L'action « {action.get('text')} » se fait sur {name}, mais sa ligne éditoriale "
+                    f"{line.get('id') if line else ''} est publiée sur {names}.")
+
+
+STEPS: tuple[Callable[[_Run], None], ...] = (_objectives, _deadlines, _tactics, _resources, _skills, _platforms,
+                                             _dialogue, _kpis, _action_platforms, _lines_and_inventory)
+
+
+def run_checks(plan: dict[str, Any], lang: str = "en", today: date | None = None) -> list[Finding]:
+    """The findings of every check on ``plan`` (plain dicts), errors and warnings in check order.
+
+    ``today`` (default: the machine's date) decides which deadlines are past.
+    """
+    run = _Run(plan, lang, today or date.today())
     for step in STEPS:
         step(run)
     return run.findings

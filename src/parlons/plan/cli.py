@@ -25,11 +25,14 @@ from rich.table import Table
 from ..cli_i18n import Group
 from ..i18n import LANGUAGES, N_, resolve_language, translator
 from ..store import STORE_ENV, resolve_store_path
+from ..timezones import choose_timezone
 from . import Plan, load_plan, problems, recommend, run_checks
+from .checks import Finding
 from .document import PlanError, load_document, new_document, save_document
 from .fit import Fit
 from .interview import Interview
-from .progress import KpiProgress, _word, audit_plan, format_value, load_history, measure_kpis, record
+from .progress import KpiProgress, _word, audit_plan, day_text, format_value, load_history, measure_kpis, record
+from .words import label, metric_label, place
 
 __all__ = ["plan_group"]
 
@@ -113,18 +116,30 @@ def check_command(plan: Path, lang: str | None, as_json: bool) -> None:
       parlons plan check plan.yaml --lang en --json
     """
     loaded = load_plan(plan)
-    findings = run_checks(loaded.data, _lang(lang, loaded.data.get("lang")))
+    code = _lang(lang, loaded.data.get("lang"))
+    findings = run_checks(loaded.data, code)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
-        for f in findings:
-            colour = "red" if f.severity == "error" else "yellow"
-            _console().print(f"[{colour}]{f.severity}[/{colour}] {f.path}: {escape(f.message)} "
-                             f"[dim]\\[{f.id}; seed {f.seed}][/dim]")
+        _print_findings(findings, code)
         errors = sum(f.severity == "error" for f in findings)
-        click.echo(f"{plan}: {errors} error(s), {len(findings) - errors} warning(s)")
+        t = translator(code)
+        counted = t.ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors}
+        click.echo(f"{plan}{' : ' if code == 'fr' else ': '}" + counted + ", "
+                   + t.ngettext("%(n)s warning", "%(n)s warnings", len(findings) - errors)
+                   % {"n": len(findings) - errors})
     if any(f.severity == "error" for f in findings):
         sys.exit(1)  # not click's Exit: parlons.cli.main runs click outside standalone mode, which would swallow it
+
+
+def _print_findings(findings: list[Finding], lang: str) -> None:
+    """Each finding in words: its severity and place, the message, then the idea and where it comes from."""
+    colon = " : " if lang == "fr" else ": "
+    idea = "Idée" if lang == "fr" else "Idea"
+    for f in findings:
+        colour = "red" if f.severity == "error" else "yellow"
+        _console().print(f"[{colour}]{label('severity', f.severity, lang)}[/{colour}] · {escape(place(f.path, lang))}"
+                         f"{colon}{escape(f.message)}\n  [dim]{idea}{colon}{escape(f.idea)} ({escape(f.source)})[/dim]")
 
 
 @plan_group.command("fit")
@@ -191,7 +206,8 @@ def progress_command(plan: Path, store_path: Path | None, account: str | None, s
     loaded = load_plan(plan)
     export = store_path is not None and store_path.is_dir() and (store_path / "posts.parquet").exists()
     con = open_posts(store_path if export and store_path is not None else resolve_store_path(store_path))
-    audit = audit_plan(loaded, con, account=account, settings=AuditSettings(min_n=min_n),
+    zone = choose_timezone(None, loaded.data.get("timezone")).name
+    audit = audit_plan(loaded, con, account=account, settings=AuditSettings(min_n=min_n, timezone=zone),
                        since=_utc(since), until=_utc(until))
     progress = (measure_kpis(loaded.data, audit, load_history(plan)) if no_record else record(loaded, audit))
     if as_json:
@@ -215,7 +231,8 @@ def _print_progress(plan: Plan, progress: list[KpiProgress], lang: str) -> None:
         target = f"{p.target.op} {format_value(p.metric, p.target.value, lang)}" if p.target else "–"
         series = " → ".join(format_value(p.metric, v, lang) for _, v in p.series[-5:])
         trend = f"{_word(p.trend, lang)} {series}".strip()
-        table.add_row(p.id, p.metric, f"{baseline} ({base.get('date', '–')})", f"{current} ({p.date})",
-                      f"{target} ({p.deadline or '–'})", _word(p.status, lang), trend)
+        table.add_row(p.id, metric_label(p.metric, lang), f"{baseline} ({day_text(base.get('date', '–'), lang)})",
+                      f"{current} ({day_text(p.date, lang)})",
+                      f"{target} ({day_text(p.deadline, lang) if p.deadline else '–'})", _word(p.status, lang), trend)
     _console().print(table)
     click.echo(t.gettext("history: %(path)s") % {"path": plan.path.with_name(plan.path.stem + ".history.json")})

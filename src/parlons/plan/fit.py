@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .knowledge import Platform, Tag, plan_audiences, plan_formats, plan_objectives, platform_id, platforms
+from .words import label, place
 
 __all__ = ["THRESHOLD", "Fit", "Reason", "recommend"]
 
@@ -65,8 +66,16 @@ def _say(lang: str, en: str, fr: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _why(tag: Tag) -> str:
-    return f"{tag.source}: «{tag.cue}»" if tag.cue else tag.source
+def _why(tag: Tag, lang: str) -> str:
+    """Where a tag was read, in words: « public 1 : « jeunes » », « le marché de l'organisation »."""
+    where = place(tag.source, lang)
+    if not tag.cue:
+        return where
+    return f"{where} : « {tag.cue} »" if lang == "fr" else f"{where}: «{tag.cue}»"
+
+
+def _name(vocabulary: str, tag: Tag, lang: str) -> str:
+    return f"« {label(vocabulary, tag.tag, lang)} »" if lang == "fr" else label(vocabulary, tag.tag, lang)
 
 
 class _Scorer:
@@ -87,16 +96,18 @@ class _Scorer:
         for tag in self.audiences:
             if tag.tag in p.audiences:
                 fit.audience_match = True
-                fit.reasons.append(Reason(2, _say(s, f"audience {tag.tag} is there ({_why(tag)})",
-                                                  f"le public {tag.tag} y est ({_why(tag)})")))
+                audience, why = _name("audience", tag, s), _why(tag, s)
+                fit.reasons.append(Reason(2, _say(s, f"audience {audience} is there ({why})",
+                                                  f"le public {audience} y est ({why})")))
         for tag in self.objectives:
             if tag.tag in p.objectives:
-                fit.reasons.append(Reason(2, _say(s, f"serves the objective {tag.tag} ({_why(tag)})",
-                                                  f"sert l'objectif {tag.tag} ({_why(tag)})")))
+                objective, why = _name("objective", tag, s), _why(tag, s)
+                fit.reasons.append(Reason(2, _say(s, f"serves the objective {objective} ({why})",
+                                                  f"sert l'objectif {objective} ({why})")))
         taken = [t for t in self.formats if p.takes(t.tag)][:2]
         for tag in taken:
-            fit.reasons.append(Reason(1, _say(s, f"takes {tag.tag} ({_why(tag)})",
-                                              f"accepte : {tag.tag} ({_why(tag)})")))
+            form, why = _name("format", tag, s), _why(tag, s)
+            fit.reasons.append(Reason(1, _say(s, f"takes {form} ({why})", f"on peut y publier : {form} ({why})")))
         fit.audience_match = fit.audience_match or not self.audiences
         fit.reasons += self._dialogue(p) + self._b2b(p) + self._effort(p)
         return fit
@@ -106,15 +117,15 @@ class _Scorer:
             return []
         return [Reason(p.dialogue - 1, _say(self.lang, f"the plan needs dialogue; dialogue here {p.dialogue}/3: "
                                             f"{p.dialogue_note}", f"le plan demande du dialogue ; ici "
-                                            f"{p.dialogue}/3 : {p.dialogue_note}"))]
+                                            f"{p.dialogue}/3 : {p.dialogue_in('fr')}"))]
 
     def _b2b(self, p: Platform) -> list[Reason]:
         if not self.b2b or p.b2b == "medium":
             return []
         if p.b2b == "strong":
             return [Reason(1, _say(self.lang, "strong for B2B", "adapté au B2B"))]
-        return [Reason(-2, _say(self.lang, "rarely a B2B company's best platform (seed 000)",
-                                "rarement la meilleure plateforme d'une entreprise B2B (seed 000)"))]
+        return [Reason(-2, _say(self.lang, "rarely a B2B company's best platform",
+                                "rarement la meilleure plateforme d'une entreprise B2B"))]
 
     def _effort(self, p: Platform) -> list[Reason]:
         if not isinstance(self.hours, int | float) or p.weekly_effort_h <= self.hours / 2:

@@ -9,6 +9,7 @@ any step can be written in the file by hand instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,8 +23,9 @@ from .checks import run_checks
 from .document import plain, save_document
 from .fit import recommend
 from .knowledge import skills
-from .measure import metric_problem, parse_target
+from .measure import parse_target
 from .schema import ACTION_KINDS, ARCHETYPES, INVENTORY_KINDS, MARKETS, per_week
+from .words import label, metric_label, place, read, read_metric, similar_metrics
 
 __all__ = ["STEPS", "Interview"]
 
@@ -66,9 +68,16 @@ class Interview:
         return fr if self.lang == "fr" else en
 
     def ask(self, en: str, fr: str, default: str = "", proc: Callable[[str], Any] | None = None) -> Any:
-        """One question; an empty answer gives ``default`` (shown when not empty)."""
-        return click.prompt(self.t(en, fr), default=default, show_default=bool(default),
-                            value_proc=proc or (lambda v: str(v).strip()))
+        """One question, asked again (with the reason, in the plan's language) until ``proc`` accepts the answer.
+
+        An empty answer gives ``default`` (shown when not empty).
+        """
+        while True:
+            answer = click.prompt(self.t(en, fr), default=default, show_default=bool(default))
+            try:
+                return (proc or (lambda v: str(v).strip()))(answer)
+            except click.BadParameter as exc:
+                click.echo(self.t("Error: ", "Erreur : ") + exc.message)
 
     def number(self, en: str, fr: str, default: str = "") -> float | None:
         return self.ask(en, fr, default, self._number)  # type: ignore[no-any-return]
@@ -87,19 +96,40 @@ class Interview:
     def day(self, value: str) -> date | None:
         if not str(value).strip():
             return None
+        text = str(value).strip()
+        day_first = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", text)
         try:
-            return date.fromisoformat(str(value).strip())
+            if day_first:
+                return date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+            return date.fromisoformat(text)
         except ValueError:
-            raise click.BadParameter(self.t("a date such as 2025-06-30", "une date comme 2025-06-30")) from None
+            raise click.BadParameter(self.t("a date such as 2025-06-30",
+                                            "une date comme 2025-06-30 ou 30/06/2025")) from None
 
-    def among(self, options: Sequence[str], single: bool = False) -> Callable[[str], Any]:
-        """A value processor accepting comma-separated words from ``options`` (one when ``single``)."""
+    def listed(self, options: Sequence[str], vocabulary: str | None = None) -> str:
+        """``options`` as a person reads them: by their labels in the plan's language."""
+        return ", ".join(label(vocabulary, o, self.lang) for o in options) if vocabulary else ", ".join(options)
+
+    def among(self, options: Sequence[str], single: bool = False,
+              vocabulary: str | None = None) -> Callable[[str], Any]:
+        """A value processor accepting comma-separated words from ``options`` (one when ``single``).
+
+        A word may be the option itself (any case) or, with a ``vocabulary``, its label or another
+        word for it in French or English (:mod:`parlons.plan.words`); the option is what is kept.
+        """
+        def one(word: str) -> str | None:
+            if word in options:
+                return word
+            key = read(vocabulary, word) if vocabulary else None
+            return key if key in options else next((o for o in options if o.lower() == word.lower()), None)
+
         def proc(value: str) -> Any:
-            words = [w.strip() for w in str(value).split(",") if w.strip()]
-            wrong = [w for w in words if w not in options]
-            if wrong or (single and len(words) > 1):
-                raise click.BadParameter(self.t("choose among: ", "choisir parmi : ") + ", ".join(options))
-            return (words[0] if words else "") if single else words
+            keys = [one(w.strip()) for w in str(value).split(",") if w.strip()]
+            if None in keys or (single and len(keys) > 1):
+                among = self.t("choose among: ", "choisir parmi : ")
+                raise click.BadParameter(among + self.listed(options, vocabulary))
+            chosen = [k for k in keys if k is not None]
+            return (chosen[0] if chosen else "") if single else chosen
         return proc
 
     def items(self, section: str, field: str = "id") -> list[str]:
@@ -131,7 +161,8 @@ class Interview:
         findings = run_checks(plain(self.doc), self.lang)
         click.echo("\n" + self.t(f"Saved: {self.path}", f"Enregistré : {self.path}"))
         for f in findings:
-            click.echo(f"  {f.severity}: {f.message} [{f.id}]")
+            click.echo(f"  {label('severity', f.severity, self.lang)} · {place(f.path, self.lang)}"
+                       f"{self.t(': ', ' : ')}{f.message}")
         click.echo(self.t(f"Check it again at any time: parlons plan check {self.path}",
                           f"Vérifiez-le à tout moment : parlons plan check {self.path}"))
 
@@ -146,7 +177,7 @@ def _objectives(iv: Interview) -> CommentedSeq:
                          "À quel problème réel et concret répond-il ?")
         if problem:
             problems.append(_map(id=f"p{len(problems) + 1}", text=problem))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (AAAA-MM-JJ)", proc=iv.day)
+        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
         return _map(id=f"o{n}", text=text, problem=problems[-1]["id"] if problem else None, deadline=deadline)
 
     objectives = iv.loop("What is your objective on social media?", "Quel est votre objectif sur les médias sociaux ?",
@@ -164,18 +195,18 @@ def _resources(iv: Interview) -> CommentedMap:
 
 def _skills(iv: Interview) -> CommentedMap:
     known = skills()
-    click.echo(iv.t("Skills: ", "Compétences : ") + ", ".join(known))
+    click.echo(iv.t("Skills: ", "Compétences : ") + iv.listed(known, "skill"))
 
     def more(name: str, n: int) -> CommentedMap:
         role = iv.ask("Role?", "Rôle ?")
         holds = iv.ask("Skills held (comma-separated)?", "Compétences (séparées par des virgules) ?",
-                       proc=iv.among(known))
+                       proc=iv.among(known, vocabulary="skill"))
         hours = iv.number("Hours a week for this plan?", "Heures par semaine pour ce plan ?")
         return _map(name=name, role=role, holds=_flow(holds), hours_per_week=hours)
 
     people = iv.loop("Who will do the work (a name)?", "Qui fera le travail (un nom) ?", more)
     needed = iv.ask("Which skills does the plan need?", "De quelles compétences le plan a-t-il besoin ?",
-                    proc=iv.among(known))
+                    proc=iv.among(known, vocabulary="skill"))
     return _map(needed=_flow(needed), people=people)
 
 
@@ -184,8 +215,8 @@ def _organization(iv: Interview) -> CommentedMap:
     values = iv.ask("Its values, its DNA (comma-separated)?", "Ses valeurs, son ADN (séparées par des virgules) ?",
                     proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
     sector = iv.ask("Sector?", "Secteur ?")
-    market = iv.ask(f"Market ({', '.join(MARKETS)})?", f"Marché ({', '.join(MARKETS)}) ?",
-                    proc=iv.among(MARKETS, single=True))
+    markets = iv.listed(MARKETS, "market")
+    market = iv.ask(f"Market ({markets})?", f"Marché ({markets}) ?", proc=iv.among(MARKETS, True, "market"))
     audiences = iv.loop("Who do you want to reach?", "Qui voulez-vous atteindre ?",
                         lambda who, n: _map(id=f"a{n}", who=who))
     return _map(name=name, values=_flow(values), sector=sector, market=market, audiences=audiences)
@@ -194,30 +225,34 @@ def _organization(iv: Interview) -> CommentedMap:
 def _archetypes(iv: Interview) -> CommentedSeq:
     click.echo(iv.t("Community (Lego), crisis (Leclerc), marketing (Old Spice), campaign (Swiss Vibes).",
                     "Communauté (Lego), crise (Leclerc), marketing (Old Spice), campagne (Swiss Vibes)."))
-    listed = ", ".join(ARCHETYPES)
+    listed = iv.listed(ARCHETYPES, "archetype")
     return _flow(iv.ask(f"Archetypes ({listed}; comma-separated)?",
-                        f"Archétypes ({listed} ; séparés par des virgules) ?", proc=iv.among(ARCHETYPES)))
+                        f"Archétypes ({listed} ; séparés par des virgules) ?",
+                        proc=iv.among(ARCHETYPES, vocabulary="archetype")))
 
 
 def _platforms(iv: Interview) -> CommentedSeq:
     fits = recommend(plain(iv.doc), iv.lang)
     for fit in fits:
         mark = "*" if fit.recommended else " "
-        click.echo(f" {mark} {fit.platform.id:<11} {fit.score:>3}  " + "; ".join(r.text for r in fit.reasons[:3]))
+        click.echo(f" {mark} {fit.platform.name:<14} {fit.score:>3}  " + "; ".join(r.text for r in fit.reasons[:3]))
     recommended = [f.platform.id for f in fits if f.recommended]
     chosen = iv.ask("Platforms you choose (comma-separated)?", "Plateformes choisies (séparées par des virgules) ?",
-                    default=", ".join(recommended[:3]), proc=iv.among([f.platform.id for f in fits]))
+                    default=iv.listed(recommended[:3], "platform"),
+                    proc=iv.among([f.platform.id for f in fits], vocabulary="platform"))
     out = _seq()
     for key in chosen:
         fit = next(f for f in fits if f.platform.id == key)
-        reason = iv.ask(f"Why {key}?", f"Pourquoi {key} ?")
+        name = fit.platform.name
+        reason = iv.ask(f"Why {name}?", f"Pourquoi {name} ?")
         overrule = None if fit.recommended else iv.ask(
-            f"parlons does not recommend {key} (score {fit.score}). Why choose it anyway?",
-            f"parlons ne recommande pas {key} (score {fit.score}). Pourquoi le choisir quand même ?")
+            f"parlons does not recommend {name} (score {fit.score}). Why choose it anyway?",
+            f"parlons ne recommande pas {name} (score {fit.score}). Pourquoi le choisir quand même ?")
         out.append(_map(id=key, reason=reason, overrule=overrule))
     declined = _seq()
     for key in (k for k in recommended if k not in chosen):
-        why = iv.ask(f"{key} is recommended: why not?", f"{key} est recommandé : pourquoi pas ?")
+        name = label("platform", key, iv.lang)
+        why = iv.ask(f"{name} is recommended: why not?", f"{name} est recommandé : pourquoi pas ?")
         if why:
             declined.append(_map(id=key, reason=why))
     if declined:
@@ -235,8 +270,9 @@ def _lines(iv: Interview) -> CommentedSeq:
                       proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
         end = iv.ask(f"To what end (objective: {', '.join(objectives)})?", f"Dans quel but (objectif : "
                      f"{', '.join(objectives)}) ?", proc=iv.among(objectives, single=True))
-        where = iv.ask(f"On which platforms ({', '.join(platforms)})?", f"Sur quelles plateformes "
-                       f"({', '.join(platforms)}) ?", proc=iv.among(platforms))
+        names = iv.listed(platforms, "platform")
+        where = iv.ask(f"On which platforms ({names})?", f"Sur quelles plateformes ({names}) ?",
+                       proc=iv.among(platforms, vocabulary="platform"))
         return _map(id=f"l{n}", what=what, to=_flow(to), form=_flow(form), end=end, platforms=_flow(where))
 
     return iv.loop("What will you say?", "Qu'allez-vous dire ?", more)
@@ -244,8 +280,9 @@ def _lines(iv: Interview) -> CommentedSeq:
 
 def _inventory(iv: Interview) -> CommentedSeq:
     def more(item: str, n: int) -> CommentedMap:
-        kind = iv.ask(f"Kind ({', '.join(INVENTORY_KINDS)})?", f"Type ({', '.join(INVENTORY_KINDS)}) ?",
-                      default="other", proc=iv.among(INVENTORY_KINDS, single=True))
+        kinds = iv.listed(INVENTORY_KINDS, "inventory")
+        kind = iv.ask(f"Kind ({kinds})?", f"Type ({kinds}) ?", default=label("inventory", "other", iv.lang),
+                      proc=iv.among(INVENTORY_KINDS, True, "inventory"))
         where = iv.ask("Where could it be shared (comma-separated)?", "Où pourrait-on le partager (séparé par "
                        "des virgules) ?", proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
         return _map(item=item, kind=kind, where=_flow(where))
@@ -266,9 +303,13 @@ def _actions(iv: Interview) -> CommentedSeq:
     platforms, lines, people = iv.items("platforms"), iv.items("lines_of_work"), iv.items("skills.people", "name")
 
     def more(text: str, n: int) -> CommentedMap:
-        kind = iv.ask(f"Kind ({', '.join(ACTION_KINDS)})?", f"Nature ({', '.join(ACTION_KINDS)}) ?",
-                      default="publish", proc=iv.among(ACTION_KINDS, single=True))
-        platform = iv.ask(f"Platform ({', '.join(platforms)})?", f"Plateforme ({', '.join(platforms)}) ?")
+        kinds = iv.listed(ACTION_KINDS, "action")
+        kind = iv.ask(f"Kind ({kinds})?", f"Nature ({kinds}) ?", default=label("action", "publish", iv.lang),
+                      proc=iv.among(ACTION_KINDS, True, "action"))
+        names = iv.listed(platforms, "platform")
+        platform = iv.ask(f"Platform ({names})?", f"Plateforme ({names}) ?",
+                          proc=iv.among(platforms, True, "platform")) if platforms else iv.ask("Platform?",
+                                                                                                "Plateforme ?")
         line = iv.ask(f"Line of work ({', '.join(lines)})?", f"Ligne éditoriale ({', '.join(lines)}) ?",
                       proc=iv.among(lines, single=True)) if lines else None
         cadence = iv.ask("How often (3/week, 1/day, 2/month)?", "À quel rythme (3/semaine, 1/jour, 2/mois) ?",
@@ -282,11 +323,20 @@ def _actions(iv: Interview) -> CommentedSeq:
 
 
 def _metric(iv: Interview) -> Callable[[str], str]:
+    """A KPI's figure, by its readable name (any language) or its code; the code is kept."""
     def proc(value: str) -> str:
-        problem = metric_problem(str(value).strip()) if str(value).strip() else None
-        if problem:
-            raise click.BadParameter(problem)
-        return str(value).strip()
+        text = str(value).strip()
+        if not text:
+            return ""
+        found = read_metric(text, iv.lang)
+        if found is None:
+            close = [metric_label(m, iv.lang) for m in similar_metrics(text, iv.lang)]
+            hint = iv.t(f"; did you mean {' or '.join(f'«{c}»' for c in close)}?",
+                        f" ; vouliez-vous dire {' ou '.join(f'« {c} »' for c in close)} ?")
+            raise click.BadParameter(iv.t(f"no audit figure is called «{text}»", f"aucune mesure de l'audit ne "
+                                          f"s'appelle « {text} »") + (hint if close else iv.t(
+                                              " (the figures: docs/metrics.md)", " (les mesures : docs/metrics.md)")))
+        return found
     return proc
 
 
@@ -301,19 +351,19 @@ def _target(iv: Interview) -> Callable[[str], str]:
 def _kpis(iv: Interview) -> CommentedSeq:
     objectives = iv.items("objectives")
     click.echo(iv.t("Audit figures to hold the plan to, e.g.: ", "Mesures de l'audit, par exemple : ")
-               + ", ".join(SUGGESTED_METRICS))
+               + "; ".join(metric_label(m, iv.lang) for m in SUGGESTED_METRICS))
 
     def more(metric: str, n: int) -> CommentedMap:
         target = iv.ask("Target (>= 0.8, < 3600...)?", "Cible (>= 0.8, < 3600...) ?", proc=_target(iv))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (AAAA-MM-JJ)", proc=iv.day)
+        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
         listed = ", ".join(objectives)
         objective = iv.ask(f"For which objective ({listed})?", f"Pour quel objectif ({listed}) ?",
                            proc=iv.among(objectives, single=True)) if objectives else None
         return _map(id=f"k{n}", metric=metric, objective=objective, target=target, deadline=deadline)
 
     out = _seq()
-    while metric := iv.ask("KPI: audit figure family.key (empty to finish)?",
-                           "Indicateur : mesure famille.clé (vide pour terminer) ?", proc=_metric(iv)):
+    while metric := iv.ask("KPI: which audit figure (empty to finish)?",
+                           "Indicateur : quelle mesure de l'audit (vide pour terminer) ?", proc=_metric(iv)):
         out.append(more(metric, len(out) + 1))
     return out
 

@@ -51,6 +51,15 @@ class Platform:
     objectives: tuple[str, ...]
     b2b: str
     note: str
+    dialogue_note_fr: str = ""
+    note_fr: str = ""
+
+    def dialogue_in(self, lang: str) -> str:
+        """How the dialogue happens there, in ``lang`` (English when no French is written)."""
+        return self.dialogue_note_fr or self.dialogue_note if lang == "fr" else self.dialogue_note
+
+    def note_in(self, lang: str) -> str:
+        return self.note_fr or self.note if lang == "fr" else self.note
 
     def takes(self, form: str) -> bool:
         """Whether a post of this form can be published there (``video`` is any kind of video)."""
@@ -93,9 +102,26 @@ class Cues:
         return r"(?<![\w])" + body + (r"[\w'-]*" if prefix else r"(?![\w])")
 
     def find(self, text: str) -> str | None:
-        """The words of ``text`` (lower case, without accents) that matched the first cue found, else None."""
-        bare = normalize(text)
-        return next((found[0] for _, pattern in self._patterns if (found := pattern.search(bare))), None)
+        """The words of ``text`` that matched the first cue found, as written (accents kept), else None."""
+        bare, origin = _bare_with_origin(text)
+        for _, pattern in self._patterns:
+            if found := pattern.search(bare):
+                return text[origin[found.start()]:origin[found.end() - 1] + 1]
+        return None
+
+
+def _bare_with_origin(text: str) -> tuple[str, list[int]]:
+    """``text`` lower-cased without accents (as :func:`normalize`, spaces kept), each character's index in ``text``."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        c = "'" if c in "’ʼ" else c
+        for part in unicodedata.normalize("NFKD", c):
+            if not unicodedata.combining(part):
+                lowered = part.lower()
+                chars.append(lowered)
+                origin.extend([i] * len(lowered))
+    return "".join(chars), origin
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +135,8 @@ def _platform(key: str, value: dict[str, Any]) -> Platform:
     return Platform(key, value["name"], tuple(value.get("aliases", ())), tuple(value["audiences"]),
                     tuple(value["formats"]), int(value["dialogue"]), value.get("dialogue_note", ""),
                     float(value["effort_post_h"]), float(value["min_posts_per_week"]),
-                    tuple(value["objectives"]), value.get("b2b", "medium"), value.get("note", ""))
+                    tuple(value["objectives"]), value.get("b2b", "medium"), value.get("note", ""),
+                    value.get("dialogue_note_fr", ""), value.get("note_fr", ""))
 
 
 def platform_id(name: str) -> str | None:

@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from ..audit.result import AuditResult
 from . import Plan
 from .measure import Measured, Target, catalogue, compare, lookup, parse_target
 
-__all__ = ["KpiProgress", "audit_plan", "format_value", "history_path", "load_history", "measure_kpis", "record",
+__all__ = ["KpiProgress", "audit_plan", "day_text", "format_value", "history_path", "load_history", "measure_kpis",
+           "record",
            "report_plan", "report_view"]
 
 
@@ -219,23 +220,57 @@ def report_plan(path: Path, audit: AuditResult, lang: str) -> dict[str, Any]:
 
 
 def report_view(plan: Plan, audit: AuditResult | None, lang: str) -> dict[str, Any]:
-    """The plan as ``parlons.report.render(..., plan=...)`` shows it: name, objectives, KPIs, findings."""
+    """The plan as ``parlons.report.render(..., plan=...)`` shows it: name, objectives, KPIs, findings.
+
+    Everything is in words for the reader: each KPI by its figure's readable name, dates written
+    for the locale, severities translated (the codes stay in the plan file and in ``--json``).
+    """
     from .checks import run_checks
+    from .words import label, metric_label
 
     data = plan.data
     progress = measure_kpis(data, audit, load_history(plan.path)) if audit is not None else []
-    kpis = []
-    for p in progress:
-        base = (p.baseline or {}).get("value")
-        baseline = format_value(p.metric, base if isinstance(base, int | float) else None, lang)
-        when = (p.baseline or {}).get("date")
-        target = f"{p.target.op} {format_value(p.metric, p.target.value, lang)}" if p.target else "–"
-        status = _word(p.status, lang) + (f", {_word(p.trend, lang)}" if p.trend else "")
-        kpis.append({"metric": p.metric, "baseline": f"{baseline} ({when})" if when else baseline,
-                     "current": f"{format_value(p.metric, p.current.value, lang)} ({p.date})",
-                     "target": f"{target} ({p.deadline})" if p.deadline else target, "status": status})
-    findings = [{"severity": f.severity, "message": f.message} for f in run_checks(data, lang)]
-    objectives = [f"{o.get('text')}" + (f" ({o['deadline']})" if o.get("deadline") else "")
+    kpis = [_kpi_row(p, lang) | {"metric": metric_label(p.metric, lang)} for p in progress]
+    today = _as_date(audit_date(audit)) if audit is not None else None
+    findings = [{"severity": label("severity", f.severity, lang), "message": f.message}
+                for f in run_checks(data, lang, today)]
+    objectives = [f"{o.get('text')}" + (f" ({_by(o['deadline'], lang)})" if o.get("deadline") else "")
                   for o in data.get("objectives") or []]
     return {"name": data.get("name") or (data.get("organization") or {}).get("name") or plan.path.stem,
             "objectives": objectives, "kpis": kpis, "findings": findings}
+
+
+SYMBOLS = {">=": "≥", "<=": "≤", "==": "="}
+
+
+def _kpi_row(p: KpiProgress, lang: str) -> dict[str, str]:
+    base = (p.baseline or {}).get("value")
+    baseline = format_value(p.metric, base if isinstance(base, int | float) else None, lang)
+    when = (p.baseline or {}).get("date")
+    target = (f"{SYMBOLS.get(p.target.op, p.target.op)} {format_value(p.metric, p.target.value, lang)}"
+              if p.target else "–")
+    status = _word(p.status, lang) + (f", {_word(p.trend, lang)}" if p.trend else "")
+    return {"baseline": f"{baseline} ({day_text(when, lang)})" if when else baseline,
+            "current": f"{format_value(p.metric, p.current.value, lang)} ({day_text(p.date, lang)})",
+            "target": f"{target} {_by(p.deadline, lang)}" if p.deadline else target, "status": status}
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def day_text(value: Any, lang: str) -> str:
+    """A date (``2024-06-30`` or a date) written for the reader: « 30 juin 2024 », "June 30, 2024"."""
+    from babel.dates import format_date
+
+    day = _as_date(value)
+    return format_date(day, format="long", locale=lang) if day else str(value)
+
+
+def _by(deadline: Any, lang: str) -> str:
+    return f"d'ici le {day_text(deadline, lang)}" if lang == "fr" else f"by {day_text(deadline, lang)}"

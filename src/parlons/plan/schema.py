@@ -118,6 +118,13 @@ def mapping(required: dict[str, Check], optional: dict[str, Check]) -> Check:
     return check
 
 
+def a_zone(value: Any, path: Path_, out: list[Problem]) -> None:
+    from ..timezones import is_timezone
+
+    if not isinstance(value, str) or not is_timezone(value):
+        out.append((path, f"expected a time zone such as Europe/Paris, got {_show(value)}"))
+
+
 def _version(value: Any, path: Path_, out: list[Problem]) -> None:
     if value != FORMAT_VERSION:
         out.append((path, f"this parlons reads plan format version {FORMAT_VERSION}, the file says {_show(value)}"))
@@ -128,6 +135,7 @@ BASELINE = mapping({"value": number, "date": a_date}, {"n": number, "source": te
 SCHEMA = mapping({"version": _version}, {
     "lang": choice("fr", "en"),
     "name": text,
+    "timezone": a_zone,
     "audit": mapping({"account": text}, {"with": TEXTS, "name": text, "platform": text, "vs": TEXTS}),
     "organization": mapping({}, {
         "name": text, "values": TEXTS, "sector": text, "market": choice(*MARKETS), "description": text,

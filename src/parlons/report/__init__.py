@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..audit.result import AuditResult
 from ..errors import UsageError
-from ..i18n import resolve_language, translator
+from ..i18n import N_, resolve_language, translator
 from .fmt import Formatter
 from .view import build_view
 
@@ -40,9 +40,17 @@ def _environment(lang: str) -> jinja2.Environment:
     return env
 
 
+ZONE_SOURCES = {"option": N_("as asked"), "plan": N_("the plan's zone"), "machine": N_("this computer's zone"),
+                "default": N_("no zone found on this computer")}
+"""Where the report's time zone came from (:mod:`parlons.timezones`), said next to it."""
+
+
 def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, Any] | None = None,
-                charts: bool = True) -> str:
-    """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests)."""
+                charts: bool = True, timezone_source: str | None = None) -> str:
+    """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests).
+
+    ``timezone_source`` (``option``, ``plan``, ``machine`` or ``default``) is said next to the zone.
+    """
     if not audits:
         raise UsageError("there is no audit to report on")
     try:
@@ -50,19 +58,22 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     context = build_view(audits, code, translator(code), plan, charts_on=charts)
+    if timezone_source in ZONE_SOURCES:
+        context["timezone"] += f" ({translator(code).gettext(ZONE_SOURCES[timezone_source])})"
     css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
     context.update(css=css, version=__version__,
                    generated=Formatter(code).date(datetime.now(UTC)))
     return _environment(code).get_template("report.html.j2").render(**context)
 
 
-def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None) -> Path:
+def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None,
+           timezone_source: str | None = None) -> Path:
     """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(f"the report's file name must end in .html or .pdf, got {output.name!r}")
-    page = render_html(audits, lang=lang, plan=plan)
+    page = render_html(audits, lang=lang, plan=plan, timezone_source=timezone_source)
     data = _pdf(page) if suffix == ".pdf" else page.encode("utf-8")
     _write_whole(output, data)
     return output

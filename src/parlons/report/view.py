@@ -8,7 +8,9 @@ go through :func:`~parlons.report.safe.linked_text`; links go through
 from __future__ import annotations
 
 import gettext
-from typing import Any
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from babel import Locale
 
@@ -34,6 +36,7 @@ from .audit_text import translate_cues, translate_rule, translate_text
 from .figures import Figures
 from .fmt import Formatter
 from .methods import entry, families, general
+from .names import importer_name, platform_name, platforms_named
 from .priorities import priorities
 from .safe import linked_text, safe_url
 
@@ -61,6 +64,7 @@ CONTENT = ("posts", "links_share", "images_share", "video_share", "media_known_p
 CADENCE = ("posts_per_week", "active_weeks_share", "weekly_variation")
 FUNCTIONS = ("information", "community", "action")
 LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
+URL = re.compile(r"https?://\S+")
 
 
 def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan: dict[str, Any] | None,
@@ -78,6 +82,8 @@ class View:
         self.fmt = Formatter(lang, timezone)
         self.figs = Figures(t, self.fmt)
         self.charts_on = charts_on
+        self.shown: set[str] = set()
+        """Texts already shown as examples: a text cross-posted or posted again is shown once in the report."""
 
     def _(self, message: str, **params: Any) -> str:
         text = self.t.gettext(message)
@@ -90,8 +96,9 @@ class View:
         a = self.a
         period = a.period
         return {
-            "lang": self.lang, "account": a.account, "platform": a.platform,
-            "members": [m.model_dump() for m in a.members], "period": self.fmt.period(period.since, period.until),
+            "lang": self.lang, "account": a.account, "platform": platforms_named(self.t, a.platform),
+            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform)} for m in a.members],
+            "period": self.fmt.period(period.since, period.until),
             "data_end": self.fmt.date(period.data_end) if period.data_end else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
             "priorities": priorities(a, self.figs), "responsiveness": self.responsiveness(),
@@ -105,7 +112,8 @@ class View:
 
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
-        return {"own_posts": self.fmt.count(cov.own_posts), "importers": ", ".join(cov.importers),
+        return {"own_posts": self.fmt.count(cov.own_posts),
+                "importers": ", ".join(importer_name(self.t, i) for i in cov.importers),
                 "caveats": [translate_text(self.t, c) for c in cov.caveats],
                 "others": self.fmt.count(cov.posts_by_others_on_platform)}
 
@@ -192,8 +200,8 @@ class View:
     def broadcast(self) -> dict[str, Any]:
         b = self.a.broadcast
         figures = [self.figs.show("broadcast", k, getattr(b, k)) for k in BROADCAST]
-        return {"figures": figures, "automated": [self.example(e) for e in b.automated_examples],
-                "duplicated": [self.example(e) for e in b.duplicated_examples],
+        return {"figures": figures, "automated": [self.example(e) for e in distinct(b.automated_examples, self.shown)],
+                "duplicated": [self.example(e) for e in distinct(b.duplicated_examples, self.shown)],
                 "clients": [{"source": c.source, "posts": self.fmt.count(c.posts)} for c in b.automation_clients]}
 
     def example(self, e: Example | VoiceExample) -> dict[str, Any]:
@@ -212,10 +220,11 @@ class View:
     def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
         figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]
         formula = {"flesch": self._("Flesch reading ease"), "kandel_moles": self._("Kandel and Moles")}
+        seen = self.shown
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
                 "formula": formula.get(v.readability.formula, ""),
-                "most": [self.example(e) for e in v.examples.most_conversational],
-                "least": [self.example(e) for e in v.examples.least_conversational]}
+                "most": [self.example(e) for e in distinct(v.examples.most_conversational, seen)],
+                "least": [self.example(e) for e in distinct(v.examples.least_conversational, seen)]}
 
     # content and cadence ------------------------------------------------------------------------------------
 
@@ -256,10 +265,10 @@ class View:
     def function(self) -> dict[str, Any]:
         f = self.a.function
         names = {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
-        ref = f.reference
+        ref, seen = f.reference, self.shown
         rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", getattr(f, f"{k}_share")),
                  "reference": self.fmt.share(getattr(ref, k)),
-                 "examples": [self.example(e) for e in getattr(f.examples, k)]} for k in FUNCTIONS]
+                 "examples": [self.example(e) for e in distinct(getattr(f.examples, k), seen)]} for k in FUNCTIONS]
         rules = [{"function": names.get(r.function, r.function), "rule": translate_rule(self.t, r.rule),
                   "posts": self.fmt.count(r.posts)} for r in f.rules]
         return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.source),
@@ -326,6 +335,27 @@ class View:
         bench = [self.t.gettext(entry(f, k).label) for f, k, _ in KEY_FIGURES]
         return {"general": [self._(p) for p in general()], "families": fams, "maturity_rules": ladder,
                 "benchmark": bench}
+
+
+T = TypeVar("T")
+
+
+def distinct(examples: Sequence[T], seen: set[str] | None = None) -> list[T]:
+    """Examples whose text was not shown yet (``seen``, updated): a text cross-posted or posted again shows once.
+
+    Texts are compared in lower case, without links (each platform shortens them its own way) and
+    with spaces collapsed; an example without text is kept.
+    """
+    seen = set() if seen is None else seen
+    out = []
+    for example in examples:
+        text = example.get("text") if isinstance(example, dict) else getattr(example, "text", None)
+        key = " ".join(URL.sub(" ", str(text or "")).lower().split())
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(example)
+    return out
 
 
 def plan_view(plan: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,42 @@
+"""Names a reader knows for the codes of the data: platforms and importers.
+
+The store and ``--json`` keep the codes (``x``, ``mastodon-archive``); the report writes
+"X (Twitter)", "Mastodon archive" / « archive Mastodon ». A code this module does not know (a new
+importer) is shown as it is.
+"""
+
+from __future__ import annotations
+
+import gettext
+
+from ..i18n import N_
+
+__all__ = ["IMPORTERS", "PLATFORMS", "importer_name", "platform_name", "platforms_named"]
+
+PLATFORMS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook",
+             "instagram": "Instagram", "linkedin": "LinkedIn", "blog": N_("Blog"), "generic": N_("Other source")}
+IMPORTERS = {
+    "x-archive": N_("X archive"), "x-grailbird": N_("X archive before 2019"),
+    "mastodon-archive": N_("Mastodon archive"), "bluesky": N_("Bluesky export"),
+    "facebook": N_("Facebook export"), "instagram": N_("Instagram export"), "linkedin": N_("LinkedIn export"),
+    "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS or Atom feed"),
+    "twcs": N_("customer-support CSV (twcs)"), "twitter-api": N_("Twitter API capture (twarc)"),
+    "generic-jsonl": N_("JSON lines file"), "generic-csv": N_("CSV file"),
+}
+
+
+def platform_name(t: gettext.NullTranslations, code: str) -> str:
+    """The platform's name (a brand is not translated)."""
+    name = PLATFORMS.get(code.strip())
+    return t.gettext(name) if name else code
+
+
+def platforms_named(t: gettext.NullTranslations, codes: str) -> str:
+    """Several platforms written as the audit joins them (``blog, mastodon, x``), by their names."""
+    return ", ".join(platform_name(t, c) for c in codes.split(",") if c.strip())
+
+
+def importer_name(t: gettext.NullTranslations, code: str) -> str:
+    """What an importer reads, in the reader's language."""
+    name = IMPORTERS.get(code)
+    return t.gettext(name) if name else code
