@@ -3,7 +3,7 @@ real ``parlons serve --demo``: waitress, the task worker in its own process, SQL
 
 A consultant signs in, creates a workspace, uploads the demo's exports, waits for the import, reads
 the verdict, starts the plan and invites the client; the client joins through the link, comments on
-a finding and edits an objective; the consultant sees both; a third person (the demo's client, who
+a finding, contests it and edits an objective; the consultant sees all of it; a third person (the demo's client, who
 belongs to another workspace) sees none of it.
 """
 
@@ -180,6 +180,8 @@ def test_consultant_and_client_work_on_one_audit_and_a_third_person_sees_nothing
     page.fill("#body-maturity", "We answer by phone too: is that counted?")
     page.click(".comment-form button")
     assert "Comment posted." in page.text, page.text[:1500]
+    page.fill("form[action$='/reviews/'] input[name=reason]", "Our phone line answers most questions")
+    page.click("form[action$='/reviews/'] button[value=contested]")
     page.go(f"/w/{workspace}/plan/")
     page.fill("#objective-o1 input[name=text]", "Answer every question within four working hours")
     page.click("#objective-o1 form.row button")
@@ -188,6 +190,7 @@ def test_consultant_and_client_work_on_one_audit_and_a_third_person_sees_nothing
     page.sign_in("consultant", logins["consultant"])
     page.go(f"/w/{workspace}/")
     assert "We answer by phone too: is that counted?" in page.text
+    assert "The client contested this finding (claire): “Our phone line answers most questions”" in page.text
     page.go(f"/w/{workspace}/plan/")
     assert "Answer every question within four working hours" in page.text
     assert "claire" in page.text  # the version's author
