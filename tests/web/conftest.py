@@ -102,6 +102,7 @@ def world(db: None, demo_store: Path) -> World:
     b = _workspace(outsider, "Other org", demo_store)
     first_request = "1859191161220074125"
     objects = {
+        "membership": Membership.objects.get(workspace=b, user=outsider),
         "job": ImportJob.objects.create(workspace=b, created_by=outsider, status="done"),
         "plan": PlanVersion.objects.create(workspace=b, number=1, author=outsider,
                                            text="version: 1\nlang: en\nname: B\norganization:\n  name: B\n"),

@@ -24,7 +24,8 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPat
 
 def _kwargs(route: str, world: World) -> dict[str, Any] | None:
     values = {"ws": world.b.pk, "job": world.b_objects["job"].pk, "number": world.b_objects["plan"].number,
-              "family": "responsiveness", "fmt": "html"}
+              "family": "responsiveness", "fmt": "html", "member": world.b_objects["membership"].pk,
+              "invitation": world.b_objects["invitation"].pk}
     names = [part.split(":")[-1].split(">")[0] for part in route.split("<")[1:]]
     if "ws" not in names:
         return None
@@ -54,11 +55,12 @@ def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: Wor
                                                      "verdict": "contested", "text": "changed", "objective": "o1"})
             assert response.status_code in {404, 405}, (url, method, response.status_code)
             walked.append((route, method, response.status_code))
-    assert len({r for r, _m, _s in walked}) == 20
+    assert len({r for r, _m, _s in walked}) == 22
     assert [c.body for c in Comment.objects.filter(workspace=world.b)] == ["secret of B"]
     assert list(RequestMark.objects.filter(workspace=world.b).values_list("status", flat=True)) == ["seen"]
     assert list(Review.objects.filter(workspace=world.b).values_list("verdict", flat=True)) == ["accepted"]
     assert PlanVersion.objects.filter(workspace=world.b).count() == 1
+    assert world.b.memberships.count() == 1 and world.b.invitations.count() == 1
 
 
 def _reverse(pattern: URLPattern, kwargs: dict[str, Any]) -> str:
@@ -178,3 +180,21 @@ def test_mentions_notify_members_only_and_replies_stay_in_their_thread(
     assert Comment.objects.filter(workspace=world.a).count() == 1
     client.force_login(world.consultant)
     assert "@alice @mallory is this right?" in client.get("/notifications/").content.decode()
+
+
+def test_a_consultant_removes_members_and_revokes_invitations_but_keeps_one_consultant(world: World,
+                                                                                      client: Client) -> None:
+    from parlons.web.workspaces.models import Invitation, Membership
+
+    client.force_login(world.consultant)
+    editor = Membership.objects.get(workspace=world.a, user=world.editor)
+    own = Membership.objects.get(workspace=world.a, user=world.consultant)
+    assert client.post(f"/w/{world.a.pk}/members/{editor.pk}/remove/").status_code == 302
+    assert client.post(f"/w/{world.a.pk}/members/{own.pk}/remove/").status_code == 302
+    assert sorted(m.user.username for m in world.a.memberships.all()) == ["alice", "carol"]
+    invitation, _token = Invitation.issue(workspace=world.a, email="z@example.org", role="client_viewer",
+                                          created_by=world.consultant)
+    client.post(f"/w/{world.a.pk}/members/invitations/{invitation.pk}/revoke/")
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    client.force_login(world.editor)
+    assert client.get(f"/w/{world.a.pk}/").status_code == 404

@@ -150,7 +150,7 @@ def test_every_form_that_posts_carries_the_csrf_token(world: World, client: Clie
             if 'method="post"' in form.split(">")[0]:
                 forms += 1
                 assert 'name="csrfmiddlewaretoken"' in form.split("</form>")[0], (path, form[:200])
-    assert forms == 43
+    assert forms == 45
 
 
 def test_plan_kpis_show_the_audit_figure_and_whether_the_target_is_met(world: World, client: Client,

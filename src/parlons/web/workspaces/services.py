@@ -10,7 +10,7 @@ from django.db import transaction
 
 from .models import Invitation, Membership, Role, Workspace
 
-__all__ = ["accept_invitation", "create_user_and_join", "create_workspace"]
+__all__ = ["accept_invitation", "create_user_and_join", "create_workspace", "remove_membership"]
 
 
 @transaction.atomic
@@ -19,6 +19,17 @@ def create_workspace(user: User, **fields: Any) -> Workspace:
     workspace = Workspace.objects.create(created_by=user, **fields)
     Membership.objects.create(workspace=workspace, user=user, role=Role.CONSULTANT)
     return workspace
+
+
+@transaction.atomic
+def remove_membership(membership: Membership) -> bool:
+    """Remove one member; False (nothing done) when they are the workspace's last consultant."""
+    consultants = Membership.objects.select_for_update().filter(workspace_id=membership.workspace_id,
+                                                                role=Role.CONSULTANT)
+    if membership.role == Role.CONSULTANT and consultants.count() <= 1:
+        return False
+    membership.delete()
+    return True
 
 
 @transaction.atomic

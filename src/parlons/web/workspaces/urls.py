@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:ws>/settings/", views.workspace_settings, name="settings"),
     path("<int:ws>/members/", views.members, name="members"),
     path("<int:ws>/members/invite/", views.invite, name="invite"),
+    path("<int:ws>/members/<int:member>/remove/", views.remove_member, name="remove"),
+    path("<int:ws>/members/invitations/<int:invitation>/revoke/", views.revoke_invitation, name="revoke"),
 ]

@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..i18n import _
 from ..throttle import Throttle
 from .access import Access, require, signed_in
 from .forms import InvitationForm, JoinForm, WorkspaceForm
-from .models import Invitation, Workspace
-from .services import accept_invitation, create_user_and_join, create_workspace
+from .models import Invitation, Membership, Workspace
+from .services import accept_invitation, create_user_and_join, create_workspace, remove_membership
 
 INVITES = Throttle("invite", limit=20, window=3600)
 
@@ -65,6 +65,24 @@ def invite(request: HttpRequest, access: Access) -> HttpResponse:
     link = request.build_absolute_uri(f"/join/{token}/")
     return render(request, "workspaces/invited.html", {"access": access, "link": link,
                                                        "email": form.cleaned_data["email"]})
+
+
+@require("invite")
+@require_POST
+def remove_member(request: HttpRequest, access: Access, member: int) -> HttpResponse:
+    """Take someone out of the workspace (never its last consultant)."""
+    membership = get_object_or_404(Membership, pk=member, workspace=access.workspace)
+    if not remove_membership(membership):
+        messages.error(request, _("A workspace keeps at least one consultant."))
+    return redirect("workspaces:members", ws=access.workspace.pk)
+
+
+@require("invite")
+@require_POST
+def revoke_invitation(request: HttpRequest, access: Access, invitation: int) -> HttpResponse:
+    found = get_object_or_404(Invitation, pk=invitation, workspace=access.workspace, accepted_at__isnull=True)
+    found.delete()
+    return redirect("workspaces:members", ws=access.workspace.pk)
 
 
 @require_http_methods(["GET", "POST"])
