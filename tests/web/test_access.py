@@ -198,3 +198,19 @@ def test_a_consultant_removes_members_and_revokes_invitations_but_keeps_one_cons
     assert not Invitation.objects.filter(pk=invitation.pk).exists()
     client.force_login(world.editor)
     assert client.get(f"/w/{world.a.pk}/").status_code == 404
+
+
+def test_error_pages_speak_the_readers_language(world: World, client: Client) -> None:
+    client.force_login(world.viewer)
+    missing = client.get(f"/w/{world.b.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert (missing.status_code, "<h1>Introuvable</h1>" in missing.content.decode()) == (404, True)
+    refused = client.get(f"/w/{world.a.pk}/imports/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (refused.status_code, "<h1>Forbidden</h1>" in refused.content.decode()) == (403, True)
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    from django.utils import translation
+
+    with translation.override("fr"):
+        failed = server_error(RequestFactory().get("/"))
+    assert failed.status_code == 500 and "<h1>Erreur du serveur</h1>" in failed.content.decode()
