@@ -207,9 +207,8 @@ def test_error_pages_speak_the_readers_language(world: World, client: Client) ->
     refused = client.get(f"/w/{world.a.pk}/imports/", HTTP_ACCEPT_LANGUAGE="en")
     assert (refused.status_code, "<h1>Forbidden</h1>" in refused.content.decode()) == (403, True)
     from django.test import RequestFactory
-    from django.views.defaults import server_error
-
     from django.utils import translation
+    from django.views.defaults import server_error
 
     with translation.override("fr"):
         failed = server_error(RequestFactory().get("/"))
