@@ -41,6 +41,7 @@ _EXPORTS = {
     "FormatNotRecognised": "parlons.errors",
     "InputError": "parlons.errors",
     "MappingError": "parlons.errors",
+    "OutputError": "parlons.errors",
     "ParlonsError": "parlons.errors",
     "StoreError": "parlons.errors",
     "UnsafeArchive": "parlons.errors",

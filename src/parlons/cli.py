@@ -12,13 +12,16 @@ has it, else of the environment, else French; counts and dates follow the locale
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import duckdb
 from babel.dates import format_date
 from rich.console import Console
 from rich.markup import escape
@@ -27,15 +30,18 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
+from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
+from .outputs import check_output_file, check_output_folder
 from .store import STORE_ENV, Store, resolve_store_path
 from .summary import print_summary
 from .timezones import choose_timezone
@@ -87,20 +93,33 @@ def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | 
     """
     options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
     lang = language()
-    store = Store(store_path)
+    store: Store | None = None
     try:
+        store = Store(store_path)
         with _progress(quiet or as_json, lang) as progress:
             task = progress.add_task(translator(lang).gettext("importing"), total=None)
             report = import_paths(store, paths, forced=fmt, options=options,
                                   progress=lambda name, n: progress.update(task, advance=n, description=name))
     except BaseException:
-        store.discard()
+        if store is not None:
+            with _uninterrupted():
+                store.discard()
         raise
     store.close()
     if as_json:
         click.echo(json.dumps(_report_json(report), indent=2))
     elif not quiet:
         _Printer(lang).report(report, store.path)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    # Cleanup that a second Ctrl-C must not cut short (the store's rollback and removal).
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _PostCount(ProgressColumn):
@@ -116,8 +135,10 @@ class _PostCount(ProgressColumn):
 
 
 def _progress(disabled: bool, lang: str) -> Progress:
+    console = _console(stderr=True)
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), _PostCount(lang),
-                    TimeElapsedColumn(), console=_console(stderr=True), disable=disabled, transient=True)
+                    TimeElapsedColumn(), console=console, disable=disabled or not console.is_terminal,
+                    transient=True)
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:
@@ -243,15 +264,21 @@ def _day(value: str | None, lang: str) -> str:
               help="Folder to write posts.* and accounts.* into.")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
               show_default=True, help="File format.")
-def export_command(store_path: Path | None, output: Path, fmt: str) -> None:
+@click.option("--raw", is_flag=True,
+              help="CSV: write cells that begin with = + - @ as they are (for data tools; unsafe in a spreadsheet).")
+def export_command(store_path: Path | None, output: Path, fmt: str, raw: bool) -> None:
     """Write the store out as Parquet or CSV for other tools.
+
+    In CSV, text that begins with = + - @, a tab or a carriage return gets a ' in front, so that
+    a spreadsheet shows it instead of running it as a formula; --raw writes it as it is.
 
     \b
     Example:
       parlons export -o out/ --format csv
     """
+    check_output_folder(output, "the export")
     with Store(store_path, read_only=True) as store:
-        written = store.export(output, fmt)
+        written = store.export(output, fmt, raw=raw)
     for path in written:
         click.echo(str(path))
 
@@ -356,6 +383,7 @@ def report_command(account: str, together: tuple[str, ...], label: str | None, p
     from .plan.progress import report_view
     from .report import render
 
+    check_output_file(output, "the report")
     plan = load_plan(plan_path) if plan_path else None
     zone = choose_timezone(timezone, plan.data.get("timezone") if plan else None)
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
@@ -389,6 +417,7 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
     """
     from .demo.run import run_demo
 
+    check_output_folder(output, "the demo")
     lang = resolve_language(lang)
     out = _Printer(lang)
     with _console(stderr=True).status(out.t.gettext("building, importing and auditing the demo…")):
@@ -449,7 +478,10 @@ def explain_command(post_id: str, platform: str | None, store_path: Path | None)
 
 
 def _is_export(path: Path | None) -> bool:
-    return path is not None and path.is_dir() and (path / "posts.parquet").exists()
+    try:
+        return path is not None and path.is_dir() and (path / "posts.parquet").exists()
+    except OSError:  # a folder that cannot be searched: resolve_store_path says so clearly
+        return False
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -468,23 +500,32 @@ def _hours(value: str | None) -> tuple[int, int] | None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; parlons' own errors become one line on stderr and a non-zero exit."""
-    t = translator(resolve_language(lang_in_args(sys.argv[1:] if argv is None else list(argv))))
+    args = sys.argv[1:] if argv is None else list(argv)
+    t = translator(resolve_language(lang_in_args(args)))
+    clean_leftovers()
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="parlons",
-                 standalone_mode=False)
+        with cli.make_context("parlons", args) as ctx:
+            cli.invoke(ctx)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
     except ParlonsError as exc:
+        if was_interrupted():
+            interrupted(t.gettext("Aborted."))
         head, _, tail = t.gettext("error: %(message)s").partition("%(message)s")
         _console(stderr=True).print(Text.assemble((head, "red"), str(exc), tail))
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo(t.gettext("Aborted."), err=True)
-        sys.exit(130)
+    except (click.exceptions.Abort, KeyboardInterrupt, duckdb.InterruptException):
+        interrupted(t.gettext("Aborted."))
     except click.UsageError as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         click.echo(t.gettext("Error: %(message)s") % {"message": exc.format_message()}, err=True)
         sys.exit(exc.exit_code)
+    except Exception:
+        if was_interrupted():
+            interrupted(t.gettext("Aborted."))
+        raise
 
 
 from .collect.cli import collect_group  # noqa: E402

@@ -12,6 +12,7 @@ where (file, archive member, record) and what to try.
      │    └── UnsafeArchive         a zip whose members escape, or that inflates beyond limits
      ├── MappingError          a generic CSV/JSONL column mapping is wrong
      ├── StoreError            the store cannot be opened, written or exported
+     ├── OutputError           an output file or folder (report, export, demo) cannot be written
      ├── CollectError          a server to collect from cannot be reached, refuses, or answers wrongly
      └── UsageError            the command line asks for something impossible
 """
@@ -23,6 +24,7 @@ __all__ = [
     "FormatNotRecognised",
     "InputError",
     "MappingError",
+    "OutputError",
     "ParlonsError",
     "StoreError",
     "UnsafeArchive",
@@ -82,6 +84,12 @@ class MappingError(ParlonsError):
 
 class StoreError(ParlonsError):
     """The store cannot be opened, written or exported."""
+
+    exit_code = 3
+
+
+class OutputError(ParlonsError):
+    """An output file or folder cannot be written; checked before the work that would fill it."""
 
     exit_code = 3
 

@@ -6,6 +6,7 @@ any file cannot be read the store stays exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from . import __version__
+from .engine import store_failure
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
@@ -99,19 +101,33 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
         for item in job.importer.read(job.members, ctx):
             if isinstance(item, SqlQuery):
                 current = item.members[0]
-                rows, dropped = store.stage_query(item.sql, item.params, stamp)
-                _count_incomplete(ctx, dropped)
+                rows, _ = store.stage_query(item.sql, item.params, stamp, check=False)
             else:
                 current = _member_of(job, item) or current
-                rows, dropped = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp)
-                _count_incomplete(ctx, dropped)
+                rows, _ = store.stage_batch(item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA), stamp,
+                                            check=False)
             ctx.rows_read += rows
             if progress is not None:
                 progress(current.name, rows)
+        dropped = store.take_incomplete()
+        ctx.rows_read -= len(dropped)
+        _count_incomplete(ctx, dropped)
     except ParlonsError:
         raise
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except (duckdb.OutOfMemoryException, MemoryError) as exc:
+        raise store_failure(exc, store.path, f"reading {current.name} of {stamp.source_file}") or exc from None
     except _READ_ERRORS as exc:
+        if _no_space(exc):
+            raise store_failure(exc, store.path, f"reading {current.name} of {stamp.source_file}") or exc from None
         raise current.error(f"cannot be read as {job.importer.name}: {_describe(exc)}") from None
+
+
+def _no_space(exc: BaseException) -> bool:
+    """Disk full or a file size limit while an importer writes its scratch files: not the input's fault."""
+    return (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG)) or \
+        any(m in str(exc).lower() for m in ("no space left on device", "file too large"))
 
 
 def _count_incomplete(ctx: ReadContext, dropped: list[tuple[str, str]]) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from .engine import scratch_dir
 from .errors import InputError, UnsafeArchive
 
 __all__ = ["LIMITS", "Limits", "Member", "Source", "open_source"]
@@ -208,7 +209,7 @@ class Source:
 
     def scratch(self) -> Path:
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="parlons-"))
+            self._scratch = Path(tempfile.mkdtemp(prefix="source-", dir=scratch_dir()))
         return self._scratch
 
     def find(self, basename: str) -> Member | None:

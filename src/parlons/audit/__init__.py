@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from .. import engine
 from ..errors import StoreError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
 from ._sql import one
@@ -43,7 +44,7 @@ def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A connection with ``posts`` and ``accounts``: a store file, or a folder of its Parquet export."""
     location = Path(path)
     if location.is_dir() and (location / "posts.parquet").exists():
-        con = duckdb.connect(":memory:", config={"memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT})
+        con = engine.connect(memory_limit=os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT)
         for table in ("posts", "accounts"):
             target = str(location / f"{table}.parquet").replace("'", "''")
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{target}')")

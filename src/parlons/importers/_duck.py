@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import engine
 from ..errors import InputError
 from ..sources import Member
 from ._base import BATCH_ROWS, ROW_SCHEMA, ReadContext
@@ -62,9 +63,7 @@ SELECT_COLUMNS = ", ".join(ROW_SCHEMA.names)
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
     """A private in-memory DuckDB for one importer run."""
-    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "preserve_insertion_order": True})
-    con.execute("SET TimeZone = 'UTC'")
-    return con
+    return engine.connect(memory_limit=memory_limit, preserve_insertion_order=True)
 
 
 def sql_string(value: str) -> str:

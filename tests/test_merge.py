@@ -1,0 +1,57 @@
+"""The merge of one import: first seen wins, unknown counts filled from the first newer row knowing them.
+
+Both ways through it: a re-import that repeats no key within itself (a join with the stored rows)
+and an import that also repeats keys within its own input (one aggregate per key).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from parlons.importers._base import ROW_SCHEMA
+from parlons.store import MergeResult, Stamp, Store
+
+WHEN = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def rows(*posts: tuple[str, int | None, int | None]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pylist([{"platform": "x", "post_id": pid, "account": "org", "created_at": WHEN,
+                                        "text": f"post {pid}", "kind": "original", "like_count": likes,
+                                        "repost_count": reposts, "source_member": "m", "source_record": str(i)}
+                                       for i, (pid, likes, reposts) in enumerate(posts)], schema=ROW_SCHEMA)
+
+
+def load(store: Store, day: int, batch: pa.RecordBatch) -> MergeResult:
+    stamp = Stamp(f"export-{day}.jsonl", "test", "1", datetime(2024, 2, day, tzinfo=UTC))
+    with store.transaction():
+        store.stage_batch(batch, stamp)
+        return store.merge()
+
+
+def stored(store: Store) -> list[tuple[Any, ...]]:
+    return store.con.execute("SELECT post_id, like_count, repost_count, source_file FROM posts ORDER BY post_id"
+                             ).fetchall()
+
+
+def test_a_reimport_keeps_the_stored_rows_and_fills_their_unknown_counts(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert load(store, 1, rows(("1", None, 2), ("2", 5, None), ("3", 7, 1))) == MergeResult(3, 0, 0, 3, 0)
+        result = load(store, 2, rows(("1", 10, 20), ("2", 50, 60), ("4", 1, 1)))
+        assert result == MergeResult(3, 0, 2, 1, 2)
+        assert stored(store) == [("1", 10, 2, "export-1.jsonl"), ("2", 5, 60, "export-1.jsonl"),
+                                 ("3", 7, 1, "export-1.jsonl"), ("4", 1, 1, "export-2.jsonl")]
+        assert load(store, 3, rows(("1", 99, 99), ("3", 99, 99))) == MergeResult(2, 0, 2, 0, 0)
+        assert stored(store)[0] == ("1", 10, 2, "export-1.jsonl")
+
+
+def test_keys_repeated_within_the_input_and_in_the_store(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        load(store, 1, rows(("1", None, None), ("2", 5, 6)))
+        result = load(store, 2, rows(("1", None, 3), ("5", 1, None), ("1", 8, 9), ("5", 2, 2), ("2", 0, 0)))
+        assert result == MergeResult(5, 2, 2, 1, 1, (("export-2.jsonl", "m", "3", "5"),))
+        assert stored(store) == [("1", 8, 3, "export-1.jsonl"), ("2", 5, 6, "export-1.jsonl"),
+                                 ("5", 1, None, "export-2.jsonl")]
