@@ -32,6 +32,7 @@ from rich.text import Text
 from . import __version__
 from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
+from .audit.explain import describe as describe_post
 from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
 from .engine import clean_leftovers
@@ -465,16 +466,24 @@ def serve_command(demo: bool, host: str, port: int, data: Path | None) -> None:
 @click.argument("post_id")
 @click.option("--platform", help="Platform of the post, when the id exists on several.")
 @store_option
-def explain_command(post_id: str, platform: str | None, store_path: Path | None) -> None:
-    """Show why the audit classifies a post as it does: language, lexicon words, function, automation.
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of the explanation (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
+@click.option("--json", "as_json", is_flag=True, help="Print the raw data as JSON (for programs).")
+def explain_command(post_id: str, platform: str | None, store_path: Path | None, lang: str | None,
+                    as_json: bool) -> None:
+    """Show why the audit classifies a post as it does: language, lexicon words, function, asking, automation.
 
     \b
     Example:
-      parlons explain 1700000000000000004 --platform x
+      parlons explain 1700000000000000004 --platform x --lang en
     """
     con = open_posts(store_path if store_path is not None and _is_export(store_path)
                      else resolve_store_path(store_path))
-    click.echo(json.dumps(explain_post(con, post_id, platform), indent=2, ensure_ascii=False))
+    why = explain_post(con, post_id, platform)
+    if as_json:
+        click.echo(json.dumps(why, indent=2, ensure_ascii=False))
+    else:
+        click.echo(describe_post(why, lang or language()))
 
 
 def _is_export(path: Path | None) -> bool:

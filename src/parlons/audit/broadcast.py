@@ -1,4 +1,27 @@
-"""Broadcast: posts made by automation, cross-posted or repeated duplicates, link-only posts."""
+"""Broadcast: posts made by automation, cross-posted or repeated duplicates, link-only posts.
+
+Automation is decided by behaviour, in vectorized queries over each account's own posts, grouped by
+client app (``source``; posts without one form one group per account and platform):
+
+- ``client name``: the client is one of ``automation.clients`` (``data/lexicon.toml``), matched
+  exactly (case aside): "Tweetbot" is a person's app, not "bot";
+- ``feed item title``: the text, trailing links aside, is the title of a blog post or feed item in
+  the store (a feed item's title plus its link);
+- ``regular posting minute`` / ``regular posting second``: in a group of at least ``MIN_GROUP``
+  posts, at least ``REGULAR_SHARE`` of them share one minute of the hour (or second of the minute),
+  where the importer records minutes (or seconds) at all;
+- ``one template repeated``: every post of the group is a short line followed by one link (a title
+  and its link), or ``REGULAR_SHARE`` of them open with the same two words and end with a link;
+- ``no replies or mentions``: the group never replies and never mentions anyone;
+- ``link posts only``: every post of the group carries a link;
+- ``same text on another platform within minutes``: the same text was posted on another platform
+  less than ``CROSS_POST_MINUTES`` before.
+
+A post is automated when its client is listed, when it is a feed item's title plus link, or when
+signals of at least ``MIN_KINDS`` of the four kinds of evidence (``EVIDENCE_KINDS``: timing; content,
+a template or links only; silence; cross-posting) fire: a person who only shares links and never
+replies, or who happens to post on the hour, is not automated. Every post keeps the signals that fired.
+"""
 
 from __future__ import annotations
 
@@ -9,43 +32,49 @@ import duckdb
 from ._sql import dicts, one, share
 from .lexicon import automation_clients, normalize_sql
 
-__all__ = ["broadcast", "prepare_duplicates"]
+__all__ = ["EVIDENCE_KINDS", "broadcast", "prepare_automation", "prepare_duplicates"]
 
 MIN_KEY_CHARS = 20
 """Normalized texts shorter than this are too common to call duplicates ("merci !")."""
-
-
-def _automation_sql() -> str:
-    likes = " OR ".join(f"contains(lower(o.source), '{c.replace(chr(39), chr(39) * 2)}')"
-                        for c in automation_clients())
-    return f"""
-        CASE WHEN {likes} THEN 'automation client: ' || o.source
-             WHEN t.title IS NOT NULL THEN 'feed item title plus link: ' || t.title END"""
+MIN_GROUP = 5
+"""A client's behaviour is judged on at least this many posts."""
+REGULAR_SHARE = 0.6
+"""Share of a client's posts at one minute (or second), or with one template, that makes it regular."""
+CROSS_POST_MINUTES = 10
+EVIDENCE_KINDS = (("regular posting minute", "regular posting second"), ("one template repeated", "link posts only"),
+                  ("no replies or mentions",), ("same text on another platform within minutes",))
+"""Behaviour signals by kind of evidence: timing, content, silence, cross-posting."""
+MIN_KINDS = 3
+TRAILING_LINKS = r"\s*(https?://\S+\s*)+$"
 
 
 def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """``dupkeys``: normalized texts of audited and owner accounts' posts (reposts excluded);
     ``dups``: the posts whose normalized text occurs more than once, with who posted it (grouped by
     text, never paired, so a canned answer repeated 100,000 times costs no more than once);
-    ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule."""
+    ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule; then the
+    automation signals (``prepare_automation``)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
-        SELECT platform, account, post_id, trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g')) AS key
-        FROM (SELECT platform, account, post_id, "text" FROM own_all WHERE kind <> 'repost'
+        SELECT platform, account, post_id, created_at,
+               trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g')) AS key
+        FROM (SELECT platform, account, post_id, created_at, "text" FROM own_all WHERE kind <> 'repost'
               UNION
-              SELECT platform, account, post_id, "text" FROM posts
+              SELECT platform, account, post_id, created_at, "text" FROM posts
               WHERE kind <> 'repost' AND list_contains({_owners(con)}, account)
                 AND (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
     con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
     con.execute("""
+        CREATE OR REPLACE TEMP TABLE dupgroups AS
+        SELECT key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
+        FROM dupkeys GROUP BY key HAVING count(*) > 1""")
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE dups AS
-        WITH groups AS (
-          SELECT key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
-          FROM dupkeys GROUP BY key HAVING count(*) > 1)
         SELECT d.platform, d.post_id, array_to_string(g.who, ', ') AS also
-        FROM dupkeys d JOIN groups g USING (key)""")
+        FROM dupkeys d JOIN dupgroups g USING (key)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
                    WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
+    prepare_automation(con)
 
 
 def _owners(con: duckdb.DuckDBPyConnection) -> str:
@@ -54,13 +83,104 @@ def _owners(con: duckdb.DuckDBPyConnection) -> str:
     return "[" + ", ".join("'" + r[0].replace("'", "''") + "'" for r in rows) + "]::VARCHAR[]"
 
 
+def prepare_automation(con: duckdb.DuckDBPyConnection) -> None:
+    """``automation``: per own post (``own_all``, reposts left out), the automation signals that fired
+    and the rule that makes it automated (NULL when it is not). Needs ``own_all``, ``dupkeys``,
+    ``dupgroups`` and ``titles``."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE crossposts AS
+        SELECT DISTINCT platform, post_id FROM (
+          SELECT platform, post_id, created_at, lag(platform) OVER w AS prev_platform, lag(created_at) OVER w AS prev_at
+          FROM dupkeys WHERE key IN (SELECT key FROM dupgroups)
+          WINDOW w AS (PARTITION BY key ORDER BY created_at))
+        WHERE prev_platform <> platform AND created_at - prev_at <= INTERVAL {CROSS_POST_MINUTES} MINUTE""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE automation AS
+        WITH precision AS (
+          SELECT importer, bool_or(minute(created_at) <> 0) AS minutes_known,
+                 bool_or(second(created_at) <> 0) AS seconds_known
+          FROM posts WHERE importer IN (SELECT DISTINCT importer FROM own_all) GROUP BY importer),
+        p AS ({_post_traits()}),
+        g AS ({_group_traits()}),
+        s AS (
+          SELECT p.platform, p.post_id, p.client, p.title_hit,
+                 list_filter([
+                   CASE WHEN p.listed THEN 'client name' END,
+                   CASE WHEN p.title_hit IS NOT NULL THEN 'feed item title' END,
+                   CASE WHEN g.regular_minute THEN 'regular posting minute' END,
+                   CASE WHEN g.regular_second THEN 'regular posting second' END,
+                   CASE WHEN g.template THEN 'one template repeated' END,
+                   CASE WHEN g.silent THEN 'no replies or mentions' END,
+                   CASE WHEN g.links_only THEN 'link posts only' END,
+                   CASE WHEN x.post_id IS NOT NULL THEN 'same text on another platform within minutes' END],
+                   lambda v: v IS NOT NULL) AS signals
+          FROM p JOIN g USING (platform, account, client)
+          LEFT JOIN crossposts x ON x.platform = p.platform AND x.post_id = p.post_id)
+        SELECT platform, post_id, signals,
+          CASE WHEN list_contains(signals, 'client name') THEN 'automation client: ' || client
+               WHEN title_hit IS NOT NULL THEN 'feed item title plus link: ' || title_hit
+               WHEN {_kinds_sql()} >= {MIN_KINDS} THEN 'automation signals: ' || array_to_string(signals, ', ')
+          END AS rule
+        FROM s""")
+
+
+def _kinds_sql() -> str:
+    """SQL: how many kinds of behaviour evidence the post's ``signals`` hold."""
+    return " + ".join(f"(len(list_intersect(signals, {list(kind)!r})) > 0)::INT" for kind in EVIDENCE_KINDS)
+
+
+def _post_traits() -> str:
+    """SQL: per own post, its client, the traits a behaviour signal reads, and the feed title it repeats."""
+    clients = "[" + ", ".join("'" + c.replace("'", "''") + "'" for c in automation_clients()) + "]::VARCHAR[]"
+    return f"""
+        SELECT o.platform, o.account, o.post_id, coalesce(o.source, '') AS client,
+               list_contains({clients}, lower(trim(coalesce(o.source, '')))) AS listed,
+               o.kind = 'reply' OR len(coalesce(o.mentions, [])) > 0 AS converses,
+               regexp_matches(o."text", 'https?://') OR len(coalesce(o.urls, [])) > 0 AS has_link,
+               stem <> '' AND length(stem) <= 200 AND regexp_matches(o."text", 'https?://\\S+\\s*$')
+                 AND NOT regexp_matches(stem, 'https?://|@\\w|\\n') AS title_link,
+               CASE WHEN regexp_matches(o."text", 'https?://\\S+\\s*$')
+                    THEN array_to_string(regexp_extract_all(lower(stem), '[\\p{{L}}\\p{{N}}]+')[1:2], ' ')
+               END AS opening,
+               CASE WHEN pr.minutes_known THEN minute(o.created_at) END AS mi,
+               CASE WHEN pr.seconds_known THEN second(o.created_at) END AS se,
+               t.title AS title_hit
+        FROM (SELECT *, trim(regexp_replace("text", '{TRAILING_LINKS}', '')) AS stem FROM own_all
+              WHERE kind <> 'repost') o
+        LEFT JOIN precision pr USING (importer)
+        LEFT JOIN titles t ON t.title = lower(o.stem)"""
+
+
+def _group_traits() -> str:
+    """SQL: per account, platform and client, which behaviour signals hold for the whole group."""
+    tops = " UNION ALL ".join(
+        f"SELECT platform, account, client, '{k}' AS k, count(*) AS c FROM p WHERE {col} IS NOT NULL "
+        f"GROUP BY platform, account, client, {col}" for k, col in (("mi", "mi"), ("se", "se"), ("op", "opening")))
+    return f"""
+        WITH totals AS (
+          SELECT platform, account, client, count(*) AS n, count(*) FILTER (has_link) AS links,
+                 count(*) FILTER (title_link) AS title_links, count(*) FILTER (converses) AS conversing
+          FROM p GROUP BY ALL),
+        tops AS (
+          SELECT platform, account, client, max(c) FILTER (k = 'mi') AS minute_top,
+                 max(c) FILTER (k = 'se') AS second_top, max(c) FILTER (k = 'op') AS opening_top
+          FROM ({tops}) GROUP BY ALL)
+        SELECT platform, account, client,
+               n >= {MIN_GROUP} AND coalesce(minute_top, 0) >= {REGULAR_SHARE} * n AS regular_minute,
+               n >= {MIN_GROUP} AND coalesce(second_top, 0) >= {REGULAR_SHARE} * n AS regular_second,
+               n >= {MIN_GROUP} AND (title_links = n OR coalesce(opening_top, 0) >= {REGULAR_SHARE} * n) AS template,
+               n >= {MIN_GROUP} AND conversing = 0 AS silent, n >= {MIN_GROUP} AND links = n AS links_only
+        FROM totals LEFT JOIN tops USING (platform, account, client)"""
+
+
 def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
     """Shares of automated, duplicated and link-only posts, with examples and the rule that fired."""
-    flagged = f"""
-        SELECT o.post_id, o.platform, o."text", o.permalink, o.source, {_automation_sql()} AS automation_rule,
+    flagged = """
+        SELECT o.post_id, o.platform, o."text", o.permalink, o.source, au.rule AS automation_rule,
+               coalesce(au.signals, []) AS automation_signals,
                dups.also AS duplicate_of, f.link_only AND regexp_matches(o."text", 'https?://') AS link_only
         FROM own o JOIN features f USING (platform, post_id)
-        LEFT JOIN titles t ON t.title = lower(trim(regexp_replace(o."text", '\\s*(https?://\\S+\\s*)+$', '')))
+        LEFT JOIN automation au ON au.platform = o.platform AND au.post_id = o.post_id
         LEFT JOIN dups ON dups.post_id = o.post_id AND dups.platform = o.platform
         WHERE o.target = $target AND o.kind <> 'repost'"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS {flagged}", {"target": target})
@@ -76,10 +196,14 @@ def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples:
         "duplicated_examples": _examples(con, "duplicate_of IS NOT NULL", "'same text posted by ' || duplicate_of",
                                          examples),
         "automation_clients": dicts(con, """SELECT source, count(*) AS posts FROM flagged
-            WHERE automation_rule LIKE 'automation client:%' GROUP BY source ORDER BY posts DESC"""),
+            WHERE automation_rule IS NOT NULL AND source IS NOT NULL GROUP BY source ORDER BY posts DESC, source"""),
+        "automation_signals": dicts(con, """SELECT signal, count(*) AS posts,
+                count(*) FILTER (automation_rule IS NOT NULL) AS automated_posts
+            FROM (SELECT unnest(automation_signals) AS signal, automation_rule FROM flagged)
+            GROUP BY signal ORDER BY posts DESC, signal"""),
     }
 
 
 def _examples(con: duckdb.DuckDBPyConnection, where: str, rule: str, limit: int) -> list[dict[str, Any]]:
-    return dicts(con, f"""SELECT post_id AS id, "text", permalink, {rule} AS rule FROM flagged
-                          WHERE {where} ORDER BY post_id DESC LIMIT {int(limit)}""")
+    return dicts(con, f"""SELECT post_id AS id, "text", permalink, {rule} AS rule, automation_signals AS signals
+                          FROM flagged WHERE {where} ORDER BY post_id DESC LIMIT {int(limit)}""")

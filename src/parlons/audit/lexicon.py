@@ -15,7 +15,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["LANGS", "automation_clients", "categories", "lexicon", "normalize_sql", "pattern"]
+__all__ = ["CLAUSE_BREAKS", "LANGS", "automation_clients", "categories", "clauses_sql", "lexicon", "normalize_sql",
+           "pattern", "start_pattern"]
 
 LANGS = ("fr", "en")
 
@@ -44,6 +45,13 @@ def pattern(lang: str, category: str) -> str:
     return " (" + "|".join(_escape(e) for e in entries if e) + ") "
 
 
+def start_pattern(lang: str, category: str, lead: str | None = None) -> str:
+    """An RE2 pattern matching an entry of ``category`` that opens a clause of text normalized by
+    ``clauses_sql`` (after any number of ``lead`` entries: "please", "n'oubliez pas de"...)."""
+    leads = pattern(lang, lead)[2:-2] if lead else ""
+    return r"\|  " + (f"(?:(?:{leads})  )*" if leads else "") + pattern(lang, category)[1:]
+
+
 def automation_clients() -> list[str]:
     return [c.lower() for c in lexicon()["automation"]["clients"]]
 
@@ -52,3 +60,17 @@ def normalize_sql(column: str) -> str:
     """SQL turning ``column`` into the normalized form the patterns expect."""
     stripped = rf"regexp_replace({column}, '(https?://|www\.)\S+|@[\w.@-]+', ' ', 'g')"
     return rf"'  ' || regexp_replace(lower({stripped}), '[^\p{{L}}\p{{N}}]+', '  ', 'g') || '  '"
+
+
+CLAUSE_BREAKS = (r"[.!?;:,…\n\r•·|()\[\]\"«»“”]|\s[-–—]+\s"
+                 r"|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}\x{1F000}-\x{1F2FF}\x{2190}-\x{21FF}\x{2B00}-\x{2BFF}]")
+"""Where a clause ends: sentence punctuation, colons, commas, brackets, quotes, a spaced dash, an emoji, an
+arrow ("Students looking for a job? The city is hiring, apply by April 15")."""
+
+
+def clauses_sql(column: str) -> str:
+    """SQL: ``column`` normalized as by ``normalize_sql``, with `` | `` at the start and at every clause
+    break, so that a pattern can ask for a word that opens a clause (an imperative)."""
+    stripped = rf"regexp_replace({column}, '(https?://|www\.)\S+|@[\w.@-]+', ' ', 'g')"
+    marked = f"regexp_replace({stripped}, '{CLAUSE_BREAKS}', ' | ', 'g')"
+    return rf"'  ' || regexp_replace('| ' || lower({marked}), '[^\p{{L}}\p{{N}}|]+', '  ', 'g') || '  '"

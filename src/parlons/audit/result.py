@@ -42,7 +42,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.0"
+AUDIT_SCHEMA_VERSION = "1.1"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -190,15 +190,33 @@ class ClientCount(Model):
     posts: int
 
 
+class BroadcastExample(Example):
+    """An example of broadcast, with the automation signals that fired for it (schema 1.1)."""
+
+    signals: list[str] = Field(default_factory=list, description=(
+        "Automation signals that fired: client name, feed item title, regular posting minute, regular posting "
+        "second, one template repeated, no replies or mentions, link posts only, same text on another platform "
+        "within minutes."))
+
+
+class SignalCount(Model):
+    """Own posts where an automation signal fired, and how many of them are automated (schema 1.1)."""
+
+    signal: str
+    posts: int
+    automated_posts: int
+
+
 class Broadcast(Model):
     posts: int
     note: str
     automated_share: Figure
     duplicated_share: Figure
     link_only_share: Figure
-    automated_examples: list[Example]
-    duplicated_examples: list[Example]
+    automated_examples: list[BroadcastExample]
+    duplicated_examples: list[BroadcastExample]
     automation_clients: list[ClientCount]
+    automation_signals: list[SignalCount] = Field(default_factory=list)
 
 
 class VoiceExample(Model):

@@ -58,6 +58,21 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("problem word"),
     N_("jargon"),
     N_("asking = has a question mark or a problem/complaint word (lexicon)"),
+    N_("automation signals"),
+    N_("client name"),
+    N_("feed item title"),
+    N_("regular posting minute"),
+    N_("regular posting second"),
+    N_("one template repeated"),
+    N_("no replies or mentions"),
+    N_("link posts only"),
+    N_("same text on another platform within minutes"),
+    N_("request"),
+    N_("question word"),
+    N_("no thanks, praise or acknowledgement"),
+    N_("problem solved"),
+    N_("thanks or praise"),
+    N_("mentions the account in passing"),
     N_("Lovejoy & Saxton (2012), 100 large US nonprofits on Twitter"),
 )
 
@@ -69,7 +84,12 @@ def translate_text(t: gettext.NullTranslations, text: str | None) -> str:
 
 PREFIXES = ("reply to another account", "response solicitation", "thanks or recognition", "question to the audience",
             "call to action", "no community or action cue", "automation client", "feed item title plus link",
-            "same text posted by", "question mark", "problem word", "jargon")
+            "same text posted by", "question mark", "problem word", "jargon", "automation signals", "request",
+            "question word", "problem solved", "thanks or praise", "no thanks, praise or acknowledgement",
+            "mentions the account in passing",
+            "client name", "feed item title", "regular posting minute", "regular posting second",
+            "one template repeated", "no replies or mentions", "link posts only",
+            "same text on another platform within minutes")
 """Rule names that the audit may follow with the word or the account that fired."""
 
 
@@ -79,7 +99,10 @@ def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
         return ""
     for prefix in PREFIXES:
         if rule.startswith(prefix + ": "):
-            return t.gettext("%(rule)s: %(word)s") % {"rule": t.gettext(prefix), "word": rule[len(prefix) + 2:]}
+            word = rule[len(prefix) + 2:]
+            if prefix == "automation signals":  # names of signals, not words of the post
+                word = ", ".join(t.gettext(w) for w in word.split(", "))
+            return t.gettext("%(rule)s: %(word)s") % {"rule": t.gettext(prefix), "word": word}
         if rule.startswith(prefix + " "):
             return f"{t.gettext(prefix)} {rule[len(prefix) + 1:]}"
     return t.gettext(rule)
