@@ -68,22 +68,24 @@ def audited(store: Store, tmp_path: Path) -> AuditResult:
 
 
 def test_requests_answers_pending_and_unanswered(audited: AuditResult) -> None:
+    # the requests that ask: r1 (answered after 10 min), r3 (unanswered), r4 (pending); r2 thanks, apart
     r = audited.responsiveness
-    assert (r.requests, r.answered, r.pending, r.unanswered) == (4, 2, 1, 1)
-    assert r.answered_share == Figure(value=round(2 / 3, 4), n=3, status="ok", min_n=1)
-    assert r.median_first_response_s == Figure(value=3900.0, n=2, status="ok", min_n=1)
-    assert r.p90_first_response_s == Figure(value=6540.0, n=2, status="ok", min_n=1)
-    assert r.answered_within_1h_share.value == round(1 / 3, 4)
-    assert r.answered_within_24h_share.value == round(2 / 3, 4)
-    assert [u.id for u in r.unanswered_requests] == ["r3"]
-    assert r.unanswered_requests[0].model_dump() == {"id": "r3", "author": "carol", "time": "2024-03-04T12:20:00Z",
-                                                      "text": "Et pour moi ? Toujours rien", "permalink": None}
+    assert (r.requests, r.answered, r.pending, r.unanswered) == (3, 1, 1, 1)
+    assert r.answered_share == Figure(value=0.5, n=2, status="ok", min_n=1)
+    assert r.median_first_response_s == Figure(value=600.0, n=1, status="ok", min_n=1)
+    assert r.p90_first_response_s == Figure(value=600.0, n=1, status="ok", min_n=1)
+    assert (r.answered_within_1h, r.answered_within_24h) == (1, 1)
+    assert r.answered_within_1h_share == Figure(value=0.5, n=2, status="ok", min_n=1)
+    assert [u.model_dump() for u in r.unanswered_requests] == [
+        {"id": "r3", "author": "carol", "time": "2024-03-04T12:20:00Z", "text": "Et pour moi ? Toujours rien",
+         "permalink": None, "rule": "question mark"}]
 
 
 def test_requests_split_by_intent(audited: AuditResult) -> None:
     intent = audited.responsiveness.by_intent
-    assert (intent.asking.requests, intent.asking.answered) == (3, 1)
-    assert (intent.not_asking.requests, intent.not_asking.answered) == (1, 1)
+    assert [(g.requests, g.answered, g.pending, g.unanswered, g.answered_share.value)
+            for g in (intent.asking, intent.not_asking, intent.all)] == [
+        (3, 1, 1, 1, 0.5), (1, 1, 0, 0, 1.0), (4, 2, 1, 1, round(2 / 3, 4))]
 
 
 def test_conversation_mix(audited: AuditResult) -> None:
@@ -98,7 +100,7 @@ def test_conversation_mix(audited: AuditResult) -> None:
 def test_too_few_is_not_a_percentage(store: Store, tmp_path: Path) -> None:
     build(store, SCENARIO, tmp_path)
     audit = run_audit(store.con, ["org"], platform="x", settings=AuditSettings(min_n=5))[0]
-    assert audit.responsiveness.answered_share == Figure(value=None, n=3, status="too few", min_n=5)
+    assert audit.responsiveness.answered_share == Figure(value=None, n=2, status="too few", min_n=5)
 
 
 def test_archive_only_means_requests_unknown(store: Store, tmp_path: Path) -> None:
@@ -154,8 +156,8 @@ def test_accounts_of_one_organization_audited_together(store: Store, tmp_path: P
     assert (audit.account, audit.platform) == ("Org", "mastodon, x")
     assert audit.members == [Member(platform="x", account="org"), Member(platform="mastodon", account="org")]
     r = audit.responsiveness
-    assert (r.requests, r.answered, r.pending) == (5, 3, 1)
-    assert r.median_first_response_s.value == 600.0
+    assert (r.requests, r.answered, r.pending) == (4, 2, 1)  # r1, r3, r4 on X, mr1 on Mastodon ask
+    assert r.median_first_response_s.value == 450.0  # 10 min (r1) and 5 min (mr1)
     assert [u.id for u in r.unanswered_requests] == ["r3"]
     assert audit.conversation.posts == 6 + 3
 
@@ -164,7 +166,15 @@ def test_same_handle_on_two_platforms_as_peers_stays_apart(store: Store, tmp_pat
     extra = [post("mr1", "fan", 40, "@org une question ?", platform="mastodon", mentions=["org"])]
     build(store, [*SCENARIO, *extra], tmp_path)
     on_x, on_mastodon = run_audit(store.con, ["x:org", "mastodon:org"], settings=SETTINGS)
-    assert on_x.responsiveness.requests == 4
+    # peers are compared over the common period: mastodon:org's own data runs from mr1 (09:40) to m1 (12:50)
+    assert on_x.period == on_mastodon.period.model_copy(update={"data_end": on_x.period.data_end,
+                                                               "own_since": on_x.period.own_since,
+                                                               "own_until": on_x.period.own_until})
+    assert (on_x.period.since, on_x.period.until, on_x.period.basis) == (
+        "2024-03-04T09:40:00Z", "2024-03-04T12:50:00Z", "common with peers")
+    assert (on_x.period.own_since, on_x.period.own_until) == ("2024-03-04T09:00:00Z", "2024-03-07T08:00:00Z")
+    assert [r.id for r in on_x.responsiveness.unanswered_requests] == ["r3"]
+    assert (on_x.responsiveness.by_intent.all.requests, on_x.responsiveness.requests) == (2, 1)  # r2 thanks
     assert on_mastodon.responsiveness.requests == 1
 
 
@@ -172,8 +182,8 @@ def test_business_hours_split(store: Store, tmp_path: Path) -> None:
     build(store, SCENARIO, tmp_path)
     settings = AuditSettings(min_n=1, business_hours=(9, 12), timezone="Europe/Paris")
     hours = run_audit(store.con, ["org"], platform="x", settings=settings)[0].responsiveness.business_hours
-    # T0 is Monday 09:00 UTC = 10:00 in Paris: r1 (10:10), r2 (11:00) and r4 (Thursday 09:00) are inside
-    # 9-12; r3 (Monday 12:20) is outside.
-    assert (hours.inside.requests, hours.inside.answered) == (3, 2)
-    assert hours.inside.median_first_response_s.value == 3900.0
+    # T0 is Monday 09:00 UTC = 10:00 in Paris: of the requests that ask, r1 (10:10) and r4 (Thursday 09:00)
+    # are inside 9-12; r3 (Monday 12:20) is outside.
+    assert (hours.inside.requests, hours.inside.answered) == (2, 1)
+    assert hours.inside.median_first_response_s.value == 600.0
     assert (hours.outside.requests, hours.outside.answered) == (1, 0)

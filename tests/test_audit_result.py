@@ -51,11 +51,12 @@ def test_a_real_audit_json_validates_against_the_committed_schema(store: Store, 
     document = audit_json("org", "--platform", "x", "--min-n", "1", "--store", str(tmp_path / "store.duckdb"))
     validator().validate(document)
     org = document[0]
-    assert org["schema_version"] == "1.1"
-    assert (org["responsiveness"]["requests"], org["responsiveness"]["answered"]) == (4, 2)
-    assert org["responsiveness"]["answered_share"] == {"value": 0.6667, "n": 3, "status": "ok", "min_n": 1}
-    assert org["responsiveness"]["median_first_response_s"] == {"value": 3900.0, "n": 2, "status": "ok",
-                                                                "min_n": 1}
+    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.4"
+    assert (org["responsiveness"]["requests"], org["responsiveness"]["answered"]) == (3, 1)
+    assert org["responsiveness"]["answered_share"] == {"value": 0.5, "n": 2, "status": "ok", "min_n": 1}
+    assert org["responsiveness"]["by_intent"]["all"] == {
+        "requests": 4, "answered": 2, "pending": 1, "unanswered": 1,
+        "answered_share": {"value": 0.6667, "n": 3, "status": "ok", "min_n": 1}}
 
 
 def test_an_archive_only_audit_validates_and_says_unknown(tmp_path: Path) -> None:
@@ -91,10 +92,11 @@ def test_results_are_typed_and_read_back_from_their_json(store: Store, tmp_path:
     assert isinstance(audit, AuditResult)
     assert isinstance(audit.responsiveness, Responsiveness)
     assert audit.responsiveness.unanswered_requests == [UnansweredRequest(
-        id="r3", author="carol", time="2024-03-04T12:20:00Z", text="Et pour moi ? Toujours rien", permalink=None)]
-    assert audit.at("responsiveness.answered_share") == Figure(value=0.6667, n=3, status="ok", min_n=1)
-    assert audit.value("responsiveness.answered_share") == 0.6667
-    assert audit.value("responsiveness.requests") == 4.0
+        id="r3", author="carol", time="2024-03-04T12:20:00Z", text="Et pour moi ? Toujours rien", permalink=None,
+        rule="question mark")]
+    assert audit.at("responsiveness.answered_share") == Figure(value=0.5, n=2, status="ok", min_n=1)
+    assert audit.value("responsiveness.answered_share") == 0.5
+    assert audit.value("responsiveness.requests") == 3.0
     assert audit.at("voice.fr.posts") == 6  # "@alice Ici !" is French (ici is a French stop word)
     assert audit.at("responsiveness.nothing") is None
     assert parlons.load_audits(parlons.dump_audits(audits)) == audits

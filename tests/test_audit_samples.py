@@ -17,7 +17,8 @@ BRANDS = ["AppleSupport", "comcastcares", "SouthwestAir", "Ask_Spectrum", "Chase
 def test_apple_support_responsiveness_on_the_twcs_sample(store: Store) -> None:
     load(store, TWCS)
     r = run_audit(store.con, ["AppleSupport"])[0].responsiveness
-    assert (r.requests, r.answered) == (11, 7)
+    assert (r.by_intent.all.requests, r.by_intent.all.answered) == (11, 7)
+    assert (r.requests, r.answered) == (10, 7)  # the requests that ask
     assert r.median_first_response_s.value == 21662.0
 
 
@@ -26,8 +27,9 @@ def test_all_brands_together_on_the_twcs_sample(store: Store) -> None:
     load(store, TWCS)
     audit = run_audit(store.con, BRANDS[:1], together=BRANDS[1:], label="all brands")[0]
     r = audit.responsiveness
-    assert (r.requests, r.answered) == (36, 29)
-    assert r.median_first_response_s.value == 1387.0
+    assert (r.by_intent.all.requests, r.by_intent.all.answered) == (36, 29)
+    assert (r.requests, r.answered) == (32, 27)  # the requests that ask
+    assert r.median_first_response_s.value == 3226.0
     assert len(audit.members) == 13
 
 
@@ -47,8 +49,10 @@ def test_blog_comments_are_requests_to_the_blog(store: Store) -> None:
     load(store, SAMPLES / "wordpress_wxr_bitcoinfrance_fr")
     r = run_audit(store.con, ["bitcoin-france.org"])[0].responsiveness
     # 86 comments reply to the blog's posts; the blog's 5 own comments answer one of them.
-    assert (r.requests, r.answered, r.unanswered) == (86, 1, 85)
-    assert r.answered_share == Figure(value=0.0116, n=86, status="ok", min_n=5)
+    every = r.by_intent.all
+    assert (every.requests, every.answered, every.unanswered) == (86, 1, 85)
+    assert every.answered_share == Figure(value=0.0116, n=86, status="ok", min_n=5)
+    assert (r.requests, r.answered, r.unanswered) == (62, 1, 61)  # the comments that ask
 
 
 @needs_samples
@@ -57,4 +61,4 @@ def test_feed_comments_without_threading(store: Store) -> None:
     r = run_audit(store.con, ["sametmax.com"])[0].responsiveness
     # 20 comments, 3 by the blog's author: 17 requests. Comment feeds carry no parent comment, so the
     # blog's 3 comments reply to the post, not to a request: none is answered as far as feeds show.
-    assert (r.requests, r.answered) == (17, 0)
+    assert (r.by_intent.all.requests, r.by_intent.all.answered, r.requests) == (17, 0, 12)

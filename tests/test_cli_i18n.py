@@ -180,13 +180,17 @@ def test_formats_table_headers() -> None:
 def test_audit_summary_in_both_languages(store: str) -> None:
     french = run(FR, "audit", "MairieDeBrest", "--store", store).output
     assert "Audit du 11 sept. 2023 au 13 sept. 2023" in french
-    assert all(s in french for s in ("Demandes reçues", "inconnu", "trop peu (n = 4)", "Maturité", "incertain"))
-    assert f"MairieDeBrest — prochaine étape{NB}: Répondez aux personnes qui vous écrivent" in french
-    assert f"réactivité inconnue{NB}: seule l’archive du compte a été importée" in french
+    assert all(s in french for s in ("Demandes (question ou problème)", "inconnu", "trop peu (n = 4)",
+                                     "Maturité"))
+    # four posts and no request known: no verdict, and what data would be needed
+    assert "incertain" not in french
+    assert (f"MairieDeBrest — pas de verdict, les données sont trop minces{NB}; il faudrait{NB}:\n"
+            f"  • Au moins 5 messages du compte sur la période (les données en ont 4){NB}: importez") in french
     english = run(EN, "audit", "MairieDeBrest", "--store", store).output
     assert "Audit Sep 11, 2023 – Sep 13, 2023" in english
-    assert all(s in english for s in ("Requests received", "unknown", "too few (n = 4)", "Maturity", "uncertain"))
-    assert "MairieDeBrest — next step: Reply to the people who write to you" in english
+    assert all(s in english for s in ("Requests that ask", "unknown", "too few (n = 4)", "Maturity"))
+    assert "MairieDeBrest — no verdict, the evidence is too thin; would be needed:" in english
+    assert "  • Posts addressed to the account (mentions, comments, support messages)" in english
 
 
 def _audit(tmp_path: Path) -> AuditResult:

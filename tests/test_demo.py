@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 from parlons.audit import AuditSettings, open_posts, run_audit
 from parlons.cli import cli
 from parlons.demo import ORG_BLOG, ORG_MASTODON, ORG_X, PEER1_X, PEER2_X, Demo, build_demo, plan_demo, write_demo
-from parlons.demo.expected import automated, imported, responsiveness
+from parlons.demo.expected import automated, imported, own_span, responsiveness
 from parlons.demo.world import RSS_END, RSS_START
 from parlons.errors import UsageError
 from parlons.ingest import ImportReport, import_paths
@@ -43,6 +44,19 @@ class Imported:
 
     def account(self, key: str) -> Any:
         return self.demo.world.accounts[key]
+
+    def common(self, *groups: list[Any]) -> tuple[datetime, datetime]:
+        """The period common to the groups' own data, from the plan."""
+        spans = [own_span(self.demo.world.posts, group) for group in groups]
+        return max(s for s, _ in spans), min(e for _, e in spans)
+
+    def ends(self, members: list[Any]) -> dict[str, datetime]:
+        """Per platform, the last post of the files that hold the members' posts (from the store)."""
+        rows = self.con.execute("""
+            SELECT platform, max(created_at) FROM posts WHERE source_file IN (
+              SELECT source_file FROM posts WHERE list_contains($who, platform || ':' || lower(ltrim(account, '@'))))
+            GROUP BY platform""", {"who": [f"{m.platform}:{m.handle.lower().lstrip('@')}" for m in members]}).fetchall()
+        return {platform: end for platform, end in rows}
 
 
 @pytest.fixture(scope="module")
@@ -93,15 +107,23 @@ def test_every_file_is_read_by_its_importer_with_only_the_designed_skips(fr: Imp
     assert fr.report.merge.inserted == len(imported(fr.demo.world.posts))
 
 
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def test_the_audit_finds_the_planned_requests_and_answers(fr: Imported) -> None:
     world = fr.demo.world
+    common = fr.common(*([fr.account(k)] for k in ("org", "peer1", "peer2")))
     for audit, key in zip(fr.audits, ("org", "peer1", "peer2"), strict=True):
-        planned = responsiveness(world.posts, [fr.account(key)])
-        found = audit.responsiveness
+        assert (audit.period.since, audit.period.until, audit.period.basis) == (
+            _iso(common[0]), _iso(common[1]), "common with peers")
+        planned = responsiveness(world.posts, [fr.account(key)], period=common, ends=fr.ends([fr.account(key)]))
+        found = audit.responsiveness.by_intent.all  # every planned request; the headline keeps those that ask
         assert (found.requests, found.answered, found.pending) == (
             planned.requests, planned.answered, planned.pending), key
         assert found.answered_share.n == planned.settled
-        assert len(found.unanswered_requests) == planned.settled - planned.answered
+        assert found.unanswered == planned.settled - planned.answered
+        assert len(audit.responsiveness.unanswered_requests) == audit.responsiveness.unanswered
 
 
 def test_the_three_organizations_differ_as_designed(fr: Imported) -> None:
@@ -120,11 +142,12 @@ def test_the_three_organizations_differ_as_designed(fr: Imported) -> None:
 
 def test_automated_posts_are_the_planned_ones(fr: Imported) -> None:
     world = fr.demo.world
+    common = fr.common(*([fr.account(k)] for k in ("org", "peer1", "peer2")))
     for audit, key in zip(fr.audits, ("org", "peer1", "peer2"), strict=True):
         share = audit.broadcast.automated_share
-        assert round(share.value * share.n) == automated(world.posts, fr.account(key)), key
+        assert round(share.value * share.n) == automated(world.posts, fr.account(key), common), key
     clients = {c.source: c.posts for c in fr.audits[0].broadcast.automation_clients}
-    assert clients == {"dlvr.it": automated(world.posts, fr.account("org"))}
+    assert clients == {"dlvr.it": automated(world.posts, fr.account("org"), common)}
     # the second peer's posts come from the API, which no longer names the client: only titles tell
     assert fr.audits[2].broadcast.automation_clients == []
 
@@ -143,14 +166,17 @@ def test_the_organization_audited_with_its_mastodon_account_and_blog(fr: Importe
     audit = run_audit(fr.con, [ORG_X, PEER1_X], together=[f"@{ORG_MASTODON}"], label=fr.demo.name)[0]
     assert audit.account == "Médiathèques de Kerbrat"
     assert audit.platform == "mastodon, x"
-    assert audit.conversation.posts == sum(1 for p in imported(world.posts) if p.author in members)
-    planned = responsiveness(world.posts, members)
-    assert (audit.responsiveness.requests, audit.responsiveness.answered) == (
+    since, until = common = fr.common(members, [fr.account("peer1")])
+    assert audit.conversation.posts == sum(1 for p in imported(world.posts)
+                                           if p.author in members and since <= p.created <= until)
+    planned = responsiveness(world.posts, members, period=common, ends=fr.ends(members))
+    assert (audit.responsiveness.by_intent.all.requests, audit.responsiveness.by_intent.all.answered) == (
         planned.requests, planned.answered)
     assert audit.broadcast.duplicated_share.value >= 0.2  # the same words on X and Mastodon
     blog = run_audit(fr.con, [ORG_X], together=[f"@{ORG_MASTODON}", ORG_BLOG])[0]
-    planned = responsiveness(world.posts, [*members, fr.account("org_blog")])
-    assert (blog.responsiveness.requests, blog.responsiveness.answered) == (
+    planned = responsiveness(world.posts, [*members, fr.account("org_blog")],
+                             ends=fr.ends([*members, fr.account("org_blog")]))
+    assert (blog.responsiveness.by_intent.all.requests, blog.responsiveness.by_intent.all.answered) == (
         planned.requests, planned.answered)
 
 
@@ -160,8 +186,10 @@ def test_in_english(tmp_path: Path) -> None:
     languages = english.con.execute("SELECT DISTINCT lang FROM posts WHERE lang IS NOT NULL").fetchall()
     assert sorted(row[0] for row in languages) == ["en", "en-GB"]
     assert set(english.audits[0].voice.languages) == {"en"}
-    planned = responsiveness(english.demo.world.posts, [english.account("org")])
-    assert english.audits[0].responsiveness.requests == planned.requests
+    common = english.common(*([english.account(k)] for k in ("org", "peer1", "peer2")))
+    planned = responsiveness(english.demo.world.posts, [english.account("org")], period=common,
+                             ends=english.ends([english.account("org")]))
+    assert english.audits[0].responsiveness.by_intent.all.requests == planned.requests
 
 
 def test_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
@@ -179,7 +207,7 @@ def test_parlons_demo_end_to_end(tmp_path: Path) -> None:
     assert audits[0]["platform"] == "blog, mastodon, x"
     assert len(list((out / "exports").rglob("*.*"))) == 9
     assert f"audit\u00a0: {out / 'audit.json'}" in result.output
-    assert "Demandes reçues" in result.output
+    assert "Demandes (question ou problème)" in result.output
     assert f"rapport\u00a0: {out / 'report.pdf'}" in result.output
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!")

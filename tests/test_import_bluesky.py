@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -287,5 +288,40 @@ def test_bluesky_looping_car_tree_is_refused(store: Store, tmp_path: Path) -> No
     commit = fx.libipld.encode_dag_cbor({"did": fx.ORG, "version": 3, "data": loop, "rev": "x", "sig": b"\x00"})
     crafted = tmp_path / "crafted.car"
     crafted.write_bytes(fx.car(fx.cid(commit), {fx.cid(commit): commit, loop: node}))
-    with pytest.raises(InputError, match="deeper than 64 levels"):
+    with pytest.raises(InputError, match="reaches the same node twice"):
         load(store, crafted)
+
+
+def test_bluesky_car_dag_is_refused_after_one_visit_of_each_node(store: Store, tmp_path: Path) -> None:
+    """61 levels, each node pointing to the next through both `l` and an entry's `t`: 2^60 paths."""
+    record = fx.libipld.encode_dag_cbor({"$type": "app.bsky.feed.like", "createdAt": "2025-01-01T00:00:00Z"})
+    blocks, below = {fx.cid(record): record}, None
+    for level in range(61):
+        entry = {"p": 0, "k": f"app.bsky.feed.like/{level:03d}".encode(), "v": fx.cid(record), "t": below}
+        node = fx.libipld.encode_dag_cbor({"l": below, "e": [entry]})
+        below = fx.cid(node)
+        blocks[below] = node
+    commit = fx.libipld.encode_dag_cbor({"did": fx.ORG, "version": 3, "data": below, "rev": "x", "sig": b"\x00"})
+    crafted = tmp_path / "dag.car"
+    crafted.write_bytes(fx.car(fx.cid(commit), {fx.cid(commit): commit, **blocks}))
+    started = time.monotonic()
+    with pytest.raises(InputError, match="reaches the same node twice") as caught:
+        load(store, crafted)
+    assert time.monotonic() - started < 5
+    leaf = list(blocks)[1]  # down the `l` links first, then the leaf's parent's `t` reaches it again
+    assert caught.value.record == fx.libipld.encode_cid(leaf)
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_bluesky_car_record_nested_too_deeply_is_a_counted_skip(store: Store, tmp_path: Path) -> None:
+    records = fx.records()
+    deep: list[Any] = []
+    for _ in range(300):
+        deep = [deep]
+    records["app.bsky.feed.post/3lzzzzzzzzz2z"] = {"$type": "app.bsky.feed.post", "text": "deep",
+                                                    "createdAt": "2025-01-01T00:00:00Z", "deep": deep}
+    crafted = tmp_path / "deep.car"
+    crafted.write_bytes(fx.repo(fx.ORG, records))
+    report = load(store, crafted).files[0]
+    assert report.skipped["record nested too deeply to be a real record"] == 1
+    assert count(store, "SELECT count(*) FROM posts WHERE text = 'deep'") == 0

@@ -6,6 +6,7 @@ import html
 import json
 import random
 import shutil
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -312,3 +313,83 @@ def test_mastodon_html_to_text_in_sql_known_differences() -> None:
     htmls: list[str | None] = ["<p>caf&eacute;</p>", '<p><a title="a>b" href="x">lien</a></p>']
     assert _sql_texts(htmls) == ["caf&eacute;", 'b" href="x">lien']
     assert [html_to_text(h) for h in htmls] == ["café", "lien"]
+
+
+# --- Hostile nesting: bounded before DuckDB or ijson sees the activity ---------------------------
+
+DEEP_TAG = b"[" * 100_000 + b"]" * 100_000
+
+
+def _deep_outbox(folder: Path, *, indented: bool) -> None:
+    """The fixture's outbox with 100,000 nested ``[`` in the third status's ``tag``."""
+    items = _fixture_items()
+    items[2]["object"]["tag"] = "DEEP"
+    outbox = json.loads((ARCHIVE / "outbox.json").read_text())
+    outbox["orderedItems"] = items
+    text = json.dumps(outbox, indent=1 if indented else None, separators=None if indented else (",", ":"))
+    (folder / "outbox.json").write_bytes(text.encode().replace(b'"DEEP"', DEEP_TAG))
+
+
+@pytest.mark.parametrize("indented", [False, True], ids=["compact, cut for DuckDB", "indented, read by ijson"])
+def test_mastodon_deeply_nested_tag_is_refused_in_seconds(store: Store, tmp_path: Path, indented: bool) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _deep_outbox(folder, indented=indented)
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        load(store, folder)
+    assert time.monotonic() - started < 5
+    assert str(caught.value) == (
+        f"file {folder}, member outbox.json, record 2: activity 2 of orderedItems nests arrays and objects "
+        "deeper than 64 levels; no Mastodon archive does, so the file is refused")
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+def test_mastodon_nesting_at_the_limit_is_read(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    items = _fixture_items()
+    items[0]["object"]["attachment"][0]["deep"] = json.loads("[" * 58 + "]" * 58)  # 64 levels in all
+    _compact(folder, items)
+    load(store, folder)
+    assert count(store, "SELECT count(*) FROM posts") == 6
+
+
+# --- Newer URI form (Mastodon 4.4+): actors named by a number --------------------------------
+
+NEWER = FIXTURES / "mastodon_ap"
+NEWER_OWNER = "@bibliotheque@social.example"
+NEWER_REPLIES = [
+    ("2", "reply", NEWER_OWNER),  # a thread of the owner's own
+    ("3", "reply", NEWER_OWNER),  # the owner's own thread, mentioning someone else
+    ("4", "reply", "@lea@autre.example"),  # a newer-form parent: its actor is a mention's href
+    ("5", "reply", "@paul@mastodon.example"),  # a classic-form parent names its author
+]
+
+
+def _replies(store: Store) -> list[tuple[str, str, str]]:
+    found = store.con.execute("SELECT right(post_id, 1), kind, in_reply_to_account FROM posts "
+                              "WHERE kind = 'reply' ORDER BY post_id").fetchall()
+    return [(a, b, c) for a, b, c in found]
+
+
+def test_mastodon_newer_uri_form_resolves_replied_to_accounts(store: Store) -> None:
+    load(store, NEWER)
+    assert _replies(store) == NEWER_REPLIES
+    owners = store.con.execute("SELECT account, account_id, is_owner FROM accounts").fetchall()
+    assert owners == [(NEWER_OWNER, "https://social.example/ap/users/116840387061670746", True)]
+    boost = rows(store, "kind = 'repost'")[0]
+    assert (boost["account"], boost["repost_of_account"]) == (NEWER_OWNER, None)  # a number names no handle
+
+
+def test_mastodon_newer_uri_form_without_actor_json_takes_owner_from_status_urls(
+        store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    shutil.copy(NEWER / "outbox.json", folder / "outbox.json")
+    report = load(store, folder).files[0]
+    assert report.notes == [f"actor.json is missing beside outbox.json; owner {NEWER_OWNER} taken from the "
+                            "statuses' URLs"]
+    assert store.con.execute("SELECT DISTINCT account, account_id FROM posts").fetchall() == [
+        (NEWER_OWNER, "https://social.example/ap/users/116840387061670746")]
+    assert _replies(store) == NEWER_REPLIES

@@ -208,3 +208,31 @@ def test_twcs_real_head_with_upper_case_booleans(store: Store) -> None:
     first = rows(store, "post_id = '1'")[0]
     assert (first["account"], first["kind"], first["in_reply_to_id"], first["in_reply_to_account"]) == (
         "sprintcare", "reply", "3", "115712")
+
+
+def _as_pandas_writes_it(source: Path, target: Path) -> None:
+    """``pd.read_csv(source).to_csv(target)``: the index as an unnamed first column; the id columns
+    with gaps became floats (``501.0``), as did a single ``response_tweet_id``."""
+    with open(source, newline="", encoding="utf-8") as stream:
+        records = list(csv.reader(stream))
+    with open(target, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["", *records[0]])
+        for index, record in enumerate(records[1:]):
+            floated = [f"{v}.0" if name in ("in_response_to_tweet_id", "response_tweet_id") and v.isdigit()
+                       else v for name, v in zip(records[0], record, strict=True)]
+            writer.writerow([str(index), *floated])
+
+
+def test_twcs_written_back_by_pandas_gives_the_same_posts(store: Store, tmp_path: Path) -> None:
+    load(store, SUPPORT)
+    expected = [{k: v for k, v in r.items() if k not in ("source_file", "imported_at")} for r in rows(store)]
+    pandas = tmp_path / "support.csv"
+    _as_pandas_writes_it(SUPPORT, pandas)
+    assert pandas.read_text(encoding="utf-8").splitlines()[1].startswith("0,501,200001,True,")
+    with Store(tmp_path / "other.duckdb") as other:
+        report = load(other, pandas).files[0]
+        assert report.skipped == {}
+        found = [{k: v for k, v in r.items() if k not in ("source_file", "imported_at")} for r in rows(other)]
+    assert found == expected
+    assert [r["in_reply_to_id"] for r in found if r["kind"] == "reply"][:2] == ["501", "502"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from datetime import UTC, datetime
@@ -235,3 +236,151 @@ def test_real_twarc2_flattened_sample(store: Store) -> None:
     first = rows(store, "source_record = '1'")[0]
     assert (first["post_id"], first["account"], first["repost_of_account"], first["created_at"]) == (
         "1380242611781386245", "Alexandravm12", "williamserafino", "2021-04-08T19:34:16Z")
+
+
+# --- twarc2 stream output, edited tweets, withheld authors, companions -----------------------
+
+TWARC2 = FIXTURES / "twarc2"
+CHAIN = ("1640000000000000100", "1640000000000000160", "1640000000000000190")
+
+
+def test_twarc2_stream_output_one_tweet_a_line(store: Store) -> None:
+    report = load(store, TWARC2 / "stream.jsonl").files[0]
+    assert report.formats == {"twitter-api": 3}
+    assert report.skipped == {"line is not valid JSON": 1}
+    assert [(s.member, s.record) for s in report.examples] == [("stream.jsonl", "4")]
+    found = [(r["post_id"], r["account"], r["kind"], r["in_reply_to_account"], r["source_record"])
+             for r in rows(store)]
+    assert found == [
+        ("1630000000000000100", "sam_reads", "original", "GreenfieldLib", "1"),
+        ("1630000000000000200", "GreenfieldLib", "reply", "sam_reads", "2"),
+        ("1630000000000000300", "GreenfieldLib", "original", None, "3"),
+    ]
+
+
+def test_edit_chain_is_one_post_with_the_latest_text(store: Store) -> None:
+    report = load(store, TWARC2 / "edits.jsonl")
+    assert report.files[0].notes == ["1 edited tweets: each is one post under its first id with its latest text; "
+                                     "the versions are listed in source_record"]
+    assert (report.merge.inserted, report.merge.duplicates_in_input) == (2, 0)
+    edited, reply = rows(store)
+    assert {k: edited[k] for k in ("post_id", "text", "created_at", "like_count", "kind", "source_record",
+                                   "permalink")} == {
+        "post_id": CHAIN[0], "text": "Book sale on Saturday, 10am to 4pm", "created_at": "2023-04-01T08:00:00Z",
+        "like_count": 5, "kind": "original", "source_record": "2 edits: " + " ".join(CHAIN),
+        "permalink": f"https://x.com/GreenfieldLib/status/{CHAIN[0]}"}
+    assert (reply["kind"], reply["in_reply_to_id"]) == ("reply", CHAIN[0])  # it answered the second version
+
+
+def test_edit_chains_from_two_collections_are_the_same_post(store: Store, tmp_path: Path) -> None:
+    before, after = (TWARC2 / "edits.jsonl").read_text().splitlines()
+    (tmp_path / "after.jsonl").write_text(after + "\n")
+    (tmp_path / "before.jsonl").write_text(before + "\n")
+    load(store, tmp_path / "after.jsonl")
+    (only,) = rows(store)
+    # the first version was not collected: its time comes from its id (a snowflake)
+    assert (only["post_id"], only["created_at"], only["text"]) == (
+        CHAIN[0], "2023-03-26T14:37:24Z", "Book sale on Saturday, 10am to 4pm")
+    again = load(store, tmp_path / "before.jsonl")
+    assert (again.merge.inserted, again.merge.already_stored) == (1, 1)  # the reply is new, the chain is not
+
+
+def test_withheld_author_keeps_author_id(store: Store) -> None:
+    report = load(store, TWARC2 / "withheld.jsonl").files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 3}, {})
+    withheld = rows(store, "post_id = '1650000000000000100'")[0]
+    assert (withheld["account"], withheld["account_id"], withheld["kind"], withheld["permalink"]) == (
+        "id:987654321", "987654321", "repost", "https://x.com/i/web/status/1650000000000000100")
+    accounts = store.con.execute("SELECT account, url FROM accounts WHERE account LIKE 'id:%' ORDER BY 1").fetchall()
+    assert accounts == [("id:1400000000000000001", "https://x.com/i/user/1400000000000000001"),
+                        ("id:987654321", "https://x.com/i/user/987654321")]
+
+
+def test_twarc2_users_and_lists_are_companions(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    for name in ("stream.jsonl", "users.jsonl", "lists.jsonl"):
+        shutil.copy(TWARC2 / name, folder / name)
+    report = load(store, folder).files[0]
+    assert (report.formats, report.known, report.unknown) == (
+        {"twitter-api": 3}, ["lists.jsonl", "users.jsonl"], [])
+    with pytest.raises(InputError, match="known but holds no posts"):
+        load(store, TWARC2 / "users.jsonl")
+
+
+def test_twarc_csv_output_gives_what_its_json_gives(store: Store, tmp_path: Path) -> None:
+    """tweets.csv is stream.jsonl's tweets as twarc-csv writes them (default columns and options)."""
+    fields = ("post_id", "account", "account_id", "account_name", "created_at", "text", "lang", "kind",
+              "in_reply_to_id", "in_reply_to_account", "in_reply_to_account_id", "conversation_id", "mentions",
+              "hashtags", "source", "like_count", "repost_count", "reply_count", "quote_count", "permalink")
+    report = load(store, TWARC2 / "tweets.csv").files[0]
+    assert (report.formats, report.skipped) == ({"twarc-csv": 3}, {})
+    from_csv = [tuple(r[f] for f in fields) for r in rows(store)]
+    assert [r["source_record"] for r in rows(store)] == ["2", "3", "4"]
+    with Store(tmp_path / "json.duckdb") as other:
+        load(other, TWARC2 / "stream.jsonl")
+        assert from_csv == [tuple(r[f] for f in fields) for r in rows(other)]
+
+
+def test_twarc_csv_merged_retweet_with_media_and_escaped_line_breaks(store: Store, tmp_path: Path) -> None:
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    values = dict.fromkeys(header, "")
+    values.update({
+        "id": "1630000000000000900", "conversation_id": "1630000000000000900",
+        "referenced_tweets.retweeted.id": "1630000000000000300", "author_id": "55500001",
+        "retweeted_user_id": "1400000000000000001", "retweeted_username": "GreenfieldLib",
+        "created_at": "2023-03-01T12:00:00.000Z", "text": "Story time moves\\nto the big room #Greenfield",
+        "lang": "en", "public_metrics.like_count": "7", "entities.hashtags": '["#Greenfield"]',
+        "attachments.media_keys": '["3_1630000000000000301"]',
+        "attachments.media": '[{"media_key": "3_1630000000000000301", "type": "photo"}]',
+        "author.username": "sam_reads", "author.name": "Sam",
+    })
+    csv_file = tmp_path / "retweets.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    (row,) = rows(store)
+    assert (row["kind"], row["repost_of_id"], row["repost_of_account"], row["text"], row["hashtags"],
+            row["media_count"], row["media_kinds"], row["like_count"]) == (
+        "repost", "1630000000000000300", "GreenfieldLib", "Story time moves\nto the big room #Greenfield",
+        ["Greenfield"], 1, ["image"], None)
+
+
+def test_twarc_csv_edit_chain_is_one_post(store: Store, tmp_path: Path) -> None:
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    chain = json.dumps(list(CHAIN))
+    csv_file = tmp_path / "edits.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        for version, text in ((CHAIN[0], "Book sale on Saturday"), (CHAIN[2], "Book sale on Saturday, 10am to 4pm")):
+            values = dict.fromkeys(header, "")
+            values.update({"id": version, "author_id": "1400000000000000001", "author.username": "GreenfieldLib",
+                           "created_at": "2023-04-01T08:00:00.000Z", "text": text, "edit_history_tweet_ids": chain})
+            csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    (row,) = rows(store)
+    assert (row["post_id"], row["text"], row["source_record"]) == (
+        CHAIN[0], "Book sale on Saturday, 10am to 4pm", "3 edits: " + " ".join(CHAIN))
+
+
+def test_twarc_csv_reply_author_known_from_another_row(store: Store, tmp_path: Path) -> None:
+    """twarc-csv leaves in_reply_to_username empty unless the JSON was flattened: the file's own
+    rows tell whose user id it is, before any guess from the text."""
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    values = dict.fromkeys(header, "")
+    values.update({"id": "1630000000000000950", "referenced_tweets.replied_to.id": "1630000000000000100",
+                   "author_id": "1400000000000000001", "in_reply_to_user_id": "55500001",
+                   "created_at": "2023-03-01T13:00:00.000Z", "text": "Thanks @visitor and @sam_reads!",
+                   "author.username": "GreenfieldLib"})
+    csv_file = tmp_path / "replies.csv"
+    with csv_file.open("w", newline="", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+        csv.writer(out).writerow([values[h] for h in header])
+    load(store, csv_file)
+    reply = rows(store, "post_id = '1630000000000000950'")[0]
+    assert (reply["kind"], reply["in_reply_to_account"], reply["in_reply_to_account_id"]) == (
+        "reply", "sam_reads", "55500001")

@@ -88,7 +88,7 @@ def test_x_archive_without_account_js_needs_account(store: Store, tmp_path: Path
 def test_x_archive_wrong_wrapper_is_named(store: Store, tmp_path: Path) -> None:
     bad = tmp_path / "tweets.js"
     bad.write_text("window.YTD.likes.part0 = []")
-    with pytest.raises(InputError, match="no importer recognises"):
+    with pytest.raises(InputError, match="known but holds no posts"):
         load(store, bad)
     with pytest.raises(InputError, match=r"expected the JavaScript wrapper"):
         load(store, bad, forced="x-archive")
@@ -118,3 +118,27 @@ def test_x_archive_real_organization_sample(store: Store) -> None:
     reply = rows(store, "post_id = '1393189978138550275'")[0]
     assert (reply["in_reply_to_id"], reply["created_at"], reply["hashtags"], reply["urls"]) == (
         "1393189976771158021", "2021-05-14T13:02:29Z", ["mlanet21"], ["https://cdmcd.co/bYKaJq"])
+
+
+def test_x_archive_array_ending_with_a_semicolon(store: Store, tmp_path: Path) -> None:
+    load(store, ARCHIVE, now=NOW)
+    expected = [{k: v for k, v in r.items() if k != "source_file"} for r in rows(store)]
+    ended = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, ended)
+    for name in ("tweets-part1.js", "tweets-part2.js", "account.js"):
+        path = ended / "data" / name
+        path.write_text(path.read_text().rstrip() + ";\n")
+    with Store(tmp_path / "other.duckdb") as other:
+        load(other, ended, now=NOW)
+        assert [{k: v for k, v in r.items() if k != "source_file"} for r in rows(other)] == expected
+
+
+def test_x_archive_truncated_array_is_named_without_scratch_files(store: Store, tmp_path: Path) -> None:
+    broken = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, broken)
+    part = broken / "data" / "tweets-part2.js"
+    part.write_text(part.read_text().rstrip().rstrip("]"))
+    with pytest.raises(InputError) as caught:
+        load(store, broken)
+    assert str(caught.value) == (f"file {broken}, member data/tweets-part2.js: the JavaScript array does not "
+                                 "end with `]` (nor `];`): the file is truncated")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,3 +166,19 @@ def test_grailbird_real_archive_sample(store: Store) -> None:
     reply = rows(store, "post_id = '207941621684244480'")[0]
     assert (reply["in_reply_to_account"], reply["hashtags"], reply["source"], reply["created_at"]) == (
         "hdsdi3g", ["cetaitmieuxavant", "franciscabrel"], "Qwit", "2012-05-30T21:08:40Z")
+
+
+@pytest.mark.parametrize("megabytes", [9, 40], ids=["rejected by DuckDB", "longer than DuckDB's buffer"])
+def test_grailbird_csv_record_over_the_limit_is_counted_with_its_line(store: Store, tmp_path: Path,
+                                                                      megabytes: int) -> None:
+    """The one CSV rule (docs/architecture.md): a record over 8 MB is skipped and located, never lost."""
+    records = list(csv.reader((ARCHIVE / "tweets.csv").open(newline="", encoding="utf-8")))
+    text = records[0].index("text")
+    records[2][text] = "x" * (megabytes * 1024 * 1024)
+    big = tmp_path / "tweets.csv"
+    with big.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(records)
+    report = load(store, big, options=ImportOptions(account="MediathequeX")).files[0]
+    assert report.skipped == {"CSV record longer than 8 MB": 1}
+    assert [(s.member, s.record) for s in report.examples] == [("tweets.csv", "line 3")]
+    assert report.read == len(records) - 2

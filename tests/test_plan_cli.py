@@ -159,13 +159,13 @@ def test_progress_on_a_fixture_store(store: Store, tmp_path: Path) -> None:
     result = invoke("progress", str(plan), "--store", str(tmp_path / "store.duckdb"), "--min-n", "1", "--json")
     assert result.exit_code == 0, result.output
     [k1] = json.loads(result.output)
-    assert (k1["current"], k1["status"]) == ({"value": 0.6667, "n": 3, "status": "ok", "date": "2024-03-07"},
+    assert (k1["current"], k1["status"]) == ({"value": 0.5, "n": 2, "status": "ok", "date": "2024-03-07"},
                                              "not met")
-    assert load_plan(plan).data["kpis"][0]["baseline"]["value"] == 0.6667
+    assert load_plan(plan).data["kpis"][0]["baseline"]["value"] == 0.5
     table = invoke("progress", str(plan), "--store", str(tmp_path / "store.duckdb"), "--min-n", "1", "--until",
                    "2024-03-04T11:00:00", "--lang", "en")  # an earlier state: 2 of 2 answered
     assert table.exit_code == 0, table.output
-    assert "100% (n=2) (March 4, 2024)" in table.output and "worse 100% → 67%" in table.output
+    assert "100% (n=1) (March 4, 2024)" in table.output and "worse 100% → 50%" in table.output
     assert "Responsiveness: answered" in table.output and "responsiveness.answered_share" not in table.output
     history = json.loads((tmp_path / "plan.history.json").read_text(encoding="utf-8"))
     assert [m["date"] for m in history["measurements"]] == ["2024-03-04", "2024-03-07"]

@@ -68,9 +68,10 @@ def test_kpis_measured_against_baseline_and_target(store: Store, plan_file: Path
     audit = audit_plan(plan, store.con, settings=SETTINGS)
     progress = {p.id: p for p in measure_kpis(plan.data, audit)}
     answered, speed, level, english = progress["answered"], progress["speed"], progress["level"], progress["english"]
-    assert (answered.current.value, answered.current.n, answered.status) == (0.6667, 3, "not met")
-    assert answered.way == pytest.approx((0.6667 - 0.5) / 0.3, abs=1e-4)
-    assert (speed.current.value, speed.current.n, speed.date, speed.status) == (3900.0, 2, "2024-03-07", "overdue")
+    # the requests that ask: r1 answered in 10 min, r3 unanswered, r4 pending (r2 thanks, counted apart)
+    assert (answered.current.value, answered.current.n, answered.status) == (0.5, 2, "not met")
+    assert answered.way == 0.0
+    assert (speed.current.value, speed.current.n, speed.date, speed.status) == (600.0, 1, "2024-03-07", "met")
     assert (level.current.value, level.status) == (4.0, "met")
     assert (english.current.value, english.status) == (None, "unknown")
 
@@ -82,12 +83,12 @@ def test_record_fills_missing_baselines_keeps_comments_and_writes_history(store:
     assert "# a plan held to the fixture store" in text and "  - id: speed   # the commitment\n" in text
     reread = load_plan(plan_file).data["kpis"]
     assert reread[0]["baseline"] == {"value": 0.5, "n": 10, "date": "2024-01-31"}  # kept as written
-    assert reread[1]["baseline"] == {"value": 3900.0, "n": 2, "date": "2024-03-07",
+    assert reread[1]["baseline"] == {"value": 600.0, "n": 1, "date": "2024-03-07",
                                      "source": "parlons audit org (2024-03-04 – 2024-03-07)"}
     assert reread[2]["baseline"]["value"] == 4.0 and "baseline" not in reread[3]
     history = json.loads(history_path(plan_file).read_text(encoding="utf-8"))
     assert [m["date"] for m in history["measurements"]] == ["2024-03-07"]
-    assert history["measurements"][0]["kpis"]["answered"] == {"value": 0.6667, "n": 3, "status": "ok"}
+    assert history["measurements"][0]["kpis"]["answered"] == {"value": 0.5, "n": 2, "status": "ok"}
 
 
 def test_successive_audits_show_the_trend(store: Store, plan_file: Path) -> None:
@@ -96,7 +97,7 @@ def test_successive_audits_show_the_trend(store: Store, plan_file: Path) -> None
     record(plan, early)
     plan = load_plan(plan_file)
     progress = {p.id: p for p in record(plan, audit_plan(plan, store.con, settings=SETTINGS))}
-    assert progress["answered"].series == [("2024-03-04", 1.0), ("2024-03-07", 0.6667)]
+    assert progress["answered"].series == [("2024-03-04", 1.0), ("2024-03-07", 0.5)]
     assert progress["answered"].trend == "worse"
     assert progress["level"].trend in ("better", "worse", "steady")
     again = {p.id: p for p in record(load_plan(plan_file), audit_plan(plan, store.con, settings=SETTINGS))}
@@ -110,9 +111,9 @@ def test_report_view_fits_the_report(store: Store, plan_file: Path) -> None:
     assert view["name"] == "Org answers"
     assert view["objectives"] == ["Answer the public within the hour (by June 30, 2024)"]
     assert view["kpis"][0] == {"metric": "Responsiveness: answered", "baseline": "50% (January 31, 2024)",
-                               "current": "67% (March 7, 2024)", "target": "≥ 80% by June 30, 2024",
+                               "current": "50% (March 7, 2024)", "target": "≥ 80% by June 30, 2024",
                                "status": "not met"}
-    assert view["kpis"][1]["current"] == "1.1 h (March 7, 2024)"
+    assert view["kpis"][1]["current"] == "10 min (March 7, 2024)"
     assert view["findings"] == [  # deadlines are judged at the audit's end, 2024-03-07
         {"severity": "warning", "message": "KPI speed's deadline, March 1, 2024, is past: take stock of what was "
                                            "reached and set a new date."},
@@ -120,7 +121,7 @@ def test_report_view_fits_the_report(store: Store, plan_file: Path) -> None:
     french = report_view(plan, audit_plan(plan, store.con, settings=SETTINGS), "fr")
     assert french["objectives"] == ["Answer the public within the hour (d'ici le 30 juin 2024)"]
     assert french["kpis"][0] == {"metric": "Réactivité : avec réponse", "baseline": "50\u00a0% (31 janvier 2024)",
-                                 "current": "67\u00a0% (7 mars 2024)", "target": "≥ 80\u00a0% d'ici le 30 juin 2024",
+                                 "current": "50\u00a0% (7 mars 2024)", "target": "≥ 80\u00a0% d'ici le 30 juin 2024",
                                  "status": "pas encore"}
     assert french["findings"][1] == {"severity": "attention", "message": "Le plan ne dit pas combien d'heures par "
                                      "semaine sont vraiment disponibles."}
@@ -140,7 +141,7 @@ def test_report_with_a_plan_shows_its_kpis_and_findings(store: Store, plan_file:
     section = page[page.index('<section id="plan"'):page.index('<section id="methods"')]
     assert "<h2 id=\"plan-title\">The plan: Org answers</h2>" in section
     assert "Answer the public within the hour (by June 30, 2024)" in section
-    assert ("<th scope=\"row\">Responsiveness: answered</th><td>50% (January 31, 2024)</td><td>67% (March 7, 2024)"
+    assert ("<th scope=\"row\">Responsiveness: answered</th><td>50% (January 31, 2024)</td><td>50% (March 7, 2024)"
             "</td><td>≥ 80% by June 30, 2024</td><td>not met</td>") in section
     assert "<li><strong>warning</strong> The plan does not say" in section
     assert "The plan does not say how many hours a week are really available." in section

@@ -77,11 +77,11 @@ def test_figures_equal_the_audit_and_state_their_denominator(audits: Audits,
 def test_shares_and_durations_are_written_for_the_locale(audits: Audits,
                                                           pages: dict[str, lxml.html.HtmlElement]) -> None:
     r = audits[0].responsiveness
-    for lang, share, median in (("fr", "63\u00a0%", "6 h 46"), ("en", "63%", "6.8 h")):
+    for lang, share, median in (("fr", "65\u00a0%", "7 h 11"), ("en", "65%", "7.2 h")):
         page = pages[lang]
         row = page.cssselect('#responsiveness tr[data-metric="responsiveness.answered_share"]')[0]
         assert row.cssselect("td.value")[0].text_content() == share
-        assert r.answered_share.value == pytest.approx(0.6281)
+        assert r.answered_share.value == 0.6538  # 51 of 78 that ask, over the period common to the three accounts
         cell = page.cssselect('#responsiveness tr[data-metric="responsiveness.median_first_response_s"] td.value')[0]
         assert cell.text_content() == median
 
@@ -91,7 +91,7 @@ def test_the_unanswered_list_is_complete_and_newest_first(audits: Audits,
     r = audits[0].responsiveness
     items = pages["en"].cssselect("#responsiveness ol.requests > li")
     assert [li.get("data-id") for li in items] == [u.id for u in r.unanswered_requests]
-    assert len(items) == r.unanswered == 45
+    assert len(items) == r.unanswered == 27
     times = [li.get("data-time") for li in items]
     assert times == sorted(times, reverse=True)
     first = items[0]
@@ -117,7 +117,8 @@ def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html
     assert page.cssselect(".level-title")[0].text_content() == "Niveau 4 sur 5"
     assert [li.get("data-rule") for li in page.cssselect("ol.priorities > li")] == [
         "responsiveness.unanswered", "broadcast.automated", "function.action"]
-    assert "45 demandes sans réponse" in page.cssselect("ol.priorities > li")[0].text_content()
+    first = page.cssselect("ol.priorities > li")[0].text_content()
+    assert "27 demandes sans réponse qui posent une question ou un problème" in first
     peers = page.get_element_by_id("peers")
     assert [th.text_content() for th in peers.cssselect("thead th")[1:]] == ["VilleDeKerlann", "PortBlanc", "Lanvoz"]
     row = peers.cssselect('tr[data-metric="responsiveness.answered_share"] td')
@@ -152,7 +153,8 @@ def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlEleme
     fr, en = (pages[lang].get_element_by_id("methods") for lang in ("fr", "en"))
     assert fr.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Avec réponse")
     assert en.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Answered")
-    assert "demandes réglées" in fr.text_content() and "settled requests" in en.text_content()
+    assert "dont le délai de réponse est écoulé" in fr.text_content() and "settled requests" in en.text_content()
+    assert "réglée" not in fr.text_content()
     assert len(fr.cssselect("table.rules tbody tr")) == 7
 
 
@@ -167,6 +169,13 @@ def test_pdf_opens_with_the_pages_and_text_expected(audits: Audits, tmp_path: Pa
                   "Où sont vos pairs", "Méthodes"):
         assert title in text, title
     assert not any(_raster_images(page) for page in reader.pages)  # charts are vector drawings
+    # the PDF lists the 20 newest unanswered requests that ask; the whole list is in the CSV beside it
+    shown = [Formatter("fr", "Europe/Paris").datetime(u.time) for u in audits[0].responsiveness.unanswered_requests]
+    assert [when in text for when in shown] == [True] * 20 + [False] * 7
+    whole = "La liste entière est dans le fichier rapport.unanswered.csv, à côté de ce rapport."
+    assert whole in " ".join(text.split())
+    lines = (tmp_path / "rapport.unanswered.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 27
 
 
 def _raster_images(node: Any, depth: int = 0) -> bool:
@@ -184,7 +193,7 @@ def test_html_file_is_written_whole(audits: Audits, tmp_path: Path) -> None:
     path = render(audits[:1], tmp_path / "out" / "report.html", lang="en")
     page = lxml.html.fromstring(path.read_text(encoding="utf-8"))
     assert page.cssselect("#peers") == [] and page.get_element_by_id("verdict") is not None
-    assert [p.name for p in path.parent.iterdir()] == ["report.html"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html", "report.unanswered.csv"]
 
 
 def test_priorities_follow_the_rules(audits: Audits) -> None:
@@ -232,10 +241,10 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
     for lang, platforms, together, sources in (
             ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
                    "@org@social.example (Mastodon)", "",
-             "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format\u202f;"),
+             "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format."),
             ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
                    "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
-                                                         "new-format;")):
+                                                         "new-format.")):
         page = lxml.html.fromstring(render_html(mixed, lang=lang, charts=False))
         assert page.cssselect("p.meta")[0].text_content() == platforms + together
         assert sources in page.cssselect("p.coverage")[0].text_content()

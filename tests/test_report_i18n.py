@@ -18,7 +18,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from parlons.audit.coverage import CAVEATS
+from parlons.audit.coverage import CAVEATS, PARTLY_KNOWN, REASONS, UNKNOWN_NO_SOURCE, UNKNOWN_OWN_ARCHIVE
 from parlons.audit.maturity import RULES
 from parlons.cli import cli
 from parlons.cli_i18n import CLICK_MESSAGES, CLICK_WORDS, extract, help_messages
@@ -104,7 +104,7 @@ def test_the_audit_own_sentences_are_translated() -> None:
     """Every rule, reason, caveat and next step the audit writes is in AUDIT_MESSAGES, translated."""
     french = _catalog("fr")
     sentences = [s for rule in RULES for s in (rule.condition, rule.next_step)]
-    sentences += list(CAVEATS.values())
+    sentences += [*CAVEATS.values(), *REASONS.values(), UNKNOWN_NO_SOURCE, UNKNOWN_OWN_ARCHIVE, PARTLY_KNOWN]
     for sentence in sentences:
         assert sentence in AUDIT_MESSAGES and french.get(sentence), sentence
     source = "\n".join(p.read_text(encoding="utf-8") for p in AUDIT_SOURCES.glob("*.py"))

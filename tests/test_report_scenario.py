@@ -146,7 +146,13 @@ def year_audits(store: Store, tmp: Path, peers: bool = True) -> list[dict[str, A
 def test_the_scenario_has_what_the_report_shows(store: Store, tmp_path: Path) -> None:
     main, port_blanc, lanvoz = year_audits(store, tmp_path)
     r = main.responsiveness
-    assert r.requests > 80 and r.unanswered > 20 and r.pending >= 1
+    assert (main.period.since, main.period.until, main.period.basis) == (
+        "2024-01-01T12:00:00Z", "2024-12-31T11:00:00Z", "common with peers")  # PortBlanc's first and last posts
+    assert (r.requests, r.unanswered, r.pending, r.by_intent.all.requests) == (78, 27, 0, 120)
+    alone = run_audit(store.con, ["VilleDeKerlann"], platform="x", settings=SETTINGS)[0]
+    assert (alone.period.since, alone.period.until, alone.period.basis) == (
+        "2024-01-01T10:00:00Z", "2025-01-01T13:51:35Z", "own data")
+    assert (alone.responsiveness.by_intent.all.requests, alone.responsiveness.pending) == (122, 1)
     assert 0.4 < r.answered_share.value < 0.8
     assert main.broadcast.automated_share.value > 0.1
     assert main.broadcast.duplicated_examples

@@ -22,7 +22,7 @@ from .engine import store_failure
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
-from .sources import Member, Source, open_source
+from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
 
 __all__ = ["FileReport", "ImportReport", "import_paths"]
@@ -70,9 +70,9 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | Non
     reports: list[FileReport] = []
     with store.transaction():
         for path in paths:
-            with open_source(path) as source:
-                reports.append(_import_source(store, source, forced, options or ImportOptions(),
-                                              imported_at, progress))
+            with open_sources(path) as sources:
+                reports.extend(_import_source(store, source, forced, options or ImportOptions(),
+                                              imported_at, progress) for source in sources)
         merged = store.merge()
     return ImportReport(reports, merged)
 
@@ -82,7 +82,7 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
     report = FileReport(str(source.path))
     assignment = plan(source, forced)
     if not assignment.jobs:
-        raise _nothing_to_read(source, assignment.unknown)
+        raise _nothing_to_read(source, assignment.unknown, assignment.known)
     for job in assignment.jobs:
         ctx = ReadContext(source, options)
         stamp = Stamp(str(source.path), job.importer.name, __version__, imported_at)
@@ -90,7 +90,8 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
         store.stage_accounts(ctx.accounts, stamp)
         _record(report, job, ctx)
     report.known = [m.name for m in assignment.known]
-    report.unknown = [m.name for m in assignment.unknown]
+    report.unknown = [m.name for m in assignment.unknown] + source.nested
+    report.notes.extend(assignment.notes)
     return report
 
 
@@ -155,12 +156,22 @@ def _record(report: FileReport, job: Job, ctx: ReadContext) -> None:
     report.notes.extend(ctx.notes)
 
 
-def _nothing_to_read(source: Source, unknown: list[Member]) -> InputError:
+def _nothing_to_read(source: Source, unknown: list[Member], known: list[Member]) -> InputError:
+    if source.kind == "file" and known:
+        return InputError("this file is known but holds no posts (a profile, list, count or manifest "
+                          "of an export); import the file or archive that holds the posts", file=str(source.path))
     if source.kind == "file":
         member = source.members[0]
         what = "the file is empty" if member.size == 0 else "no importer recognises this file"
         return InputError(f"{what}; `parlons formats` lists what can be read, "
                           "and --format forces one", file=str(source.path))
+    if known and not unknown:
+        names = ", ".join(m.name for m in known[:5])
+        return InputError(f"no posts found: only files of an export that hold none ({names}); "
+                          "import the file or archive that holds the posts", file=str(source.path))
+    if source.nested and not unknown:
+        return InputError(f"holds only zip archives ({', '.join(source.nested[:5])}), which are not opened "
+                          "inside an archive; extract them and import them by name", file=str(source.path))
     names = ", ".join(m.name for m in unknown[:5]) or "none"
     return InputError(f"nothing importable found (unrecognised members: {names})",
                       file=str(source.path))

@@ -4,25 +4,32 @@ A :class:`Source` never extracts a member under its own name, so a member called
 write anywhere; such names are still refused, as are archives that would inflate beyond
 :data:`LIMITS`. Members are read as streams; :meth:`Member.local_path` gives a real file (for
 DuckDB's readers), copying a zip member into a private temporary folder when needed.
+
+A folder's zip archives are not members of it: :func:`open_sources` gives each one as a source of
+its own (with the same limits as an archive given by name), so importing a folder imports exactly
+what importing its files one by one would. An archive inside an archive is not opened; it is
+listed in :attr:`Source.nested` so that the import says so.
 """
 
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import shutil
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .engine import scratch_dir
 from .errors import InputError, UnsafeArchive
 
-__all__ = ["LIMITS", "Limits", "Member", "Source", "open_source"]
+__all__ = ["LIMITS", "Limits", "Member", "Source", "open_source", "open_sources"]
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,29 @@ BOMS = (
 
 
 def encoding_of(head: bytes) -> str:
-    """The encoding a byte-order mark announces, else UTF-8."""
+    """The encoding a byte-order mark announces, else UTF-16 recognised without one, else UTF-8."""
     for bom, name in BOMS:
         if head.startswith(bom):
             return name
-    return "utf-8"
+    return _utf16_without_bom(head) or "utf-8"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the first bytes are plainly UTF-16 text without a BOM.
+
+    Text in Latin scripts encoded in UTF-16 has a zero byte in every other position (the high
+    byte of ASCII characters); UTF-8 text never holds zero bytes. Half of the pairs or more must
+    have their zero on the same side, and almost none (a twentieth) on the other.
+    """
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    low, high = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if high * 2 >= pairs and low * 20 <= pairs:
+        return "utf-16-le"
+    if low * 2 >= pairs and high * 20 <= pairs:
+        return "utf-16-be"
+    return None
 
 
 @dataclass(eq=False)
@@ -64,13 +89,34 @@ class Member:
     size: int
     _zipinfo: zipfile.ZipInfo | None = None
     _head: bytes | None = field(default=None, repr=False)
+    _gzip: bool | None = field(default=None, repr=False)
 
     @property
     def basename(self) -> str:
-        return PurePosixPath(self.name).name
+        """The file name; without ``.gz`` for a gzip-compressed member (read decompressed)."""
+        name = PurePosixPath(self.name).name
+        return name[:-3] if name.lower().endswith(".gz") and self.gzipped else name
+
+    @property
+    def gzipped(self) -> bool:
+        """Whether the member is gzip-compressed (``tweets.jsonl.gz``): it is then read decompressed."""
+        if self._gzip is None:
+            try:
+                with self._open_raw() as stream:
+                    self._gzip = stream.read(2) == GZIP_MAGIC
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+                raise self.error(f"cannot be read ({exc})") from None
+        return self._gzip
 
     def open(self) -> BinaryIO:
-        """A binary stream of the member's bytes."""
+        """A binary stream of the member's bytes (decompressed, within the limits, when gzipped)."""
+        raw = self._open_raw()
+        if not self.gzipped:
+            return raw
+        inflated = _Inflated(gzip.GzipFile(fileobj=raw, mode="rb"), raw, self)
+        return io.BufferedReader(inflated, 1024 * 1024)
+
+    def _open_raw(self) -> BinaryIO:
         if self._zipinfo is not None:
             return self.source.zip().open(self._zipinfo)  # type: ignore[return-value]
         return open(self.source.member_path(self.name), "rb")
@@ -87,12 +133,10 @@ class Member:
 
     def head_text(self, size: int = 4096) -> str:
         """The first characters, decoded leniently: for format detection only."""
-        head = self.head(size)
-        encoding = encoding_of(head)
-        return head.decode(encoding, errors="replace").lstrip("\ufeff")
+        return self.head(size).decode(self.encoding(), errors="replace").lstrip("\ufeff")
 
     def encoding(self) -> str:
-        return encoding_of(self.head(4))
+        return encoding_of(self.head(512))
 
     def open_text(self) -> io.TextIOWrapper:
         """A strict text stream (UTF-8 unless a byte-order mark says otherwise)."""
@@ -116,9 +160,9 @@ class Member:
     def local_path(self) -> Path:
         """A file on disk holding the member's bytes, as UTF-8 when it was UTF-16/32."""
         encoding = self.encoding()
-        if self._zipinfo is None and encoding == "utf-8":
+        if self._zipinfo is None and encoding == "utf-8" and not self.gzipped:
             return self.source.member_path(self.name)
-        target = self.source.scratch() / f"m{id(self)}_{self.basename}"
+        target = self.source.scratch() / f"m{id(self)}_{self.basename}"  # without .gz when gzipped
         if not target.exists():
             self._copy_to(target, encoding)
         return target
@@ -138,6 +182,42 @@ class Member:
         return InputError(message, file=str(self.source.path), member=member, record=record)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _Inflated(io.RawIOBase):
+    """A gzip stream that refuses to inflate beyond the source's limits (a gzip bomb)."""
+
+    def __init__(self, stream: gzip.GzipFile, raw: BinaryIO, member: Member) -> None:
+        self.stream, self.raw, self.member, self.total = stream, raw, member, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self.stream.readinto(buffer)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise self.member.error(f"the gzip stream cannot be read ({exc}); the file may be truncated") from None
+        self.total += count
+        self._check()
+        return count
+
+    def _check(self) -> None:
+        limits, size = self.member.source.limits, max(self.member.size, 1)
+        ratio = self.total / size
+        if self.total > limits.max_member_bytes or (self.total > limits.ratio_floor_bytes
+                                                    and ratio > limits.max_ratio):
+            raise UnsafeArchive(f"refusing to inflate more than {self.total} bytes (ratio {ratio:.0f}:1): "
+                                "this looks like a gzip bomb", file=str(self.member.source.path),
+                                member=None if self.member.source.kind == "file" else self.member.name)
+
+    def close(self) -> None:
+        self.stream.close()
+        self.raw.close()
+        super().close()
+
+
 class Source:
     """A file, a folder or a zip archive given to ``parlons import``."""
 
@@ -146,6 +226,10 @@ class Source:
         self.limits = limits
         self._zip: zipfile.ZipFile | None = None
         self._scratch: Path | None = None
+        self.archives: list[Path] = []
+        """Zip archives found in a folder: sources of their own (:func:`open_sources`)."""
+        self.nested: list[str] = []
+        """Members of a zip archive that are zip archives themselves: not opened, reported."""
         self.kind = self._kind()
         self.members: list[Member] = list(self._list())
 
@@ -168,14 +252,22 @@ class Source:
 
     def _list_folder(self) -> Iterator[Member]:
         for path in sorted(self.path.rglob("*")):
-            if path.is_file() and not path.is_symlink() and not _hidden(path, self.path):
+            if not path.is_file() or path.is_symlink() or _hidden(path, self.path):
+                continue
+            if is_archive(path):
+                self.archives.append(path)
+            else:
                 yield Member(self, path.relative_to(self.path).as_posix(), path.stat().st_size)
 
     def _list_zip(self) -> Iterator[Member]:
         infos = [i for i in self.zip().infolist() if not i.is_dir()]
         self._check_zip(infos)
         for info in infos:
-            if not _hidden_name(info.filename):
+            if _hidden_name(info.filename):
+                continue
+            if info.filename.lower().endswith(".zip"):
+                self.nested.append(info.filename)
+            else:
                 yield Member(self, info.filename, info.file_size, info)
 
     def _check_zip(self, infos: list[zipfile.ZipInfo]) -> None:
@@ -249,3 +341,33 @@ def _hidden(path: Path, root: Path) -> bool:
 def open_source(path: str | Path, limits: Limits = LIMITS) -> Source:
     """Open a file, folder or zip archive as a :class:`Source`."""
     return Source(Path(path), limits)
+
+
+@contextmanager
+def open_sources(path: str | Path, limits: Limits = LIMITS) -> Iterator[list[Source]]:
+    """The sources one path gives, closed on exit: itself, then each zip archive in it if a folder.
+
+    A folder whose files are all archives gives only the archives; an empty folder gives itself
+    (so that the import can say there is nothing to read).
+    """
+    with ExitStack() as stack:
+        top = stack.enter_context(open_source(path, limits))
+        archives = [stack.enter_context(open_source(p, limits)) for p in top.archives]
+        yield [top, *archives] if top.members or not archives else archives
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+DOCUMENT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".epub",
+                               ".jar", ".apk", ".ipa", ".whl"})
+"""Files that are zip archives by construction but documents or programs, not exports."""
+
+
+def is_archive(path: Path) -> bool:
+    """True for a zip archive in a folder that is an archive to open (not an office document)."""
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        return False
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == ZIP_MAGIC
+    except OSError:
+        return False

@@ -23,7 +23,8 @@ from .i18n import N_, format_count, resolve_language, translator
 __all__ = ["print_summary"]
 
 ROWS: tuple[tuple[str, str, str, str], ...] = (
-    (N_("Requests received"), "responsiveness", "requests", "count"),
+    (N_("Requests that ask"), "responsiveness", "requests", "count"),
+    (N_("Thanks and remarks (apart)"), "responsiveness", "by_intent.not_asking.requests", "count"),
     (N_("Answered"), "responsiveness", "answered_share", "share"),
     (N_("Median first response"), "responsiveness", "median_first_response_s", "duration"),
     (N_("90th percentile response"), "responsiveness", "p90_first_response_s", "duration"),
@@ -106,7 +107,7 @@ def print_summary(console: Console, audits: list[AuditResult], lang: str | None 
     table.add_row(t.gettext("Maturity"), *(_level(t, a.maturity.level) for a in audits))
     console.print(table)
     for audit in audits:
-        _print_next_step(console, t, audit)
+        _print_next_step(console, t, audit, cells.lang)
 
 
 def _level(t: gettext.NullTranslations, level: object) -> str:
@@ -115,7 +116,15 @@ def _level(t: gettext.NullTranslations, level: object) -> str:
     return t.gettext(level) if isinstance(level, str) else str(level)
 
 
-def _print_next_step(console: Console, t: gettext.NullTranslations, audit: AuditResult) -> None:
+def _print_next_step(console: Console, t: gettext.NullTranslations, audit: AuditResult, lang: str) -> None:
+    if audit.maturity.level is None:
+        from .report.audit_text import needed_sentences
+
+        console.print(t.gettext("%(account)s — no verdict, the evidence is too thin; would be needed:") % {
+            "account": f"[bold]{escape(audit.account)}[/bold]"})
+        for sentence in needed_sentences(t, audit, lambda n: format_count(n, lang)):
+            console.print(f"  • {escape(sentence)}")
+        return
     step = escape(t.gettext(audit.maturity.next_step))
     console.print(t.gettext("%(account)s — next step: %(step)s") % {
         "account": f"[bold]{escape(audit.account)}[/bold]", "step": step})

@@ -23,7 +23,7 @@ from .benchmark import benchmark
 from .broadcast import broadcast, prepare_duplicates
 from .content import content
 from .conversation import conversation
-from .coverage import coverage, prepare_coverage
+from .coverage import coverage
 from .explain import explain_post
 from .features import build_features
 from .function import function
@@ -73,7 +73,6 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
         prepare(con, subjects, since, until)
         build_features(con)
         prepare_duplicates(con)
-        prepare_coverage(con)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
     audits = [_audit_one(con, subject, settings) for subject in subjects]
@@ -90,10 +89,13 @@ def _unique_labels(subjects: list[Audited]) -> list[Audited]:
 
 
 def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> AuditResult:
-    period = one(con, """SELECT strftime(min(since), '%Y-%m-%dT%H:%M:%SZ') AS since,
-                                strftime(max(until), '%Y-%m-%dT%H:%M:%SZ') AS until,
-                                strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') AS data_end
-                         FROM audited WHERE target = $t""", {"t": subject.label})
+    period = one(con, """SELECT strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
+                                strftime(p.until, '%Y-%m-%dT%H:%M:%SZ') AS until,
+                                (SELECT strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') FROM audited
+                                 WHERE target = $t) AS data_end,
+                                strftime(p.own_since, '%Y-%m-%dT%H:%M:%SZ') AS own_since,
+                                strftime(p.own_until, '%Y-%m-%dT%H:%M:%SZ') AS own_until, p.basis
+                         FROM periods p WHERE p.target = $t""", {"t": subject.label})
     cov = coverage(con, subject.label)
     name, n, ex = subject.label, settings.min_n, settings.examples
     families: dict[str, Any] = {

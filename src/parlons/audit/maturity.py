@@ -7,6 +7,10 @@ integrated into customer service and innovation.
 Listening without public answers is invisible from outside, so levels 1 and 2 cannot be told
 apart: such accounts are "uncertain" (1-2). Each rule below is evaluated top-down; the first
 that holds places the account, and its evidence is reported with the next concrete step.
+
+No verdict without evidence: a rule holds only on figures with enough data (status ``ok``). When
+none holds (every figure the ladder reads is "too few" or unknown), there is no level: the result
+says so, and lists what data would be needed (``needed``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from .result import AuditResult, Figure, Maturity
+from .result import AuditResult, DataNeed, Figure, Maturity
 
 __all__ = ["RULES", "maturity"]
 
@@ -73,15 +77,16 @@ RULES: tuple[Rule, ...] = (
     Rule("uncertain", "requests known; answered share < 0.2 (listening without answering is invisible)",
          _known, (ANSWERED,),
          "Start answering: reply today to the newest unanswered requests listed in this audit."),
-    Rule(4, "requests unknown; replies to others >= 0.2 of posts and (questions >= 0.05 or community >= 0.25)",
+    Rule(4, "answered share unknown or too few; replies to others >= 0.2 of posts and (questions >= 0.05 or "
+            "community >= 0.25)",
          lambda a: _ge(a, *REPLIES, 0.2) and (_ge(a, *QUESTIONS, 0.05) or _ge(a, *COMMUNITY, 0.25)),
          (REPLIES, QUESTIONS, COMMUNITY),
          "Import incoming posts (mentions, comments) to measure how many requests go unanswered."),
-    Rule(3, "requests unknown; replies to others >= 0.05 of posts",
+    Rule(3, "answered share unknown or too few; replies to others >= 0.05 of posts",
          lambda a: _ge(a, *REPLIES, 0.05), (REPLIES,),
          "Import incoming posts to check that all requests, not only some, are answered."),
-    Rule("uncertain", "requests unknown; replies to others < 0.05 of posts",
-         lambda a: True, (REPLIES, QUESTIONS),
+    Rule("uncertain", "answered share unknown or too few; replies to others < 0.05 of posts",
+         lambda a: _value(a, *REPLIES) is not None, (REPLIES, QUESTIONS),
          "Reply to the people who write to you, and ask your audience a question each week."),
 )
 
@@ -91,13 +96,36 @@ def _evidence(audit: Audit, path: str) -> Figure | None:
     return item if isinstance(item, Figure) else None
 
 
+THIN = ("evidence too thin: no level without the answered share of enough requests that ask, or the replies "
+        "to others over enough own posts")
+"""The rule reported when no rule holds."""
+GATHER = "Gather more data before any verdict: see what data would be needed, at the top of this report."
+"""The next step when there is no level."""
+
+
 def maturity(audit: Audit) -> Maturity:
-    """The level, the rule that placed it, its evidence and the next concrete step."""
+    """The level, the rule that placed it, its evidence and the next concrete step; or no level, and why."""
+    needed = needed_data(audit)
     for rule in RULES:
         if rule.holds(audit):
             level = rule.level
             return Maturity(level=level, range=[1, 2] if level == "uncertain" else [level, level],
                             rule=rule.condition,
                             evidence={f"{f}.{k}": _evidence(audit, f"{f}.{k}") for f, k in rule.evidence},
-                            next_step=rule.next_step)
-    raise AssertionError("the last maturity rule always holds")  # pragma: no cover
+                            next_step=rule.next_step, needed=needed)
+    return Maturity(level=None, range=[], rule=THIN, next_step=GATHER, needed=needed,
+                    evidence={f"{f}.{k}": _evidence(audit, f"{f}.{k}") for f, k in (ANSWERED, REPLIES)})
+
+
+def needed_data(audit: Audit) -> list[DataNeed]:
+    """What data the ladder lacks: enough own posts, posts addressed to the account, enough requests that ask."""
+    out = []
+    replies = _evidence(audit, "conversation.replies_to_others_share")
+    if replies is not None and replies.status != "ok":
+        out.append(DataNeed(item="own_posts", have=replies.n, need=replies.min_n))
+    answered = _evidence(audit, "responsiveness.answered_share")
+    if answered is None:
+        out.append(DataNeed(item="requests", have=None, need=None))
+    elif answered.status != "ok":
+        out.append(DataNeed(item="settled_requests", have=answered.n, need=answered.min_n))
+    return out

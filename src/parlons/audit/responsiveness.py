@@ -1,9 +1,12 @@
-"""Responsiveness: requests received, share answered, time to first answer, what went unanswered.
+"""Responsiveness: requests that ask, share answered, time to first answer, what went unanswered.
 
 A request to A is a post not written by A, not a repost, that replies to a post of A or mentions
 A; it is answered when A replied to it; the first-response time is A's earliest reply minus the
-request's time. Unanswered requests within ``pending_window_s`` of the end of the data are
-``pending``: their answer may lie after the data.
+request's time. A request **asks** when the intent classifier (``request_features.intent_rule``,
+``features.py``) found a question or a problem in it; thanks and remarks do not ask. The headline
+figures are those of the requests that ask; all requests and the ones that do not ask are counted
+apart (``by_intent``). Unanswered requests within ``pending_window_s`` of the end of the data (or
+after it) are ``pending``: their answer may lie after the data.
 """
 
 from __future__ import annotations
@@ -20,16 +23,14 @@ __all__ = ["responsiveness"]
 
 def responsiveness(con: duckdb.DuckDBPyConnection, target: str, settings: AuditSettings) -> dict[str, Any]:
     """The responsiveness figures of ``target`` (requests must be known: see coverage)."""
-    params = {"target": target, "window": settings.pending_window_s}
-    counts = one(con, f"""
+    _prepare(con, target, settings.pending_window_s)
+    counts = one(con, """
         SELECT count(*) AS requests, count(answer_id) AS answered,
-          count(*) FILTER (answer_id IS NULL AND {_pending_sql()}) AS pending,
+          count(*) FILTER (answer_id IS NULL AND pending) AS pending,
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 3600) AS within_1h,
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 86400) AS within_24h,
           median(response_s) AS median_s, quantile_cont(response_s, 0.9) AS p90_s
-        FROM requests r JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
-          ON a.target = r.target AND a.platform = r.platform
-        WHERE r.target = $target""", params)
+        FROM scored WHERE asks""")
     settled = counts["requests"] - counts["pending"]
     answered, min_n = counts["answered"], settings.min_n
     return {
@@ -42,62 +43,68 @@ def responsiveness(con: duckdb.DuckDBPyConnection, target: str, settings: AuditS
         "answered_within_1h": counts["within_1h"], "answered_within_24h": counts["within_24h"],
         "answered_within_1h_share": share(counts["within_1h"], settled, min_n),
         "answered_within_24h_share": share(counts["within_24h"], settled, min_n),
-        "by_intent": _by_intent(con, params, min_n),
-        **_business_hours(con, params, settings),
-        "unanswered_requests": _unanswered(con, params, settings.unanswered_limit),
+        "by_intent": _by_intent(con, min_n),
+        "business_hours": _business_hours(con, target, settings),
+        "unanswered_requests": _unanswered(con, settings.unanswered_limit),
     }
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, target: str, window_s: int) -> None:
+    """``scored``: the subject's requests, each with whether it asks (and the rule) and whether it is pending."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE scored AS
+        SELECT r.*, f.intent_rule, f.intent_rule IS NOT NULL AS asks,
+               r.created_at > a.data_end - to_seconds($window) AS pending
+        FROM requests r
+        JOIN (SELECT DISTINCT target, platform, data_end FROM audited WHERE target = $target) a
+          ON a.target = r.target AND a.platform = r.platform
+        LEFT JOIN (SELECT target, platform, post_id, max(intent_rule) AS intent_rule FROM request_features
+                   WHERE target = $target GROUP BY ALL) f
+          ON f.target = r.target AND f.platform = r.platform AND f.post_id = r.post_id
+        WHERE r.target = $target""", {"target": target, "window": window_s})
 
 
 def _seconds(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _pending_sql() -> str:
-    return "r.created_at > a.data_end - to_seconds($window)"
-
-
-def _by_intent(con: duckdb.DuckDBPyConnection, params: dict[str, Any], min_n: int) -> dict[str, Any]:
-    rows = dicts(con, f"""
-        SELECT f.intent_rule IS NOT NULL AS asking, count(*) AS requests,
-               count(answer_id) AS answered, count(*) FILTER (answer_id IS NULL AND {_pending_sql()}) AS pending
-        FROM requests r JOIN request_features f USING (target, platform, post_id)
-        JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
-          ON a.target = r.target AND a.platform = r.platform
-        WHERE r.target = $target GROUP BY 1""", params)
+def _by_intent(con: duckdb.DuckDBPyConnection, min_n: int) -> dict[str, Any]:
+    rows = dicts(con, """
+        SELECT asks, count(*) AS requests, count(answer_id) AS answered,
+               count(*) FILTER (answer_id IS NULL AND pending) AS pending
+        FROM scored GROUP BY asks""")
     out: dict[str, Any] = {"rule": "asking = has a question mark or a problem/complaint word (lexicon)"}
-    for key, asking in (("asking", True), ("not_asking", False)):
-        row = next((r for r in rows if r["asking"] is asking), {"requests": 0, "answered": 0, "pending": 0})
-        settled = row["requests"] - row["pending"]
-        out[key] = {"requests": row["requests"], "answered": row["answered"],
-                    "answered_share": share(row["answered"], settled, min_n)}
+    for key, wanted in (("asking", (True,)), ("not_asking", (False,)), ("all", (True, False))):
+        group = [r for r in rows if r["asks"] in wanted]
+        requests, answered, pending = (sum(r[k] for r in group) for k in ("requests", "answered", "pending"))
+        settled = requests - pending
+        out[key] = {"requests": requests, "answered": answered, "pending": pending,
+                    "unanswered": settled - answered, "answered_share": share(answered, settled, min_n)}
     return out
 
 
-def _business_hours(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
-                    settings: AuditSettings) -> dict[str, Any]:
+def _business_hours(con: duckdb.DuckDBPyConnection, target: str, settings: AuditSettings) -> dict[str, Any] | None:
     if settings.business_hours is None:
-        return {}
+        return None
     opens, closes = settings.business_hours
     rows = dicts(con, """
-        WITH local AS (SELECT r.*, timezone($tz::VARCHAR, r.created_at) AS t FROM requests r WHERE r.target = $target)
+        WITH local AS (SELECT *, timezone($tz::VARCHAR, created_at) AS t FROM scored WHERE asks)
         SELECT isodow(t) <= 5 AND hour(t) >= $opens AND hour(t) < $closes AS inside,
                count(*) AS requests, count(answer_id) AS answered, median(response_s) AS median_s
-        FROM local GROUP BY 1""", {"target": params["target"], "tz": settings.timezone, "opens": opens,
-                                   "closes": closes})
+        FROM local GROUP BY 1""", {"tz": settings.timezone, "opens": opens, "closes": closes})
     out: dict[str, Any] = {"timezone": settings.timezone, "hours": [opens, closes]}
     for key, inside in (("inside", True), ("outside", False)):
         row: dict[str, Any] = next((r for r in rows if r["inside"] is inside),
                                    {"requests": 0, "answered": 0, "median_s": None})
         out[key] = {"requests": row["requests"], "answered": row["answered"],
                     "median_first_response_s": figure(_seconds(row["median_s"]), row["answered"], settings.min_n)}
-    return {"business_hours": out}
+    return out
 
 
-def _unanswered(con: duckdb.DuckDBPyConnection, params: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+def _unanswered(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict[str, Any]]:
+    """The settled unanswered requests that ask, newest first (at most ``limit``)."""
     return dicts(con, f"""
-        SELECT r.post_id AS id, r.account AS author,
-               strftime(r.created_at, '%Y-%m-%dT%H:%M:%SZ') AS time, r.text, r.permalink
-        FROM requests r JOIN (SELECT DISTINCT target, platform, data_end FROM audited) a
-          ON a.target = r.target AND a.platform = r.platform
-        WHERE r.target = $target AND r.answer_id IS NULL AND NOT ({_pending_sql()})
-        ORDER BY r.created_at DESC, r.post_id LIMIT {int(limit)}""", {k: params[k] for k in ("target", "window")})
+        SELECT post_id AS id, account AS author, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS time, "text",
+               permalink, intent_rule AS rule
+        FROM scored WHERE asks AND answer_id IS NULL AND NOT pending
+        ORDER BY created_at DESC, post_id LIMIT {int(limit)}""")

@@ -29,6 +29,7 @@ __all__ = [
     "Benchmark",
     "Broadcast",
     "Coverage",
+    "DataNeed",
     "Figure",
     "Function",
     "Maturity",
@@ -42,7 +43,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.1"
+AUDIT_SCHEMA_VERSION = "1.4"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -77,11 +78,18 @@ class Example(Model):
 
 
 class Period(Model):
-    """The audited period (ISO 8601, UTC) and the end of the imported data."""
+    """The audited period (ISO 8601, UTC), the subject's own span, and the end of the data."""
 
     since: str | None
     until: str | None
-    data_end: str | None
+    data_end: str | None = Field(description="The last post in the imported files that hold the account's own "
+                                             "posts: an answer after it cannot be in the data.")
+    own_since: str | None = Field(default=None, description="First post by the subject or addressed to it.")
+    own_until: str | None = Field(default=None, description="Last post by the subject or addressed to it.")
+    basis: Literal["own data", "given", "common with peers", "own data, no common period"] = Field(
+        default="own data", description="How the period was chosen: the subject's own data; --since/--until; "
+                                        "the overlap of the subject's and its peers' own data; or its own data "
+                                        "because the peers' periods do not overlap.")
 
 
 class Member(Model):
@@ -94,13 +102,32 @@ class FamilyCoverage(Model):
     reason: str | None
 
 
+class SourceCoverage(Model):
+    """One imported file (one importer's posts from it) that holds the subject's posts or posts addressed to it."""
+
+    platform: str
+    account: str = Field(description="The audited account(s) on that platform.")
+    file: str = Field(description="The imported file or archive (its name, without folders).")
+    importer: str
+    own_posts: int = Field(description="The account's posts in the file (all dates).")
+    addressed: int = Field(description="Posts in the file addressed to the account (all dates).")
+    other_posts: int = Field(description="Other posts in the file, neither by the account nor addressed to it.")
+    holds_requests: bool = Field(description="Whether the file could hold posts addressed to the account.")
+    reason: str
+
+
 class Coverage(Model):
-    """What the imported data can support, per family of metrics."""
+    """What the imported data can support, per family of metrics, and which files could hold requests."""
 
     own_posts: int
     importers: list[str]
     caveats: list[str]
-    posts_by_others_on_platform: int
+    posts_by_others_on_platform: int = Field(description="Posts by other accounts on the platform, whatever the "
+                                                         "file: not a sign that requests are known.")
+    sources: list[SourceCoverage] = Field(default_factory=list)
+    unrelated_files: int = Field(default=0, description="Files on the platform that hold no post by or "
+                                                        "addressed to the account: they say nothing of its requests.")
+    unrelated_posts: int = 0
     responsiveness: FamilyCoverage
     conversation: FamilyCoverage
     broadcast: FamilyCoverage
@@ -110,23 +137,31 @@ class Coverage(Model):
 
 
 class UnansweredRequest(Model):
+    """A request that asks, whose answer window has passed, without an answer."""
+
     id: str
     author: str
     time: str
     text: str | None
     permalink: str | None
+    rule: str | None = Field(default=None, description="Why it asks: the intent rule that fired.")
 
 
 class IntentGroup(Model):
     requests: int
     answered: int
+    pending: int = 0
+    unanswered: int = 0
     answered_share: Figure
 
 
 class ByIntent(Model):
+    """Requests by intent: those that ask (the headline), those that do not (thanks, remarks), and all."""
+
     rule: str
     asking: IntentGroup
     not_asking: IntentGroup
+    all: IntentGroup | None = None
 
 
 class HoursGroup(Model):
@@ -143,7 +178,10 @@ class BusinessHours(Model):
 
 
 class Responsiveness(Model):
-    """Requests received, share answered, time to first answer, what went unanswered."""
+    """Requests that ask (question, complaint, problem): received, answered, time to first answer, unanswered.
+
+    Thanks and remarks are counted apart, in ``by_intent.not_asking``; all requests in ``by_intent.all``.
+    """
 
     status: Literal["ok"] = "ok"
     requests: int
@@ -317,14 +355,29 @@ class Function(Model):
     examples: FunctionExamples
 
 
+class DataNeed(Model):
+    """Data the maturity ladder lacks: own posts, posts addressed to the account, requests that ask."""
+
+    item: Literal["own_posts", "requests", "settled_requests"] = Field(
+        description="own_posts: too few own posts in the period; requests: no imported file holds posts "
+                    "addressed to the account; settled_requests: too few requests that ask whose answer "
+                    "window has passed.")
+    have: int | None = Field(description="How many the data holds (None when unknown).")
+    need: int | None = Field(description="The minimum (None when any would do).")
+
+
 class Maturity(Model):
-    """The level on the ladder, the rule that placed it, its evidence and the next concrete step."""
+    """The level on the ladder, the rule that placed it, its evidence and the next concrete step.
+
+    ``level`` is None when the evidence is too thin for any rule (``needed`` says what data would help).
+    """
 
     level: int | Literal["uncertain"] | None
     range: list[int] = Field(description="The lowest and highest level the evidence allows; empty without a level.")
     rule: str
     evidence: dict[str, Figure | None] = Field(description="The figures the rule read, by their path.")
     next_step: str
+    needed: list[DataNeed] = Field(default_factory=list, description="What data the ladder lacks.")
 
 
 class Benchmark(Model):

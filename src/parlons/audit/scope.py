@@ -6,15 +6,21 @@ Everything is a temporary table built by vectorized queries over a relation name
 - ``audited(target, platform, account, key, since, until, data_end)``: one row per audited
   account; ``target`` names what is audited: the account, or a group of accounts of one
   organization audited as one (``--with``);
+- ``periods(target, since, until, own_since, own_until, basis)``: the period of each subject;
 - ``own``: the audited accounts' posts in their period (column ``target``);
 - ``requests``: posts addressed to an audited account (definition in ``docs/metrics.md``), in the
   period, with their first answer (``answer_id``, ``answered_at``, ``response_s``).
+
+The period of a subject is its own data: from the first to the last post by it or addressed to it
+(``--since``/``--until`` replace either end). With peers, every subject is audited over the
+common period (the overlap of their own periods), when they overlap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import duckdb
 
@@ -22,7 +28,9 @@ from ..errors import UsageError
 from ..model import PLATFORMS
 from ._sql import dicts
 
-__all__ = ["Audited", "Target", "prepare", "resolve"]
+__all__ = ["Audited", "Period", "Target", "prepare", "resolve"]
+
+Basis = Literal["own data", "given", "common with peers", "own data, no common period"]
 
 
 @dataclass(frozen=True)
@@ -89,38 +97,107 @@ def _suggestions(con: duckdb.DuckDBPyConnection, name: str, platform: str | None
     return f"did you mean {' or '.join(close)}? " if close else ""
 
 
+@dataclass(frozen=True)
+class Period:
+    """The period of one subject, its own span, and on what basis the period was chosen."""
+
+    since: datetime | None
+    until: datetime | None
+    own_since: datetime | None
+    own_until: datetime | None
+    basis: Basis
+
+
 def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datetime | None,
             until: datetime | None) -> None:
-    """Build the ``audited``, ``own`` and ``requests`` temporary tables."""
+    """Build the ``audited``, ``periods``, ``own`` and ``requests`` temporary tables."""
     con.execute("CREATE OR REPLACE TEMP TABLE members (target VARCHAR, platform VARCHAR, account VARCHAR, "
                 "key VARCHAR)")
     con.executemany("INSERT INTO members VALUES (?, ?, ?, lower(?))",
                     [(a.label, m.platform, m.account, m.account) for a in audited for m in a.members])
-    _periods(con, since, until)
+    _files(con)
     _own(con)
     _requests(con)
+    periods = choose_periods(_spans(con), since, until)
+    con.execute("CREATE OR REPLACE TEMP TABLE periods (target VARCHAR, since TIMESTAMPTZ, until TIMESTAMPTZ, "
+                "own_since TIMESTAMPTZ, own_until TIMESTAMPTZ, basis VARCHAR)")
+    con.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?)",
+                    [(t, p.since, p.until, p.own_since, p.own_until, p.basis) for t, p in periods.items()])
+    _audited(con)
+    _in_period(con)
     _answers(con)
 
 
-def _periods(con: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None) -> None:
-    """Default period: the span of the imported data on the audited platforms."""
+def _files(con: duckdb.DuckDBPyConnection) -> None:
+    """``files``: per imported file, importer and platform (audited platforms only), its posts and last post."""
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE spans AS
-        SELECT platform, min(created_at) AS first_at, max(created_at) AS data_end FROM posts
-        WHERE platform IN (SELECT platform FROM members) GROUP BY platform""")
+        CREATE OR REPLACE TEMP TABLE files AS
+        SELECT source_file, importer, platform, count(*) AS posts, max(created_at) AS last_at FROM posts
+        WHERE platform IN (SELECT DISTINCT platform FROM members) GROUP BY ALL""")
+
+
+def _spans(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """Per subject: the first and last post by it or addressed to it (all the data, before any period)."""
+    rows = con.execute("""
+        SELECT m.target, min(t.created_at), max(t.created_at)
+        FROM (SELECT DISTINCT target FROM members) m
+        LEFT JOIN (SELECT target, created_at FROM own_all UNION ALL SELECT target, created_at FROM requests_all) t
+          USING (target)
+        GROUP BY m.target""").fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def choose_periods(spans: dict[str, tuple[datetime | None, datetime | None]], since: datetime | None,
+                   until: datetime | None) -> dict[str, Period]:
+    """Each subject's period: its own span, or the common span of all subjects (peers), or what is given."""
+    starts = [s for s, _ in spans.values() if s is not None]
+    ends = [e for _, e in spans.values() if e is not None]
+    common = (max(starts), min(ends)) if len(spans) > 1 and len(starts) == len(spans) else None
+    overlap = common is not None and common[0] <= common[1]
+    out = {}
+    for target, (own_since, own_until) in spans.items():
+        start, end = (common if overlap and common else (own_since, own_until))
+        basis: Basis = ("common with peers" if overlap else
+                        "own data, no common period" if len(spans) > 1 else "own data")
+        if since is not None or until is not None:
+            basis = "given" if since is not None and until is not None else basis
+        out[target] = Period(since or start, until or end, own_since, own_until, basis)
+    return out
+
+
+def _audited(con: duckdb.DuckDBPyConnection) -> None:
+    """``audited``: members with their subject's period and the end of the data that could hold their answers.
+
+    ``data_end`` is the last post in any imported file that holds the member's own posts: an answer
+    after it cannot be in the data.
+    """
     con.execute("""
         CREATE OR REPLACE TEMP TABLE audited AS
-        SELECT m.*, coalesce($since::TIMESTAMPTZ, min(s.first_at) OVER (PARTITION BY m.target)) AS since,
-               coalesce($until::TIMESTAMPTZ, max(s.data_end) OVER (PARTITION BY m.target)) AS until, s.data_end
-        FROM members m JOIN spans s USING (platform)""", {"since": since, "until": until})
+        SELECT m.*, p.since, p.until,
+               max(e.data_end) OVER (PARTITION BY m.target, m.platform) AS data_end
+        FROM members m JOIN periods p USING (target)
+        LEFT JOIN (SELECT o.target, o.platform, lower(o.account) AS key, max(f.last_at) AS data_end
+                   FROM (SELECT DISTINCT target, platform, account, source_file, importer FROM own_all) o
+                   JOIN files f USING (source_file, importer, platform)
+                   GROUP BY ALL) e ON e.target = m.target AND e.platform = m.platform AND e.key = m.key""")
+
+
+def _in_period(con: duckdb.DuckDBPyConnection) -> None:
+    """``own`` and ``requests`` keep only the posts of each subject's period."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE own AS
+        SELECT o.* FROM own_all o JOIN periods p USING (target) WHERE o.created_at BETWEEN p.since AND p.until""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE requests AS
+        SELECT r.* FROM requests_all r JOIN periods p USING (target) WHERE r.created_at BETWEEN p.since AND p.until""")
 
 
 OWN_COLUMNS = ("platform, post_id, account, created_at, \"text\", title, lang, kind, in_reply_to_id, "
                "in_reply_to_account, repost_of_account, mentions, hashtags, urls, media_count, media_kinds, "
-               "\"source\", permalink, importer")
-"""The columns the audit reads: the rest (HTML, counts, provenance) is never copied."""
+               "\"source\", permalink, importer, source_file")
+"""The columns the audit reads: the rest (HTML, counts, most provenance) is never copied."""
 REQUEST_COLUMNS = ("platform, post_id, account, created_at, \"text\", lang, kind, in_reply_to_id, "
-                   "in_reply_to_account, mentions, permalink, importer")
+                   "in_reply_to_account, mentions, permalink, importer, source_file")
 
 
 def _literal_keys(con: duckdb.DuckDBPyConnection) -> str:
@@ -134,12 +211,7 @@ def _own(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE own_all AS
         SELECT p.*, a.target FROM (SELECT {OWN_COLUMNS} FROM posts
                                    WHERE list_contains({_literal_keys(con)}, lower(account))) p
-        JOIN audited a ON p.platform = a.platform AND lower(p.account) = a.key""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE own AS
-        SELECT o.* FROM own_all o JOIN audited a ON o.target = a.target AND o.platform = a.platform
-          AND lower(o.account) = a.key
-        WHERE o.created_at BETWEEN a.since AND a.until""")
+        JOIN members a ON p.platform = a.platform AND lower(p.account) = a.key""")
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
@@ -158,7 +230,7 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
             OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)), {keys})))""")
     targets_of, keys_of = _maps(con)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE requests AS
+        CREATE OR REPLACE TEMP TABLE requests_all AS
         SELECT r.* EXCLUDE (parent_target, hit_keys, targets),
                list_contains(targets.replied, target) AS is_reply_to_target
         FROM (
@@ -168,9 +240,7 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
                  {{'replied': list_append(coalesce({targets_of}[c.platform || ':' || lower(c.in_reply_to_account)], []),
                                          c.parent_target)}} AS targets
           FROM candidates c) r
-        JOIN (SELECT DISTINCT target AS t, since, until FROM audited) a ON a.t = r.target
-        WHERE r.created_at BETWEEN a.since AND a.until
-          AND NOT list_contains(coalesce({keys_of}[r.target], []), r.platform || ':' || lower(r.account))""")
+        WHERE NOT list_contains(coalesce({keys_of}[r.target], []), r.platform || ':' || lower(r.account))""")
 
 
 def _maps(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:

@@ -15,8 +15,8 @@ class AuditSettings:
     """Below this denominator a share or a median is reported as "too few"."""
     pending_window_s: int = 24 * 3600
     """Unanswered requests this recent, before the end of the data, are "pending", not ignored."""
-    unanswered_limit: int = 200
-    """How many unanswered requests to list (newest first); the count is always complete."""
+    unanswered_limit: int = 10_000
+    """How many unanswered requests that ask to list (newest first); the count is always complete."""
     timezone: str = "UTC"
     """Time zone for the weekday-by-hour table and business hours."""
     business_hours: tuple[int, int] | None = None

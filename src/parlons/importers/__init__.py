@@ -35,6 +35,7 @@ ORDER = (
     "wordpress",
     "feeds",
     "twcs",
+    "twarc_csv",
     "twitter_api",
     "generic",
 )
@@ -68,6 +69,7 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     known: list[Member] = field(default_factory=list)
     unknown: list[Member] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def plan(source: Source, forced: str | None = None) -> Plan:
@@ -84,6 +86,8 @@ def plan(source: Source, forced: str | None = None) -> Plan:
         else:
             result.unknown.append(member)
     result.jobs = list(jobs.values())
+    result.notes = [f"{name}: a zip archive inside the archive is not opened; extract it and import "
+                    "it by name" for name in source.nested]
     return result
 
 

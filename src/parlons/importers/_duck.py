@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 import duckdb
 import pyarrow as pa
@@ -33,16 +33,23 @@ from ..sources import Member
 from ._base import BATCH_ROWS, ROW_SCHEMA, ReadContext
 
 __all__ = [
+    "CSV_BUFFER",
+    "CSV_TOO_LONG",
+    "MAX_CSV_RECORD",
     "NOT_LANGUAGES",
     "TWEET_MACROS",
     "X_TIME",
+    "LongRecord",
     "Progress",
     "blame",
+    "bounded_csv_records",
     "checked_batches",
     "connect",
+    "csv_names",
     "csv_scan",
     "index_csv",
     "kept_batches",
+    "long_csv_records",
     "member_case",
     "query_batches",
     "sql_handle",
@@ -59,6 +66,8 @@ __all__ = [
 ]
 
 SELECT_COLUMNS = ", ".join(ROW_SCHEMA.names)
+JS_END = b" \t\r\n;"
+"""What may follow the array of a ``window.X = [...]`` file: whitespace and a semicolon."""
 
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
@@ -111,9 +120,23 @@ def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str) -> Pat
             src.read(prefix_bytes)
         else:
             src.read(len(head[: match.end()].encode("utf-8")))
-        while chunk := src.read(4 * 1024 * 1024):
-            dst.write(chunk)
+        last = _copy_but_tail(src, dst)
+    if last != b"]":
+        raise member.error("the JavaScript array does not end with `]` (nor `];`): the file is truncated")
     return target
+
+
+def _copy_but_tail(src: BinaryIO, dst: BinaryIO) -> bytes:
+    """Copy ``src`` without the whitespace and ``;`` that end it; return the last byte copied."""
+    held, last = b"", b""
+    while chunk := src.read(4 * 1024 * 1024):
+        data = held + chunk
+        cut = len(data.rstrip(JS_END))
+        if cut:
+            dst.write(data[:cut])
+            last = data[cut - 1:cut]
+        held = data[cut:]
+    return last
 
 
 # --- SQL building blocks -------------------------------------------------------------------
@@ -335,6 +358,110 @@ def blame(exc: Exception, paths: dict[Path, Member]) -> InputError:
 
 # --- CSV -----------------------------------------------------------------------------------
 
+MAX_CSV_RECORD = 8 * 1024 * 1024
+"""The one rule for over-long CSV records, in every CSV reader: a record (one row, quoted line
+breaks included) longer than this is skipped and counted with its first physical line under
+:data:`CSV_TOO_LONG`; the rest of the file is read. DuckDB's readers take it as ``max_line_size``;
+:func:`long_csv_records` finds such records itself, because DuckDB drops a record longer than its
+buffer without reporting it; row-by-row readers use :func:`bounded_csv_records`."""
+CSV_TOO_LONG = "CSV record longer than 8 MB"
+CSV_BUFFER = 4 * MAX_CSV_RECORD
+"""DuckDB's ``buffer_size`` for CSV files: records between 8 MB and this are rejected by DuckDB;
+longer ones are found by :func:`long_csv_records`."""
+
+
+@dataclass(frozen=True)
+class LongRecord:
+    """A CSV record longer than :data:`MAX_CSV_RECORD`: its rank (header = 1), first line, lines."""
+
+    rank: int
+    line: int
+    lines: int
+
+
+def long_csv_records(path: Path, limit: int = MAX_CSV_RECORD) -> list[LongRecord]:
+    """The records of a CSV file (RFC 4180 quotes) longer than ``limit`` bytes, in one pass.
+
+    A record ends at a line break outside quotes: where the count of ``"`` so far is even (an
+    escaped quote is doubled). Only counts are kept, so memory stays small whatever the lines.
+    """
+    if path.stat().st_size <= limit:
+        return []
+    found: list[LongRecord] = []
+    state = _RecordScan()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(4 * 1024 * 1024):
+            pieces = chunk.split(b"\n")
+            for piece in pieces[:-1]:
+                state.end_line(len(piece) + 1, piece.count(b'"'), limit, found)
+            state.extend(len(pieces[-1]), pieces[-1].count(b'"'))
+    if state.pending or state.length:
+        state.end_line(0, 0, limit, found)
+    return found
+
+
+class _RecordScan:
+    """Where :func:`long_csv_records` is: the current record's rank, start, length and quote parity."""
+
+    def __init__(self) -> None:
+        self.rank, self.line, self.start, self.length, self.odd, self.pending = 0, 0, 1, 0, False, 0
+        self.pending_quotes = 0
+
+    def extend(self, size: int, quotes: int) -> None:
+        self.pending += size
+        self.pending_quotes += quotes
+
+    def end_line(self, size: int, quotes: int, limit: int, found: list[LongRecord]) -> None:
+        self.line += 1
+        self.length += self.pending + size
+        self.odd ^= bool((self.pending_quotes + quotes) % 2)
+        self.pending = self.pending_quotes = 0
+        if self.odd:
+            return
+        self.rank += 1
+        if self.length > limit:
+            found.append(LongRecord(self.rank, self.start, self.line - self.start + 1))
+        self.start, self.length = self.line + 1, 0
+
+
+def bounded_csv_records(stream: TextIO, limit: int = MAX_CSV_RECORD,
+                        **dialect: Any) -> Iterator[tuple[int, list[str] | None]]:
+    """``(first line, fields)`` of each CSV record, for readers that go row by row in Python.
+
+    A record longer than ``limit`` characters gives ``(line, None)``: count it as a skip under
+    :data:`CSV_TOO_LONG`. ``stream`` is a text stream opened with ``newline=""``; it is read by
+    pieces of at most ``limit`` characters, so memory stays bounded however long a line is.
+    """
+    pending = _PendingRecord(limit)
+    while piece := stream.readline(limit + 1):
+        pending.add(piece)
+        if piece.endswith(("\n", "\r")) and not pending.odd:
+            yield pending.take(dialect)
+    if pending.length:
+        yield pending.take(dialect)
+
+
+class _PendingRecord:
+    """The record being read by :func:`bounded_csv_records`: its pieces (up to the limit), parity."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.line, self.start = limit, 0, 1
+        self.pieces: list[str] = []
+        self.length, self.odd = 0, False
+
+    def add(self, piece: str) -> None:
+        if self.length <= self.limit:
+            self.pieces.append(piece)
+        self.length += len(piece)
+        self.odd ^= bool(piece.count('"') % 2)
+        self.line += piece.endswith(("\n", "\r"))
+
+    def take(self, dialect: dict[str, Any]) -> tuple[int, list[str] | None]:
+        start, text, too_long = self.start, "".join(self.pieces), self.length > self.limit
+        self.start, self.pieces, self.length, self.odd = self.line + 1, [], 0, False
+        return start, None if too_long else next(csv.reader([text], **dialect), [])
+
+
 def csv_scan(member: Member) -> tuple[str, list[str]]:
     """The ``read_csv`` call for a CSV with a header row (all VARCHAR, RFC 4180 quotes) and its columns.
 
@@ -343,25 +470,32 @@ def csv_scan(member: Member) -> tuple[str, list[str]]:
     """
     header = (member.head_text(65536).splitlines() or [""])[0]
     delimiter = max(",;\t|", key=header.count)
-    names: list[str] = []
-    for name in next(csv.reader([header], delimiter=delimiter), []):
-        names.append(name if name not in names else f"{name}_{len(names) + 1}")
+    names = csv_names(next(csv.reader([header], delimiter=delimiter), []))
     columns = ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in names)
     return (f"read_csv({sql_string(str(member.local_path()))}, columns = {{{columns}}}, header = true, "
             f"auto_detect = false, delim = {sql_string(delimiter)}, quote = '\"', escape = '\"', "
-            "strict_mode = true, max_line_size = 8388608)"), names
+            f"strict_mode = true, max_line_size = {MAX_CSV_RECORD}, buffer_size = {CSV_BUFFER})"), names
+
+
+def csv_names(header: Sequence[str]) -> list[str]:
+    """Column names for DuckDB: an empty one (pandas' index column) becomes ``column<n>``, repeats numbered."""
+    names: list[str] = []
+    for index, raw in enumerate(header):
+        name = raw if raw.strip() else f"column{index}"
+        names.append(name if name not in names else f"{name}_{len(names) + 1}")
+    return names
 
 
 _REJECTS = {"TOO MANY COLUMNS": "CSV row with too many fields",
             "MISSING COLUMNS": "CSV row with too few fields",
             "UNQUOTED VALUE": "CSV row with a stray or unterminated quote",
-            "LINE SIZE OVER MAXIMUM": "CSV row longer than 8 MB",
+            "LINE SIZE OVER MAXIMUM": CSV_TOO_LONG,
             "INVALID ENCODING": "CSV row that is not valid UTF-8",
             "INVALID UNICODE": "CSV row that is not valid UTF-8"}
 
 
 def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: Sequence[str],
-              first_line: int, extra: str = "") -> list[tuple[int, str]]:
+              first_line: int, extra: str = "", long: Sequence[LongRecord] = ()) -> list[tuple[int, str]]:
     """Pass 1 over one CSV member: number its records in table ``csv_index``, return rejected rows.
 
     ``read`` is a ``read_csv(...)`` call without rejects options; ``number`` identifies the member
@@ -369,6 +503,8 @@ def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: S
     (``row_number() OVER ()`` streams in file order, on one thread: keep this pass light),
     ``line`` its physical first line, quoted line breaks counted. Returns ``(line, reason)`` for
     each row DuckDB rejected. A second, parallel pass joins ``line`` back by a key column.
+    ``long`` are the records :func:`long_csv_records` found: those DuckDB dropped without a word
+    are rejected rows too.
     """
     breaks = " + ".join(f"coalesce(strlen({c}) - strlen(replace({c}, chr(10), '')), 0)"
                         for c in map(sql_name, columns))
@@ -382,18 +518,22 @@ def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: S
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'csv_index'").fetchall()
     con.execute(f"INSERT INTO csv_index {select}" if exists[0][0] else
                 f"CREATE TEMP TABLE csv_index AS {select}")
-    return _rejected(con, number, first_line)
+    return _rejected(con, number, first_line, long)
 
 
-def _rejected(con: duckdb.DuckDBPyConnection, number: int, first_line: int) -> list[tuple[int, str]]:
+def _rejected(con: duckdb.DuckDBPyConnection, number: int, first_line: int,
+              long: Sequence[LongRecord]) -> list[tuple[int, str]]:
     """Physical lines of the rows DuckDB rejected; the following records' lines are shifted."""
+    dropped = " UNION ALL ".join(f"SELECT {r.rank} AS rec, 'LINE SIZE OVER MAXIMUM' AS kind, {r.lines} AS span"
+                                 for r in long) or "SELECT NULL::BIGINT AS rec, NULL AS kind, NULL AS span WHERE false"
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE rejected AS
-      WITH r AS (SELECT line AS rec, min(error_type)::VARCHAR AS kind,
+      WITH d AS (SELECT line AS rec, min(error_type)::VARCHAR AS kind,
                         rtrim(min(csv_line), chr(13) || chr(10)) AS raw
                  FROM rejects_{number} GROUP BY line),
-      k AS (SELECT rec, kind, rec - 1 - row_number() OVER (ORDER BY rec) AS good_before,
-                   1 + length(raw) - length(replace(raw, chr(10), '')) AS span FROM r)
+      r AS (SELECT rec, kind, 1 + length(raw) - length(replace(raw, chr(10), '')) AS span FROM d
+            UNION ALL SELECT * FROM ({dropped}) WHERE rec NOT IN (SELECT rec FROM d)),
+      k AS (SELECT rec, kind, rec - 1 - row_number() OVER (ORDER BY rec) AS good_before, span FROM r)
       SELECT *, coalesce(sum(span) OVER (ORDER BY rec ROWS BETWEEN UNBOUNDED PRECEDING
                                                        AND 1 PRECEDING), 0) AS spans_before FROM k""")
     found = con.execute(f"""

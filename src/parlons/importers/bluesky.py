@@ -244,22 +244,33 @@ def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], c
                    out: BinaryIO) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     try:
-        for path, cid in _tree(blocks, commit["data"], member, ctx):
+        for path, cid in _tree(blocks, commit["data"], member, ctx, set()):
             record = blocks.get(cid)
             if not isinstance(record, dict):
                 ctx.skip(member, path, "record block missing from the CAR")
                 continue
             if path == PROFILE:
                 profile = record
-            out.write(_line(commit["did"], None, "create", path, record, path))
+            try:
+                out.write(_line(commit["did"], None, "create", path, record, path))
+            except orjson.JSONEncodeError:
+                ctx.skip(member, path, "record nested too deeply to be a real record")
     except (KeyError, TypeError, UnicodeDecodeError) as exc:
         raise member.error(f"the CAR's record tree (MST) is malformed ({exc!r})") from None
     return profile
 
 
-def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext,
+def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext, visited: set[bytes],
           depth: int = 0) -> Iterator[tuple[str, bytes]]:
-    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order."""
+    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order.
+
+    Each node is visited once: a tree never reaches a node twice, and a crafted DAG that does
+    (through ``l`` and an entry's ``t``) would otherwise be walked along every one of its paths.
+    """
+    if cid in visited:
+        raise member.error("the CAR's record tree (MST) reaches the same node twice; it is not a tree, "
+                           "so not a real repository", libipld.encode_cid(cid))
+    visited.add(cid)
     node = blocks.get(cid)
     if not isinstance(node, dict) or not isinstance(node.get("e"), list):
         ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
@@ -267,13 +278,13 @@ def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext
     if depth > MAX_DEPTH:
         raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; it cannot be a real repository")
     if node.get("l"):
-        yield from _tree(blocks, node["l"], member, ctx, depth + 1)
+        yield from _tree(blocks, node["l"], member, ctx, visited, depth + 1)
     key = b""
     for entry in node["e"]:
         key = key[: entry["p"]] + entry["k"]
         yield key.decode("utf-8"), entry["v"]
         if entry.get("t"):
-            yield from _tree(blocks, entry["t"], member, ctx, depth + 1)
+            yield from _tree(blocks, entry["t"], member, ctx, visited, depth + 1)
 
 
 def _car_owner(member: Member, ctx: ReadContext, did: str, profile: dict[str, Any],
@@ -306,11 +317,20 @@ def _owner_handle(member: Member, ctx: ReadContext) -> str | None:
 def _firehose_lines(member: Member, ctx: ReadContext) -> Path:
     """Write the records carried by firehose commit events as Jetstream-shaped lines."""
     target = member.source.scratch() / f"firehose{id(member)}.jsonl"
+    events = 0
     with open(target, "wb") as out:
         for index, event in _json_values(member):
+            events += _is_event(event)
             for line in _event_lines(event, str(index), member, ctx):
                 out.write(line)
+    if not events:
+        raise member.error("holds no firehose commit event (an object with `repo`, `ops` and `blocks`), "
+                           "nor a list or lines of them, though it carries a CAR slice: not an export")
     return target
+
+
+def _is_event(event: Any) -> bool:
+    return isinstance(event, dict) and isinstance(event.get("ops"), list) and bool(event.get("repo"))
 
 
 def _json_values(member: Member) -> Iterator[tuple[int, Any]]:
@@ -335,7 +355,7 @@ def _json_lines(member: Member, text: str) -> Iterator[tuple[int, Any]]:
 
 
 def _event_lines(event: Any, where: str, member: Member, ctx: ReadContext) -> Iterator[bytes]:
-    if not isinstance(event, dict) or not isinstance(event.get("ops"), list) or not event.get("repo"):
+    if not _is_event(event):
         ctx.skip(member, where, "not a firehose commit event")
         return
     blocks = _event_blocks(event, where, member)

@@ -46,6 +46,7 @@ from ._duck import (
     connect,
     csv_scan,
     index_csv,
+    long_csv_records,
     sql_handle,
     sql_hashtags,
     sql_list,
@@ -340,7 +341,8 @@ class GenericCsvImporter(_Generic):
     def _index(self, con: duckdb.DuckDBPyConnection, number: int, member: Member, read: str,
                columns: list[str], key: str, ctx: ReadContext) -> None:
         """Pass 1: line numbers, rejected rows and rows without a post id; table csv_lines."""
-        for line, reason in index_csv(con, number, read, columns, 2, f", {key} AS key"):
+        long = long_csv_records(member.local_path())
+        for line, reason in index_csv(con, number, read, columns, 2, f", {key} AS key", long):
             ctx.skip(member, line, reason)
         for (line,) in con.execute(f"SELECT line FROM csv_index WHERE m = {number} AND key IS NULL "
                                    "ORDER BY line").fetchall():

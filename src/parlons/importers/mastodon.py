@@ -38,11 +38,13 @@ from ..normalize import handle, html_to_text, parse_time
 from ..sources import Member, Source
 from ._base import ROW_SCHEMA, Importer, ReadContext
 from ._duck import connect, sql_string
+from ._json import MAX_NESTING, TooDeep, stream_items, too_deep
 
 __all__ = ["IMPORTER", "MastodonImporter", "html_text_sql"]
 
 OUTBOX_ITEMS = re.compile(r'"orderedItems"\s*:\s*\[\s*([{\]])')
 ACTIVITY_TYPE = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
+OUTBOX_ACTOR = re.compile(r'"actor"\s*:\s*"(https://[^"/]+/[^"]*)"')
 JSON_COMPANIONS = frozenset({"actor.json", "likes.json", "bookmarks.json"})
 IMAGE_COMPANIONS = frozenset({"avatar", "header"})
 
@@ -87,6 +89,9 @@ COLUMNS = """{'_i': 'BIGINT', 'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARC
     _misskey_quote VARCHAR)'}"""
 PUBLIC = r'(^|")(https://www\.w3\.org/ns/activitystreams#Public|as:Public|Public|[^"]*/followers)("|$)'
 STATUS_URI = r"^https?://([^/?#]+)/users/([^/?#]+)/statuses/[^/?#]+"
+ACTOR_OF_STATUS = r"^(https?://[^/?#]+(?:/ap)?/users/[^/?#]+)/statuses/[^/?#]+"
+"""The author's actor URI in a status URI, of the classic form (``/users/name/statuses/id``) or the
+newer one (``/ap/users/<numeric id>/statuses/id``, Mastodon 4.4+), where the URI names no handle."""
 STATUS_URL = r"^https?://([^/?#]+)/@([^/?#@]+)/[^/?#]+$"
 URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]*)"
 
@@ -261,15 +266,24 @@ NOT_A_LINK = r'(?i)\s(?:class\s*=\s*"[^"]*\b(?:mention|hashtag)\b|rel\s*=\s*"[^"
 def _parent_author() -> str:
     """The replied-to author: from the parent's URI, else a guess among the mentions.
 
-    The guess prefers a mention on the parent's host, then the one written first in the text
-    (Mastodon puts the parent's author first when composing a reply).
+    The parent's actor URI (classic or newer form) is the owner's: the owner; a mention's ``href``:
+    that mention; a classic status URI or URL names its author. Else the guess prefers a mention
+    on the parent's host, then the one written first in the text (Mastodon puts the parent's author
+    first when composing a reply).
     """
+    parent = f"nullif(regexp_extract(reply_to, '{ACTOR_OF_STATUS}', 1), '')"
+    mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
+    mentioned = (f"list_transform(list_filter(coalesce(tags, []), lambda t: t.\"type\" = 'Mention' "
+                 f"AND t.href = {parent}), lambda t: {mention})[1]")
     name = "ltrim(m, '@')"
     host = f"CASE WHEN strpos({name}, '@') > 0 THEN substr({name}, strpos({name}, '@') + 1) ELSE '' END"
     rank = (f"{{'far': {host} <> coalesce({_host('reply_to')}, ''), "
             f"'at': coalesce(nullif(strpos(body, '@' || split_part({name}, '@', 1)), 0), 2147483647), "
             f"'i': i, 'm': m}}")
-    return (f"CASE WHEN reply_to IS NULL THEN NULL WHEN {_is_status('reply_to')} THEN {_author_of('reply_to')} "
+    return (f"CASE WHEN reply_to IS NULL THEN NULL "
+            f"WHEN {parent} = coalesce(CAST($account_id AS VARCHAR), actor) THEN account "
+            f"WHEN {mentioned} IS NOT NULL THEN {mentioned} "
+            f"WHEN {_is_status('reply_to')} THEN {_author_of('reply_to')} "
             f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END")
 
 
@@ -402,10 +416,27 @@ def _owner(outbox: Member, ctx: ReadContext) -> Owner:
         if ctx.options.account:
             ctx.note(f"actor.json is missing; owner taken from --account: {ctx.options.account}")
             return Owner(handle("mastodon", ctx.options.account), None, None)
-        ctx.note(f"actor.json is missing beside {outbox.name}; each post's author is taken "
-                 "from its activity's actor URL")
-        return Owner(None, None, None)
+        return _owner_from_outbox(outbox, ctx)
     return _owner_from_actor(actor, ctx)
+
+
+def _owner_from_outbox(outbox: Member, ctx: ReadContext) -> Owner:
+    """Without actor.json: the handle in the statuses' public URLs (``https://host/@name/id``).
+
+    Newer servers name actors by a number (``/ap/users/116840387061670746``); the public URL of a
+    status still carries the handle. Else each post's author comes from its activity's actor.
+    """
+    head = outbox.head_text(65536)
+    actor = OUTBOX_ACTOR.search(head)
+    host = urlsplit(actor.group(1)).hostname if actor else None
+    url = re.search(rf'"url"\s*:\s*"https://{re.escape(host)}/@([A-Za-z0-9_.-]+)/', head) if host else None
+    if actor and host and url:
+        account = f"@{url.group(1)}@{host.lower()}"
+        ctx.note(f"actor.json is missing beside {outbox.name}; owner {account} taken from the statuses' URLs")
+        return Owner(account, actor.group(1), None)
+    ctx.note(f"actor.json is missing beside {outbox.name}; each post's author is taken "
+             "from its activity's actor URL")
+    return Owner(None, None, None)
 
 
 def _owner_from_actor(actor: Member, ctx: ReadContext) -> Owner:
@@ -470,6 +501,8 @@ def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first:
     """
     parts: list[bytes] = []
     for index, (piece, kind) in enumerate(zip(pieces, kinds, strict=True), first):
+        if too_deep(piece, MAX_NESTING - 1):
+            raise TooDeep(f"activity {index}")
         boost = BOOSTED_URL.sub(rb'"objectUri"\1', piece, count=1) if kind == b"Announce" else piece
         parts += (b'{"_i":%d,' % index, boost, b"}\n")
     lines = b"".join(parts)
@@ -484,8 +517,10 @@ def _rewrite_items(member: Member, target: Path) -> None:
     index = -1
     with _utf8(member) as stream, open(target, "wb") as out:
         try:
-            for index, item in enumerate(IJSON.items(stream, "orderedItems.item", use_float=True)):
+            for index, item in enumerate(stream_items(stream, ("orderedItems",), IJSON)):
                 out.write(orjson.dumps(_numbered(index, item)) + b"\n")
+        except TooDeep:
+            raise _too_deep(member, index + 1) from None
         except ijson.JSONError as exc:
             raise member.error(f"the outbox is not valid JSON after item {index} ({exc}); "
                                "the file may be truncated", index + 1) from None
@@ -532,7 +567,11 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     """
     lines = member.source.scratch() / f"items{id(member)}.jsonl"
     done = [-1]
-    if _cut_items(member, lines):
+    try:
+        cut = _cut_items(member, lines)
+    except TooDeep:  # a piece may hold several activities: ijson, bounded too, finds which one
+        cut = False
+    if cut:
         try:
             yield from _shaped(member, lines, owner, ctx, done)
             return
@@ -541,6 +580,11 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
                 raise
     _rewrite_items(member, lines)
     yield from _shaped(member, lines, owner, ctx, done)
+
+
+def _too_deep(member: Member, index: int) -> Exception:
+    return member.error(f"activity {index} of orderedItems nests arrays and objects deeper than "
+                        f"{MAX_NESTING} levels; no Mastodon archive does, so the file is refused", index)
 
 
 def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,

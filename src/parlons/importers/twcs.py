@@ -30,9 +30,13 @@ import pyarrow as pa
 from ..sources import Member
 from ._base import Importer, ReadContext
 from ._duck import (
+    CSV_BUFFER,
+    MAX_CSV_RECORD,
     X_TIME,
     connect,
+    csv_names,
     index_csv,
+    long_csv_records,
     sql_hashtags,
     sql_mentions,
     sql_string,
@@ -48,7 +52,8 @@ COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_t
 
 SHAPE = """
 WITH t AS (
-  SELECT * FROM {scan} WHERE tweet_id IS NOT NULL
+  SELECT * REPLACE ({tweet_id} AS tweet_id, {parent_id} AS in_response_to_tweet_id)
+  FROM {scan} WHERE tweet_id IS NOT NULL
 ), j AS (
   SELECT t.*, l.line,
     CASE WHEN contains(t."text", '&') THEN replace(replace(replace(t."text", '&lt;', '<'), '&gt;', '>'),
@@ -108,7 +113,8 @@ class TwcsImporter(Importer):
         if missing:
             raise member.error(f"the header lacks the twcs columns {', '.join(missing)}; "
                                f"expected: {', '.join(COLUMNS)}", 1)
-        for line, reason in index_csv(con, number, scan, _header(member), 2, _INDEXED):
+        long = long_csv_records(member.local_path())
+        for line, reason in index_csv(con, number, scan, _header(member), 2, _INDEXED, long):
             ctx.skip(member, line, reason)
         for (line,) in con.execute(f"SELECT line FROM csv_index WHERE m = {number} AND tweet_id IS NULL "
                                    "ORDER BY line").fetchall():
@@ -133,7 +139,12 @@ PARENTS = ("CREATE TEMP VIEW twcs_parents AS SELECT tweet_id, author_id FROM twc
 """The author of each tweet: one member needs no second grouping; with several, a parent may be
 in another member."""
 
-_INDEXED = ", tweet_id, author_id, lower(trim(inbound)) = 'false' AS brand"
+def _id(column: str) -> str:
+    """An id as written, or as pandas writes an integer column with gaps back: ``3.0`` is ``3``."""
+    return f"regexp_replace(trim({column}), '^([0-9]+)\\.0*$', '\\1')"
+
+
+_INDEXED = f", {_id('tweet_id')} AS tweet_id, author_id, lower(trim(inbound)) = 'false' AS brand"
 
 
 def _header(member: Member) -> list[str]:
@@ -143,7 +154,7 @@ def _header(member: Member) -> list[str]:
         names = next(csv.reader(first), [])
     except csv.Error:
         return []
-    return [n.strip().lower() for n in names]
+    return csv_names([n.strip().lower() for n in names])
 
 
 def _scan(member: Member) -> str:
@@ -151,11 +162,12 @@ def _scan(member: Member) -> str:
     columns = ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in _header(member))
     return (f"read_csv({sql_string(str(member.local_path()))}, columns = {{{columns}}}, header = true, "
             "auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            "max_line_size = 8388608)")
+            f"max_line_size = {MAX_CSV_RECORD}, buffer_size = {CSV_BUFFER})")
 
 
 def _shape(number: int, member: Member, scan: str) -> str:
     return SHAPE.format(scan=scan[:-1] + ", ignore_errors = true)", number=number, x_time=X_TIME,
+                        tweet_id=_id("tweet_id"), parent_id=_id("in_response_to_tweet_id"),
                         member=sql_string(member.name), mentions=sql_mentions("body"),
                         hashtags=sql_hashtags("body"), urls=sql_urls("body"),
                         **{f"unique_{n}": sql_unique(f"{n[:-1]}_list") for n in ("mentions", "hashtags", "urls")})

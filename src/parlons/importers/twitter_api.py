@@ -12,7 +12,15 @@ Shapes read (one kind per file, decided from its first bytes):
 - **v2 response pages** (``twarc2 search`` output): one API page per line,
   ``{"data": [...], "includes": {"users", "tweets", "media"}, "meta", "__twarc"}``. Authors and
   media are resolved from the page's ``includes``; the tweets in ``includes.tweets`` (the ones the
-  collected tweets reply to, quote or retweet) are imported too, once, unless already in ``data``.
+  collected tweets reply to, quote or retweet) are imported too, once, unless already in ``data``;
+- **v2 stream output** (``twarc2 filter`` and ``sample``): one tweet a line,
+  ``{"data": {...}, "includes": ..., "matching_rules": [...], "__twarc"}``, read like pages.
+
+Pages of users, lists or counts (``twarc2 users``, ``lists``, ``counts``) and compliance output are
+known companions: they hold no posts. Edited tweets (v2 ``edit_history_tweet_ids``) are folded
+into one post per edit chain (:mod:`parlons.importers._edits`). A tweet whose author is not in the
+page's ``includes.users`` (a withheld account) keeps its ``author_id``; ``id:<author_id>`` stands
+in for the handle.
 
 Everything is parsed by DuckDB with explicit types (no schema inference), ids as text. JSON lines
 go through DuckDB's JSON reader, numbered (1-based line numbers become ``source_record``); when it
@@ -47,6 +55,7 @@ from ._duck import (
     kept_batches,
     sql_string,
 )
+from ._edits import EditChains
 
 __all__ = ["IMPORTER", "TwitterApiImporter"]
 
@@ -54,7 +63,10 @@ V1_TIME = re.compile(r'"created_at"\s*:\s*"[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d
 V2_TIME = re.compile(r'"created_at"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d')
 V2_KEYS = ('"conversation_id"', '"edit_history_tweet_ids"', '"__twarc"', '"public_metrics"',
            '"referenced_tweets"')
-PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*\[')
+PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*([\[{])')
+COMPLIANCE = re.compile(r'\s*\{\s*"id"\s*:\s*"\d+"\s*,\s*"action"\s*:\s*"(delete|scrub_geo|protect|suspend)"')
+FIRST_LINE = 1 << 21
+"""How much of a page file is read to tell tweets from users, lists or counts: its first line, if shorter."""
 
 MAX_LINE = 16 * 1024 * 1024
 """The longest JSON line (or array element) read; a twarc2 page of 100 tweets is about 1 MB.
@@ -82,11 +94,13 @@ TWEET_V2 = f"""STRUCT(id VARCHAR, "text" VARCHAR, created_at VARCHAR, author_id 
   entities STRUCT(mentions STRUCT(username VARCHAR, id VARCHAR)[], hashtags STRUCT(tag VARCHAR)[],
                   urls STRUCT(expanded_url VARCHAR, media_key VARCHAR)[]),
   attachments STRUCT(media_keys VARCHAR[], media {MEDIA_V2}[]),
-  note_tweet STRUCT("text" VARCHAR), author {USER_V2})"""
+  note_tweet STRUCT("text" VARCHAR), author {USER_V2}, edit_history_tweet_ids VARCHAR[])"""
 INCLUDES = f"STRUCT(users {USER_V2}[], tweets STRUCT(id VARCHAR, author_id VARCHAR)[], media {MEDIA_V2}[])"
 PAGE_DATA = f"STRUCT(data {TWEET_V2}[], includes {INCLUDES})"
 PAGE_INCLUDED = (f"STRUCT(data STRUCT(id VARCHAR)[], includes STRUCT(users {USER_V2}[], tweets {TWEET_V2}[], "
                  f"media {MEDIA_V2}[]))")
+STREAM_DATA = f"STRUCT(data {TWEET_V2}, includes {INCLUDES})"
+STREAM_INCLUDED = PAGE_INCLUDED.replace("data STRUCT(id VARCHAR)[]", "data STRUCT(id VARCHAR)")
 
 TEXT_LINES = ("read_csv({path}, columns = {{'line': 'VARCHAR'}}, delim = '\x01', quote = '', escape = '', "
               "header = false, auto_detect = false, strict_mode = false, max_line_size = {max_line}, "
@@ -127,6 +141,12 @@ SOURCES = {
       FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t FROM parsed) AS i
       ANTI JOIN (SELECT unnest(list_transform(j.data, lambda d: d.id)) AS id FROM parsed) AS own
         ON own.id = i.t.id
+      QUALIFY row_number() OVER (PARTITION BY i.t.id ORDER BY i.record::BIGINT) = 1)""",
+    "stream": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j.includes AS inc, j.data AS t FROM parsed)",
+    "stream_included": """parsed AS MATERIALIZED ({parsed}), tweets AS (
+      SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
+      FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t FROM parsed) AS i
+      ANTI JOIN (SELECT j.data.id AS id FROM parsed WHERE j.data.id IS NOT NULL) AS own ON own.id = i.t.id
       QUALIFY row_number() OVER (PARTITION BY i.t.id ORDER BY i.record::BIGINT) = 1)""",
 }
 """Per flavour, the CTEs ``parsed`` (``record``, ``j``, ``bad``) and ``tweets`` (``record``, ``bad``, ``t``,
@@ -203,8 +223,9 @@ WITH {sources}, k AS (
   FROM k
 )
 SELECT
-  'x' AS platform, t.id AS post_id, au.username AS account, coalesce(t.author_id, au.id) AS account_id,
-  au."name" AS account_name, created AS created_at,
+  'x' AS platform, t.id AS post_id, coalesce(au.username, 'id:' || coalesce(t.author_id, au.id)) AS account,
+  coalesce(t.author_id, au.id) AS account_id,
+  nullif(au."name", '') AS account_name, created AS created_at,
   replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
   NULL AS html, NULL AS title, CASE WHEN t.lang NOT IN {not_languages} THEN t.lang END AS lang,
   CASE WHEN rt.id IS NOT NULL THEN 'repost' WHEN rp.id IS NOT NULL THEN 'reply'
@@ -232,11 +253,12 @@ SELECT
   CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.retweet_count AS BIGINT) END AS repost_count,
   CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.reply_count AS BIGINT) END AS reply_count,
   CASE WHEN rt.id IS NULL THEN TRY_CAST(t.public_metrics.quote_count AS BIGINT) END AS quote_count,
-  'https://x.com/' || au.username || '/status/' || t.id AS permalink,
+  'https://x.com/' || coalesce(au.username, 'i/web') || '/status/' || t.id AS permalink,
   {member} AS source_member, record AS source_record,
   au.description AS author_description, TRY_CAST(au.created_at AS TIMESTAMPTZ) AS author_created_at,
   CASE WHEN bad IS NOT NULL THEN bad WHEN t.id IS NULL THEN 'not a tweet (no id)'
-       WHEN au.username IS NULL THEN 'author unknown (no author or includes.users entry)'
+       WHEN au.username IS NULL AND t.author_id IS NULL AND au.id IS NULL
+         THEN 'author unknown (no author, author_id or includes.users entry)'
        WHEN created IS NULL THEN 'unreadable created_at' END AS skip_reason
 FROM r
 """
@@ -251,14 +273,25 @@ class TwitterApiImporter(Importer):
     example = "tweets.jsonl (twarc), search-results.jsonl (twarc2), flat.jsonl (twarc2 flatten)"
 
     def detect(self, member: Member) -> bool:
-        return _flavour(member) is not None
+        return _flavour(member) in PARTS
+
+    def companion(self, member: Member) -> bool:
+        return _flavour(member) in COMPANIONS
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
-        authors = Authors()
+        authors, edits = Authors(), EditChains()
+        for member in members:
+            if _flavour(member) in ("v2", "pages", "stream"):
+                edits.scan(member)
+        yield from edits.fold(self._batches(members, ctx, authors))
+        yield from edits.rows(ctx)
+        authors.report(ctx, {m.name: m for m in members})
+
+    def _batches(self, members: Sequence[Member], ctx: ReadContext, authors: Authors) -> Iterator[pa.RecordBatch]:
         con = _connection(members[0])
         for member in members:
             flavour = _flavour(member)
-            if flavour is None:
+            if flavour not in PARTS:
                 raise member.error("is not Twitter API JSON (v1.1 tweets, or v2 tweets from twarc2)")
             layout, path = _layout(member), member.local_path()
             for part in PARTS[flavour]:
@@ -269,12 +302,15 @@ class TwitterApiImporter(Importer):
                                              max_line=MAX_LINE)
                     yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member},
                                                also=AUTHOR_COLUMNS, seen=authors.add)
-        authors.report(ctx, {m.name: m for m in members})
 
 
-PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included")}
+PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included"), "stream": ("stream", "stream_included")}
 """The shaping passes per flavour: pages are read twice, for ``data`` then for ``includes.tweets``."""
-TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_INCLUDED}
+TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_INCLUDED,
+         "stream": STREAM_DATA, "stream_included": STREAM_INCLUDED}
+COMPANIONS = ("users", "lists", "counts", "compliance")
+"""Flavours of twarc output that hold no posts."""
+INCLUDED_PARTS = ("included", "stream_included")
 
 
 def _connection(member: Member) -> duckdb.DuckDBPyConnection:
@@ -286,17 +322,51 @@ def _connection(member: Member) -> duckdb.DuckDBPyConnection:
 
 
 def _flavour(member: Member) -> str | None:
-    """``v1``, ``v2`` (flattened) or ``pages``, from the first bytes; None when not Twitter API JSON."""
+    """What the member holds, from its first bytes; None when not Twitter API JSON.
+
+    Tweets: ``v1``, ``v2`` (flattened), ``pages`` or ``stream``; companions: ``users``, ``lists``,
+    ``counts`` (pages of those) or ``compliance``.
+    """
     head = member.head_text(65536).lstrip()
     if not head.startswith(("{", "[")):
         return None
-    if PAGE.match(head) and '"id"' in head:
-        return "pages"
+    page = PAGE.match(head)
+    if page and '"id"' in head:
+        return _page_flavour(member, page.group(1))
+    if page and '"tweet_count"' in head:
+        return "counts"
+    if COMPLIANCE.match(head):
+        return "compliance"
     if '"id_str"' in head and V1_TIME.search(head):
         return "v1"
     if '"author_id"' in head and V2_TIME.search(head) and any(key in head for key in V2_KEYS):
         return "v2"
     return None
+
+
+def _page_flavour(member: Member, opening: str) -> str:
+    """``pages`` or ``stream`` for tweets, else the companion the first record of the first line is."""
+    record = _first_record(member)
+    if record is None or "text" in record or "author_id" in record:
+        return "stream" if opening == "{" else "pages"
+    if "username" in record:
+        return "users"
+    if "owner_id" in record or "member_count" in record or "follower_count" in record:
+        return "lists"
+    if "tweet_count" in record:
+        return "counts"
+    return "stream" if opening == "{" else "pages"
+
+
+def _first_record(member: Member) -> dict[str, Any] | None:
+    """The first element of ``data`` in the first line, when that line is short enough to parse."""
+    line = member.head(FIRST_LINE).split(b"\n", 1)[0]
+    try:
+        data = json.loads(line.decode(member.encoding(), errors="replace").lstrip("\ufeff")).get("data")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    first = data[0] if isinstance(data, list) and data else data
+    return first if isinstance(first, dict) else None
 
 
 def _layout(member: Member) -> str:
@@ -336,9 +406,9 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
                                     authors.add, progress)
             return
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
-            if part == "included" and progress.rows:
+            if part in INCLUDED_PARTS and progress.rows:
                 raise blame(exc, {path: member}) from None
-    resume = progress.last if part != "included" else 0
+    resume = progress.last if part not in INCLUDED_PARTS else 0
     slow = SLOW_LINES.format(lines=lines, structure=sql_string(json.dumps(" ".join(TYPES[part].split()))),
                              resume=resume)
     yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member},
@@ -371,7 +441,14 @@ class Authors:
                         account_id=author["account_id"], display_name=author["account_name"],
                         description=author["author_description"] or None,
                         created_at=author["author_created_at"],
-                        url=f"https://x.com/{author['account']}")
+                        url=_profile_url(author["account"], author["account_id"]))
+
+
+def _profile_url(account: str, account_id: str | None) -> str:
+    """The profile's URL; by id for an author known only by it (``id:<author_id>``)."""
+    if account.startswith("id:") and account_id:
+        return f"https://x.com/i/user/{account_id}"
+    return f"https://x.com/{account}"
 
 
 IMPORTER = TwitterApiImporter()

@@ -138,7 +138,7 @@ def _parse_account(member: Member) -> dict[str, str]:
     if match is None:
         raise member.error("expected `window.YTD.account.part0 = ` at the start of account.js")
     try:
-        items = orjson.loads(text[match.end():])
+        items = orjson.loads(text[match.end():].strip().rstrip(";"))
         return dict(items[0]["account"])
     except (orjson.JSONDecodeError, LookupError, TypeError, ValueError) as exc:
         raise member.error(f"account.js is not the expected JSON ({exc})") from None

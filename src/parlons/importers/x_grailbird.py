@@ -38,10 +38,14 @@ from ..normalize import parse_time
 from ..sources import Member, Source
 from ._base import Importer, ReadContext
 from ._duck import (
+    CSV_BUFFER,
+    CSV_TOO_LONG,
+    MAX_CSV_RECORD,
     NOT_LANGUAGES,
     TWEET_MACROS,
     checked_batches,
     connect,
+    long_csv_records,
     member_case,
     sql_string,
     strip_js_wrapper,
@@ -105,7 +109,7 @@ SELECT 1 AS prio, <<member>> AS source_member, nullif(trim(tweet_id), '') AS pos
   []::STRUCT(id VARCHAR, handle VARCHAR)[] AS seen
 FROM read_csv(<<files>>, columns = <<columns>>, header = true, auto_detect = false, delim = ',',
               quote = '"', escape = '"', filename = true, ignore_errors = true, store_rejects = true,
-              max_line_size = 16777216, buffer_size = 33554432)
+              max_line_size = <<max_record>>, buffer_size = <<buffer>>)
 """
 
 SHAPE = r"""
@@ -240,17 +244,27 @@ def _by_header(members: Sequence[Member]) -> dict[tuple[str, ...], list[Member]]
 def _csv_rows(header: tuple[str, ...], paths: dict[Path, Member]) -> str:
     columns = "{" + ", ".join(f"{sql_string(n)}: 'VARCHAR'" for n in header) + "}"
     optional = {n: (f'"{n}"' if n in header else "NULL") for n in CSV_OPTIONAL}
-    return _fill(CSV_ROWS, member=member_case(paths), files=_files(paths), columns=columns, **optional)
+    return _fill(CSV_ROWS, member=member_case(paths), files=_files(paths), columns=columns,
+                 max_record=str(MAX_CSV_RECORD), buffer=str(CSV_BUFFER), **optional)
 
 
 def _count_rejects(con: duckdb.DuckDBPyConnection, ctx: ReadContext, paths: dict[Path, Member]) -> None:
-    """Rows DuckDB's CSV reader could not parse, counted as skips with their line number."""
+    """Rows DuckDB's CSV reader could not parse, counted as skips with their line number.
+
+    Records longer than the CSV limit are found by :func:`long_csv_records` (DuckDB drops those
+    longer than its buffer without a word), so DuckDB's own reports of them are left out.
+    """
     rows = con.execute("SELECT s.file_path, e.line, lower(first(e.error_type ORDER BY e.column_idx)) "
                        "FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id) "
+                       "WHERE e.error_type <> 'LINE SIZE OVER MAXIMUM' "
                        "GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line").fetchall()
     members = {str(p): m for p, m in paths.items()}
     for file_path, line, error in rows:
         ctx.skip(members[file_path], f"line {line}", f"unreadable CSV row ({error})")
+    for path, member in paths.items():
+        if member.name.lower().endswith(".csv"):
+            for record in long_csv_records(path):
+                ctx.skip(member, f"line {record.line}", CSV_TOO_LONG)
 
 
 _GRAILBIRD_SOURCES: weakref.WeakKeyDictionary[Source, bool] = weakref.WeakKeyDictionary()

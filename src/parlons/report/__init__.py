@@ -24,6 +24,7 @@ from ..audit.result import AuditResult
 from ..errors import UsageError
 from ..i18n import N_, resolve_language, translator
 from .fmt import Formatter
+from .unanswered import csv_path, to_csv
 from .view import build_view
 
 __all__ = ["SUFFIXES", "render", "render_html"]
@@ -46,9 +47,10 @@ ZONE_SOURCES = {"option": N_("as asked"), "plan": N_("the plan's zone"), "machin
 
 
 def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, Any] | None = None,
-                charts: bool = True, timezone_source: str | None = None) -> str:
+                charts: bool = True, csv_name: str | None = None, timezone_source: str | None = None) -> str:
     """The report as one HTML page (``charts=False`` leaves the charts out, for quick tests).
 
+    ``csv_name`` names the file beside the report that holds the whole unanswered list;
     ``timezone_source`` (``option``, ``plan``, ``machine`` or ``default``) is said next to the zone.
     """
     if not audits:
@@ -57,7 +59,7 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
         code = resolve_language(lang)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    context = build_view(audits, code, translator(code), plan, charts_on=charts)
+    context = build_view(audits, code, translator(code), plan, charts_on=charts, csv_name=csv_name)
     if timezone_source in ZONE_SOURCES:
         context["timezone"] += f" ({translator(code).gettext(ZONE_SOURCES[timezone_source])})"
     css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
@@ -68,13 +70,20 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
 
 def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None,
            timezone_source: str | None = None) -> Path:
-    """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path."""
+    """Write the report of ``audits`` to ``output`` (.html or .pdf), whole or not at all; return its path.
+
+    The whole list of unanswered requests that ask goes beside it, to ``NAME.unanswered.csv``.
+    """
     output = Path(output)
     suffix = output.suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(f"the report's file name must end in .html or .pdf, got {output.name!r}")
-    page = render_html(audits, lang=lang, plan=plan, timezone_source=timezone_source)
+    table = to_csv(audits[0]) if audits else None
+    page = render_html(audits, lang=lang, plan=plan, csv_name=csv_path(output).name if table else None,
+                       timezone_source=timezone_source)
     data = _pdf(page) if suffix == ".pdf" else page.encode("utf-8")
+    if table is not None:
+        _write_whole(csv_path(output), table)
     _write_whole(output, data)
     return output
 

@@ -9,10 +9,13 @@ next step of the audit modules is listed here and translated into French.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 
+from ..audit.result import AuditResult
 from ..i18n import N_
 
-__all__ = ["AUDIT_MESSAGES", "PREFIXES", "translate_cues", "translate_rule", "translate_text"]
+__all__ = ["AUDIT_MESSAGES", "NEEDED", "PREFIXES", "needed_sentences", "translate_cues", "translate_rule",
+           "translate_text"]
 
 AUDIT_MESSAGES: tuple[str, ...] = (
     # maturity.RULES: conditions
@@ -20,9 +23,12 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("requests known; answered share >= 0.5, and questions share >= 0.05 or community share >= 0.25"),
     N_("requests known; answered share >= 0.2"),
     N_("requests known; answered share < 0.2 (listening without answering is invisible)"),
-    N_("requests unknown; replies to others >= 0.2 of posts and (questions >= 0.05 or community >= 0.25)"),
-    N_("requests unknown; replies to others >= 0.05 of posts"),
-    N_("requests unknown; replies to others < 0.05 of posts"),
+    N_("answered share unknown or too few; replies to others >= 0.2 of posts and (questions >= 0.05 or "
+       "community >= 0.25)"),
+    N_("answered share unknown or too few; replies to others >= 0.05 of posts"),
+    N_("answered share unknown or too few; replies to others < 0.05 of posts"),
+    N_("evidence too thin: no level without the answered share of enough requests that ask, or the replies to "
+       "others over enough own posts"),
     # maturity.RULES: next steps
     N_("Keep the pace, and feed what people ask into products and services: a monthly digest of "
        "requests for the teams concerned."),
@@ -32,6 +38,7 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("Import incoming posts (mentions, comments) to measure how many requests go unanswered."),
     N_("Import incoming posts to check that all requests, not only some, are answered."),
     N_("Reply to the people who write to you, and ask your audience a question each week."),
+    N_("Gather more data before any verdict: see what data would be needed, at the top of this report."),
     # coverage: reasons and caveats
     N_("only the account's own archive was imported: requests addressed to it are not in it; "
        "import incoming posts too (mentions captured with twarc, support CSVs, blog comments, "
@@ -40,6 +47,16 @@ AUDIT_MESSAGES: tuple[str, ...] = (
     N_("comment feeds do not say which comment a comment answers: the blog's answers to its "
        "readers may be undercounted (a WordPress export keeps the threading)"),
     N_("a customer-support CSV may be a sample: answers outside it are missing"),
+    N_("no imported file holds posts addressed to the account: requests are unknown, not zero; "
+       "import incoming posts too (mentions captured with twarc, support CSVs, blog comments, "
+       "Bluesky/Jetstream captures)"),
+    N_("requests are known for some of the accounts audited together only: see the sources"),
+    N_("holds posts addressed to the account"),
+    N_("a blog export holds every comment under the blog's posts: none means none was received"),
+    N_("the account's own archive: it holds only the account's own posts"),
+    N_("collected live with the public threads under the account's posts: none means none was seen there"),
+    N_("holds the account's posts but none addressed to it: nothing shows that it was collected "
+       "to capture them"),
     N_("collected live from Mastodon: requests are those in the public threads under the account's posts (and its "
        "mentions when its token was given); deleted, private and followers-only posts are not seen"),
     N_("collected live from Bluesky: requests are those in the public threads under the account's posts (and its "
@@ -111,3 +128,24 @@ def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
 def translate_cues(t: gettext.NullTranslations, cues: str | None) -> str:
     """Voice cues (``je, vous, ?, jargon: synergie``), each translated where it names a rule."""
     return ", ".join(translate_rule(t, cue) for cue in (cues or "").split(", ") if cue)
+
+
+NEEDED = {
+    "own_posts": N_("At least %(need)s own posts in the period (the data hold %(have)s): import a longer "
+                    "period, or the account's whole archive."),
+    "requests": N_("Posts addressed to the account (mentions, comments, support messages): import a file "
+                   "that holds them, such as a capture of its mentions; its own archive does not."),
+    "settled_requests": N_("At least %(need)s requests that ask whose answer window has passed (the data "
+                           "hold %(have)s): import a longer period of the posts addressed to the account."),
+}
+"""What data the maturity ladder lacks (``Maturity.needed``), in sentences."""
+
+
+def needed_sentences(t: gettext.NullTranslations, audit: AuditResult, count: Callable[[int], str]) -> list[str]:
+    """The data the audit would need to conclude, in the reader's language (empty when nothing is missing)."""
+    out = []
+    for need in audit.maturity.needed:
+        text = t.gettext(NEEDED[need.item])
+        out.append(text if need.item == "requests" else text % {"need": count(need.need or 0),
+                                                                "have": count(need.have or 0)})
+    return out

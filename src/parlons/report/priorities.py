@@ -92,8 +92,10 @@ RULES: tuple[PriorityRule, ...] = (
                     "nobody can tell how many requests go unanswered."), lambda a, f: {}),
     PriorityRule("responsiveness.unanswered", "responsiveness", "unanswered > 0 and answered share < 90 %",
                  _unanswered,
-                 N_("Answer the %(count)s unanswered requests listed in this report, newest first, then read your "
-                    "mentions every working day: %(share)s of %(n)s settled requests were answered."),
+                 N_("Answer the %(count)s unanswered requests that ask something (a question, a problem), listed in "
+                    "this report, newest first, then read your mentions every working day: %(share)s of %(n)s "
+                    "requests that ask, whose answer window has passed, were answered. Thanks and remarks are "
+                    "counted apart."),
                  _share("responsiveness.answered_share")),
     PriorityRule("responsiveness.slow", "responsiveness", "median first response > 4 h",
                  lambda a: (v := _value(a, "responsiveness.median_first_response_s")) is not None and v > 4 * 3600,
@@ -163,7 +165,12 @@ def _main_language(audit: Audit) -> str:
 
 
 def priorities(audit: Audit, figs: Figures, count: int = 3) -> list[Priority]:
-    """The first firing rule of each family in order; then further firing rules; then "audit again"."""
+    """The first firing rule of each family in order; then further firing rules; then "audit again".
+
+    No priorities without evidence: when the maturity has no level (the evidence is too thin), none.
+    """
+    if audit.maturity.level is None:
+        return []
     firing = [rule for rule in RULES if rule.fires(audit)]
     first: list[PriorityRule] = []
     for rule in firing:

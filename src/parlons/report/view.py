@@ -22,6 +22,7 @@ from ..audit.result import (
     ByIntent,
     Conversation,
     Example,
+    Figure,
     Function,
     Responsiveness,
     UnansweredRequest,
@@ -32,8 +33,8 @@ from ..audit.result import (
 )
 from ..i18n import N_
 from . import charts
-from .audit_text import translate_cues, translate_rule, translate_text
-from .figures import Figures
+from .audit_text import needed_sentences, translate_cues, translate_rule, translate_text
+from .figures import Figures, Shown
 from .fmt import Formatter
 from .methods import entry, families, general
 from .names import importer_name, platform_name, platforms_named
@@ -67,12 +68,18 @@ LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
 URL = re.compile(r"https?://\S+")
 
 
+SHORT_LIST = 20
+"""How many unanswered requests the report shows first (the PDF shows only these)."""
+
+
 def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan: dict[str, Any] | None,
-               charts_on: bool = True) -> dict[str, Any]:
+               charts_on: bool = True, csv_name: str | None = None) -> dict[str, Any]:
     """The template's context for ``audits`` (the first is the subject, the others its peers)."""
     main = audits[0]
     timezone = main.content.weekday_hour.timezone
-    return View(main, audits, lang, t, timezone, charts_on).context(plan)
+    view = View(main, audits, lang, t, timezone, charts_on)
+    view.csv_name = csv_name
+    return view.context(plan)
 
 
 class View:
@@ -82,6 +89,7 @@ class View:
         self.fmt = Formatter(lang, timezone)
         self.figs = Figures(t, self.fmt)
         self.charts_on = charts_on
+        self.csv_name: str | None = None
         self.shown: set[str] = set()
         """Texts already shown as examples: a text cross-posted or posted again is shown once in the report."""
 
@@ -112,24 +120,57 @@ class View:
 
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
+        sources = [{"file": s.file, "importer": importer_name(self.t, s.importer), "account": s.account,
+                    "platform": platform_name(self.t, s.platform),
+                    "own_posts": self.fmt.count(s.own_posts), "addressed": self.fmt.count(s.addressed),
+                    "holds": self._("yes") if s.holds_requests else self._("no"), "holds_requests": s.holds_requests,
+                    "reason": translate_text(self.t, s.reason)} for s in cov.sources]
         return {"own_posts": self.fmt.count(cov.own_posts),
                 "importers": ", ".join(importer_name(self.t, i) for i in cov.importers),
-                "caveats": [translate_text(self.t, c) for c in cov.caveats],
-                "others": self.fmt.count(cov.posts_by_others_on_platform)}
+                "caveats": [translate_text(self.t, c) for c in cov.caveats], "sources": sources,
+                "unrelated_files": cov.unrelated_files, "unrelated_files_text": self.fmt.count(cov.unrelated_files),
+                "unrelated_posts": self.fmt.count(cov.unrelated_posts), "period": self.period_basis(self.a)}
+
+    def period_basis(self, audit: Audit) -> str:
+        """How the period was chosen, in a sentence."""
+        p = audit.period
+        own = self.fmt.period(p.own_since, p.own_until)
+        if p.basis == "common with peers":
+            return self._("Compared with its peers over the common period, %(period)s; the account's own data runs "
+                          "%(own)s.", period=self.fmt.period(p.since, p.until), own=own)
+        if p.basis == "own data, no common period":
+            return self._("The peers' data do not overlap with this account's: each account is audited over its own "
+                          "data (%(own)s here), so the comparison is not over the same weeks.", own=own)
+        if p.basis == "given":
+            return self._("The period was set for this audit; the account's own data runs %(own)s.", own=own)
+        return self._("The period is the account's own data: from the first to the last post by it or "
+                      "addressed to it.")
 
     def verdict(self) -> dict[str, Any]:
         m = self.a.maturity
         level = m.level
-        evidence = [self.figs.show(path.split(".", 1)[0], path.split(".", 1)[1], item)
-                    for path, item in m.evidence.items()]
-        title = (self._("Level 1 or 2 (uncertain)") if level == "uncertain"
+        evidence = [self.evidence(path, item) for path, item in m.evidence.items()]
+        title = (self._("No level: the evidence is too thin") if level is None
+                 else self._("Level 1 or 2 (uncertain)") if level == "uncertain"
                  else self._("Level %(level)s of 5", level=level))
         low, high = (m.range[0], m.range[-1]) if m.range else (0, -1)
         ladder = [{"level": n, "name": self._(LEVELS[n]), "current": low <= n <= high} for n in range(5, 0, -1)]
         return {"level": level, "title": title, "ladder": ladder, "rule": translate_text(self.t, m.rule),
                 "evidence": evidence, "next_step": translate_text(self.t, m.next_step),
-                "name": self._(LEVELS[level]) if isinstance(level, int) else self._(
-                    "Listening without answering is invisible from outside: level 1 and level 2 look alike.")}
+                "name": self._(LEVELS[level]) if isinstance(level, int) else "" if level is None else self._(
+                    "Listening without answering is invisible from outside: level 1 and level 2 look alike."),
+                "needed": self.needed()}
+
+    def evidence(self, path: str, item: Figure | None) -> Shown:
+        """One figure the maturity rule read; a figure of unknown requests says "unknown", not "–"."""
+        family, key = path.split(".", 1)
+        if item is None and family == "responsiveness" and self.a.responsiveness.status == "unknown":
+            return self.figs.unknown(family, key, "")
+        return self.figs.show(family, key, item)
+
+    def needed(self) -> list[str]:
+        """What data the audit would need to conclude, in sentences (empty when nothing is missing)."""
+        return needed_sentences(self.t, self.a, self.fmt.count)
 
     # responsiveness -----------------------------------------------------------------------------------------
 
@@ -139,22 +180,29 @@ class View:
             return {"status": "unknown", "reason": translate_text(self.t, r.reason)}
         figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
         unanswered = [self.request(u) for u in r.unanswered_requests]
+        not_asking = r.by_intent.not_asking
         return {"status": "ok", "figures": figures, "intent": self.intent(r.by_intent),
                 "business_hours": self.business_hours(r.business_hours),
                 "pending_window": self.fmt.duration(r.pending_window_s),
-                "unanswered": unanswered, "unanswered_total": r.unanswered, "requests": r.requests,
-                "unanswered_total_text": self.fmt.count(r.unanswered),
+                "unanswered": unanswered[:SHORT_LIST], "unanswered_more": unanswered[SHORT_LIST:],
+                "unanswered_total": r.unanswered, "requests": r.requests,
+                "unanswered_total_text": self.fmt.count(r.unanswered), "csv_name": self.csv_name,
+                "apart": not_asking.requests, "apart_text": self.fmt.count(not_asking.requests),
+                "apart_unanswered": self.fmt.count(not_asking.unanswered),
                 "chart": self.response_chart(r)}
 
     def request(self, u: UnansweredRequest) -> dict[str, Any]:
         return {"id": u.id, "author": u.author, "time": self.fmt.datetime(u.time), "iso": u.time,
-                "text": linked_text(u.text), "link": safe_url(u.permalink)}
+                "text": linked_text(u.text), "link": safe_url(u.permalink), "rule": translate_rule(self.t, u.rule)}
 
     def intent(self, by_intent: ByIntent) -> list[dict[str, Any]]:
-        names = {"asking": self._("Asking (question or problem)"), "not_asking": self._("Not asking (thanks, remarks)")}
+        groups = [(self._("Asking (question or problem)"), by_intent.asking),
+                  (self._("Not asking (thanks, remarks)"), by_intent.not_asking)]
+        if by_intent.all is not None:
+            groups.append((self._("All requests"), by_intent.all))
         return [{"label": name, "requests": self.fmt.count(g.requests), "answered": self.fmt.count(g.answered),
                  "share": self.figs.show("responsiveness", "answered_share", g.answered_share)}
-                for name, g in ((names["asking"], by_intent.asking), (names["not_asking"], by_intent.not_asking))]
+                for name, g in groups]
 
     def business_hours(self, hours: BusinessHours | None) -> list[dict[str, Any]]:
         if not hours:

@@ -114,7 +114,7 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
     return redirect(f"{reverse('audits:inbox', kwargs={'ws': access.workspace.pk})}?{back}")
 
 
-CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "mark")
+CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
 
 
 @require("view")
