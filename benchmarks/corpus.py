@@ -16,9 +16,9 @@ WORDS = ("nous vous merci bonjour ville marché réunion conseil été événeme
          "register discover district school museum synergie leverage problème help pourquoi why")
 
 
-def _account(i: str) -> str:
+def _account(i: str, users: int = 50_000) -> str:
     return (f"CASE WHEN {i} % 100 = 0 THEN 'org' || ({i} // 100 % 3)::VARCHAR "
-            f"ELSE 'user' || ((hash({i}) % 50000)::BIGINT)::VARCHAR END")
+            f"ELSE 'user' || ((hash({i}) % {int(users)})::BIGINT)::VARCHAR END")
 
 
 def _parent(i: str, one_in: int) -> str:
@@ -31,19 +31,20 @@ def _words() -> str:
     return ", ".join(f"list_element(words, 1 + (hash(i * 31 + {k}) % 40)::BIGINT)" for k in range(6))
 
 
-def build_corpus(path: Path, n: int, *, one_in: int = 3) -> None:
+def build_corpus(path: Path, n: int, *, one_in: int = 3, users: int = 50_000) -> None:
     """Write ``n`` posts (and their accounts) into a fresh store at ``path``.
 
     ``one_in``: one reply in this many goes to an organization, and one post in ``10 * one_in``
     mentions one. 3 is a stress test (the organizations receive about a fifth of all posts); 30 is
-    closer to a real research corpus (about 2 %).
+    closer to a real research corpus (about 2 %). ``users``: how many people post besides the
+    three organizations.
     """
     path.unlink(missing_ok=True)
     with Store(path) as store:
         store.con.execute(f"""
             INSERT INTO posts BY NAME
             WITH base AS (
-              SELECT i, {_account('i')} AS account, (hash(i * 13) % 10)::BIGINT AS roll,
+              SELECT i, {_account('i', users)} AS account, (hash(i * 13) % 10)::BIGINT AS roll,
                      string_split('{WORDS}', ' ') AS words FROM range(1, {n} + 1) t(i)
             ), shaped AS (
               SELECT *, CASE WHEN account LIKE 'org%' THEN (CASE WHEN roll < 4 THEN 'reply' WHEN roll < 5 THEN 'repost'
@@ -56,7 +57,7 @@ def build_corpus(path: Path, n: int, *, one_in: int = 3) -> None:
             SELECT 'x' AS platform, i::VARCHAR AS post_id, account, NULL AS account_id, NULL AS account_name,
               TIMESTAMPTZ '2023-01-01 00:00:00+00' + to_seconds(i * 3) AS created_at,
               CASE WHEN roll = 9 THEN 'Merci pour votre message, nous revenons vers vous rapidement.'
-                   ELSE concat_ws(' ', CASE WHEN kind = 'reply' THEN '@' || {_account('parent')} END,
+                   ELSE concat_ws(' ', CASE WHEN kind = 'reply' THEN '@' || {_account('parent', users)} END,
                           {_words()},
                           CASE WHEN roll = 3 AND (hash(i * 11) % {one_in // 3 or 1})::BIGINT = 0
                                THEN '@org' || (i % 3)::VARCHAR END,
@@ -64,11 +65,11 @@ def build_corpus(path: Path, n: int, *, one_in: int = 3) -> None:
                           CASE WHEN roll = 1 THEN 'https://example.org/' || i::VARCHAR END) END AS "text",
               NULL AS html, NULL AS title, CASE WHEN i % 2 = 0 THEN 'fr' ELSE 'en' END AS lang, kind,
               CASE WHEN kind = 'reply' THEN parent::VARCHAR END AS in_reply_to_id,
-              CASE WHEN kind = 'reply' THEN {_account('parent')} END AS in_reply_to_account,
+              CASE WHEN kind = 'reply' THEN {_account('parent', users)} END AS in_reply_to_account,
               NULL AS in_reply_to_account_id, NULL AS conversation_id,
               CASE WHEN kind = 'repost' THEN parent::VARCHAR END AS repost_of_id,
-              CASE WHEN kind = 'repost' THEN {_account('parent')} END AS repost_of_account, NULL AS quote_of_id,
-              CASE WHEN kind = 'reply' THEN [{_account('parent')}] ELSE [] END
+              CASE WHEN kind = 'repost' THEN {_account('parent', users)} END AS repost_of_account, NULL AS quote_of_id,
+              CASE WHEN kind = 'reply' THEN [{_account('parent', users)}] ELSE [] END
                 || CASE WHEN roll = 3 AND (hash(i * 11) % {one_in // 3 or 1})::BIGINT = 0
                         THEN ['org' || (i % 3)::VARCHAR] ELSE [] END AS mentions,
               CASE WHEN roll = 4 THEN ['ville'] ELSE [] END AS hashtags,

@@ -82,7 +82,8 @@ def test_unrelated_posts_of_the_platform_never_make_zero_requests(store: Store, 
     audit = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
     assert audit.responsiveness.model_dump() == {"status": "unknown", "reason": UNKNOWN_OWN_ARCHIVE}
     assert audit.coverage.sources == [SourceCoverage(
-        platform="x", account="org", file="org.zip", importer="x-archive", own_posts=6, addressed=0, other_posts=0,
+        platform="x", account="org", file="org.zip", importer="x-archive", imported_at=utc(2024, 3, 4, 9),
+        own_posts=6, addressed=0, other_posts=0,
         holds_requests=False, reason=REASONS["own_archive"])]
     assert (audit.coverage.unrelated_files, audit.coverage.unrelated_posts) == (1, 4)
     assert audit.maturity.level is not None
@@ -93,7 +94,8 @@ def test_a_capture_of_the_accounts_posts_without_requests_is_not_zero(store: Sto
     audit = run_audit(store.con, ["org"], platform="x", settings=SETTINGS)[0]
     assert audit.responsiveness.model_dump() == {"status": "unknown", "reason": UNKNOWN_NO_SOURCE}
     assert audit.coverage.sources == [SourceCoverage(
-        platform="x", account="org", file="search.jsonl", importer="twitter-api", own_posts=6, addressed=0,
+        platform="x", account="org", file="search.jsonl", importer="twitter-api", imported_at=utc(2024, 3, 4, 9),
+        own_posts=6, addressed=0,
         other_posts=4, holds_requests=False, reason=REASONS["no_addressed"])]
 
 

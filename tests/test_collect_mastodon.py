@@ -346,3 +346,19 @@ def test_ctrl_c_keeps_the_committed_batches_and_the_next_run_resumes(tmp_path: P
     with Store(store_path) as store:
         report = collect(store, server)
         assert (report.complete, report.inserted, len(rows(store))) == (True, 2, 6)
+
+
+def test_the_report_says_where_and_when_the_account_was_collected(store: Store, server: Server) -> None:
+    from parlons.report import render_html
+
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    collect(store, server)
+    audit = run_audit(store.con, [OWNER])[0]
+    source = audit.coverage.sources[0]
+    assert (source.file, source.importer, source.collected, source.holds_requests) == (
+        server.base, "mastodon-api", True, True)
+    assert source.imported_at is not None
+    day = source.imported_at.day
+    page = render_html([audit], lang="en", charts=False)
+    assert f"collected live from Mastodon · {OWNER} (Mastodon) · collected on " in page
+    assert f"{server.base}</span>" in page and f" {day}, " in page

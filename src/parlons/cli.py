@@ -35,6 +35,8 @@ from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .audit.explain import describe as describe_post
 from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
+from .corpus import ENGINES
+from .corpus.command import check_options, run_all_accounts
 from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
@@ -82,18 +84,31 @@ def cli() -> None:
 @click.option("--account", help="Owner handle when the input does not name it.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--engine", type=click.Choice(["store", "spark"]), default="store", show_default=True,
+              help="store: into the DuckDB store; spark: in Spark tasks, into a Parquet dataset (-o).")
+@click.option("-o", "--output", "dataset", metavar="DATASET",
+              help="With --engine spark: the dataset folder or URL to write.")
+@click.option("--spark-master", metavar="URL", help="With --engine spark: the Spark master (default local[*]).")
 def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | None,
                    mapping: tuple[str, ...], mapping_file: Path | None, platform: str | None,
-                   account: str | None, quiet: bool, as_json: bool) -> None:
+                   account: str | None, quiet: bool, as_json: bool, engine: str, dataset: str | None,
+                   spark_master: str | None) -> None:
     """Import exports (files, folders or zip archives) into the store, in one transaction.
+
+    With --engine spark, each file is imported by a Spark task into a Parquet dataset (-o), the
+    input of parlons audit --all-accounts --engine spark.
 
     \b
     Example:
       parlons import twitter-2024-01-01.zip mastodon-archive.zip --store audit.duckdb
       parlons import support.csv --format generic-csv --map post_id=id --map text=body ...
+      parlons import --engine spark captures/*.jsonl -o corpus-dataset --spark-master local[4]
     """
     options = ImportOptions(load_mapping(mapping, mapping_file), platform, account)
     lang = language()
+    if engine == "spark" or dataset is not None or spark_master is not None:
+        _import_spark(lang, paths, engine, dataset, spark_master, fmt, options)
+        return
     store: Store | None = None
     try:
         store = Store(store_path)
@@ -133,6 +148,23 @@ class _PostCount(ProgressColumn):
     def render(self, task: Task) -> Text:
         n = int(task.completed)
         return Text(translator(self.lang).ngettext("%(n)s post", "%(n)s posts", n) % {"n": format_count(n, self.lang)})
+
+
+def _import_spark(lang: str, paths: tuple[Path, ...], engine: str, dataset: str | None, spark_master: str | None,
+                  fmt: str | None, options: ImportOptions) -> None:
+    from .corpus.command import dataset_location
+    from .corpus.spark_import import import_dataset
+
+    if engine != "spark" or dataset is None:
+        raise UsageError(translator(lang).gettext("-o DATASET and --spark-master go with --engine spark, "
+                                                  "which needs -o DATASET"))
+    done = import_dataset([dataset_location(p) for p in paths], dataset_location(dataset),
+                          master=spark_master, forced=fmt, options=options)
+    click.echo(translator(lang).gettext("%(posts)s posts and %(accounts)s accounts from %(files)s files: "
+                                        "%(dataset)s") % {"posts": format_count(done.posts, lang),
+                                                          "accounts": format_count(done.accounts, lang),
+                                                          "files": format_count(done.files, lang),
+                                                          "dataset": done.output})
 
 
 def _progress(disabled: bool, lang: str) -> Progress:
@@ -316,6 +348,33 @@ def audit_options(timezone_help: str) -> Callable[[F], F]:
     return apply
 
 
+ALL_ACCOUNTS_OPTIONS = [
+    click.option("--all-accounts", is_flag=True,
+                 help=N_("Audit every account of the store: one row per account, written with -o.")),
+    click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                 help=N_("With --all-accounts: the table to write (.parquet or .csv).")),
+    click.option("--accounts-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help=N_("With --all-accounts: only the accounts listed in this file (one per line).")),
+    click.option("--min-posts", type=click.IntRange(1), default=1, show_default=True,
+                 help=N_("With --all-accounts: only accounts with at least this many posts.")),
+    click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
+                 help=N_("With --all-accounts: DuckDB on this machine, or Apache Spark.")),
+    click.option("--spark-master", metavar="URL",
+                 help=N_("With --engine spark: the Spark master (default local[*]).")),
+    click.option("--jobs", type=click.IntRange(1),
+                 help=N_("With --engine duckdb: worker processes (default: one per core).")),
+]
+
+
+
+
+def all_accounts_options(command: F) -> F:
+    """The options of ``parlons audit --all-accounts`` (:mod:`parlons.corpus`)."""
+    for option in reversed(ALL_ACCOUNTS_OPTIONS):
+        command = option(command)
+    return command
+
+
 def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
                         platform: str | None, since: datetime | None, until: datetime | None,
                         store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
@@ -330,29 +389,62 @@ def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[st
 
 
 @cli.command("audit")
-@click.argument("account")
+@click.argument("account", required=False, metavar="ACCOUNT")
 @audit_options(N_("Time zone for the weekday-by-hour table and business hours (default: the machine's)."))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
-def audit_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
+@all_accounts_options
+def audit_command(account: str | None, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
                   platform: str | None, since: datetime | None,
                   until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
-                  timezone: str | None, business_hours: str | None, as_json: bool) -> None:
+                  timezone: str | None, business_hours: str | None, as_json: bool, **corpus: Any) -> None:
     """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
 
     The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
+
+    With --all-accounts: every account of the store, one row each, written to a .parquet or .csv table.
 
     \b
     Example:
       parlons audit AppleSupport --vs SpotifyCares --json
       parlons audit MairieDeBrest --with @brest@social.example --name "Ville de Brest" --vs VilleDeQuimper
       parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
+      parlons audit --all-accounts --store corpus.duckdb --min-posts 20 -o accounts.parquet
     """
+    check_options(language(), all_accounts=corpus["all_accounts"], account=account, output=corpus["output"],
+                  single_only=bool(peers or together or label or as_json), corpus_only=_corpus_only(corpus))
+    if corpus["all_accounts"]:
+        _audit_all(store_path, since, until, min_n, pending_hours, timezone, business_hours, platform, corpus)
+        return
+    assert account is not None
     audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
                                  pending_hours, choose_timezone(timezone).name, business_hours)
     if as_json:
         click.echo(dump_audits(audits))
     else:
         print_summary(_console(), audits, language())
+
+
+def _corpus_only(corpus: dict[str, Any]) -> bool:
+    return bool(corpus["accounts_file"] or corpus["engine"] != "duckdb" or corpus["spark_master"]
+                or corpus["jobs"] or corpus["min_posts"] != 1)
+
+
+def _audit_all(store_path: Path | None, since: datetime | None, until: datetime | None, min_n: int,
+               pending_hours: float, timezone: str | None, business_hours: str | None, platform: str | None,
+               corpus: dict[str, Any]) -> None:
+    if platform is not None:
+        raise UsageError(translator(language()).gettext("--platform picks one account; with --all-accounts, "
+                                                        "list the accounts in --accounts-file"))
+    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600),
+                             timezone=choose_timezone(timezone).name, business_hours=_hours(business_hours))
+    source = store_path if store_path is not None and (corpus["engine"] == "spark" or _is_export(store_path)) \
+        else resolve_store_path(store_path)
+    done = run_all_accounts(language(), source, corpus["output"], settings=settings, since=_utc(since),
+                            until=_utc(until), accounts_file=corpus["accounts_file"], min_posts=corpus["min_posts"],
+                            engine=corpus["engine"], spark_master=corpus["spark_master"], jobs=corpus["jobs"])
+    template = translator(language()).ngettext("%(n)s account audited: %(path)s", "%(n)s accounts audited: %(path)s",
+                                               done.accounts)
+    click.echo(template % {"n": format_count(done.accounts, language()), "path": str(done.output)})
 
 
 @cli.command("report")

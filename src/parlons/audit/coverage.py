@@ -108,6 +108,7 @@ def _sources(con: duckdb.DuckDBPyConnection, target: str) -> list[dict[str, Any]
           SELECT platform, source_file, importer, 0, count(*) FROM requests_all WHERE target = $target GROUP BY ALL)
         SELECT h.platform, h.source_file, h.importer, sum(h.own_posts)::BIGINT AS own_posts,
                sum(h.addressed)::BIGINT AS addressed, any_value(f.posts) AS posts,
+               any_value(f.imported_at) AS imported_at,
                (SELECT string_agg(DISTINCT account, ', ' ORDER BY account) FROM audited a
                 WHERE a.target = $target AND a.platform = h.platform) AS account
         FROM held h JOIN files f USING (source_file, importer, platform)
@@ -127,8 +128,10 @@ def _judge(r: dict[str, Any]) -> dict[str, Any]:
         key = "own_archive"
     else:
         key = "no_addressed"
-    name = str(r["source_file"] or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    where = str(r["source_file"] or "")
+    name = where if r["importer"] in COLLECTED else where.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     return {"platform": r["platform"], "account": r["account"], "file": name, "importer": r["importer"],
+            "imported_at": r["imported_at"], "collected": r["importer"] in COLLECTED,
             "own_posts": r["own_posts"], "addressed": r["addressed"],
             "other_posts": r["posts"] - r["own_posts"] - r["addressed"],
             "holds_requests": key in ("addressed", "complete", "collected"), "reason": REASONS[key]}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -43,7 +44,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.4"
+AUDIT_SCHEMA_VERSION = "1.5"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -107,8 +108,13 @@ class SourceCoverage(Model):
 
     platform: str
     account: str = Field(description="The audited account(s) on that platform.")
-    file: str = Field(description="The imported file or archive (its name, without folders).")
+    file: str = Field(description="The imported file or archive (its name, without folders); for live "
+                                   "collection, the server collected from.")
     importer: str
+    imported_at: datetime | None = Field(default=None, description="When the file was last imported, or the "
+                                         "account last collected from the server (UTC).")
+    collected: bool = Field(default=False, description="Whether the posts were collected live from a server "
+                            "(`parlons collect`) rather than imported from a file.")
     own_posts: int = Field(description="The account's posts in the file (all dates).")
     addressed: int = Field(description="Posts in the file addressed to the account (all dates).")
     other_posts: int = Field(description="Other posts in the file, neither by the account nor addressed to it.")

@@ -132,7 +132,8 @@ def _files(con: duckdb.DuckDBPyConnection) -> None:
     """``files``: per imported file, importer and platform (audited platforms only), its posts and last post."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE files AS
-        SELECT source_file, importer, platform, count(*) AS posts, max(created_at) AS last_at FROM posts
+        SELECT source_file, importer, platform, count(*) AS posts, max(created_at) AS last_at,
+               max(imported_at) AS imported_at FROM posts
         WHERE platform IN (SELECT DISTINCT platform FROM members) GROUP BY ALL""")
 
 

@@ -22,6 +22,8 @@ IMPORTERS = {
     "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS or Atom feed"),
     "twcs": N_("customer-support CSV (twcs)"), "twitter-api": N_("Twitter API capture (twarc)"),
     "generic-jsonl": N_("JSON lines file"), "generic-csv": N_("CSV file"),
+    "twarc-csv": N_("Twitter API capture as CSV (twarc-csv)"),
+    "mastodon-api": N_("collected live from Mastodon"), "bluesky-api": N_("collected live from Bluesky"),
 }
 
 

@@ -25,6 +25,7 @@ from ..audit.result import (
     Figure,
     Function,
     Responsiveness,
+    SourceCoverage,
     UnansweredRequest,
     VoiceExample,
     VoiceLanguage,
@@ -118,13 +119,22 @@ class View:
 
     # first page ---------------------------------------------------------------------------------------------
 
+    def _source_date(self, source: SourceCoverage) -> str:
+        """When the file was imported, or the account collected: the report says how fresh its data is."""
+        if source.imported_at is None:
+            return ""
+        when = self.fmt.date(source.imported_at)
+        if source.collected:
+            return self._("collected on %(date)s", date=when)
+        return self._("imported on %(date)s", date=when)
+
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
         sources = [{"file": s.file, "importer": importer_name(self.t, s.importer), "account": s.account,
                     "platform": platform_name(self.t, s.platform),
                     "own_posts": self.fmt.count(s.own_posts), "addressed": self.fmt.count(s.addressed),
                     "holds": self._("yes") if s.holds_requests else self._("no"), "holds_requests": s.holds_requests,
-                    "reason": translate_text(self.t, s.reason)} for s in cov.sources]
+                    "reason": translate_text(self.t, s.reason), "when": self._source_date(s)} for s in cov.sources]
         return {"own_posts": self.fmt.count(cov.own_posts),
                 "importers": ", ".join(importer_name(self.t, i) for i in cov.importers),
                 "caveats": [translate_text(self.t, c) for c in cov.caveats], "sources": sources,

@@ -1,0 +1,120 @@
+"""The DuckDB engine: route the posts to their accounts, then audit each account in worker processes.
+
+The routing is one DuckDB query over the whole corpus, written to a temporary table sorted by
+account (DuckDB spills it to disk beyond its memory limit); the sorted rows are then read back as
+a stream and cut into accounts, and batches of accounts go to ``jobs`` worker processes, each with
+its own :class:`~parlons.corpus.account.AccountAuditor`. Memory: the stream's batches, the batches
+in flight (at most two per worker) and, per worker, the posts of the account it audits.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .account import AccountAuditor, AuditJob
+from .route import ROUTES_SQL
+from .table import FIGURES_SCHEMA
+
+__all__ = ["run_local"]
+
+Progress = Callable[[int], None]
+Group = tuple[str, pa.Table]
+BATCH_POSTS = 20_000
+"""A batch sent to a worker holds whole accounts and about this many routed posts."""
+
+_auditor: AccountAuditor | None = None
+
+
+def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, jobs: int,
+              progress: Progress) -> None:
+    """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``."""
+    _route(con)
+    if jobs == 1:
+        _run_here(con, job, figures, progress)
+        return
+    context = multiprocessing.get_context("spawn")
+    with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer, \
+            ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start, initargs=(job,)) as pool:
+        pending: list[Future[list[tuple[str, str, str]]]] = []
+        for batch in _batches(_groups(con)):
+            pending.append(pool.submit(_audit_batch, batch))
+            while len(pending) >= 2 * jobs or (pending and pending[0].done()):
+                _write(writer, pending.pop(0).result(), progress)
+        for future in pending:
+            _write(writer, future.result(), progress)
+
+
+def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, progress: Progress) -> None:
+    """One process (``jobs=1``): no workers to start, and a script needs no ``__main__`` guard."""
+    auditor = AccountAuditor(job)
+    try:
+        with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer:
+            for batch in _batches(_groups(con)):
+                _write(writer, [auditor.audit_json(platform, posts) for platform, posts in batch], progress)
+    finally:
+        auditor.close()
+
+
+def _route(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE routed AS
+        SELECT r.platform AS route_platform, r.key AS route_key, p.*
+        FROM ({ROUTES_SQL}) r SEMI JOIN selected s ON s.platform = r.platform AND s.key = r.key
+        JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id""")
+
+
+def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:
+    """The routed posts, one account at a time (whole accounts only)."""
+    reader = con.sql("SELECT * FROM routed ORDER BY route_platform, route_key, post_id").to_arrow_reader(8192)
+    held: list[pa.RecordBatch] = []
+    current: tuple[str, str] | None = None
+    for batch in reader:
+        keys = list(zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True))
+        start = 0
+        for i in range(1, len(keys) + 1):
+            if i == len(keys) or keys[i] != keys[start]:
+                if current is not None and keys[start] != current:
+                    yield current[0], pa.Table.from_batches(held)
+                    held = []
+                current = keys[start]
+                held.append(batch.slice(start, i - start))
+                start = i
+    if current is not None:
+        yield current[0], pa.Table.from_batches(held)
+
+
+def _batches(groups: Iterator[Group]) -> Iterator[list[Group]]:
+    batch: list[Group] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += group[1].num_rows
+        if size >= BATCH_POSTS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _start(job: AuditJob) -> None:
+    global _auditor
+    _auditor = AccountAuditor(job)
+
+
+def _audit_batch(batch: list[Group]) -> list[tuple[str, str, str]]:
+    if _auditor is None:
+        raise RuntimeError("worker not started")
+    return [_auditor.audit_json(platform, posts) for platform, posts in batch]
+
+
+def _write(writer: pq.ParquetWriter, rows: list[tuple[str, str, str]], progress: Progress) -> None:
+    writer.write_table(pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, r, strict=True)) for r in rows],
+                                            FIGURES_SCHEMA))
+    progress(len(rows))

@@ -1,0 +1,206 @@
+"""The Spark engine: Spark moves the posts, parlons' DuckDB audit computes the figures.
+
+Spark reads the canonical posts as a Parquet dataset (``parlons export --format parquet``, or the
+dataset of ``parlons import --engine spark``), sends each post to every account it concerns (the
+four rules of :mod:`parlons.corpus.route`, as Spark joins: this is the shuffle), then groups the
+routed posts by account and runs :class:`~parlons.corpus.account.AccountAuditor` on each group
+through ``applyInArrow``: the very code the DuckDB engine runs. Needs ``pip install 'parlons[spark]'``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..audit import AuditSettings
+from ..errors import StoreError, UsageError
+from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob
+from .route import ltrim_at
+from .table import FIGURES_SCHEMA
+
+__all__ = ["DEFAULT_MASTER", "dataset_paths", "require_pyspark", "run_spark", "spark_session"]
+
+DEFAULT_MASTER = "local[*]"
+SPARK_HINT = "the Spark engine needs pyspark: pip install 'parlons[spark]'"
+
+Start = Callable[[int], Callable[[int], None]]
+
+
+def require_pyspark() -> Any:
+    """The ``pyspark`` module, or a :class:`UsageError` that says how to install it."""
+    try:
+        import pyspark
+    except ImportError:
+        raise UsageError(SPARK_HINT) from None
+    return pyspark
+
+
+def spark_session(master: str | None = None, *, shuffle_partitions: int | None = None) -> Any:
+    """A Spark session (an existing one is reused) with UTC times and Arrow batches."""
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("parlons").master(master or DEFAULT_MASTER)
+    builder = (builder.config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false"))
+    if (master or DEFAULT_MASTER).startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this very interpreter
+    if shuffle_partitions is not None:
+        builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def dataset_paths(source: str) -> tuple[str, str | None]:
+    """The posts and accounts of a Parquet dataset: ``posts.parquet`` (a file or a folder) and ``accounts.parquet``."""
+    root = source.rstrip("/")
+    if root.endswith((".duckdb", ".db")) or (os.path.isdir(root) and os.path.exists(f"{root}/parlons.duckdb")):
+        raise UsageError(f"{source} is a store: the Spark engine reads its Parquet export "
+                         "(`parlons export --store STORE -o DATASET --format parquet`)")
+    if "://" not in root and not os.path.exists(f"{root}/posts.parquet"):
+        raise UsageError(f"no posts.parquet in {source}: give the folder of `parlons export --format parquet` "
+                         "or of `parlons import --engine spark`")
+    accounts = f"{root}/accounts.parquet"
+    return f"{root}/posts.parquet", accounts if "://" in root or os.path.exists(accounts) else None
+
+
+def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int,
+              settings: AuditSettings, since: datetime | None, until: datetime | None, figures: Path, *,
+              master: str | None, memory_limit: str, start: Start) -> None:
+    """Audit the accounts of the dataset ``source`` on Spark; write :data:`FIGURES_SCHEMA` rows to ``figures``."""
+    posts_path, accounts_path = dataset_paths(source)
+    spark = spark_session(master, shuffle_partitions=_local_partitions(master))
+    from pyspark.errors import AnalysisException
+
+    try:
+        posts = spark.read.parquet(posts_path)
+        selected = _selected(spark, posts, wanted, min_posts)
+        total = selected.count()
+        job = AuditJob(_owners(spark, accounts_path), settings, since, until, memory_limit)
+        routed = route(posts, selected)
+        out = routed.groupBy(*ROUTE_COLUMNS).applyInArrow(_auditor_of(job), _figures_ddl())
+        with _ProgressThread(spark, start(total), total):
+            out.write.mode("overwrite").parquet(str(figures))
+    except AnalysisException as exc:
+        raise StoreError(f"Spark cannot read {source}: {exc}") from None
+
+
+def _local_partitions(master: str | None) -> int | None:
+    """On ``local[N]``, a few shuffle partitions per core (Spark's default of 200 is for clusters)."""
+    name = master or DEFAULT_MASTER
+    if not name.startswith("local"):
+        return None
+    inside = name.partition("[")[2].rstrip("]").split(",")[0]
+    cores = (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
+    return 4 * cores
+
+
+def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:
+    from pyspark.sql import functions as F
+
+    authors = posts.groupBy("platform", F.lower("account").alias("key")).agg(F.count("*").alias("posts"))
+    authors = authors.where(F.col("posts") >= min_posts)
+    if wanted is None:
+        return authors
+    names = spark.createDataFrame([(p, ltrim_at(n).lower()) for p, n in wanted], "platform string, key string")
+    match = (F.col("a.key").isin(F.col("w.key"), F.concat(F.lit("@"), F.col("w.key")))
+             & (F.col("w.platform").isNull() | (F.col("a.platform") == F.col("w.platform"))))
+    return authors.alias("a").join(names.alias("w"), match, "left_semi")
+
+
+def route(posts: Any, selected: Any) -> Any:
+    """Each post once per account it concerns (author, mentioned, replied to, author of the parent)."""
+    from pyspark.sql import functions as F
+
+    own = posts.select("platform", F.lower("account").alias("key"), "post_id")
+    to = posts.where(F.col("in_reply_to_account").isNotNull()).select(
+        "platform", F.lower("in_reply_to_account").alias("key"), "post_id")
+    mentioned = posts.select("platform", F.explode("mentions").alias("m"), "post_id").select(
+        "platform", F.lower("m").alias("key"), "post_id")
+    parents = posts.select(F.col("platform").alias("pp"), F.col("post_id").alias("pid"),
+                           F.lower("account").alias("key"))
+    replies = posts.where(F.col("in_reply_to_id").isNotNull()).join(
+        parents, (F.col("platform") == F.col("pp")) & (F.col("in_reply_to_id") == F.col("pid"))).select(
+        "platform", "key", "post_id")
+    routes = own.unionByName(to).unionByName(mentioned).unionByName(replies).distinct()
+    routes = routes.join(selected.select("platform", "key"), ["platform", "key"], "left_semi")
+    routes = routes.select(F.col("platform").alias(ROUTE_COLUMNS[0]), F.col("key").alias(ROUTE_COLUMNS[1]),
+                           F.col("platform").alias("_p"), F.col("post_id").alias("_id"))
+    joined = routes.join(posts, (F.col("_p") == posts["platform"]) & (F.col("_id") == posts["post_id"]))
+    return joined.drop("_p", "_id")
+
+
+def _owners(spark: Any, accounts_path: str | None) -> pa.Table:
+    if accounts_path is None:
+        return pa.table({"platform": pa.array([], pa.string()), "account": pa.array([], pa.string()),
+                         "is_owner": pa.array([], pa.bool_())})
+    frame = spark.read.parquet(accounts_path).where("is_owner")
+    return pa.Table.from_pylist([r.asDict() for r in frame.collect()]) if frame.head(1) else \
+        pa.table({"platform": pa.array([], pa.string()), "account": pa.array([], pa.string()),
+                  "is_owner": pa.array([], pa.bool_())})
+
+
+def _figures_ddl() -> str:
+    return ", ".join(f"{f.name} string" for f in FIGURES_SCHEMA)
+
+
+_auditors: dict[int, AccountAuditor] = {}
+
+
+def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
+    """The function each Spark task applies to one account's posts (one auditor per worker process)."""
+    key = id(job)
+
+    def audit_group(posts: pa.Table) -> pa.Table:
+        auditor = _auditors.get(key)
+        if auditor is None:
+            auditor = _auditors[key] = AccountAuditor(job)
+        platform = posts.column(ROUTE_COLUMNS[0])[0].as_py()
+        row = auditor.audit_json(platform, posts.combine_chunks())
+        return pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, row, strict=True))], FIGURES_SCHEMA)
+
+    return audit_group
+
+
+class _ProgressThread:
+    """Reports accounts done, estimated from the tasks Spark has finished (polled twice a second)."""
+
+    def __init__(self, spark: Any, tick: Callable[[int], None], total: int) -> None:
+        self.tracker = spark.sparkContext.statusTracker()
+        self.tick, self.total, self.done = tick, total, 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _ProgressThread:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        if exc[0] is None:
+            self.tick(self.total - self.done)
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.5):
+            share = max((s.numCompletedTasks / s.numTasks for s in self._stages() if s.numTasks), default=0.0)
+            now = min(self.total, int(self.total * share))
+            if now > self.done:
+                self.tick(now - self.done)
+                self.done = now
+
+    def _stages(self) -> Iterator[Any]:
+        for stage in self.tracker.getActiveStageIds():
+            info = self.tracker.getStageInfo(stage)
+            if info is not None:
+                yield info
+
+

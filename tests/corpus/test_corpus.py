@@ -1,0 +1,189 @@
+"""parlons audit --all-accounts on DuckDB: one row per account, the audit's own figures, ranks, files whole.
+
+Each row is compared with ``parlons audit ACCOUNT`` on the same store (``run_audit`` flattened):
+every column is equal except the few that depend on the whole corpus rather than on the posts
+concerning the account (``LOCAL_COLUMNS``, documented in docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from parlons.audit import open_posts, run_audit
+from parlons.cli import cli
+from parlons.corpus import audit_corpus, flatten_audit
+from parlons.corpus.account import AccountAuditor
+from parlons.corpus.spark import require_pyspark
+from parlons.demo import ORG_X, PEER1_X
+from parlons.errors import InputError, StoreError, UsageError
+
+from .conftest import Corpus
+
+LOCAL_PREFIXES = ("period_data_end", "coverage_posts_by_others_on_platform", "coverage_unrelated_",
+                  "coverage_responsiveness_", "responsiveness_", "broadcast_automated_share",
+                  "broadcast_duplicated_share", "maturity_")
+"""Columns that read corpus-wide facts (docs/metrics.md, "Columns of the all-accounts table")."""
+
+
+def table(path: Path) -> list[dict[str, Any]]:
+    rel = duckdb.sql(f"SELECT * FROM '{path}' ORDER BY platform, account")
+    names = [d[0] for d in rel.description]
+    return [dict(zip(names, row, strict=True)) for row in rel.fetchall()]
+
+
+@pytest.fixture(scope="module")
+def demo_rows(demo: Corpus, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("demo-all") / "accounts.parquet"
+    assert audit_corpus(demo.store, out, jobs=2).accounts == 50
+    return table(out)
+
+
+def test_one_row_per_author_with_the_interface_columns(demo: Corpus, demo_rows: list[dict[str, Any]]) -> None:
+    con = duckdb.connect(str(demo.store), read_only=True)
+    authors = con.execute("SELECT platform, lower(account) FROM posts GROUP BY ALL ORDER BY ALL").fetchall()
+    con.close()
+    assert sorted((r["platform"], r["account"].lower()) for r in demo_rows) == authors
+    org = next(r for r in demo_rows if r["account"] == ORG_X)
+    assert {k: org[k] for k in ("platform", "responsiveness_requests", "responsiveness_answered",
+                                "responsiveness_median_first_response_s", "responsiveness_median_first_response_s_n",
+                                "conversation_posts", "conversation_replies_to_others_share",
+                                "conversation_replies_to_others_share_n")} == {
+        "platform": "x", "responsiveness_requests": 21, "responsiveness_answered": 13,
+        "responsiveness_median_first_response_s": 18585.0, "responsiveness_median_first_response_s_n": 13,
+        "conversation_posts": 48, "conversation_replies_to_others_share": 0.375,
+        "conversation_replies_to_others_share_n": 48}
+
+
+def test_every_row_is_the_audit_of_that_account(demo: Corpus, demo_rows: list[dict[str, Any]]) -> None:
+    con = open_posts(demo.store)
+    differing: set[str] = set()
+    for row in demo_rows:
+        single = flatten_audit(run_audit(con, [f"{row['platform']}:{row['account']}"])[0])
+        for key, value in single.items():
+            if not _same(value, row[key]):
+                differing.add(key)
+        assert not [k for k in single if k not in row], row["account"]
+    con.close()
+    assert differing and all(k.startswith(LOCAL_PREFIXES) for k in differing), sorted(differing)
+    assert "responsiveness_pending" in differing  # the end of the data is the account's, not the platform's
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12)
+    return a == b or (a is not None and b is not None and str(a) == str(b))
+
+
+def test_ranks_and_percentiles_within_the_platform(demo_rows: list[dict[str, Any]]) -> None:
+    column = "conversation_replies_to_others_share"
+    rows = [r for r in demo_rows if r["platform"] == "x" and r[column] is not None]
+    values = sorted(r[column] for r in rows)
+    for row in rows:
+        value = row[column]
+        assert row[f"{column}_rank"] == 1 + sum(v > value for v in values)
+        assert row[f"{column}_percentile"] == round(100 * sum(v < value for v in values) / (len(values) - 1), 1)
+    peer = next(r for r in demo_rows if r["account"] == PEER1_X)
+    assert (peer[column], peer[f"{column}_rank"]) == (0.5593, 1)
+    unknown = next(r for r in demo_rows if r[column] is None)
+    assert unknown[f"{column}_rank"] is None and unknown[f"{column}_percentile"] is None
+
+
+def test_min_posts_accounts_file_and_csv(demo: Corpus, tmp_path: Path) -> None:
+    names = tmp_path / "accounts.txt"
+    names.write_text(f"# two accounts\n{ORG_X.lower()}\n\nx:@{PEER1_X}\n", encoding="utf-8")
+    out = tmp_path / "two.csv"
+    assert audit_corpus(demo.store, out, accounts_file=names, jobs=1).accounts == 2
+    rows = duckdb.sql(f"SELECT platform, account, responsiveness_requests FROM read_csv('{out}')").fetchall()
+    assert rows == [("x", PEER1_X, 17), ("x", ORG_X, 21)]
+    assert audit_corpus(demo.store, tmp_path / "many.parquet", min_posts=3, jobs=1).accounts == 18
+
+
+def test_unknown_names_and_bad_files_are_clear_errors(demo: Corpus, tmp_path: Path) -> None:
+    names = tmp_path / "accounts.txt"
+    names.write_text("nobody_here\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no posts by 'nobody_here' in the corpus"):
+        audit_corpus(demo.store, tmp_path / "a.parquet", accounts_file=names)
+    names.write_text("x:\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"accounts\.txt, record line 1: an empty account name"):
+        audit_corpus(demo.store, tmp_path / "a.parquet", accounts_file=names)
+    with pytest.raises(UsageError, match=r"written as \.parquet or \.csv"):
+        audit_corpus(demo.store, tmp_path / "a.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.txt"]
+
+
+def test_a_failure_leaves_no_file(demo: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "accounts.parquet"
+    calls = []
+
+    def failing(self: AccountAuditor, platform: str, posts: Any) -> dict[str, Any]:
+        calls.append(platform)
+        if len(calls) == 7:
+            raise StoreError("the audit query failed: disk full")
+        return {"platform": platform, "account": str(len(calls))}
+
+    monkeypatch.setattr(AccountAuditor, "audit", failing)
+    with pytest.raises(StoreError, match="disk full"):
+        audit_corpus(demo.store, out, jobs=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bounded_memory_on_the_generated_corpus(generated: Corpus, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a 64 MB DuckDB limit the routing spills to disk and the figures are the same."""
+    roomy = audit_corpus(generated.store, tmp_path / "roomy.parquet", jobs=2)
+    monkeypatch.setenv("PARLONS_MEMORY_LIMIT", "64MB")
+    tight = audit_corpus(generated.store, tmp_path / "tight.parquet", jobs=2)
+    assert roomy.accounts == tight.accounts == 33
+    assert table(tmp_path / "roomy.parquet") == table(tmp_path / "tight.parquet")
+
+
+def test_cli_all_accounts(demo: Corpus, tmp_path: Path) -> None:
+    runner = CliRunner(env={"LANG": "en_US.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None})
+    out = tmp_path / "a.parquet"
+    result = runner.invoke(cli, ["audit", "--all-accounts", "--store", str(demo.store), "-o", str(out),
+                                 "--min-posts", "5", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"8 accounts audited: {out}\n"
+    assert [r[0] for r in duckdb.sql(f"SELECT account FROM '{out}' WHERE platform = 'mastodon'").fetchall()] == [
+        "@mediatheques@social.kerbrat.example"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["audit", "--all-accounts", "x", "-o", "a.csv"], "give no ACCOUNT, --vs, --with, --name or --json"),
+    (["audit", "--all-accounts"], "--all-accounts needs -o FILE (.parquet or .csv)"),
+    (["audit"], "Missing argument 'ACCOUNT'."),
+    (["audit", "org", "--engine", "spark"], "go with --all-accounts"),
+])
+def test_cli_usage_errors(args: list[str], message: str) -> None:
+    runner = CliRunner(env={"LANG": "en_US.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None})
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_missing_pyspark_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(UsageError, match=r"pip install 'parlons\[spark\]'"):
+        require_pyspark()
+
+
+def test_every_column_is_in_the_metric_dictionary(demo_rows: list[dict[str, Any]]) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text(encoding="utf-8")
+    section = page.split("## Columns of the all-accounts table\n")[1].split("\n## ")[0]
+    names = re.findall(r"`([a-z0-9_{}]+)`", section)
+    documented = [re.sub(r"\\\{\w+\\\}", r"[a-z_]+", re.escape(name)) for name in names]
+    columns = list(demo_rows[0])
+    figures = {c for c in columns if f"{c}_n" in columns}
+    for column in columns:
+        base = re.sub(r"_(n|rank|percentile)$", "", column)
+        name = base if base in figures else column
+        assert any(re.fullmatch(pattern, name) for pattern in documented), column
+    assert {f"{f}_{s}" for f in figures for s in ("rank", "percentile")} <= set(columns)

@@ -1,0 +1,93 @@
+"""The Spark engine gives the very table the DuckDB engine gives (real Spark, ``local[2]``).
+
+One Spark session for the module, a few shuffle partitions; the corpora are small (the demo and a
+generated corpus of a few thousand posts): the million-post parity runs in
+``benchmarks/bench_corpus.py`` (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from parlons.corpus import audit_corpus
+from parlons.corpus.spark import spark_session
+from parlons.corpus.spark_import import import_dataset
+from parlons.demo import ORG_X, PEER2_X
+from parlons.errors import InputError, UsageError
+
+from .conftest import Corpus
+
+MASTER = "local[2]"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def spark() -> Iterator[Any]:
+    session = spark_session(MASTER, shuffle_partitions=4)
+    yield session
+    session.stop()
+
+
+def table(path: Path) -> list[tuple[Any, ...]]:
+    rel = duckdb.sql(f"SELECT * FROM '{path}' ORDER BY platform, account")
+    return [tuple(d[0] for d in rel.description), *rel.fetchall()]
+
+
+def both(corpus: Corpus, tmp_path: Path, **options: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    local = audit_corpus(corpus.store, tmp_path / "duckdb.parquet", jobs=2, **options)
+    spark = audit_corpus(corpus.export, tmp_path / "spark.parquet", engine="spark", spark_master=MASTER, **options)
+    assert (local.engine, spark.engine, spark.accounts) == ("duckdb", "spark", local.accounts)
+    return table(tmp_path / "duckdb.parquet"), table(tmp_path / "spark.parquet")
+
+
+def test_same_table_on_the_demo(demo: Corpus, tmp_path: Path) -> None:
+    local, spark = both(demo, tmp_path)
+    assert len(local) == 51 and len(local[0]) > 150
+    assert spark == local
+
+
+def test_same_table_on_a_generated_corpus(generated: Corpus, tmp_path: Path) -> None:
+    local, spark = both(generated, tmp_path, min_posts=5)
+    rows = {r[1]: dict(zip(local[0], r, strict=True)) for r in local[1:]}
+    assert len(rows) == 33
+    assert [(rows[a]["responsiveness_requests"], rows[a]["responsiveness_answered"], rows[a]["conversation_posts"])
+            for a in ("org0", "user7")] == [(192, 0, 10), (23, 1, 108)]
+    assert spark == local
+
+
+def test_chosen_accounts_on_spark(demo: Corpus, tmp_path: Path) -> None:
+    names = tmp_path / "accounts.txt"
+    names.write_text(f"{ORG_X}\nx:{PEER2_X}\n", encoding="utf-8")
+    local, spark = both(demo, tmp_path, accounts_file=names)
+    assert [r[:2] for r in spark[1:]] == sorted([("x", PEER2_X), ("x", ORG_X)])
+    assert spark == local
+
+
+def test_spark_reads_a_parquet_dataset_not_a_store(demo: Corpus, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the Spark engine reads its Parquet export"):
+        audit_corpus(demo.store, tmp_path / "a.parquet", engine="spark", spark_master=MASTER)
+
+
+def test_import_in_spark_tasks_gives_the_same_corpus(demo: Corpus, tmp_path: Path) -> None:
+    """The demo's export files imported by Spark tasks (in the same order, so the same posts win when a
+    post is in two files): the same accounts table as from the store. One goes through ``file://``."""
+    files = list(demo.exports)
+    dataset = tmp_path / "dataset"
+    done = import_dataset([f"file://{files[0]}", *files[1:]], str(dataset), master=MASTER)
+    assert (done.files, done.posts, done.accounts) == (9, 256, 50)
+    assert sorted(p.name for p in dataset.iterdir()) == ["accounts.parquet", "posts.parquet"]
+    audit_corpus(dataset, tmp_path / "from-dataset.parquet", jobs=2)
+    audit_corpus(demo.store, tmp_path / "from-store.parquet", jobs=2)
+    assert table(tmp_path / "from-dataset.parquet") == table(tmp_path / "from-store.parquet")
+
+
+def test_a_bad_file_in_a_spark_task_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    bad = tmp_path / "tweets.js"
+    bad.write_text("window.YTD.tweets.part0 = [ {\"tweet\": ", encoding="utf-8")
+    with pytest.raises(InputError, match=r"file .*tweets\.js: "):
+        import_dataset([str(bad)], str(tmp_path / "dataset"), master=MASTER)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tweets.js"]
