@@ -147,7 +147,7 @@ def test_facebook_reimport_and_newer_overlapping_export_add_nothing_twice(store:
 def test_facebook_without_profile_needs_account(store: Store, tmp_path: Path) -> None:
     lonely = tmp_path / "your_posts_1.json"
     shutil.copy(EXPORT / POSTS, lonely)
-    with pytest.raises(InputError, match=r"profile_information\.json is missing"):
+    with pytest.raises(InputError, match=r"profile_information\.json \(`profile_v2`\) is missing"):
         load(store, lonely)
     report = load(store, lonely, options=ImportOptions(account="Théâtre du Pélican"))
     assert report.files[0].notes == ["facebook: owner taken from --account: Théâtre du Pélican"]
@@ -199,3 +199,19 @@ def test_facebook_shared_from_title() -> None:
     assert _shared_from("Théâtre du Pélican a partagé la publication de Compagnie Zéphyr.") == "Compagnie Zéphyr"
     assert _shared_from("Théâtre du Pélican shared a link.") is None
     assert _shared_from("Théâtre du Pélican shared a post to Léa Martin's timeline.") is None
+
+
+def test_facebook_unusable_profile_leaves_the_owner_to_account(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    profile = folder / "personal_information" / "profile_information" / "profile_information.json"
+    profile.write_text(json.dumps({"profile_v2": {"name": {"full_name": ""}}}))
+    # a Threads profile file of the same name, shallower, is never the Facebook owner
+    (folder / "threads").mkdir()
+    (folder / "threads" / "profile_information.json").write_text(json.dumps({"profile_v2": {"name": {
+        "full_name": "Quelqu'un d'autre"}}}))
+    with pytest.raises(InputError, match=r"has no `name\.full_name`; give --account instead"):
+        load(store, folder)
+    report = load(store, folder, options=ImportOptions(account="Théâtre du Pélican"))
+    assert report.files[0].notes == ["facebook: owner taken from --account: Théâtre du Pélican"]
+    assert store.con.execute("SELECT DISTINCT account FROM posts").fetchall() == [(ME,)]

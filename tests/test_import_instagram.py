@@ -116,7 +116,7 @@ def test_instagram_newer_overlapping_export_adds_only_new_posts(store: Store, tm
 def test_instagram_without_personal_information_needs_account(store: Store, tmp_path: Path) -> None:
     lonely = tmp_path / "posts_1.json"
     shutil.copy(EXPORT / POSTS, lonely)
-    with pytest.raises(InputError, match=r"personal_information\.json is missing"):
+    with pytest.raises(InputError, match=r"personal_information\.json \(`profile_user`\) is missing"):
         load(store, lonely)
     load(store, lonely, options=ImportOptions(account="@Pelican.Theatre"))
     assert count(store, "SELECT count(*) FROM posts WHERE account = 'pelican.theatre'") == 2
@@ -159,3 +159,65 @@ def test_instagram_detection_is_by_content(tmp_path: Path) -> None:
 def test_instagram_mentions_keep_dotted_handles() -> None:
     assert mentions("Merci @lea.martin. Et @Cafe_Lumiere, contact@pelican.example @lea.martin") == [
         "lea.martin", "cafe_lumiere"]
+
+
+THREADS_PROFILE = {"text_post_app_profile": [{"string_map_data": {
+    "Name": {"href": "", "value": "Th\u00c3\u00a9\u00c3\u00a2tre du P\u00c3\u00a9lican", "timestamp": 0},
+    "Biography": {"href": "", "value": "Sur Threads aussi", "timestamp": 0}}}]}
+
+
+def test_instagram_export_holding_threads_keeps_its_owner(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    (folder / "threads").mkdir()  # shallower than Instagram's own personal_information.json
+    (folder / "threads" / "personal_information.json").write_text(json.dumps(THREADS_PROFILE))
+    report = load(store, zip_folder(folder, tmp_path / "instagram-pelican.theatre-2024.zip"))
+    assert report.files[0].formats == {"instagram": 7}
+    assert "threads/personal_information.json" in report.files[0].known
+    assert store.con.execute("SELECT account, is_owner FROM accounts").fetchall() == [("pelican.theatre", True)]
+    assert count(store, "SELECT count(DISTINCT account) FROM posts") == 1
+
+
+def test_instagram_threads_profile_alone_leaves_the_owner_to_account(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    shutil.rmtree(folder / "personal_information")
+    (folder / "threads").mkdir()
+    (folder / "threads" / "personal_information.json").write_text(json.dumps(THREADS_PROFILE))
+    with pytest.raises(InputError, match=r"personal_information\.json \(`profile_user`\) is missing"):
+        load(store, folder)
+    report = load(store, folder, options=ImportOptions(account="pelican.theatre"))
+    assert report.files[0].formats == {"instagram": 7}
+    assert count(store, "SELECT count(*) FROM posts WHERE account = 'pelican.theatre'") == 7
+
+
+def test_instagram_comments_as_string_list_data(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    comments = folder / "your_instagram_activity" / "comments"
+    (comments / "reels_comments.json").unlink()
+    (comments / "post_comments_1.json").write_text(json.dumps({"comments_media_comments": [
+        {"title": "jeanne.dupre", "string_list_data": [
+            {"value": "Merci \u00c3\u00a0 vous ! @lea.martin", "timestamp": 1709402400}]},
+        {"title": "", "string_list_data": [{"value": "Bravo", "timestamp": 1709488800}]},
+        {"title": "marc_oneil", "string_list_data": [{"value": "sans date"}]}]}, indent=2))
+    report = load(store, folder)
+    assert report.files[0].skipped == {"record without a timestamp": 2}
+    assert [(s.member, s.record) for s in report.files[0].examples] == [
+        ("your_instagram_activity/comments/post_comments_1.json", "2"),
+        ("your_instagram_activity/media/posts_1.json", "2")]
+    got = [(r["text"], r["in_reply_to_account"], r["created_at"], r["mentions"])
+           for r in rows(store, "kind = 'reply'", order="created_at")]
+    assert got == [("Merci à vous ! @lea.martin", "jeanne.dupre", "2024-03-02T18:00:00Z", ["lea.martin"]),
+                   ("Bravo", None, "2024-03-03T18:00:00Z", [])]
+
+
+def test_instagram_comment_time_on_the_comment_entry(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(OLD_EXPORT, folder)
+    (folder / "comments" / "post_comments.json").write_text(json.dumps({"comments_media_comments": [
+        {"string_map_data": {"Comment": {"value": "Superbe soirée", "timestamp": 1716949201},
+                             "Media Owner": {"value": "teatr.nowy"}}}]}))
+    load(store, folder)
+    got = [(r["text"], r["in_reply_to_account"], r["created_at"]) for r in rows(store, "kind = 'reply'")]
+    assert got == [("Superbe soirée", "teatr.nowy", "2024-05-29T02:20:01Z")]

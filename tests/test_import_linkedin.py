@@ -187,3 +187,70 @@ def test_linkedin_real_shares_sample(store: Store) -> None:
     kinds = dict(store.con.execute("SELECT split_part(post_id, ':', 3), count(*) FROM posts GROUP BY 1").fetchall())
     assert kinds == {"share": 178, "ugcPost": 19, "groupPost": 1}
     assert count(store, "SELECT count(*) FROM posts WHERE text = ''") == 14
+
+
+SHARES_2018 = (
+    "Date\tShare Title\tShare Commentary\tShare Link\tShared Url\tMedia Url\tVisibility\r\n"
+    "2018-03-12 08:30:00\tSaison 2018-2019\tLa nouvelle saison est en ligne ! #théâtre\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6378000000000000001\thttps://pelican.example/saison\t\t"
+    "PUBLIC\r\n"
+    "2018-02-01 17:05:00\tNous recrutons\t\"Deux postes ouverts :\r\n- médiation\r\n- billetterie\"\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6362000000000000002\t\t"
+    "https://media.licdn.com/media/gcrc/dms/image/C4E12AQ/photo.jpg\tCONNECTIONS\r\n"
+    "2018-01-15 12:00:00\tArticle partagé sans commentaire\t\t"
+    "https://www.linkedin.com/feed/update/urn:li:activity:6358000000000000003\thttps://presse.example/article\t\t"
+    "PUBLIC\r\n")
+
+
+def test_linkedin_2018_export_utf16_tab_separated(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "LinkedInDataExport_2018"
+    folder.mkdir()
+    (folder / "Shares.csv").write_bytes(SHARES_2018.encode("utf-16"))  # with its byte-order mark
+    (folder / "Profile.csv").write_bytes("First Name\tLast Name\tHeadline\r\nCamille\tMoreau\tCommunication\r\n"
+                                         .encode("utf-16"))
+    (folder / "Comments.csv").write_bytes(("Date\tLink\tMessage\r\n2018-03-13 09:00:00\t"
+                                           "https://www.linkedin.com/feed/update/urn:li:activity:6378000000000000009"
+                                           "\tBravo à toute l'équipe\r\n").encode("utf-16"))
+    report = load(store, zip_folder(folder, tmp_path / "export.zip"))
+    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 4}, {})
+    assert [(r["text"], r["in_reply_to_id"]) for r in rows(store, "kind = 'reply'")] == [
+        ("Bravo à toute l'équipe", "urn:li:activity:6378000000000000009")]
+    got = [(r["post_id"], r["account"], r["created_at"], r["text"], r["urls"], r["hashtags"], r["media_kinds"])
+           for r in rows(store, "kind = 'original'", order="created_at")]
+    assert got == [
+        # no commentary: the title of what was shared is the text
+        ("urn:li:activity:6358000000000000003", "Camille Moreau", "2018-01-15T12:00:00Z",
+         "Article partagé sans commentaire", ["https://presse.example/article"], [], []),
+        ("urn:li:activity:6362000000000000002", "Camille Moreau", "2018-02-01T17:05:00Z",
+         "Deux postes ouverts :\n- médiation\n- billetterie", [], [], ["image"]),
+        ("urn:li:activity:6378000000000000001", "Camille Moreau", "2018-03-12T08:30:00Z",
+         "La nouvelle saison est en ligne ! #théâtre", ["https://pelican.example/saison"], ["théâtre"], []),
+    ]
+
+
+def test_linkedin_huge_fields_one_rule(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    shares = folder / "Shares.csv"
+    header, first, *rest = shares.read_text().split("\n2024-", 2)
+    # a 200 KB post (over Python's csv default of 128 KB) is read; a 9 MB one is skipped and located
+    big = "2024-06-01 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7200000000000000001,\"" \
+          + "Long " * 40_000 + '",,,PUBLIC\n'
+    huge = "2024-06-02 10:00:00,https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7200000000000000002,\"" \
+           + "Trop\nlong " * 1_000_000 + '",,,PUBLIC\n'
+    shares.write_text(header + "\n" + big + huge + "2024-" + first + "\n2024-" + "\n2024-".join(rest))
+    comments = folder / "Comments.csv"
+    comments.write_text(comments.read_text() + '2024-06-03 10:00:00,https://www.linkedin.com/feed/update/'
+                        'urn:li:activity:7200000000000000003,"' + "x" * 9_000_000 + '"\n')  # one line
+    before = load(store, EXPORT)
+    store2 = Store(tmp_path / "s2.duckdb")
+    report = load(store2, folder)
+    huge_line = header.count("\n") + 2 + big.count("\n")
+    assert report.files[0].skipped == {**before.files[0].skipped, "CSV record longer than 8 MB": 2}
+    assert [(s.member, s.record) for s in report.files[0].examples if s.reason.startswith("CSV record")] == [
+        ("Comments.csv", f"line {len((EXPORT / 'Comments.csv').read_text().splitlines()) + 1}"),
+        ("Shares.csv", f"line {huge_line}")]
+    assert report.files[0].formats == {"linkedin": before.files[0].formats["linkedin"] + 1}
+    assert count(store2, "SELECT length(text) FROM posts WHERE post_id = 'urn:li:share:7200000000000000001'") \
+        == len("Long " * 40_000) - 1
+    store2.close()

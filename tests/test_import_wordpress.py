@@ -9,6 +9,7 @@ import pytest
 
 from parlons.errors import InputError
 from parlons.importers import plan
+from parlons.importers._base import ImportOptions
 from parlons.sources import open_source
 from parlons.store import Store
 
@@ -30,10 +31,10 @@ def _wxr(body: str, prolog: str = "") -> str:
 
 def test_wordpress_post_whole_row(store: Store) -> None:
     report = load(store, WXR, now=NOW)
-    assert report.files[0].formats == {"wordpress-wxr": 10}
-    post = rows(store, f"post_id = '{SITE}/?p=10'")[0]
+    assert report.files[0].formats == {"wordpress-wxr": 11}
+    post = rows(store, f"post_id = '{HOST}/?p=10'")[0]
     assert post == {
-        "platform": "blog", "post_id": f"{SITE}/?p=10", "account": HOST, "account_id": None,
+        "platform": "blog", "post_id": f"{HOST}/?p=10", "account": HOST, "account_id": None,
         "account_name": "Jardins partagés de Lyon", "created_at": "2024-06-10T08:00:00Z",
         "text": "Samedi 15 juin, on récolte ensemble au jardin de la Croix-Rousse. Venez avec vos "
                 "paniers ! #Lyon\n\n Le potager en juin\n\nLe programme complet est sur notre page et "
@@ -54,15 +55,15 @@ def test_wordpress_post_whole_row(store: Store) -> None:
 
 def test_wordpress_comment_whole_row(store: Store) -> None:
     load(store, WXR, now=NOW)
-    answer = rows(store, f"post_id = '{SITE}/?p=10#comment-102'")[0]
+    answer = rows(store, f"post_id = '{HOST}/?p=10#comment-102'")[0]
     assert answer == {
-        "platform": "blog", "post_id": f"{SITE}/?p=10#comment-102", "account": HOST, "account_id": None,
+        "platform": "blog", "post_id": f"{HOST}/?p=10#comment-102", "account": HOST, "account_id": None,
         "account_name": "Jardins partagés de Lyon", "created_at": "2024-06-10T11:05:00Z",
         "text": f"Pas besoin, venez comme vous êtes ! Le plan d'accès : {SITE}/acces/",
         "html": f"Pas besoin, venez comme vous êtes ! Le plan d'accès : {SITE}/acces/",
         "title": None, "lang": None, "kind": "comment",
-        "in_reply_to_id": f"{SITE}/?p=10#comment-101", "in_reply_to_account": "Julie B.",
-        "in_reply_to_account_id": None, "conversation_id": f"{SITE}/?p=10", "repost_of_id": None,
+        "in_reply_to_id": f"{HOST}/?p=10#comment-101", "in_reply_to_account": "Julie B.",
+        "in_reply_to_account_id": None, "conversation_id": f"{HOST}/?p=10", "repost_of_id": None,
         "repost_of_account": None, "quote_of_id": None, "mentions": [], "hashtags": [],
         "urls": [f"{SITE}/acces/"], "media_count": 0, "media_kinds": [], "source": None,
         "like_count": None, "repost_count": None, "reply_count": 1, "quote_count": None,
@@ -105,16 +106,17 @@ def test_wordpress_pages_dates_and_skips(store: Store) -> None:
         "comment on an item that is not imported": 1,
         "WordPress item of type attachment (not a post or page)": 1,
         "WordPress item of type nav_menu_item (not a post or page)": 1,
-        "post without a guid": 1,
     }
-    late, page = rows(store, f"kind = 'original' AND post_id <> '{SITE}/?p=10'")
+    late, unguided, page = rows(store, f"kind = 'original' AND post_id <> '{HOST}/?p=10'")
+    # a post without a guid is still known by its number within the site
+    assert (unguided["post_id"], unguided["title"]) == (f"{HOST}/?p=15", "Sans identifiant")
     assert (page["post_id"], page["title"], page["text"], page["media_kinds"], page["reply_count"]) == (
-        f"{SITE}/?page_id=2", "Qui sommes-nous ?",
+        f"{HOST}/?p=2", "Qui sommes-nous ?",
         "Une association de quartier née en 2015.\nNous cultivons trois jardins & accueillons les écoles.",
         ["image", "image", "image"], 0)
     # post_date_gmt 0000-00-00: the pubDate is used
     assert (late["post_id"], late["created_at"], late["text"]) == (
-        f"{SITE}/?p=14", "2024-03-01T17:45:00Z", "Nous cherchons trois bénévoles pour l'arrosage cet été.")
+        f"{HOST}/?p=14", "2024-03-01T17:45:00Z", "Nous cherchons trois bénévoles pour l'arrosage cet été.")
 
 
 def test_wordpress_site_is_the_owner_account(store: Store) -> None:
@@ -126,9 +128,9 @@ def test_wordpress_site_is_the_owner_account(store: Store) -> None:
 
 def test_wordpress_zip_and_reimport(store: Store, tmp_path: Path) -> None:
     load(store, zip_folder(FOLDER, tmp_path / "export.zip", "export/"))
-    assert count(store, "SELECT count(*) FROM posts") == 10
+    assert count(store, "SELECT count(*) FROM posts") == 11
     again = load(store, WXR)
-    assert (again.merge.inserted, again.merge.already_stored) == (0, 10)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 11)
 
 
 def test_wordpress_detection_from_content(tmp_path: Path) -> None:
@@ -192,7 +194,8 @@ def test_wordpress_real_association_site(store: Store) -> None:
     kinds = dict(store.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
     # 102 posts of which 78 published (24 drafts), 11 pages of which 10 published (1 private)
     assert kinds == {"original": 88, "comment": 193}
-    assert count(store, "SELECT count(*) FROM posts WHERE post_id LIKE '%?page_id=%' AND kind = 'original'") == 10
+    pages = ", ".join(f"'bitcoin-france.org/?p={n}'" for n in (2, 70, 74, 92, 134, 171, 176, 571, 696, 1557))
+    assert count(store, f"SELECT count(*) FROM posts WHERE post_id IN ({pages}) AND kind = 'original'") == 10
     assert report.files[0].skipped == {
         "pingback (a link from another site, not an audience comment)": 42,
         "post with status draft (not published)": 24,
@@ -211,11 +214,62 @@ def test_wordpress_real_threads_and_answers(store: Store) -> None:
     assert count(store, f"SELECT count(*) {threaded}") == 107
     assert count(store, f"SELECT count(*) {threaded} AND c.in_reply_to_account = p.account "
                         "AND c.conversation_id = p.conversation_id") == 107
-    reply = rows(store, "post_id = 'http://www.e-ducat.fr/?page_id=2#comment-90'")[0]
+    reply = rows(store, "post_id = 'bitcoin-france.org/?p=2#comment-90'")[0]
     assert (reply["account"], reply["in_reply_to_id"], reply["in_reply_to_account"], reply["created_at"]) == (
-        "Anonymous", "http://www.e-ducat.fr/?page_id=2#comment-86", "Lionel Loeb", "2012-02-15T15:13:00Z")
+        "Anonymous", "bitcoin-france.org/?p=2#comment-86", "Lionel Loeb", "2012-02-15T15:13:00Z")
     # the site's only WordPress user, admin "Boussac": 3 comments by user id, 2 by name
     own = store.con.execute("SELECT regexp_extract(post_id, '[?].*$') FROM posts WHERE kind = 'comment' "
                             "AND account = 'bitcoin-france.org' ORDER BY 1").fetchall()
     assert [o[0] for o in own] == ["?p=1001#comment-11231", "?p=1279#comment-11469", "?p=1279#comment-11470",
-                                   "?page_id=2#comment-11457", "?page_id=74#comment-10"]
+                                   "?p=2#comment-11457", "?p=74#comment-10"]
+
+
+def _item(number: int, guid: int, title: str) -> str:
+    return (f"<item><title>{title}</title><link>https://site.example/{title}/</link>"
+            f'<guid isPermaLink="false">https://site.example/?p={guid}</guid>'
+            f"<wp:post_id>{number}</wp:post_id><wp:post_date_gmt>2024-06-0{number % 9 + 1} 10:00:00"
+            "</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+            f"<content:encoded>{title}</content:encoded></item>")
+
+
+def _wxr_items(*items: str, channel: str = "<link>https://site.example</link>") -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+            f"{channel}{''.join(items)}</channel></rss>")
+
+
+def test_wordpress_posts_sharing_a_guid_are_all_kept(store: Store, tmp_path: Path) -> None:
+    # WordPress's theme unit test data: posts 1158 and 1161 were copied from 568 and 582, guids and all
+    wxr = tmp_path / "theme-unit-test.xml"
+    wxr.write_text(_wxr_items(_item(568, 568, "modele-a"), _item(582, 582, "modele-b"),
+                              _item(1158, 568, "copie-a"), _item(1161, 582, "copie-b")))
+    report = load(store, wxr)
+    assert (report.files[0].formats, report.merge.duplicates_in_input) == ({"wordpress-wxr": 4}, 0)
+    assert store.con.execute("SELECT post_id, title FROM posts ORDER BY 1").fetchall() == [
+        ("site.example/?p=1158", "copie-a"), ("site.example/?p=1161", "copie-b"),
+        ("site.example/?p=568", "modele-a"), ("site.example/?p=582", "modele-b")]
+
+
+def test_wordpress_site_from_base_blog_url_or_account(store: Store, tmp_path: Path) -> None:
+    based = tmp_path / "based.xml"
+    based.write_text(_wxr_items(_item(1, 1, "un"), channel="<wp:base_site_url>https://wp.example/</wp:base_site_url>"
+                                "<wp:base_blog_url>https://www.Mon-Blog.example/</wp:base_blog_url>"))
+    load(store, based)
+    assert store.con.execute("SELECT post_id, account FROM posts").fetchall() == [
+        ("mon-blog.example/?p=1", "mon-blog.example")]
+    bare = tmp_path / "bare.xml"
+    bare.write_text(_wxr_items(_item(2, 2, "deux"), channel=""))
+    with pytest.raises(InputError, match=r"no <link> to the site.*give --account"):
+        load(store, bare)
+    load(store, bare, options=ImportOptions(account="autre-blog.example"))
+    assert store.con.execute("SELECT post_id, account FROM posts WHERE title = 'deux'").fetchall() == [
+        ("autre-blog.example/?p=2", "autre-blog.example")]
+    assert store.con.execute("SELECT account FROM accounts WHERE is_owner ORDER BY 1").fetchall() == [
+        ("autre-blog.example",), ("mon-blog.example",)]
+
+
+def test_wordpress_blank_lines_before_the_xml_declaration(store: Store, tmp_path: Path) -> None:
+    wxr = tmp_path / "export.xml"
+    wxr.write_bytes(b"\r\n\r\n    " + WXR.read_bytes())
+    assert load(store, wxr).files[0].formats == {"wordpress-wxr": 11}

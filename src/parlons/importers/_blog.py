@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from ..normalize import hashtags_in, html_links, html_media, html_to_text, unique, urls_in
 
-__all__ = ["body_fields", "commenter_account", "entities", "site_host"]
+__all__ = ["body_fields", "commenter_account", "entities", "given_site", "site_host", "wordpress_key",
+           "wordpress_post_id"]
 
 SHORTCODE = re.compile(r"\[(/?)(caption|wp_caption|gallery|embed|video|audio|playlist)\b([^\]]*)\]")
 GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""")
+WORDPRESS_GUID = re.compile(r"^https?://[^?#]*\?(?:p|page_id)=(\d+)$")
 
 
 def entities(value: str | None) -> str:
@@ -34,6 +36,32 @@ def site_host(url: str | None) -> str | None:
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host
+
+
+def given_site(value: str | None) -> str | None:
+    """The site named by ``--account`` (``blog.example``, ``https://blog.example/``), as a URL."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    url = value if "://" in value else f"https://{value.lstrip('@')}"
+    return url if site_host(url) else None
+
+
+def wordpress_key(host: str, post_id: str) -> str:
+    """The id of WordPress post ``post_id`` of the blog ``host`` (its account): ``site.fr/?p=10``.
+
+    WordPress numbers posts within a site; a post's ``guid`` is not unique (a copied post keeps the
+    guid of its model), its number is. WXR exports and feeds give the same key for one post.
+    """
+    return f"{host}/?p={post_id}"
+
+
+def wordpress_post_id(guid: str | None, host: str) -> str | None:
+    """The WordPress post number in a guid of the site ``host`` (``https://host/?p=10`` → ``10``)."""
+    match = WORDPRESS_GUID.match((guid or "").strip())
+    if match is None or site_host(guid) != host:
+        return None
+    return match.group(1)
 
 
 def commenter_account(name: str | None, url: str | None, site: str) -> str:

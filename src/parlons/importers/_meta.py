@@ -8,8 +8,10 @@ times in epoch seconds (:func:`epoch`). Every string is UTF-8 whose bytes were e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 import orjson
@@ -17,7 +19,7 @@ import orjson
 from ..normalize import repair_mojibake
 from ..sources import Member
 
-__all__ = ["epoch", "load_json", "records", "repaired"]
+__all__ = ["epoch", "load_json", "owner_file", "records", "repaired"]
 
 
 def load_json(member: Member) -> Any:
@@ -60,3 +62,16 @@ def epoch(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         return None
     return datetime.fromtimestamp(value, tz=UTC)
+
+
+def owner_file(member: Member, name: str, head: re.Pattern[str]) -> Member | None:
+    """The export's owner file ``name`` beside ``member``: the shallowest whose start matches ``head``.
+
+    An export can hold other files of that name (one Meta export also holds Threads, with its own
+    ``threads/personal_information.json``): files under a ``threads`` folder, or whose content is
+    not the expected shape, are not the owner's.
+    """
+    found = [m for m in member.source.members if m.basename.lower() == name
+             and "threads" not in (part.lower() for part in PurePosixPath(m.name).parts[:-1])
+             and head.match(m.head_text(200))]
+    return min(found, key=lambda m: m.name.count("/")) if found else None

@@ -33,13 +33,14 @@ from ..normalize import hashtags_in, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._common import Owner, media_kind, stable_id
-from ._meta import epoch, load_json, records, repaired
+from ._meta import epoch, load_json, owner_file, records, repaired
 
 __all__ = ["IMPORTER", "FacebookImporter"]
 
 POSTS_HEAD = re.compile(r'\s*\[\s*\{\s*"timestamp"\s*:\s*\d+\s*,\s*"(attachments|data|title|tags)"\s*:')
 POSTS_OBJECT = re.compile(r'\s*\{\s*"(group_posts_v2|status_updates)"\s*:\s*\[')
 COMMENTS_OBJECT = re.compile(r'\s*\{\s*"(comments_v2|comments|group_comments_v2)"\s*:\s*\[')
+PROFILE_HEAD = re.compile(r'\s*\{\s*"(profile_v2|profile)"\s*:')
 POSTS_NAME = re.compile(r"^(your_posts|profile_posts)[\w-]*\.json$", re.IGNORECASE)
 META_OBJECT = re.compile(r'\s*\{\s*"[a-z_]+_v2"\s*:')
 FACEBOOK_FOLDERS = frozenset({
@@ -199,22 +200,26 @@ class FacebookImporter(Importer):
         }
 
     def _owner(self, member: Member, ctx: ReadContext) -> Owner:
-        profile = member.source.find("profile_information.json")
+        profile = owner_file(member, "profile_information.json", PROFILE_HEAD)
         if profile is not None:
-            return _profile_owner(profile, ctx)
+            owner = _profile_owner(profile, ctx, required=not ctx.options.account)
+            if owner is not None:
+                return owner
         if not ctx.options.account:
-            raise member.error("profile_information.json is missing, so the export's owner is unknown; "
-                               "import the whole export (folder or zip) or give --account")
+            raise member.error("profile_information.json (`profile_v2`) is missing, so the export's owner is "
+                               "unknown; import the whole export (folder or zip) or give --account")
         ctx.note(f"facebook: owner taken from --account: {ctx.options.account}")
         return Owner(ctx.options.account.strip())
 
 
-def _profile_owner(profile: Member, ctx: ReadContext) -> Owner:
+def _profile_owner(profile: Member, ctx: ReadContext, *, required: bool = True) -> Owner | None:
     data = repaired(load_json(profile))
     block = _first_dict(data, ("profile_v2", "profile"))
     name_block = block.get("name")
     name = name_block.get("full_name") if isinstance(name_block, dict) else name_block
     if not isinstance(name, str) or not name.strip():
+        if not required:
+            return None
         raise profile.error("profile_information.json has no `name.full_name`; give --account instead")
     uri = block.get("profile_uri")
     ctx.account(profile, platform="facebook", account=name.strip(), display_name=name.strip(), is_owner=True,

@@ -1,4 +1,7 @@
-"""RSS 2.0 and Atom 1.0 feeds of a blog, with the per-post comment feeds WordPress publishes.
+"""RSS and Atom feeds of a blog, with the per-post comment feeds WordPress publishes.
+
+RSS 0.9x-2.0 (no namespace, or UserLand's), RSS 1.0 and 0.90 (RDF) and Atom 1.0 and 0.3 are read
+(:class:`Dialect`, :data:`ATOM_DIALECTS`), and JSON Feed 1.0/1.1 (:func:`_json_entries`).
 
 A main feed's items are the blog's posts: RSS ``<item>`` (``guid``, ``link``, ``title``,
 ``pubDate``, ``dc:creator``, ``content:encoded`` or ``description``, ``enclosure``,
@@ -13,16 +16,19 @@ Feeds are small (the last posts or comments), so each is parsed whole, with the 
 settings as the WXR importer (:mod:`parlons.importers._xml`: nothing fetched, entities refused).
 All feeds of one source are read together: the posts' authors (``dc:creator``, ``author/name``)
 tell which comments the blog itself wrote, and a post present in both the RSS and the Atom feed
-has the same id, so it is stored once.
+has the same id, so it is stored once. A WordPress post's id is its number within the site
+(``host/?p=N``, from a ``post-id`` element or a ``?p=N`` guid), as in the WXR importer.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 from lxml import etree
@@ -30,16 +36,30 @@ from lxml import etree
 from ..normalize import html_to_text, mentions_in, parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
-from ._blog import body_fields, commenter_account, entities, site_host
+from ._blog import body_fields, commenter_account, entities, given_site, site_host, wordpress_key, wordpress_post_id
+from ._meta import load_json
 from ._xml import parse_document, root_tag
 
 __all__ = ["IMPORTER", "FeedImporter"]
 
 ATOM = "http://www.w3.org/2005/Atom"
+ATOM_03 = "http://purl.org/atom/ns#"
+RSS_1 = "http://purl.org/rss/1.0/"
+RSS_090 = "http://my.netscape.com/rdf/simple/0.9/"
+RSS_USERLAND = "http://backend.userland.com/rss2"
+JSON_FEED_HEAD = re.compile(r"\s*\{")
+JSON_FEED_VERSION = re.compile(r'"version"\s*:\s*"https?:(\\?/){2}jsonfeed\.org\\?/version\\?/1(\.\d+)?"')
+PRE_ATOM = re.compile(r"""<feed\b[^>]*\bversion\s*=\s*["']0\.""")
+"""Atom before 1.0 under its working names (Echo, Pie, Necho: ``<feed version="0.2">``)."""
+RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+WP_POST_ID = "{com-wordpress:feed-additions:1}post-id"
 THR = "http://purl.org/syndication/thread/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {"a": ATOM, "thr": THR, "content": "http://purl.org/rss/1.0/modules/content/",
-      "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/"}
+      "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/",
+      "dcterms": "http://purl.org/dc/terms/"}
+RSS_DATES = ("dc:date", "dcterms:issued", "dcterms:created", "a:published", "a:updated", "dcterms:modified")
+"""Where an RSS item's date is when it has no ``pubDate``, in order."""
 COMMENT_FEED = re.compile(r"^\s*(comments?\s+(on|for)|commentaires?\s+(sur|pour|de))\b", re.IGNORECASE)
 XMLNS = re.compile(r'\s+xmlns(:[\w.-]+)?="[^"]*"')
 MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
@@ -93,15 +113,21 @@ class Entry:
 class FeedImporter(Importer):
     name = "feed"
     platform = "blog"
-    description = "RSS 2.0 / Atom 1.0 feeds of a blog, with per-post comment feeds (WordPress)"
-    example = "feed.rss2.xml, atom.xml, comments-mon-article.rss2.xml"
+    description = "RSS (0.9x-2.0), Atom (0.3, 1.0) and JSON Feed feeds of a blog, with per-post comment feeds"
+    example = "feed.rss2.xml, atom.xml, feed.json, comments-mon-article.rss2.xml"
 
     def detect(self, member: Member) -> bool:
         head = member.head_text()
-        root = root_tag(head)
+        if JSON_FEED_HEAD.match(head):
+            return JSON_FEED_VERSION.search(head) is not None
+        root = (root_tag(head) or "").rsplit(":", 1)[-1]
         if root == "rss":
             return "wordpress.org/export/" not in head
-        return root == "feed" and ATOM in head
+        if root == "RDF":
+            return RSS_1 in head or RSS_090 in head
+        if root != "feed":
+            return False
+        return ATOM in head or ATOM_03 in head or PRE_ATOM.search(head) is not None
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         entries = [entry for member in members for entry in _entries(member, ctx)]
@@ -176,15 +202,21 @@ def _same_posts_once(posts: list[Entry]) -> list[Entry]:
     """One entry per post id: a post in both the RSS and the Atom feed is read once.
 
     The first entry is kept; what only the other feed says (RSS enclosures, a comment count) is
-    added to it.
+    added to it. An id repeated within one feed is kept as it is, so the import reports it as
+    repeated in the input.
     """
     kept: dict[str, Entry] = {}
+    repeated: list[Entry] = []
     for index, post in enumerate(posts):
         first = kept.setdefault(post.id or f"\0{index}", post)
-        if first is not post:
-            first.enclosures = first.enclosures or post.enclosures
-            first.reply_count = post.reply_count if first.reply_count is None else first.reply_count
-    return list(kept.values())
+        if first is post:
+            continue
+        if first.feed is post.feed:
+            repeated.append(post)
+            continue
+        first.enclosures = first.enclosures or post.enclosures
+        first.reply_count = post.reply_count if first.reply_count is None else first.reply_count
+    return list(kept.values()) + repeated
 
 
 def _body(entry: Entry) -> dict[str, Any]:
@@ -213,51 +245,130 @@ def _readable(entry: Entry, ctx: ReadContext) -> bool:
 
 # --- reading RSS and Atom -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Dialect:
+    """One generation of RSS or Atom: the namespace of its own elements and where its items are."""
+
+    name: str
+    ns: str
+    items_in_channel: bool = True
+
+    def q(self, name: str) -> str:
+        """``name`` in this dialect's namespace (Clark notation; ``{}name`` for none)."""
+        return f"{{{self.ns}}}{name}"
+
+
+RSS_DIALECTS = {
+    "": Dialect("RSS 2.0", ""),
+    RSS_USERLAND: Dialect("RSS 2.0 (UserLand namespace)", RSS_USERLAND),
+    RSS_1: Dialect("RSS 1.0", RSS_1, items_in_channel=False),
+    RSS_090: Dialect("RSS 0.90", RSS_090, items_in_channel=False),
+}
+ATOM_DIALECTS = {ATOM: {**NS, "a": ATOM}, ATOM_03: {**NS, "a": ATOM_03}}
+
+
 def _entries(member: Member, ctx: ReadContext) -> list[Entry]:
+    if JSON_FEED_HEAD.match(member.head_text()):
+        return _json_entries(member, ctx)
     root = parse_document(member)
-    if root.tag == "rss" and root.find("channel") is not None:
-        channel = root.find("channel")
-        assert channel is not None
-        feed = _rss_feed(member, channel)
-        return [_rss_entry(feed, item) for item in channel.iterfind("item")]
-    if root.tag == f"{{{ATOM}}}feed":
-        feed = _atom_feed(member, root)
-        return [_atom_entry(feed, entry, root) for entry in root.iterfind("a:entry", NS)]
-    raise member.error("is neither an RSS 2.0 feed (<rss><channel>) nor an Atom 1.0 feed (<feed>)")
+    qname = etree.QName(root)
+    if qname.localname in ("rss", "RDF"):
+        dialect = _rss_dialect(qname.localname, _rss_namespace(root))
+        channel = root.find(dialect.q("channel")) if dialect else None
+        if dialect is not None and channel is not None:
+            feed = _rss_feed(member, channel, dialect, ctx)
+            holder = channel if dialect.items_in_channel else root
+            return [_rss_entry(feed, item, dialect) for item in holder.iterfind(dialect.q("item"))]
+        if dialect is not None:
+            raise member.error(f"is an {dialect.name} document without a <channel>: it holds no feed")
+    if qname.localname == "feed" and (qname.namespace in ATOM_DIALECTS or root.get("version", "").startswith("0.")):
+        ns = ATOM_DIALECTS.get(qname.namespace or "") or {**NS, "a": qname.namespace or ""}
+        feed = _atom_feed(member, root, ns, ctx)
+        return [_atom_entry(feed, entry, root, ns) for entry in root.iterfind("a:entry", ns)]
+    raise member.error("is neither an RSS feed (0.9x, 1.0 or 2.0: <rss><channel> or <rdf:RDF>) "
+                       "nor an Atom feed (0.3 or 1.0: <feed>)")
 
 
-def _text(element: etree._Element, path: str) -> str | None:
-    value = element.findtext(path, namespaces=NS)
+def _rss_dialect(root: str, namespace: str) -> Dialect | None:
+    """RSS as the document writes it; ``<rss>`` in any namespace is RSS 2.0's elements in it
+    (UserLand's ``rss``/``rss2``, Harvard's ``tech/rss``...); ``<rdf:RDF>`` is RSS 1.0 or 0.90."""
+    known = RSS_DIALECTS.get(namespace)
+    if known is not None or root != "rss":
+        return known
+    return Dialect(f"RSS 2.0 ({namespace} namespace)", namespace)
+
+
+def _rss_namespace(root: etree._Element) -> str:
+    """The namespace of an RSS document's own elements: that of its ``channel``."""
+    for child in root:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "channel":
+            return etree.QName(child).namespace or ""
+    return ""
+
+
+def _text(element: etree._Element, path: str, ns: dict[str, str] = NS) -> str | None:
+    value = element.findtext(path, namespaces=ns)
     return value.strip() if value and value.strip() else None
 
 
-def _feed(member: Member, link: str | None, title: str | None, **fields: Any) -> Feed:
-    host = site_host(link)
+def _feed(member: Member, link: str | None, title: str | None, ctx: ReadContext, **fields: Any) -> Feed:
+    given = given_site(ctx.options.account)
+    site_link = link if site_host(link) else given
+    host = site_host(site_link)
     if host is None:
-        raise member.error("the feed has no link to its site, so the blog's account is unknown")
+        raise member.error("the feed has no link to its site, so the blog's account is unknown; "
+                           "give --account with the blog's address (blog.example)")
+    if site_link is not given and given and site_host(given) != host:
+        ctx.note(f"--account {ctx.options.account} is not used for {member.name}: the feed names its site {host}")
     comments = bool(title and COMMENT_FEED.match(title))
-    return Feed(member, host, title, link, comments=comments, **fields)
+    return Feed(member, host, title, site_link, comments=comments, **fields)
 
 
-def _rss_feed(member: Member, channel: etree._Element) -> Feed:
-    link = _text(channel, "link") or _first_item_link(channel)
-    return _feed(member, link, _text(channel, "title"), description=_text(channel, "description"),
-                 lang=_text(channel, "language"), generator=_generator(_text(channel, "generator")))
+def _entry_id(feed: Feed, raw: str | None, number: str | None = None) -> str | None:
+    """A post's id (``site/?p=N`` for WordPress posts, else the guid), a comment's with its suffix."""
+    if raw is None:
+        return None
+    post, sep, comment = raw.partition("#comment-")
+    number = (number if not sep else None) or wordpress_post_id(post, feed.host)
+    return raw if number is None else wordpress_key(feed.host, number) + sep + comment
 
 
-def _first_item_link(channel: etree._Element) -> str | None:
-    return next((_text(item, "link") for item in channel.iterfind("item") if _text(item, "link")), None)
+def _rss_feed(member: Member, channel: etree._Element, dialect: Dialect, ctx: ReadContext) -> Feed:
+    q = dialect.q
+    link = _text(channel, q("link")) or _atom_link(channel, "alternate", NS) or _first_item_link(channel, dialect)
+    return _feed(member, link, _text(channel, q("title")), ctx, description=_text(channel, q("description")),
+                 lang=_text(channel, q("language")) or _text(channel, "dc:language"),
+                 generator=_generator(_text(channel, q("generator"))))
 
 
-def _rss_entry(feed: Feed, item: etree._Element) -> Entry:
-    link = _text(item, "link")
+def _first_item_link(channel: etree._Element, dialect: Dialect) -> str | None:
+    holder = channel if dialect.items_in_channel else channel.getparent()
+    items = holder.iterfind(dialect.q("item")) if holder is not None else iter(())
+    links = (_text(item, dialect.q("link")) or _atom_link(item, "alternate", NS) for item in items)
+    return next((link for link in links if link), None)
+
+
+def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
+    q = dialect.q
+    guid = item.find(q("guid"))
+    raw = _text(item, q("guid")) or item.get(RDF_ABOUT)
+    link = _text(item, q("link")) or _atom_link(item, "alternate", NS) or (raw if _permalink(guid, raw) else None)
+    raw = raw or link
     return Entry(
-        feed, id=_text(item, "guid") or link, link=link, title=entities(_text(item, "title")) or None,
-        html=_text(item, "content:encoded") or _text(item, "description"), text=None,
-        created_at=parse_time(_text(item, "pubDate")) or parse_time(_text(item, "dc:date")),
-        author=entities(_text(item, "dc:creator") or _rss_author(_text(item, "author"))),
+        feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
+        title=entities(_text(item, q("title"))) or None,
+        html=_text(item, "content:encoded") or _text(item, q("description")), text=None,
+        created_at=_feed_time(_text(item, q("pubDate"))) or _first_time(item, NS, RSS_DATES),
+        author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
-        enclosures=[_media_kind(e.get("type")) for e in item.iterfind("enclosure")])
+        enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
+
+
+def _permalink(guid: etree._Element | None, value: str | None) -> bool:
+    """True when an RSS guid is also the item's address (``isPermaLink`` is true by default)."""
+    if guid is None or value is None or guid.get("isPermaLink", "true").strip().lower() == "false":
+        return False
+    return value.startswith(("http://", "https://"))
 
 
 def _rss_author(value: str | None) -> str:
@@ -266,64 +377,122 @@ def _rss_author(value: str | None) -> str:
     return match.group(1) if match else (value or "")
 
 
-def _atom_feed(member: Member, root: etree._Element) -> Feed:
-    link = _atom_link(root, "alternate") or _first_entry_link(root)
-    generator = root.find("a:generator", NS)
-    name = (generator.text or generator.get("uri")) if generator is not None else None
-    title = _atom_text(root.find("a:title", NS))
-    return _feed(member, link, title[1] or None, description=_atom_text(root.find("a:subtitle", NS))[1] or None,
+def _atom_feed(member: Member, root: etree._Element, ns: dict[str, str], ctx: ReadContext) -> Feed:
+    link = _atom_link(root, "alternate", ns) or _first_entry_link(root, ns)
+    generator = root.find("a:generator", ns)
+    name = (generator.text or generator.get("uri") or generator.get("url")) if generator is not None else None
+    title = _atom_text(root.find("a:title", ns))
+    subtitle = root.find("a:subtitle", ns)
+    subtitle = subtitle if subtitle is not None else root.find("a:tagline", ns)
+    return _feed(member, link, title[1] or None, ctx, description=_atom_text(subtitle)[1] or None,
                  lang=root.get(XML_LANG), generator=_generator(name))
 
 
-def _first_entry_link(root: etree._Element) -> str | None:
-    return next((link for e in root.iterfind("a:entry", NS) if (link := _atom_link(e, "alternate"))), None)
+def _first_entry_link(root: etree._Element, ns: dict[str, str]) -> str | None:
+    return next((link for e in root.iterfind("a:entry", ns) if (link := _atom_link(e, "alternate", ns))), None)
 
 
-def _atom_entry(feed: Feed, entry: etree._Element, root: etree._Element) -> Entry:
-    content = entry.find("a:content", NS)
-    html, text = _atom_text(content if content is not None else entry.find("a:summary", NS))
-    author = entry.find("a:author", NS)
-    author = author if author is not None else root.find("a:author", NS)
-    reply, link = entry.find("thr:in-reply-to", NS), _atom_link(entry, "alternate")
+def _atom_entry(feed: Feed, entry: etree._Element, root: etree._Element, ns: dict[str, str]) -> Entry:
+    content = entry.find("a:content", ns)
+    html, text = _atom_text(content if content is not None else entry.find("a:summary", ns))
+    author = entry.find("a:author", ns)
+    author = author if author is not None else root.find("a:author", ns)
+    reply, link = entry.find("thr:in-reply-to", ns), _atom_link(entry, "alternate", ns)
     return Entry(
-        feed, id=_text(entry, "a:id") or link, link=link,
-        title=_atom_text(entry.find("a:title", NS))[1] or None, html=html, text=text,
-        created_at=parse_time(_text(entry, "a:published")) or parse_time(_text(entry, "a:updated")),
-        author=entities(_text(author, "a:name")) if author is not None else "",
-        author_url=_text(author, "a:uri") if author is not None else None,
-        reply_count=_atom_replies(entry), in_reply_to=reply.get("ref") if reply is not None else None,
-        enclosures=[_media_kind(e.get("type")) for e in entry.iterfind("a:link[@rel='enclosure']", NS)],
+        feed, id=_entry_id(feed, _text(entry, "a:id", ns) or link), link=link,
+        title=_atom_text(entry.find("a:title", ns))[1] or None, html=html, text=text,
+        created_at=_first_time(entry, ns, ("a:published", "a:issued", "a:created", "a:updated", "a:modified")),
+        author=entities(_text(author, "a:name", ns)) if author is not None else "",
+        author_url=(_text(author, "a:uri", ns) or _text(author, "a:url", ns)) if author is not None else None,
+        reply_count=_atom_replies(entry, ns),
+        in_reply_to=_entry_id(feed, reply.get("ref")) if reply is not None else None,
+        enclosures=[_media_kind(e.get("type")) for e in entry.iterfind("a:link[@rel='enclosure']", ns)],
         lang=entry.get(XML_LANG))
 
 
-def _atom_link(element: etree._Element, rel: str) -> str | None:
-    for link in element.iterfind("a:link", NS):
-        if link.get("rel", "alternate") == rel and link.get("href"):
-            return str(link.get("href")).strip()
+MONTHS = {
+    "Jan": "jan janv janvier ene gen", "Feb": "fev fevr fevrier feb febr", "Mar": "mar mars mrz maerz marz",
+    "Apr": "avr avril abr", "May": "mai may mag", "Jun": "juin jun giu", "Jul": "juil juillet jul lug",
+    "Aug": "aout ago", "Sep": "sept set", "Oct": "octobre out ott okt", "Nov": "novembre",
+    "Dec": "dec decembre dez dic",
+}
+LOCAL_MONTHS = {name: english for english, names in MONTHS.items() for name in names.split()}
+LOCAL_WORD = re.compile(r"[^\W\d_]+\.?")
+WEEKDAY = re.compile(r"^\s*[^\W\d_]+\.?\s*,\s*")
+
+
+def _feed_time(value: str | None) -> datetime | None:
+    """A feed's date; RFC 822 dates written in French, Portuguese, Spanish, Italian or German
+    (``Seg, 24 Set 2018 19:42:40 -0300``, ``lun., 3 juin 2024``) are read too."""
+    when = parse_time(value)
+    if when is not None or not value:
+        return when
+    text = WEEKDAY.sub("", value)
+    text = LOCAL_WORD.sub(lambda m: LOCAL_MONTHS.get(_plain(m.group(0)), m.group(0)), text)
+    return parse_time(text)
+
+
+def _plain(word: str) -> str:
+    """A word lower-cased, without its final dot and accents (``Févr.`` → ``fevr``)."""
+    decomposed = unicodedata.normalize("NFKD", word.rstrip(".").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _first_time(entry: etree._Element, ns: dict[str, str], paths: Sequence[str]) -> datetime | None:
+    return next((when for path in paths if (when := _feed_time(_text(entry, path, ns)))), None)
+
+
+def _atom_link(element: etree._Element, rel: str, ns: dict[str, str]) -> str | None:
+    """The ``href`` of the element's Atom link of relation ``rel``, made absolute.
+
+    A relative address is resolved against ``xml:base`` (of the link or its ancestors), else the
+    document's ``rel="self"`` link (Sam Ruby's feed writes ``<link href="/blog/"/>``).
+    """
+    for link in element.iterfind("a:link", ns):
+        href = (link.get("href") or "").strip()
+        if link.get("rel", "alternate") == rel and href:
+            return _absolute(href, link, ns)
     return None
 
 
+def _absolute(href: str, link: etree._Element, ns: dict[str, str]) -> str:
+    if urlsplit(href).scheme:
+        return href
+    root = link.getroottree().getroot()
+    own = next((s.get("href") for s in root.iterfind("a:link", ns) if s.get("rel") == "self"), None)
+    base = link.base or own
+    if not base or not urlsplit(base).scheme:
+        return href
+    return urljoin(base, href)
+
+
 def _atom_text(element: etree._Element | None) -> tuple[str | None, str]:
-    """(html, text) of an Atom text construct: html is None for ``type="text"``."""
+    """(html, text) of an Atom text construct: html is None for plain text.
+
+    Atom 1.0 says ``type="text|html|xhtml"``; Atom 0.3 gives a MIME type and a ``mode``
+    (``xml`` for inline markup, ``escaped`` for HTML as text, ``base64``).
+    """
     if element is None:
         return None, ""
-    kind = element.get("type", "text")
-    if kind == "xhtml":
+    kind, mode = element.get("type", "text").lower(), element.get("mode", "xml").lower()
+    if mode == "base64":
+        return None, ""
+    if kind in ("xhtml", "application/xhtml+xml") or (mode == "xml" and len(element)):
         div = element.find("{http://www.w3.org/1999/xhtml}div")
         parts = [etree.tostring(child, encoding="unicode") for child in (div if div is not None else element)]
         html = XMLNS.sub("", ((div.text if div is not None else element.text) or "") + "".join(parts))
         return html.strip(), html_to_text(html)
-    if kind == "html":
+    if kind in ("html", "text/html") or mode == "escaped":
         html = (element.text or "").strip()
         return html, html_to_text(html)
     return None, (element.text or "").strip()
 
 
-def _atom_replies(entry: etree._Element) -> int | None:
-    total = _count(_text(entry, "thr:total"))
+def _atom_replies(entry: etree._Element, ns: dict[str, str]) -> int | None:
+    total = _count(_text(entry, "thr:total", ns))
     if total is not None:
         return total
-    for link in entry.iterfind("a:link[@rel='replies']", NS):
+    for link in entry.iterfind("a:link[@rel='replies']", ns):
         if (count := _count(link.get(f"{{{THR}}}count"))) is not None:
             return count
     return None
@@ -347,3 +516,57 @@ def _generator(value: str | None) -> str | None:
 
 
 IMPORTER = FeedImporter()
+
+
+# --- reading JSON Feed ------------------------------------------------------------------------------
+
+def _json_entries(member: Member, ctx: ReadContext) -> list[Entry]:
+    """The items of a JSON Feed (1.0, 1.1): ``{"version", "title", "home_page_url", "items": [...]}``."""
+    data = load_json(member)
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise member.error("is a JSON Feed without an `items` array")
+    feed = _feed(member, _string(data.get("home_page_url")) or _first_json_link(data["items"]),
+                 _string(data.get("title")), ctx, description=_string(data.get("description")),
+                 lang=_string(data.get("language")), generator=None)
+    author = _json_author(data)
+    entries = []
+    for index, item in enumerate(data["items"]):
+        if not isinstance(item, dict):
+            ctx.skip(member, index, "JSON Feed item that is not an object")
+            continue
+        entries.append(_json_entry(feed, item, author))
+    return entries
+
+
+def _json_entry(feed: Feed, item: dict[str, Any], author: tuple[str, str | None]) -> Entry:
+    own = _json_author(item)
+    name, url = own if own[0] else author
+    raw_id = item.get("id")
+    link = _string(item.get("url")) or _string(item.get("external_url"))
+    attachments = item.get("attachments")
+    attachments = attachments if isinstance(attachments, list) else []
+    return Entry(
+        feed, id=_entry_id(feed, str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip()
+                           else link),
+        link=link, title=_string(item.get("title")), html=_string(item.get("content_html")),
+        text=_string(item.get("content_text")) or _string(item.get("summary")),
+        created_at=parse_time(_string(item.get("date_published"))) or parse_time(_string(item.get("date_modified"))),
+        author=entities(name), author_url=url, lang=_string(item.get("language")),
+        enclosures=[_media_kind(a.get("mime_type")) for a in attachments if isinstance(a, dict)])
+
+
+def _json_author(block: dict[str, Any]) -> tuple[str, str | None]:
+    """(name, url) of ``authors[0]`` (1.1) or ``author`` (1.0)."""
+    authors = block.get("authors")
+    first = authors[0] if isinstance(authors, list) and authors else block.get("author")
+    if not isinstance(first, dict):
+        return "", None
+    return _string(first.get("name")) or "", _string(first.get("url"))
+
+
+def _first_json_link(items: list[Any]) -> str | None:
+    return next((link for item in items if isinstance(item, dict) and (link := _string(item.get("url")))), None)
+
+
+def _string(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

@@ -33,15 +33,16 @@ from ..normalize import hashtags_in, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._common import Owner, media_kind, stable_id
-from ._meta import epoch, load_json, records, repaired
+from ._meta import epoch, load_json, owner_file, records, repaired
 
 __all__ = ["IMPORTER", "InstagramImporter"]
 
 MEDIA_LIST = re.compile(r'\s*\[\s*\{\s*"media"\s*:\s*\[')
 MEDIA_OBJECT = re.compile(r'\s*\{\s*"(ig_reels_media|ig_archived_post_media)"\s*:\s*\[')
 STORIES_OBJECT = re.compile(r'\s*\{\s*"ig_stories"\s*:\s*\[')
-COMMENTS_LIST = re.compile(r'\s*\[\s*\{\s*"(media_list_data|string_map_data)"\s*:')
+COMMENTS_LIST = re.compile(r'\s*\[\s*\{\s*"(media_list_data|string_map_data|string_list_data|title)"\s*:')
 COMMENTS_OBJECT = re.compile(r'\s*\{\s*"(comments_media_comments|comments_reels_comments)"\s*:\s*\[')
+PROFILE_HEAD = re.compile(r'\s*\{\s*"profile_user"\s*:')
 POSTS_NAME = re.compile(r"^(posts|archived_posts)(_\d+)?\.json$", re.IGNORECASE)
 COMMENTS_NAME = re.compile(r"^(post_comments|reels_comments)(_\d+)?\.json$", re.IGNORECASE)
 META_HEAD = re.compile(r'\s*(\{\s*"(ig_|relationships_|likes_|saved_|story_activities_|impressions_history_|'
@@ -49,7 +50,7 @@ META_HEAD = re.compile(r'\s*(\{\s*"(ig_|relationships_|likes_|saved_|story_activ
                        r'label_values|timestamp)")')
 INSTAGRAM_FOLDERS = frozenset({"your_instagram_activity", "personal_information", "connections", "logged_information",
                                "security_and_login_information", "ads_information", "preferences",
-                               "apps_and_websites_off_of_instagram"})
+                               "apps_and_websites_off_of_instagram", "threads"})
 MEDIA_FOLDERS = frozenset({"posts", "stories", "reels", "archived_posts", "profile", "other", "igtv"})
 MEDIA_KEYS = ("ig_reels_media", "ig_archived_post_media")
 COMMENT_KEYS = ("comments_media_comments", "comments_reels_comments")
@@ -112,12 +113,14 @@ class InstagramImporter(Importer):
                 yield row
 
     def _owner(self, member: Member, ctx: ReadContext) -> Owner:
-        profile = member.source.find("personal_information.json")
+        profile = owner_file(member, "personal_information.json", PROFILE_HEAD)
         if profile is not None:
-            return _profile_owner(profile, ctx)
+            owner = _profile_owner(profile, ctx, required=not ctx.options.account)
+            if owner is not None:
+                return owner
         if not ctx.options.account:
-            raise member.error("personal_information.json is missing, so the export's owner is unknown; "
-                               "import the whole export (folder or zip) or give --account")
+            raise member.error("personal_information.json (`profile_user`) is missing, so the export's owner "
+                               "is unknown; import the whole export (folder or zip) or give --account")
         ctx.note(f"instagram: owner taken from --account: {ctx.options.account}")
         return Owner(ctx.options.account.strip().lstrip("@").lower())
 
@@ -130,7 +133,8 @@ def _family(member: Member, data: Any) -> tuple[str, list[Any]]:
         return "comment", records(member, data, COMMENT_KEYS)
     items = records(member, data, MEDIA_KEYS)
     first = next((i for i in items if isinstance(i, dict)), {})
-    is_comment = "string_map_data" in first or COMMENTS_NAME.match(member.basename) is not None
+    labelled = "string_map_data" in first or "string_list_data" in first
+    is_comment = labelled or COMMENTS_NAME.match(member.basename) is not None
     return ("comment" if is_comment else "media"), items
 
 
@@ -184,17 +188,28 @@ def _labelled(fields: dict[str, Any], labels: Sequence[str], key: str) -> Any:
 
 
 def _comment_fields(item: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """The comment's text, media owner and time; by English labels, else by position."""
+    """The comment's text, media owner and time; by English labels, else by position.
+
+    Some exports write a comment as ``{"title": <media owner>, "string_list_data": [{"value": <text>,
+    "timestamp": <time>}]}`` instead of labelled ``string_map_data``.
+    """
+    listed = item.get("string_list_data")
+    if isinstance(listed, list) and not isinstance(item.get("string_map_data"), dict):
+        entries = [e for e in listed if isinstance(e, dict)]
+        text = next((e["value"] for e in entries if isinstance(e.get("value"), str)), None)
+        stamp = next((e["timestamp"] for e in entries if e.get("timestamp") is not None), None)
+        return text, item.get("title"), stamp
     fields = item.get("string_map_data")
     fields = fields if isinstance(fields, dict) else {}
     text = _labelled(fields, COMMENT_LABELS, "value")
     owner = _labelled(fields, OWNER_LABELS, "value")
     stamp = _labelled(fields, TIME_LABELS, "timestamp")
+    entries = [e for e in fields.values() if isinstance(e, dict)]
     if text is None:  # labels in another language: Meta writes the comment, then the owner, then the time
-        entries = [e for e in fields.values() if isinstance(e, dict)]
         values = [e["value"] for e in entries if isinstance(e.get("value"), str)] + [None, None]
         text, owner = values[0], owner or values[1]
-        stamp = stamp or next((e["timestamp"] for e in entries if e.get("timestamp")), None)
+    # some exports have no `Time` entry: the time sits on the comment's own entry
+    stamp = stamp or next((e["timestamp"] for e in entries if e.get("timestamp")), None)
     return text, owner, stamp
 
 
@@ -212,13 +227,15 @@ def _comment(member: Member, index: int, item: dict[str, Any], owner: Owner) -> 
         media_count=None, media_kinds=[], source_member=member.name, source_record=str(index))
 
 
-def _profile_owner(profile: Member, ctx: ReadContext) -> Owner:
+def _profile_owner(profile: Member, ctx: ReadContext, *, required: bool = True) -> Owner | None:
     data = repaired(load_json(profile))
     users = data.get("profile_user") if isinstance(data, dict) else None
     user = users[0] if isinstance(users, list) and users and isinstance(users[0], dict) else {}
     fields: dict[str, Any] = user["string_map_data"] if isinstance(user.get("string_map_data"), dict) else {}
     username = _labelled(fields, ("Username", "Nom d’utilisateur", "Nom d'utilisateur"), "value")
     if not isinstance(username, str) or not username.strip():
+        if not required:
+            return None
         raise profile.error("personal_information.json has no `Username`; give --account instead")
     name = _labelled(fields, ("Name", "Nom"), "value")
     account = username.strip().lstrip("@").lower()

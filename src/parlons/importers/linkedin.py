@@ -13,7 +13,9 @@
 - The owner comes from ``Profile.csv`` (``First Name``, ``Last Name``, ...), else ``--account``, else
   the placeholder :data:`DEFAULT_ACCOUNT` (with a note in the report).
 
-Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
+Older exports (2018) are UTF-16, tab-separated, with spaced column names (``Share Commentary``,
+``Share Title``): names are compared without case, spaces or underscores, and the delimiter is the
+header's. Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
 CSV files of the export (connections, messages, reactions, profile...) are known, not posts.
 """
 
@@ -24,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -33,13 +35,13 @@ from ..normalize import hashtags_in, parse_time, unique, urls_in
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
 from ._common import Owner, media_kind, stable_id
+from ._duck import CSV_TOO_LONG, MAX_CSV_RECORD, bounded_csv_records
 
 __all__ = ["DEFAULT_ACCOUNT", "IMPORTER", "LinkedInImporter", "unwrap_lines"]
 
 DEFAULT_ACCOUNT = "linkedin-export-owner"
 """The account of posts whose export has no ``Profile.csv`` and no ``--account`` was given."""
 
-SHARES_HEADER = ("date", "sharelink", "sharecommentary")
 COMMENTS_HEADER = ("date", "link", "message")
 KNOWN_FILES = frozenset({
     "connections", "profile", "profile_summary", "positions", "education", "skills", "languages",
@@ -53,7 +55,7 @@ KNOWN_FILES = frozenset({
     "instant_messengers", "causes_you_care_about", "private_identity_asset", "jobs", "organizations",
     "test_scores", "services_marketplace", "verifications", "articles", "instantreposts",
 })
-RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?,"?https?://')
+RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?[,\t]"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
 ACTIVITY_IN_URL = re.compile(r"activity-(\d{15,})")
 COMMENT_URN = re.compile(r"urn:li:(?:comment|fsd_comment):\([^)]*\)")
@@ -72,10 +74,26 @@ def unwrap_lines(value: str) -> str:
     return "\n".join([first[:-1], *(line[1:-1] for line in middle), last[1:]])
 
 
+def _column(name: str) -> str:
+    """A column's name without case, spaces or underscores (``Share Link`` and ``ShareLink`` agree)."""
+    return re.sub(r"[\s_]+", "", name.strip().strip('"').lower())
+
+
+def _delimiter(member: Member) -> str:
+    """``\t`` for the tab-separated files of older exports (2018, UTF-16), else ``,``."""
+    lines = member.head_text(1024).splitlines() if member.size else []
+    first = lines[0] if lines else ""
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
 def _header(member: Member) -> tuple[str, ...]:
     lines = member.head_text(1024).splitlines() if member.size else []
     first = lines[0] if lines else ""
-    return tuple(cell.strip().strip('"').lower() for cell in first.split(","))
+    return tuple(_column(cell) for cell in first.split(_delimiter(member)))
+
+
+def _is_shares(header: tuple[str, ...]) -> bool:
+    return "date" in header and ("sharelink" in header or "sharecommentary" in header)
 
 
 def _stem(member: Member) -> str:
@@ -138,7 +156,7 @@ class LinkedInImporter(Importer):
         if not member.name.lower().endswith(".csv"):
             return False
         header = _header(member)
-        return header[:3] in (SHARES_HEADER, COMMENTS_HEADER)
+        return _is_shares(header) or header[:3] == COMMENTS_HEADER
 
     def companion(self, member: Member) -> bool:
         if member.name.lower().endswith(".html") and "articles" in PurePosixPath(member.name).parts[:-1]:
@@ -148,7 +166,7 @@ class LinkedInImporter(Importer):
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         owner = self._owner(members[0], ctx)
         for member in members:
-            rows = self._shares(member, owner, ctx) if _header(member)[:3] == SHARES_HEADER else \
+            rows = self._shares(member, owner, ctx) if _is_shares(_header(member)) else \
                 self._comments(member, owner, ctx)
             yield from ctx.batches(rows)
 
@@ -157,22 +175,22 @@ class LinkedInImporter(Importer):
     def _shares(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
         pending: _Share | None = None
         for line, row in _csv_rows(member):
-            if row is None or not parse_time(row.get("date")):
-                ctx.skip(member, f"line {line}", "row with a wrong number of fields" if row is None
-                         else "row without a readable Date")
+            if isinstance(row, str) or not parse_time(row.get("date")):
+                ctx.skip(member, f"line {line}", row if isinstance(row, str) else "row without a readable Date")
                 continue
             if pending is not None and row.get("sharelink") and row["sharelink"] == pending.link:
                 pending.add(row)
                 continue
             if pending is not None:
                 yield self._share_row(member, pending, owner)
-            pending = _Share(line, row["date"], row.get("sharelink") or "", row.get("sharecommentary") or "")
+            text = row.get("sharecommentary") or row.get("sharetitle") or ""
+            pending = _Share(line, row["date"], row.get("sharelink") or "", text)
             pending.add(row)
         if pending is not None:
             yield self._share_row(member, pending, owner)
 
     def _share_row(self, member: Member, share: _Share, owner: Owner) -> dict[str, Any]:
-        text = unwrap_lines(share.text).strip()
+        text = unwrap_lines(share.text).replace("\r\n", "\n").strip()
         media = _distinct_media(share.media)
         post_id = _urn(share.link) or stable_id("lix:", share.date, text)
         return post_row(
@@ -185,8 +203,9 @@ class LinkedInImporter(Importer):
     # -- Comments.csv --------------------------------------------------------------------------
 
     def _comments(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
+        delimiter = _delimiter(member)
         for line, text in _records(member, ctx):
-            fields = _comment_fields(text)
+            fields = _comment_fields(text, delimiter)
             when = parse_time(fields[0]) if fields else None
             if fields is None or when is None:
                 ctx.skip(member, f"line {line}", "comment record that cannot be read (broken quoting)"
@@ -222,58 +241,90 @@ class LinkedInImporter(Importer):
         return Owner(DEFAULT_ACCOUNT)
 
 
-def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | None]]:
-    """(start line, row by lower-cased column name, or None when the field count is wrong)."""
-    with member.open_text() as stream:
-        reader = csv.reader(stream, strict=True)
-        try:
-            names = [name.strip().lower() for name in next(reader, [])]
-            line = reader.line_num
-            for cells in reader:
-                start, line = line + 1, reader.line_num
-                if not any(cells):
-                    continue
-                yield start, (dict(zip(names, cells, strict=True)) if len(cells) == len(names) else None)
-        except csv.Error as exc:
-            raise member.error(f"is not readable CSV ({exc})", f"line {reader.line_num}") from None
-        except UnicodeDecodeError as exc:
-            raise member.error(f"is not valid UTF-8 text ({exc.reason}); re-save it as UTF-8") from None
+def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(start line, row by column name) of each CSV record, or (start line, why it is skipped).
+
+    Records come from :func:`~parlons.importers._duck.bounded_csv_records`, the rule every CSV
+    reader follows: one longer than 8 MB is skipped (:data:`CSV_TOO_LONG`), never the import.
+    """
+    names: list[str] | None = None
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_RECORD))  # a field may fill a record
+    try:
+        with member.open_text() as stream:
+            for start, cells in bounded_csv_records(stream, delimiter=_delimiter(member), strict=True):
+                if cells is None:
+                    yield start, CSV_TOO_LONG
+                elif names is None:
+                    names = [_column(name) for name in cells]
+                elif any(cells):
+                    yield start, (dict(zip(names, cells, strict=True)) if len(cells) == len(names) else
+                                  "row with a wrong number of fields")
+    except csv.Error as exc:  # a quote left open at the end: the file was cut
+        raise member.error(f"is not readable CSV ({exc}); the file may be truncated") from None
+    except UnicodeDecodeError as exc:
+        raise member.error(f"is not valid {member.encoding().upper()} text ({exc.reason}); "
+                           "re-save it as UTF-8") from None
 
 
 def _records(member: Member, ctx: ReadContext) -> Iterator[tuple[int, str]]:
-    """The records of a Comments.csv as (start line, raw text), found by where each one starts."""
+    """The records of a Comments.csv as (start line, raw text), found by where each one starts.
+
+    A record longer than :data:`MAX_CSV_RECORD` (lines read by bounded pieces) is skipped and
+    counted under :data:`CSV_TOO_LONG`, the rule of every CSV reader.
+    """
     current: list[str] = []
-    start = 0
+    start = length = 0
     try:
         with member.open_text() as stream:
-            for number, raw in enumerate(stream, start=1):
+            for number, raw, size in _physical_lines(stream):
                 line = raw.rstrip("\r\n")
                 if number == 1:
                     continue
                 if RECORD_START.match(line):
                     if current:
                         yield start, "\n".join(current)
-                    current, start = [line], number
+                    current, start, length = [line], number, 0
+                elif not start:
+                    if line.strip():
+                        ctx.skip(member, f"line {number}", "text outside any comment record")
+                    continue
                 elif current:
                     current.append(line)
-                elif line.strip():
-                    ctx.skip(member, f"line {number}", "text outside any comment record")
+                length += size
+                if length > MAX_CSV_RECORD and current:
+                    ctx.skip(member, f"line {start}", CSV_TOO_LONG)
+                    current = []
     except UnicodeDecodeError as exc:
-        raise member.error(f"is not valid UTF-8 text ({exc.reason}); re-save it as UTF-8") from None
+        raise member.error(f"is not valid {member.encoding().upper()} text ({exc.reason}); "
+                           "re-save it as UTF-8") from None
     if current:
         yield start, "\n".join(current)
 
 
-def _comment_fields(text: str) -> tuple[str, str, str] | None:
+def _physical_lines(stream: TextIO) -> Iterator[tuple[int, str, int]]:
+    """(number, text, length) of each line, the text cut at :data:`MAX_CSV_RECORD` characters (a
+    longer line is read on by pieces and not kept), so memory stays bounded."""
+    number = 0
+    while piece := stream.readline(MAX_CSV_RECORD + 1):
+        number += 1
+        size = len(piece)
+        ended = piece.endswith(("\n", "\r")) or size <= MAX_CSV_RECORD
+        while not ended and (more := stream.readline(MAX_CSV_RECORD)):
+            size += len(more)
+            ended = more.endswith(("\n", "\r"))
+        yield number, piece, size
+
+
+def _comment_fields(text: str, delimiter: str = ",") -> tuple[str, str, str] | None:
     """Date, Link and Message of one Comments.csv record, ``\\"`` escapes undone; None if unreadable."""
     try:
-        cells = next(csv.reader([text.replace('\\"', '""')], strict=True))
+        cells = next(csv.reader([text.replace('\\"', '""')], delimiter=delimiter, strict=True))
         if len(cells) == 3:
             return cells[0], cells[1], cells[2]
     except (csv.Error, StopIteration):
         pass
-    date, _, rest = text.partition(",")
-    link, _, message = rest.partition(",")
+    date, _, rest = text.partition(delimiter)
+    link, _, message = rest.partition(delimiter)
     if message.startswith('"'):
         if len(message) < 2 or not message.endswith('"'):
             return None
@@ -282,11 +333,11 @@ def _comment_fields(text: str) -> tuple[str, str, str] | None:
 
 
 def _profile_owner(profile: Member, ctx: ReadContext) -> Owner | None:
-    rows = (row for _, row in _csv_rows(profile) if row is not None)
+    rows = (row for _, row in _csv_rows(profile) if not isinstance(row, str))
     first = next(rows, None)
     if first is None:
         return None
-    name = " ".join(part.strip() for part in (first.get("first name"), first.get("last name")) if part and part.strip())
+    name = " ".join(part.strip() for part in (first.get("firstname"), first.get("lastname")) if part and part.strip())
     if not name:
         return None
     about = (first.get("summary") or first.get("headline") or "").strip() or None

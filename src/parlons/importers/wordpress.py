@@ -12,7 +12,8 @@ Exports can be hundreds of megabytes, so the file is parsed as a stream, one ite
 XML from strangers is parsed without fetching anything and without expanding entities; a document
 that declares entities (XXE, "billion laughs") is refused. The blog is the account named by its
 host, so a WXR export and the site's feeds (importers/feeds.py) give the same ids: a post is its
-``guid``, a comment ``<post guid>#comment-<id>`` as in WordPress' comment feeds. The helpers
+number within the site, ``host/?p=<wp:post_id>`` (guids are not unique: a duplicated post keeps
+its model's), a comment ``<post id>#comment-<id>`` as in WordPress' comment feeds. The helpers
 shared with the feed importer live in :mod:`parlons.importers._xml` (safe XML) and
 :mod:`parlons.importers._blog` (accounts, HTML bodies).
 """
@@ -31,7 +32,7 @@ from lxml import etree
 from ..normalize import mentions_in, parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, post_row
-from ._blog import body_fields, commenter_account, entities, site_host
+from ._blog import body_fields, commenter_account, entities, given_site, site_host, wordpress_key
 from ._xml import root_tag, xml_elements
 
 __all__ = ["IMPORTER", "WordPressImporter"]
@@ -113,7 +114,8 @@ class WxrReader:
         return (element.findtext(self.tag(name)) or "").strip()
 
     def rows(self) -> Iterator[dict[str, Any]]:
-        for element in xml_elements(self.member, ["item", self.tag("author"), *CHANNEL_FIELDS]):
+        tags = ["item", self.tag("author"), self.tag("base_blog_url"), self.tag("base_site_url"), *CHANNEL_FIELDS]
+        for element in xml_elements(self.member, tags):
             parent = element.getparent()
             if element.tag == "item":
                 self._site = self._site or self._describe_site()  # the channel is read by now
@@ -134,12 +136,24 @@ class WxrReader:
         assert self._site is not None, "items come after the channel's fields"
         return self._site
 
+    def _site_link(self) -> str:
+        """The site's address: the channel's ``link``, else ``wp:base_blog_url``, else ``--account``."""
+        given = given_site(self.ctx.options.account)
+        for link in (self.channel.get("link"), self.channel.get(self.tag("base_blog_url")),
+                     self.channel.get(self.tag("base_site_url")), given):
+            if site_host(link) and link is not None:
+                if given and link is not given and site_host(given) != site_host(link):
+                    self.ctx.note(f"--account {self.ctx.options.account} is not used for {self.member.name}: "
+                                  f"the export names its site {site_host(link)}")
+                return link
+        raise self.member.error("the export's <channel> has no <link> to the site (nor "
+                                "<wp:base_blog_url>), so the blog's account is unknown; give --account "
+                                "with the blog's address (blog.example)")
+
     def _describe_site(self) -> Site:
-        link = self.channel.get("link")
+        link = self._site_link()
         host = site_host(link)
-        if host is None:
-            raise self.member.error("the export's <channel> has no <link> to the site, so the "
-                                    "blog's account is unknown")
+        assert host is not None
         site = Site(host, self.channel.get("title") or None, link, self.channel.get("language") or None)
         for author in self.authors:
             _add_author(site, author)
@@ -173,8 +187,8 @@ class WxrReader:
             return f"WordPress item of type {kind} (not a post or page)"
         if status != "publish":
             return f"{kind} with status {status} (not published)"
-        if not fields.get("guid", "").strip():
-            return f"{kind} without a guid"
+        if not (self.get(fields, "post_id") or fields.get("guid", "").strip()):
+            return f"{kind} without a post id or a guid"
         if self.created_at(fields) is None:
             return f"{kind} without a valid date"
         return None
@@ -185,11 +199,16 @@ class WxrReader:
     def post(self, fields: dict[str, str], record: str) -> dict[str, Any]:
         site, link = self.site, fields.get("link", "").strip() or None
         return post_row(
-            platform="blog", post_id=fields["guid"].strip(), account=site.host,
+            platform="blog", post_id=self.post_key(fields), account=site.host,
             account_name=site.title, created_at=self.created_at(fields),
             title=entities(fields.get("title")) or None, lang=site.lang, kind="original",
             mentions=[], source="WordPress", permalink=link, source_member=self.member.name,
             source_record=record, **body_fields(fields.get(CONTENT), link))
+
+    def post_key(self, fields: dict[str, str]) -> str:
+        """``site/?p=N`` from ``wp:post_id`` (guids are not unique: copies keep their model's)."""
+        number = self.get(fields, "post_id")
+        return wordpress_key(self.site.host, number) if number.isdigit() else fields["guid"].strip()
 
     def comments(self, item: etree._Element, post: dict[str, Any]) -> Iterator[dict[str, Any]]:
         comments = [self.comment(element) for element in item.iterfind(self.tag("comment"))]
