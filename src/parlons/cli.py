@@ -529,6 +529,31 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
         out.say(0, out.t.gettext("report: %(path)s"), path=report)
 
 
+@cli.command("serve")
+@click.option("--demo", is_flag=True, help="Start with the demo organization imported and audited; print its sign-ins.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False),
+              help="Data folder: database, secret key, stores, uploads "
+                   "(default: env PARLONS_DATA, else the user's data folder).")
+def serve_command(demo: bool, host: str, port: int, data: Path | None) -> None:
+    """Start the shared workspace (web pages for a consultant and the client's people).
+
+    \b
+    Example:
+      parlons serve --demo
+      parlons serve --host 0.0.0.0 --port 8080 --data /srv/parlons
+    """
+    try:
+        import django  # noqa: F401
+        import waitress  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(f"the workspace needs its extra: pip install 'parlons[web]' ({exc.name} is missing)") from None
+    from .web.server import serve
+
+    serve(host=host, port=port, data=data, demo=demo, lang=language(), echo=click.echo)
+
+
 @cli.command("explain")
 @click.argument("post_id")
 @click.option("--platform", help="Platform of the post, when the id exists on several.")

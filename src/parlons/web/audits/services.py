@@ -1,0 +1,130 @@
+"""The workspace's audit through parlons' public API, cached per period and peers.
+
+The cache key holds the audit's parameters; a row is valid for one *generation* of the
+workspace's store, which every successful import increments, so an import invalidates every
+cached result at once (older generations are deleted when a new result is stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+import parlons
+
+from ..stores import store_path
+from ..workspaces.models import Workspace
+from .models import AuditResult
+
+if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
+    from parlons.audit.result import AuditResult as Result
+
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "figures"]
+
+FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
+
+
+class NoAudit(Exception):
+    """Why there is no audit to show yet (a sentence for the page)."""
+
+
+@dataclass(frozen=True)
+class AuditChoice:
+    since: date | None = None
+    until: date | None = None
+    peers: tuple[str, ...] = ()
+
+    def key(self, workspace: Workspace) -> str:
+        params = [workspace.account, workspace.together, workspace.timezone, workspace.name,
+                  str(self.since or ""), str(self.until or ""), list(self.peers)]
+        return hashlib.sha256(json.dumps(params).encode()).hexdigest()
+
+
+def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]]:
+    """The JSON form (``parlons.dump_audits``, schema ``parlons.AUDIT_SCHEMA_VERSION``) of parlons'
+    typed results for the workspace's account and the chosen peers: what the pages read. Computed
+    once per store generation, then read from the cache as it was written."""
+    if not workspace.account:
+        raise NoAudit("no account chosen")
+    key = choice.key(workspace)
+    cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
+    if cached is not None:
+        stored: list[dict[str, Any]] = cached.result
+        return stored
+    result: list[dict[str, Any]] = json.loads(parlons.dump_audits(_run(workspace, choice)))
+    AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
+    AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
+                                         defaults={"result": result})
+    return result
+
+
+def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
+    """The typed results (``parlons.load_audits`` validates the cached JSON), for the report."""
+    loaded: list[Result] = parlons.load_audits(json.dumps(audit_data(workspace, choice)))
+    return loaded
+
+
+def _run(workspace: Workspace, choice: AuditChoice) -> list[Result]:
+    path = store_path(workspace.pk)
+    if not path.exists():
+        raise NoAudit("nothing imported yet")
+    together = workspace.names("together")
+    since = datetime.combine(choice.since, time.min, UTC) if choice.since else None
+    until = datetime.combine(choice.until, time.max, UTC) if choice.until else None
+    try:
+        con = parlons.open_posts(path)
+    except parlons.ParlonsError as exc:
+        raise NoAudit(str(exc)) from None
+    try:
+        results: list[Result] = parlons.run_audit(con, [workspace.account, *choice.peers], together=together,
+                                 label=workspace.name if together else None, since=since, until=until,
+                                 settings=parlons.AuditSettings(timezone=workspace.timezone))
+        return results
+    except parlons.ParlonsError as exc:
+        raise NoAudit(str(exc)) from None
+    finally:
+        con.close()
+
+
+def accounts_in_store(workspace: Workspace) -> list[tuple[str, str, int]]:
+    """(platform, account, posts) of every account with posts in the store, largest first."""
+    path = store_path(workspace.pk)
+    if not path.exists():
+        return []
+    try:
+        con = parlons.open_posts(path)
+    except parlons.ParlonsError:
+        return []
+    try:
+        rows = con.execute("SELECT platform, account, count(*) FROM posts GROUP BY ALL "
+                           "ORDER BY 3 DESC, 2 LIMIT 200").fetchall()
+    finally:
+        con.close()
+    return [(str(p), str(a), int(n)) for p, a, n in rows]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: float | None
+    n: int | None
+    status: str
+    kind: str
+
+
+def figures(family: dict[str, Any], prefix: str = "") -> list[Figure]:
+    """Every figure of a family (``{value, n, status}``), and its plain counts, in order, nested keys dotted."""
+    out: list[Figure] = []
+    for key, value in family.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and "value" in value and "n" in value:
+            out.append(Figure(name, value.get("value"), value.get("n"), str(value.get("status", "")),
+                              "duration" if key.endswith("_s") else "share" if key.endswith("share") else "number"))
+        elif isinstance(value, dict) and key not in {"reference", "evidence"}:
+            out += figures(value, name + ".")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(Figure(name, float(value), None, "ok", "duration" if key.endswith("_s") else "count"))
+    return out

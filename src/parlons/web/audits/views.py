@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+import parlons
+
+from ..dialogue.services import thread_context
+from ..i18n import _, current_language
+from ..workspaces.access import Access, require
+from .definitions import definitions, lookup, titles
+from .models import RequestMark
+from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _choice(request: HttpRequest, access: Access) -> AuditChoice:
+    """Period and peers from the query string, clamped to valid dates and the workspace's peers."""
+    allowed = access.workspace.names("peers")
+    chosen = request.GET.getlist("peer") if "chosen" in request.GET else allowed
+    return AuditChoice(_day(request.GET.get("since")), _day(request.GET.get("until")),
+                       tuple(p for p in allowed if p in chosen))
+
+
+def _audit_page(request: HttpRequest, access: Access, template: str, **extra: Any) -> HttpResponse:
+    choice = _choice(request, access)
+    context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
+                               "query": request.GET.urlencode(), "titles": titles(), "lookup": lookup, **extra}
+    try:
+        context["audits"] = audit_data(access.workspace, choice)
+    except NoAudit as exc:
+        context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
+        return render(request, "audits/no_audit.html", context)
+    context["subject"] = context["audits"][0]
+    return render(request, template, context)
+
+
+@require("view")
+def overview(request: HttpRequest, access: Access) -> HttpResponse:
+    return _audit_page(request, access, "audits/overview.html", **thread_context(request, access, "maturity"))
+
+
+@require("view")
+def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
+    if family not in FAMILIES:
+        raise Http404("no such family")
+    return _audit_page(request, access, "audits/family.html", family=family, figures=figures,
+                       **thread_context(request, access, family))
+
+
+def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = audits[0]["responsiveness"].get("unanswered_requests") or []
+    marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
+    return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
+
+
+def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if request.GET.get("asking") == "1":
+        items = [i for i in items if i.get("asking", i.get("asks"))]
+    status = request.GET.get("status")
+    if status in {"", None}:
+        return items
+    if status == "open":
+        return [i for i in items if not i["mark"]]
+    return [i for i in items if i["mark"] == status]
+
+
+@require("view")
+def inbox(request: HttpRequest, access: Access) -> HttpResponse:
+    try:
+        audits = audit_data(access.workspace, _choice(request, access))
+    except NoAudit as exc:
+        return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
+                                                        "accounts": accounts_in_store(access.workspace)})
+    items = _unanswered(access, audits)
+    unanswered = audits[0]["responsiveness"].get("unanswered")
+    has_intent = any("asking" in i or "asks" in i for i in items)
+    return render(request, "audits/inbox.html", {
+        "access": access, "items": _filtered(request, items), "listed": len(items),
+        "total": unanswered if isinstance(unanswered, int) else len(items), "has_intent": has_intent,
+        "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
+        "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
+
+
+@require("triage")
+@require_POST
+def mark(request: HttpRequest, access: Access) -> HttpResponse:
+    request_id = str(request.POST.get("request", ""))[:500]
+    status = request.POST.get("status", "")
+    known = {str(i.get("id")) for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    if request_id not in known:
+        raise Http404("no such request")
+    if status in RequestMark.Status.values:
+        RequestMark.objects.update_or_create(workspace=access.workspace, request_id=request_id,
+                                             defaults={"status": status, "marked_by": request.user})
+    else:
+        RequestMark.objects.filter(workspace=access.workspace, request_id=request_id).delete()
+    back = QueryDict(str(request.POST.get("back", ""))).urlencode()  # re-encoded: only a query string
+    return redirect(f"{reverse('audits:inbox', kwargs={'ws': access.workspace.pk})}?{back}")
+
+
+CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
+
+
+@require("view")
+def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
+    """One unanswered request and the team's thread about it (``?id=`` the request's id)."""
+    request_id = str(request.GET.get("id", ""))[:300]
+    items = {str(i.get("id")): i for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    if request_id not in items:
+        raise Http404("no such request")
+    return render(request, "audits/request.html", {"access": access, "item": items[request_id],
+                                                   **thread_context(request, access, f"request:{request_id}")})
+
+
+@require("view")
+def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    items = _filtered(request, _unanswered(access, audit_data(access.workspace, _choice(request, access))))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for i in items:
+        writer.writerow([_inert_cell(str(i.get(k) or "")) for k in CSV_COLUMNS])
+    return response
+
+
+def _inert_cell(value: str) -> str:
+    """A spreadsheet never runs a cell as a formula (=, +, -, @ at the start are quoted)."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+
+@require("view")
+def report(request: HttpRequest, access: Access, fmt: str) -> HttpResponse:
+    """The report (HTML or PDF) as a download; never run as a page of this site (sandboxed, no script)."""
+    if fmt not in {"html", "pdf"}:
+        raise Http404("no such format")
+    audits = audit(access.workspace, _choice(request, access))
+    lang = request.GET.get("lang") if request.GET.get("lang") in {"fr", "en"} else current_language()
+    with tempfile.TemporaryDirectory() as folder:
+        path = parlons.render(audits, Path(folder) / f"report.{fmt}", lang=lang)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="text/html; charset=utf-8" if fmt == "html" else "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="parlons-report-{lang}.{fmt}"'
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+@login_required
+def definition_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "audits/definitions.html", {"families": definitions(), "titles": titles(),
+                                                       "title": _("Definitions")})

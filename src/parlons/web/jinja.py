@@ -1,0 +1,59 @@
+"""The Jinja2 environment of the pages: autoescaped, translated, with a few helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import Environment
+
+from .i18n import _, current_language, ngettext
+
+__all__ = ["context", "environment"]
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else format_percent(value, locale=current_language())
+
+
+def when(value: datetime | str | None, zone: str | None = None) -> str:
+    """A moment for the reader: the locale's medium format, in ``zone`` (else UTC)."""
+    if value is None:
+        return "—"
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    try:
+        tzinfo = ZoneInfo(zone) if zone else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        tzinfo = UTC
+    return format_datetime(moment, format="medium", tzinfo=tzinfo, locale=current_language())
+
+
+def environment(**options: Any) -> Environment:
+    options.setdefault("autoescape", True)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(url=url, static=static, lang=current_language, tr=_)
+    env.filters.update(number=number, percent=percent, when=when)
+    return env
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    return {"messages": get_messages(request), "user": getattr(request, "user", None)}
