@@ -36,11 +36,11 @@ def main() -> None:
     import django
 
     django.setup()
-    from corpus import build_corpus
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.test import Client
 
+    from corpus import build_corpus
     from parlons.web.stores import store_path
     from parlons.web.workspaces.services import create_workspace
 
