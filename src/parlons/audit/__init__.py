@@ -8,23 +8,24 @@ denominator ``n``; what the data cannot support says ``unknown`` with the reason
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from .. import engine
 from ..errors import StoreError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
-from ._sql import one
+from ._sql import per_target
 from .benchmark import benchmark
 from .broadcast import broadcast, prepare_duplicates
 from .content import content
 from .conversation import conversation
 from .coverage import coverage
 from .explain import explain_post
+from .facts import FACT_TABLES, build_facts, use_facts
 from .features import build_features
 from .function import function
 from .maturity import maturity
@@ -34,7 +35,7 @@ from .scope import Audited, prepare, resolve
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["AuditResult", "AuditSettings", "explain_post", "open_posts", "run_audit"]
+__all__ = ["AuditResult", "AuditSettings", "corpus_facts", "explain_post", "open_posts", "run_audit"]
 
 _PENDING = Maturity(level=None, range=[], rule="", evidence={}, next_step="")
 """Placeholder while the other families are read: maturity is placed from them."""
@@ -58,27 +59,45 @@ def open_posts(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, together: Sequence[str] = (),
               label: str | None = None, platform: str | None = None, since: datetime | None = None,
-              until: datetime | None = None, settings: AuditSettings | None = None) -> list[AuditResult]:
+              until: datetime | None = None, settings: AuditSettings | None = None, separately: bool = False,
+              facts: Mapping[str, pa.Table] | None = None) -> list[AuditResult]:
     """Audit ``accounts[0]`` and its peers ``accounts[1:]``; return one result per audited subject.
 
     ``together`` names more accounts of the same organization (another platform, a support
     account): they are audited with ``accounts[0]`` as one subject, called ``label``.
+    ``separately`` audits each account as if it were audited alone (its own period, duplicates
+    among its own and owners' posts, no comparison): many accounts in one pass, each with the
+    figures of ``run_audit(con, [account])``. ``facts`` (:func:`corpus_facts`) are the store-wide
+    facts to read instead of those of ``posts`` (the all-accounts audit hands over the corpus's).
     """
     settings = settings or AuditSettings()
-    first = [resolve(con, name, platform) for name in (accounts[0], *together)]
-    subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
-    subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
+    if separately:
+        subjects = [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts)]
+    else:
+        first = [resolve(con, name, platform) for name in (accounts[0], *together)]
+        subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
+        subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
     subjects = _unique_labels(subjects)
     try:
-        prepare(con, subjects, since, until)
+        if facts is None:
+            build_facts(con)
+        else:
+            use_facts(con, facts)
+        prepare(con, subjects, since, until, separately=separately)
         build_features(con)
-        prepare_duplicates(con)
+        prepare_duplicates(con, separately=separately)
+        audits = _audit_all(con, subjects, settings)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
-    audits = [_audit_one(con, subject, settings) for subject in subjects]
-    if len(audits) > 1:
+    if len(audits) > 1 and not separately:
         benchmark(audits)
     return audits
+
+
+def corpus_facts(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """The store-wide facts an audit reads (``facts.py``), computed once over ``posts`` and ``accounts``."""
+    build_facts(con)
+    return {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in FACT_TABLES}
 
 
 def _unique_labels(subjects: list[Audited]) -> list[Audited]:
@@ -88,28 +107,35 @@ def _unique_labels(subjects: list[Audited]) -> list[Audited]:
             if labels.count(s.label) > 1 and len(s.members) == 1 else s for s in subjects]
 
 
-def _audit_one(con: duckdb.DuckDBPyConnection, subject: Audited, settings: AuditSettings) -> AuditResult:
-    period = one(con, """SELECT strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
+def _audit_all(con: duckdb.DuckDBPyConnection, subjects: list[Audited], settings: AuditSettings) -> list[AuditResult]:
+    """Every subject's result: each family's queries run once for all subjects, grouped by subject."""
+    names = [s.label for s in subjects]
+    periods = per_target(con, """SELECT p.target, strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
                                 strftime(p.until, '%Y-%m-%dT%H:%M:%SZ') AS until,
-                                (SELECT strftime(max(data_end), '%Y-%m-%dT%H:%M:%SZ') FROM audited
-                                 WHERE target = $t) AS data_end,
+                                strftime(a.data_end, '%Y-%m-%dT%H:%M:%SZ') AS data_end,
                                 strftime(p.own_since, '%Y-%m-%dT%H:%M:%SZ') AS own_since,
                                 strftime(p.own_until, '%Y-%m-%dT%H:%M:%SZ') AS own_until, p.basis
-                         FROM periods p WHERE p.target = $t""", {"t": subject.label})
-    cov = coverage(con, subject.label)
-    name, n, ex = subject.label, settings.min_n, settings.examples
-    families: dict[str, Any] = {
-        "platform": ", ".join(subject.platforms), "account": name,
-        "members": [{"platform": m.platform, "account": m.account} for m in subject.members],
-        "period": period, "coverage": cov,
-        "responsiveness": responsiveness(con, name, settings) if cov["responsiveness"]["status"] == "ok"
-        else {"status": "unknown", "reason": cov["responsiveness"]["reason"]},
-        "conversation": conversation(con, name, n),
-        "broadcast": broadcast(con, name, n, ex),
-        "voice": voice(con, name, n, ex),
-        "content": content(con, name, n, settings.timezone),
-        "function": function(con, name, n, ex),
-    }
-    audit = AuditResult.model_validate({**families, "maturity": _PENDING})
-    audit.maturity = maturity(audit)
-    return audit
+                         FROM periods p
+                         LEFT JOIN (SELECT target, max(data_end) AS data_end FROM audited GROUP BY target) a
+                           USING (target)""")
+    cov = coverage(con, names)
+    n, ex = settings.min_n, settings.examples
+    known = [name for name in names if cov[name]["responsiveness"]["status"] == "ok"]
+    answers = responsiveness(con, known, settings) if known else {}
+    families = {"conversation": conversation(con, names, n), "broadcast": broadcast(con, names, n, ex),
+                "voice": voice(con, names, n, ex), "content": content(con, names, n, settings.timezone),
+                "function": function(con, names, n, ex)}
+    audits = []
+    for subject in subjects:
+        name = subject.label
+        audit = AuditResult.model_validate({
+            "platform": ", ".join(subject.platforms), "account": name,
+            "members": [{"platform": m.platform, "account": m.account} for m in subject.members],
+            "period": periods[name], "coverage": cov[name],
+            "responsiveness": answers[name] if name in answers
+            else {"status": "unknown", "reason": cov[name]["responsiveness"]["reason"]},
+            **{family: figures[name] for family, figures in families.items()},
+            "maturity": _PENDING})
+        audit.maturity = maturity(audit)
+        audits.append(audit)
+    return audits

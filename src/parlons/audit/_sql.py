@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["Figure", "dicts", "figure", "one", "share"]
+__all__ = ["Figure", "dicts", "figure", "grouped", "one", "per_target", "share"]
 
 Figure = dict[str, Any]
 
@@ -22,6 +22,19 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> dict[st
     """The single row of ``sql`` as a dict (empty values when there is no row)."""
     rows = dicts(con, sql, params)
     return rows[0] if rows else {}
+
+
+def grouped(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """The rows of ``sql`` by their ``target`` column (removed from each row), in the query's order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in dicts(con, sql, params):
+        out.setdefault(row.pop("target"), []).append(row)
+    return out
+
+
+def per_target(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> dict[str, dict[str, Any]]:
+    """The single row of each target in ``sql`` (one row per ``target``), without the ``target`` column."""
+    return {target: rows[0] for target, rows in grouped(con, sql, params).items()}
 
 
 def figure(value: float | int | None, n: int, min_n: int, digits: int = 4) -> Figure:

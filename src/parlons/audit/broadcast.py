@@ -25,12 +25,14 @@ replies, or who happens to post on the hour, is not automated. Every post keeps 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-from ._sql import dicts, one, share
-from .lexicon import automation_clients, normalize_sql
+from ._sql import grouped, per_target, share
+from .facts import DUPLICATE_KEY
+from .lexicon import automation_clients
 
 __all__ = ["EVIDENCE_KINDS", "broadcast", "prepare_automation", "prepare_duplicates"]
 
@@ -48,62 +50,57 @@ MIN_KINDS = 3
 TRAILING_LINKS = r"\s*(https?://\S+\s*)+$"
 
 
-def prepare_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """``dupkeys``: normalized texts of audited and owner accounts' posts (reposts excluded);
-    ``dups``: the posts whose normalized text occurs more than once, with who posted it (grouped by
-    text, never paired, so a canned answer repeated 100,000 times costs no more than once);
-    ``titles``: titles of blog posts and feed items, for the feed-title-plus-link rule; then the
-    automation signals (``prepare_automation``)."""
+def prepare_duplicates(con: duckdb.DuckDBPyConnection, *, separately: bool = False) -> None:
+    """``dupkeys``: normalized texts of audited accounts' posts and of owner accounts' posts that share
+    one (reposts excluded; ``owner_keys`` and ``titles`` are facts of the store, ``facts.py``);
+    ``dups``: the audited posts whose normalized text occurs more than once, with who posted it
+    (grouped by text, never paired, so a canned answer repeated 100,000 times costs no more than once);
+    then the automation signals (``prepare_automation``). Subjects audited together compare their
+    posts with one another's; audited ``separately``, each only with its own and the owners'."""
+    scope = "target" if separately else "''"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
-        SELECT platform, account, post_id, created_at,
-               trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g')) AS key
-        FROM (SELECT platform, account, post_id, created_at, "text" FROM own_all WHERE kind <> 'repost'
-              UNION
-              SELECT platform, account, post_id, created_at, "text" FROM posts
-              WHERE kind <> 'repost' AND list_contains({_owners(con)}, account)
-                AND (platform, account) IN (SELECT (platform, account) FROM accounts WHERE is_owner))""")
+        WITH own_keys AS (
+          SELECT DISTINCT {scope} AS scope, platform, account, post_id, created_at, {DUPLICATE_KEY} AS key
+          FROM own_all WHERE kind <> 'repost')
+        SELECT * FROM own_keys
+        UNION
+        SELECT s.scope, o.platform, o.account, o.post_id, o.created_at, o.key
+        FROM owner_keys o JOIN (SELECT DISTINCT scope, key FROM own_keys) s USING (key)""")
     con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dupgroups AS
-        SELECT key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
-        FROM dupkeys GROUP BY key HAVING count(*) > 1""")
-    con.execute("""
+        SELECT scope, key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
+        FROM dupkeys GROUP BY scope, key HAVING count(*) > 1""")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dups AS
-        SELECT d.platform, d.post_id, array_to_string(g.who, ', ') AS also
-        FROM dupkeys d JOIN dupgroups g USING (key)""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
-                   WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
-    prepare_automation(con)
+        SELECT o.target, d.platform, d.post_id, array_to_string(g.who, ', ') AS also
+        FROM dupkeys d JOIN dupgroups g USING (scope, key)
+        JOIN (SELECT DISTINCT target, platform, post_id FROM own_all) o
+          ON o.platform = d.platform AND o.post_id = d.post_id AND d.scope = {scope.replace("target", "o.target")}""")
+    prepare_automation(con, separately=separately)
 
 
-def _owners(con: duckdb.DuckDBPyConnection) -> str:
-    """Accounts whose own archive was imported, as a SQL list literal (a cheap filter in the scan)."""
-    rows = con.execute("SELECT DISTINCT account FROM accounts WHERE is_owner").fetchall()
-    return "[" + ", ".join("'" + r[0].replace("'", "''") + "'" for r in rows) + "]::VARCHAR[]"
-
-
-def prepare_automation(con: duckdb.DuckDBPyConnection) -> None:
-    """``automation``: per own post (``own_all``, reposts left out), the automation signals that fired
-    and the rule that makes it automated (NULL when it is not). Needs ``own_all``, ``dupkeys``,
-    ``dupgroups`` and ``titles``."""
+def prepare_automation(con: duckdb.DuckDBPyConnection, *, separately: bool = False) -> None:
+    """``automation``: per own post (``own_all``, reposts left out) and subject, the automation signals
+    that fired and the rule that makes it automated (NULL when it is not). Needs ``own_all``,
+    ``dupkeys``, ``dupgroups``, ``titles`` and ``importer_precision``."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE crossposts AS
-        SELECT DISTINCT platform, post_id FROM (
-          SELECT platform, post_id, created_at, lag(platform) OVER w AS prev_platform, lag(created_at) OVER w AS prev_at
-          FROM dupkeys WHERE key IN (SELECT key FROM dupgroups)
-          WINDOW w AS (PARTITION BY key ORDER BY created_at))
+        SELECT DISTINCT scope, platform, post_id FROM (
+          SELECT scope, platform, post_id, created_at, lag(platform) OVER w AS prev_platform,
+                 lag(created_at) OVER w AS prev_at
+          FROM dupkeys WHERE (scope, key) IN (SELECT (scope, key) FROM dupgroups)
+          WINDOW w AS (PARTITION BY scope, key ORDER BY created_at))
         WHERE prev_platform <> platform AND created_at - prev_at <= INTERVAL {CROSS_POST_MINUTES} MINUTE""")
+    scope = "p.target" if separately else "''"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE automation AS
-        WITH precision AS (
-          SELECT importer, bool_or(minute(created_at) <> 0) AS minutes_known,
-                 bool_or(second(created_at) <> 0) AS seconds_known
-          FROM posts WHERE importer IN (SELECT DISTINCT importer FROM own_all) GROUP BY importer),
+        WITH precision AS (SELECT * FROM importer_precision),
         p AS ({_post_traits()}),
         g AS ({_group_traits()}),
         s AS (
-          SELECT p.platform, p.post_id, p.client, p.title_hit,
+          SELECT p.target, p.platform, p.post_id, p.client, p.title_hit,
                  list_filter([
                    CASE WHEN p.listed THEN 'client name' END,
                    CASE WHEN p.title_hit IS NOT NULL THEN 'feed item title' END,
@@ -115,8 +112,8 @@ def prepare_automation(con: duckdb.DuckDBPyConnection) -> None:
                    CASE WHEN x.post_id IS NOT NULL THEN 'same text on another platform within minutes' END],
                    lambda v: v IS NOT NULL) AS signals
           FROM p JOIN g USING (platform, account, client)
-          LEFT JOIN crossposts x ON x.platform = p.platform AND x.post_id = p.post_id)
-        SELECT platform, post_id, signals,
+          LEFT JOIN crossposts x ON x.platform = p.platform AND x.post_id = p.post_id AND x.scope = {scope})
+        SELECT target, platform, post_id, signals,
           CASE WHEN list_contains(signals, 'client name') THEN 'automation client: ' || client
                WHEN title_hit IS NOT NULL THEN 'feed item title plus link: ' || title_hit
                WHEN {_kinds_sql()} >= {MIN_KINDS} THEN 'automation signals: ' || array_to_string(signals, ', ')
@@ -133,7 +130,7 @@ def _post_traits() -> str:
     """SQL: per own post, its client, the traits a behaviour signal reads, and the feed title it repeats."""
     clients = "[" + ", ".join("'" + c.replace("'", "''") + "'" for c in automation_clients()) + "]::VARCHAR[]"
     return f"""
-        SELECT o.platform, o.account, o.post_id, coalesce(o.source, '') AS client,
+        SELECT o.target, o.platform, o.account, o.post_id, coalesce(o.source, '') AS client,
                list_contains({clients}, lower(trim(coalesce(o.source, '')))) AS listed,
                o.kind = 'reply' OR len(coalesce(o.mentions, [])) > 0 AS converses,
                regexp_matches(o."text", 'https?://') OR len(coalesce(o.urls, [])) > 0 AS has_link,
@@ -173,37 +170,52 @@ def _group_traits() -> str:
         FROM totals LEFT JOIN tops USING (platform, account, client)"""
 
 
-def broadcast(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
-    """Shares of automated, duplicated and link-only posts, with examples and the rule that fired."""
-    flagged = """
-        SELECT o.post_id, o.platform, o."text", o.permalink, o.source, au.rule AS automation_rule,
+def broadcast(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
+              examples: int) -> dict[str, dict[str, Any]]:
+    """Per subject: shares of automated, duplicated and link-only posts, with examples and the rule that fired."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE flagged AS
+        SELECT o.target, o.post_id, o.platform, o."text", o.permalink, o.source, au.rule AS automation_rule,
                coalesce(au.signals, []) AS automation_signals,
                dups.also AS duplicate_of, f.link_only AND regexp_matches(o."text", 'https?://') AS link_only
         FROM own o JOIN features f USING (platform, post_id)
-        LEFT JOIN automation au ON au.platform = o.platform AND au.post_id = o.post_id
-        LEFT JOIN dups ON dups.post_id = o.post_id AND dups.platform = o.platform
-        WHERE o.target = $target AND o.kind <> 'repost'"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE flagged AS {flagged}", {"target": target})
-    row = one(con, """SELECT count(*) AS n, count(automation_rule) AS automated, count(duplicate_of) AS duplicated,
-                      count(*) FILTER (link_only) AS link_only FROM flagged""")
-    n = row["n"]
-    return {
-        "posts": n, "note": "reposts are left out: they are not the account's own words",
-        "automated_share": share(row["automated"], n, min_n),
-        "duplicated_share": share(row["duplicated"], n, min_n),
-        "link_only_share": share(row["link_only"], n, min_n),
-        "automated_examples": _examples(con, "automation_rule IS NOT NULL", "automation_rule", examples),
-        "duplicated_examples": _examples(con, "duplicate_of IS NOT NULL", "'same text posted by ' || duplicate_of",
-                                         examples),
-        "automation_clients": dicts(con, """SELECT source, count(*) AS posts FROM flagged
-            WHERE automation_rule IS NOT NULL AND source IS NOT NULL GROUP BY source ORDER BY posts DESC, source"""),
-        "automation_signals": dicts(con, """SELECT signal, count(*) AS posts,
-                count(*) FILTER (automation_rule IS NOT NULL) AS automated_posts
-            FROM (SELECT unnest(automation_signals) AS signal, automation_rule FROM flagged)
-            GROUP BY signal ORDER BY posts DESC, signal"""),
-    }
+        LEFT JOIN automation au ON au.target = o.target AND au.platform = o.platform AND au.post_id = o.post_id
+        LEFT JOIN dups ON dups.target = o.target AND dups.post_id = o.post_id AND dups.platform = o.platform
+        WHERE o.kind <> 'repost'""")
+    counts = per_target(con, """SELECT target, count(*) AS n, count(automation_rule) AS automated,
+                                  count(duplicate_of) AS duplicated, count(*) FILTER (link_only) AS link_only
+                                FROM flagged GROUP BY target""")
+    automated = _examples(con, "automation_rule IS NOT NULL", "automation_rule", examples)
+    duplicated = _examples(con, "duplicate_of IS NOT NULL", "'same text posted by ' || duplicate_of", examples)
+    clients = grouped(con, """SELECT target, source, count(*) AS posts FROM flagged
+        WHERE automation_rule IS NOT NULL AND source IS NOT NULL GROUP BY ALL ORDER BY target, posts DESC, source""")
+    signals = grouped(con, """SELECT target, signal, count(*) AS posts,
+            count(*) FILTER (automation_rule IS NOT NULL) AS automated_posts
+        FROM (SELECT target, unnest(automation_signals) AS signal, automation_rule FROM flagged)
+        GROUP BY ALL ORDER BY target, posts DESC, signal""")
+    out = {}
+    for target in targets:
+        row = counts.get(target, {"n": 0, "automated": 0, "duplicated": 0, "link_only": 0})
+        n = row["n"]
+        out[target] = {
+            "posts": n, "note": "reposts are left out: they are not the account's own words",
+            "automated_share": share(row["automated"], n, min_n),
+            "duplicated_share": share(row["duplicated"], n, min_n),
+            "link_only_share": share(row["link_only"], n, min_n),
+            "automated_examples": automated.get(target, []),
+            "duplicated_examples": duplicated.get(target, []),
+            "automation_clients": clients.get(target, []),
+            "automation_signals": signals.get(target, []),
+        }
+    return out
 
 
-def _examples(con: duckdb.DuckDBPyConnection, where: str, rule: str, limit: int) -> list[dict[str, Any]]:
-    return dicts(con, f"""SELECT post_id AS id, "text", permalink, {rule} AS rule, automation_signals AS signals
-                          FROM flagged WHERE {where} ORDER BY post_id DESC LIMIT {int(limit)}""")
+def _examples(con: duckdb.DuckDBPyConnection, where: str, rule: str, limit: int) -> dict[str, list[dict[str, Any]]]:
+    if limit <= 0:
+        return {}
+    return grouped(con, f"""
+        SELECT target, id, "text", permalink, rule, signals FROM (
+          SELECT target, post_id AS id, "text", permalink, {rule} AS rule, automation_signals AS signals,
+                 row_number() OVER (PARTITION BY target ORDER BY post_id DESC) AS nth
+          FROM flagged WHERE {where})
+        WHERE nth <= {int(limit)} ORDER BY target, nth""")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-from ._sql import figure, one, share
+from ._sql import figure, per_target, share
 
 __all__ = ["conversation"]
 
@@ -14,10 +15,10 @@ REPLY_TO_OTHER = ("kind IN ('reply', 'comment') AND "
                   "coalesce(lower(in_reply_to_account), '') <> lower(account)")
 
 
-def conversation(con: duckdb.DuckDBPyConnection, target: str, min_n: int) -> dict[str, Any]:
-    """The mix of the account's posts, and how much it talks with others."""
-    row = one(con, f"""
-        SELECT count(*) AS posts,
+def conversation(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int) -> dict[str, dict[str, Any]]:
+    """The mix of each subject's posts, and how much it talks with others (one query for all subjects)."""
+    rows = per_target(con, f"""
+        SELECT target, count(*) AS posts,
           count(*) FILTER (kind = 'original') AS originals,
           count(*) FILTER ({REPLY_TO_OTHER}) AS replies_to_others,
           count(*) FILTER (kind IN ('reply', 'comment') AND NOT ({REPLY_TO_OTHER})) AS self_replies,
@@ -26,11 +27,18 @@ def conversation(con: duckdb.DuckDBPyConnection, target: str, min_n: int) -> dic
           count(*) FILTER (kind IN ('original', 'quote') AND contains("text", '?')) AS questions,
           count(*) FILTER (len(list_filter(mentions, lambda m: lower(m) <> lower(account))) > 0)
             AS with_mentions
-        FROM own WHERE target = $target""", {"target": target})
+        FROM own GROUP BY target""")
+    mentioned = per_target(con, """
+        SELECT target, count(DISTINCT lower(m)) AS accounts
+        FROM (SELECT target, unnest(mentions) AS m, account FROM own)
+        WHERE lower(m) <> lower(account) GROUP BY target""")
+    empty = dict.fromkeys(("posts", "originals", "replies_to_others", "self_replies", "reposts", "quotes", "questions",
+                           "with_mentions"), 0)
+    return {t: _figures(rows.get(t, empty), mentioned.get(t, {"accounts": 0})["accounts"], min_n) for t in targets}
+
+
+def _figures(row: dict[str, Any], mentioned: int, min_n: int) -> dict[str, Any]:
     n = row["posts"]
-    mentioned = one(con, """
-        SELECT count(DISTINCT lower(m)) AS accounts FROM (SELECT unnest(mentions) AS m, account FROM own
-        WHERE target = $target) WHERE lower(m) <> lower(account)""", {"target": target})["accounts"]
     return {
         "posts": n,
         "originals_share": share(row["originals"], n, min_n),

@@ -20,11 +20,12 @@ nothing of its requests: they are counted apart, never read as "0 received".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-from ._sql import dicts, one
+from ._sql import grouped, per_target
 
 __all__ = ["COLLECTED", "COMPLETE_INCOMING", "REASONS", "SELF_ONLY", "coverage"]
 
@@ -69,52 +70,64 @@ CAVEATS = {
 PARTLY_KNOWN = "requests are known for some of the accounts audited together only: see the sources"
 
 
-def coverage(con: duckdb.DuckDBPyConnection, target: str) -> dict[str, Any]:
-    """Per metric family: ``ok`` or ``unknown`` with the reason; per file: can it hold requests, and why."""
-    params = {"target": target}
-    row = one(con, """
-        SELECT (SELECT count(*) FROM own WHERE target = $target) AS own_posts,
-          (SELECT list(DISTINCT importer ORDER BY importer) FROM own_all WHERE target = $target) AS importers""",
-              params)
-    sources = _sources(con, target)
-    known = [s for s in sources if s["holds_requests"]]
-    unrelated = one(con, """
-        SELECT count(*) AS files, coalesce(sum(f.posts), 0) AS posts FROM files f
-        WHERE f.platform IN (SELECT platform FROM audited WHERE target = $target)
-          AND (f.source_file, f.importer, f.platform) NOT IN (
-            SELECT (source_file, importer, platform) FROM own_all WHERE target = $target
-            UNION SELECT (source_file, importer, platform) FROM requests_all WHERE target = $target)""", params)
-    own = {"status": "ok" if row["own_posts"] else "unknown",
-           "reason": None if row["own_posts"] else "no post of the account in the period"}
-    importers = row["importers"] or []
-    return {
-        "own_posts": row["own_posts"], "importers": importers,
-        "caveats": [CAVEATS[i] for i in importers if i in CAVEATS] + _partly(con, target, known),
-        "posts_by_others_on_platform": _others(con, target),
-        "sources": sources, "unrelated_files": unrelated["files"], "unrelated_posts": int(unrelated["posts"]),
-        "responsiveness": {"status": "ok" if known else "unknown",
-                           "reason": None if known else _unknown_reason(sources)},
-        **{family: own for family in ("conversation", "broadcast", "voice", "content", "function")},
-    }
+def coverage(con: duckdb.DuckDBPyConnection, targets: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per subject and metric family: ``ok`` or ``unknown`` with the reason; per file: can it hold requests, and why."""
+    rows = per_target(con, """
+        SELECT t.target, coalesce(o.n, 0) AS own_posts, i.importers
+        FROM (SELECT DISTINCT target FROM members) t
+        LEFT JOIN (SELECT target, count(*) AS n FROM own GROUP BY target) o USING (target)
+        LEFT JOIN (SELECT target, list(DISTINCT importer ORDER BY importer) AS importers FROM own_all
+                   GROUP BY target) i USING (target)""")
+    sources = _sources(con)
+    unrelated = per_target(con, """
+        SELECT t.target, count(*) AS files, coalesce(sum(f.posts), 0) AS posts
+        FROM (SELECT DISTINCT target, platform FROM audited) t JOIN files f ON f.platform = t.platform
+        WHERE (t.target, f.source_file, f.importer, f.platform) NOT IN (
+            SELECT (target, source_file, importer, platform) FROM own_all
+            UNION SELECT (target, source_file, importer, platform) FROM requests_all)
+        GROUP BY t.target""")
+    platforms = {t: {r["platform"] for r in group} for t, group in grouped(
+        con, "SELECT DISTINCT target, platform FROM audited").items()}
+    others = _others(con)
+    out = {}
+    for target in targets:
+        row, held = rows[target], sources.get(target, [])
+        known = [s for s in held if s["holds_requests"]]
+        gone = unrelated.get(target, {"files": 0, "posts": 0})
+        own = {"status": "ok" if row["own_posts"] else "unknown",
+               "reason": None if row["own_posts"] else "no post of the account in the period"}
+        importers = row["importers"] or []
+        partly = [PARTLY_KNOWN] if known and {s["platform"] for s in known} != platforms[target] else []
+        out[target] = {
+            "own_posts": row["own_posts"], "importers": importers,
+            "caveats": [CAVEATS[i] for i in importers if i in CAVEATS] + partly,
+            "posts_by_others_on_platform": others[target],
+            "sources": held, "unrelated_files": gone["files"], "unrelated_posts": int(gone["posts"]),
+            "responsiveness": {"status": "ok" if known else "unknown",
+                               "reason": None if known else _unknown_reason(held)},
+            **{family: own for family in ("conversation", "broadcast", "voice", "content", "function")},
+        }
+    return out
 
 
-def _sources(con: duckdb.DuckDBPyConnection, target: str) -> list[dict[str, Any]]:
-    """Each file holding the subject's posts or posts addressed to it, per member account, with the decision."""
-    rows = dicts(con, """
+def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+    """Each file holding a subject's posts or posts addressed to it, per member account, with the decision."""
+    rows = grouped(con, """
         WITH held AS (
-          SELECT platform, source_file, importer, count(*) AS own_posts, 0 AS addressed FROM own_all
-          WHERE target = $target GROUP BY ALL
+          SELECT target, platform, source_file, importer, count(*) AS own_posts, 0 AS addressed FROM own_all
+          GROUP BY ALL
           UNION ALL
-          SELECT platform, source_file, importer, 0, count(*) FROM requests_all WHERE target = $target GROUP BY ALL)
-        SELECT h.platform, h.source_file, h.importer, sum(h.own_posts)::BIGINT AS own_posts,
+          SELECT target, platform, source_file, importer, 0, count(*) FROM requests_all GROUP BY ALL),
+        names AS (SELECT target, platform, string_agg(DISTINCT account, ', ' ORDER BY account) AS account
+                  FROM audited GROUP BY ALL)
+        SELECT h.target, h.platform, h.source_file, h.importer, sum(h.own_posts)::BIGINT AS own_posts,
                sum(h.addressed)::BIGINT AS addressed, any_value(f.posts) AS posts,
-               any_value(f.imported_at) AS imported_at,
-               (SELECT string_agg(DISTINCT account, ', ' ORDER BY account) FROM audited a
-                WHERE a.target = $target AND a.platform = h.platform) AS account
+               any_value(f.imported_at) AS imported_at, any_value(n.account) AS account
         FROM held h JOIN files f USING (source_file, importer, platform)
-        GROUP BY h.platform, h.source_file, h.importer ORDER BY h.platform, h.source_file, h.importer""",
-                 {"target": target})
-    return [_judge(r) for r in rows]
+        LEFT JOIN names n ON n.target = h.target AND n.platform = h.platform
+        GROUP BY h.target, h.platform, h.source_file, h.importer
+        ORDER BY h.target, h.platform, h.source_file, h.importer""")
+    return {target: [_judge(r) for r in group] for target, group in rows.items()}
 
 
 def _judge(r: dict[str, Any]) -> dict[str, Any]:
@@ -143,16 +156,12 @@ def _unknown_reason(sources: list[dict[str, Any]]) -> str:
     return UNKNOWN_NO_SOURCE
 
 
-def _partly(con: duckdb.DuckDBPyConnection, target: str, known: list[dict[str, Any]]) -> list[str]:
-    """A caveat when requests are known for some accounts of a group but not for others (by platform)."""
-    platforms = {r[0] for r in con.execute("SELECT DISTINCT platform FROM audited WHERE target = $t",
-                                           {"t": target}).fetchall()}
-    return [PARTLY_KNOWN] if known and {s["platform"] for s in known} != platforms else []
-
-
-def _others(con: duckdb.DuckDBPyConnection, target: str) -> int:
-    """Posts on the subject's platforms by other accounts (whatever their source: not a sign of coverage)."""
-    value = one(con, """
-        SELECT coalesce(sum(posts), 0) - (SELECT count(*) FROM own_all WHERE target = $target) AS n FROM files
-        WHERE platform IN (SELECT platform FROM audited WHERE target = $target)""", {"target": target})["n"]
-    return int(value)
+def _others(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Posts on each subject's platforms by other accounts (whatever their source: not a sign of coverage)."""
+    rows = per_target(con, """
+        SELECT t.target, coalesce(fp.n, 0) - coalesce(o.n, 0) AS n
+        FROM (SELECT DISTINCT target FROM members) t
+        LEFT JOIN (SELECT p.target, sum(f.posts) AS n FROM (SELECT DISTINCT target, platform FROM audited) p
+                   JOIN files f USING (platform) GROUP BY p.target) fp USING (target)
+        LEFT JOIN (SELECT target, count(*) AS n FROM own_all GROUP BY target) o USING (target)""")
+    return {t: int(r["n"]) for t, r in rows.items()}

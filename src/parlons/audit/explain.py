@@ -15,8 +15,8 @@ from ..errors import UsageError
 from ..i18n import N_, translator
 from ._sql import one
 from .broadcast import CROSS_POST_MINUTES, prepare_automation
+from .facts import DUPLICATE_KEY, facts_sql
 from .features import OWN_CATEGORIES, START_CATEGORIES, build_features
-from .lexicon import normalize_sql
 
 __all__ = ["describe", "explain_post"]
 
@@ -51,7 +51,7 @@ def explain_post(con: duckdb.DuckDBPyConnection, post_id: str, platform: str | N
                au.rule AS automation_rule, coalesce(au.signals, []) AS automation_signals, {words}
         FROM own o JOIN features f USING (platform, post_id)
         JOIN request_features rf USING (target, platform, post_id)
-        LEFT JOIN automation au USING (platform, post_id)""")
+        LEFT JOIN automation au USING (target, platform, post_id)""")
 
 
 def _tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
@@ -68,20 +68,18 @@ def _tables(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
 def _automation(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     """The automation signals of the post: its account's posts, and the same words on other platforms
     within minutes of it."""
-    norm = normalize_sql('"text"')
-    key = f"trim(regexp_replace({norm}, ' +', ' ', 'g'))"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
-        SELECT platform, account, post_id, created_at, {key} AS key FROM (
+        SELECT '' AS scope, platform, account, post_id, created_at, {DUPLICATE_KEY} AS key FROM (
           SELECT * FROM own_all WHERE kind <> 'repost'
           UNION ALL BY NAME
           SELECT p.*, p.account AS target FROM posts p, own o
           WHERE p.platform <> o.platform AND p.kind <> 'repost'
             AND p.created_at BETWEEN o.created_at - INTERVAL {CROSS_POST_MINUTES} MINUTE AND o.created_at)""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE dupgroups AS SELECT key, list(DISTINCT platform) AS who
-                   FROM dupkeys GROUP BY key HAVING count(*) > 1""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE titles AS SELECT DISTINCT lower(trim(title)) AS title FROM posts
-                   WHERE title IS NOT NULL AND length(trim(title)) >= 10""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE dupgroups AS SELECT scope, key, list(DISTINCT platform) AS who
+                   FROM dupkeys GROUP BY scope, key HAVING count(*) > 1""")
+    for name in ("titles", "importer_precision"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {facts_sql()[name]}")
     prepare_automation(con)
 
 

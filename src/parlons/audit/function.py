@@ -7,39 +7,46 @@ register, attend, share, ...) -> action; else information. Each post keeps the r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-from ._sql import dicts, share
+from ._sql import grouped, share
 
 __all__ = ["REFERENCE", "function"]
 
 REFERENCE = {"information": 0.59, "community": 0.26, "action": 0.16,
              "source": "Lovejoy & Saxton (2012), 100 large US nonprofits on Twitter"}
+FUNCTIONS = ("information", "community", "action")
 
 
-def function(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
-    """Shares of each function, the rules that fired, and example posts."""
-    rows = dicts(con, """
-        SELECT f.function, count(*) AS posts FROM own o JOIN features f USING (platform, post_id)
-        WHERE o.target = $target AND o.kind <> 'repost' GROUP BY 1""", {"target": target})
-    n = sum(r["posts"] for r in rows)
-    counts = {r["function"]: r["posts"] for r in rows}
-    return {
-        "posts": n, "note": "reposts are left out", "reference": REFERENCE,
-        **{f"{k}_share": share(counts.get(k, 0), n, min_n) for k in ("information", "community", "action")},
-        "rules": dicts(con, """
-            SELECT f.function, regexp_replace(f.function_rule, ':.*', '') AS rule, count(*) AS posts
-            FROM own o JOIN features f USING (platform, post_id)
-            WHERE o.target = $target AND o.kind <> 'repost' GROUP BY ALL ORDER BY posts DESC""", {"target": target}),
-        "examples": {k: _examples(con, target, k, examples) for k in ("information", "community", "action")},
-    }
-
-
-def _examples(con: duckdb.DuckDBPyConnection, target: str, kind: str, limit: int) -> list[dict[str, Any]]:
-    return dicts(con, f"""
-        SELECT o.post_id AS id, o."text", o.permalink, f.function_rule AS rule
+def function(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
+             examples: int) -> dict[str, dict[str, Any]]:
+    """Per subject: shares of each function, the rules that fired, and example posts."""
+    counts = grouped(con, """
+        SELECT o.target, f.function, count(*) AS posts FROM own o JOIN features f USING (platform, post_id)
+        WHERE o.kind <> 'repost' GROUP BY ALL""")
+    rules = grouped(con, """
+        SELECT o.target, f.function, regexp_replace(f.function_rule, ':.*', '') AS rule, count(*) AS posts
         FROM own o JOIN features f USING (platform, post_id)
-        WHERE o.target = $target AND o.kind <> 'repost' AND f.function = $kind
-        ORDER BY o.created_at DESC LIMIT {int(limit)}""", {"target": target, "kind": kind})
+        WHERE o.kind <> 'repost' GROUP BY ALL ORDER BY o.target, posts DESC, f.function, rule""")
+    picked = grouped(con, f"""
+        SELECT target, function, id, "text", permalink, rule FROM (
+          SELECT o.target, f.function, o.post_id AS id, o."text", o.permalink, f.function_rule AS rule,
+                 row_number() OVER (PARTITION BY o.target, f.function ORDER BY o.created_at DESC) AS nth
+          FROM own o JOIN features f USING (platform, post_id) WHERE o.kind <> 'repost')
+        WHERE nth <= {int(examples)} ORDER BY target, function, nth""") if examples > 0 else {}
+    out = {}
+    for target in targets:
+        by_function = {r["function"]: r["posts"] for r in counts.get(target, [])}
+        n = sum(by_function.values())
+        shown = picked.get(target, [])
+        out[target] = {
+            "posts": n, "note": "reposts are left out", "reference": REFERENCE,
+            **{f"{k}_share": share(by_function.get(k, 0), n, min_n) for k in FUNCTIONS},
+            "rules": rules.get(target, []),
+            "examples": {k: [{c: r[c] for c in ("id", "text", "permalink", "rule")}
+                             for r in shown if r["function"] == k] for k in FUNCTIONS},
+        }
+    return out

@@ -109,8 +109,10 @@ class Period:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datetime | None,
-            until: datetime | None) -> None:
-    """Build the ``audited``, ``periods``, ``own`` and ``requests`` temporary tables."""
+            until: datetime | None, *, separately: bool = False) -> None:
+    """Build the ``audited``, ``periods``, ``own`` and ``requests`` temporary tables (``files_all``, a
+    fact of the store, must exist: ``facts.py``). Subjects audited ``separately`` each keep their own
+    period, as if each were audited alone."""
     con.execute("CREATE OR REPLACE TEMP TABLE members (target VARCHAR, platform VARCHAR, account VARCHAR, "
                 "key VARCHAR)")
     con.executemany("INSERT INTO members VALUES (?, ?, ?, lower(?))",
@@ -118,7 +120,9 @@ def prepare(con: duckdb.DuckDBPyConnection, audited: list[Audited], since: datet
     _files(con)
     _own(con)
     _requests(con)
-    periods = choose_periods(_spans(con), since, until)
+    spans = _spans(con)
+    periods = ({t: choose_periods({t: span}, since, until)[t] for t, span in spans.items()} if separately
+               else choose_periods(spans, since, until))
     con.execute("CREATE OR REPLACE TEMP TABLE periods (target VARCHAR, since TIMESTAMPTZ, until TIMESTAMPTZ, "
                 "own_since TIMESTAMPTZ, own_until TIMESTAMPTZ, basis VARCHAR)")
     con.executemany("INSERT INTO periods VALUES (?, ?, ?, ?, ?, ?)",
@@ -132,9 +136,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> None:
     """``files``: per imported file, importer and platform (audited platforms only), its posts and last post."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE files AS
-        SELECT source_file, importer, platform, count(*) AS posts, max(created_at) AS last_at,
-               max(imported_at) AS imported_at FROM posts
-        WHERE platform IN (SELECT DISTINCT platform FROM members) GROUP BY ALL""")
+        SELECT * FROM files_all WHERE platform IN (SELECT DISTINCT platform FROM members)""")
 
 
 def _spans(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[datetime | None, datetime | None]]:

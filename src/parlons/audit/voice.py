@@ -7,11 +7,12 @@ syllables counted as groups of vowels (an approximation, stated in the metric di
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
-from ._sql import dicts, figure, share
+from ._sql import figure, grouped, share
 
 __all__ = ["voice"]
 
@@ -19,10 +20,11 @@ READABILITY = {"en": ("flesch", 206.835, 84.6), "fr": ("kandel_moles", 207.0, 73
 CONVERSATIONAL = "(first_singular_n + first_plural_n + second_person_n + has_question::INT * 2 - jargon_n)"
 
 
-def voice(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int) -> dict[str, Any]:
-    """Voice figures per language (French and English), with example posts."""
-    rows = dicts(con, """
-        SELECT f.lang, count(*) AS n,
+def voice(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
+          examples: int) -> dict[str, dict[str, Any]]:
+    """Per subject: voice figures per language (French and English), with example posts."""
+    counts = grouped(con, """
+        SELECT o.target, f.lang, count(*) AS n,
           count(*) FILTER (first_singular_n > 0) AS first_singular,
           count(*) FILTER (first_plural_n > 0) AS first_plural,
           count(*) FILTER (second_person_n > 0) AS second_person,
@@ -30,13 +32,21 @@ def voice(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: int
           count(*) FILTER (emoji > 0) AS with_emoji, sum(jargon_n) AS jargon, sum(words) AS words,
           sum(sentences) FILTER (words > 0) AS sentences, sum(syllables) AS syllables
         FROM own o JOIN features f USING (platform, post_id)
-        WHERE o.target = $target AND o.kind <> 'repost' GROUP BY f.lang ORDER BY n DESC""", {"target": target})
-    by_lang = {r["lang"]: r for r in rows}
-    out: dict[str, Any] = {"note": "reposts are left out", "languages": {r["lang"]: r["n"] for r in rows}}
-    for lang in ("fr", "en"):
-        if lang in by_lang:
-            out[lang] = _one_language(by_lang[lang], lang, min_n)
-            out[lang]["examples"] = _examples(con, target, lang, examples)
+        WHERE o.kind <> 'repost' GROUP BY o.target, f.lang ORDER BY o.target, n DESC""")
+    picked = _examples(con, examples) if examples > 0 else {}
+    out: dict[str, dict[str, Any]] = {}
+    for target in targets:
+        rows = counts.get(target, [])
+        by_lang = {r["lang"]: r for r in rows}
+        one: dict[str, Any] = {"note": "reposts are left out", "languages": {r["lang"]: r["n"] for r in rows}}
+        for lang in ("fr", "en"):
+            if lang in by_lang:
+                one[lang] = _one_language(by_lang[lang], lang, min_n)
+                shown = picked.get(target, [])
+                one[lang]["examples"] = {key: [{c: r[c] for c in ("id", "text", "permalink", "score", "cues")}
+                                               for r in shown if r["lang"] == lang and r["side"] == key]
+                                         for key in ("most_conversational", "least_conversational")}
+        out[target] = one
     return out
 
 
@@ -59,13 +69,22 @@ def _one_language(r: dict[str, Any], lang: str, min_n: int) -> dict[str, Any]:
     }
 
 
-def _examples(con: duckdb.DuckDBPyConnection, target: str, lang: str, limit: int) -> dict[str, Any]:
-    def pick(order: str) -> list[dict[str, Any]]:
-        return dicts(con, f"""
-            SELECT o.post_id AS id, o."text", o.permalink, {CONVERSATIONAL} AS score,
-                   concat_ws(', ', first_singular_word, first_plural_word, second_person_word,
-                             CASE WHEN has_question THEN '?' END, 'jargon: ' || jargon_word) AS cues
-            FROM own o JOIN features f USING (platform, post_id)
-            WHERE o.target = $target AND f.lang = $lang AND o.kind IN ('original', 'quote') AND f.words >= 5
-            ORDER BY score {order}, o.created_at DESC LIMIT {int(limit)}""", {"target": target, "lang": lang})
-    return {"most_conversational": pick("DESC"), "least_conversational": pick("ASC")}
+def _examples(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[dict[str, Any]]]:
+    """The most and least conversational posts of each subject in each language (at most ``limit`` each)."""
+    return grouped(con, f"""
+        WITH scored AS (
+          SELECT o.target, f.lang, o.post_id AS id, o."text", o.permalink, o.created_at, {CONVERSATIONAL} AS score,
+                 concat_ws(', ', first_singular_word, first_plural_word, second_person_word,
+                           CASE WHEN has_question THEN '?' END, 'jargon: ' || jargon_word) AS cues
+          FROM own o JOIN features f USING (platform, post_id)
+          WHERE f.lang IN ('fr', 'en') AND o.kind IN ('original', 'quote') AND f.words >= 5),
+        ranked AS (
+          SELECT *, row_number() OVER (PARTITION BY target, lang ORDER BY score DESC, created_at DESC) AS top,
+                 row_number() OVER (PARTITION BY target, lang ORDER BY score ASC, created_at DESC) AS bottom
+          FROM scored)
+        SELECT target, lang, 'most_conversational' AS side, id, "text", permalink, score, cues, top AS nth
+        FROM ranked WHERE top <= {int(limit)}
+        UNION ALL
+        SELECT target, lang, 'least_conversational', id, "text", permalink, score, cues, bottom
+        FROM ranked WHERE bottom <= {int(limit)}
+        ORDER BY target, lang, side, nth""")
