@@ -22,6 +22,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AuditSettings": "parlons.audit",
+    "corpus_facts": "parlons.audit",
+    "merge_facts": "parlons.audit",
     "explain_post": "parlons.audit",
     "open_posts": "parlons.audit",
     "run_audit": "parlons.audit",

@@ -25,17 +25,17 @@ from .content import content
 from .conversation import conversation
 from .coverage import coverage
 from .explain import explain_post
-from .facts import FACT_TABLES, build_facts, use_facts
+from .facts import FACT_TABLES, build_facts, merge_facts, use_facts
 from .features import build_features
 from .function import function
 from .maturity import maturity
 from .responsiveness import responsiveness
 from .result import AuditResult, Maturity
-from .scope import Audited, prepare, resolve
+from .scope import Audited, prepare, resolve, resolve_many
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["AuditResult", "AuditSettings", "corpus_facts", "explain_post", "open_posts", "run_audit"]
+__all__ = ["AuditResult", "AuditSettings", "corpus_facts", "explain_post", "merge_facts", "open_posts", "run_audit"]
 
 _PENDING = Maturity(level=None, range=[], rule="", evidence={}, next_step="")
 """Placeholder while the other families are read: maturity is placed from them."""
@@ -72,32 +72,39 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
     """
     settings = settings or AuditSettings()
     if separately:
-        subjects = [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts)]
-    else:
-        first = [resolve(con, name, platform) for name in (accounts[0], *together)]
-        subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
-        subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
+        return _separately(con, accounts, platform, since, until, settings, facts)
+    first = [resolve(con, name, platform) for name in (accounts[0], *together)]
+    subjects = [Audited(label or " + ".join(t.account for t in first), tuple(first))]
+    subjects += [Audited(t.account, (t,)) for t in (resolve(con, name, platform) for name in accounts[1:])]
     subjects = _unique_labels(subjects)
     try:
-        if facts is None:
-            build_facts(con)
-        else:
-            use_facts(con, facts)
-        prepare(con, subjects, since, until, separately=separately)
-        build_features(con)
-        prepare_duplicates(con, separately=separately)
-        audits = _audit_all(con, subjects, settings)
+        audits = _audit_all(con, subjects, since, until, settings, facts, separately=False)
     except duckdb.Error as exc:
         raise StoreError(f"the audit query failed: {exc}") from None
-    if len(audits) > 1 and not separately:
+    if len(audits) > 1:
         benchmark(audits)
     return audits
 
 
-def corpus_facts(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
-    """The store-wide facts an audit reads (``facts.py``), computed once over ``posts`` and ``accounts``."""
-    build_facts(con)
-    return {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in FACT_TABLES}
+def _separately(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], platform: str | None,
+                since: datetime | None, until: datetime | None, settings: AuditSettings,
+                facts: Mapping[str, pa.Table] | None) -> list[AuditResult]:
+    """Each account audited as if alone; two names of one account share its result."""
+    targets = resolve_many(con, accounts, platform)
+    subjects = _unique_labels(list({t: Audited(t.account, (t,)) for t in targets}.values()))
+    try:
+        audits = _audit_all(con, subjects, since, until, settings, facts, separately=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"the audit query failed: {exc}") from None
+    by_target = {s.members[0]: a for s, a in zip(subjects, audits, strict=True)}
+    return [by_target[t] for t in targets]
+
+
+def corpus_facts(con: duckdb.DuckDBPyConnection, names: Sequence[str] = FACT_TABLES) -> dict[str, pa.Table]:
+    """The store-wide facts an audit reads (``facts.py``), computed once over ``posts`` and ``accounts``
+    (of a whole corpus; or of a part, then combined with :func:`merge_facts`)."""
+    build_facts(con, names)
+    return {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in names}
 
 
 def _unique_labels(subjects: list[Audited]) -> list[Audited]:
@@ -107,8 +114,17 @@ def _unique_labels(subjects: list[Audited]) -> list[Audited]:
             if labels.count(s.label) > 1 and len(s.members) == 1 else s for s in subjects]
 
 
-def _audit_all(con: duckdb.DuckDBPyConnection, subjects: list[Audited], settings: AuditSettings) -> list[AuditResult]:
+def _audit_all(con: duckdb.DuckDBPyConnection, subjects: list[Audited], since: datetime | None,
+               until: datetime | None, settings: AuditSettings, facts: Mapping[str, pa.Table] | None, *,
+               separately: bool) -> list[AuditResult]:
     """Every subject's result: each family's queries run once for all subjects, grouped by subject."""
+    if facts is None:
+        build_facts(con)
+    else:
+        use_facts(con, facts)
+    prepare(con, subjects, since, until, separately=separately)
+    build_features(con)
+    prepare_duplicates(con, separately=separately)
     names = [s.label for s in subjects]
     periods = per_target(con, """SELECT p.target, strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
                                 strftime(p.until, '%Y-%m-%dT%H:%M:%SZ') AS until,

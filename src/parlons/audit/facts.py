@@ -18,7 +18,7 @@ Spark computes them per partition and merges the parts (:data:`MERGE_SQL`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -60,10 +60,11 @@ MERGE_SQL = {
 """How the facts of disjoint parts of the posts combine into the facts of the whole."""
 
 
-def build_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the fact tables from ``posts`` and ``accounts`` (temporary tables)."""
-    for name, sql in facts_sql().items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+def build_facts(con: duckdb.DuckDBPyConnection, names: Sequence[str] = FACT_TABLES) -> None:
+    """Create the fact tables ``names`` from ``posts`` and ``accounts`` (temporary tables)."""
+    queries = facts_sql()
+    for name in names:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {queries[name]}")
 
 
 def use_facts(con: duckdb.DuckDBPyConnection, facts: Mapping[str, pa.Table]) -> None:

@@ -18,9 +18,10 @@ common period (the overlap of their own periods), when they overlap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 
@@ -28,7 +29,7 @@ from ..errors import UsageError
 from ..model import PLATFORMS
 from ._sql import dicts
 
-__all__ = ["Audited", "Period", "Target", "prepare", "resolve"]
+__all__ = ["Audited", "Period", "Target", "prepare", "resolve", "resolve_many"]
 
 Basis = Literal["own data", "given", "common with peers", "own data, no common period"]
 
@@ -64,16 +65,38 @@ def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> 
     ``PLATFORM:NAME`` (``x:org``) picks the platform. A name that matches nothing gets the closest
     accounts as suggestions.
     """
+    return resolve_many(con, [name], platform)[0]
+
+
+def resolve_many(con: duckdb.DuckDBPyConnection, names: Sequence[str], platform: str | None) -> list[Target]:
+    """:func:`resolve` for each of ``names``, with one query for all of them."""
+    wanted = [_spellings(name, platform) for name in names]
+    every = sorted({s.lower() for _, spellings, _ in wanted for s in spellings})
+    rows = dicts(con, """
+        SELECT platform, account, count(*) AS posts FROM posts
+        WHERE lower(account) IN (SELECT unnest($spellings::VARCHAR[]))
+        GROUP BY ALL ORDER BY posts DESC, platform, account""", {"spellings": every})
+    by_lower: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_lower.setdefault(row["account"].lower(), []).append(row)
+    return [_pick(con, name, text, spellings, on, by_lower) for name, (text, spellings, on) in zip(names, wanted,
+                                                                                                    strict=True)]
+
+
+def _spellings(name: str, platform: str | None) -> tuple[str, list[str], str | None]:
     wanted = name.strip()
     prefix, sep, rest = wanted.partition(":")
     if sep and prefix in PLATFORMS and rest:
         wanted, platform = rest, prefix
-    spellings = list(dict.fromkeys([wanted, wanted.lstrip("@"), "@" + wanted.lstrip("@")]))
-    rows = dicts(con, """
-        SELECT platform, account, count(*) AS posts FROM posts
-        WHERE lower(account) IN (SELECT lower(unnest($spellings::VARCHAR[])))
-          AND ($platform IS NULL OR platform = $platform)
-        GROUP BY ALL ORDER BY posts DESC, platform, account""", {"spellings": spellings, "platform": platform})
+    return wanted, list(dict.fromkeys([wanted, wanted.lstrip("@"), "@" + wanted.lstrip("@")])), platform
+
+
+def _pick(con: duckdb.DuckDBPyConnection, name: str, wanted: str, spellings: list[str], platform: str | None,
+          by_lower: dict[str, list[dict[str, Any]]]) -> Target:
+    lowered = {s.lower() for s in spellings}
+    rows = sorted((r for key in lowered for r in by_lower.get(key, [])
+                   if platform is None or r["platform"] == platform),
+                  key=lambda r: (-r["posts"], r["platform"], r["account"]))
     found = ([r for r in rows if r["account"] in spellings]
              or [r for r in rows if r["platform"] in CASE_INSENSITIVE])
     if not found:

@@ -1,8 +1,9 @@
 """Every account of a corpus audited: one row per account, on DuckDB or on Spark, the same figures.
 
 ``audit_corpus(store, "accounts.parquet")`` routes each post to the accounts it concerns
-(:mod:`.route`), audits every account with parlons' own audit over those posts (:mod:`.account`,
-the only place figures are computed), and writes one table (:mod:`.table`: the flat figures, ranks
+(:mod:`.route`), audits every account with parlons' own audit over those posts and the corpus's
+store-wide facts, a batch of accounts at a time (:mod:`.account`, the only place figures are
+computed), and writes one table (:mod:`.table`: the flat figures, ranks
 and percentiles across accounts). The engine only moves posts: DuckDB on this machine
 (:mod:`.local`) or Apache Spark (:mod:`.spark`, ``pip install 'parlons[spark]'``).
 ``docs/architecture.md`` argues the design; ``docs/metrics.md`` lists the columns.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..audit import AuditSettings, open_posts
+from ..audit import AuditSettings, corpus_facts, open_posts
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
@@ -100,8 +101,7 @@ def _run_duckdb(source: str | Path, wanted: list[tuple[str | None, str]] | None,
     con = _open(Path(source))
     try:
         total = select_accounts(con, min_posts=min_posts, wanted=wanted)
-        job = AuditJob(con.sql("SELECT * FROM accounts WHERE is_owner").to_arrow_table(),
-                       settings or AuditSettings(), since, until, memory)
+        job = AuditJob(corpus_facts(con), settings or AuditSettings(), since, until, memory)
         run_local(con, job, figures, jobs=jobs or os.cpu_count() or 1, progress=start(total))
     except duckdb.Error as exc:
         raise StoreError(f"the all-accounts audit failed: {exc}") from None

@@ -1,15 +1,18 @@
-"""Audit one account over the posts that concern it: the unit of work of both engines.
+"""Audit a batch of accounts over the posts that concern them: the unit of work of both engines.
 
-An engine hands over, for one account, the posts that concern it (its own, those that mention it
-or reply to it, and replies to its posts: see :mod:`parlons.corpus.route`); this module runs
-parlons' own audit (:func:`parlons.run_audit`) on them in a private in-memory DuckDB and flattens
-the result. The period is the audit's own (the account's data, as ``parlons audit ACCOUNT`` takes
-it), unless ``--since``/``--until`` say otherwise.
+An engine hands over a batch of accounts of one platform and the posts routed to them (each
+account's own posts, those that mention it or reply to it, and replies to its posts: see
+:mod:`parlons.corpus.route`); this module runs parlons' own audit on them in a private in-memory
+DuckDB, every account of the batch in one pass (:func:`parlons.run_audit` with ``separately``: each
+account as if audited alone, each family's queries once for the whole batch), with the store-wide
+facts of the whole corpus (:func:`parlons.corpus_facts`: files, importers, titles, owners'
+duplicate keys), and flattens each result. The period is the audit's own (the account's data, as
+``parlons audit ACCOUNT`` takes it), unless ``--since``/``--until`` say otherwise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +31,10 @@ ROUTE_COLUMNS = ("route_platform", "route_key")
 
 @dataclass(frozen=True)
 class AuditJob:
-    """What every per-account audit of one corpus shares (small enough to ship to every worker)."""
+    """What every batch of one corpus shares (small enough to ship to every worker)."""
 
-    owners: pa.Table
-    """The ``accounts`` rows of owners (accounts whose own archive was imported)."""
+    facts: dict[str, pa.Table]
+    """The store-wide facts of the whole corpus (:func:`parlons.corpus_facts`)."""
     settings: AuditSettings = field(default_factory=AuditSettings)
     since: datetime | None = None
     until: datetime | None = None
@@ -39,30 +42,33 @@ class AuditJob:
 
 
 class AccountAuditor:
-    """A private DuckDB that audits one account at a time (reused across accounts)."""
+    """A private DuckDB that audits one batch of accounts at a time (reused across batches)."""
 
     def __init__(self, job: AuditJob) -> None:
         self.job = job
+        # Examples and lists of posts are not columns of the table: not computed.
+        self.settings = replace(job.settings, examples=0, unanswered_limit=0)
         self.con = connect(":memory:", memory_limit=job.memory_limit, threads=1)
-        self.con.register("accounts", job.owners)
 
-    def audit(self, platform: str, posts: pa.Table) -> dict[str, Any]:
-        """The flat figures of the account that wrote the most of ``posts`` routed to it.
+    def audit(self, platform: str, keys: list[str], posts: pa.Table) -> list[dict[str, Any]]:
+        """The flat figures of each account ``keys`` names (lower-cased handles of ``platform``), in order.
 
-        ``posts`` are the posts routed to one account (``route_key``); its display name is taken
-        as ``parlons audit`` takes it (the spelling with the most posts).
+        ``posts`` are the posts routed to them (a post routed to two of them may come twice); each
+        account's display name is taken as ``parlons audit`` takes it (the spelling with the most posts).
         """
-        key = posts.column("route_key")[0].as_py()
-        self.con.register("posts", posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names]))
-        audit = run_audit(self.con, [f"{platform}:{key}"], since=self.job.since, until=self.job.until,
-                          settings=self.job.settings)[0]
-        self.con.unregister("posts")
-        return flatten_audit(audit)
+        routed = posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names])
+        self.con.register("routed", routed)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) * FROM routed")
+        self.con.unregister("routed")
+        audits = run_audit(self.con, [f"{platform}:{key}" for key in keys], separately=True, since=self.job.since,
+                           until=self.job.until, settings=self.settings, facts=self.job.facts)
+        return [flatten_audit(audit) for audit in audits]
 
-    def audit_json(self, platform: str, posts: pa.Table) -> tuple[str, str, str]:
-        """``(platform, account, figures as JSON)``: a row of :data:`~parlons.corpus.table.FIGURES_SCHEMA`."""
-        row = self.audit(platform, posts)
-        return platform, str(row["account"]), orjson.dumps(row, default=str).decode()
+    def audit_json(self, platform: str, keys: list[str], posts: pa.Table) -> list[tuple[str, str, str]]:
+        """``(platform, account, figures as JSON)`` per account: rows of
+        :data:`~parlons.corpus.table.FIGURES_SCHEMA`."""
+        return [(platform, str(row["account"]), orjson.dumps(row, default=str).decode())
+                for row in self.audit(platform, keys, posts)]
 
     def close(self) -> None:
         self.con.close()

@@ -2,15 +2,17 @@
 
 The routing is one DuckDB query over the whole corpus, written to a temporary table sorted by
 account (DuckDB spills it to disk beyond its memory limit); the sorted rows are then read back as
-a stream and cut into accounts, and batches of accounts go to ``jobs`` worker processes, each with
-its own :class:`~parlons.corpus.account.AccountAuditor`. Memory: the stream's batches, the batches
-in flight (at most two per worker) and, per worker, the posts of the account it audits.
+a stream and cut into batches of whole accounts of one platform (about ``BATCH_POSTS`` routed posts
+each), which go to ``jobs`` worker processes, each with its own
+:class:`~parlons.corpus.account.AccountAuditor` (a batch is audited in one pass). Memory: the
+stream's batches, the batches in flight (at most two per worker) and, per worker, the posts of the
+batch it audits.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -22,12 +24,16 @@ from .account import AccountAuditor, AuditJob
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
 
-__all__ = ["run_local"]
+__all__ = ["batches", "groups", "run_local"]
 
 Progress = Callable[[int], None]
-Group = tuple[str, pa.Table]
-BATCH_POSTS = 20_000
-"""A batch sent to a worker holds whole accounts and about this many routed posts."""
+Group = tuple[str, str, pa.Table]
+Batch = tuple[str, list[str], pa.Table]
+Rows = list[tuple[str, str, str]]
+BATCH_POSTS = 50_000
+"""A batch sent to a worker holds whole accounts of one platform and about this many routed posts."""
+BATCH_ACCOUNTS = 2_000
+"""... and at most this many accounts."""
 
 _auditor: AccountAuditor | None = None
 
@@ -42,8 +48,8 @@ def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, j
     context = multiprocessing.get_context("spawn")
     with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer, \
             ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start, initargs=(job,)) as pool:
-        pending: list[Future[list[tuple[str, str, str]]]] = []
-        for batch in _batches(_groups(con)):
+        pending: list[Future[Rows]] = []
+        for batch in batches(_groups(con)):
             pending.append(pool.submit(_audit_batch, batch))
             while len(pending) >= 2 * jobs or (pending and pending[0].done()):
                 _write(writer, pending.pop(0).result(), progress)
@@ -56,8 +62,8 @@ def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, prog
     auditor = AccountAuditor(job)
     try:
         with pq.ParquetWriter(figures, FIGURES_SCHEMA) as writer:
-            for batch in _batches(_groups(con)):
-                _write(writer, [auditor.audit_json(platform, posts) for platform, posts in batch], progress)
+            for batch in batches(_groups(con)):
+                _write(writer, auditor.audit_json(*batch), progress)
     finally:
         auditor.close()
 
@@ -72,7 +78,11 @@ def _route(con: duckdb.DuckDBPyConnection) -> None:
 
 def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:
     """The routed posts, one account at a time (whole accounts only)."""
-    reader = con.sql("SELECT * FROM routed ORDER BY route_platform, route_key, post_id").to_arrow_reader(8192)
+    return groups(con.sql("SELECT * FROM routed ORDER BY route_platform, route_key, post_id").to_arrow_reader(8192))
+
+
+def groups(reader: Iterable[pa.RecordBatch]) -> Iterator[Group]:
+    """``(platform, key, posts)`` per account, from routed posts sorted by account."""
     held: list[pa.RecordBatch] = []
     current: tuple[str, str] | None = None
     for batch in reader:
@@ -81,26 +91,30 @@ def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:
         for i in range(1, len(keys) + 1):
             if i == len(keys) or keys[i] != keys[start]:
                 if current is not None and keys[start] != current:
-                    yield current[0], pa.Table.from_batches(held)
+                    yield current[0], current[1], pa.Table.from_batches(held)
                     held = []
                 current = keys[start]
                 held.append(batch.slice(start, i - start))
                 start = i
     if current is not None:
-        yield current[0], pa.Table.from_batches(held)
+        yield current[0], current[1], pa.Table.from_batches(held)
 
 
-def _batches(groups: Iterator[Group]) -> Iterator[list[Group]]:
-    batch: list[Group] = []
-    size = 0
-    for group in groups:
-        batch.append(group)
-        size += group[1].num_rows
-        if size >= BATCH_POSTS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+def batches(accounts: Iterator[Group]) -> Iterator[Batch]:
+    """Whole accounts of one platform, up to ``BATCH_POSTS`` routed posts or ``BATCH_ACCOUNTS`` accounts."""
+    keys: list[str] = []
+    tables: list[pa.Table] = []
+    size, platform = 0, ""
+    for group_platform, key, table in accounts:
+        if keys and (group_platform != platform or size >= BATCH_POSTS or len(keys) >= BATCH_ACCOUNTS):
+            yield platform, keys, pa.concat_tables(tables)
+            keys, tables, size = [], [], 0
+        platform = group_platform
+        keys.append(key)
+        tables.append(table)
+        size += table.num_rows
+    if keys:
+        yield platform, keys, pa.concat_tables(tables)
 
 
 def _start(job: AuditJob) -> None:
@@ -108,13 +122,13 @@ def _start(job: AuditJob) -> None:
     _auditor = AccountAuditor(job)
 
 
-def _audit_batch(batch: list[Group]) -> list[tuple[str, str, str]]:
+def _audit_batch(batch: Batch) -> Rows:
     if _auditor is None:
         raise RuntimeError("worker not started")
-    return [_auditor.audit_json(platform, posts) for platform, posts in batch]
+    return _auditor.audit_json(*batch)
 
 
-def _write(writer: pq.ParquetWriter, rows: list[tuple[str, str, str]], progress: Progress) -> None:
+def _write(writer: pq.ParquetWriter, rows: Rows, progress: Progress) -> None:
     writer.write_table(pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, r, strict=True)) for r in rows],
                                             FIGURES_SCHEMA))
     progress(len(rows))

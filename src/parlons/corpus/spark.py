@@ -3,8 +3,12 @@
 Spark reads the canonical posts as a Parquet dataset (``parlons export --format parquet``, or the
 dataset of ``parlons import --engine spark``), sends each post to every account it concerns (the
 four rules of :mod:`parlons.corpus.route`, as Spark joins: this is the shuffle), then groups the
-routed posts by account and runs :class:`~parlons.corpus.account.AccountAuditor` on each group
-through ``applyInArrow``: the very code the DuckDB engine runs. Needs ``pip install 'parlons[spark]'``.
+routed posts into buckets of accounts of one platform (a hash of the account) and runs
+:class:`~parlons.corpus.account.AccountAuditor` on each bucket, batch by batch, through
+``applyInArrow``: the very code the DuckDB engine runs. The store-wide facts the audit reads
+(:func:`parlons.corpus_facts`) are computed by the audit's own SQL in each partition
+(``mapInArrow``), combined on the driver (:func:`parlons.merge_facts`) and shipped to every task.
+Needs ``pip install 'parlons[spark]'``.
 """
 
 from __future__ import annotations
@@ -19,15 +23,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..audit import AuditSettings
+from ..audit import AuditSettings, corpus_facts, merge_facts
+from ..engine import connect
 from ..errors import StoreError, UsageError
+from ..model import POST_SCHEMA
 from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob
+from .local import BATCH_ACCOUNTS, BATCH_POSTS, batches, groups
 from .route import ltrim_at
 from .table import FIGURES_SCHEMA
 
 __all__ = ["DEFAULT_MASTER", "dataset_paths", "require_pyspark", "run_spark", "spark_session"]
 
 DEFAULT_MASTER = "local[*]"
+BUCKET = "route_bucket"
 SPARK_HINT = "the Spark engine needs pyspark: pip install 'parlons[spark]'"
 
 Start = Callable[[int], Callable[[int], None]]
@@ -79,18 +87,56 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
     posts_path, accounts_path = dataset_paths(source)
     spark = spark_session(master, shuffle_partitions=_local_partitions(master))
     from pyspark.errors import AnalysisException
+    from pyspark.sql import functions as F
 
     try:
         posts = spark.read.parquet(posts_path)
         selected = _selected(spark, posts, wanted, min_posts)
         total = selected.count()
-        job = AuditJob(_owners(spark, accounts_path), settings, since, until, memory_limit)
-        routed = route(posts, selected)
-        out = routed.groupBy(*ROUTE_COLUMNS).applyInArrow(_auditor_of(job), _figures_ddl())
+        job = AuditJob(spark_facts(posts, _owners(spark, accounts_path)), settings, since, until, memory_limit)
+        routed = route(posts, selected).withColumn(
+            BUCKET, F.pmod(F.hash(ROUTE_COLUMNS[1]), F.lit(_buckets(total, posts.count()))))
+        out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job), _figures_ddl())
         with _ProgressThread(spark, start(total), total):
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
+
+
+def _buckets(accounts: int, posts: int) -> int:
+    """How many groups of accounts: each about ``BATCH_POSTS`` routed posts (counted as 1.5 per post) or
+    ``BATCH_ACCOUNTS`` accounts, whichever makes more groups."""
+    return max(1, -(-accounts // BATCH_ACCOUNTS), -(-3 * posts // (2 * BATCH_POSTS)))
+
+
+def spark_facts(posts: Any, owners: pa.Table) -> dict[str, pa.Table]:
+    """The store-wide facts of the dataset: the audit's own queries per partition, then combined."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    schemas = {name: table.schema for name, table in _facts_of(owners, POST_SCHEMA.empty_table(), None).items()}
+    parts = {}
+    for name in schemas:
+        frame = posts.mapInArrow(_partial_facts(owners, name), from_arrow_schema(schemas[name]))
+        parts[name] = frame.toArrow().cast(schemas[name])
+    return merge_facts(parts)
+
+
+def _facts_of(owners: pa.Table, posts: pa.Table, names: Sequence[str] | None) -> dict[str, pa.Table]:
+    con = connect(":memory:", threads=1)
+    try:
+        con.register("posts", posts)
+        con.register("accounts", owners)
+        return corpus_facts(con) if names is None else corpus_facts(con, names)
+    finally:
+        con.close()
+
+
+def _partial_facts(owners: pa.Table, name: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def facts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from _facts_of(owners, pa.Table.from_batches([batch]), [name])[name].to_batches()
+
+    return facts
 
 
 def _local_partitions(master: str | None) -> int | None:
@@ -156,16 +202,17 @@ _auditors: dict[int, AccountAuditor] = {}
 
 
 def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
-    """The function each Spark task applies to one account's posts (one auditor per worker process)."""
+    """The function each Spark task applies to one bucket's posts (one auditor per worker process)."""
     key = id(job)
 
     def audit_group(posts: pa.Table) -> pa.Table:
         auditor = _auditors.get(key)
         if auditor is None:
             auditor = _auditors[key] = AccountAuditor(job)
-        platform = posts.column(ROUTE_COLUMNS[0])[0].as_py()
-        row = auditor.audit_json(platform, posts.combine_chunks())
-        return pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, row, strict=True))], FIGURES_SCHEMA)
+        ordered = posts.drop_columns([BUCKET]).sort_by([(c, "ascending") for c in (*ROUTE_COLUMNS, "post_id")])
+        rows = [row for batch in batches(groups(ordered.to_batches())) for row in auditor.audit_json(*batch)]
+        return pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, row, strict=True)) for row in rows],
+                                    FIGURES_SCHEMA)
 
     return audit_group
 
