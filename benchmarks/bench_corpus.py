@@ -9,7 +9,8 @@ Each size gets a generated store (``benchmarks/corpus.py``: three organizations,
 people, replies, mentions, reposts, duplicates; one reply in ``--one-in`` to an organization) and
 its Parquet export (what Spark reads). Each engine runs ``parlons.corpus.audit_corpus`` in a fresh
 child process; the peak memory is the largest sum of the resident memory of that process and all
-its descendants (DuckDB workers, the JVM, Spark's Python workers), sampled every 0.2 s. When both
+its descendants (DuckDB workers, the JVM, Spark's Python workers), sampled every 0.2 s; the CPU
+time is that of the child and all its descendants (user + system, ``RUSAGE_CHILDREN``). When both
 engines ran, their tables are compared cell for cell. The machine's load (``/proc/loadavg``) is
 noted before and after: the machine may be shared.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -59,6 +61,7 @@ def run_child(engine: str, source: Path, output: Path, memory_limit: str) -> dic
     script = output.with_suffix(".py")
     script.write_text(code)
     env = {**os.environ, "PARLONS_MEMORY_LIMIT": memory_limit}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env)
     peak = [0.0]
@@ -75,8 +78,10 @@ def run_child(engine: str, source: Path, output: Path, memory_limit: str) -> dic
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{engine} failed:\n{err[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     accounts, seconds = out.split()[-2:]
-    return {"accounts": int(accounts), "seconds": float(seconds), "peak_mb": peak[0]}
+    return {"accounts": int(accounts), "seconds": float(seconds), "cpu_s": cpu, "peak_mb": peak[0]}
 
 
 def same_tables(a: Path, b: Path) -> dict[str, object]:
@@ -182,6 +187,8 @@ def main() -> None:
             measured["load_before"] = " ".join(load)
             measured["load_after"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
             measured["posts_per_s_per_core"] = n / measured["seconds"] / (os.cpu_count() or 1)
+            measured["posts_per_cpu_s"] = n / measured["cpu_s"]
+            measured["accounts_per_cpu_s"] = measured["accounts"] / measured["cpu_s"]
             result[engine] = measured
             print(json.dumps({"posts": n, engine: measured}), file=sys.stderr)
         if len(outputs) == 2:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..audit import AuditSettings, corpus_facts, merge_facts
 from ..engine import connect
@@ -36,6 +37,7 @@ __all__ = ["DEFAULT_MASTER", "dataset_paths", "require_pyspark", "run_spark", "s
 
 DEFAULT_MASTER = "local[*]"
 BUCKET = "route_bucket"
+FACT = "fact_table"
 SPARK_HINT = "the Spark engine needs pyspark: pip install 'parlons[spark]'"
 
 Start = Callable[[int], Callable[[int], None]]
@@ -110,31 +112,41 @@ def _buckets(accounts: int, posts: int) -> int:
 
 
 def spark_facts(posts: Any, owners: pa.Table) -> dict[str, pa.Table]:
-    """The store-wide facts of the dataset: the audit's own queries per partition, then combined."""
+    """The store-wide facts of the dataset: the audit's own queries on each partition, then combined.
+
+    One pass over the posts: each task yields the four partial tables side by side (``FACT``
+    tells them apart); the driver splits them and merges each (:func:`parlons.merge_facts`)."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    schemas = {name: table.schema for name, table in _facts_of(owners, POST_SCHEMA.empty_table(), None).items()}
-    parts = {}
-    for name in schemas:
-        frame = posts.mapInArrow(_partial_facts(owners, name), from_arrow_schema(schemas[name]))
-        parts[name] = frame.toArrow().cast(schemas[name])
-    return merge_facts(parts)
+    schemas = {name: table.schema for name, table in _facts_of(owners, POST_SCHEMA.empty_table()).items()}
+    combined = pa.unify_schemas([pa.schema([(FACT, pa.string())]), *schemas.values()])
+    table = posts.mapInArrow(_partial_facts(owners, combined), from_arrow_schema(combined)).toArrow()
+    return merge_facts({name: table.filter(pc.equal(table[FACT], name)).select(schema.names).cast(schema)
+                        for name, schema in schemas.items()})
 
 
-def _facts_of(owners: pa.Table, posts: pa.Table, names: Sequence[str] | None) -> dict[str, pa.Table]:
+def _facts_of(owners: pa.Table, posts: pa.Table) -> dict[str, pa.Table]:
     con = connect(":memory:", threads=1)
     try:
         con.register("posts", posts)
         con.register("accounts", owners)
-        return corpus_facts(con) if names is None else corpus_facts(con, names)
+        return corpus_facts(con)
     finally:
         con.close()
 
 
-def _partial_facts(owners: pa.Table, name: str) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+def _partial_facts(owners: pa.Table, combined: pa.Schema) -> Callable[[Iterator[pa.RecordBatch]],
+                                                                         Iterator[pa.RecordBatch]]:
     def facts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            yield from _facts_of(owners, pa.Table.from_batches([batch]), [name])[name].to_batches()
+        held = list(batches)
+        if not held:
+            return
+        for name, part in _facts_of(owners, pa.Table.from_batches(held)).items():
+            n = part.num_rows
+            columns = [pa.array([name] * n, pa.string()) if f.name == FACT else
+                       part.column(f.name).cast(f.type) if f.name in part.column_names else pa.nulls(n, f.type)
+                       for f in combined]
+            yield from pa.Table.from_arrays(columns, schema=combined).to_batches()
 
     return facts
 
