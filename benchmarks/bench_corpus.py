@@ -10,7 +10,8 @@ people, replies, mentions, reposts, duplicates; one reply in ``--one-in`` to an 
 its Parquet export (what Spark reads). Each engine runs ``parlons.corpus.audit_corpus`` in a fresh
 child process; the peak memory is the largest sum of the resident memory of that process and all
 its descendants (DuckDB workers, the JVM, Spark's Python workers), sampled every 0.2 s; the CPU
-time is that of the child and all its descendants (user + system, ``RUSAGE_CHILDREN``). When both
+time is the sum over that process and its descendants of their user and system time, as last
+sampled (a process that lives less than 0.2 s is missed). When both
 engines ran, their tables are compared cell for cell. The machine's load (``/proc/loadavg``) is
 noted before and after: the machine may be shared.
 """
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -31,23 +31,27 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its descendants, in MB."""
+def tree_usage(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory of ``pid`` and its descendants, in MB; ``cpu`` gets each one's CPU seconds so far."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    stats: dict[int, tuple[int, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            stats[int(entry.name)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"),
+                                      (int(fields[11]) + int(fields[12])) / tick)
         except (OSError, IndexError, ValueError):
             continue
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        rss, seconds = stats.get(current, (0, 0.0))
+        total += rss
+        cpu[current] = max(cpu.get(current, 0.0), seconds)
         todo.extend(children.get(current, []))
     return total / 2**20
 
@@ -61,15 +65,15 @@ def run_child(engine: str, source: Path, output: Path, memory_limit: str) -> dic
     script = output.with_suffix(".py")
     script.write_text(code)
     env = {**os.environ, "PARLONS_MEMORY_LIMIT": memory_limit}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env)
     peak = [0.0]
+    cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.2):
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+            peak[0] = max(peak[0], tree_usage(process.pid, cpu))
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
@@ -78,10 +82,8 @@ def run_child(engine: str, source: Path, output: Path, memory_limit: str) -> dic
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{engine} failed:\n{err[-3000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     accounts, seconds = out.split()[-2:]
-    return {"accounts": int(accounts), "seconds": float(seconds), "cpu_s": cpu, "peak_mb": peak[0]}
+    return {"accounts": int(accounts), "seconds": float(seconds), "cpu_s": sum(cpu.values()), "peak_mb": peak[0]}
 
 
 def same_tables(a: Path, b: Path) -> dict[str, object]:

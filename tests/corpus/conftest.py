@@ -18,6 +18,8 @@ from parlons.store import Store
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 GENERATED_POSTS, GENERATED_USERS = 3_000, 30
+LARGE_POSTS, LARGE_USERS = 1_000_000, 1_000
+"""The engines' parity at scale (tests/corpus/test_spark.py): the benchmark's 1 M-post corpus shape."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return Corpus(folder / "demo.duckdb", _export(folder / "demo.duckdb"), tuple(str(p) for p in paths))
 
 
-def build_generated(path: Path, posts: int, users: int) -> None:
+def build_generated(path: Path, posts: int, users: int, one_in: int = 3) -> None:
     spec = importlib.util.spec_from_file_location("parlons_bench_corpus", BENCHMARKS / "corpus.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.build_corpus(path, posts, one_in=3, users=users)
+    module.build_corpus(path, posts, one_in=one_in, users=users)
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +58,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     folder = tmp_path_factory.mktemp("corpus-generated")
     build_generated(folder / "generated.duckdb", GENERATED_POSTS, GENERATED_USERS)
     return Corpus(folder / "generated.duckdb", _export(folder / "generated.duckdb"))
+
+
+@pytest.fixture(scope="session")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A generated corpus of ``LARGE_POSTS`` posts (one reply in 30 to an organization, as in the benchmark)."""
+    folder = tmp_path_factory.mktemp("corpus-large")
+    build_generated(folder / "large.duckdb", LARGE_POSTS, LARGE_USERS, one_in=30)
+    return Corpus(folder / "large.duckdb", _export(folder / "large.duckdb"))

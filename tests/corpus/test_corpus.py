@@ -26,6 +26,7 @@ from parlons.errors import InputError, StoreError, UsageError
 
 from .conftest import Corpus
 
+
 def table(path: Path) -> list[dict[str, Any]]:
     rel = duckdb.sql(f"SELECT * FROM '{path}' ORDER BY platform, account")
     names = [d[0] for d in rel.description]

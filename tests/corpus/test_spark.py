@@ -1,8 +1,8 @@
 """The Spark engine gives the very table the DuckDB engine gives (real Spark, ``local[2]``).
 
-One Spark session for the module, a few shuffle partitions; the corpora are small (the demo and a
-generated corpus of a few thousand posts): the million-post parity runs in
-``benchmarks/bench_corpus.py`` (docs/performance.md).
+One Spark session for the module, a few shuffle partitions; the corpora: the demo, a generated
+corpus of a few thousand posts, and one of a million posts (``LARGE_POSTS``, the benchmark's shape:
+docs/performance.md).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from parlons.corpus import audit_corpus
+from parlons.audit import open_posts, run_audit
+from parlons.corpus import audit_corpus, flatten_audit
 from parlons.corpus.spark import spark_session
 from parlons.corpus.spark_import import import_dataset
 from parlons.demo import ORG_X, PEER2_X
 from parlons.errors import InputError, UsageError
 
-from .conftest import Corpus
+from .conftest import LARGE_USERS, Corpus
 
 MASTER = "local[2]"
 
@@ -57,6 +58,21 @@ def test_same_table_on_a_generated_corpus(generated: Corpus, tmp_path: Path) -> 
     assert [(rows[a]["responsiveness_requests"], rows[a]["responsiveness_answered"], rows[a]["conversation_posts"])
             for a in ("org0", "user7")] == [(192, 0, 10), (23, 1, 108)]
     assert spark == local
+
+
+def test_same_table_on_a_million_posts(large: Corpus, tmp_path: Path) -> None:
+    """Both engines on 1 M generated posts: the same table, cell for cell; a row checked against the
+    single audit of its account on the store."""
+    local, spark = both(large, tmp_path)
+    assert len(local) == 1 + LARGE_USERS + 3
+    assert spark == local
+    columns = local[0]
+    org = next(dict(zip(columns, r, strict=True)) for r in local[1:] if r[1] == "org0")
+    con = open_posts(large.store)
+    single = flatten_audit(run_audit(con, ["x:org0"])[0])
+    con.close()
+    assert {k: org[k] for k in single} == single
+    assert (org["conversation_posts"], org["responsiveness_requests"], org["responsiveness_answered"]) == (3333, 7834, 9)
 
 
 def test_chosen_accounts_on_spark(demo: Corpus, tmp_path: Path) -> None:
