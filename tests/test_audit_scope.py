@@ -65,6 +65,21 @@ def test_peers_are_compared_over_the_common_period(store: Store, tmp_path: Path)
         1, 2, 3)
 
 
+def test_accounts_audited_separately_are_each_audited_alone(store: Store, tmp_path: Path) -> None:
+    """``separately``: one pass for many accounts, each with its own period and the figures of its own audit."""
+    add(store, tmp_path, "org.zip", "x-archive", ORG)
+    add(store, tmp_path, "mentions.jsonl", "twitter-api", TO_ORG)
+    add(store, tmp_path, "amap.zip", "x-grailbird", OLD_PEER + LATE_PEER)
+    org, amap, again = run_audit(store.con, ["org", "amap", "@org"], platform="x", settings=SETTINGS,
+                                 separately=True)
+    assert (org.period.basis, org.period.since, amap.period.since) == (
+        "own data", "2024-03-04T09:00:00Z", "2014-03-07T09:00:00Z")
+    assert (org.responsiveness.by_intent.all.requests, amap.conversation.posts, again is org) == (4, 4, True)
+    for name, audit in (("org", org), ("amap", amap)):
+        assert audit == run_audit(store.con, [name], platform="x", settings=SETTINGS)[0]
+    assert not org.benchmark
+
+
 def test_periods_that_do_not_overlap_stay_each_ones_own() -> None:
     mine, theirs = (utc(2024, 3, 1), utc(2024, 3, 31)), (utc(2014, 1, 1), utc(2014, 12, 31))
     assert choose_periods({"org": mine, "amap": theirs}, None, None) == {

@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "AuditSettings": "parlons.audit",
+    "READ_COLUMNS": "parlons.audit",
     "corpus_facts": "parlons.audit",
     "merge_facts": "parlons.audit",
     "explain_post": "parlons.audit",

@@ -31,11 +31,12 @@ from .function import function
 from .maturity import maturity
 from .responsiveness import responsiveness
 from .result import AuditResult, Maturity
-from .scope import Audited, prepare, resolve, resolve_many
+from .scope import READ_COLUMNS, Audited, prepare, resolve, resolve_many
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["AuditResult", "AuditSettings", "corpus_facts", "explain_post", "merge_facts", "open_posts", "run_audit"]
+__all__ = ["READ_COLUMNS", "AuditResult", "AuditSettings", "corpus_facts", "explain_post", "merge_facts", "open_posts",
+           "run_audit"]
 
 _PENDING = Maturity(level=None, range=[], rule="", evidence={}, next_step="")
 """Placeholder while the other families are read: maturity is placed from them."""
@@ -68,7 +69,8 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
     ``separately`` audits each account as if it were audited alone (its own period, duplicates
     among its own and owners' posts, no comparison): many accounts in one pass, each with the
     figures of ``run_audit(con, [account])``. ``facts`` (:func:`corpus_facts`) are the store-wide
-    facts to read instead of those of ``posts`` (the all-accounts audit hands over the corpus's).
+    facts to read instead of those of ``posts`` (the all-accounts audit hands over the corpus's);
+    with them, the audit reads no column of ``posts`` but :data:`READ_COLUMNS`.
     """
     settings = settings or AuditSettings()
     if separately:

@@ -29,7 +29,7 @@ from ..errors import UsageError
 from ..model import PLATFORMS
 from ._sql import dicts
 
-__all__ = ["Audited", "Period", "Target", "prepare", "resolve", "resolve_many"]
+__all__ = ["READ_COLUMNS", "Audited", "Period", "Target", "prepare", "resolve", "resolve_many"]
 
 Basis = Literal["own data", "given", "common with peers", "own data, no common period"]
 
@@ -224,6 +224,8 @@ OWN_COLUMNS = ("platform, post_id, account, created_at, \"text\", title, lang, k
 """The columns the audit reads: the rest (HTML, counts, most provenance) is never copied."""
 REQUEST_COLUMNS = ("platform, post_id, account, created_at, \"text\", lang, kind, in_reply_to_id, "
                    "in_reply_to_account, mentions, permalink, importer, source_file")
+READ_COLUMNS = tuple(dict.fromkeys(c.strip().strip('"') for c in f"{OWN_COLUMNS}, {REQUEST_COLUMNS}".split(",")))
+"""Every column of ``posts`` an audit reads once given the store-wide facts (``facts.py``)."""
 
 
 def _literal_keys(con: duckdb.DuckDBPyConnection) -> str:

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..audit import READ_COLUMNS
 from .account import AccountAuditor, AuditJob
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
@@ -71,7 +72,7 @@ def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, prog
 def _route(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE routed AS
-        SELECT r.platform AS route_platform, r.key AS route_key, p.*
+        SELECT r.platform AS route_platform, r.key AS route_key, {", ".join(f'p."{c}"' for c in READ_COLUMNS)}
         FROM ({ROUTES_SQL}) r SEMI JOIN selected s ON s.platform = r.platform AND s.key = r.key
         JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id""")
 

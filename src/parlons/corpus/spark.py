@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..audit import AuditSettings, corpus_facts, merge_facts
+from ..audit import READ_COLUMNS, AuditSettings, corpus_facts, merge_facts
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
@@ -192,7 +192,8 @@ def route(posts: Any, selected: Any) -> Any:
     routes = routes.join(selected.select("platform", "key"), ["platform", "key"], "left_semi")
     routes = routes.select(F.col("platform").alias(ROUTE_COLUMNS[0]), F.col("key").alias(ROUTE_COLUMNS[1]),
                            F.col("platform").alias("_p"), F.col("post_id").alias("_id"))
-    joined = routes.join(posts, (F.col("_p") == posts["platform"]) & (F.col("_id") == posts["post_id"]))
+    read = posts.select(*READ_COLUMNS)  # the columns the audit reads, no more, through the shuffle
+    joined = routes.join(read, (F.col("_p") == read["platform"]) & (F.col("_id") == read["post_id"]))
     return joined.drop("_p", "_id")
 
 
