@@ -1,7 +1,9 @@
 """The audit: one module per family of metrics, all computed by DuckDB queries over ``posts``.
 
-``run_audit`` resolves the accounts, builds the scoped tables (``scope.py``) and the per-post
-features (``features.py``) once, then asks each family for its figures. Every share carries its
+``run_audit`` resolves the accounts, reads the store-wide facts (``facts.py``), builds the scoped
+tables (``scope.py``) and the per-post features (``features.py``) once, then asks each family for
+the figures of every audited subject (each family's queries run once, grouped by subject: auditing
+many accounts costs about what auditing one does, plus what is per post). Every share carries its
 denominator ``n``; what the data cannot support says ``unknown`` with the reason.
 """
 
