@@ -72,7 +72,7 @@ def test_same_table_on_a_million_posts(large: Corpus, tmp_path: Path) -> None:
     single = flatten_audit(run_audit(con, ["x:org0"])[0])
     con.close()
     assert {k: org[k] for k in single} == single
-    assert [org[f"{k}"] for k in ("conversation_posts", "responsiveness_requests", "responsiveness_answered")] == [
+    assert [org[k] for k in ("conversation_posts", "responsiveness_requests", "responsiveness_answered")] == [
         3333, 7834, 9]
 
 
