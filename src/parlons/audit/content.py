@@ -47,14 +47,19 @@ def content(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
 
 
 def _cadence(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int) -> dict[str, dict[str, Any]]:
+    """Posts per week, the longest silence (the earliest of equally long ones), the weekly series."""
     spans = per_target(con, """
         SELECT a.target, greatest(date_diff('second', any_value(a.since), any_value(a.until)) / 604800.0, 1 / 7.0)
                  AS weeks, coalesce(any_value(o.n), 0) AS n
         FROM audited a LEFT JOIN (SELECT target, count(*) AS n FROM own GROUP BY target) o USING (target)
         GROUP BY a.target""")
     gaps = per_target(con, """
-        SELECT target, max(gap_s) AS longest_s, strftime(arg_max(prev, gap_s), '%Y-%m-%dT%H:%M:%SZ') AS from_t,
-               strftime(arg_max(created_at, gap_s), '%Y-%m-%dT%H:%M:%SZ') AS to_t FROM (
+        SELECT target, max(gap_s) AS longest_s,
+               strftime(first(prev ORDER BY gap_s DESC, created_at) FILTER (gap_s IS NOT NULL),
+                        '%Y-%m-%dT%H:%M:%SZ') AS from_t,
+               strftime(first(created_at ORDER BY gap_s DESC, created_at) FILTER (gap_s IS NOT NULL),
+                        '%Y-%m-%dT%H:%M:%SZ') AS to_t
+        FROM (
           SELECT target, created_at, lag(created_at) OVER w AS prev,
                  date_diff('second', lag(created_at) OVER w, created_at) AS gap_s
           FROM own WINDOW w AS (PARTITION BY target ORDER BY created_at))

@@ -228,64 +228,54 @@ READ_COLUMNS = tuple(dict.fromkeys(c.strip().strip('"') for c in f"{OWN_COLUMNS}
 """Every column of ``posts`` an audit reads once given the store-wide facts (``facts.py``)."""
 
 
-def _literal_keys(con: duckdb.DuckDBPyConnection) -> str:
-    """The audited handles as a SQL list literal, so that DuckDB filters them inside the scan."""
+PREFILTER_KEYS = 64
+"""Up to this many audited handles, a literal list of them filters ``posts`` inside the scan (cheap on
+a large store); beyond it, the joins with ``members`` alone do (a long literal costs per row)."""
+
+
+def _prefilter(con: duckdb.DuckDBPyConnection, condition: str) -> str:
+    """SQL: ``condition`` with ``{keys}`` the audited handles as a list literal, or TRUE when they are many."""
     keys = [row[0] for row in con.execute("SELECT DISTINCT key FROM members ORDER BY key").fetchall()]
-    return "[" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + "]"
+    if len(keys) > PREFILTER_KEYS:
+        return "TRUE"
+    return condition.format(keys="[" + ", ".join("'" + k.replace("'", "''") + "'" for k in keys) + "]::VARCHAR[]")
 
 
 def _own(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE own_all AS
         SELECT p.*, a.target FROM (SELECT {OWN_COLUMNS} FROM posts
-                                   WHERE list_contains({_literal_keys(con)}, lower(account))) p
+                                   WHERE {_prefilter(con, "list_contains({keys}, lower(account))")}) p
         JOIN members a ON p.platform = a.platform AND lower(p.account) = a.key""")
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
-    """Posts not by A, not reposts, that reply to a post of A or mention A (one scan of ``posts``)."""
-    keys = _literal_keys(con)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE candidates AS
-        SELECT * FROM (
-          SELECT p.*, o.target AS parent_target,
-                 list_intersect(list_append(list_transform(p.mentions, lambda m: lower(m)),
-                                            lower(p.in_reply_to_account)), {keys}) AS hit_keys
-          FROM (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost') p
-          LEFT JOIN (SELECT platform, post_id, target FROM own_all) o
-            ON o.platform = p.platform AND o.post_id = p.in_reply_to_id
-          WHERE o.target IS NOT NULL OR list_contains({keys}, lower(p.in_reply_to_account))
-            OR (len(p.mentions) > 0 AND list_has_any(list_transform(p.mentions, lambda m: lower(m)), {keys})))""")
-    targets_of, keys_of = _maps(con)
+    """Posts not by A, not reposts, that reply to a post of A or mention A (one scan of ``posts``): one
+    row per request and subject it is addressed to, with whether it replies to the subject."""
+    scan = _prefilter(con, "in_reply_to_id IS NOT NULL OR list_contains({keys}, lower(in_reply_to_account)) "
+                           "OR list_has_any(list_transform(mentions, lambda m: lower(m)), {keys})")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE requests_all AS
-        SELECT r.* EXCLUDE (parent_target, hit_keys, targets),
-               list_contains(targets.replied, target) AS is_reply_to_target
-        FROM (
-          SELECT c.*, unnest(list_distinct(list_filter(list_append(
-                   flatten(list_transform(c.hit_keys, lambda k: coalesce({targets_of}[c.platform || ':' || k], []))),
-                   c.parent_target), lambda t: t IS NOT NULL))) AS target,
-                 {{'replied': list_append(coalesce({targets_of}[c.platform || ':' || lower(c.in_reply_to_account)], []),
-                                         c.parent_target)}} AS targets
-          FROM candidates c) r
-        WHERE NOT list_contains(coalesce({keys_of}[r.target], []), r.platform || ':' || lower(r.account))""")
-
-
-def _maps(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """SQL map literals: ``platform:handle`` -> subjects it belongs to, and subject -> its handles."""
-    rows = con.execute("SELECT platform || ':' || key, list(DISTINCT target) FROM members GROUP BY ALL").fetchall()
-    subjects = con.execute("SELECT target, list(DISTINCT platform || ':' || key) FROM members "
-                           "GROUP BY target").fetchall()
-
-    def literal(pairs: list[tuple[str, list[str]]]) -> str:
-        items = ", ".join(f"{_sql_text(k)}: [{', '.join(_sql_text(v) for v in vs)}]" for k, vs in pairs)
-        return f"MAP {{{items}}}"
-
-    return literal([(r[0], r[1]) for r in rows]), literal([(r[0], r[1]) for r in subjects])
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+        WITH p AS (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost' AND ({scan})),
+        parents AS (
+          SELECT p.platform, p.post_id, o.target FROM p
+          JOIN (SELECT platform, post_id, target FROM own_all) o
+            ON o.platform = p.platform AND o.post_id = p.in_reply_to_id),
+        named AS (
+          SELECT h.platform, h.post_id, m.target FROM (
+            SELECT platform, post_id, lower(unnest(mentions)) AS key FROM p
+            UNION ALL
+            SELECT platform, post_id, lower(in_reply_to_account) FROM p WHERE in_reply_to_account IS NOT NULL) h
+          JOIN members m ON m.platform = h.platform AND m.key = h.key),
+        pairs AS (SELECT DISTINCT platform, post_id, target FROM (SELECT * FROM parents UNION ALL SELECT * FROM named))
+        SELECT p.*, pr.target,
+               EXISTS (SELECT 1 FROM parents x WHERE x.platform = pr.platform AND x.post_id = pr.post_id
+                         AND x.target = pr.target)
+               OR EXISTS (SELECT 1 FROM members m WHERE m.target = pr.target AND m.platform = p.platform
+                            AND m.key = lower(p.in_reply_to_account)) AS is_reply_to_target
+        FROM pairs pr JOIN p ON p.platform = pr.platform AND p.post_id = pr.post_id
+        WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.target = pr.target AND m.platform = p.platform
+                            AND m.key = lower(p.account))""")
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
