@@ -18,9 +18,11 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..audit import AuditSettings, run_audit
 from ..engine import connect
+from ..errors import StoreError
 from .flatten import flatten_audit
 
 __all__ = ["ROUTE_COLUMNS", "AccountAuditor", "AuditJob"]
@@ -53,9 +55,20 @@ class AccountAuditor:
     def audit(self, platform: str, keys: list[str], posts: pa.Table) -> list[dict[str, Any]]:
         """The flat figures of each account ``keys`` names (lower-cased handles of ``platform``), in order.
 
-        ``posts`` are the posts routed to them (a post routed to two of them may come twice); each
-        account's display name is taken as ``parlons audit`` takes it (the spelling with the most posts).
+        ``posts`` are the posts routed to them (``route_key`` says to which); each account's display
+        name is taken as ``parlons audit`` takes it (the spelling with the most posts). A batch that
+        does not fit in the memory limit is audited in two halves, down to one account at a time.
         """
+        try:
+            return self._audit(platform, keys, posts)
+        except StoreError as exc:
+            if "Out of Memory" not in str(exc) or len(keys) == 1:
+                raise
+        half = len(keys) // 2
+        return [row for part in (keys[:half], keys[half:])
+                for row in self.audit(platform, part, posts.filter(pc.is_in(posts["route_key"], pa.array(part))))]
+
+    def _audit(self, platform: str, keys: list[str], posts: pa.Table) -> list[dict[str, Any]]:
         routed = posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names])
         self.con.register("routed", routed)
         self.con.execute("CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) * FROM routed")

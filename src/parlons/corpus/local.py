@@ -33,8 +33,8 @@ Batch = tuple[str, list[str], pa.Table]
 Rows = list[tuple[str, str, str]]
 BATCH_POSTS = 50_000
 """A batch sent to a worker holds whole accounts of one platform and about this many routed posts."""
-BATCH_ACCOUNTS = 2_000
-"""... and at most this many accounts."""
+BATCH_ACCOUNTS = 500
+"""... and at most this many accounts (a batch that does not fit in memory is audited in halves)."""
 
 _auditor: AccountAuditor | None = None
 
