@@ -133,6 +133,25 @@ def test_a_failure_leaves_no_file(demo: Corpus, tmp_path: Path, monkeypatch: pyt
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_batch_over_the_memory_limit_is_audited_in_halves(demo: Corpus, demo_rows: list[dict[str, Any]],
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's out-of-memory error on a batch of several accounts: the same table, one account at a time."""
+    sizes: list[int] = []
+    whole = AccountAuditor._audit
+
+    def tight(self: AccountAuditor, platform: str, keys: list[str], posts: Any) -> list[dict[str, Any]]:
+        sizes.append(len(keys))
+        if len(keys) > 1:
+            raise StoreError("the audit query failed: Out of Memory Error: failed to allocate data")
+        return whole(self, platform, keys, posts)
+
+    monkeypatch.setattr(AccountAuditor, "_audit", tight)
+    out = tmp_path / "halves.parquet"
+    assert audit_corpus(demo.store, out, jobs=1).accounts == 50
+    assert max(sizes) > 1 and sizes.count(1) == 50
+    assert table(out) == demo_rows
+
+
 def test_bounded_memory_on_the_generated_corpus(generated: Corpus, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """With a 64 MB DuckDB limit the routing spills to disk and the figures are the same."""
