@@ -241,7 +241,9 @@ class _Writer:
                 self.queue.get_nowait()
         with suppress(queue.Full):
             self.queue.put_nowait(_ABORT)
-        self.thread.join()
+        while self.thread.is_alive():  # a second Ctrl-C must not leave the thread on the store's connection
+            with suppress(KeyboardInterrupt):
+                self.thread.join()
 
     def _failure(self) -> BaseException:
         error = self.error or RuntimeError("the store's writer stopped")
