@@ -501,12 +501,13 @@ class Authors:
         self.seen: dict[str, dict[str, Any]] = {}
 
     def add(self, batch: pa.RecordBatch) -> None:
+        """Keep the first row of each author not seen yet (the batch's distinct authors looked up, not its rows)."""
         accounts = batch.column("account")
+        new = [a for a in pc.unique(accounts).to_pylist() if a not in self.seen]
+        if not new:
+            return
         if self.seen:
-            new = pc.invert(pc.is_in(accounts, value_set=pa.array(list(self.seen), pa.string())))
-            if not pc.any(new).as_py():
-                return
-            batch = batch.filter(new)
+            batch = batch.filter(pc.is_in(accounts, value_set=pa.array(new, pa.string())))
         table = pa.Table.from_batches([batch]).select(
             ["account", "account_id", "account_name", "source_member", *AUTHOR_COLUMNS])
         firsts = table.group_by("account", use_threads=False).aggregate(
