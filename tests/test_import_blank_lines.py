@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from parlons.importers import twitter_api
+from parlons.importers._edits import EditChains
 
 CASES = [
     (b'{"a":1}\n{"a":2}\n', False),
@@ -42,6 +43,7 @@ def test_blank_line_scan_agrees_with_duckdb(tmp_path: Path, data: bytes, blank: 
     path.write_bytes(data)
     assert duckdb_sees_blank(path) is blank
     assert twitter_api._blank_line_scan(path, chunk) is blank
+    assert twitter_api._blank_line_scan(path, chunk, EditChains()) is blank
 
 
 @pytest.mark.parametrize("data", [b'{"a":1}\r\n{"a":2}\r\n', b'{"a":1}\n{"a":2}\r\n', b'{"a":1}\r'])
@@ -49,3 +51,19 @@ def test_carriage_returns_are_left_to_duckdb(tmp_path: Path, data: bytes) -> Non
     path = tmp_path / "lines.jsonl"
     path.write_bytes(data)
     assert twitter_api._blank_line_scan(path) is None
+    assert twitter_api._blank_line_scan(path, chains=EditChains()) is None
+
+
+EDITED = (b'{"id":"1","edit_history_tweet_ids":["1"]}\n'
+          b'{"id":"2","edit_history_tweet_ids":["1", "2"]}\n'
+          b'{"id":"5","edit_history_tweet_ids": [ "3","4" ,"5"]}\r\n'
+          b'{"id":"6","edit_history_tweet_ids":["6","7"]}')
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 22])
+def test_the_same_pass_finds_every_edit_chain(tmp_path: Path, chunk: int) -> None:
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(EDITED)
+    chains = EditChains()
+    assert twitter_api._blank_line_scan(path, chunk, chains) is None  # a carriage return: left to DuckDB
+    assert chains.chains == {"1": ("1", "2"), "3": ("3", "4", "5"), "6": ("6", "7")}

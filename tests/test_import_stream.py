@@ -7,6 +7,7 @@ are run in order with the importer seeing the rows counted so far.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +53,7 @@ class Stub(Importer):
         yield rows(5, 1)
 
 
-def stage(tmp_path: Path, importer: Stub) -> tuple[Store, ReadContext]:
+def stage(tmp_path: Path, importer: Importer) -> tuple[Store, ReadContext]:
     (tmp_path / "posts.jsonl").write_text("{}\n")
     source = open_source(tmp_path / "posts.jsonl")
     store = Store(tmp_path / "s.duckdb")
@@ -74,5 +75,32 @@ def test_batches_and_queries_are_staged_in_order(tmp_path: Path) -> None:
 def test_an_error_raised_while_streaming_keeps_its_type_and_nothing_is_kept(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="line 6 is not a tweet"):
         stage(tmp_path, Stub(fail=True))
+    store = Store(tmp_path / "s.duckdb")
+    assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]
+
+
+class Many(Importer):
+    """Ten batches (more than the writer's queue holds), then ``error``."""
+
+    name, platform, description, example = "many", "x", "many", "many"
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def detect(self, member: Member) -> bool:
+        return True
+
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
+        for i in range(10):
+            yield rows(i * 100, 100)
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), InputError("line 1001 is not a tweet")])
+def test_a_stop_after_queued_batches_ends_the_writer_and_keeps_nothing(tmp_path: Path, error: BaseException) -> None:
+    with pytest.raises(type(error)) as raised:
+        stage(tmp_path, Many(error))
+    assert raised.value is error
+    assert not [t for t in threading.enumerate() if t.name == "parlons-store-writer"]
     store = Store(tmp_path / "s.duckdb")
     assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]

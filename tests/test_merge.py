@@ -55,3 +55,24 @@ def test_keys_repeated_within_the_input_and_in_the_store(tmp_path: Path) -> None
         assert result == MergeResult(5, 2, 2, 1, 1, (("export-2.jsonl", "m", "3", "5"),))
         assert stored(store) == [("1", 8, 3, "export-1.jsonl"), ("2", 5, 6, "export-1.jsonl"),
                                  ("5", 1, None, "export-2.jsonl")]
+
+
+def limit_during_merge(store: Store) -> list[str]:
+    """The store's memory limit as the merge's first query sees it, then after the import."""
+    seen: list[str] = []
+    merge = store._merge
+
+    def watched() -> MergeResult:
+        seen.append(store._memory_setting())
+        return merge()
+
+    store._merge = watched  # type: ignore[method-assign]
+    load(store, 1, rows(("1", None, None), ("1", 2, 2)))
+    return [*seen, store._memory_setting()]
+
+
+def test_the_merge_works_within_a_lower_memory_limit_then_gives_the_limit_back(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.duckdb", memory_limit="2GB") as store:
+        assert limit_during_merge(store) == ["244.1 MiB", "1.8 GiB"]
+    with Store(tmp_path / "b.duckdb", memory_limit="100MB") as store:
+        assert limit_during_merge(store) == ["95.3 MiB", "95.3 MiB"]

@@ -7,9 +7,12 @@ any file cannot be read the store stays exactly as it was.
 from __future__ import annotations
 
 import errno
+import queue
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,17 +100,9 @@ def _import_source(store: Store, source: Source, forced: str | None, options: Im
 
 def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress: Progress | None) -> None:
     """Stage everything one importer reads; a failure becomes an :class:`InputError` naming the member."""
-    feed = _Feed(job, job.importer.read(job.members, ctx), progress)
+    feed = _Feed(store, job, stamp, progress)
     try:
-        while (item := feed.next_query()) is not None:
-            if isinstance(item, SqlQuery):
-                feed.current = item.members[0]
-                rows, _ = store.stage_query(item.sql, item.params, stamp, check=False)
-                if progress is not None:
-                    progress(feed.current.name, rows)
-            else:
-                rows, _ = feed.stage(store, item, stamp)
-            ctx.rows_read += rows
+        feed.run(job.importer.read(job.members, ctx), ctx)
         dropped = store.take_incomplete()
         ctx.rows_read -= len(dropped)
         _count_incomplete(ctx, dropped)
@@ -124,54 +119,136 @@ def _stage_job(store: Store, job: Job, ctx: ReadContext, stamp: Stamp, progress:
 
 
 class _Feed:
-    """An importer's output, its record batches streamed to the store through one ``INSERT`` per run.
+    """An importer's output, handed to the store: batches through a :class:`_Writer`, queries in order.
+
+    The importer runs on this thread (its own DuckDB, its Python work, Ctrl-C) while the store
+    writes the batches it already produced on another: the two DuckDB instances use two cores. A
+    :class:`SqlQuery` waits until every batch before it is written, then the store runs it here,
+    so the importer sees ``ctx.rows_read`` as before. What the importer raises reaches the caller
+    as it was raised; the store's failure, as the store raised it.
+    """
+
+    def __init__(self, store: Store, job: Job, stamp: Stamp, progress: Progress | None) -> None:
+        self.store, self.job, self.stamp, self.progress = store, job, stamp, progress
+        self.current: Member = job.members[0]
+        self.writer: _Writer | None = None
+
+    def run(self, items: Iterator[pa.RecordBatch | SqlQuery], ctx: ReadContext) -> None:
+        try:
+            for item in items:
+                if isinstance(item, SqlQuery):
+                    ctx.rows_read += self._finish()
+                    self.current = item.members[0]
+                    rows, _ = self.store.stage_query(item.sql, item.params, self.stamp, check=False)
+                    if self.progress is not None:
+                        self.progress(self.current.name, rows)
+                    ctx.rows_read += rows
+                else:
+                    self._put(item)
+            ctx.rows_read += self._finish()
+        except BaseException:
+            if self.writer is not None:
+                self.writer.abort()
+                self.writer = None
+            raise
+
+    def _put(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
+            return
+        self.current = _member_of(self.job, batch) or self.current
+        if self.writer is None:
+            self.writer = _Writer(self.store, self.stamp)
+        self.writer.put(batch if batch.schema == ROW_SCHEMA else batch.cast(ROW_SCHEMA))
+        if self.progress is not None:
+            self.progress(self.current.name, batch.num_rows)
+
+    def _finish(self) -> int:
+        """Wait for the run of batches to be written; the rows written."""
+        writer, self.writer = self.writer, None
+        return writer.finish() if writer is not None else 0
+
+
+_END = object()
+_ABORT = object()
+
+
+class _Aborted(Exception):
+    """The import stopped (the importer failed, Ctrl-C): the store's INSERT ends without its rows."""
+
+
+class _Writer:
+    """One ``INSERT`` of a run of record batches, on its own thread, fed through a small queue.
 
     One statement for all the consecutive batches of an importer (not one per batch of 20,000
     rows) lets DuckDB write full row groups to the store file as they fill, instead of holding
-    every row of the transaction in memory until the commit: memory stays flat however large the
-    file. A :class:`SqlQuery` ends the run of batches; the store runs it on its own. An exception
-    raised by the importer while DuckDB pulls the batches is raised again as it was (DuckDB would
-    turn it into a message).
+    every row of the transaction in memory until the commit. The queue holds at most
+    :data:`QUEUED` batches: memory stays bounded when the store is the slower side. The store's
+    connection is used by this thread only between the first :meth:`put` and :meth:`finish` (or
+    :meth:`abort`), which both wait for it.
     """
 
-    def __init__(self, job: Job, items: Iterator[pa.RecordBatch | SqlQuery], progress: Progress | None) -> None:
-        self.job, self.items, self.progress = job, items, progress
-        self.current: Member = job.members[0]
-        self.pending: pa.RecordBatch | SqlQuery | None = None
+    QUEUED = 2
+
+    def __init__(self, store: Store, stamp: Stamp) -> None:
+        self.store, self.stamp = store, stamp
+        self.queue: queue.Queue[object] = queue.Queue(self.QUEUED)
+        self.rows = 0
         self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write, name="parlons-store-writer", daemon=True)
+        self.thread.start()
 
-    def next_query(self) -> pa.RecordBatch | SqlQuery | None:
-        """The next item: a query, or the first batch of a run of batches (None at the end)."""
-        if self.pending is not None:
-            item, self.pending = self.pending, None
-            return item
-        return next(self.items, None)
-
-    def stage(self, store: Store, first: pa.RecordBatch, stamp: Stamp) -> tuple[int, list[tuple[str, str]]]:
-        """Insert ``first`` and the batches that follow it, up to the next query, in one statement."""
-        reader = pa.RecordBatchReader.from_batches(ROW_SCHEMA, self._batches(first))
+    def _write(self) -> None:
+        reader = pa.RecordBatchReader.from_batches(ROW_SCHEMA, self._batches())
         try:
-            return store.stage_batch(reader, stamp, check=False)
-        except BaseException:
-            if self.error is not None:
-                raise self.error from None
-            raise
+            self.rows, _ = self.store.stage_batch(reader, self.stamp, check=False)
+        except BaseException as exc:
+            self.error = exc
         finally:
             reader.close()
 
-    def _batches(self, first: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
-        item: pa.RecordBatch | SqlQuery | None = first
-        try:
-            while item is not None and not isinstance(item, SqlQuery):
-                self.current = _member_of(self.job, item) or self.current
-                yield item if item.schema == ROW_SCHEMA else item.cast(ROW_SCHEMA)
-                if self.progress is not None:
-                    self.progress(self.current.name, item.num_rows)
-                item = next(self.items, None)
-        except BaseException as exc:
-            self.error = exc
-            raise
-        self.pending = item
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        while (item := self.queue.get()) is not _END:
+            if item is _ABORT:
+                raise _Aborted
+            assert isinstance(item, pa.RecordBatch)
+            yield item
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        """Queue a batch (waits while the queue is full); the store's failure if it failed."""
+        self._send(batch)
+
+    def _send(self, item: object) -> None:
+        while True:
+            try:
+                self.queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                if not self.thread.is_alive():
+                    raise self._failure() from None
+
+    def finish(self) -> int:
+        """Wait until every queued batch is written; the rows written, or the store's failure."""
+        self._send(_END)
+        self.thread.join()
+        if self.error is not None:
+            raise self._failure()
+        return self.rows
+
+    def abort(self) -> None:
+        """End the INSERT without its rows and wait for the thread (the caller then rolls back)."""
+        with suppress(queue.Empty):
+            while True:
+                self.queue.get_nowait()
+        with suppress(queue.Full):
+            self.queue.put_nowait(_ABORT)
+        while self.thread.is_alive():  # a second Ctrl-C must not leave the thread on the store's connection
+            with suppress(KeyboardInterrupt):
+                self.thread.join()
+
+    def _failure(self) -> BaseException:
+        error = self.error or RuntimeError("the store's writer stopped")
+        self.error = None
+        return error
 
 
 def _no_space(exc: BaseException) -> bool:

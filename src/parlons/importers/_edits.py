@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,6 +38,7 @@ __all__ = ["EditChains"]
 
 CHAIN = re.compile(rb'"edit_history_tweet_ids"\s*:\s*\[\s*("\d{1,20}"(?:\s*,\s*"\d{1,20}"){1,100})\s*\]')
 """A chain of two versions or more (at most 101: the API allowed five edits)."""
+KEY = b'"edit_history_tweet_ids"'
 ID = re.compile(rb"\d+")
 CHUNK = 1 << 22
 OVERLAP = 4096
@@ -56,12 +59,26 @@ class EditChains:
     def scan(self, member: Member) -> None:
         """Find the chains in the member's bytes."""
         with member.open() as stream:
-            tail = b""
-            while chunk := stream.read(CHUNK):
-                data = tail + chunk
-                for match in CHAIN.finditer(data):
-                    self.add(tuple(i.decode() for i in ID.findall(match.group(1))))
-                tail = data[-OVERLAP:]
+            self._scan(stream)
+
+    def scan_path(self, path: Path) -> None:
+        """Find the chains in a file."""
+        with open(path, "rb") as stream:
+            self._scan(stream)
+
+    def _scan(self, stream: BinaryIO) -> None:
+        tail = b""
+        while chunk := stream.read(CHUNK):
+            data = tail + chunk
+            self.find(data)
+            tail = data[-OVERLAP:]
+
+    def find(self, data: bytes, start: int = 0, end: int | None = None) -> None:
+        """Record the chains written in ``data[start:end]`` (whole records, or overlapping pieces of a document)."""
+        end = len(data) if end is None else end
+        if data.find(KEY, start, end) >= 0:
+            for match in CHAIN.finditer(data, start, end):
+                self.add(tuple(i.decode() for i in ID.findall(match.group(1))))
 
     def add(self, chain: tuple[str, ...]) -> None:
         """Record one chain of version ids, oldest first (a longer one wins)."""

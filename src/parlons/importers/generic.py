@@ -220,11 +220,12 @@ class GenericJsonlImporter(_Generic):
                  nullif(trim({_json_value(mapping["post_id"])}), '') AS source_record, NULL AS bad
           FROM {_read_json(member, mapping)} j"""
         shaped = shape_sql(raw, set(mapping), platform, ctx.options.account)
-        lines, before = _content_lines(member), ctx.rows_read
+        before = ctx.rows_read
         yield SqlQuery(f"SELECT * EXCLUDE (problem, bad) FROM ({shaped}) WHERE {valid_sql(set(mapping))}", {},
                        (member,))
-        if ctx.rows_read - before < lines:
-            _explain_skips(member, mapping, platform, ctx, ctx.rows_read - before)
+        stored = ctx.rows_read - before
+        if stored < _line_count(member) and stored < _content_lines(member):
+            _explain_skips(member, mapping, platform, ctx, stored)
 
 
 _UTF8 = (r"(?:[\x00-\x7F]|[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
@@ -261,6 +262,16 @@ def _explain_skips(member: Member, mapping: Mapping[str, str], platform: str, ct
     unexplained = lines[0][0] - stored - len(found)
     if unexplained > 0:
         ctx.skipped["record DuckDB's JSON reader left out"] += unexplained
+
+
+def _line_count(member: Member) -> int:
+    """The number of lines, blank ones included: at least :func:`_content_lines`, in half its time."""
+    lines, last = 0, b"\n"
+    with open(member.local_path(), "rb") as stream:
+        while chunk := stream.read(16 * 1024 * 1024):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
 
 
 def _content_lines(member: Member) -> int:

@@ -282,14 +282,21 @@ class TwitterApiImporter(Importer):
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         authors, edits = Authors(), EditChains()
+        blanks: dict[str, bool | None] = {}
         for member in members:
-            if _flavour(member) in ("v2", "pages", "stream"):
+            if _flavour(member) not in ("v2", "pages", "stream"):
+                continue
+            if _layout(member) == "lines":
+                blanks[member.name] = _blank_line_scan(member.local_path(), chains=edits)
+            else:
                 edits.scan(member)
-        yield from edits.fold(self._batches(members, ctx, authors))
+        yield from edits.fold(self._batches(members, ctx, authors, blanks))
         yield from edits.rows(ctx)
         authors.report(ctx, {m.name: m for m in members})
 
-    def _batches(self, members: Sequence[Member], ctx: ReadContext, authors: Authors) -> Iterator[pa.RecordBatch]:
+    def _batches(self, members: Sequence[Member], ctx: ReadContext, authors: Authors,
+                 blanks: dict[str, bool | None]) -> Iterator[pa.RecordBatch]:
+        """The rows of each member; ``blanks``: what :func:`_blank_line_scan` found in the members it read."""
         con = _connection(members[0])
         for member in members:
             flavour = _flavour(member)
@@ -298,7 +305,7 @@ class TwitterApiImporter(Importer):
             layout, path = _layout(member), member.local_path()
             for part in PARTS[flavour]:
                 if layout == "lines":
-                    yield from _json_lines(con, member, part, ctx, authors)
+                    yield from _json_lines(con, member, part, ctx, authors, blanks)
                 else:
                     parsed = DOCUMENT.format(path=sql_string(str(path)), layout=layout, type=_type(part),
                                              max_line=MAX_LINE)
@@ -392,7 +399,7 @@ def _shape(member: Member, part: str, parsed: str) -> str:
 
 
 def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: ReadContext,
-                authors: Authors) -> Iterator[pa.RecordBatch]:
+                authors: Authors, blanks: dict[str, bool | None]) -> Iterator[pa.RecordBatch]:
     """One pass over a JSON lines member: DuckDB's JSON reader first, text lines when it cannot.
 
     The JSON reader is the fast path, but it skips blank lines (line numbers would drift) and stops
@@ -401,7 +408,7 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
     """
     path, progress = member.local_path(), Progress()
     lines = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE)
-    if not _has_blank_lines(con, member, lines):
+    if not _has_blank_lines(con, member, lines, blanks):
         fast = FAST_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE)
         try:
             yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
@@ -418,44 +425,73 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
 
 
 BLANK_LINE = re.compile(rb"\n *\n")
-"""A line that :data:`TEXT_LINES` reads as blank (empty or spaces only), in text that starts at a line."""
+"""A line that :data:`TEXT_LINES` reads as blank (empty or spaces only), after the first line of a text."""
+BLANK_FIRST = re.compile(rb" *\n")
 
 
-def _has_blank_lines(con: duckdb.DuckDBPyConnection, member: Member, lines: str) -> bool:
+def _has_blank_lines(con: duckdb.DuckDBPyConnection, member: Member, lines: str,
+                     blanks: dict[str, bool | None]) -> bool:
     """Whether :data:`TEXT_LINES` reads a blank line: a byte pass in Python (three times DuckDB's speed).
 
-    A member with a carriage return is left to DuckDB itself: where its CSV reader breaks lines then
-    depends on the line ending it detects first.
+    ``blanks`` holds the answer when the pass over the member was already made (with the edit
+    chains). A member with a carriage return is left to DuckDB itself: where its CSV reader
+    breaks lines then depends on the line ending it detects first.
     """
-    found = _blank_line_scan(member.local_path())
+    found = blanks[member.name] if member.name in blanks else _blank_line_scan(member.local_path())
     if found is None:
         row = con.execute(f"SELECT count(*) FROM {lines} WHERE line IS NULL OR trim(line) = ''").fetchall()[0]
         return bool(row and row[0])
     return found
 
 
-def _blank_line_scan(path: Path, chunk_size: int = 1 << 22) -> bool | None:
+def _blank_line_scan(path: Path, chunk_size: int = 1 << 22, chains: EditChains | None = None) -> bool | None:
     """True when a line is empty or spaces only, None at a carriage return or a line over
     :data:`MAX_LINE` (left to DuckDB, whose reader bounds it), else False.
 
-    Each chunk is searched up to its last line feed, the rest held for the next one: lines are
-    searched whole, each with the line feed before it (one is put before the first line).
+    Each chunk is searched in place up to its last line feed; the rest (the start of a line) is
+    held for the next one. With ``chains``, the same pass finds the edit chains (a record is one
+    line) and reads the whole file; without, it stops at the first answer.
     """
+    found: bool | None = False
     held = b""
     with open(path, "rb") as stream:
         while chunk := stream.read(chunk_size):
             if len(held) > MAX_LINE:
+                if chains is not None:
+                    chains.scan_path(path)
                 return None
-            data = held + chunk
-            cut = data.rfind(b"\n") + 1
-            whole, held = data[:cut], data[cut:]
-            if b"\r" in whole:
-                return None
-            if whole and BLANK_LINE.search(b"\n" + whole):
-                return True
-    if b"\r" in held:
-        return None
+            cut = chunk.rfind(b"\n") + 1
+            if chains is not None:
+                _chains_in(chains, held, chunk, cut)
+            if found is False:
+                found = _blank_in(held, chunk, cut)
+            if found is not False and chains is None:
+                return found
+            held = chunk[cut:] if cut else held + chunk
+    if chains is not None:
+        chains.find(held)
+    if found is not False or b"\r" in held:
+        return True if found else None
     return bool(held) and not held.strip(b" ")
+
+
+def _blank_in(held: bytes, chunk: bytes, cut: int) -> bool | None:
+    """Whether the lines that end in ``chunk[:cut]`` (the first one begun by ``held``) hold a blank one."""
+    if b"\r" in chunk:
+        return None
+    if not cut:
+        return False
+    if not held.strip(b" ") and BLANK_FIRST.match(chunk, 0, cut):
+        return True
+    return BLANK_LINE.search(chunk, 0, cut) is not None
+
+
+def _chains_in(chains: EditChains, held: bytes, chunk: bytes, cut: int) -> None:
+    """The edit chains in the lines that end in ``chunk[:cut]``, the first one begun by ``held``."""
+    first = chunk.find(b"\n", 0, cut) + 1
+    if first:
+        chains.find(held + chunk[:first])
+        chains.find(chunk, first, cut)
 
 
 class Authors:
@@ -465,12 +501,13 @@ class Authors:
         self.seen: dict[str, dict[str, Any]] = {}
 
     def add(self, batch: pa.RecordBatch) -> None:
+        """Keep the first row of each author not seen yet (the batch's distinct authors looked up, not its rows)."""
         accounts = batch.column("account")
+        new = [a for a in pc.unique(accounts).to_pylist() if a not in self.seen]
+        if not new:
+            return
         if self.seen:
-            new = pc.invert(pc.is_in(accounts, value_set=pa.array(list(self.seen), pa.string())))
-            if not pc.any(new).as_py():
-                return
-            batch = batch.filter(new)
+            batch = batch.filter(pc.is_in(accounts, value_set=pa.array(new, pa.string())))
         table = pa.Table.from_batches([batch]).select(
             ["account", "account_id", "account_name", "source_member", *AUTHOR_COLUMNS])
         firsts = table.group_by("account", use_threads=False).aggregate(
