@@ -20,7 +20,9 @@ Seconds run from the start of the work once the modules are loaded (for the bare
 parlons); the peak is the child's resident high-water mark (VmHWM, DuckDB's threads included).
 The table gives the median of the runs with their min–max, the ratio of the median to the median
 bare read in memory, the load average seen before the runs (the machine is shared: a load above
-the number of cores means the figures are slower than a quiet machine's), and the machine.
+the number of cores means the figures are slower than a quiet machine's), and the machine. A
+second table gives the CPU seconds of each case (user and system, every thread): on a busy
+machine they move much less than the clock, so their ratios say what a change did.
 
 An X archive's files start with ``window.YTD.tweets.part0 =``, which no JSON reader takes: its
 bare read reads the same arrays without that prefix. A Mastodon outbox is one JSON object whose
@@ -34,6 +36,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +68,7 @@ def child(kind: str, target: str, store: str, args: list[str]) -> dict[str, Any]
     """One case in this (child) process; the clock starts once the modules are loaded."""
     import duckdb
 
+    cpu = _cpu()
     if kind in ("bare", "bare-file"):
         files = json.loads(target)
         fmt = ", format = 'array'" if files[0].endswith(".json") else ""
@@ -83,7 +87,13 @@ def child(kind: str, target: str, store: str, args: list[str]) -> dict[str, Any]
         con = duckdb.connect(store, read_only=True)
         rows = con.execute("SELECT count(*) FROM posts").fetchone()[0]  # type: ignore[index]
         con.close()
-    return {"seconds": seconds, "rows": rows, "peak_mb": peak_mb()}
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "rows": rows, "peak_mb": peak_mb()}
+
+
+def _cpu() -> float:
+    """CPU seconds (user and system, every thread) this process has used."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_child(kind: str, target: str, store: Path, args: tuple[str, ...]) -> dict[str, Any]:
@@ -126,7 +136,7 @@ def bench_format(fmt: str, folder: Path, n: int, runs: int) -> dict[str, Any]:
 def _brief(result: dict[str, Any]) -> str:
     if "error" in result:
         return "FAILED"
-    return f"{result['seconds']:.1f}s/{result['peak_mb']:.0f}MB"
+    return f"{result['seconds']:.1f}s/{result['cpu']:.1f}cpu/{result['peak_mb']:.0f}MB"
 
 
 def summary(values: list[float]) -> tuple[float, float, float]:
@@ -154,9 +164,9 @@ def cell(results: list[dict[str, Any]], key: str, fmt: str) -> str:
     return fmt.format(mid) + (f" ({fmt.format(low)}–{fmt.format(high)})" if len(values) > 1 else "")
 
 
-def ratio(results: list[dict[str, Any]], reference: list[dict[str, Any]]) -> str:
-    values = [r["seconds"] for r in results if "error" not in r]
-    bare = [r["seconds"] for r in reference if "error" not in r]
+def ratio(results: list[dict[str, Any]], reference: list[dict[str, Any]], key: str = "seconds") -> str:
+    values = [r[key] for r in results if "error" not in r]
+    bare = [r[key] for r in reference if "error" not in r]
     return f"{statistics.median(values) / statistics.median(bare):.1f}x" if values and bare else "–"
 
 
@@ -179,6 +189,20 @@ def table(rows: list[dict[str, Any]], runs: int, command: str) -> str:
             f"| {cell(r['reimport'], 'seconds', '{:.1f}')} | {ratio(r['reimport'], r['bare'])} "
             f"| {cell(r['reimport'], 'peak_mb', '{:.0f}')} "
             f"| {min(row['load']):.1f}–{max(row['load']):.1f} |")
+    lines += [
+        "",
+        "CPU seconds (user and system, all threads; steadier than the clock when the machine is shared), "
+        "median of the runs; ratio = median / median bare read in memory.",
+        "",
+        "| format | bare read, memory | bare read, file | import | import / bare | re-import | re-import / bare |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        r = row["runs"]
+        lines.append(
+            f"| {row['format']} | {cell(r['bare'], 'cpu', '{:.1f}')} | {cell(r['bare-file'], 'cpu', '{:.1f}')} "
+            f"| {cell(r['import'], 'cpu', '{:.1f}')} | {ratio(r['import'], r['bare'], 'cpu')} "
+            f"| {cell(r['reimport'], 'cpu', '{:.1f}')} | {ratio(r['reimport'], r['bare'], 'cpu')} |")
     errors = [f"- {row['format']} {case}: {x['error']}" for row in rows for case in CASES
               for x in row["runs"][case] if "error" in x]
     lines += ["", f"Machine: {machine()}.", "", f"Command: `{command}`"]
