@@ -110,7 +110,12 @@ def run_child(kind: str, target: str, store: Path, args: tuple[str, ...]) -> dic
 def bench_format(fmt: str, folder: Path, n: int, runs: int) -> dict[str, Any]:
     """Generate the file (once), then run every case ``runs`` times, interleaved."""
     started = time.perf_counter()
-    bare = gen_formats.generate(fmt, folder, n)
+    try:
+        bare = gen_formats.generate(fmt, folder, n)
+    except Exception as exc:  # reported in the table; the other formats still run
+        failed = {"error": f"generating the file: {str(exc).splitlines()[0][:200]}"}
+        return {"format": fmt, "posts": n, "file_mb": 0.0, "generated_s": 0.0, "load": [os.getloadavg()[0]],
+                "runs": {case: [failed] if case == "import" else [] for case in CASES}}
     generated = time.perf_counter() - started
     target = folder / gen_formats.IMPORT_TARGET[fmt]
     args = gen_formats.IMPORT_ARGS.get(fmt, ())

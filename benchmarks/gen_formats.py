@@ -88,7 +88,7 @@ TWARC2_PAGES = """SELECT to_json({'data': list(v2_tweet(i) ORDER BY i),
   'meta': {'newest_id': max(tid(i)), 'oldest_id': min(tid(i)), 'result_count': count(*), 'next_token': 'b26v89c' || p},
   '__twarc': {'url': 'https://api.twitter.com/2/tweets/search/all?max_results=100', 'version': '2.1.0',
               'retrieved_at': '2023-01-01T00:00:00+00:00'}}) || chr(10) AS line
-FROM (SELECT i, i // 100 AS p FROM range({n}) t(i)) GROUP BY p ORDER BY p"""
+FROM (SELECT i, i // 100 AS p FROM range({first}, {last}) t(i)) GROUP BY p ORDER BY p"""
 
 V1 = f"""
 CREATE OR REPLACE MACRO v1_id(i) AS {TWEET_ID.format(i='i')};
@@ -267,7 +267,10 @@ def twarc2(out: Path, n: int) -> list[Path]:
 def twarc2_pages(out: Path, n: int) -> list[Path]:
     with _connect() as con:
         con.execute(TWARC2)
-        _write(con, TWARC2_PAGES.replace("{n}", str(n)), out / "twarc2-pages.jsonl")
+        (out / "twarc2-pages.jsonl").write_bytes(b"")
+        for first in range(0, n, 100_000):  # a slice at a time: list aggregates do not spill
+            sql = TWARC2_PAGES.replace("{first}", str(first)).replace("{last}", str(min(n, first + 100_000)))
+            _write(con, sql, out / "twarc2-pages.jsonl", "ab")
     return [out / "twarc2-pages.jsonl"]
 
 
