@@ -16,8 +16,9 @@ An outbox laid out otherwise (indented, keys reordered, unexpected values) makes
 line; it is then streamed with ijson into the same lines, and reading resumes where it stopped.
 Memory stays bounded whatever the size. Nesting is not measured on the cut path: DuckDB's reader
 parses without recursion (two million levels in 0.2 s), and a value nested where a status has a
-structure fails its typed read, which sends the outbox to ijson, whose stream refuses it. Direct messages (addressed neither to the public nor to
-the followers) are private conversations, not public posts: they are skipped and counted.
+structure fails its typed read, which sends the outbox to ijson, whose stream refuses it. Direct
+messages (addressed neither to the public nor to the followers) are private conversations, not
+public posts: they are skipped and counted.
 """
 
 from __future__ import annotations
@@ -53,16 +54,15 @@ IMAGE_COMPANIONS = frozenset({"avatar", "header"})
 
 ITEMS_START = re.compile(rb'"orderedItems"\s*:\s*\[\s*')
 ITEMS_END = re.compile(rb"\}\s*\]\s*\}\s*\Z")
-ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(?:Create|Announce)")')
+ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)")')
 """Between two activities: ``},{`` followed by an activity's ``"id":"…","type":"Create"``.
 
 A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
 inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
 """
-BOOST_OBJECT = re.compile(rb'"Announce"(\s*,[^{]{0,65536}?)"object"(\s*:\s*")')
-"""A boost's ``object`` (the URL of the boosted status, after its ``"type": "Announce"`` and before any nested
-object), renamed ``objectUri``: DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a
-string cannot share one column. (``"Announce"`` is rare in the bytes: a quote inside a string is escaped.)"""
+BOOSTED_URL = re.compile(rb'"object"(\s*:\s*")')
+"""A boost's ``object`` (the URL of the boosted status), renamed ``objectUri``: DuckDB's reader
+takes ``object`` as the status (a STRUCT), and an object or a string cannot share one column."""
 CHUNK = 1 << 22
 ROWS_PER_BATCH = 50_000
 """Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
@@ -480,48 +480,43 @@ def _cut_items(member: Member, target: Path) -> bool:
     False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
     last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
     makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly.
-
-    Each chunk is transformed whole by regular expressions and joins (C code): no Python runs
-    per activity but the formatting of its number.
     """
     with _utf8(member) as source, open(target, "wb") as out:
         head = source.read(CHUNK)
         start = ITEMS_START.search(head)
         if start is None or head[start.end():start.end() + 1] != b"{":
             return start is not None and head[start.end():start.end() + 1] == b"]"
-        carry, count, chunk = head[start.end() + 1:], 0, source.read(CHUNK)
+        carry, kind, count, chunk = head[start.end() + 1:], b"Announce", 0, source.read(CHUNK)
         while True:
             following = source.read(CHUNK) if chunk else b""
             data = carry + chunk
-            pieces = _pieces(data if following else data.rstrip())  # whitespace may follow the outbox
-            if pieces is None or len(pieces[-1]) > LONGEST_ITEM:
+            parts = ITEM_CUT.split(data if following else data.rstrip())  # whitespace may follow the outbox
+            kinds, pieces = [kind, *parts[1::2]], parts[0::2]
+            carry, kind = pieces.pop(), kinds.pop()
+            count = _write_lines(out, pieces, kinds, count)
+            if count < 0 or len(carry) > LONGEST_ITEM:
                 return False
-            carry = pieces.pop()
-            count = _write_lines(out, pieces, count)
             if not following:
                 break
             chunk = following
         end = ITEMS_END.search(carry)
-        if end is None:
-            return False
-        return _write_lines(out, [carry[:end.start()]], count) > 0
+        return end is not None and _write_lines(out, [carry[:end.start()]], [kind], count) > 0
 
 
-def _pieces(data: bytes) -> list[bytes] | None:
-    """The activities of ``data`` without their outer braces, boosts' URLs renamed; the last may be cut short.
+def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int) -> int:
+    """Write activities (each without its outer braces) as numbered lines; the next number.
 
-    None when an activity spans several lines (the outbox is indented): then it is no JSON lines.
+    -1 when an activity spans several lines (the outbox is indented): no JSON lines. Only boosts
+    are looked at one by one (their URL renamed); the rest is joined in one go.
     """
-    data = BOOST_OBJECT.sub(rb'"Announce"\1"objectUri"\2', data)
-    data, cuts = ITEM_CUT.subn(b"\n", data)
-    pieces = data.split(b"\n")
-    return pieces if len(pieces) == cuts + 1 else None
-
-
-def _write_lines(out: IO[bytes], pieces: list[bytes], first: int) -> int:
-    """Write activities (each without its outer braces) as numbered lines; the next number."""
+    for index, kind in enumerate(kinds):
+        if kind == b"Announce":
+            pieces[index] = BOOSTED_URL.sub(rb'"objectUri"\1', pieces[index], count=1)
     numbers = [b'{"_i":%d,' % index for index in range(first, first + len(pieces))]
-    out.write(b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n")))))
+    lines = b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n"))))
+    if lines.count(b"\n") != len(pieces):
+        return -1
+    out.write(lines)
     return first + len(pieces)
 
 
