@@ -393,3 +393,18 @@ def test_mastodon_newer_uri_form_without_actor_json_takes_owner_from_status_urls
     assert store.con.execute("SELECT DISTINCT account, account_id FROM posts").fetchall() == [
         (NEWER_OWNER, "https://social.example/ap/users/116840387061670746")]
     assert _replies(store) == NEWER_REPLIES
+
+
+def test_mastodon_deep_nesting_where_nothing_is_read_is_no_danger(store: Store, tmp_path: Path) -> None:
+    """A compact outbox goes to DuckDB unmeasured: its reader must stay quick on hostile nesting it skips."""
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    items = _fixture_items()
+    items[1]["object"]["unknownExtension"] = "DEEP"
+    _compact(folder, items)
+    outbox = folder / "outbox.json"
+    outbox.write_bytes(outbox.read_bytes().replace(b'"DEEP"', b"[" * 1_000_000 + b"]" * 1_000_000))
+    started = time.monotonic()
+    load(store, folder)
+    assert time.monotonic() - started < 5
+    assert count(store, "SELECT count(*) FROM posts") == 6
