@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,13 @@ import parlons
 
 from ..stores import store_path
 from ..workspaces.models import Workspace
-from .models import AuditResult
+from .models import AuditResult, RenderedCharts
 
 if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
     from parlons.audit.result import AuditResult as Result
 
-__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "figures"]
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "audit_row", "figures",
+           "section_charts"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
@@ -47,18 +49,48 @@ def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]
     """The JSON form (``parlons.dump_audits``, schema ``parlons.AUDIT_SCHEMA_VERSION``) of parlons'
     typed results for the workspace's account and the chosen peers: what the pages read. Computed
     once per store generation, then read from the cache as it was written."""
+    stored: list[dict[str, Any]] = audit_row(workspace, choice).result
+    return stored
+
+
+def audit_row(workspace: Workspace, choice: AuditChoice) -> AuditResult:
+    """The cache row of the audit for ``choice`` in the store's current generation (audited if missing)."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
     cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
     if cached is not None:
-        stored: list[dict[str, Any]] = cached.result
-        return stored
+        return cached
     result: list[dict[str, Any]] = json.loads(parlons.dump_audits(_run(workspace, choice)))
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
-    AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                         defaults={"result": result})
-    return result
+    row, _created = AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
+                                                         defaults={"result": result})
+    return row
+
+
+def section_charts(workspace: Workspace, choice: AuditChoice, lang: str, section: str) -> list[dict[str, Any]]:
+    """The report's charts of ``section`` for the audit of ``choice``, in ``lang`` (``parlons.audit_charts``):
+    ``name``, ``caption``, ``alt``, ``width``, ``height`` and the inert ``svg`` of each. Drawn once per
+    cached audit result and language, then read from the cache (deleted with the audit result)."""
+    row = audit_row(workspace, choice)
+    cached = RenderedCharts.objects.filter(audit=row, lang=lang, section=section).values_list("charts", flat=True)
+    for found in cached:
+        stored: list[dict[str, Any]] = found
+        return stored
+    audits = parlons.load_audits(json.dumps(row.result))
+    drawn = [{"name": c.name, "caption": c.caption, "alt": c.alt, **_size(c.svg), "svg": c.svg}
+             for c in parlons.audit_charts(audits, lang, section)]
+    RenderedCharts.objects.get_or_create(audit=row, lang=lang, section=section, defaults={"charts": drawn})
+    return drawn
+
+
+SIZE = re.compile(r'<svg[^>]*?\swidth="(\d+)"[^>]*?\sheight="(\d+)"')
+
+
+def _size(svg: str) -> dict[str, int]:
+    """The drawing's own width and height (for the page's ``<img>``, so nothing moves while it loads)."""
+    match = SIZE.match(svg)
+    return {"width": int(match[1]), "height": int(match[2])} if match else {}
 
 
 def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:

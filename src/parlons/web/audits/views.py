@@ -17,9 +17,9 @@ import parlons
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require
-from .definitions import definitions, lookup, titles
+from .definitions import Lookup, definitions, titles
 from .models import RequestMark
-from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures
+from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures, section_charts
 
 
 def _day(value: str | None) -> date | None:
@@ -37,30 +37,71 @@ def _choice(request: HttpRequest, access: Access) -> AuditChoice:
                        tuple(p for p in allowed if p in chosen))
 
 
-def _audit_page(request: HttpRequest, access: Access, template: str, **extra: Any) -> HttpResponse:
+CHOICE_PARAMS = ("chosen", "since", "until", "peer")
+"""The query parameters that choose the audit (period and peers): what a chart's address carries."""
+
+
+def _audit_page(request: HttpRequest, access: Access, template: str, section: str, **extra: Any) -> HttpResponse:
     choice = _choice(request, access)
+    lang = current_language()
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
-                               "query": request.GET.urlencode(), "titles": titles(), "lookup": lookup, **extra}
+                               "query": request.GET.urlencode(), "titles": titles(lang), "lookup": Lookup(lang),
+                               **extra}
     try:
         context["audits"] = audit_data(access.workspace, choice)
+        context["chart_list"] = (section_charts(access.workspace, choice, lang, section)
+                             if section in parlons.CHART_SECTIONS else [])
     except NoAudit as exc:
         context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
         return render(request, "audits/no_audit.html", context)
-    context["subject"] = context["audits"][0]
+    context.update(subject=context["audits"][0], chart_section=section, chart_query=_chart_query(request, lang))
     return render(request, template, context)
+
+
+def _chart_query(request: HttpRequest, lang: str) -> str:
+    """The page's choice of period and peers, and its language, for the address of its charts."""
+    query = QueryDict(mutable=True)
+    for name in CHOICE_PARAMS:
+        query.setlist(name, request.GET.getlist(name))
+    query["lang"] = lang
+    return query.urlencode()
 
 
 @require("view")
 def overview(request: HttpRequest, access: Access) -> HttpResponse:
-    return _audit_page(request, access, "audits/overview.html", **thread_context(request, access, "maturity"))
+    return _audit_page(request, access, "audits/overview.html", "peers", **thread_context(request, access, "maturity"))
 
 
 @require("view")
 def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
     if family not in FAMILIES:
         raise Http404("no such family")
-    return _audit_page(request, access, "audits/family.html", family=family, figures=figures,
+    return _audit_page(request, access, "audits/family.html", family, family=family, figures=figures,
                        **thread_context(request, access, family))
+
+
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+"""A chart opened on its own is a drawing: nothing in it may run, load or submit anything."""
+
+
+@require("view")
+def chart(request: HttpRequest, access: Access, family: str, chart: str) -> HttpResponse:
+    """One of the report's charts as an SVG image (the page's ``<img>``), for the period, peers and language asked."""
+    if family not in parlons.CHART_SECTIONS:
+        raise Http404("no such chart")
+    lang = request.GET.get("lang") if request.GET.get("lang") in {"fr", "en"} else current_language()
+    try:
+        drawn = section_charts(access.workspace, _choice(request, access), str(lang), family)
+    except NoAudit:
+        raise Http404("no audit") from None
+    found = next((c for c in drawn if c["name"] == chart), None)
+    if found is None:
+        raise Http404("no such chart")
+    response = HttpResponse(found["svg"], content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = CHART_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{family}-{chart}.svg"'
+    return response
 
 
 def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -166,5 +207,6 @@ def report(request: HttpRequest, access: Access, fmt: str) -> HttpResponse:
 
 @login_required
 def definition_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "audits/definitions.html", {"families": definitions(), "titles": titles(),
+    lang = current_language()
+    return render(request, "audits/definitions.html", {"families": definitions(lang), "titles": titles(lang),
                                                        "title": _("Definitions")})
