@@ -28,8 +28,8 @@ CONFIG: dict[str, Any] = {
     "font": "DejaVu Sans, Helvetica, Arial, sans-serif",
     "view": {"stroke": None},
     "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelColor": "#333", "titleColor": "#333",
-             "gridColor": "#e6e6e6", "domainColor": "#999"},
-    "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+             "gridColor": "#e6e6e6", "domainColor": "#999", "labelSeparation": 4},
+    "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "labelLimit": 280},
 }
 LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
