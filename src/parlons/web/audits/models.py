@@ -16,6 +16,8 @@ class AuditResult(models.Model):
     generation = models.PositiveIntegerField()
     key = models.CharField(max_length=64, help_text="SHA-256 of the audit's parameters")
     result = models.JSONField()
+    lean = models.JSONField(null=True, help_text="the result without its lists of unanswered requests: what the "
+                                                 "verdict and family pages read")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

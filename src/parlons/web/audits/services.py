@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 import parlons
 
 from ..stores import store_path
@@ -53,34 +55,73 @@ def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]
     return stored
 
 
-def audit_row(workspace: Workspace, choice: AuditChoice) -> AuditResult:
-    """The cache row of the audit for ``choice`` in the store's current generation (audited if missing)."""
+def audit_row(workspace: Workspace, choice: AuditChoice, *, lean: bool = False) -> AuditResult:
+    """The cache row of the audit for ``choice`` in the store's current generation (audited if missing).
+
+    ``lean`` reads only ``row.lean``, the result without its lists of unanswered requests (most of
+    its size on a large store): what the verdict and family pages show. A fresh audit has its
+    charts drawn at once, in both languages (unless ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that
+    the import worker, which audits the default choice, leaves every page cached."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
-    cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
+    rows = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key)
+    cached = (rows.defer("result") if lean else rows).first()
     if cached is not None:
+        if cached.lean is None:  # cached before the lean copy existed
+            cached.lean = _lean(cached.result)
+            cached.save(update_fields=["lean"])
         return cached
-    result: list[dict[str, Any]] = json.loads(parlons.dump_audits(_run(workspace, choice)))
+    results = _run(workspace, choice)
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
+    result = json.loads(parlons.dump_audits(results))
     row, _created = AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                                         defaults={"result": result})
+                                                         defaults={"result": result, "lean": _lean(result)})
+    if getattr(settings, "PARLONS_CHARTS_WITH_AUDIT", True):
+        for lang in LANGUAGES:
+            _draw(row, results, lang, parlons.CHART_SECTIONS)
     return row
 
 
-def section_charts(workspace: Workspace, choice: AuditChoice, lang: str, section: str) -> list[dict[str, Any]]:
+LANGUAGES = ("fr", "en")
+
+
+def _lean(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``result`` without the unanswered requests listed in each audit (their number stays)."""
+    def lean(audit: dict[str, Any]) -> dict[str, Any]:
+        responsiveness = audit.get("responsiveness")
+        if isinstance(responsiveness, dict) and "unanswered_requests" in responsiveness:
+            return {**audit, "responsiveness": {**responsiveness, "unanswered_requests": []}}
+        return audit
+    return [lean(audit) for audit in result]
+
+
+def section_charts(workspace: Workspace, choice: AuditChoice, lang: str, section: str,
+                   row: AuditResult | None = None) -> list[dict[str, Any]]:
     """The report's charts of ``section`` for the audit of ``choice``, in ``lang`` (``parlons.audit_charts``):
     ``name``, ``caption``, ``alt``, ``width``, ``height`` and the inert ``svg`` of each. Drawn once per
-    cached audit result and language, then read from the cache (deleted with the audit result)."""
-    row = audit_row(workspace, choice)
-    cached = RenderedCharts.objects.filter(audit=row, lang=lang, section=section).values_list("charts", flat=True)
-    for found in cached:
+    cached audit result and language, then read from the cache (deleted with the audit result).
+    ``row`` is the audit's cache row when the caller holds it already."""
+    cached = RenderedCharts.objects.filter(audit__workspace=workspace, audit__generation=workspace.generation,
+                                           audit__key=choice.key(workspace), lang=lang, section=section)
+    for found in cached.values_list("charts", flat=True):
         stored: list[dict[str, Any]] = found
         return stored
-    audits = parlons.load_audits(json.dumps(row.result))
-    drawn = [{"name": c.name, "caption": c.caption, "alt": c.alt, **_size(c.svg), "svg": c.svg}
-             for c in parlons.audit_charts(audits, lang, section)]
-    RenderedCharts.objects.get_or_create(audit=row, lang=lang, section=section, defaults={"charts": drawn})
+    row = row or audit_row(workspace, choice)
+    audits = parlons.load_audits(json.dumps(row.lean if row.lean is not None else row.result))  # charts need no list
+    return _draw(row, audits, lang, (section,))[section]
+
+
+def _draw(row: AuditResult, audits: list[Result], lang: str,
+          sections: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """Draw the charts of ``sections`` for the cached audit ``row`` (typed as ``audits``) and keep them."""
+    drawn: dict[str, list[dict[str, Any]]] = {section: [] for section in sections}
+    for chart in parlons.audit_charts(audits, lang, sections[0] if len(sections) == 1 else None):
+        if chart.section in drawn:
+            drawn[chart.section].append({"name": chart.name, "caption": chart.caption, "alt": chart.alt,
+                                         **_size(chart.svg), "svg": chart.svg})
+    for section, charts in drawn.items():
+        RenderedCharts.objects.get_or_create(audit=row, lang=lang, section=section, defaults={"charts": charts})
     return drawn
 
 

@@ -19,7 +19,17 @@ from ..i18n import _, current_language
 from ..workspaces.access import Access, require
 from .definitions import Lookup, definitions, titles
 from .models import RequestMark
-from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures, section_charts
+from .services import (
+    FAMILIES,
+    AuditChoice,
+    NoAudit,
+    accounts_in_store,
+    audit,
+    audit_data,
+    audit_row,
+    figures,
+    section_charts,
+)
 
 
 def _day(value: str | None) -> date | None:
@@ -48,9 +58,10 @@ def _audit_page(request: HttpRequest, access: Access, template: str, section: st
                                "query": request.GET.urlencode(), "titles": titles(lang), "lookup": Lookup(lang),
                                **extra}
     try:
-        context["audits"] = audit_data(access.workspace, choice)
-        context["chart_list"] = (section_charts(access.workspace, choice, lang, section)
-                             if section in parlons.CHART_SECTIONS else [])
+        row = audit_row(access.workspace, choice, lean=True)
+        context["audits"] = row.lean
+        context["chart_list"] = (section_charts(access.workspace, choice, lang, section, row)
+                                 if section in parlons.CHART_SECTIONS else [])
     except NoAudit as exc:
         context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
         return render(request, "audits/no_audit.html", context)
