@@ -142,11 +142,25 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
     items = _unanswered(access, audits)
     unanswered = audits[0]["responsiveness"].get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
+    matching = _filtered(request, items)
+    pages = max(1, -(-len(matching) // PER_PAGE))
+    page = min(max(_number(request.GET.get("page")), 1), pages)
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(request, "audits/inbox.html", {
-        "access": access, "items": _filtered(request, items), "listed": len(items),
+        "access": access, "items": matching[(page - 1) * PER_PAGE:page * PER_PAGE], "matching": len(matching),
+        "page": page, "pages": pages, "page_query": others.urlencode(), "listed": len(items),
         "total": unanswered if isinstance(unanswered, int) else len(items), "has_intent": has_intent,
         "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
         "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
+
+
+PER_PAGE = 100
+"""Unanswered requests per page of the inbox (the CSV export holds them all)."""
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
 @require("triage")
