@@ -18,6 +18,8 @@ class AuditResult(models.Model):
     result = models.JSONField()
     lean = models.JSONField(null=True, help_text="the result without its lists of unanswered requests: what the "
                                                  "verdict and family pages read")
+    requests = models.JSONField(null=True, help_text="the audited account's list of unanswered requests: what the "
+                                                     "inbox reads")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

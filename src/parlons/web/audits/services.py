@@ -58,8 +58,9 @@ def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]
 def audit_row(workspace: Workspace, choice: AuditChoice, *, lean: bool = False) -> AuditResult:
     """The cache row of the audit for ``choice`` in the store's current generation (audited if missing).
 
-    ``lean`` reads only ``row.lean``, the result without its lists of unanswered requests (most of
-    its size on a large store): what the verdict and family pages show. A fresh audit has its
+    ``lean`` leaves ``row.result`` unread: ``row.lean`` is the result without its lists of unanswered
+    requests (most of its size on a large store), what the verdict and family pages show, and
+    ``row.requests`` the audited account's list, what the inbox shows. A fresh audit has its
     charts drawn at once, in both languages (unless ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that
     the import worker, which audits the default choice, leaves every page cached."""
     if not workspace.account:
@@ -68,15 +69,16 @@ def audit_row(workspace: Workspace, choice: AuditChoice, *, lean: bool = False) 
     rows = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key)
     cached = (rows.defer("result") if lean else rows).first()
     if cached is not None:
-        if cached.lean is None:  # cached before the lean copy existed
-            cached.lean = _lean(cached.result)
-            cached.save(update_fields=["lean"])
+        if cached.lean is None or cached.requests is None:  # cached before the lean copy existed
+            cached.lean, cached.requests = _lean(cached.result), _requests(cached.result)
+            cached.save(update_fields=["lean", "requests"])
         return cached
     results = _run(workspace, choice)
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
     result = json.loads(parlons.dump_audits(results))
     row, _created = AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                                         defaults={"result": result, "lean": _lean(result)})
+                                                         defaults={"result": result, "lean": _lean(result),
+                                                                   "requests": _requests(result)})
     if getattr(settings, "PARLONS_CHARTS_WITH_AUDIT", True):
         for lang in LANGUAGES:
             _draw(row, results, lang, parlons.CHART_SECTIONS)
@@ -94,6 +96,12 @@ def _lean(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return {**audit, "responsiveness": {**responsiveness, "unanswered_requests": []}}
         return audit
     return [lean(audit) for audit in result]
+
+
+def _requests(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audited account's unanswered requests (the first audit's), as the audit lists them."""
+    listed: list[dict[str, Any]] = (result[0].get("responsiveness") or {}).get("unanswered_requests") or []
+    return listed
 
 
 def section_charts(workspace: Workspace, choice: AuditChoice, lang: str, section: str,

@@ -25,7 +25,6 @@ from .services import (
     NoAudit,
     accounts_in_store,
     audit,
-    audit_data,
     audit_row,
     figures,
     section_charts,
@@ -115,8 +114,8 @@ def chart(request: HttpRequest, access: Access, family: str, chart: str) -> Http
     return response
 
 
-def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    items = audits[0]["responsiveness"].get("unanswered_requests") or []
+def _unanswered(access: Access, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = requests
     marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
     return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
 
@@ -135,12 +134,12 @@ def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[st
 @require("view")
 def inbox(request: HttpRequest, access: Access) -> HttpResponse:
     try:
-        audits = audit_data(access.workspace, _choice(request, access))
+        row = audit_row(access.workspace, _choice(request, access), lean=True)
     except NoAudit as exc:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
-    items = _unanswered(access, audits)
-    unanswered = audits[0]["responsiveness"].get("unanswered")
+    items = _unanswered(access, row.requests or [])
+    unanswered = (row.lean or row.result)[0]["responsiveness"].get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
     matching = _filtered(request, items)
     pages = max(1, -(-len(matching) // PER_PAGE))
@@ -168,7 +167,7 @@ def _number(value: str | None) -> int:
 def mark(request: HttpRequest, access: Access) -> HttpResponse:
     request_id = str(request.POST.get("request", ""))[:500]
     status = request.POST.get("status", "")
-    known = {str(i.get("id")) for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    known = {str(i.get("id")) for i in _unanswered(access, _requests(request, access))}
     if request_id not in known:
         raise Http404("no such request")
     if status in RequestMark.Status.values:
@@ -180,6 +179,12 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
     return redirect(f"{reverse('audits:inbox', kwargs={'ws': access.workspace.pk})}?{back}")
 
 
+def _requests(request: HttpRequest, access: Access) -> list[dict[str, Any]]:
+    """The audited account's unanswered requests for the page's choice (the cache row, without the rest)."""
+    listed: list[dict[str, Any]] = audit_row(access.workspace, _choice(request, access), lean=True).requests or []
+    return listed
+
+
 CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
 
 
@@ -187,7 +192,7 @@ CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
 def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
     """One unanswered request and the team's thread about it (``?id=`` the request's id)."""
     request_id = str(request.GET.get("id", ""))[:300]
-    items = {str(i.get("id")): i for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    items = {str(i.get("id")): i for i in _unanswered(access, _requests(request, access))}
     if request_id not in items:
         raise Http404("no such request")
     return render(request, "audits/request.html", {"access": access, "item": items[request_id],
@@ -196,7 +201,7 @@ def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
 
 @require("view")
 def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
-    items = _filtered(request, _unanswered(access, audit_data(access.workspace, _choice(request, access))))
+    items = _filtered(request, _unanswered(access, _requests(request, access)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
     writer = csv.writer(response)
