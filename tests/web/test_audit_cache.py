@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 import parlons
 
@@ -50,6 +52,11 @@ def test_pages_and_inbox_read_the_lean_copy_and_the_list_never_the_whole_result(
     assert [a["responsiveness"]["unanswered_requests"] for a in row.lean] == [[], [], []]
     assert [a["responsiveness"]["unanswered"] for a in row.lean] == [a["responsiveness"]["unanswered"]
                                                                     for a in row.result]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/w/{world.a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    read = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")
+            and "parlons_audits_auditresult" in q["sql"]]
+    assert read and not [q for q in read if '_auditresult"."result"' in q or '_auditresult"."requests"' in q]
     row.result = [{"not": "read"}]  # the pages must show the same without it
     row.save(update_fields=["result"])
     again = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

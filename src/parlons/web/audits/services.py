@@ -55,21 +55,21 @@ def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]
     return stored
 
 
-def audit_row(workspace: Workspace, choice: AuditChoice, *, lean: bool = False) -> AuditResult:
+def audit_row(workspace: Workspace, choice: AuditChoice, *, unread: tuple[str, ...] = ()) -> AuditResult:
     """The cache row of the audit for ``choice`` in the store's current generation (audited if missing).
 
-    ``lean`` leaves ``row.result`` unread: ``row.lean`` is the result without its lists of unanswered
-    requests (most of its size on a large store), what the verdict and family pages show, and
-    ``row.requests`` the audited account's list, what the inbox shows. A fresh audit has its
+    ``unread`` names the fields left unread (``result``, ``requests``): ``row.lean`` is the result
+    without its lists of unanswered requests (most of its size on a large store), what the verdict
+    and family pages show; ``row.requests`` is the audited account's list, what the inbox shows. A fresh audit has its
     charts drawn at once, in both languages (unless ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that
     the import worker, which audits the default choice, leaves every page cached."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
     rows = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key)
-    cached = (rows.defer("result") if lean else rows).first()
+    cached = rows.defer(*unread).first()
     if cached is not None:
-        if cached.lean is None or cached.requests is None:  # cached before the lean copy existed
+        if cached.lean is None:  # cached before the lean copy existed (both are written together)
             cached.lean, cached.requests = _lean(cached.result), _requests(cached.result)
             cached.save(update_fields=["lean", "requests"])
         return cached

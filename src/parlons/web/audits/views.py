@@ -57,7 +57,7 @@ def _audit_page(request: HttpRequest, access: Access, template: str, section: st
                                "query": request.GET.urlencode(), "titles": titles(lang), "lookup": Lookup(lang),
                                **extra}
     try:
-        row = audit_row(access.workspace, choice, lean=True)
+        row = audit_row(access.workspace, choice, unread=("result", "requests"))
         context["audits"] = row.lean
         context["chart_list"] = (section_charts(access.workspace, choice, lang, section, row)
                                  if section in parlons.CHART_SECTIONS else [])
@@ -134,7 +134,7 @@ def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[st
 @require("view")
 def inbox(request: HttpRequest, access: Access) -> HttpResponse:
     try:
-        row = audit_row(access.workspace, _choice(request, access), lean=True)
+        row = audit_row(access.workspace, _choice(request, access), unread=("result",))
     except NoAudit as exc:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
@@ -181,7 +181,8 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
 
 def _requests(request: HttpRequest, access: Access) -> list[dict[str, Any]]:
     """The audited account's unanswered requests for the page's choice (the cache row, without the rest)."""
-    listed: list[dict[str, Any]] = audit_row(access.workspace, _choice(request, access), lean=True).requests or []
+    listed: list[dict[str, Any]] = audit_row(access.workspace, _choice(request, access),
+                                             unread=("result",)).requests or []
     return listed
 
 
