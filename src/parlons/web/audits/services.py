@@ -2,7 +2,9 @@
 
 The cache key holds the audit's parameters; a row is valid for one *generation* of the
 workspace's store, which every successful import increments, so an import invalidates every
-cached result at once (older generations are deleted when a new result is stored).
+cached result at once (older generations are deleted when a new result is stored). The report's
+charts (``parlons.audit_charts``) are cached beside each result, per language and section, and
+deleted with it.
 """
 
 from __future__ import annotations
@@ -60,9 +62,10 @@ def audit_row(workspace: Workspace, choice: AuditChoice, *, unread: tuple[str, .
 
     ``unread`` names the fields left unread (``result``, ``requests``): ``row.lean`` is the result
     without its lists of unanswered requests (most of its size on a large store), what the verdict
-    and family pages show; ``row.requests`` is the audited account's list, what the inbox shows. A fresh audit has its
-    charts drawn at once, in both languages (unless ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that
-    the import worker, which audits the default choice, leaves every page cached."""
+    and family pages show; ``row.requests`` is the audited account's list, what the inbox shows.
+    A fresh audit has its charts drawn at once, in both languages (unless
+    ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that the import worker, which audits the default
+    choice, leaves every page cached."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
