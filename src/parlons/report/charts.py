@@ -14,6 +14,7 @@ import base64
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import vl_convert
 
@@ -72,8 +73,6 @@ XLINK = "http://www.w3.org/1999/xlink"
 DRAWING = {"svg", "g", "path", "rect", "line", "polyline", "polygon", "circle", "ellipse", "text", "tspan",
            "defs", "linearGradient", "radialGradient", "stop", "clipPath", "title", "desc"}
 """The SVG elements a chart may hold: shapes, text, gradients and clips; nothing that runs, loads or embeds."""
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", XLINK)
 
 
 def inert(svg: str) -> str:
@@ -88,7 +87,20 @@ def inert(svg: str) -> str:
     if root.tag != f"{{{SVG}}}svg":
         raise OutputError("a chart is not an SVG drawing; it was not used")
     _clean(root)
-    return ET.tostring(root, encoding="unicode")
+    return _write(root, top=True)
+
+
+def _write(element: ET.Element, top: bool = False) -> str:
+    """The cleaned tree as SVG text (written here: ElementTree's prefixes are shared by the whole process)."""
+    name = element.tag.split("}", 1)[1]
+    attributes = [("xmlns", SVG)] if top else []
+    for key, value in element.attrib.items():
+        attributes.append(("xlink:href" if key == f"{{{XLINK}}}href" else key.rsplit("}", 1)[-1], value))
+    if top and any(key == "xlink:href" for key, _value in attributes):
+        attributes.insert(1, ("xmlns:xlink", XLINK))
+    opening = name + "".join(f" {key}={quoteattr(value)}" for key, value in attributes)
+    inner = escape(element.text or "") + "".join(_write(child) + escape(child.tail or "") for child in element)
+    return f"<{opening}>{inner}</{name}>" if inner else f"<{opening}/>"
 
 
 def _clean(element: ET.Element) -> None:
