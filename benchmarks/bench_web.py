@@ -7,7 +7,7 @@ Usage::
 Builds a store of generated posts (``benchmarks/corpus.py``: three organizations and 50,000
 people) as one workspace's store in a temporary data folder, then times each page through
 Django's test client (the whole request in this process, no network): the first view, which
-runs the audit, then the median of five views served from the audit cache.
+runs the audit (or draws the page's charts), then the median of five views served from the cache.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-PAGES = ("/w/{ws}/", "/w/{ws}/audit/responsiveness/", "/w/{ws}/audit/voice/", "/w/{ws}/inbox/",
-         "/w/{ws}/inbox.csv", "/w/{ws}/plan/")
+PAGES = ("/w/{ws}/", "/w/{ws}/audit/responsiveness/", "/w/{ws}/audit/voice/", "/w/{ws}/audit/content/",
+         "/w/{ws}/audit/function/", "/w/{ws}/audit/content/heatmap.svg?lang=fr",
+         "/w/{ws}/audit/peers/key-shares.svg?lang=fr", "/w/{ws}/inbox/", "/w/{ws}/inbox.csv", "/w/{ws}/plan/")
+"""The pages, then two of the charts they show (images the browser fetches after the page)."""
 
 
 def main() -> None:
@@ -52,7 +54,7 @@ def main() -> None:
     print(f"store of {args.posts:,} posts built in {time.perf_counter() - started:.1f} s ({data})")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    print(f"{'page':40} {'first (ms)':>12} {'cached, median of 5 (ms)':>26}")
+    print(f"{'page':48} {'first (ms)':>12} {'cached, median of 5 (ms)':>26}")
     for page in PAGES:
         url = page.format(ws=workspace.pk)
         times = []
@@ -62,7 +64,7 @@ def main() -> None:
             times.append((time.perf_counter() - t0) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{url}: HTTP {response.status_code}")
-        print(f"{url:40} {times[0]:12.0f} {statistics.median(times[1:]):26.1f}")
+        print(f"{url:48} {times[0]:12.0f} {statistics.median(times[1:]):26.1f}")
 
 
 if __name__ == "__main__":

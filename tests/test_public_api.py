@@ -12,7 +12,9 @@ def test_every_public_name_resolves() -> None:
 
 def test_public_names_are_the_library_entry_points() -> None:
     expected = {"Store", "import_paths", "run_audit", "open_posts", "explain_post", "render", "build_demo",
-                "load_plan", "run_checks", "ParlonsError", "InputError", "ImportOptions", "AuditSettings"}
+                "load_plan", "run_checks", "ParlonsError", "InputError", "ImportOptions", "AuditSettings",
+                "audit_charts", "Chart", "CHART_SECTIONS", "metric_definitions", "MetricDefinition", "DEMO_ACCOUNTS",
+                "DemoAccounts"}
     assert expected <= set(parlons.__all__)
 
 

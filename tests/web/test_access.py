@@ -25,7 +25,7 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPat
 def _kwargs(route: str, world: World) -> dict[str, Any] | None:
     values = {"ws": world.b.pk, "job": world.b_objects["job"].pk, "number": world.b_objects["plan"].number,
               "family": "responsiveness", "fmt": "html", "member": world.b_objects["membership"].pk,
-              "invitation": world.b_objects["invitation"].pk}
+              "invitation": world.b_objects["invitation"].pk, "chart": "answer-times"}
     names = [part.split(":")[-1].split(">")[0] for part in route.split("<")[1:]]
     if "ws" not in names:
         return None
@@ -55,7 +55,7 @@ def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: Wor
                                                      "verdict": "contested", "text": "changed", "objective": "o1"})
             assert response.status_code in {404, 405}, (url, method, response.status_code)
             walked.append((route, method, response.status_code))
-    assert len({r for r, _m, _s in walked}) == 22
+    assert len({r for r, _m, _s in walked}) == 23
     assert [c.body for c in Comment.objects.filter(workspace=world.b)] == ["secret of B"]
     assert list(RequestMark.objects.filter(workspace=world.b).values_list("status", flat=True)) == ["seen"]
     assert list(Review.objects.filter(workspace=world.b).values_list("verdict", flat=True)) == ["accepted"]

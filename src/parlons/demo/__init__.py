@@ -30,6 +30,7 @@ from .world import World
 from .x_archive import write_x_archive
 
 __all__ = [
+    "DEMO_ACCOUNTS",
     "ORG_BLOG",
     "ORG_MASTODON",
     "ORG_X",
@@ -37,12 +38,27 @@ __all__ = [
     "PEER2_BLOG",
     "PEER2_X",
     "Demo",
+    "DemoAccounts",
     "build_demo",
     "plan_demo",
     "write_demo",
 ]
 
 ORG_MASTODON_HANDLE = "@" + ORG_MASTODON
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    """Who the demo audits, as ``run_audit`` takes it: the organization's X account, its other accounts
+    audited with it (Mastodon, the blog), and its two peers on X."""
+
+    account: str
+    together: tuple[str, ...]
+    peers: tuple[str, ...]
+
+
+DEMO_ACCOUNTS = DemoAccounts(ORG_X, (ORG_MASTODON_HANDLE, ORG_BLOG), (PEER1_X, PEER2_X))
+"""The demo's audited account, its other accounts and its peers (``parlons.DEMO_ACCOUNTS``)."""
 
 
 @dataclass(frozen=True)

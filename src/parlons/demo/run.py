@@ -14,7 +14,7 @@ from ..audit import AuditSettings, open_posts, run_audit
 from ..audit.result import AuditResult, dump_audits
 from ..ingest import ImportReport, import_paths
 from ..store import Store
-from . import ORG_BLOG, ORG_MASTODON, ORG_X, PEER1_X, PEER2_X, plan_demo, write_demo
+from . import DEMO_ACCOUNTS, plan_demo, write_demo
 
 __all__ = ["DemoRun", "run_demo"]
 
@@ -73,8 +73,8 @@ def _audit(store_path: Path, name: str) -> list[AuditResult]:
     """The organization (X, Mastodon and blog together) against its two peers on X."""
     con = open_posts(store_path)
     try:
-        return run_audit(con, [ORG_X, PEER1_X, PEER2_X], together=[f"@{ORG_MASTODON}", ORG_BLOG], label=name,
-                         settings=AuditSettings(timezone="Europe/Paris"))
+        return run_audit(con, [DEMO_ACCOUNTS.account, *DEMO_ACCOUNTS.peers], together=list(DEMO_ACCOUNTS.together),
+                         label=name, settings=AuditSettings(timezone="Europe/Paris"))
     finally:
         con.close()
 

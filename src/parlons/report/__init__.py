@@ -23,11 +23,14 @@ from .. import __version__
 from ..audit.result import AuditResult
 from ..errors import UsageError
 from ..i18n import N_, resolve_language, translator
+from .charts import Chart
 from .fmt import Formatter
+from .methods import MetricDefinition, metric_definitions
 from .unanswered import csv_path, to_csv
-from .view import build_view
+from .view import CHART_SECTIONS, build_view, section_charts
 
-__all__ = ["SUFFIXES", "render", "render_html"]
+__all__ = ["CHART_SECTIONS", "SUFFIXES", "Chart", "MetricDefinition", "audit_charts", "metric_definitions", "render",
+           "render_html"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 SUFFIXES = (".html", ".htm", ".pdf")
@@ -55,10 +58,7 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
     """
     if not audits:
         raise UsageError("there is no audit to report on")
-    try:
-        code = resolve_language(lang)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    code = _language(lang)
     context = build_view(audits, code, translator(code), plan, charts_on=charts, csv_name=csv_name)
     if timezone_source in ZONE_SOURCES:
         context["timezone"] += f" ({translator(code).gettext(ZONE_SOURCES[timezone_source])})"
@@ -66,6 +66,29 @@ def render_html(audits: list[AuditResult], *, lang: str = "fr", plan: dict[str, 
     context.update(css=css, version=__version__,
                    generated=Formatter(code).date(datetime.now(UTC)))
     return _environment(code).get_template("report.html.j2").render(**context)
+
+
+def audit_charts(audits: list[AuditResult], lang: str = "fr", section: str | None = None) -> list[Chart]:
+    """The charts the report shows for ``audits`` (the first is the subject, the others its peers).
+
+    Each :class:`Chart` is drawn as in the report, from the same figures: its ``svg`` (inert), its
+    ``alt`` text and its ``caption``, in ``lang``. ``section`` keeps one section's charts
+    (``responsiveness``, ``conversation``, ``content``, ``function``, ``peers``: ``CHART_SECTIONS``);
+    a section whose data cannot draw a chart has none (no requests, a single account for ``peers``).
+    """
+    if not audits:
+        raise UsageError("there is no audit to draw")
+    if section is not None and section not in CHART_SECTIONS:
+        raise UsageError(f"no chart section {section!r}; the sections are {', '.join(CHART_SECTIONS)}")
+    code = _language(lang)
+    return section_charts(audits, code, translator(code), CHART_SECTIONS if section is None else (section,))
+
+
+def _language(lang: str) -> str:
+    try:
+        return resolve_language(lang)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: dict[str, Any] | None = None,

@@ -14,7 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["PATH", "Entry", "Family", "entry", "extract_messages", "families", "general"]
+from ..errors import UsageError
+from ..i18n import resolve_language, translator
+
+__all__ = ["PATH", "Entry", "Family", "MetricDefinition", "entry", "extract_messages", "families", "general",
+           "metric_definitions"]
 
 PATH = Path(__file__).with_name("methods.toml")
 TEXT_FIELDS = ("label", "definition", "denominator", "caveat")
@@ -71,6 +75,45 @@ def entry(family: str, key: str) -> Entry:
                 if key in item.keys:
                     return item
     raise KeyError(f"{family}.{key} is not in {PATH.name}")
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    """One entry of the metric dictionary (``parlons.metric_definitions``), in one language.
+
+    ``keys`` are the audit result's keys it defines within its family (several keys may share one
+    definition); ``style`` is how its values are written (``share``, ``duration``, ``count``,
+    ``decimal``, ``score``); ``denominator`` and ``caveat`` may be empty.
+    """
+
+    family: str
+    family_title: str
+    keys: tuple[str, ...]
+    label: str
+    style: str
+    definition: str
+    denominator: str
+    caveat: str
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """``family.key`` for each of its keys: the names the report and the plan's KPIs use."""
+        return tuple(f"{self.family}.{key}" for key in self.keys)
+
+
+@lru_cache(maxsize=4)
+def metric_definitions(lang: str = "fr") -> tuple[MetricDefinition, ...]:
+    """The metric dictionary the report prints in its methods appendix, in ``lang``, in report order."""
+    try:
+        t = translator(resolve_language(lang))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+    def say(text: str) -> str:
+        return t.gettext(text) if text else ""
+
+    return tuple(MetricDefinition(f.key, say(f.title), m.keys, say(m.label), m.style, say(m.definition),
+                                  say(m.denominator), say(m.caveat)) for f in families() for m in f.metrics)
 
 
 def _messages(data: dict[str, Any]) -> Iterator[str]:

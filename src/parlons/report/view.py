@@ -42,7 +42,7 @@ from .names import importer_name, platform_name, platforms_named
 from .priorities import priorities
 from .safe import linked_text, safe_url
 
-__all__ = ["LEVELS", "build_view"]
+__all__ = ["CAPTIONS", "CHART_SECTIONS", "LEVELS", "View", "build_view", "section_charts"]
 
 Audit = AuditResult
 
@@ -69,6 +69,20 @@ LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
 URL = re.compile(r"https?://\S+")
 
 
+CAPTIONS = {
+    ("responsiveness", "answer-times"): N_("Time to the first answer, per request received (n = requests in the "
+                                           "period)."),
+    ("conversation", "post-mix"): N_("Mix of own posts, by kind (n = own posts)."),
+    ("content", "heatmap"): N_("Own posts by weekday and hour (all kinds, time zone %(timezone)s)."),
+    ("content", "weekly"): N_("Own posts per week over the period (all kinds)."),
+    ("function", "functions"): N_("Share of each function (n = own posts, no reposts) against Lovejoy & Saxton's "
+                                  "59 / 26 / 16 %%."),
+    ("peers", "key-shares"): N_("Key shares, each account on one line per figure; the audited account is the "
+                                "diamond."),
+}
+"""Every chart of the report, by section and name, with the caption printed under it."""
+CHART_SECTIONS = tuple(dict.fromkeys(section for section, _name in CAPTIONS))
+
 SHORT_LIST = 20
 """How many unanswered requests the report shows first (the PDF shows only these)."""
 
@@ -81,6 +95,13 @@ def build_view(audits: list[Audit], lang: str, t: gettext.NullTranslations, plan
     view = View(main, audits, lang, t, timezone, charts_on)
     view.csv_name = csv_name
     return view.context(plan)
+
+
+def section_charts(audits: list[Audit], lang: str, t: gettext.NullTranslations,
+                   sections: Sequence[str]) -> list[charts.Chart]:
+    """The report's charts of ``sections`` (in report order), drawn exactly as the report draws them."""
+    view = View(audits[0], audits, lang, t, audits[0].content.weekday_hour.timezone, True)
+    return [c for section in sections for c in view.section_charts(section) if c is not None]
 
 
 class View:
@@ -98,8 +119,12 @@ class View:
         text = self.t.gettext(message)
         return text % params if params else text
 
-    def chart(self, spec: dict[str, Any], alt: str) -> charts.Chart | None:
-        return charts.render(spec, alt, self.lang) if self.charts_on else None
+    def chart(self, section: str, name: str, spec: dict[str, Any], alt: str) -> charts.Chart | None:
+        """The chart ``section/name`` rendered, with the report's caption for it (None when charts are off)."""
+        if not self.charts_on:
+            return None
+        caption = self.t.gettext(CAPTIONS[section, name]) % {"timezone": self.fmt.timezone}
+        return charts.render(spec, alt, self.lang, section=section, name=name, caption=caption)
 
     def context(self, plan: dict[str, Any] | None) -> dict[str, Any]:
         a = self.a
@@ -233,8 +258,9 @@ class View:
                   (self._("Pending (too recent)"), r.pending, charts.COLORS["muted"])]
         rows = [{"label": label, "value": n, "text": self.fmt.count(n)} for label, n, _ in counts]
         spec = charts.bars(rows, self._("Requests"), [c for _, _, c in counts])
-        return self.chart(spec, self._("Requests by time to first answer: %(parts)s.", parts="; ".join(
-            f"{r['label']} {r['text']}" for r in rows)))
+        alt = self._("Requests by time to first answer: %(parts)s.",
+                     parts="; ".join(f"{r['label']} {r['text']}" for r in rows))
+        return self.chart("responsiveness", "answer-times", spec, alt)
 
     # conversation and broadcast -----------------------------------------------------------------------------
 
@@ -253,7 +279,8 @@ class View:
         rows = [{"label": self._(label), "value": values[k]} for k, label in keys]
         colors = [charts.COLORS["main"], charts.COLORS["good"], "#7fa7c9", "#c9a77f", charts.COLORS["muted"]]
         alt = "; ".join(f"{r['label']} {self.fmt.share(r['value'])}" for r in rows)
-        return self.chart(charts.mix_bar(rows, colors), self._("Mix of own posts: %(parts)s.", parts=alt))
+        return self.chart("conversation", "post-mix", charts.mix_bar(rows, colors),
+                          self._("Mix of own posts: %(parts)s.", parts=alt))
 
     def broadcast(self) -> dict[str, Any]:
         b = self.a.broadcast
@@ -305,24 +332,28 @@ class View:
             return None
         spec = charts.heatmap(cells, days, self._("Hour (%(timezone)s)", timezone=table.timezone), self._("Posts"))
         busiest = max(cells, key=lambda c: c["posts"])
-        return self.chart(spec, self._("Own posts by weekday and hour; the busiest slot is %(day)s %(hour)s h.",
-                                       day=busiest["day"], hour=busiest["hour"]))
+        alt = self._("Own posts by weekday and hour; the busiest slot is %(day)s %(hour)s h.",
+                     day=busiest["day"], hour=busiest["hour"])
+        return self.chart("content", "heatmap", spec, alt)
 
     def weekly(self, weeks: list[WeekCount]) -> charts.Chart | None:
         if len(weeks) < 2:
             return None
         rows = [w.model_dump() for w in weeks]
         peak = max(weeks, key=lambda w: w.posts)
-        return self.chart(charts.weekly(rows, self._("Posts per week")),
+        return self.chart("content", "weekly", charts.weekly(rows, self._("Posts per week")),
                           self._("Posts per week from %(start)s to %(end)s; at most %(peak)s in a week.",
                                  start=self.fmt.date(weeks[0].week + "T00:00:00Z"),
                                  end=self.fmt.date(weeks[-1].week + "T00:00:00Z"), peak=peak.posts))
 
     # function -----------------------------------------------------------------------------------------------
 
+    def function_names(self) -> dict[str, str]:
+        return {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
+
     def function(self) -> dict[str, Any]:
         f = self.a.function
-        names = {"information": self._("Information"), "community": self._("Community"), "action": self._("Action")}
+        names = self.function_names()
         ref, seen = f.reference, self.shown
         rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", getattr(f, f"{k}_share")),
                  "reference": self.fmt.share(getattr(ref, k)),
@@ -341,7 +372,8 @@ class View:
             {"function": names[k], "who": who, "value": values[k]},
             {"function": names[k], "who": ref, "value": getattr(f.reference, k)})]
         alt = "; ".join(f"{r['function']} {r['who']} {self.fmt.share(r['value'])}" for r in rows)
-        return self.chart(charts.function_bars(rows, self._("Share of own posts (no reposts)")), alt)
+        spec = charts.function_bars(rows, self._("Share of own posts (no reposts)"))
+        return self.chart("function", "functions", spec, alt)
 
     # peers --------------------------------------------------------------------------------------------------
 
@@ -378,7 +410,24 @@ class View:
         if not rows:
             return None
         alt = self._("Key shares of each account, side by side.")
-        return self.chart(charts.peers_dots(rows, self._("Share"), self.a.account), alt)
+        return self.chart("peers", "key-shares", charts.peers_dots(rows, self._("Share"), self.a.account), alt)
+
+    # charts alone ---------------------------------------------------------------------------------------------
+
+    def section_charts(self, section: str) -> list[charts.Chart | None]:
+        """The charts the report shows in ``section`` (None where the data cannot draw one)."""
+        a = self.a
+        if section == "responsiveness":
+            return [self.response_chart(a.responsiveness)] if a.responsiveness.status != "unknown" else []
+        if section == "conversation":
+            return [self.mix_chart(a.conversation)]
+        if section == "content":
+            return [self.heatmap(a.content.weekday_hour), self.weekly(a.content.cadence.weekly)]
+        if section == "function":
+            return [self.function_chart(a.function, self.function_names())]
+        if section == "peers":
+            return [self.peers_chart()] if len(self.audits) > 1 else []
+        return []
 
     # methods ------------------------------------------------------------------------------------------------
 

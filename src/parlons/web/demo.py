@@ -1,7 +1,9 @@
 """``parlons serve --demo``: the demo organization imported and audited, and two people to sign in.
 
-The exports are parlons' own demo (``parlons.build_demo``), imported by the same job as an upload;
-the consultant and the client get fresh random passwords at every start (printed once).
+The exports are parlons' own demo (``parlons.build_demo``), imported by the same job as an upload,
+and audited as ``parlons demo`` audits them (``parlons.DEMO_ACCOUNTS``); the verdict and its charts
+are cached in both languages before the server answers. The consultant and the client get fresh
+random passwords at every start (printed once).
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from pathlib import Path
 from django.contrib.auth.models import User
 
 import parlons
-from parlons.demo import ORG_BLOG, ORG_MASTODON, ORG_X, PEER1_X, PEER2_X
 
-from .audits.services import AuditChoice, audit
+from .audits.services import AuditChoice, audit_data, section_charts
 from .imports.models import ImportJob
 from .imports.services import run_job
 from .imports.uploads import store_upload_path
@@ -50,14 +51,24 @@ def set_up_demo(lang: str = "fr", scale: float = 1.0) -> DemoSignIns:
     client, client_password = _person("client", "client@demo.parlons.invalid")
     workspace = Workspace.objects.filter(name=WORKSPACE, memberships__user=consultant).first()
     if workspace is None:
-        workspace = create_workspace(consultant, name=WORKSPACE, account=ORG_X,
-                                     together=f"@{ORG_MASTODON}, {ORG_BLOG}", peers=f"{PEER1_X}, {PEER2_X}")
+        accounts = parlons.DEMO_ACCOUNTS
+        workspace = create_workspace(consultant, name=WORKSPACE, account=accounts.account,
+                                     together=", ".join(accounts.together), peers=", ".join(accounts.peers))
         Membership.objects.create(workspace=workspace, user=client, role=Role.CLIENT_EDITOR)
         _import(workspace, consultant, lang, scale)
         add_version(workspace, consultant, (Path(__file__).parent / "demo_plan.yaml").read_text(encoding="utf-8"),
                     "demo plan")
-    audit(Workspace.objects.get(pk=workspace.pk), AuditChoice(peers=tuple(workspace.names("peers"))))
+    _warm(Workspace.objects.get(pk=workspace.pk))
     return DemoSignIns(workspace.pk, ("consultant", consultant_password), ("client", client_password))
+
+
+def _warm(workspace: Workspace) -> None:
+    """The default audit and every chart of it, in both languages, so that the first pages read the cache."""
+    choice = AuditChoice(peers=tuple(workspace.names("peers")))
+    audit_data(workspace, choice)
+    for lang in ("fr", "en"):
+        for section in parlons.CHART_SECTIONS:
+            section_charts(workspace, choice, lang, section)
 
 
 def _import(workspace: Workspace, user: User, lang: str, scale: float) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
@@ -46,12 +46,27 @@ def when(value: datetime | str | None, zone: str | None = None) -> str:
     return format_datetime(moment, format="medium", tzinfo=tzinfo, locale=current_language())
 
 
+def day(value: datetime | str | None, zone: str | None = None) -> str:
+    """The date of a moment for the reader (the locale's medium date), in ``zone`` (else UTC)."""
+    if value is None:
+        return "—"
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    return format_date(moment.astimezone(_zone(zone)), format="medium", locale=current_language())
+
+
+def _zone(zone: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(zone) if zone else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
+
+
 def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(url=url, static=static, lang=current_language, tr=_)
-    env.filters.update(number=number, percent=percent, when=when)
+    env.filters.update(number=number, percent=percent, when=when, day=day)
     return env
 
 

@@ -1,14 +1,14 @@
 """What every figure means: the metric dictionary that parlons' report prints in its methods
-appendix (``methods.toml``, shipped with parlons; translated by the same catalogs)."""
+appendix, through the public API (``parlons.metric_definitions``), in the page's language."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-__all__ = ["Definition", "definitions", "lookup", "titles"]
+import parlons
+
+__all__ = ["Definition", "Lookup", "definitions", "lookup", "titles"]
 
 
 @dataclass(frozen=True)
@@ -27,35 +27,36 @@ class Definition:
         return f"{self.family}.{self.key}"
 
 
-def _dictionary() -> list[dict[str, object]]:
-    text = (resources.files("parlons.report") / "methods.toml").read_text(encoding="utf-8")
-    families: list[dict[str, object]] = tomllib.loads(text).get("family", [])
-    return families
-
-
-@lru_cache(maxsize=1)
-def definitions() -> dict[str, dict[str, Definition]]:
-    """family → audit key → definition (keys that share an entry each get it)."""
+@lru_cache(maxsize=4)
+def definitions(lang: str) -> dict[str, dict[str, Definition]]:
+    """family → audit key → definition (keys that share an entry each get it), in report order."""
     out: dict[str, dict[str, Definition]] = {}
-    for family in _dictionary():
-        entries = out.setdefault(str(family["key"]), {})
-        for metric in family.get("metrics", []):  # type: ignore[attr-defined]
-            keys = str(metric["key"]).split(", ")
-            for key in keys:
-                entries[key] = Definition(str(family["key"]), key, str(metric.get("label", key)),
-                                          str(metric.get("definition", "")), str(metric.get("denominator", "")),
-                                          str(metric.get("caveat", "")), len(keys) > 1)
+    for entry in parlons.metric_definitions(lang):
+        entries = out.setdefault(entry.family, {})
+        for key in entry.keys:
+            entries[key] = Definition(entry.family, key, entry.label, entry.definition, entry.denominator,
+                                      entry.caveat, len(entry.keys) > 1)
     return out
 
 
-@lru_cache(maxsize=1)
-def titles() -> dict[str, str]:
-    """family key → its title in the report (English; translated by the catalogs)."""
-    return {str(f["key"]): str(f.get("title", f["key"])) for f in _dictionary()}
+@lru_cache(maxsize=4)
+def titles(lang: str) -> dict[str, str]:
+    """family key → its title in the report."""
+    return {entry.family: entry.family_title for entry in parlons.metric_definitions(lang)}
 
 
-def lookup(family: str, key: str) -> Definition | None:
+def lookup(lang: str, family: str, key: str) -> Definition | None:
     """The definition of ``family.key`` (nested keys: the last part, then the first)."""
-    entries = definitions().get(family, {})
+    entries = definitions(lang).get(family, {})
     parts = key.split(".")
     return entries.get(key) or entries.get(parts[-1]) or entries.get(parts[0])
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """:func:`lookup` in one language, for the templates: ``lookup(family, key)``."""
+
+    lang: str
+
+    def __call__(self, family: str, key: str) -> Definition | None:
+        return lookup(self.lang, family, key)

@@ -6,7 +6,7 @@ from django.db import models
 from ..i18n import N_
 from ..workspaces.models import Workspace
 
-__all__ = ["AuditResult", "RequestMark"]
+__all__ = ["AuditResult", "RenderedCharts", "RequestMark"]
 
 
 class AuditResult(models.Model):
@@ -16,6 +16,10 @@ class AuditResult(models.Model):
     generation = models.PositiveIntegerField()
     key = models.CharField(max_length=64, help_text="SHA-256 of the audit's parameters")
     result = models.JSONField()
+    lean = models.JSONField(null=True, help_text="the result without its lists of unanswered requests: what the "
+                                                 "verdict and family pages read")
+    requests = models.JSONField(null=True, help_text="the audited account's list of unanswered requests: what the "
+                                                     "inbox reads")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -38,3 +42,18 @@ class RequestMark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "request_id"], name="one_mark_per_request")]
+
+
+class RenderedCharts(models.Model):
+    """The report's charts of one section of a cached audit result, in one language (``parlons.audit_charts``).
+
+    Deleted with their audit result, so an import, which moves the store to a new generation,
+    invalidates them with it."""
+
+    audit = models.ForeignKey(AuditResult, on_delete=models.CASCADE, related_name="+")
+    lang = models.CharField(max_length=8)
+    section = models.CharField(max_length=32)
+    charts = models.JSONField(help_text="[{name, caption, alt, width, height, svg}], in report order")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["audit", "lang", "section"], name="one_chart_set_per_section")]

@@ -2,27 +2,33 @@
 
 The cache key holds the audit's parameters; a row is valid for one *generation* of the
 workspace's store, which every successful import increments, so an import invalidates every
-cached result at once (older generations are deleted when a new result is stored).
+cached result at once (older generations are deleted when a new result is stored). The report's
+charts (``parlons.audit_charts``) are cached beside each result, per language and section, and
+deleted with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
 
 import parlons
 
 from ..stores import store_path
 from ..workspaces.models import Workspace
-from .models import AuditResult
+from .models import AuditResult, RenderedCharts
 
 if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
     from parlons.audit.result import AuditResult as Result
 
-__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "figures"]
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "audit_row", "figures",
+           "section_charts"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
@@ -47,18 +53,96 @@ def audit_data(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]
     """The JSON form (``parlons.dump_audits``, schema ``parlons.AUDIT_SCHEMA_VERSION``) of parlons'
     typed results for the workspace's account and the chosen peers: what the pages read. Computed
     once per store generation, then read from the cache as it was written."""
+    stored: list[dict[str, Any]] = audit_row(workspace, choice).result
+    return stored
+
+
+def audit_row(workspace: Workspace, choice: AuditChoice, *, unread: tuple[str, ...] = ()) -> AuditResult:
+    """The cache row of the audit for ``choice`` in the store's current generation (audited if missing).
+
+    ``unread`` names the fields left unread (``result``, ``requests``): ``row.lean`` is the result
+    without its lists of unanswered requests (most of its size on a large store), what the verdict
+    and family pages show; ``row.requests`` is the audited account's list, what the inbox shows.
+    A fresh audit has its charts drawn at once, in both languages (unless
+    ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that the import worker, which audits the default
+    choice, leaves every page cached."""
     if not workspace.account:
         raise NoAudit("no account chosen")
     key = choice.key(workspace)
-    cached = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key).first()
+    rows = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key)
+    cached = rows.defer(*unread).first()
     if cached is not None:
-        stored: list[dict[str, Any]] = cached.result
-        return stored
-    result: list[dict[str, Any]] = json.loads(parlons.dump_audits(_run(workspace, choice)))
+        if cached.lean is None:  # cached before the lean copy existed (both are written together)
+            cached.lean, cached.requests = _lean(cached.result), _requests(cached.result)
+            cached.save(update_fields=["lean", "requests"])
+        return cached
+    results = _run(workspace, choice)
     AuditResult.objects.filter(workspace=workspace, generation__lt=workspace.generation).delete()
-    AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
-                                         defaults={"result": result})
-    return result
+    result = json.loads(parlons.dump_audits(results))
+    row, _created = AuditResult.objects.update_or_create(workspace=workspace, generation=workspace.generation, key=key,
+                                                         defaults={"result": result, "lean": _lean(result),
+                                                                   "requests": _requests(result)})
+    if getattr(settings, "PARLONS_CHARTS_WITH_AUDIT", True):
+        for lang in LANGUAGES:
+            _draw(row, results, lang, parlons.CHART_SECTIONS)
+    return row
+
+
+LANGUAGES = ("fr", "en")
+
+
+def _lean(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``result`` without the unanswered requests listed in each audit (their number stays)."""
+    def lean(audit: dict[str, Any]) -> dict[str, Any]:
+        responsiveness = audit.get("responsiveness")
+        if isinstance(responsiveness, dict) and "unanswered_requests" in responsiveness:
+            return {**audit, "responsiveness": {**responsiveness, "unanswered_requests": []}}
+        return audit
+    return [lean(audit) for audit in result]
+
+
+def _requests(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audited account's unanswered requests (the first audit's), as the audit lists them."""
+    listed: list[dict[str, Any]] = (result[0].get("responsiveness") or {}).get("unanswered_requests") or []
+    return listed
+
+
+def section_charts(workspace: Workspace, choice: AuditChoice, lang: str, section: str,
+                   row: AuditResult | None = None) -> list[dict[str, Any]]:
+    """The report's charts of ``section`` for the audit of ``choice``, in ``lang`` (``parlons.audit_charts``):
+    ``name``, ``caption``, ``alt``, ``width``, ``height`` and the inert ``svg`` of each. Drawn once per
+    cached audit result and language, then read from the cache (deleted with the audit result).
+    ``row`` is the audit's cache row when the caller holds it already."""
+    cached = RenderedCharts.objects.filter(audit__workspace=workspace, audit__generation=workspace.generation,
+                                           audit__key=choice.key(workspace), lang=lang, section=section)
+    for found in cached.values_list("charts", flat=True):
+        stored: list[dict[str, Any]] = found
+        return stored
+    row = row or audit_row(workspace, choice)
+    audits = parlons.load_audits(json.dumps(row.lean if row.lean is not None else row.result))  # charts need no list
+    return _draw(row, audits, lang, (section,))[section]
+
+
+def _draw(row: AuditResult, audits: list[Result], lang: str,
+          sections: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    """Draw the charts of ``sections`` for the cached audit ``row`` (typed as ``audits``) and keep them."""
+    drawn: dict[str, list[dict[str, Any]]] = {section: [] for section in sections}
+    for chart in parlons.audit_charts(audits, lang, sections[0] if len(sections) == 1 else None):
+        if chart.section in drawn:
+            drawn[chart.section].append({"name": chart.name, "caption": chart.caption, "alt": chart.alt,
+                                         **_size(chart.svg), "svg": chart.svg})
+    for section, charts in drawn.items():
+        RenderedCharts.objects.get_or_create(audit=row, lang=lang, section=section, defaults={"charts": charts})
+    return drawn
+
+
+SIZE = re.compile(r'<svg[^>]*?\swidth="(\d+)"[^>]*?\sheight="(\d+)"')
+
+
+def _size(svg: str) -> dict[str, int]:
+    """The drawing's own width and height (for the page's ``<img>``, so nothing moves while it loads)."""
+    match = SIZE.match(svg)
+    return {"width": int(match[1]), "height": int(match[2])} if match else {}
 
 
 def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:

@@ -6,6 +6,7 @@ app_name = "audits"
 urlpatterns = [
     path("<int:ws>/", views.overview, name="overview"),
     path("<int:ws>/audit/<slug:family>/", views.family, name="family"),
+    path("<int:ws>/audit/<slug:family>/<slug:chart>.svg", views.chart, name="chart"),
     path("<int:ws>/inbox/", views.inbox, name="inbox"),
     path("<int:ws>/inbox/mark/", views.mark, name="mark"),
     path("<int:ws>/inbox/request/", views.request_thread, name="request"),

@@ -17,9 +17,18 @@ import parlons
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require
-from .definitions import definitions, lookup, titles
+from .definitions import Lookup, definitions, titles
 from .models import RequestMark
-from .services import FAMILIES, AuditChoice, NoAudit, accounts_in_store, audit, audit_data, figures
+from .services import (
+    FAMILIES,
+    AuditChoice,
+    NoAudit,
+    accounts_in_store,
+    audit,
+    audit_row,
+    figures,
+    section_charts,
+)
 
 
 def _day(value: str | None) -> date | None:
@@ -37,34 +46,76 @@ def _choice(request: HttpRequest, access: Access) -> AuditChoice:
                        tuple(p for p in allowed if p in chosen))
 
 
-def _audit_page(request: HttpRequest, access: Access, template: str, **extra: Any) -> HttpResponse:
+CHOICE_PARAMS = ("chosen", "since", "until", "peer")
+"""The query parameters that choose the audit (period and peers): what a chart's address carries."""
+
+
+def _audit_page(request: HttpRequest, access: Access, template: str, section: str, **extra: Any) -> HttpResponse:
     choice = _choice(request, access)
+    lang = current_language()
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
-                               "query": request.GET.urlencode(), "titles": titles(), "lookup": lookup, **extra}
+                               "query": request.GET.urlencode(), "titles": titles(lang), "lookup": Lookup(lang),
+                               **extra}
     try:
-        context["audits"] = audit_data(access.workspace, choice)
+        row = audit_row(access.workspace, choice, unread=("result", "requests"))
+        context["audits"] = row.lean
+        context["chart_list"] = (section_charts(access.workspace, choice, lang, section, row)
+                                 if section in parlons.CHART_SECTIONS else [])
     except NoAudit as exc:
         context.update(reason=str(exc), accounts=accounts_in_store(access.workspace))
         return render(request, "audits/no_audit.html", context)
-    context["subject"] = context["audits"][0]
+    context.update(subject=context["audits"][0], chart_section=section, chart_query=_chart_query(request, lang))
     return render(request, template, context)
+
+
+def _chart_query(request: HttpRequest, lang: str) -> str:
+    """The page's choice of period and peers, and its language, for the address of its charts."""
+    query = QueryDict(mutable=True)
+    for name in CHOICE_PARAMS:
+        query.setlist(name, request.GET.getlist(name))
+    query["lang"] = lang
+    return query.urlencode()
 
 
 @require("view")
 def overview(request: HttpRequest, access: Access) -> HttpResponse:
-    return _audit_page(request, access, "audits/overview.html", **thread_context(request, access, "maturity"))
+    return _audit_page(request, access, "audits/overview.html", "peers", **thread_context(request, access, "maturity"))
 
 
 @require("view")
 def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
     if family not in FAMILIES:
         raise Http404("no such family")
-    return _audit_page(request, access, "audits/family.html", family=family, figures=figures,
+    return _audit_page(request, access, "audits/family.html", family, family=family, figures=figures,
                        **thread_context(request, access, family))
 
 
-def _unanswered(access: Access, audits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    items = audits[0]["responsiveness"].get("unanswered_requests") or []
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+"""A chart opened on its own is a drawing: nothing in it may run, load or submit anything."""
+
+
+@require("view")
+def chart(request: HttpRequest, access: Access, family: str, chart: str) -> HttpResponse:
+    """One of the report's charts as an SVG image (the page's ``<img>``), for the period, peers and language asked."""
+    if family not in parlons.CHART_SECTIONS:
+        raise Http404("no such chart")
+    lang = request.GET.get("lang") if request.GET.get("lang") in {"fr", "en"} else current_language()
+    try:
+        drawn = section_charts(access.workspace, _choice(request, access), str(lang), family)
+    except NoAudit:
+        raise Http404("no audit") from None
+    found = next((c for c in drawn if c["name"] == chart), None)
+    if found is None:
+        raise Http404("no such chart")
+    response = HttpResponse(found["svg"], content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = CHART_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{family}-{chart}.svg"'
+    return response
+
+
+def _unanswered(access: Access, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = requests
     marks = dict(RequestMark.objects.filter(workspace=access.workspace).values_list("request_id", "status"))
     return [{**item, "mark": marks.get(str(item.get("id")), "")} for item in items]
 
@@ -83,18 +134,32 @@ def _filtered(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[st
 @require("view")
 def inbox(request: HttpRequest, access: Access) -> HttpResponse:
     try:
-        audits = audit_data(access.workspace, _choice(request, access))
+        row = audit_row(access.workspace, _choice(request, access), unread=("result",))
     except NoAudit as exc:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
-    items = _unanswered(access, audits)
-    unanswered = audits[0]["responsiveness"].get("unanswered")
+    items = _unanswered(access, row.requests or [])
+    unanswered = (row.lean or row.result)[0]["responsiveness"].get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
+    matching = _filtered(request, items)
+    pages = max(1, -(-len(matching) // PER_PAGE))
+    page = min(max(_number(request.GET.get("page")), 1), pages)
+    others = request.GET.copy()
+    others.pop("page", None)
     return render(request, "audits/inbox.html", {
-        "access": access, "items": _filtered(request, items), "listed": len(items),
+        "access": access, "items": matching[(page - 1) * PER_PAGE:page * PER_PAGE], "matching": len(matching),
+        "page": page, "pages": pages, "page_query": others.urlencode(), "listed": len(items),
         "total": unanswered if isinstance(unanswered, int) else len(items), "has_intent": has_intent,
         "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
         "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
+
+
+PER_PAGE = 100
+"""Unanswered requests per page of the inbox (the CSV export holds them all)."""
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
 @require("triage")
@@ -102,7 +167,7 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
 def mark(request: HttpRequest, access: Access) -> HttpResponse:
     request_id = str(request.POST.get("request", ""))[:500]
     status = request.POST.get("status", "")
-    known = {str(i.get("id")) for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    known = {str(i.get("id")) for i in _unanswered(access, _requests(request, access))}
     if request_id not in known:
         raise Http404("no such request")
     if status in RequestMark.Status.values:
@@ -114,6 +179,13 @@ def mark(request: HttpRequest, access: Access) -> HttpResponse:
     return redirect(f"{reverse('audits:inbox', kwargs={'ws': access.workspace.pk})}?{back}")
 
 
+def _requests(request: HttpRequest, access: Access) -> list[dict[str, Any]]:
+    """The audited account's unanswered requests for the page's choice (the cache row, without the rest)."""
+    listed: list[dict[str, Any]] = audit_row(access.workspace, _choice(request, access),
+                                             unread=("result",)).requests or []
+    return listed
+
+
 CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
 
 
@@ -121,7 +193,7 @@ CSV_COLUMNS = ("id", "author", "time", "text", "permalink", "rule", "mark")
 def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
     """One unanswered request and the team's thread about it (``?id=`` the request's id)."""
     request_id = str(request.GET.get("id", ""))[:300]
-    items = {str(i.get("id")): i for i in _unanswered(access, audit_data(access.workspace, _choice(request, access)))}
+    items = {str(i.get("id")): i for i in _unanswered(access, _requests(request, access))}
     if request_id not in items:
         raise Http404("no such request")
     return render(request, "audits/request.html", {"access": access, "item": items[request_id],
@@ -130,7 +202,7 @@ def request_thread(request: HttpRequest, access: Access) -> HttpResponse:
 
 @require("view")
 def inbox_csv(request: HttpRequest, access: Access) -> HttpResponse:
-    items = _filtered(request, _unanswered(access, audit_data(access.workspace, _choice(request, access))))
+    items = _filtered(request, _unanswered(access, _requests(request, access)))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unanswered-requests.csv"'
     writer = csv.writer(response)
@@ -166,5 +238,6 @@ def report(request: HttpRequest, access: Access, fmt: str) -> HttpResponse:
 
 @login_required
 def definition_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "audits/definitions.html", {"families": definitions(), "titles": titles(),
+    lang = current_language()
+    return render(request, "audits/definitions.html", {"families": definitions(lang), "titles": titles(lang),
                                                        "title": _("Definitions")})
