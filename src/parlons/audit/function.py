@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from ._sql import dicts, share
+from ._sql import dicts, distinct_text, share
 
 __all__ = ["REFERENCE", "function"]
 
@@ -38,8 +38,12 @@ def function(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: 
 
 
 def _examples(con: duckdb.DuckDBPyConnection, target: str, kind: str, limit: int) -> list[dict[str, Any]]:
+    """The newest posts of the class, one per text: a text cross-posted or posted again is one example."""
     return dicts(con, f"""
-        SELECT o.post_id AS id, o."text", o.permalink, f.function_rule AS rule
-        FROM own o JOIN features f USING (platform, post_id)
-        WHERE o.target = $target AND o.kind <> 'repost' AND f.function = $kind
-        ORDER BY o.created_at DESC LIMIT {int(limit)}""", {"target": target, "kind": kind})
+        SELECT id, "text", permalink, rule FROM (
+            SELECT o.post_id AS id, o."text", o.permalink, f.function_rule AS rule, o.created_at
+            FROM own o JOIN features f USING (platform, post_id)
+            WHERE o.target = $target AND o.kind <> 'repost' AND f.function = $kind
+            QUALIFY row_number() OVER (PARTITION BY {distinct_text('o."text"', "o.platform || ':' || o.post_id")}
+                                       ORDER BY o.created_at DESC, o.platform, o.post_id) = 1)
+        ORDER BY created_at DESC, id LIMIT {int(limit)}""", {"target": target, "kind": kind})

@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from ._sql import dicts, figure, share
+from ._sql import dicts, distinct_text, figure, share
 
 __all__ = ["voice"]
 
@@ -62,10 +62,13 @@ def _one_language(r: dict[str, Any], lang: str, min_n: int) -> dict[str, Any]:
 def _examples(con: duckdb.DuckDBPyConnection, target: str, lang: str, limit: int) -> dict[str, Any]:
     def pick(order: str) -> list[dict[str, Any]]:
         return dicts(con, f"""
-            SELECT o.post_id AS id, o."text", o.permalink, {CONVERSATIONAL} AS score,
-                   concat_ws(', ', first_singular_word, first_plural_word, second_person_word,
-                             CASE WHEN has_question THEN '?' END, 'jargon: ' || jargon_word) AS cues
-            FROM own o JOIN features f USING (platform, post_id)
-            WHERE o.target = $target AND f.lang = $lang AND o.kind IN ('original', 'quote') AND f.words >= 5
-            ORDER BY score {order}, o.created_at DESC LIMIT {int(limit)}""", {"target": target, "lang": lang})
+            SELECT id, "text", permalink, score, cues FROM (
+                SELECT o.post_id AS id, o."text", o.permalink, {CONVERSATIONAL} AS score, o.created_at,
+                       concat_ws(', ', first_singular_word, first_plural_word, second_person_word,
+                                 CASE WHEN has_question THEN '?' END, 'jargon: ' || jargon_word) AS cues
+                FROM own o JOIN features f USING (platform, post_id)
+                WHERE o.target = $target AND f.lang = $lang AND o.kind IN ('original', 'quote') AND f.words >= 5
+                QUALIFY row_number() OVER (PARTITION BY {distinct_text('o."text"', "o.platform || ':' || o.post_id")}
+                                           ORDER BY o.created_at DESC, o.platform, o.post_id) = 1)
+            ORDER BY score {order}, created_at DESC, id LIMIT {int(limit)}""", {"target": target, "lang": lang})
     return {"most_conversational": pick("DESC"), "least_conversational": pick("ASC")}
