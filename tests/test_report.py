@@ -153,8 +153,15 @@ def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlEleme
     fr, en = (pages[lang].get_element_by_id("methods") for lang in ("fr", "en"))
     assert fr.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Avec réponse")
     assert en.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Answered")
-    assert "dont le délai de réponse est écoulé" in fr.text_content() and "settled requests" in en.text_content()
+    assert "dont le délai de réponse est écoulé" in fr.text_content()
     assert "réglée" not in fr.text_content()
+    # plain words, not "settled" (read as "resolved"): the requests whose answer window has passed
+    assert en.cssselect('dt[data-keys="answered_share"] + dd')[0].text_content() == (
+        "Answered requests, out of the requests whose answer window has passed."  # then a line break
+        "Denominator: requests whose answer window has passed")
+    assert "settled" not in pages["en"].text_content().lower()
+    assert "requests known; at least 50% answered, and questions at least 5% of posts" in en.text_content()
+    assert ">=" not in pages["en"].text_content() and ">=" not in pages["fr"].text_content()
     assert len(fr.cssselect("table.rules tbody tr")) == 7
 
 
