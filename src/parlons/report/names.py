@@ -19,7 +19,7 @@ IMPORTERS = {
     "x-archive": N_("X archive"), "x-grailbird": N_("X archive before 2019"),
     "mastodon-archive": N_("Mastodon archive"), "bluesky": N_("Bluesky export"),
     "facebook": N_("Facebook export"), "instagram": N_("Instagram export"), "linkedin": N_("LinkedIn export"),
-    "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS or Atom feed"),
+    "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS, Atom or JSON feed"),
     "twcs": N_("customer-support CSV (twcs)"), "twitter-api": N_("Twitter API capture (twarc)"),
     "generic-jsonl": N_("JSON lines file"), "generic-csv": N_("CSV file"),
     "twarc-csv": N_("Twitter API capture as CSV (twarc-csv)"),
