@@ -14,7 +14,8 @@ from ..i18n import N_
 __all__ = ["IMPORTERS", "PLATFORMS", "importer_name", "platform_name", "platforms_named"]
 
 PLATFORMS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook",
-             "instagram": "Instagram", "linkedin": "LinkedIn", "blog": N_("Blog"), "generic": N_("Other source")}
+             "instagram": "Instagram", "threads": "Threads", "linkedin": "LinkedIn", "blog": N_("Blog"),
+             "generic": N_("Other source")}
 IMPORTERS = {
     "x-archive": N_("X archive"), "x-grailbird": N_("X archive before 2019"),
     "mastodon-archive": N_("Mastodon archive"), "bluesky": N_("Bluesky export"),
