@@ -162,6 +162,7 @@ def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlEleme
     assert "settled" not in pages["en"].text_content().lower()
     assert "requests known; at least 50% answered, and questions at least 5% of posts" in en.text_content()
     assert ">=" not in pages["en"].text_content() and ">=" not in pages["fr"].text_content()
+    assert re.findall(r"\d+ %", pages["en"].text_content()) == []  # "80%" in English, "80 %" in French
     assert len(fr.cssselect("table.rules tbody tr")) == 7
 
 
