@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from parlons.audit.result import AuditResult, Figure, ResponsivenessUnknown
 from parlons.cli import cli
 from parlons.i18n import translator
-from parlons.report import render, render_html
+from parlons.report import charts, render, render_html
 from parlons.report.figures import Figures
 from parlons.report.fmt import Formatter
 from parlons.report.priorities import priorities
@@ -147,6 +147,17 @@ def test_charts_are_vega_lite_svg_images(pages: dict[str, lxml.html.HtmlElement]
         assert svg.startswith("<svg") and "<script" not in svg and img.get("alt")
     heatmap = base64.b64decode(images[2].get("src").split(",", 1)[1]).decode("utf-8")
     assert ">lun.<" in heatmap  # day names in French
+
+
+def test_bar_chart_axis_labels_do_not_run_together() -> None:
+    """The demo's response chart read "100 110120": thirteen ticks, the last one flush with the end."""
+    rows = [{"label": label, "value": value, "text": str(value)}
+            for label, value in [("Within 1 hour", 29), ("1 to 24 hours", 73), ("After 24 hours", 41),
+                                 ("Not answered", 118), ("Pending", 0)]]
+    chart = charts.render(charts.bars(rows, "Requests", ["#000"] * 5), "alt", "en")
+    svg = base64.b64decode(chart.uri.split(",", 1)[1]).decode("utf-8")
+    ticks = re.findall(r">(\d+)</text>", svg)[:-5]  # the bars' own labels come last
+    assert ticks == ["0", "20", "40", "60", "80", "100", "120"]
 
 
 def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlElement]) -> None:
