@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
+
 from parlons.audit import AuditSettings, run_audit
+from parlons.audit.result import BroadcastExample
+from parlons.report import render_html
 from parlons.store import Store
 
 from .test_audit_responsiveness import build, post
@@ -28,12 +32,28 @@ ROWS = [
 ]
 
 
-def test_each_class_gets_three_distinct_examples(store: Store, tmp_path: Path) -> None:
+def test_each_class_gets_distinct_examples_and_spares(store: Store, tmp_path: Path) -> None:
     build(store, ROWS, tmp_path)
     audit = run_audit(store.con, ["x:org"], together=["mastodon:org@social.example"], settings=SETTINGS)[0]
-    assert [e.id for e in audit.function.examples.action] == ["x9", "x7", "x6"]
+    # up to twice three: spares for a reader that skips the texts it showed elsewhere
+    assert [e.id for e in audit.function.examples.action] == ["x9", "x7", "x6", "x5"]
     english = audit.voice.en
     assert english is not None
     most = english.examples.most_conversational
     assert [e.id for e in most][:2] == ["x4", "x1"]
-    assert len({e.text for e in most}) == len(most) == 3
+    assert len({e.text for e in most}) == len(most) == 6
+
+
+def test_the_report_shows_three_per_class_when_a_text_was_shown_elsewhere(store: Store, tmp_path: Path) -> None:
+    build(store, ROWS, tmp_path)
+    audit = run_audit(store.con, ["x:org"], together=["mastodon:org@social.example"], settings=SETTINGS)[0]
+    assert audit.voice.en is not None
+    audit.voice.en.examples.most_conversational = audit.voice.en.examples.least_conversational = []
+    # the newest action post is also shown as a duplicated post, before the function section
+    audit.broadcast.duplicated_examples = [BroadcastExample(id="x8", text=f"{WORKSHOP} https://t.co/abc",
+                                                            permalink=None, rule="same text", signals=[])]
+    page = lxml.html.fromstring(render_html([audit], lang="en", charts=False))
+    lists = {ul.getprevious().text_content(): [li.get("data-id") for li in ul.cssselect("li")]
+             for ul in page.cssselect("#function ul.posts")}
+    assert lists["Examples: Action"] == ["x7", "x6", "x5"]
+    assert page.cssselect("main")[0].text_content().count(WORKSHOP) == 1

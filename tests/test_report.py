@@ -108,8 +108,8 @@ def test_automated_duplicated_and_voice_examples_are_shown(audits: Audits,
     assert page.cssselect("#conversation ul.duplicated > li")
     assert "même texte publié par" in page.get_element_by_id("conversation").text_content()
     most = page.cssselect('#voice .language[data-lang="fr"] ul.most > li')
-    expected = main.voice.fr.examples.most_conversational
-    assert [li.get("data-id") for li in most] == [e.id for e in expected]
+    expected = main.voice.fr.examples.most_conversational  # three shown, the others are spares
+    assert [li.get("data-id") for li in most] == [e.id for e in expected][:3]
 
 
 def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
@@ -318,7 +318,16 @@ def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> 
     page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
     assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
     crossed[0].broadcast.duplicated_examples = [Example(id="m9", text=text, permalink=None, rule="same text")]
+    crossed[0].function.examples.action += [Example(id=f"a{n}", text=f"Billets en vente, série {n}", permalink=None,
+                                                    rule="r") for n in (3, 4, 5)]  # the audit's spares
     page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
     everywhere = page.cssselect("main")[0].text_content()
     assert everywhere.count("Inscriptions ouvertes pour l'atelier") == 1  # shown once in the whole report
     assert "Inscriptions ouvertes pour l'atelier" not in page.get_element_by_id("function").text_content()
+    assert page.get_element_by_id("function").text_content().count("Billets en vente, série") == 3
+    # too few spares: a text shown elsewhere fills the class rather than "no example"
+    del crossed[0].function.examples.action[3:]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
+    assert [e["id"] for e in distinct(twice, {"horaires d'été"}, limit=2)] == ["m1", "x3"]
+    assert [e["id"] for e in distinct(twice, {"horaires d'été", "x"}, limit=4)] == ["m1", "x2", "x3", "x4"]

@@ -38,7 +38,11 @@ def function(con: duckdb.DuckDBPyConnection, target: str, min_n: int, examples: 
 
 
 def _examples(con: duckdb.DuckDBPyConnection, target: str, kind: str, limit: int) -> list[dict[str, Any]]:
-    """The newest posts of the class, one per text: a text cross-posted or posted again is one example."""
+    """The newest posts of the class, one per text: a text cross-posted or posted again is one example.
+
+    Up to twice ``limit``: a reader that shows each text once (the report) skips the texts it already
+    showed in another section and still has ``limit`` to show.
+    """
     return dicts(con, f"""
         SELECT id, "text", permalink, rule FROM (
             SELECT o.post_id AS id, o."text", o.permalink, f.function_rule AS rule, o.created_at
@@ -46,4 +50,4 @@ def _examples(con: duckdb.DuckDBPyConnection, target: str, kind: str, limit: int
             WHERE o.target = $target AND o.kind <> 'repost' AND f.function = $kind
             QUALIFY row_number() OVER (PARTITION BY {distinct_text('o."text"', "o.platform || ':' || o.post_id")}
                                        ORDER BY o.created_at DESC, o.platform, o.post_id) = 1)
-        ORDER BY created_at DESC, id LIMIT {int(limit)}""", {"target": target, "kind": kind})
+        ORDER BY created_at DESC, id LIMIT {2 * int(limit)}""", {"target": target, "kind": kind})

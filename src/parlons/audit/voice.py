@@ -60,6 +60,7 @@ def _one_language(r: dict[str, Any], lang: str, min_n: int) -> dict[str, Any]:
 
 
 def _examples(con: duckdb.DuckDBPyConnection, target: str, lang: str, limit: int) -> dict[str, Any]:
+    """The most and least conversational posts, one per text, up to twice ``limit`` (see ``function``)."""
     def pick(order: str) -> list[dict[str, Any]]:
         return dicts(con, f"""
             SELECT id, "text", permalink, score, cues FROM (
@@ -70,5 +71,5 @@ def _examples(con: duckdb.DuckDBPyConnection, target: str, lang: str, limit: int
                 WHERE o.target = $target AND f.lang = $lang AND o.kind IN ('original', 'quote') AND f.words >= 5
                 QUALIFY row_number() OVER (PARTITION BY {distinct_text('o."text"', "o.platform || ':' || o.post_id")}
                                            ORDER BY o.created_at DESC, o.platform, o.post_id) = 1)
-            ORDER BY score {order}, created_at DESC, id LIMIT {int(limit)}""", {"target": target, "lang": lang})
+            ORDER BY score {order}, created_at DESC, id LIMIT {2 * int(limit)}""", {"target": target, "lang": lang})
     return {"most_conversational": pick("DESC"), "least_conversational": pick("ASC")}
