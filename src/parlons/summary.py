@@ -114,7 +114,9 @@ def print_summary(console: Console, audits: list[AuditResult], lang: str | None 
 def _level(t: gettext.NullTranslations, level: object) -> str:
     if level is None:
         return "–"
-    return t.gettext(level) if isinstance(level, str) else str(level)
+    if isinstance(level, str):
+        return t.gettext(level)
+    return t.gettext("Level %(level)s of 5") % {"level": level}  # as the report's verdict says it
 
 
 def _print_next_step(console: Console, t: gettext.NullTranslations, audit: AuditResult, lang: str) -> None:
