@@ -328,10 +328,11 @@ kept AS (
   SELECT *, {_unique('mention_list')} AS mentions, {_unique('hashtag_list')} AS hashtags,
     list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls
   FROM listed
-), actors AS (  -- who a newer-form actor URI is, from the archive's own mentions of it
-  SELECT t.href, min({_handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))}) AS handle
-  FROM (SELECT unnest(tags) AS t FROM listed WHERE activity_type = 'Create') WHERE t."type" = 'Mention'
-  GROUP BY 1
+), actors AS (  -- who a boosted newer-form actor URI is, from the archive's own mentions of it
+  SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
+  FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM listed WHERE tags IS NOT NULL)
+        WHERE t."type" = 'Mention' AND t.href IN (SELECT regexp_extract(target, '{ACTOR_OF_STATUS}', 1)
+                                                  FROM listed WHERE target IS NOT NULL) GROUP BY 1)
 )
 SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
   CAST($account_name AS VARCHAR) AS account_name, created_at,
