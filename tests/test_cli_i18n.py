@@ -215,9 +215,10 @@ def _audit(tmp_path: Path) -> AuditResult:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("fr", ["12\u202f345", f"63{NB}% (n = 1\u202f234)", "6 h 46 (n = 1\u202f234)", "3 jours",
-            "trop peu (n = 2)", "2\u202f500", "1 janv. 2024", f"prochaine étape{NB}: Répondez à toutes les demandes"]),
+            "trop peu (n = 2)", "2\u202f500", "1 janv. 2024", f"prochaine étape{NB}: Répondez à toutes les demandes",
+            "Niveau 4 sur 5"]),
     ("en", ["12,345", "63% (n = 1,234)", "6.8 h (n = 1,234)", "3 days", "too few (n = 2)", "2,500", "Jan 1, 2024",
-            "next step: Answer every request"]),
+            "next step: Answer every request", "Level 4 of 5"]),
 ])
 def test_summary_numbers_follow_the_locale(lang: str, expected: list[str], tmp_path: Path) -> None:
     console = Console(record=True, width=200)
@@ -225,7 +226,22 @@ def test_summary_numbers_follow_the_locale(lang: str, expected: list[str], tmp_p
     text = console.export_text()
     for fragment in expected:
         assert fragment in text, fragment
-    assert "Org [bold]x[/bold] (x)" in text  # a name is never read as markup
+    assert "Org [bold]x[/bold]" in text  # a name is never read as markup
+    header = text.splitlines()[3]  # the title, the top rule, the accounts, then below them their platforms
+    assert header.split()[-3:] == ["X", "(Twitter)", "┃"] and "(x)" not in text
+
+
+@pytest.mark.parametrize(("lang", "platforms"), [("fr", "Blog, Autre source, Mastodon, X (Twitter)"),
+                                                 ("en", "Blog, Other source, Mastodon, X (Twitter)")])
+def test_summary_names_platforms_as_the_report_does(lang: str, platforms: str, tmp_path: Path) -> None:
+    audit = _audit(tmp_path)
+    audit.platform = "blog,generic,mastodon,x"
+    console = Console(record=True, width=200)
+    print_summary(console, [audit], lang)
+    lines = console.export_text().splitlines()
+    assert lines[2].strip(" ┃").endswith("Org [bold]x[/bold]")
+    assert lines[3].strip(" ┃").endswith(platforms)
+    assert "generic" not in "\n".join(lines) and "mastodon" not in "\n".join(lines)
 
 
 def test_usage_errors_in_both_languages() -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
+
+import pytest
 
 from parlons.importers._duck import LongRecord, bounded_csv_records, csv_names, long_csv_records
 
@@ -41,3 +44,24 @@ def test_bounded_records_read_long_lines_by_pieces_and_keep_short_quoted_breaks(
     text = 'a,b\r\n1,"two\r\nlines"\r\n2,' + "z" * 1000 + '\r\n3,end\r\n'
     assert list(bounded_csv_records(io.StringIO(text, newline=""), limit=60)) == [
         (1, ["a", "b"]), (2, ["1", "two\r\nlines"]), (4, None), (5, ["3", "end"])]
+
+
+def test_bounded_records_raise_the_field_limit_themselves_and_put_it_back() -> None:
+    """A field over Python's CSV field limit, in a record under ``limit``, is read whatever the caller set."""
+    text = 'a,b\n1,"' + "x" * 5000 + '"\n2,end\n'
+    previous = csv.field_size_limit(1000)
+    try:
+        assert list(bounded_csv_records(io.StringIO(text, newline=""), limit=6000)) == [
+            (1, ["a", "b"]), (2, ["1", "x" * 5000]), (3, ["2", "end"])]
+        assert csv.field_size_limit() == 1000
+    finally:
+        csv.field_size_limit(previous)
+
+
+def test_bounded_records_name_the_line_of_a_record_the_grammar_refuses() -> None:
+    text = 'a,b\n1,ok\n2,"bad"quote\n'
+    records = bounded_csv_records(io.StringIO(text, newline=""), strict=True)
+    assert next(records) == (1, ["a", "b"])
+    assert next(records) == (2, ["1", "ok"])
+    with pytest.raises(csv.Error, match=r"^record at line 3: ',' expected after '\"'$"):
+        next(records)

@@ -1,4 +1,4 @@
-"""The RSS/Atom feed importer: a blog's posts and the comments of its per-post comment feeds."""
+"""The feed importer (RSS, Atom, JSON Feed): a blog's posts and the comments of its per-post comment feeds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from parlons.errors import InputError
+from parlons.i18n import translator
 from parlons.importers._base import ImportOptions
 from parlons.importers._xml import HtmlEntities
+from parlons.importers.feeds import IMPORTER
+from parlons.report.names import importer_name
 from parlons.store import Store
 
 from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
@@ -398,6 +401,14 @@ def test_feed_json_feed(store: Store) -> None:
     ]
     assert store.con.execute("SELECT account, display_name, description FROM accounts").fetchall() == [
         ("atelier-velo.example", "Atelier vélo du quartier", "Réparations et balades")]
+
+
+def test_feed_label_names_json_feed_too() -> None:
+    """The name the report gives the importer's files, and `parlons formats`, say it reads JSON Feed."""
+    assert importer_name(translator("en"), "feed") == "RSS, Atom or JSON feed"
+    assert importer_name(translator("fr"), "feed") == "Flux RSS, Atom ou JSON Feed"
+    assert IMPORTER.description.startswith("RSS (0.9x-2.0), Atom (0.3, 1.0) and JSON Feed feeds of a blog")
+    assert "feed.json" in IMPORTER.example
 
 
 def test_feed_rss_in_another_namespace_and_pre_atom_names(store: Store, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The Instagram "Download Your Information" importer (posts, reels, stories, comments, owner)."""
+"""The Instagram "Download Your Information" importer (posts, reels, stories, comments, owner, Threads)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from parlons.errors import InputError
+from parlons.audit import AuditSettings, run_audit
+from parlons.errors import InputError, UsageError
+from parlons.i18n import translator
 from parlons.importers._base import ImportOptions
 from parlons.importers.instagram import IMPORTER, mentions
+from parlons.report.names import platform_name
 from parlons.sources import open_source
 from parlons.store import Store
 
@@ -221,3 +224,67 @@ def test_instagram_comment_time_on_the_comment_entry(store: Store, tmp_path: Pat
     load(store, folder)
     got = [(r["text"], r["in_reply_to_account"], r["created_at"]) for r in rows(store, "kind = 'reply'")]
     assert got == [("Superbe soirée", "teatr.nowy", "2024-05-29T02:20:01Z")]
+
+
+# --- Threads inside an Instagram export --------------------------------------------------------
+
+THREADS = FIXTURES / "instagram_threads" / "threads_and_replies.json"
+THREADS_MEMBER = "your_instagram_activity/threads/threads_and_replies.json"
+
+
+def _with_threads(tmp_path: Path) -> Path:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    (folder / "your_instagram_activity" / "threads").mkdir()
+    shutil.copy(THREADS, folder / THREADS_MEMBER)
+    (folder / "threads").mkdir()
+    (folder / "threads" / "personal_information.json").write_text(json.dumps(THREADS_PROFILE))
+    return folder
+
+
+def test_instagram_export_imports_its_threads_posts(store: Store, tmp_path: Path) -> None:
+    report = load(store, zip_folder(_with_threads(tmp_path), tmp_path / "instagram-pelican.theatre-2024.zip"))
+    file = report.files[0]
+    assert file.formats == {"instagram": 10}  # 7 Instagram posts and comments, 3 Threads posts
+    assert file.skipped == {"record without a timestamp": 3}
+    assert (THREADS_MEMBER, "3") in [(s.member, s.record) for s in file.examples]
+    assert THREADS_MEMBER not in file.known and "threads/personal_information.json" in file.known
+    got = [(r["post_id"], r["account"], r["account_name"], r["created_at"], r["kind"], r["text"],
+            r["in_reply_to_account"], r["mentions"], r["hashtags"], r["urls"], r["media_count"], r["media_kinds"],
+            r["source"], r["permalink"], r["source_record"])
+           for r in rows(store, "platform = 'threads'", order="created_at")]
+    ids = [hashlib.sha256("\x1f".join(["pelican.theatre", "threads", stamp, text, first]).encode()).hexdigest()[:24]
+           for stamp, text, first in [
+               ("1717236000", "Ce soir au Pélican : lecture publique à 19 h, entrée libre. Vous venez ? #théâtre", ""),
+               ("1717239600", "@Lea.Martin Oui, il reste des places ✨", ""),
+               ("1717326000", "Les coulisses du spectacle https://pelican.example/coulisses", "coulisses_1.jpg")]]
+    assert got == [
+        (f"thx:{ids[0]}", "pelican.theatre", "Théâtre du Pélican", "2024-06-01T10:00:00Z", "original",
+         "Ce soir au Pélican : lecture publique à 19 h, entrée libre. Vous venez ? #théâtre", None, [], ["théâtre"],
+         [], 0, [], None, None, "0"),
+        # a reply: the export does not say to whom
+        (f"thx:{ids[1]}", "pelican.theatre", "Théâtre du Pélican", "2024-06-01T11:00:00Z", "reply",
+         "@Lea.Martin Oui, il reste des places ✨", None, ["lea.martin"], [], [], 0, [], None, None, "1"),
+        (f"thx:{ids[2]}", "pelican.theatre", "Théâtre du Pélican", "2024-06-02T11:00:00Z", "original",
+         "Les coulisses du spectacle https://pelican.example/coulisses", None, [], [],
+         ["https://pelican.example/coulisses"], 2, ["image", "video"], "IG", None, "2"),
+    ]
+    assert store.con.execute("SELECT platform, account, display_name, url, is_owner FROM accounts "
+                             "ORDER BY platform").fetchall() == [
+        ("instagram", "pelican.theatre", "Théâtre du Pélican", "https://www.instagram.com/pelican.theatre/", True),
+        ("threads", "pelican.theatre", "Théâtre du Pélican", "https://www.threads.net/@pelican.theatre", True)]
+    again = load(store, _with_threads(tmp_path / "again"))
+    assert (again.merge.inserted, again.merge.already_stored) == (0, 10)
+
+
+def test_threads_posts_are_audited_like_any_platform(store: Store, tmp_path: Path) -> None:
+    load(store, _with_threads(tmp_path))
+    with pytest.raises(UsageError, match=r"is on several platforms: instagram \(7 posts\), threads \(3 posts\)"):
+        run_audit(store.con, ["pelican.theatre"])
+    audit = run_audit(store.con, ["threads:Pelican.Theatre"], settings=AuditSettings(min_n=1))[0]
+    assert (audit.account, audit.platform) == ("pelican.theatre", "threads")
+    assert audit.conversation.posts == 3
+    assert audit.conversation.replies_to_others_share.value == round(1 / 3, 4)
+    assert audit.coverage.responsiveness.status == "unknown"  # the owner's own archive holds no requests
+    assert [(s.importer, s.holds_requests) for s in audit.coverage.sources] == [("instagram", False)]
+    assert platform_name(translator("fr"), "threads") == "Threads"

@@ -149,6 +149,20 @@ def test_linkedin_truncated_shares_names_member_and_line(store: Store, tmp_path:
     assert count(store, "SELECT count(*) FROM posts") == 0
 
 
+def test_linkedin_broken_record_names_file_and_record(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    shares = folder / "Shares.csv"
+    header, rest = shares.read_text().split("\n", 1)
+    shares.write_text(f'{header}\n2024-01-02 10:00:00,https://www.linkedin.com/x,"Bon"jour,,,PUBLIC\n{rest}')
+    with pytest.raises(InputError) as caught:
+        load(store, folder)
+    assert caught.value.member == "Shares.csv"
+    assert str(caught.value).endswith("Shares.csv: is not readable CSV (record at line 2: ',' expected after '\"'); "
+                                      "the file may be truncated")
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
 @pytest.mark.parametrize(("raw", "text"), [
     ('Un."\n""\n"Deux "mots"."\n"Trois', 'Un.\n\nDeux "mots".\nTrois'),
     ('Ligne 1"\n""\n"Ligne 3', "Ligne 1\n\nLigne 3"),

@@ -379,7 +379,25 @@ def test_mastodon_newer_uri_form_resolves_replied_to_accounts(store: Store) -> N
     owners = store.con.execute("SELECT account, account_id, is_owner FROM accounts").fetchall()
     assert owners == [(NEWER_OWNER, "https://social.example/ap/users/116840387061670746", True)]
     boost = rows(store, "kind = 'repost'")[0]
-    assert (boost["account"], boost["repost_of_account"]) == (NEWER_OWNER, None)  # a number names no handle
+    # the boosted URI names its author by a number; the archive's mentions of that actor name it
+    assert (boost["account"], boost["repost_of_account"]) == (NEWER_OWNER, "@lea@autre.example")
+
+
+def test_mastodon_newer_uri_boosts_of_the_owner_or_of_an_unknown_actor(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(NEWER, folder)
+    outbox = json.loads((folder / "outbox.json").read_text(encoding="utf-8"))
+    boost = outbox["orderedItems"][-1]
+    own, unknown = json.loads(json.dumps(boost)), json.loads(json.dumps(boost))
+    own["id"] = boost["id"].replace("116840400000000006", "116840400000000007")
+    own["object"] = "https://social.example/ap/users/116840387061670746/statuses/1168404000000000001"
+    unknown["id"] = boost["id"].replace("116840400000000006", "116840400000000008")
+    unknown["object"] = "https://ailleurs.example/ap/users/3300000000000001/statuses/99"
+    outbox["orderedItems"] += [own, unknown]
+    (folder / "outbox.json").write_text(json.dumps(outbox), encoding="utf-8")
+    load(store, folder)
+    assert [(r["post_id"][-2:], r["repost_of_account"]) for r in rows(store, "kind = 'repost'", "post_id")] == [
+        ("06", "@lea@autre.example"), ("07", NEWER_OWNER), ("08", None)]  # nothing in the archive names 3300…
 
 
 def test_mastodon_newer_uri_form_without_actor_json_takes_owner_from_status_urls(

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from parlons.audit.result import AuditResult, Figure, ResponsivenessUnknown
 from parlons.cli import cli
 from parlons.i18n import translator
-from parlons.report import render, render_html
+from parlons.report import charts, render, render_html
 from parlons.report.figures import Figures
 from parlons.report.fmt import Formatter
 from parlons.report.priorities import priorities
@@ -108,8 +108,8 @@ def test_automated_duplicated_and_voice_examples_are_shown(audits: Audits,
     assert page.cssselect("#conversation ul.duplicated > li")
     assert "même texte publié par" in page.get_element_by_id("conversation").text_content()
     most = page.cssselect('#voice .language[data-lang="fr"] ul.most > li')
-    expected = main.voice.fr.examples.most_conversational
-    assert [li.get("data-id") for li in most] == [e.id for e in expected]
+    expected = main.voice.fr.examples.most_conversational  # three shown, the others are spares
+    assert [li.get("data-id") for li in most] == [e.id for e in expected][:3]
 
 
 def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
@@ -149,12 +149,31 @@ def test_charts_are_vega_lite_svg_images(pages: dict[str, lxml.html.HtmlElement]
     assert ">lun.<" in heatmap  # day names in French
 
 
+def test_bar_chart_axis_labels_do_not_run_together() -> None:
+    """The demo's response chart read "100 110120": thirteen ticks, the last one flush with the end."""
+    rows = [{"label": label, "value": value, "text": str(value)}
+            for label, value in [("Within 1 hour", 29), ("1 to 24 hours", 73), ("After 24 hours", 41),
+                                 ("Not answered", 118), ("Pending", 0)]]
+    chart = charts.render(charts.bars(rows, "Requests", ["#000"] * 5), "alt", "en")
+    svg = base64.b64decode(chart.uri.split(",", 1)[1]).decode("utf-8")
+    ticks = re.findall(r">(\d+)</text>", svg)[:-5]  # the bars' own labels come last
+    assert ticks == ["0", "20", "40", "60", "80", "100", "120"]
+
+
 def test_methods_appendix_in_both_languages(pages: dict[str, lxml.html.HtmlElement]) -> None:
     fr, en = (pages[lang].get_element_by_id("methods") for lang in ("fr", "en"))
     assert fr.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Avec réponse")
     assert en.cssselect('dt[data-keys="answered_share"]')[0].text_content().startswith("Answered")
-    assert "dont le délai de réponse est écoulé" in fr.text_content() and "settled requests" in en.text_content()
+    assert "dont le délai de réponse est écoulé" in fr.text_content()
     assert "réglée" not in fr.text_content()
+    # plain words, not "settled" (read as "resolved"): the requests whose answer window has passed
+    assert en.cssselect('dt[data-keys="answered_share"] + dd')[0].text_content() == (
+        "Answered requests, out of the requests whose answer window has passed."  # then a line break
+        "Denominator: requests whose answer window has passed")
+    assert "settled" not in pages["en"].text_content().lower()
+    assert "requests known; at least 50% answered, and questions at least 5% of posts" in en.text_content()
+    assert ">=" not in pages["en"].text_content() and ">=" not in pages["fr"].text_content()
+    assert re.findall(r"\d+ %", pages["en"].text_content()) == []  # "80%" in English, "80 %" in French
     assert len(fr.cssselect("table.rules tbody tr")) == 7
 
 
@@ -299,7 +318,16 @@ def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> 
     page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
     assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
     crossed[0].broadcast.duplicated_examples = [Example(id="m9", text=text, permalink=None, rule="same text")]
+    crossed[0].function.examples.action += [Example(id=f"a{n}", text=f"Billets en vente, série {n}", permalink=None,
+                                                    rule="r") for n in (3, 4, 5)]  # the audit's spares
     page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
     everywhere = page.cssselect("main")[0].text_content()
     assert everywhere.count("Inscriptions ouvertes pour l'atelier") == 1  # shown once in the whole report
     assert "Inscriptions ouvertes pour l'atelier" not in page.get_element_by_id("function").text_content()
+    assert page.get_element_by_id("function").text_content().count("Billets en vente, série") == 3
+    # too few spares: a text shown elsewhere fills the class rather than "no example"
+    del crossed[0].function.examples.action[3:]
+    page = lxml.html.fromstring(render_html(crossed, lang="fr", charts=False))
+    assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
+    assert [e["id"] for e in distinct(twice, {"horaires d'été"}, limit=2)] == ["m1", "x3"]
+    assert [e["id"] for e in distinct(twice, {"horaires d'été", "x"}, limit=4)] == ["m1", "x2", "x3", "x4"]

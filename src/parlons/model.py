@@ -31,6 +31,7 @@ PLATFORMS = (
     "bluesky",
     "facebook",
     "instagram",
+    "threads",
     "linkedin",
     "blog",
     "generic",

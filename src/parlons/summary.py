@@ -19,6 +19,7 @@ from rich.table import Table
 
 from .audit.result import AuditResult, Figure
 from .i18n import N_, format_count, resolve_language, translator
+from .report.names import platforms_named
 
 __all__ = ["print_summary"]
 
@@ -101,7 +102,7 @@ def print_summary(console: Console, audits: list[AuditResult], lang: str | None 
         "since": cells.date(period.since), "until": cells.date(period.until)})
     table.add_column("")
     for audit in audits:
-        table.add_column(escape(f"{audit.account} ({audit.platform})"), justify="right")
+        table.add_column(escape(f"{audit.account}\n{platforms_named(t, audit.platform)}"), justify="right")
     for label, family, key, style in ROWS:
         table.add_row(t.gettext(label), *(cells.cell(a, family, key, style) for a in audits))
     table.add_row(t.gettext("Maturity"), *(_level(t, a.maturity.level) for a in audits))
@@ -113,7 +114,9 @@ def print_summary(console: Console, audits: list[AuditResult], lang: str | None 
 def _level(t: gettext.NullTranslations, level: object) -> str:
     if level is None:
         return "–"
-    return t.gettext(level) if isinstance(level, str) else str(level)
+    if isinstance(level, str):
+        return t.gettext(level)
+    return t.gettext("Level %(level)s of 5") % {"level": level}  # as the report's verdict says it
 
 
 def _print_next_step(console: Console, t: gettext.NullTranslations, audit: AuditResult, lang: str) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["Figure", "dicts", "figure", "grouped", "one", "per_target", "share"]
+__all__ = ["Figure", "dicts", "distinct_text", "figure", "grouped", "one", "per_target", "share"]
 
 Figure = dict[str, Any]
 
@@ -48,3 +48,14 @@ def figure(value: float | int | None, n: int, min_n: int, digits: int = 4) -> Fi
 def share(part: int, whole: int, min_n: int) -> Figure:
     """``part / whole`` as a figure whose denominator is ``whole``."""
     return figure(part / whole if whole else None, whole, min_n)
+
+
+def distinct_text(text: str, fallback: str) -> str:
+    """A SQL key equal for posts whose ``text`` differs only by links, case or spacing (a cross-post).
+
+    Example selection keeps one post per key, so that the examples of a class are distinct texts
+    (the report compares texts the same way). A post without text is its own key (``fallback``).
+    """
+    no_links = rf"regexp_replace(coalesce({text}, ''), 'https?://\S+', ' ', 'g')"
+    cleaned = rf"trim(regexp_replace(lower({no_links}), '\s+', ' ', 'g'))"
+    return f"coalesce(nullif({cleaned}, ''), chr(0) || {fallback})"

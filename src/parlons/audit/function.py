@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ._sql import grouped, share
+from ._sql import distinct_text, grouped, share
 
 __all__ = ["REFERENCE", "function"]
 
@@ -31,12 +31,7 @@ def function(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
         SELECT o.target, f.function, regexp_replace(f.function_rule, ':.*', '') AS rule, count(*) AS posts
         FROM own o JOIN features f USING (platform, post_id)
         WHERE o.kind <> 'repost' GROUP BY ALL ORDER BY o.target, posts DESC, f.function, rule""")
-    picked = grouped(con, f"""
-        SELECT target, function, id, "text", permalink, rule FROM (
-          SELECT o.target, f.function, o.post_id AS id, o."text", o.permalink, f.function_rule AS rule,
-                 row_number() OVER (PARTITION BY o.target, f.function ORDER BY o.created_at DESC) AS nth
-          FROM own o JOIN features f USING (platform, post_id) WHERE o.kind <> 'repost')
-        WHERE nth <= {int(examples)} ORDER BY target, function, nth""") if examples > 0 else {}
+    picked = _examples(con, examples) if examples > 0 else {}
     out = {}
     for target in targets:
         by_function = {r["function"]: r["posts"] for r in counts.get(target, [])}
@@ -50,3 +45,21 @@ def function(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
                              for r in shown if r["function"] == k] for k in FUNCTIONS},
         }
     return out
+
+
+def _examples(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[dict[str, Any]]]:
+    """The newest posts of each subject and class, one per text (a cross-posted or repeated text is one).
+
+    Up to twice ``limit``: a reader that shows each text once (the report) skips the texts it already
+    showed in another section and still has ``limit`` to show.
+    """
+    key = distinct_text('o."text"', "o.platform || ':' || o.post_id")
+    return grouped(con, f"""
+        SELECT target, function, id, "text", permalink, rule FROM (
+          SELECT *, row_number() OVER (PARTITION BY target, function ORDER BY created_at DESC, id) AS nth FROM (
+            SELECT o.target, f.function, o.post_id AS id, o."text", o.permalink, f.function_rule AS rule,
+                   o.created_at
+            FROM own o JOIN features f USING (platform, post_id) WHERE o.kind <> 'repost'
+            QUALIFY row_number() OVER (PARTITION BY o.target, f.function, {key}
+                                       ORDER BY o.created_at DESC, o.platform, o.post_id) = 1))
+        WHERE nth <= {2 * int(limit)} ORDER BY target, function, nth""")

@@ -54,7 +54,7 @@ class Audited:
         return sorted({m.platform for m in self.members})
 
 
-CASE_INSENSITIVE = frozenset({"x", "mastodon", "bluesky", "instagram", "blog"})
+CASE_INSENSITIVE = frozenset({"x", "mastodon", "bluesky", "instagram", "threads", "blog"})
 """Platforms whose handles ignore case (a Facebook page or a LinkedIn name is compared exactly)."""
 
 

@@ -22,4 +22,5 @@ class AuditSettings:
     business_hours: tuple[int, int] | None = None
     """Opening and closing hour (local), Monday to Friday; None to skip the split."""
     examples: int = 3
-    """How many example posts per class (function, voice)."""
+    """How many example posts per class the report shows (function, voice); the audit gives up to twice
+    as many distinct texts, so that a text the report showed elsewhere can be skipped."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ._sql import figure, grouped, share
+from ._sql import distinct_text, figure, grouped, share
 
 __all__ = ["voice"]
 
@@ -70,21 +70,28 @@ def _one_language(r: dict[str, Any], lang: str, min_n: int) -> dict[str, Any]:
 
 
 def _examples(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[dict[str, Any]]]:
-    """The most and least conversational posts of each subject in each language (at most ``limit`` each)."""
+    """The most and least conversational posts of each subject in each language, one per text.
+
+    Up to twice ``limit`` on each side: a reader that shows each text once (the report) skips the
+    texts it already showed in another section and still has ``limit`` to show.
+    """
+    key = distinct_text('o."text"', "o.platform || ':' || o.post_id")
     return grouped(con, f"""
         WITH scored AS (
           SELECT o.target, f.lang, o.post_id AS id, o."text", o.permalink, o.created_at, {CONVERSATIONAL} AS score,
                  concat_ws(', ', first_singular_word, first_plural_word, second_person_word,
                            CASE WHEN has_question THEN '?' END, 'jargon: ' || jargon_word) AS cues
           FROM own o JOIN features f USING (platform, post_id)
-          WHERE f.lang IN ('fr', 'en') AND o.kind IN ('original', 'quote') AND f.words >= 5),
+          WHERE f.lang IN ('fr', 'en') AND o.kind IN ('original', 'quote') AND f.words >= 5
+          QUALIFY row_number() OVER (PARTITION BY o.target, f.lang, {key}
+                                     ORDER BY o.created_at DESC, o.platform, o.post_id) = 1),
         ranked AS (
-          SELECT *, row_number() OVER (PARTITION BY target, lang ORDER BY score DESC, created_at DESC) AS top,
-                 row_number() OVER (PARTITION BY target, lang ORDER BY score ASC, created_at DESC) AS bottom
+          SELECT *, row_number() OVER (PARTITION BY target, lang ORDER BY score DESC, created_at DESC, id) AS top,
+                 row_number() OVER (PARTITION BY target, lang ORDER BY score ASC, created_at DESC, id) AS bottom
           FROM scored)
         SELECT target, lang, 'most_conversational' AS side, id, "text", permalink, score, cues, top AS nth
-        FROM ranked WHERE top <= {int(limit)}
+        FROM ranked WHERE top <= {2 * int(limit)}
         UNION ALL
         SELECT target, lang, 'least_conversational', id, "text", permalink, score, cues, bottom
-        FROM ranked WHERE bottom <= {int(limit)}
+        FROM ranked WHERE bottom <= {2 * int(limit)}
         ORDER BY target, lang, side, nth""")

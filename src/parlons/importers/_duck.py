@@ -445,7 +445,10 @@ def bounded_csv_records(stream: TextIO, limit: int = MAX_CSV_RECORD,
 
     A record longer than ``limit`` characters gives ``(line, None)``: count it as a skip under
     :data:`CSV_TOO_LONG`. ``stream`` is a text stream opened with ``newline=""``; it is read by
-    pieces of at most ``limit`` characters, so memory stays bounded however long a line is.
+    pieces of at most ``limit`` characters, so memory stays bounded however long a line is. A field
+    may fill its record: Python's CSV field limit is raised to ``limit`` while a record is parsed,
+    then put back, so no caller has to raise it. A record the CSV grammar refuses raises
+    :class:`csv.Error` naming its first line (``record at line N: ...``), for the caller to name the file.
     """
     pending = _PendingRecord(limit)
     while piece := stream.readline(limit + 1):
@@ -474,7 +477,15 @@ class _PendingRecord:
     def take(self, dialect: dict[str, Any]) -> tuple[int, list[str] | None]:
         start, text, too_long = self.start, "".join(self.pieces), self.length > self.limit
         self.start, self.pieces, self.length, self.odd = self.line + 1, [], 0, False
-        return start, None if too_long else next(csv.reader([text], **dialect), [])
+        if too_long:
+            return start, None
+        previous = csv.field_size_limit(max(csv.field_size_limit(), self.limit))
+        try:
+            return start, next(csv.reader([text], **dialect), [])
+        except csv.Error as exc:
+            raise csv.Error(f"record at line {start}: {exc}") from None
+        finally:
+            csv.field_size_limit(previous)
 
 
 def csv_scan(member: Member) -> tuple[str, list[str]]:

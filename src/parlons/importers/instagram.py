@@ -13,7 +13,12 @@ after), so detection goes by content:
   and ``reels_comments.json`` (``{"comments_reels_comments": [...]}``), items
   ``{"string_map_data": {"Comment": {"value"}, "Media Owner": {"value"}, "Time": {"timestamp"}}}``;
 - the owner: ``personal_information.json``, ``{"profile_user": [{"string_map_data": {"Username":
-  {"value"}, "Name": {"value"}}}]}``.
+  {"value"}, "Name": {"value"}}}]}``;
+- Threads posts and replies, when the export also holds Threads (platform ``threads``; a Threads
+  profile is the Instagram account, same username): ``threads/threads_and_replies.json``,
+  ``{"text_post_app_text_posts": [{"media": [{"uri", "creation_timestamp", "title",
+  "text_app_post": {"is_reply"}}], "title", "creation_timestamp"}]}``; a text-only post has one
+  medium with an empty ``uri`` that carries the text.
 
 Strings carry the same byte-by-byte escaping of UTF-8 as Facebook's and are all repaired. There are no
 post ids in the export: ids are deterministic (``igx:`` + a hash, see the format page), so importing an
@@ -41,6 +46,7 @@ MEDIA_LIST = re.compile(r'\s*\[\s*\{\s*"media"\s*:\s*\[')
 MEDIA_OBJECT = re.compile(r'\s*\{\s*"(ig_reels_media|ig_archived_post_media)"\s*:\s*\[')
 STORIES_OBJECT = re.compile(r'\s*\{\s*"ig_stories"\s*:\s*\[')
 COMMENTS_LIST = re.compile(r'\s*\[\s*\{\s*"(media_list_data|string_map_data|string_list_data|title)"\s*:')
+THREADS_OBJECT = re.compile(r'\s*\{\s*"text_post_app_text_posts"\s*:\s*\[')
 COMMENTS_OBJECT = re.compile(r'\s*\{\s*"(comments_media_comments|comments_reels_comments)"\s*:\s*\[')
 PROFILE_HEAD = re.compile(r'\s*\{\s*"profile_user"\s*:')
 POSTS_NAME = re.compile(r"^(posts|archived_posts)(_\d+)?\.json$", re.IGNORECASE)
@@ -68,14 +74,18 @@ def mentions(text: str) -> list[str]:
 class InstagramImporter(Importer):
     name = "instagram"
     platform = "instagram"
-    description = "Instagram 'Download Your Information' (JSON): posts, reels, stories and your comments"
-    example = "instagram-pelican-2024.zip, posts_1.json, reels.json, stories.json, post_comments_1.json"
+    description = ("Instagram 'Download Your Information' (JSON): posts, reels, stories, your comments, "
+                   "and Threads posts and replies")
+    example = ("instagram-pelican-2024.zip, posts_1.json, reels.json, stories.json, post_comments_1.json, "
+               "threads_and_replies.json")
 
     def detect(self, member: Member) -> bool:
         if not member.name.lower().endswith(".json"):
             return False
         head = member.head_text()
         if MEDIA_LIST.match(head) or MEDIA_OBJECT.match(head) or STORIES_OBJECT.match(head):
+            return True
+        if THREADS_OBJECT.match(head):
             return True
         if COMMENTS_OBJECT.match(head) or (COMMENTS_LIST.match(head) and self._comment_like(member, head)):
             return True
@@ -96,6 +106,10 @@ class InstagramImporter(Importer):
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         owner = self._owner(members[0], ctx)
+        threads = [m for m in members if THREADS_OBJECT.match(m.head_text())]
+        if threads:  # a Threads profile is the Instagram account: same username, same name
+            ctx.account(threads[0], platform="threads", account=owner.account, display_name=owner.name,
+                        is_owner=True, url=f"https://www.threads.net/@{owner.account}")
         yield from ctx.batches(row for member in members for row in self._rows(member, owner, ctx))
 
     def _rows(self, member: Member, owner: Owner, ctx: ReadContext) -> Iterator[dict[str, Any]]:
@@ -105,8 +119,12 @@ class InstagramImporter(Importer):
             if not isinstance(item, dict):
                 ctx.skip(member, index, "record is not a JSON object")
                 continue
-            row = _comment(member, index, item, owner) if family == "comment" else \
-                _media_post(member, index, item, owner, family)
+            if family == "comment":
+                row = _comment(member, index, item, owner)
+            elif family == "threads":
+                row = _threads_post(member, index, item, owner)
+            else:
+                row = _media_post(member, index, item, owner, family)
             if row is None:
                 ctx.skip(member, index, "record without a timestamp")
             else:
@@ -126,9 +144,11 @@ class InstagramImporter(Importer):
 
 
 def _family(member: Member, data: Any) -> tuple[str, list[Any]]:
-    """Which kind of records the file holds (``media``, ``story`` or ``comment``) and the records."""
+    """Which kind of records the file holds (``media``, ``story``, ``comment``, ``threads``) and the records."""
     if isinstance(data, dict) and isinstance(data.get("ig_stories"), list):
         return "story", list(data["ig_stories"])
+    if isinstance(data, dict) and isinstance(data.get("text_post_app_text_posts"), list):
+        return "threads", list(data["text_post_app_text_posts"])
     if isinstance(data, dict) and any(isinstance(data.get(k), list) for k in COMMENT_KEYS):
         return "comment", records(member, data, COMMENT_KEYS)
     items = records(member, data, MEDIA_KEYS)
@@ -177,6 +197,26 @@ def _media_post(member: Member, index: int, item: dict[str, Any], owner: Owner,
         mentions=mentions(text), hashtags=hashtags_in(text), urls=urls_in(text), media_count=len(uris),
         media_kinds=[media_kind(u) for u in uris], source=_source_app(media),
         source_member=member.name, source_record=str(index))
+
+
+def _threads_post(member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
+    """A Threads post or reply: platform ``threads``, the owner's username; a reply's addressee is unknown."""
+    media = _media_items(item)
+    stamp = item.get("creation_timestamp") or next((m.get("creation_timestamp") for m in media), None)
+    when = epoch(stamp)
+    if when is None:
+        return None
+    text = _caption(item, media)
+    uris = [m["uri"] for m in media if isinstance(m.get("uri"), str) and m["uri"].strip()]
+    flags = [m.get("text_app_post") for m in (item, *media)]
+    reply = any(isinstance(f, dict) and f.get("is_reply") in (True, "true") for f in flags)
+    first = PurePosixPath(uris[0]).name if uris else ""
+    return post_row(
+        platform="threads", post_id=stable_id("thx:", owner.account, "threads", str(stamp), text, first),
+        account=owner.account, account_name=owner.name, created_at=when, text=text,
+        kind="reply" if reply else "original", mentions=mentions(text), hashtags=hashtags_in(text),
+        urls=urls_in(text), media_count=len(uris), media_kinds=[media_kind(u) for u in uris],
+        source=_source_app(media), source_member=member.name, source_record=str(index))
 
 
 def _labelled(fields: dict[str, Any], labels: Sequence[str], key: str) -> Any:

@@ -248,7 +248,6 @@ def _csv_rows(member: Member) -> Iterator[tuple[int, dict[str, str] | str]]:
     reader follows: one longer than 8 MB is skipped (:data:`CSV_TOO_LONG`), never the import.
     """
     names: list[str] | None = None
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_RECORD))  # a field may fill a record
     try:
         with member.open_text() as stream:
             for start, cells in bounded_csv_records(stream, delimiter=_delimiter(member), strict=True):

@@ -293,6 +293,14 @@ def _parent_author() -> str:
             f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END")
 
 
+def _booster_of() -> str:
+    """The boosted author: named by a classic URI or URL; for a newer-form URI (``/ap/users/<number>``),
+    the owner when the actor is the owner's, else the handle of a mention of that actor in the archive."""
+    actor = f"regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
+    return (f"coalesce({_author_of('target')}, CASE WHEN {actor} = coalesce(CAST($account_id AS VARCHAR), actor) "
+            f"THEN account END, (SELECT handle FROM actors WHERE href = {actor}))")
+
+
 def _lists() -> str:
     """Raw lists of mentions, hashtags and link targets (repeats removed in the next step)."""
     mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
@@ -326,6 +334,11 @@ kept AS (
   SELECT *, {_unique('mention_list')} AS mentions, {_unique('hashtag_list')} AS hashtags,
     list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls
   FROM listed
+), actors AS (  -- who a boosted newer-form actor URI is, from the archive's own mentions of it
+  SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
+  FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM listed WHERE tags IS NOT NULL)
+        WHERE t."type" = 'Mention' AND t.href IN (SELECT regexp_extract(target, '{ACTOR_OF_STATUS}', 1)
+                                                  FROM listed WHERE target IS NOT NULL) GROUP BY 1)
 )
 SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
   CAST($account_name AS VARCHAR) AS account_name, created_at,
@@ -337,7 +350,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
        WHEN quote IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
   reply_to AS in_reply_to_id, {_parent_author()} AS in_reply_to_account,
   NULL::VARCHAR AS in_reply_to_account_id, {_text_or_null('s.conversation')} AS conversation_id,
-  target AS repost_of_id, CASE WHEN target IS NOT NULL THEN {_author_of('target')} END AS repost_of_account,
+  target AS repost_of_id, CASE WHEN target IS NOT NULL THEN {_booster_of()} END AS repost_of_account,
   quote AS quote_of_id, mentions, hashtags, urls,
   CASE WHEN activity_type = 'Create' THEN coalesce(len(attachments), 0)::INTEGER END AS media_count,
   CASE WHEN activity_type <> 'Create' THEN NULL WHEN attachments IS NULL THEN []::VARCHAR[]

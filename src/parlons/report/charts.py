@@ -120,7 +120,8 @@ def _clean(element: ET.Element) -> None:
 def bars(rows: list[dict[str, Any]], x_title: str, colors: list[str]) -> dict[str, Any]:
     """Horizontal bars of ``rows`` (``label``, ``value``, ``text``) in the given order, labelled."""
     y = {"field": "label", "type": "nominal", "sort": None, "title": None, "axis": {"labelLimit": 220}}
-    x = {"field": "value", "type": "quantitative", "title": x_title, "axis": {"tickMinStep": 1}}
+    # about six ticks: at 13 the last label, flush with the end, overlapped the one before it ("110120")
+    x = {"field": "value", "type": "quantitative", "title": x_title, "axis": {"tickMinStep": 1, "tickCount": 6}}
     color = {"field": "label", "type": "nominal", "sort": None, "legend": None,
              "scale": {"range": colors}}
     return {"width": WIDTH - 180, "height": {"step": 26}, "data": {"values": rows},

@@ -14,12 +14,13 @@ from ..i18n import N_
 __all__ = ["IMPORTERS", "PLATFORMS", "importer_name", "platform_name", "platforms_named"]
 
 PLATFORMS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook",
-             "instagram": "Instagram", "linkedin": "LinkedIn", "blog": N_("Blog"), "generic": N_("Other source")}
+             "instagram": "Instagram", "threads": "Threads", "linkedin": "LinkedIn", "blog": N_("Blog"),
+             "generic": N_("Other source")}
 IMPORTERS = {
     "x-archive": N_("X archive"), "x-grailbird": N_("X archive before 2019"),
     "mastodon-archive": N_("Mastodon archive"), "bluesky": N_("Bluesky export"),
     "facebook": N_("Facebook export"), "instagram": N_("Instagram export"), "linkedin": N_("LinkedIn export"),
-    "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS or Atom feed"),
+    "wordpress-wxr": N_("WordPress export"), "feed": N_("RSS, Atom or JSON feed"),
     "twcs": N_("customer-support CSV (twcs)"), "twitter-api": N_("Twitter API capture (twarc)"),
     "generic-jsonl": N_("JSON lines file"), "generic-csv": N_("CSV file"),
     "twarc-csv": N_("Twitter API capture as CSV (twarc-csv)"),

@@ -65,6 +65,8 @@ CONTENT = ("posts", "links_share", "images_share", "video_share", "media_known_p
            "median_length_chars")
 CADENCE = ("posts_per_week", "active_weeks_share", "weekly_variation")
 FUNCTIONS = ("information", "community", "action")
+SHOWN = 3
+"""Examples shown per class (function, voice): the audit gives up to twice as many, spares for texts shown elsewhere."""
 LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
 URL = re.compile(r"https?://\S+")
 
@@ -308,8 +310,8 @@ class View:
         seen = self.shown
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
                 "formula": formula.get(v.readability.formula, ""),
-                "most": [self.example(e) for e in distinct(v.examples.most_conversational, seen)],
-                "least": [self.example(e) for e in distinct(v.examples.least_conversational, seen)]}
+                "most": [self.example(e) for e in distinct(v.examples.most_conversational, seen, SHOWN)],
+                "least": [self.example(e) for e in distinct(v.examples.least_conversational, seen, SHOWN)]}
 
     # content and cadence ------------------------------------------------------------------------------------
 
@@ -357,7 +359,8 @@ class View:
         ref, seen = f.reference, self.shown
         rows = [{"name": names[k], "figure": self.figs.show("function", f"{k}_share", getattr(f, f"{k}_share")),
                  "reference": self.fmt.share(getattr(ref, k)),
-                 "examples": [self.example(e) for e in distinct(getattr(f.examples, k), seen)]} for k in FUNCTIONS]
+                 "examples": [self.example(e) for e in distinct(getattr(f.examples, k), seen, SHOWN)]}
+                for k in FUNCTIONS]
         rules = [{"function": names.get(r.function, r.function), "rule": translate_rule(self.t, r.rule),
                   "posts": self.fmt.count(r.posts)} for r in f.rules]
         return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.source),
@@ -447,22 +450,33 @@ class View:
 T = TypeVar("T")
 
 
-def distinct(examples: Sequence[T], seen: set[str] | None = None) -> list[T]:
+def distinct(examples: Sequence[T], seen: set[str] | None = None, limit: int | None = None) -> list[T]:
     """Examples whose text was not shown yet (``seen``, updated): a text cross-posted or posted again shows once.
 
     Texts are compared in lower case, without links (each platform shortens them its own way) and
-    with spaces collapsed; an example without text is kept.
+    with spaces collapsed; an example without text is kept. With ``limit``, at most that many are
+    kept (the audit gives spares for the texts skipped); when the texts not shown yet are fewer, texts
+    shown in another section fill the list, in their order, rather than leaving a class without example.
     """
     seen = set() if seen is None else seen
-    out = []
-    for example in examples:
-        text = example.get("text") if isinstance(example, dict) else getattr(example, "text", None)
-        key = " ".join(URL.sub(" ", str(text or "")).lower().split())
-        if key and key in seen:
-            continue
-        seen.add(key)
-        out.append(example)
-    return out
+    keys = [_text_key(e) for e in examples]
+    kept: list[int] = []
+    mine: set[str] = set()
+    for fresh_only in (True, False) if limit is not None else (True,):
+        for index, key in enumerate(keys):
+            if limit is not None and len(kept) >= limit:
+                break
+            if index in kept or (key and (key in mine or (fresh_only and key in seen))):
+                continue
+            mine.add(key)
+            kept.append(index)
+    seen |= mine
+    return [examples[i] for i in sorted(kept)]
+
+
+def _text_key(example: Any) -> str:
+    text = example.get("text") if isinstance(example, dict) else getattr(example, "text", None)
+    return " ".join(URL.sub(" ", str(text or "")).lower().split())
 
 
 def plan_view(plan: dict[str, Any]) -> dict[str, Any]:
