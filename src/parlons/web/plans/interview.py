@@ -22,7 +22,7 @@ __all__ = ["MAX_ROWS", "Draft", "answers_from_post", "step_view"]
 MAX_ROWS = 30
 MAX_ANSWER = 2000
 STEPS = {s.key: s for s in parlons.INTERVIEW_STEPS}
-KEYS = [s.key for s in parlons.INTERVIEW_STEPS]
+KEYS: list[str] = [str(s.key) for s in parlons.INTERVIEW_STEPS]
 
 
 @dataclass

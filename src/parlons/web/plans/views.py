@@ -13,8 +13,8 @@ from ..audits.services import AuditChoice, NoAudit, audit_data
 from ..dialogue.services import thread_context
 from ..i18n import N_, _, current_language
 from ..workspaces.access import Access, require, signed_in
-from .models import PlanVersion
 from .interview import KEYS, STEPS, Draft, answers_from_post, step_view
+from .models import PlanVersion
 from .progress import chart, progress, record
 from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest, starter
 
