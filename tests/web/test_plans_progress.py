@@ -139,6 +139,6 @@ def test_a_kpi_chart_draws_target_and_baseline(world: World) -> None:
     drawn = chart(progress, "fr", "k1")
     svg = base64.b64decode(drawn["uri"].split(",", 1)[1]).decode()
     points = set(re.findall(r'aria-label="date: ([^;"]+); value: ([^"]+)"', svg))
-    assert points == {("mars 2024", "40\u202f%"), ("juin 2024", "60\u202f%")}  # French months and percents
+    assert points == {("31 mars 2024", "40\u202f%"), ("30 juin 2024", "60\u202f%")}  # French dates and percents
     assert 'aria-label="y: 0,9"' in svg and 'aria-label="y: 0,4"' in svg  # the target and the baseline
     assert "<script" not in svg

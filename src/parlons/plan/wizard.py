@@ -15,6 +15,7 @@ document and gives its YAML (with the comment every new plan starts with).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,9 @@ class Question:
     default: str = ""
 
     def label(self, lang: str) -> str:
-        return self.text[1] if lang == "fr" else self.text[0]
+        """The question as a form shows it: a date's format hint left out (a form has its own date field)."""
+        text = self.text[1] if lang == "fr" else self.text[0]
+        return re.sub(r"\s*\([^)]*\)$", "", text) if self.kind == "date" else text
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ INTERVIEW_STEPS: tuple[FormStep, ...] = (
              rows=(_q("who", "organization.audience"),), rows_title=("Audiences", "Publics")),
     FormStep("archetypes", _TITLES["archetypes"], QUESTIONS["archetypes.intro"],
              fields=(_q("archetypes", "archetypes", "choices", ARCHETYPES, "archetype"),)),
-    FormStep("platforms", _TITLES["platforms"],
+    FormStep("platforms", ("Platforms: score and reasons", "Plateformes : score et raisons"),
              rows=(_q("chosen", "platforms.chosen", "check"), _q("reason", "platforms.reason"),
                    _q("overrule", "platforms.overrule"), _q("declined", "platforms.declined")),
              rows_title=("Platforms", "Plateformes")),

@@ -72,8 +72,9 @@ def chart(p: parlons.KpiProgress, lang: str, alt: str) -> dict[str, str]:
     points = [{"date": d, "value": v} for d, v in p.series]
     layers: list[dict[str, Any]] = [{
         "data": {"values": points}, "mark": {"type": "line", "point": {"size": 60}, "color": COLORS["line"]},
-        "encoding": {"x": {"field": "date", "type": "temporal", "title": None,
-                           "axis": {"format": "%b %Y", "tickCount": min(len(points), 6) or 1, "labelAngle": 0}},
+        "encoding": {"x": {"field": "date", "type": "temporal", "title": None, "scale": {"padding": 28},
+                           "axis": {"format": "%d %b %Y", "values": [_day(d) for d, _v in p.series[-8:]],
+                                    "labelAngle": 0, "labelOverlap": "greedy", "grid": False}},
                      "y": {"field": "value", "type": "quantitative", "axis": y_axis,
                            "scale": {"zero": style == "share"}}}}]
     if p.target is not None:
@@ -85,11 +86,17 @@ def chart(p: parlons.KpiProgress, lang: str, alt: str) -> dict[str, str]:
         layers.append({"data": {"values": [{"y": base}]},
                        "mark": {"type": "rule", "strokeDash": [2, 3], "color": COLORS["baseline"]},
                        "encoding": {"y": {"field": "y", "type": "quantitative"}}})
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 560, "height": 200,
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": 420, "height": 180,
             "background": "white", "config": {"font": "DejaVu Sans, Helvetica, Arial, sans-serif",
-                                              "view": {"stroke": None}, "axis": {"labelFontSize": 12}},
+                                              "view": {"stroke": None}, "axis": {"labelFontSize": 13}},
             "layer": layers}
     return {"uri": _svg_uri(spec, lang), "alt": alt}
+
+
+def _day(text: str) -> dict[str, int]:
+    """A date as Vega-Lite's DateTime, so the axis ticks fall on the audits' own dates."""
+    day = date.fromisoformat(text[:10])
+    return {"year": day.year, "month": day.month, "date": day.day}
 
 
 def _svg_uri(spec: dict[str, Any], lang: str) -> str:

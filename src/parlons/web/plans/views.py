@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from babel.dates import format_date
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -212,6 +215,18 @@ def kpis(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "plans/kpis.html", context)
 
 
+SYMBOLS = {">=": "≥", "<=": "≤", "==": "="}
+
+
+def _day(value: object, lang: str) -> str:
+    """A date as the reader writes it (« 31 décembre 2025 »); empty when there is none."""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return format_date(day, format="long", locale=lang)
+
+
 def _kpi_item(entry: dict[str, Any], lang: str) -> dict[str, Any]:
     p = entry["kpi"]
     name = parlons.metric_label(p.metric, lang)
@@ -219,8 +234,10 @@ def _kpi_item(entry: dict[str, Any], lang: str) -> dict[str, Any]:
     alt = name + ": " + "; ".join(f"{d} {v}" for d, v in show)
     base = (p.baseline or {}).get("value")
     return {"p": p, "name": name, "chart": chart(p, lang, alt) if p.series else None,
-            "target": f"{p.target.op} {parlons.format_kpi_value(p.metric, p.target.value, lang)}" if p.target else "",
+            "target": f"{SYMBOLS.get(p.target.op, p.target.op)} {parlons.format_kpi_value(p.metric, p.target.value, lang)}"
+            if p.target else "",
             "baseline": parlons.format_kpi_value(p.metric, base, lang) if isinstance(base, int | float) else "",
-            "current": parlons.format_kpi_value(p.metric, p.current.value, lang),
-            "rows": [{"date": r.date, "value": parlons.format_kpi_value(p.metric, r.value, lang), "n": r.n,
+            "current": parlons.format_kpi_value(p.metric, p.current.value, lang), "date": _day(p.date, lang),
+            "deadline": _day(p.deadline, lang),
+            "rows": [{"day": _day(r.date, lang), "value": parlons.format_kpi_value(p.metric, r.value, lang), "n": r.n,
                       "status": r.status} for r in entry["rows"]]}
