@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -232,10 +231,10 @@ def _kpi_item(entry: dict[str, Any], lang: str) -> dict[str, Any]:
     name = parlons.metric_label(p.metric, lang)
     show = [(d, parlons.format_kpi_value(p.metric, v, lang)) for d, v in p.series]
     alt = name + ": " + "; ".join(f"{d} {v}" for d, v in show)
-    base = (p.baseline or {}).get("value")
-    return {"p": p, "name": name, "chart": chart(p, lang, alt) if p.series else None,
-            "target": f"{SYMBOLS.get(p.target.op, p.target.op)} {parlons.format_kpi_value(p.metric, p.target.value, lang)}"
-            if p.target else "",
+    base, target = (p.baseline or {}).get("value"), p.target
+    goal = f"{SYMBOLS.get(target.op, target.op)} {parlons.format_kpi_value(p.metric, target.value, lang)}" \
+        if target else ""
+    return {"p": p, "name": name, "chart": chart(p, lang, alt) if p.series else None, "target": goal,
             "baseline": parlons.format_kpi_value(p.metric, base, lang) if isinstance(base, int | float) else "",
             "current": parlons.format_kpi_value(p.metric, p.current.value, lang), "date": _day(p.date, lang),
             "deadline": _day(p.deadline, lang),
