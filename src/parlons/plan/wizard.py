@@ -247,7 +247,7 @@ def _objectives(reader: _Reader, answers: Answers) -> dict[str, Any]:
             problems.append(_map(id=f"p{len(problems) + 1}", text=item["problem"]))
         objectives.append(_map(id=f"o{n}", text=item["text"], problem=problems[-1]["id"] if item["problem"] else None,
                                deadline=item["deadline"]))
-    return {"objectives": objectives, "problems": problems}
+    return {"problems": problems, "objectives": objectives}  # in the order the terminal writes them
 
 
 def _resources(reader: _Reader, answers: Answers) -> dict[str, Any]:
@@ -289,7 +289,7 @@ def _platforms(reader: _Reader, answers: Answers) -> dict[str, Any]:
             chosen.append(_map(id=fit.platform.id, reason=_text(row.get("reason")), overrule=overrule))
         elif fit.recommended and _text(row.get("declined")):
             declined.append(_map(id=fit.platform.id, reason=_text(row.get("declined"))))
-    return {"platforms": chosen, "declined": declined}
+    return {"declined": declined, "platforms": chosen}
 
 
 def _lines(reader: _Reader, answers: Answers) -> dict[str, Any]:
