@@ -108,3 +108,19 @@ def test_an_item_without_its_first_answer_is_left_out_and_choices_come_from_earl
     assert parlons.interview_options(to, doc, "en") == [("a1", "a1 · regulars"), ("a2", "a2 · students")]
     market = next(q for q in parlons.INTERVIEW_STEPS[3].fields if q.name == "market")
     assert ("public", "secteur public") in parlons.interview_options(market, doc, "fr")
+
+
+def test_an_interview_over_a_plan_starts_from_it_and_keeps_what_it_does_not_ask(tmp_path: Path) -> None:
+    from parlons.web import __file__ as web
+
+    demo = Path(web).with_name("demo_plan.yaml")
+    plan = parlons.load_plan(demo)
+    answers = parlons.interview_answers(plan.doc)
+    assert set(answers) == {s.key for s in parlons.INTERVIEW_STEPS} & set(plan.data)
+    same, problems = parlons.plan_from_interview(answers, "fr", base=parlons.load_plan(demo).doc)
+    assert problems == [] and same == demo.read_text(encoding="utf-8")  # nothing changed: comments and all
+    answers["kpis"]["rows"].append({"metric": "conversation.replies_to_others_share", "target": ">= 0.3"})
+    changed, problems = parlons.plan_from_interview(answers, "fr", base=parlons.load_plan(demo).doc)
+    before, after = demo.read_text(encoding="utf-8").splitlines(), changed.splitlines()
+    assert problems == [] and after[:len(before) - 5] == before[:len(before) - 5]
+    assert after[-3:] == ["  - id: k2", "    metric: conversation.replies_to_others_share", "    target: '>= 0.3'"]

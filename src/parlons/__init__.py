@@ -70,6 +70,7 @@ _EXPORTS = {
     "INTERVIEW_STEPS": "parlons.plan.wizard",
     "InterviewProblem": "parlons.plan.wizard",
     "answer_interview_step": "parlons.plan.wizard",
+    "interview_answers": "parlons.plan.wizard",
     "interview_draft": "parlons.plan.wizard",
     "interview_options": "parlons.plan.wizard",
     "kpi_metrics": "parlons.plan.wizard",

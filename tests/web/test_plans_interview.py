@@ -126,9 +126,9 @@ def test_the_last_step_creates_a_new_version_the_checks_can_read(world: World, c
     version = PlanVersion.objects.filter(workspace=world.a).order_by("-number").first()
     assert version is not None and version.number == 2 and version.author == world.consultant
     assert version.note == "interview"
-    text = version.text
-    assert text.startswith("# parlons plan (format: docs/plan.md). Edit freely: comments are kept.\n")
-    for line in ("lang: en", "    text: Answer every question within a day", "    problem: p1",
+    text = version.text  # written over version 1: its comment and name are kept
+    assert text.startswith('# Kerbrat\nversion: 1\nlang: fr\nname: "Kerbrat"\n')  # started in French
+    for line in ("    text: Answer every question within a day", "    problem: p1",
                  "  market: public", "archetypes: [community]", "  - id: mastodon", "    cadence: 1/day",
                  "    metric: responsiveness.answered_share", "    target: '>= 0.8'"):
         assert line in text.splitlines(), line
@@ -136,7 +136,8 @@ def test_the_last_step_creates_a_new_version_the_checks_can_read(world: World, c
     assert "The interview made version 2 of the plan." in page
     diff = client.get(f"/w/{world.a.pk}/plan/v2/diff/").content.decode()
     assert "+    metric: responsiveness.answered_share" in diff
-    assert client.get(_url(world, "objectives")).content.decode().count('value="Answer every') == 0  # draft cleared
+    after = client.get(_url(world, "objectives"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The answers start from version 2 of the plan" in after  # the draft was cleared: a new one, from v2
 
 
 ROLES = [("consultant", 200), ("editor", 200), ("viewer", 403), ("outsider", 404)]
@@ -155,6 +156,30 @@ def test_only_consultant_and_client_editor_run_the_interview(world: World, clien
     assert restart.status_code == (302 if status == 200 else status)
     if status != 200:
         assert not PlanVersion.objects.filter(workspace=world.a).exists()
+
+
+def test_over_an_existing_plan_the_interview_starts_from_it_or_from_nothing(world: World, client: Client) -> None:
+    from parlons.web.plans.services import add_version
+
+    add_version(world.a, world.consultant, "# ours\nversion: 1\nlang: en\nname: Ours\nobjectives:\n"
+                "  - id: serve\n    text: Serve the residents\n    kind: customer_service  # asked elsewhere\n", "v1")
+    client.force_login(world.editor)
+    page = client.get(f"/w/{world.a.pk}/plan/interview/", follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The answers start from version 1 of the plan" in page
+    assert 'name="r0-id" value="serve"' in page and 'value="Serve the residents"' in page
+    _post(client, world, "objectives", {"rows": "2", "r0-id": "serve", "r0-text": "Serve every resident"})
+    for step in STEP_KEYS[1:]:
+        client.post(_url(world, step), {"action": "next"})
+    response = _post(client, world, "kpis", {}, action="finish")
+    assert response.status_code == 302
+    from parlons.web.plans.models import PlanVersion
+
+    text = PlanVersion.objects.get(workspace=world.a, number=2).text
+    assert text == ("# ours\nversion: 1\nlang: en\nname: Ours\nobjectives:\n  - id: serve\n"
+                    "    text: Serve every resident\n    kind: customer_service\n")
+    client.post(f"/w/{world.a.pk}/plan/interview/restart/", {"empty": "1"})
+    empty = client.get(_url(world, "objectives"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="r0-id"' not in empty and "Serve" not in empty and "start from version" not in empty
 
 
 def test_an_unknown_step_is_404(world: World, client: Client) -> None:

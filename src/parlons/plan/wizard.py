@@ -27,13 +27,13 @@ from ruamel.yaml.comments import CommentedMap
 from .document import new_document, plain, to_yaml
 from .fit import recommend
 from .interview import QUESTIONS, STEPS, SUGGESTED_METRICS, Interview, _cadence, _flow, _map, _metric, _seq, _target
-from .knowledge import skills
+from .knowledge import platform_id, skills
 from .measure import catalogue
 from .schema import ACTION_KINDS, ARCHETYPES, INVENTORY_KINDS, MARKETS
 from .words import label, metric_label
 
 __all__ = ["INTERVIEW_STEPS", "Answers", "FormStep", "InterviewProblem", "Question", "answer_interview_step",
-           "interview_draft", "interview_options", "kpi_metrics", "plan_from_interview"]
+           "interview_answers", "interview_draft", "interview_options", "kpi_metrics", "plan_from_interview"]
 
 Answers = dict[str, Any]
 """One step's answers: ``{"fields": {name: text or [texts]}, "rows": [{name: text or [texts]}, ...]}``."""
@@ -236,25 +236,43 @@ def _items(reader: _Reader, answers: Answers) -> list[tuple[int, dict[str, Any]]
     for i, row in enumerate(_rows(answers)):
         if not _text(row.get(first)):
             continue
-        out.append((i, {q.name: reader.read(q, row.get(q.name, q.default), i) for q in reader.step.rows}))
+        item = {q.name: reader.read(q, row.get(q.name, q.default), i) for q in reader.step.rows}
+        out.append((i, item | {"_id": _text(row.get("id")), "_problem_id": _text(row.get("problem_id"))}))
+    return out
+
+
+def _ids(items: list[tuple[int, dict[str, Any]]], prefix: str, key: str = "_id") -> list[str]:
+    """Each item's id: the one it came with (an interview over a plan keeps the plan's ids, which other
+    sections refer to), else the next free ``prefix`` + number, as the terminal numbers them."""
+    given = [item[key] for _i, item in items]
+    taken, out = {g for g in given if g}, []
+    for n, name in enumerate(given, 1):
+        if not name or name in out:
+            name = f"{prefix}{n}"
+            while name in taken or name in out:
+                n += len(given)
+                name = f"{prefix}{n}"
+        out.append(name)
     return out
 
 
 def _objectives(reader: _Reader, answers: Answers) -> dict[str, Any]:
     problems, objectives = _seq(), _seq()
-    for n, (_i, item) in enumerate(_items(reader, answers), 1):
+    items = _items(reader, answers)
+    posed = [(i, item) for i, item in items if item["problem"]]
+    problem_ids = dict(zip((i for i, _item in posed), _ids(posed, "p", "_problem_id"), strict=True))
+    for (i, item), name in zip(items, _ids(items, "o"), strict=True):
         if item["problem"]:
-            problems.append(_map(id=f"p{len(problems) + 1}", text=item["problem"]))
-        objectives.append(_map(id=f"o{n}", text=item["text"], problem=problems[-1]["id"] if item["problem"] else None,
-                               deadline=item["deadline"]))
+            problems.append(_map(id=problem_ids[i], text=item["problem"]))
+        objectives.append(_map(id=name, text=item["text"], problem=problem_ids.get(i), deadline=item["deadline"]))
     return {"problems": problems, "objectives": objectives}  # in the order the terminal writes them
 
 
 def _resources(reader: _Reader, answers: Answers) -> dict[str, Any]:
     got = _fields(reader, answers)
-    budget = got["budget"]
-    return {"resources": _map(hours_per_week=got["hours_per_week"], budget=budget,
-                              budget_per="year" if budget is not None else None)}
+    budget, before = got["budget"], reader.iv.doc.get("resources")
+    per = (before.get("budget_per") if isinstance(before, dict) else "year") if budget is not None else None
+    return {"resources": _map(hours_per_week=got["hours_per_week"], budget=budget, budget_per=per)}
 
 
 def _skills(reader: _Reader, answers: Answers) -> dict[str, Any]:
@@ -266,7 +284,8 @@ def _skills(reader: _Reader, answers: Answers) -> dict[str, Any]:
 
 def _organization(reader: _Reader, answers: Answers) -> dict[str, Any]:
     got = _fields(reader, answers)
-    audiences = _seq([_map(id=f"a{n}", who=item["who"]) for n, (_i, item) in enumerate(_items(reader, answers), 1)])
+    items = _items(reader, answers)
+    audiences = _seq([_map(id=name, who=item["who"]) for (_i, item), name in zip(items, _ids(items, "a"), strict=True)])
     return {"organization": _map(name=got["name"], values=_flow(got["values"] or []), sector=got["sector"],
                                  market=got["market"], audiences=audiences)}
 
@@ -293,10 +312,11 @@ def _platforms(reader: _Reader, answers: Answers) -> dict[str, Any]:
 
 
 def _lines(reader: _Reader, answers: Answers) -> dict[str, Any]:
+    items = _items(reader, answers)
     return {"lines_of_work": _seq([
-        _map(id=f"l{n}", what=item["what"], to=_flow(item["to"] or []), form=_flow(item["form"] or []),
+        _map(id=name, what=item["what"], to=_flow(item["to"] or []), form=_flow(item["form"] or []),
              end=item["end"], platforms=_flow(item["platforms"] or []))
-        for n, (_i, item) in enumerate(_items(reader, answers), 1)])}
+        for (_i, item), name in zip(items, _ids(items, "l"), strict=True)])}
 
 
 def _inventory(reader: _Reader, answers: Answers) -> dict[str, Any]:
@@ -311,9 +331,13 @@ def _actions(reader: _Reader, answers: Answers) -> dict[str, Any]:
 
 
 def _kpis(reader: _Reader, answers: Answers) -> dict[str, Any]:
-    return {"kpis": _seq([_map(id=f"k{n}", metric=item["metric"], objective=item["objective"],
-                               target=item["target"], deadline=item["deadline"])
-                          for n, (_i, item) in enumerate(_items(reader, answers), 1)])}
+    """The KPIs; one whose figure the plan already measured keeps its baseline (``parlons plan progress``)."""
+    kept = {str(k.get("metric")): k.get("baseline") for k in reader.iv.doc.get("kpis") or []
+            if isinstance(k, dict) and k.get("baseline")}
+    items = _items(reader, answers)
+    return {"kpis": _seq([_map(id=name, metric=item["metric"], objective=item["objective"], target=item["target"],
+                               deadline=item["deadline"], baseline=kept.get(item["metric"]))
+                          for (_i, item), name in zip(items, _ids(items, "k"), strict=True)])}
 
 
 _BUILDERS: dict[str, Callable[[_Reader, Answers], dict[str, Any]]] = {
@@ -332,20 +356,125 @@ def answer_interview_step(doc: CommentedMap, key: str, answers: Answers, lang: s
     if reader.problems:
         return reader.problems
     for name, value in sections.items():
+        if name in doc:
+            _carry(doc[name], value, name)
         if value in (None, []) or (isinstance(value, dict) and not value):
             doc.pop(name, None)
-        else:
-            doc[name] = value
+        elif name not in doc or plain(doc[name]) != plain(value):
+            doc[name] = value  # a section the answers leave as it was keeps its comments
     return []
 
 
-def plan_from_interview(answers: dict[str, Answers], lang: str) -> tuple[str, list[InterviewProblem]]:
-    """A new plan from every step's answers, in the interview's order: its YAML, or the problems found."""
-    doc = new_document(lang)
+ASKED = {
+    "objectives": ("id", {"id", "text", "problem", "deadline"}), "problems": ("id", {"id", "text"}),
+    "resources": ("", {"hours_per_week", "budget", "budget_per"}), "skills": ("", {"needed", "people"}),
+    "skills.people": ("name", {"name", "role", "holds", "hours_per_week"}),
+    "organization": ("", {"name", "values", "sector", "market", "audiences"}),
+    "organization.audiences": ("id", {"id", "who"}), "platforms": ("id", {"id", "reason", "overrule"}),
+    "declined": ("id", {"id", "reason"}), "lines_of_work": ("id", {"id", "what", "to", "form", "end", "platforms"}),
+    "inventory": ("item", {"item", "kind", "where"}),
+    "actions": ("text", {"text", "kind", "platform", "line", "cadence", "effort_hours", "who"}),
+    "kpis": ("id", {"id", "metric", "objective", "target", "deadline", "baseline"}),
+}
+"""Per section the interview writes: what matches an item to the plan's (its id, name...) and the fields it asks."""
+
+
+def _carry(old: Any, new: Any, section: str) -> None:
+    """Keep in ``new`` what the plan had there and the interview does not ask (an objective's ``kind``,
+    the organization's ``timezone``...): an interview over a plan loses nothing it did not ask about."""
+    match, asked = ASKED.get(section, ("", set()))
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key, value in old.items():
+            if key not in asked and key not in new:
+                new[key] = value
+            elif key in new and f"{section}.{key}" in ASKED:
+                _carry(value, new[key], f"{section}.{key}")
+    elif isinstance(old, list) and isinstance(new, list) and match:
+        before = {str(o.get(match)): o for o in old if isinstance(o, dict)}
+        for item in new:
+            if isinstance(item, dict) and str(item.get(match)) in before:
+                for key, value in before[str(item.get(match))].items():
+                    if key not in asked and key not in item:
+                        item[key] = value
+
+
+def plan_from_interview(answers: dict[str, Answers], lang: str,
+                        base: CommentedMap | None = None) -> tuple[str, list[InterviewProblem]]:
+    """The plan every step's answers make, in the interview's order: its YAML, or the problems found.
+
+    With ``base`` (a plan's round-trip document, :func:`interview_answers` of which began the
+    interview), the answers replace the sections the interview asks and the rest of the plan stays
+    as it was, comments included (its name, ``audit:``, ``timezone``...); a KPI keeps its baseline.
+    """
+    doc = base if base is not None else new_document(lang)
     problems: list[InterviewProblem] = []
     for step in INTERVIEW_STEPS:
         problems += answer_interview_step(doc, step.key, answers.get(step.key) or {}, lang)
     return ("" if problems else to_yaml(doc)), problems
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _codes(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value not in (None, "") else []
+
+
+def _list(data: dict[str, Any], *path: str) -> list[dict[str, Any]]:
+    node: Any = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return [x for x in node or [] if isinstance(x, dict)] if isinstance(node, list) else []
+
+
+def interview_answers(doc: CommentedMap | dict[str, Any]) -> dict[str, Answers]:
+    """The answers that make the plan's sections again, for the steps whose section the plan has:
+    an interview over an existing plan starts from what it says, as the terminal skips what the
+    file already holds."""
+    data: dict[str, Any] = plain(doc)
+    problems = {p.get("id"): p.get("text") for p in _list(data, "problems")}
+    org, res, skill = data.get("organization") or {}, data.get("resources") or {}, data.get("skills") or {}
+    chosen = [{"id": platform_id(str(p.get("id"))) or str(p.get("id")), "chosen": "1",
+               "reason": _words(p.get("reason")), "overrule": _words(p.get("overrule"))}
+              for p in _list(data, "platforms")]
+    declined = [{"id": platform_id(str(p.get("id"))) or str(p.get("id")), "declined": _words(p.get("reason"))}
+                for p in _list(data, "declined")]
+    out: dict[str, Answers] = {
+        "objectives": {"rows": [{"id": _words(o.get("id")), "text": _words(o.get("text")),
+                                 "problem": _words(problems.get(o.get("problem"))),
+                                 "problem_id": _words(o.get("problem") if o.get("problem") in problems else ""),
+                                 "deadline": _words(o.get("deadline"))} for o in _list(data, "objectives")]},
+        "resources": {"fields": {"hours_per_week": _words(res.get("hours_per_week")),
+                                 "budget": _words(res.get("budget"))}},
+        "skills": {"fields": {"needed": _codes(skill.get("needed"))},
+                   "rows": [{"name": _words(p.get("name")), "role": _words(p.get("role")),
+                             "holds": _codes(p.get("holds")), "hours_per_week": _words(p.get("hours_per_week"))}
+                            for p in _list(data, "skills", "people")]},
+        "organization": {"fields": {"name": _words(org.get("name")), "values": _words(org.get("values")),
+                                    "sector": _words(org.get("sector")), "market": _words(org.get("market"))},
+                         "rows": [{"id": _words(a.get("id")), "who": _words(a.get("who"))}
+                                  for a in _list(data, "organization", "audiences")]},
+        "archetypes": {"fields": {"archetypes": _codes(data.get("archetypes"))}},
+        "platforms": {"rows": chosen + declined},
+        "lines_of_work": {"rows": [{"id": _words(x.get("id")), "what": _words(x.get("what")), "to": _codes(x.get("to")),
+                                    "form": _words(x.get("form")), "end": _words(x.get("end")),
+                                    "platforms": _codes(x.get("platforms"))} for x in _list(data, "lines_of_work")]},
+        "inventory": {"rows": [{"item": _words(x.get("item")), "kind": _words(x.get("kind")),
+                                "where": _words(x.get("where"))} for x in _list(data, "inventory")]},
+        "actions": {"rows": [{"text": _words(x.get("text")), "kind": _words(x.get("kind")),
+                              "platform": _words(x.get("platform")), "line": _words(x.get("line")),
+                              "cadence": _words(x.get("cadence")), "effort_hours": _words(x.get("effort_hours")),
+                              "who": _words(x.get("who"))} for x in _list(data, "actions")]},
+        "kpis": {"rows": [{"id": _words(k.get("id")), "metric": _words(k.get("metric")),
+                           "target": _words(k.get("target")), "deadline": _words(k.get("deadline")),
+                           "objective": _words(k.get("objective"))} for k in _list(data, "kpis")]},
+    }
+    return {key: answers for key, answers in out.items() if key in data}
 
 
 def interview_draft(answers: dict[str, Answers], lang: str, until: str) -> CommentedMap:

@@ -33,6 +33,8 @@ class Draft:
     workspace: Workspace
     answers: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    based_on: int | None = None
+    started: bool = False
 
     @property
     def key(self) -> str:
@@ -44,10 +46,20 @@ class Draft:
         stored = request.session.get(draft.key) or {}
         draft.answers = dict(stored.get("answers") or {})
         draft.done = [k for k in stored.get("done") or [] if k in STEPS]
+        draft.based_on = stored.get("based_on") if isinstance(stored.get("based_on"), int) else None
+        draft.started = bool(stored)
         return draft
 
+    def begin(self, number: int | None, doc: Any) -> None:
+        """Start from the plan's version ``number`` (its sections as answers), or empty; from the first step."""
+        self.answers = parlons.interview_answers(doc) if doc is not None else {}
+        self.done = []
+        self.based_on = number if doc is not None else None
+        self.started = True
+        self.save()
+
     def save(self) -> None:
-        self.request.session[self.key] = {"answers": self.answers, "done": self.done}
+        self.request.session[self.key] = {"answers": self.answers, "done": self.done, "based_on": self.based_on}
 
     def clear(self) -> None:
         self.request.session.pop(self.key, None)
@@ -76,8 +88,9 @@ def answers_from_post(step: Any, post: QueryDict) -> dict[str, Any]:
     rows = []
     for i in range(count):
         row = {q.name: _value(q, post, f"r{i}-{q.name}") for q in step.rows}
-        if step.key == "platforms":
-            row["id"] = str(post.get(f"r{i}-id", ""))[:40]
+        for kept in ("id", "problem_id"):  # the plan's own ids, kept through the interview
+            if post.get(f"r{i}-{kept}"):
+                row[kept] = str(post.get(f"r{i}-{kept}"))[:100]
         rows.append(row)
     return {"fields": {q.name: _value(q, post, f"f-{q.name}") for q in step.fields}, "rows": rows}
 
@@ -115,9 +128,10 @@ def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = No
     count = min(max(len(saved), len(filled) + 1, 2) + more_rows, MAX_ROWS) if step.rows else 0
     for i in range(count):
         row = saved[i] if i < len(saved) else {}
-        view["rows"].append([_question(q, row.get(q.name, q.default), f"r{i}-",
-                                       parlons.interview_options(q, doc, lang), by_place.get((i, q.name), []), lang)
-                             for q in step.rows])
+        view["rows"].append({"questions": [_question(q, row.get(q.name, q.default), f"r{i}-",
+                                                     parlons.interview_options(q, doc, lang),
+                                                     by_place.get((i, q.name), []), lang) for q in step.rows],
+                             "kept": {f"r{i}-{k}": str(row[k]) for k in ("id", "problem_id") if row.get(k)}})
     return view
 
 

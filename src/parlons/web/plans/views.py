@@ -18,7 +18,18 @@ from ..workspaces.access import Access, require, signed_in
 from .interview import KEYS, STEPS, Draft, answers_from_post, step_view
 from .models import PlanVersion
 from .progress import chart, progress, record
-from .services import MAX_BYTES, PlanInvalid, add_version, check, diff, edit_objective, kpi_progress, latest, starter
+from .services import (
+    MAX_BYTES,
+    PlanInvalid,
+    add_version,
+    check,
+    diff,
+    document,
+    edit_objective,
+    kpi_progress,
+    latest,
+    starter,
+)
 
 
 @require("view")
@@ -110,16 +121,32 @@ def version_diff(request: HttpRequest, access: Access, number: int) -> HttpRespo
                                                "lines": diff(previous, version)})
 
 
+def _draft(request: HttpRequest, access: Access, empty: bool = False) -> Draft:
+    """The user's interview for the workspace; a new one starts from the current plan (as the
+    terminal's resumes the file), unless the user asked for an empty plan."""
+    draft = Draft.load(request, access.workspace)
+    if not draft.started or empty:
+        current = None if empty else latest(access.workspace)
+        try:
+            doc = document(current.text) if current is not None else None
+        except PlanInvalid:
+            doc = None
+        draft.begin(current.number if current is not None and doc is not None else None, doc)
+    return draft
+
+
 @require("edit_plan")
 def interview(request: HttpRequest, access: Access) -> HttpResponse:
     """The interview where it stopped (its first step for a new one)."""
-    return redirect("plans:interview-step", ws=access.workspace.pk, step=Draft.load(request, access.workspace).resume())
+    return redirect("plans:interview-step", ws=access.workspace.pk, step=_draft(request, access).resume())
 
 
 @require("edit_plan")
 @require_POST
 def interview_restart(request: HttpRequest, access: Access) -> HttpResponse:
+    """Start again: from the current plan, or from an empty one (``empty``)."""
     Draft.load(request, access.workspace).clear()
+    _draft(request, access, empty=bool(request.POST.get("empty")))
     return redirect("plans:interview-step", ws=access.workspace.pk, step=KEYS[0])
 
 
@@ -129,7 +156,7 @@ def interview_step(request: HttpRequest, access: Access, step: str) -> HttpRespo
     item, or checks the step and goes on (the last step creates the plan's new version)."""
     if step not in STEPS:
         raise Http404("no such step")
-    draft, lang = Draft.load(request, access.workspace), current_language()
+    draft, lang = _draft(request, access), current_language()
     if request.method != "POST":
         return _step_page(request, access, draft, step)
     answers = answers_from_post(STEPS[step], request.POST)
@@ -156,13 +183,19 @@ def _step_page(request: HttpRequest, access: Access, draft: Draft, step: str,
                problems: list[Any] | None = None) -> HttpResponse:
     lang = current_language()
     context = {"access": access, "view": step_view(draft, step, lang, problems), "done": draft.done,
-               "steps": [(s.key, s.label(lang)) for s in parlons.INTERVIEW_STEPS], "has_problems": bool(problems)}
+               "steps": [(s.key, s.label(lang)) for s in parlons.INTERVIEW_STEPS], "has_problems": bool(problems),
+               "based_on": draft.based_on, "has_plan": latest(access.workspace) is not None}
     return render(request, "plans/interview.html", context, status=400 if problems else 200)
 
 
 def _finish(request: HttpRequest, access: Access, draft: Draft) -> HttpResponse:
     """The plan the answers make, as a new version; a step whose answers no longer hold is shown again."""
-    text, problems = parlons.plan_from_interview(draft.answers, current_language())
+    current = latest(access.workspace) if draft.based_on is not None else None
+    try:
+        base = document(current.text) if current is not None else None
+    except PlanInvalid:
+        base = None
+    text, problems = parlons.plan_from_interview(draft.answers, current_language(), base)
     if problems:
         return _step_page(request, access, draft, problems[0].step, [p for p in problems if p.step == problems[0].step])
     try:
