@@ -142,3 +142,21 @@ def test_a_kpi_chart_draws_target_and_baseline(world: World) -> None:
     assert points == {("31 mars 2024", "40\u202f%"), ("30 juin 2024", "60\u202f%")}  # French dates and percents
     assert 'aria-label="y: 0,9"' in svg and 'aria-label="y: 0,4"' in svg  # the target and the baseline
     assert "<script" not in svg
+
+
+def test_another_audited_account_starts_another_series(world: World) -> None:
+    from parlons.demo import ORG_X, PEER1_X
+    from parlons.web.audits.services import AuditChoice, audit_data
+    from parlons.web.plans.progress import history, record
+
+    metric = "responsiveness.answered_share"
+    data = audit_data(world.a, AuditChoice(until=date(2024, 9, 30)))
+    record(world.a, 0, data)
+    expected = data[0]["responsiveness"]["answered_share"]["value"]
+    assert [r.value for r in history(world.a, [metric])[metric]] == [expected]
+    world.a.account = PEER1_X
+    world.a.save()
+    assert history(world.a, [metric])[metric] == []  # a peer's figures never continue the organization's line
+    world.a.account = ORG_X
+    world.a.save()
+    assert len(history(world.a, [metric])[metric]) == 1

@@ -28,10 +28,13 @@ class KpiMeasurement(models.Model):
 
     Every figure of the catalogue is kept (not only the plan's KPIs), so a KPI added later has its
     history too; one row per figure and store generation (each import makes a new generation).
-    ``date`` is what the measurement stands for: the end of the audited period.
+    ``date`` is what the measurement stands for: the end of the audited period. ``series`` names
+    what was audited (the account, the accounts audited with it, the time zone): a workspace whose
+    settings change starts a new series rather than mixing two organizations in one line.
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=64)
     generation = models.PositiveIntegerField()
     metric = models.CharField(max_length=120)
     value = models.FloatField(null=True)
@@ -42,5 +45,5 @@ class KpiMeasurement(models.Model):
 
     class Meta:
         ordering = ["date", "generation"]
-        constraints = [models.UniqueConstraint(fields=["workspace", "generation", "metric"],
+        constraints = [models.UniqueConstraint(fields=["workspace", "series", "generation", "metric"],
                                                name="one_measurement_per_generation")]

@@ -25,28 +25,38 @@ import parlons
 from ..workspaces.models import Workspace
 from .models import KpiMeasurement
 
-__all__ = ["chart", "history", "progress", "record"]
+__all__ = ["chart", "history", "progress", "record", "series"]
 
 COLORS = {"line": "#0b5cad", "target": "#1f7a3a", "baseline": "#5b6472"}
 LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
 
+def series(workspace: Workspace) -> str:
+    """What the workspace audits, as a key: its account, the accounts audited with it, its time zone."""
+    what = [workspace.account, sorted(workspace.names("together")), workspace.timezone]
+    return hashlib.sha256(json.dumps(what).encode()).hexdigest()
+
+
 def record(workspace: Workspace, generation: int, data: list[dict[str, Any]]) -> int:
     """Measure the organization's audit (``data[0]``, the JSON of ``parlons.dump_audits``) once per generation."""
-    if not data or KpiMeasurement.objects.filter(workspace=workspace, generation=generation).exists():
+    key = series(workspace)
+    if not data or KpiMeasurement.objects.filter(workspace=workspace, series=key, generation=generation).exists():
         return 0
     audit = parlons.load_audits(json.dumps(data[:1]))[0]
     everything = {"kpis": [{"id": code, "metric": code} for code, _name in parlons.kpi_metrics("en")]}
-    rows = [KpiMeasurement(workspace=workspace, generation=generation, metric=p.metric, value=p.current.value,
-                           n=p.current.n, status=p.current.status, date=date.fromisoformat(p.date))
+    rows = [KpiMeasurement(workspace=workspace, series=key, generation=generation, metric=p.metric,
+                           value=p.current.value, n=p.current.n, status=p.current.status,
+                           date=date.fromisoformat(p.date))
             for p in parlons.measure_kpis(everything, audit)]
     return len(KpiMeasurement.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def history(workspace: Workspace, metrics: list[str]) -> dict[str, list[KpiMeasurement]]:
-    """Each metric's measurements, one per date (the latest generation's), oldest first."""
+    """Each metric's measurements in the workspace's current series, one per date (the latest
+    generation's), oldest first."""
     out: dict[str, dict[date, KpiMeasurement]] = {m: {} for m in metrics}
-    for row in KpiMeasurement.objects.filter(workspace=workspace, metric__in=metrics).order_by("date", "generation"):
+    rows = KpiMeasurement.objects.filter(workspace=workspace, series=series(workspace), metric__in=metrics)
+    for row in rows.order_by("date", "generation"):
         out[row.metric][row.date] = row
     return {m: list(by_date.values()) for m, by_date in out.items()}
 
