@@ -73,6 +73,18 @@ _EXPORTS = {
     "load_plan": "parlons.plan",
     "run_checks": "parlons.plan",
     "recommend": "parlons.plan",
+    "KpiProgress": "parlons.plan.progress",
+    "format_kpi_value": "parlons.plan.progress",
+    "measure_kpis": "parlons.plan.progress",
+    "metric_label": "parlons.plan.words",
+    "INTERVIEW_STEPS": "parlons.plan.wizard",
+    "InterviewProblem": "parlons.plan.wizard",
+    "answer_interview_step": "parlons.plan.wizard",
+    "interview_answers": "parlons.plan.wizard",
+    "interview_draft": "parlons.plan.wizard",
+    "interview_options": "parlons.plan.wizard",
+    "kpi_metrics": "parlons.plan.wizard",
+    "plan_from_interview": "parlons.plan.wizard",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -25,7 +25,7 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPat
 def _kwargs(route: str, world: World) -> dict[str, Any] | None:
     values = {"ws": world.b.pk, "job": world.b_objects["job"].pk, "number": world.b_objects["plan"].number,
               "family": "responsiveness", "fmt": "html", "member": world.b_objects["membership"].pk,
-              "invitation": world.b_objects["invitation"].pk, "chart": "answer-times"}
+              "invitation": world.b_objects["invitation"].pk, "chart": "answer-times", "step": "objectives"}
     names = [part.split(":")[-1].split(">")[0] for part in route.split("<")[1:]]
     if "ws" not in names:
         return None
@@ -39,7 +39,7 @@ WORKSPACE_FREE = {"", "healthz", "sign-in/", "sign-out/", "language/", "definiti
 def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: World, client: Client) -> None:
     from parlons.web.audits.models import RequestMark
     from parlons.web.dialogue.models import Comment, Review
-    from parlons.web.plans.models import PlanVersion
+    from parlons.web.plans.models import KpiMeasurement, PlanVersion
 
     client.force_login(world.consultant)
     walked = []
@@ -55,11 +55,12 @@ def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: Wor
                                                      "verdict": "contested", "text": "changed", "objective": "o1"})
             assert response.status_code in {404, 405}, (url, method, response.status_code)
             walked.append((route, method, response.status_code))
-    assert len({r for r, _m, _s in walked}) == 23
+    assert len({r for r, _m, _s in walked}) == 28
     assert [c.body for c in Comment.objects.filter(workspace=world.b)] == ["secret of B"]
     assert list(RequestMark.objects.filter(workspace=world.b).values_list("status", flat=True)) == ["seen"]
     assert list(Review.objects.filter(workspace=world.b).values_list("verdict", flat=True)) == ["accepted"]
     assert PlanVersion.objects.filter(workspace=world.b).count() == 1
+    assert not KpiMeasurement.objects.filter(workspace=world.b).exists()
     assert world.b.memberships.count() == 1 and world.b.invitations.count() == 1
 
 
@@ -92,6 +93,10 @@ MATRIX = [  # (method, path, data, expected status for consultant, editor, viewe
     ("post", "/w/{ws}/reviews/", {"finding": "maturity", "verdict": "contested"}, (403, 302, 403)),
     ("post", "/w/{ws}/inbox/mark/", {"request": "1859191161220074125", "status": "seen"}, (302, 302, 403)),
     ("post", "/w/{ws}/plan/start/", {}, (302, 302, 403)),
+    ("get", "/w/{ws}/plan/interview/objectives/", None, (200, 200, 403)),
+    ("post", "/w/{ws}/plan/interview/objectives/", {"rows": "1", "r0-text": "x", "action": "next"}, (302, 302, 403)),
+    ("post", "/w/{ws}/plan/interview/restart/", {}, (302, 302, 403)),
+    ("get", "/w/{ws}/plan/fit/", None, (200, 200, 200)),
 ]
 
 

@@ -27,12 +27,71 @@ from .measure import parse_target
 from .schema import ACTION_KINDS, ARCHETYPES, INVENTORY_KINDS, MARKETS, per_week
 from .words import label, metric_label, place, read, read_metric, similar_metrics
 
-__all__ = ["STEPS", "Interview"]
+__all__ = ["QUESTIONS", "STEPS", "Interview"]
 
 SUGGESTED_METRICS = ("responsiveness.answered_share", "responsiveness.median_first_response_s",
                      "responsiveness.answered_within_24h_share", "conversation.replies_to_others_share",
                      "conversation.questions_share", "broadcast.automated_share", "function.community_share",
                      "content.images_share", "content.cadence.posts_per_week", "maturity.level")
+
+
+QUESTIONS: dict[str, tuple[str, str]] = {
+    "objectives.intro": ("Start from a real problem: social media only if they are part of its solution.",
+                         "Partez d'un problème réel : les médias sociaux seulement s'ils font partie de la solution."),
+    "objectives.text": ("What is your objective on social media?", "Quel est votre objectif sur les médias sociaux ?"),
+    "objectives.problem": ("Which real, concrete problem does it address?",
+                           "À quel problème réel et concret répond-il ?"),
+    "objectives.deadline": ("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)"),
+    "resources.hours": ("How many hours a week are really available?",
+                        "Combien d'heures par semaine sont vraiment disponibles ?"),
+    "resources.budget": ("What budget (money), per year?", "Quel budget (argent), par an ?"),
+    "skills.name": ("Who will do the work (a name)?", "Qui fera le travail (un nom) ?"),
+    "skills.role": ("Role?", "Rôle ?"),
+    "skills.holds": ("Skills held (comma-separated)?", "Compétences (séparées par des virgules) ?"),
+    "skills.hours": ("Hours a week for this plan?", "Heures par semaine pour ce plan ?"),
+    "skills.needed": ("Which skills does the plan need?", "De quelles compétences le plan a-t-il besoin ?"),
+    "organization.name": ("Name of the organization?", "Nom de l'organisation ?"),
+    "organization.values": ("Its values, its DNA (comma-separated)?",
+                            "Ses valeurs, son ADN (séparées par des virgules) ?"),
+    "organization.sector": ("Sector?", "Secteur ?"),
+    "organization.market": ("Market?", "Marché ?"),
+    "organization.audience": ("Who do you want to reach?", "Qui voulez-vous atteindre ?"),
+    "archetypes.intro": ("Community (Lego), crisis (Leclerc), marketing (Old Spice), campaign (Swiss Vibes).",
+                         "Communauté (Lego), crise (Leclerc), marketing (Old Spice), campagne (Swiss Vibes)."),
+    "archetypes": ("Archetypes?", "Archétypes ?"),
+    "platforms.chosen": ("Platforms you choose (comma-separated)?",
+                         "Plateformes choisies (séparées par des virgules) ?"),
+    "platforms.reason": ("Why this platform?", "Pourquoi cette plateforme ?"),
+    "platforms.overrule": ("parlons does not recommend it. Why choose it anyway?",
+                           "parlons ne la recommande pas. Pourquoi la choisir quand même ?"),
+    "platforms.declined": ("It is recommended: why not?", "Elle est recommandée : pourquoi pas ?"),
+    "lines.what": ("What will you say?", "Qu'allez-vous dire ?"),
+    "lines.to": ("To whom?", "À qui ?"),
+    "lines.form": ("In what form (text, photo, video, article, document...)?",
+                   "Sous quelle forme (texte, photo, vidéo, article, document...) ?"),
+    "lines.end": ("To what end (objective)?", "Dans quel but (objectif) ?"),
+    "lines.platforms": ("On which platforms?", "Sur quelles plateformes ?"),
+    "inventory.item": ("What do you already have (brochures, slides, videos, photos, logos, maps, FAQs)?",
+                       "Qu'avez-vous déjà (brochures, présentations, vidéos, photos, logos, plans, FAQ) ?"),
+    "inventory.kind": ("Kind?", "Type ?"),
+    "inventory.where": ("Where could it be shared (comma-separated)?",
+                        "Où pourrait-on le partager (séparé par des virgules) ?"),
+    "actions.text": ("An action (what you will do regularly)?", "Une action (ce que vous ferez régulièrement) ?"),
+    "actions.kind": ("Kind?", "Nature ?"),
+    "actions.platform": ("Platform?", "Plateforme ?"),
+    "actions.line": ("Line of work?", "Ligne éditoriale ?"),
+    "actions.cadence": ("How often (3/week, 1/day, 2/month)?", "À quel rythme (3/semaine, 1/jour, 2/mois) ?"),
+    "actions.effort": ("Hours each time?", "Heures à chaque fois ?"),
+    "actions.who": ("Who?", "Qui ?"),
+    "kpis.intro": ("Audit figures to hold the plan to, e.g.: ", "Mesures de l'audit, par exemple : "),
+    "kpis.metric": ("KPI: which audit figure?", "Indicateur : quelle mesure de l'audit ?"),
+    "kpis.target": ("Target (>= 0.8, < 3600...)?", "Cible (>= 0.8, < 3600...) ?"),
+    "kpis.deadline": ("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)"),
+    "kpis.objective": ("For which objective?", "Pour quel objectif ?"),
+}
+"""Every question of the interview in English and French, by step and field: the terminal asks them
+(with the choices written in, where it lists them) and the workspace's wizard shows them
+(:mod:`parlons.plan.wizard`)."""
 
 
 @dataclass(frozen=True)
@@ -168,28 +227,24 @@ class Interview:
 
 
 def _objectives(iv: Interview) -> CommentedSeq:
-    click.echo(iv.t("Start from a real problem: social media only if they are part of its solution.",
-                    "Partez d'un problème réel : les médias sociaux seulement s'ils font partie de la solution."))
+    click.echo(iv.t(*QUESTIONS["objectives.intro"]))
     problems = _seq()
 
     def more(text: str, n: int) -> CommentedMap:
-        problem = iv.ask("Which real, concrete problem does it address?",
-                         "À quel problème réel et concret répond-il ?")
+        problem = iv.ask(*QUESTIONS["objectives.problem"])
         if problem:
             problems.append(_map(id=f"p{len(problems) + 1}", text=problem))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
+        deadline = iv.ask(*QUESTIONS["objectives.deadline"], proc=iv.day)
         return _map(id=f"o{n}", text=text, problem=problems[-1]["id"] if problem else None, deadline=deadline)
 
-    objectives = iv.loop("What is your objective on social media?", "Quel est votre objectif sur les médias sociaux ?",
-                         more)
+    objectives = iv.loop(*QUESTIONS["objectives.text"], more)
     iv.doc["problems"] = problems
     return objectives
 
 
 def _resources(iv: Interview) -> CommentedMap:
-    hours = iv.number("How many hours a week are really available?", "Combien d'heures par semaine sont vraiment "
-                      "disponibles ?")
-    budget = iv.number("What budget (money), per year?", "Quel budget (argent), par an ?", default="0")
+    hours = iv.number(*QUESTIONS["resources.hours"])
+    budget = iv.number(*QUESTIONS["resources.budget"], default="0")
     return _map(hours_per_week=hours, budget=budget, budget_per="year" if budget is not None else None)
 
 
@@ -198,33 +253,29 @@ def _skills(iv: Interview) -> CommentedMap:
     click.echo(iv.t("Skills: ", "Compétences : ") + iv.listed(known, "skill"))
 
     def more(name: str, n: int) -> CommentedMap:
-        role = iv.ask("Role?", "Rôle ?")
-        holds = iv.ask("Skills held (comma-separated)?", "Compétences (séparées par des virgules) ?",
-                       proc=iv.among(known, vocabulary="skill"))
-        hours = iv.number("Hours a week for this plan?", "Heures par semaine pour ce plan ?")
+        role = iv.ask(*QUESTIONS["skills.role"])
+        holds = iv.ask(*QUESTIONS["skills.holds"], proc=iv.among(known, vocabulary="skill"))
+        hours = iv.number(*QUESTIONS["skills.hours"])
         return _map(name=name, role=role, holds=_flow(holds), hours_per_week=hours)
 
-    people = iv.loop("Who will do the work (a name)?", "Qui fera le travail (un nom) ?", more)
-    needed = iv.ask("Which skills does the plan need?", "De quelles compétences le plan a-t-il besoin ?",
-                    proc=iv.among(known, vocabulary="skill"))
+    people = iv.loop(*QUESTIONS["skills.name"], more)
+    needed = iv.ask(*QUESTIONS["skills.needed"], proc=iv.among(known, vocabulary="skill"))
     return _map(needed=_flow(needed), people=people)
 
 
 def _organization(iv: Interview) -> CommentedMap:
-    name = iv.ask("Name of the organization?", "Nom de l'organisation ?")
-    values = iv.ask("Its values, its DNA (comma-separated)?", "Ses valeurs, son ADN (séparées par des virgules) ?",
+    name = iv.ask(*QUESTIONS["organization.name"])
+    values = iv.ask(*QUESTIONS["organization.values"],
                     proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
-    sector = iv.ask("Sector?", "Secteur ?")
+    sector = iv.ask(*QUESTIONS["organization.sector"])
     markets = iv.listed(MARKETS, "market")
     market = iv.ask(f"Market ({markets})?", f"Marché ({markets}) ?", proc=iv.among(MARKETS, True, "market"))
-    audiences = iv.loop("Who do you want to reach?", "Qui voulez-vous atteindre ?",
-                        lambda who, n: _map(id=f"a{n}", who=who))
+    audiences = iv.loop(*QUESTIONS["organization.audience"], lambda who, n: _map(id=f"a{n}", who=who))
     return _map(name=name, values=_flow(values), sector=sector, market=market, audiences=audiences)
 
 
 def _archetypes(iv: Interview) -> CommentedSeq:
-    click.echo(iv.t("Community (Lego), crisis (Leclerc), marketing (Old Spice), campaign (Swiss Vibes).",
-                    "Communauté (Lego), crise (Leclerc), marketing (Old Spice), campagne (Swiss Vibes)."))
+    click.echo(iv.t(*QUESTIONS["archetypes.intro"]))
     listed = iv.listed(ARCHETYPES, "archetype")
     return _flow(iv.ask(f"Archetypes ({listed}; comma-separated)?",
                         f"Archétypes ({listed} ; séparés par des virgules) ?",
@@ -237,7 +288,7 @@ def _platforms(iv: Interview) -> CommentedSeq:
         mark = "*" if fit.recommended else " "
         click.echo(f" {mark} {fit.platform.name:<14} {fit.score:>3}  " + "; ".join(r.text for r in fit.reasons[:3]))
     recommended = [f.platform.id for f in fits if f.recommended]
-    chosen = iv.ask("Platforms you choose (comma-separated)?", "Plateformes choisies (séparées par des virgules) ?",
+    chosen = iv.ask(*QUESTIONS["platforms.chosen"],
                     default=iv.listed(recommended[:3], "platform"),
                     proc=iv.among([f.platform.id for f in fits], vocabulary="platform"))
     out = _seq()
@@ -265,8 +316,7 @@ def _lines(iv: Interview) -> CommentedSeq:
 
     def more(what: str, n: int) -> CommentedMap:
         to = iv.ask(f"To whom ({', '.join(audiences)})?", f"À qui ({', '.join(audiences)}) ?", proc=iv.among(audiences))
-        form = iv.ask("In what form (text, photo, video, article, document...)?",
-                      "Sous quelle forme (texte, photo, vidéo, article, document...) ?",
+        form = iv.ask(*QUESTIONS["lines.form"],
                       proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
         end = iv.ask(f"To what end (objective: {', '.join(objectives)})?", f"Dans quel but (objectif : "
                      f"{', '.join(objectives)}) ?", proc=iv.among(objectives, single=True))
@@ -275,7 +325,7 @@ def _lines(iv: Interview) -> CommentedSeq:
                        proc=iv.among(platforms, vocabulary="platform"))
         return _map(id=f"l{n}", what=what, to=_flow(to), form=_flow(form), end=end, platforms=_flow(where))
 
-    return iv.loop("What will you say?", "Qu'allez-vous dire ?", more)
+    return iv.loop(*QUESTIONS["lines.what"], more)
 
 
 def _inventory(iv: Interview) -> CommentedSeq:
@@ -283,12 +333,11 @@ def _inventory(iv: Interview) -> CommentedSeq:
         kinds = iv.listed(INVENTORY_KINDS, "inventory")
         kind = iv.ask(f"Kind ({kinds})?", f"Type ({kinds}) ?", default=label("inventory", "other", iv.lang),
                       proc=iv.among(INVENTORY_KINDS, True, "inventory"))
-        where = iv.ask("Where could it be shared (comma-separated)?", "Où pourrait-on le partager (séparé par "
-                       "des virgules) ?", proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
+        where = iv.ask(*QUESTIONS["inventory.where"],
+                       proc=lambda v: [w.strip() for w in str(v).split(",") if w.strip()])
         return _map(item=item, kind=kind, where=_flow(where))
 
-    return iv.loop("What do you already have (brochures, slides, videos, photos, logos, maps, FAQs)?",
-                   "Qu'avez-vous déjà (brochures, présentations, vidéos, photos, logos, plans, FAQ) ?", more)
+    return iv.loop(*QUESTIONS["inventory.item"], more)
 
 
 def _cadence(iv: Interview) -> Callable[[str], str]:
@@ -312,14 +361,13 @@ def _actions(iv: Interview) -> CommentedSeq:
                                                                                                 "Plateforme ?")
         line = iv.ask(f"Line of work ({', '.join(lines)})?", f"Ligne éditoriale ({', '.join(lines)}) ?",
                       proc=iv.among(lines, single=True)) if lines else None
-        cadence = iv.ask("How often (3/week, 1/day, 2/month)?", "À quel rythme (3/semaine, 1/jour, 2/mois) ?",
-                         proc=_cadence(iv))
-        effort = iv.number("Hours each time?", "Heures à chaque fois ?")
+        cadence = iv.ask(*QUESTIONS["actions.cadence"], proc=_cadence(iv))
+        effort = iv.number(*QUESTIONS["actions.effort"])
         who = iv.ask(f"Who ({', '.join(people)})?", f"Qui ({', '.join(people)}) ?",
                      proc=iv.among(people, single=True)) if people else None
         return _map(text=text, kind=kind, platform=platform, line=line, cadence=cadence, effort_hours=effort, who=who)
 
-    return iv.loop("An action (what you will do regularly)?", "Une action (ce que vous ferez régulièrement) ?", more)
+    return iv.loop(*QUESTIONS["actions.text"], more)
 
 
 def _metric(iv: Interview) -> Callable[[str], str]:
@@ -350,12 +398,12 @@ def _target(iv: Interview) -> Callable[[str], str]:
 
 def _kpis(iv: Interview) -> CommentedSeq:
     objectives = iv.items("objectives")
-    click.echo(iv.t("Audit figures to hold the plan to, e.g.: ", "Mesures de l'audit, par exemple : ")
+    click.echo(iv.t(*QUESTIONS["kpis.intro"])
                + "; ".join(metric_label(m, iv.lang) for m in SUGGESTED_METRICS))
 
     def more(metric: str, n: int) -> CommentedMap:
-        target = iv.ask("Target (>= 0.8, < 3600...)?", "Cible (>= 0.8, < 3600...) ?", proc=_target(iv))
-        deadline = iv.ask("By when? (YYYY-MM-DD)", "Pour quand ? (JJ/MM/AAAA ou AAAA-MM-JJ)", proc=iv.day)
+        target = iv.ask(*QUESTIONS["kpis.target"], proc=_target(iv))
+        deadline = iv.ask(*QUESTIONS["kpis.deadline"], proc=iv.day)
         listed = ", ".join(objectives)
         objective = iv.ask(f"For which objective ({listed})?", f"Pour quel objectif ({listed}) ?",
                            proc=iv.among(objectives, single=True)) if objectives else None

@@ -25,9 +25,8 @@ from ..audit.result import AuditResult
 from . import Plan
 from .measure import Measured, Target, catalogue, compare, lookup, parse_target
 
-__all__ = ["KpiProgress", "audit_plan", "day_text", "format_value", "history_path", "load_history", "measure_kpis",
-           "record",
-           "report_plan", "report_view"]
+__all__ = ["KpiProgress", "audit_plan", "day_text", "format_kpi_value", "format_value", "history_path",
+           "load_history", "measure_kpis", "record", "report_plan", "report_view"]
 
 
 @dataclass
@@ -201,6 +200,11 @@ def format_value(metric: str, value: float | None, lang: str) -> str:
     if style == "duration":
         return fmt.duration(value)
     return fmt.count(value) if style in ("count", "level") else fmt.decimal(value, 2)
+
+
+def format_kpi_value(metric: str, value: float | None, lang: str) -> str:
+    """:func:`format_value`, by its public name (``parlons.format_kpi_value``)."""
+    return format_value(metric, value, lang)
 
 
 STATUS = {"fr": {"met": "atteint", "not met": "pas encore", "overdue": "en retard", "too few": "trop peu",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,20 @@ class Config(AppConfig):
     name = "parlons.web.plans"
     label = "parlons_plans"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from ..audits.models import AuditResult
+
+        post_save.connect(_measure_default_audit, sender=AuditResult, dispatch_uid="parlons-plans-kpi-history")
+
+
+def _measure_default_audit(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Keep the KPI figures of every audit of the workspace's default choice (the one the import worker runs)."""
+    from ..audits.services import AuditChoice
+    from .progress import record
+
+    workspace = instance.workspace
+    if instance.key == AuditChoice(peers=tuple(workspace.names("peers"))).key(workspace):
+        record(workspace, instance.generation, instance.result)

@@ -20,8 +20,8 @@ import parlons
 from ..workspaces.models import Workspace
 from .models import PlanVersion
 
-__all__ = ["MAX_BYTES", "PlanInvalid", "add_version", "check", "diff", "edit_objective", "kpi_progress", "latest",
-           "starter"]
+__all__ = ["MAX_BYTES", "PlanInvalid", "add_version", "check", "diff", "document", "edit_objective", "kpi_progress",
+           "latest", "starter"]
 
 MAX_BYTES = 512 * 1024
 
@@ -44,6 +44,11 @@ def _load(text: str) -> Any:
             return parlons.load_plan(path)
         except parlons.ParlonsError as exc:
             raise PlanInvalid(str(exc)) from None
+
+
+def document(text: str) -> Any:
+    """The plan's round-trip document (comments kept), for the interview to start from and write over."""
+    return _load(text).doc
 
 
 def check(text: str, lang: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
