@@ -142,6 +142,9 @@ FILE_UPLOAD_TEMP_DIR = None
 FILE_UPLOAD_PERMISSIONS = 0o600
 PARLONS_UPLOAD_MAX_BYTES = int(os.environ.get("PARLONS_UPLOAD_MAX_MB", "2048")) * 1024 * 1024
 
+PARLONS_COLLECT_ALLOW_LOOPBACK = False
+"""Collection connects only to public addresses; the tests' settings add loopback (their local server)."""
+
 SIGN_IN_ATTEMPTS = 5
 """Failed sign-ins allowed per account and per address within ``SIGN_IN_WINDOW`` seconds."""
 SIGN_IN_WINDOW = 15 * 60
