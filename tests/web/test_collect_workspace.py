@@ -188,3 +188,29 @@ def test_who_collects(world: World, client: Client, role: str, listing: int, add
     assert client.post(f"/w/{ws}/collect/{source.pk}/remove/").status_code == adding
     assert client.get(f"/w/{ws}/collect/runs/{run.pk}/").status_code == run_page
     assert (f'href="/w/{ws}/collect/"' in client.get(f"/w/{ws}/").content.decode()) == (listing == 200)
+
+
+def test_a_run_stopped_by_its_cap_says_so_and_the_next_runs_go_on_from_the_cursor(world: World, client: Client,
+                                                                                server: Server) -> None:
+    from parlons.web.imports.models import CollectRun, CollectSource
+
+    mastodon_routes(server, [FIRST, ANSWER, BOOST], CONTEXTS)
+    ws = _fresh(world)
+    client.force_login(world.consultant)
+    first = client.post(f"/w/{ws.pk}/collect/", {"platform": "mastodon", "target": OWNER, "server": server.base,
+                                                  "max_requests": "4"})
+    run_worker()
+    run = CollectRun.objects.get(workspace=ws)
+    assert (run.status, run.requests, run.report[0]["complete"]) == ("done", 4, False)
+    assert run.report[0]["stopped"] == "reached the cap of 4 requests; run again to go on"
+    page = client.get(first["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "stopped early: reached the cap of 4 requests; run again to go on" in page
+    source = CollectSource.objects.get(workspace=ws)
+    for _ in range(5):
+        client.post(f"/w/{ws.pk}/collect/{source.pk}/run/")
+        run_worker()
+        if CollectRun.objects.filter(source=source).first().report[0]["complete"]:  # type: ignore[union-attr]
+            break
+    runs = list(CollectRun.objects.filter(source=source).order_by("pk"))
+    assert len(runs) > 2 and all(r.status == "done" and r.requests <= 4 for r in runs)
+    assert sum(r.inserted for r in runs) == len(_posts(ws.pk)) == 4, "every post once, over several capped runs"

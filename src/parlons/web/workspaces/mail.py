@@ -27,7 +27,7 @@ def send_invitation(invitation: Invitation, link: str, inviter: User) -> bool:
     workspace = invitation.workspace
     names = {"name": inviter.get_username(), "workspace": workspace.name,
              "role": _(invitation.role.replace("_", " ")), "link": link,
-             "expires": when(invitation.expires_at, workspace.timezone)}
+             "expires": f"{when(invitation.expires_at, workspace.timezone)} ({workspace.timezone})"}
     subject = _("%(name)s invites you to %(workspace)s on parlons") % names
     body = _("%(name)s invites you to the workspace %(workspace)s on parlons, as %(role)s.\n\n"
              "Open this link to join; it works once, until %(expires)s:\n%(link)s\n\n"
