@@ -161,15 +161,21 @@ def test_sources_are_validated_run_once_at_a_time_and_removed_without_their_post
                       HTTP_ACCEPT_LANGUAGE="fr")
     assert bad.status_code == 400 and CollectSource.objects.filter(workspace=world.a).count() == 0
     first = client.post(f"/w/{ws}/collect/", {"platform": "bluesky", "target": "mairie.bsky.social"})
-    twice = client.post(f"/w/{ws}/collect/", {"platform": "bluesky", "target": "mairie.bsky.social"})
+    twice = client.post(f"/w/{ws}/collect/", {"platform": "bluesky", "target": "mairie.bsky.social",
+                                              "max_requests": "30"})
     source = CollectSource.objects.get(workspace=world.a)
     assert first["Location"] == twice["Location"], "a queued run is not queued twice"
+    assert source.max_requests == 30, "adding a source again changes its cap"
+    client.post(f"/w/{ws}/collect/", {"platform": "feed", "target": "https://blog.example.org/feed/",
+                                      "server": "https://ignored.example"})
+    assert CollectSource.objects.get(workspace=world.a, platform="feed").server == ""
     assert client.post(f"/w/{ws}/collect/{source.pk}/run/")["Location"] == first["Location"]
     client.post(f"/w/{ws}/collect/{source.pk}/remove/")
     assert CollectSource.objects.filter(pk=source.pk).exists(), "not removed while a run is queued"
     CollectRun.objects.filter(source=source).update(status="done")
     client.post(f"/w/{ws}/collect/{source.pk}/remove/")
     assert not CollectSource.objects.filter(pk=source.pk).exists()
+    assert CollectRun.objects.filter(source_id=source.pk).count() == 0
 
 
 @pytest.mark.parametrize(("role", "listing", "adding", "run_page"), [

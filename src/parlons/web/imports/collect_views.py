@@ -26,9 +26,10 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
     form = CollectSourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        source, _created = CollectSource.objects.get_or_create(
+        source, _created = CollectSource.objects.update_or_create(
             workspace=access.workspace, platform=data["platform"], target=data["target"], server=data["server"],
-            defaults={"max_requests": data["max_requests"], "created_by": signed_in(request)})
+            defaults={"max_requests": data["max_requests"]}, create_defaults={
+                "max_requests": data["max_requests"], "created_by": signed_in(request)})
         return _start(request, access, source)
     found = CollectSource.objects.filter(workspace=access.workspace)
     runs = CollectRun.objects.filter(workspace=access.workspace).select_related("source")[:20]

@@ -40,6 +40,8 @@ class CollectSourceForm(forms.ModelForm[CollectSource]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("platform") == CollectSource.Platform.FEED:
+            data["server"] = ""  # a feed is its own address
         try:
             _check_target(str(data.get("platform")), data.get("target", ""), bool(data.get("server")))
         except forms.ValidationError as error:
