@@ -220,3 +220,33 @@ def test_a_run_stopped_by_its_cap_says_so_and_the_next_runs_go_on_from_the_curso
     runs = list(CollectRun.objects.filter(source=source).order_by("pk"))
     assert len(runs) > 2 and all(r.status == "done" and r.requests <= 4 for r in runs)
     assert sum(r.inserted for r in runs) == len(_posts(ws.pk)) == 4, "every post once, over several capped runs"
+
+
+def test_a_run_that_fails_midway_keeps_its_committed_batches_and_the_next_run_goes_on(
+        world: World, client: Client, server: Server) -> None:
+    from parlons.web.imports.models import CollectRun
+
+    older = status("111000000000000000", ME, "2024-03-01T08:00:00.000Z", "<p>Plus ancien</p>")
+    mastodon_routes(server, [FIRST, ANSWER, BOOST, older], CONTEXTS)
+    path = f"/api/v1/accounts/{ME['id']}/statuses"
+    pages, calls = server.routes[path], []
+
+    def second_page_refused(request: Any) -> Any:
+        calls.append(request)
+        return (401, {}, b'{"error": "refused"}') if len(calls) == 2 else pages(request)
+    server.route(path, second_page_refused)
+    ws = _fresh(world)
+    client.force_login(world.consultant)
+    client.post(f"/w/{ws.pk}/collect/", {"platform": "mastodon", "target": OWNER, "server": server.base})
+    run_worker()
+    run = CollectRun.objects.get(workspace=ws)
+    assert (run.status, run.error) == ("failed", f"{server.base} refused the request (401): the token or password "
+                                                 "is wrong, expired or lacks the needed scope")
+    assert run.inserted == len(_posts(ws.pk)) == 4, "the first page and its threads stay"
+    ws.refresh_from_db()
+    assert ws.generation == 1, "what was added is audited"
+    client.post(f"/w/{ws.pk}/collect/{run.source_id}/run/")
+    run_worker()
+    again = CollectRun.objects.filter(workspace=ws).first()
+    assert again is not None and (again.status, again.inserted) == ("done", 1)
+    assert len(_posts(ws.pk)) == 5
