@@ -11,6 +11,7 @@ import pytest
 
 from parlons.collect import HttpClient, collect_feeds
 from parlons.errors import CollectError
+from parlons.ingest import import_paths
 from parlons.store import Store
 
 from .collect_server import Request, Server, serve
@@ -63,8 +64,9 @@ def test_feed_and_its_comment_feeds_give_what_an_import_of_the_files_gives(store
     got = sorted((r["post_id"], r["kind"], r["account"], r["in_reply_to_id"]) for r in rows(store))
     assert got == expected
     assert len(got) == 4  # two posts (the third item has no valid date, skipped by both) and two comments
-    assert {r["source_file"] for r in rows(store)} == {server.base + "/feed/",
-                                                        server.base + "/2024/06/les-tomates-sont-la/feed/"}
+    assert {(r["source_file"], r["source_member"]) for r in rows(store)} == {
+        (server.base + "/feed/", "feed.xml"),
+        (server.base + "/feed/", "comments-001-2024-06-les-tomates-sont-la-feed.xml")}
     assert (report.inserted, report.complete) == (4, True)  # type: ignore[attr-defined]
     assert [r.path for r in server.requests] == ["/feed/", "/2024/06/les-tomates-sont-la/feed/",
                                                  "/2024/06/fete-des-recoltes/feed/"]
@@ -82,3 +84,39 @@ def test_unchanged_feed_costs_one_request_and_adds_nothing(store: Store, server:
 def test_missing_feed_is_a_clear_error(store: Store, server: Server) -> None:
     with pytest.raises(CollectError, match=r"/nothing/ answered 404: there is no feed at this address"):
         collect_feeds(store, [server.base + "/nothing/"], client_for=lambda url: HttpClient(url))
+
+
+class Recorder:
+    """The store's connection, recording every SQL statement it is given."""
+
+    def __init__(self, con: object) -> None:
+        self.con, self.statements = con, []  # type: ignore[var-annotated]
+
+    def execute(self, sql: str, *args: object) -> object:
+        self.statements.append(" ".join(sql.split()))
+        return self.con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
+
+
+def test_feed_urls_are_stored_by_the_import_itself_without_a_second_statement(store: Store, server: Server) -> None:
+    routes(server)
+    recorder = Recorder(store.con)
+    store.con = recorder  # type: ignore[assignment]
+    try:
+        report = collect(store, server)[0]
+    finally:
+        store.con = recorder.con  # type: ignore[assignment]
+    assert report.inserted == 4  # type: ignore[attr-defined]
+    assert [s for s in recorder.statements if "SOURCE_FILE =" in s.upper() or "SOURCE_FILE=" in s.upper()] == []
+    assert {r["source_file"] for r in rows(store)} == {server.base + "/feed/"}
+    assert sum(s.upper() == "COMMIT" for s in recorder.statements) == 2  # the import, then the cursor
+
+
+def test_import_paths_stores_the_source_label_given(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "feed.rss2.xml"
+    shutil.copy(FEEDS / "feed.rss2.xml", path)
+    import_paths(store, [path], source_label="https://blog.example.org/feed/")
+    assert {(r["source_file"], r["source_member"]) for r in rows(store)} == {
+        ("https://blog.example.org/feed/", "feed.rss2.xml")}

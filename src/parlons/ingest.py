@@ -67,28 +67,32 @@ _READ_ERRORS = (
 
 def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | None = None,
                  options: ImportOptions | None = None, progress: Progress | None = None,
-                 now: datetime | None = None) -> ImportReport:
-    """Import ``paths`` into ``store`` in one transaction and report per file."""
+                 now: datetime | None = None, source_label: str | None = None) -> ImportReport:
+    """Import ``paths`` into ``store`` in one transaction and report per file.
+
+    ``source_label``, when given, is what the rows record as ``source_file`` instead of the path
+    (``parlons collect feed``: the feed's URL, not the temporary folder it was saved in).
+    """
     imported_at = now or datetime.now(UTC)
     reports: list[FileReport] = []
     with store.transaction():
         for path in paths:
             with open_sources(path) as sources:
                 reports.extend(_import_source(store, source, forced, options or ImportOptions(),
-                                              imported_at, progress) for source in sources)
+                                              imported_at, progress, source_label) for source in sources)
         merged = store.merge()
     return ImportReport(reports, merged)
 
 
 def _import_source(store: Store, source: Source, forced: str | None, options: ImportOptions,
-                   imported_at: datetime, progress: Progress | None) -> FileReport:
+                   imported_at: datetime, progress: Progress | None, label: str | None = None) -> FileReport:
     report = FileReport(str(source.path))
     assignment = plan(source, forced)
     if not assignment.jobs:
         raise _nothing_to_read(source, assignment.unknown, assignment.known)
     for job in assignment.jobs:
         ctx = ReadContext(source, options)
-        stamp = Stamp(str(source.path), job.importer.name, __version__, imported_at)
+        stamp = Stamp(label or str(source.path), job.importer.name, __version__, imported_at)
         _stage_job(store, job, ctx, stamp, progress)
         store.stage_accounts(ctx.accounts, stamp)
         _record(report, job, ctx)

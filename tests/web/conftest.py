@@ -91,7 +91,7 @@ def _workspace(owner: User, name: str, store: Path | None) -> Any:
 def world(db: None, demo_store: Path) -> World:
     from parlons.web.audits.models import RequestMark
     from parlons.web.dialogue.models import Comment, Review
-    from parlons.web.imports.models import ImportJob
+    from parlons.web.imports.models import CollectRun, CollectSource, ImportJob
     from parlons.web.plans.models import PlanVersion
     from parlons.web.workspaces.models import Invitation, Membership, Role
 
@@ -101,6 +101,7 @@ def world(db: None, demo_store: Path) -> World:
     Membership.objects.create(workspace=a, user=viewer, role=Role.CLIENT_VIEWER)
     b = _workspace(outsider, "Other org", demo_store)
     first_request = "1859191161220074125"
+    source = CollectSource.objects.create(workspace=b, platform="feed", target="https://b.example/feed/")
     objects = {
         "membership": Membership.objects.get(workspace=b, user=outsider),
         "job": ImportJob.objects.create(workspace=b, created_by=outsider, status="done"),
@@ -111,6 +112,8 @@ def world(db: None, demo_store: Path) -> World:
         "review": Review.objects.create(workspace=b, finding="maturity", verdict="accepted", by=outsider),
         "invitation": Invitation.issue(workspace=b, email="x@example.org", role="client_viewer",
                                        created_by=outsider)[0],
+        "source": source,
+        "run": CollectRun.objects.create(workspace=b, source=source, status="done"),
     }
     return World(a, b, consultant, editor, viewer, outsider, objects)
 

@@ -25,7 +25,8 @@ def _patterns(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPat
 def _kwargs(route: str, world: World) -> dict[str, Any] | None:
     values = {"ws": world.b.pk, "job": world.b_objects["job"].pk, "number": world.b_objects["plan"].number,
               "family": "responsiveness", "fmt": "html", "member": world.b_objects["membership"].pk,
-              "invitation": world.b_objects["invitation"].pk, "chart": "answer-times", "step": "objectives"}
+              "invitation": world.b_objects["invitation"].pk, "chart": "answer-times", "step": "objectives",
+              "source": world.b_objects["source"].pk, "run": world.b_objects["run"].pk}
     names = [part.split(":")[-1].split(">")[0] for part in route.split("<")[1:]]
     if "ws" not in names:
         return None
@@ -52,16 +53,22 @@ def test_every_workspace_url_is_404_for_a_member_of_another_workspace(world: Wor
         for method in ("get", "post"):
             response = getattr(client, method)(url, {"target": "maturity", "body": "x", "status": "seen",
                                                      "request": "1859191161220074125", "finding": "maturity",
-                                                     "verdict": "contested", "text": "changed", "objective": "o1"})
+                                                     "verdict": "contested", "text": "changed", "objective": "o1",
+                                                     "platform": "feed", "email": "x@example.org",
+                                                     "role": "consultant"})
             assert response.status_code in {404, 405}, (url, method, response.status_code)
             walked.append((route, method, response.status_code))
-    assert len({r for r, _m, _s in walked}) == 28
+    assert len({r for r, _m, _s in walked}) == 33
     assert [c.body for c in Comment.objects.filter(workspace=world.b)] == ["secret of B"]
     assert list(RequestMark.objects.filter(workspace=world.b).values_list("status", flat=True)) == ["seen"]
     assert list(Review.objects.filter(workspace=world.b).values_list("verdict", flat=True)) == ["accepted"]
     assert PlanVersion.objects.filter(workspace=world.b).count() == 1
     assert not KpiMeasurement.objects.filter(workspace=world.b).exists()
     assert world.b.memberships.count() == 1 and world.b.invitations.count() == 1
+    invitation = world.b.invitations.get()
+    assert (invitation.token_hash, invitation.sent_at) == (world.b_objects["invitation"].token_hash, None)
+    assert [(s.target, s.runs.count()) for s in world.b.collect_sources.all()] == [("https://b.example/feed/", 1)]
+    assert mail.outbox == []
 
 
 def _reverse(pattern: URLPattern, kwargs: dict[str, Any]) -> str:
@@ -97,6 +104,8 @@ MATRIX = [  # (method, path, data, expected status for consultant, editor, viewe
     ("post", "/w/{ws}/plan/interview/objectives/", {"rows": "1", "r0-text": "x", "action": "next"}, (302, 302, 403)),
     ("post", "/w/{ws}/plan/interview/restart/", {}, (302, 302, 403)),
     ("get", "/w/{ws}/plan/fit/", None, (200, 200, 200)),
+    ("get", "/w/{ws}/collect/", None, (200, 200, 403)),
+    ("post", "/w/{ws}/collect/", {"platform": "feed", "target": "https://blog.example.org/feed/"}, (302, 302, 403)),
 ]
 
 

@@ -5,6 +5,11 @@ Every request of ``parlons collect`` goes through :class:`HttpClient`. It
 - names parlons and its version in its User-Agent;
 - accepts ``https://`` anywhere and plain ``http://`` only for loopback addresses (tests, a local
   relay), so a token never travels in clear over a network;
+- with ``reach="public"`` (a server fetching addresses its users typed: the workspace), connects
+  only to globally routable addresses: every host is resolved, and refused when any of its
+  addresses is private, loopback, link-local, reserved or multicast; the connection goes to the
+  address checked (no second lookup), and redirects go through the same check.
+  ``"public+loopback"`` also allows loopback (the tests' local server);
 - waits when the server says so: a 429 with ``Retry-After``, or ``X-RateLimit-Remaining: 0`` with
   ``X-RateLimit-Reset``; retries 5xx answers, timeouts and dropped connections with exponential
   backoff and full jitter;
@@ -20,21 +25,23 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 import orjson
 
 from .. import __version__
 from ..errors import CollectError, UsageError
 
-__all__ = ["MAX_BODY", "HttpClient", "NotFound", "RequestCap", "Response", "check_base_url"]
+__all__ = ["MAX_BODY", "REACHES", "HttpClient", "NotFound", "Reach", "RequestCap", "Response", "check_base_url"]
 
 USER_AGENT = f"parlons/{__version__} (+https://github.com/parlons/parlons; social-media audit)"
 MAX_BODY = 32 * 1024 * 1024
@@ -42,6 +49,10 @@ MAX_WAIT_S = 900.0
 """Longest wait parlons accepts from a server before giving up (a rate-limit reset, a Retry-After)."""
 
 Sleep = Callable[[float], None]
+Reach = Literal["any", "public", "public+loopback"]
+"""Which addresses a client may connect to: ``any`` (the command line, on the user's own network),
+``public`` (globally routable only: a server that fetches what its users typed), ``public+loopback``."""
+REACHES: tuple[Reach, ...] = ("any", "public", "public+loopback")
 
 
 class RequestCap(Exception):
@@ -88,12 +99,71 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _allowed(address: str, reach: Reach) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if reach == "public+loopback" and ip.is_loopback:
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve_checked(host: str, port: int, reach: Reach) -> list[str]:
+    """The addresses of ``host``, or :class:`CollectError` when one of them is out of ``reach``."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise CollectError(f"{host} cannot be found ({exc}); check the address") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    refused = [a for a in addresses if not _allowed(a, reach)]
+    if refused or not addresses:
+        raise CollectError(f"{host} is at {', '.join(refused) or 'no address'}, a private, loopback or reserved "
+                           "address: this server collects only from public servers")
+    return addresses
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Connects only to addresses within ``reach``, to the very address checked."""
+
+    def __init__(self, reach: Reach) -> None:
+        self.reach = reach
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        address = resolve_checked(host, port, self.reach)[0]
+        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        raise CollectError("unix sockets are not a public server")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's own transport whose connection pool dials through :class:`_GuardedBackend`.
+
+    TLS still verifies the host name asked for (httpcore passes it as the server name); proxies
+    from the environment are not used, so the check applies to the real destination."""
+
+    def __init__(self, reach: Reach) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                             network_backend=_GuardedBackend(reach))
+
+
 class HttpClient:
     """GET requests to one server, politely (see the module docstring)."""
 
     def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None, max_requests: int = 2000,
                  retries: int = 5, timeout: float = 20.0, sleep: Sleep = time.sleep,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, reach: Reach = "any") -> None:
+        if reach not in REACHES:
+            raise UsageError(f"reach must be one of {', '.join(REACHES)}, not {reach!r}")
+        if transport is None and reach != "any":
+            transport = _GuardedTransport(reach)
         self.base_url = check_base_url(base_url)
         self.max_requests = max_requests
         self.retries = retries

@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx
 
-from ..errors import CollectError
+from ..errors import CollectError, UsageError
 from ..importers._base import post_row
 from ..normalize import parse_time, unique
 from ..store import Store
-from ._http import HttpClient, NotFound, RequestCap, check_base_url
+from ._http import HttpClient, NotFound, Reach, RequestCap, check_base_url
 from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
 __all__ = ["IMPORTER", "collect_bluesky"]
@@ -46,12 +46,19 @@ class Run:
 
 def collect_bluesky(store: Store, handle: str, *, service: str | None = None, app_password: str | None = None,
                     pds: str | None = None, since: datetime | None = None, max_requests: int = 2000,
-                    client: HttpClient | None = None, progress: Progress | None = None) -> CollectReport:
-    """Collect ``handle`` (``name.bsky.social`` or a DID) into ``store``; incremental and resumable."""
+                    client: HttpClient | None = None, progress: Progress | None = None,
+                    reach: Reach = "any") -> CollectReport:
+    """Collect ``handle`` (``name.bsky.social`` or a DID) into ``store``; incremental and resumable.
+
+    ``reach="public"`` connects only to public addresses (a server collecting for its users); the
+    app password (a sign-in on the PDS) is then refused: it is for the command line.
+    """
     name = handle.strip().lstrip("@").lower()
     if not name:
         raise CollectError("give the Bluesky handle to collect (for example name.bsky.social)")
-    http = client or HttpClient(service or PUBLIC_APPVIEW, max_requests=max_requests)
+    if app_password and reach != "any":
+        raise UsageError("an app password is used only by the command line (parlons collect bluesky)")
+    http = client or HttpClient(service or PUBLIC_APPVIEW, max_requests=max_requests, reach=reach)
     report = CollectReport("bluesky", name, http.base_url)
     sink = Sink(store, IMPORTER, report, progress, lambda: http.requests)
     try:

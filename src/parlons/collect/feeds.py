@@ -15,11 +15,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import CollectError
 from ..ingest import import_paths
 from ..store import Store
-from ._http import HttpClient, NotFound, RequestCap
+from ._http import HttpClient, NotFound, Reach, RequestCap
 from ._sink import Batch, CollectReport, Progress, Sink
 
 __all__ = ["collect_feeds"]
@@ -28,6 +29,7 @@ MAX_COMMENT_FEEDS = 200
 _COMMENT_RSS = re.compile(rb"<wfw:commentRss>\s*([^<\s]+)\s*</wfw:commentRss>", re.IGNORECASE)
 _ATOM_REPLIES = re.compile(rb"<link\b[^>]*\brel=[\"']replies[\"'][^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass
@@ -38,14 +40,21 @@ class Fetched:
 
 
 def collect_feeds(store: Store, urls: list[str], *, comments: bool = True, max_requests: int = 2000,
-                  client_for: Any = None, progress: Progress | None = None) -> list[CollectReport]:
-    """Fetch each feed (and its comment feeds) and import what changed; one report per feed."""
-    return [_collect_one(store, url, comments, max_requests, client_for, progress) for url in urls]
+                  client_for: Any = None, progress: Progress | None = None,
+                  reach: Reach = "any") -> list[CollectReport]:
+    """Fetch each feed (and its comment feeds) and import what changed; one report per feed.
+
+    ``reach="public"`` connects only to public addresses (a server collecting for its users).
+    """
+    def client(url: str) -> HttpClient:
+        return client_for(url) if client_for else HttpClient(url, max_requests=max_requests, reach=reach)
+
+    return [_collect_one(store, url, comments, client, progress) for url in urls]
 
 
-def _collect_one(store: Store, url: str, comments: bool, max_requests: int, client_for: Any,
+def _collect_one(store: Store, url: str, comments: bool, client_for: Any,
                  progress: Progress | None) -> CollectReport:
-    http: HttpClient = client_for(url) if client_for else HttpClient(url, max_requests=max_requests)
+    http: HttpClient = client_for(url)
     report = CollectReport("blog", url, url)
     sink = Sink(store, "feed-collect", report, progress, lambda: http.requests)
     cursor = sink.cursor()
@@ -98,19 +107,23 @@ def _comment_feeds(body: bytes, base: str) -> list[str]:
     return list(seen)
 
 
+def _member_name(index: int, url: str) -> str:
+    """``feed.xml`` for the feed asked for, ``comments-NNN-<its path>.xml`` for a comment feed."""
+    if index == 0:
+        return "feed.xml"
+    parts = urlsplit(url)
+    slug = _UNSAFE.sub("-", f"{parts.path}{parts.query}").strip("-")[:100]
+    return f"comments-{index:03d}-{slug}.xml" if slug else f"comments-{index:03d}.xml"
+
+
 def _import(store: Store, fetched: list[Fetched], report: CollectReport) -> None:
     if not fetched:
         return
     with tempfile.TemporaryDirectory(prefix="parlons-feeds-") as folder:
-        names = {}
         for index, item in enumerate(fetched):
-            path = Path(folder) / f"feed-{index:03d}.xml"
-            path.write_bytes(item.body or b"")
-            names[path.name] = item.url
-        result = import_paths(store, [folder])
-        for name, url in names.items():
-            store.con.execute("UPDATE posts SET source_file = ?, source_member = ? "
-                              "WHERE source_file = ? AND source_member = ?", [url, url, folder, name])
+            (Path(folder) / _member_name(index, item.url)).write_bytes(item.body or b"")
+        # one folder, so the importer tells the blog's own comments; one transaction, the URL as source_file
+        result = import_paths(store, [folder], source_label=fetched[0].url)
     report.fetched += result.merge.staged
     report.inserted += result.merge.inserted
     report.already_stored += result.merge.already_stored

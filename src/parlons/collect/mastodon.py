@@ -23,7 +23,7 @@ from ..errors import CollectError
 from ..importers._base import post_row
 from ..normalize import html_links, html_to_text, parse_time, unique
 from ..store import Store
-from ._http import HttpClient, NotFound, RequestCap
+from ._http import HttpClient, NotFound, Reach, RequestCap
 from ._links import link_targets
 from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
@@ -55,15 +55,18 @@ class Run:
 
 def collect_mastodon(store: Store, account: str, *, instance: str | None = None, token: str | None = None,
                      since: datetime | None = None, max_requests: int = 2000, thread_days: int = 14,
-                     client: HttpClient | None = None, progress: Progress | None = None) -> CollectReport:
+                     client: HttpClient | None = None, progress: Progress | None = None,
+                     reach: Reach = "any") -> CollectReport:
     """Collect ``account`` (``@user@host``, ``user@host`` or ``user`` with ``instance``) into ``store``.
 
     Incremental: the store keeps a cursor per account and server; the next run fetches what is new
     and the threads of the last ``thread_days`` days again. Stops cleanly at ``max_requests``.
+    ``reach="public"`` connects only to public addresses (a server collecting for its users).
     """
     user, host = _split(account, instance)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    http = client or HttpClient(instance or f"https://{host}", headers=headers, max_requests=max_requests)
+    http = client or HttpClient(instance or f"https://{host}", headers=headers, max_requests=max_requests,
+                                reach=reach)
     report = CollectReport("mastodon", f"@{user}@{host}", http.base_url)
     sink = Sink(store, IMPORTER, report, progress, lambda: http.requests)
     try:

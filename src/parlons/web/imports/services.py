@@ -25,7 +25,7 @@ from ..workspaces.models import Workspace
 from .models import ImportJob
 from .uploads import remove_uploads
 
-__all__ = ["run_job"]
+__all__ = ["run_job", "warm"]
 
 log = logging.getLogger(__name__)
 Status = ImportJob.Status
@@ -46,7 +46,7 @@ def run_job(job_id: int) -> str:
         _finish(job, Status.FAILED, error="internal error: the import stopped; nothing was written")
     else:
         _finish(job, Status.DONE, report=report)
-        _warm(job.workspace_id)
+        warm(job.workspace_id)
     finally:
         remove_uploads(job.files)
     return str(job.status)
@@ -64,7 +64,7 @@ def _import(job: ImportJob) -> dict[str, Any]:
     return _summary(result)
 
 
-def _warm(workspace_id: int) -> None:
+def warm(workspace_id: int) -> None:
     """Audit the new data for the workspace's default choice now, so the next page reads the cache."""
     from ..audits.services import AuditChoice, NoAudit, audit_data
 

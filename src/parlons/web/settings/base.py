@@ -4,7 +4,8 @@
 - ``DATABASE_URL``: the application's database (``postgres://…``); default: SQLite in the data folder;
 - ``PARLONS_SECRET_KEY`` or ``PARLONS_SECRET_KEY_FILE``: default: generated once into the data folder;
 - ``PARLONS_ALLOWED_HOSTS``: comma-separated host names;
-- ``PARLONS_UPLOAD_MAX_MB``: the largest upload accepted (default 2048).
+- ``PARLONS_UPLOAD_MAX_MB``: the largest upload accepted (default 2048);
+- ``PARLONS_SMTP_*``, ``PARLONS_FROM_EMAIL``: e-mail (:mod:`parlons.web.settings.mail`; default: the console).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import dj_database_url
 
 from ..paths import data_dir, secret_key
+from .mail import email_settings
 
 PACKAGE = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -107,8 +109,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE / "static"]
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("PARLONS_FROM_EMAIL", "parlons@localhost")
+globals().update(email_settings(os.environ))  # SMTP when PARLONS_SMTP_HOST is set (settings/mail.py)
 
 # sessions and cookies: never readable from scripts, never sent by another site's form
 SESSION_COOKIE_HTTPONLY = True
@@ -141,6 +142,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = None
 FILE_UPLOAD_PERMISSIONS = 0o600
 PARLONS_UPLOAD_MAX_BYTES = int(os.environ.get("PARLONS_UPLOAD_MAX_MB", "2048")) * 1024 * 1024
+
+PARLONS_COLLECT_ALLOW_LOOPBACK = False
+"""Collection connects only to public addresses; the tests' settings add loopback (their local server)."""
 
 SIGN_IN_ATTEMPTS = 5
 """Failed sign-ins allowed per account and per address within ``SIGN_IN_WINDOW`` seconds."""

@@ -19,5 +19,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["*"]
+PARLONS_COLLECT_ALLOW_LOOPBACK = True  # the collection tests' local server (tests/collect_server.py)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"django.request": {"level": "ERROR"}}}
 PARLONS_CHARTS_WITH_AUDIT = False  # drawn on first view instead (tests/web/test_audit_charts.py covers both)

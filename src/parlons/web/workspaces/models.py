@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import": frozenset({Role.CONSULTANT}),
     "configure": frozenset({Role.CONSULTANT}),
     "invite": frozenset({Role.CONSULTANT}),
+    "collect": _EDITORS,
 }
 """Which roles hold each permission key; views ask for a key, never for a rank."""
 
@@ -105,6 +106,11 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="when the link was last e-mailed")
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @classmethod
     def issue(cls, **fields: Any) -> tuple[Invitation, str]:
@@ -117,6 +123,13 @@ class Invitation(models.Model):
     def pending(cls, token: str) -> Invitation | None:
         return cls.objects.filter(token_hash=_digest(token), accepted_at__isnull=True,
                                   expires_at__gt=timezone.now()).select_related("workspace").first()
+
+    def renew(self) -> str:
+        """A new link (the old one stops working) valid for another ``LIFETIME``; returns its token."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash, self.expires_at = _digest(token), timezone.now() + self.LIFETIME
+        self.save(update_fields=["token_hash", "expires_at"])
+        return token
 
     def consume(self) -> bool:
         """Mark the invitation used; False when another request used it first."""

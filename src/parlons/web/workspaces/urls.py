@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:ws>/members/invite/", views.invite, name="invite"),
     path("<int:ws>/members/<int:member>/remove/", views.remove_member, name="remove"),
     path("<int:ws>/members/invitations/<int:invitation>/revoke/", views.revoke_invitation, name="revoke"),
+    path("<int:ws>/members/invitations/<int:invitation>/resend/", views.resend_invitation, name="resend"),
 ]

@@ -11,6 +11,7 @@ from ..i18n import _
 from ..throttle import Throttle
 from .access import Access, require, signed_in
 from .forms import InvitationForm, JoinForm, WorkspaceForm
+from .mail import send_invitation
 from .models import Invitation, Membership, Workspace
 from .services import accept_invitation, create_user_and_join, create_workspace, remove_membership
 
@@ -60,11 +61,27 @@ def invite(request: HttpRequest, access: Access) -> HttpResponse:
     if not form.is_valid() or not INVITES.allow(str(signed_in(request).pk)):
         messages.error(request, _("The invitation could not be made."))
         return redirect("workspaces:members", ws=access.workspace.pk)
-    _invitation, token = Invitation.issue(workspace=access.workspace, created_by=signed_in(request),
-                                          **form.cleaned_data)
+    invitation, token = Invitation.issue(workspace=access.workspace, created_by=signed_in(request),
+                                         **form.cleaned_data)
+    return _send(request, access, invitation, token)
+
+
+@require("invite")
+@require_POST
+def resend_invitation(request: HttpRequest, access: Access, invitation: int) -> HttpResponse:
+    """A new link for a pending invitation (the old one stops working), e-mailed again."""
+    found = get_object_or_404(Invitation, pk=invitation, workspace=access.workspace, accepted_at__isnull=True)
+    if not INVITES.allow(str(signed_in(request).pk)):
+        messages.error(request, _("The invitation could not be made."))
+        return redirect("workspaces:members", ws=access.workspace.pk)
+    return _send(request, access, found, found.renew())
+
+
+def _send(request: HttpRequest, access: Access, invitation: Invitation, token: str) -> HttpResponse:
     link = request.build_absolute_uri(f"/join/{token}/")
-    return render(request, "workspaces/invited.html", {"access": access, "link": link,
-                                                       "email": form.cleaned_data["email"]})
+    sent = send_invitation(invitation, link, signed_in(request))
+    return render(request, "workspaces/invited.html", {"access": access, "link": link, "sent": sent,
+                                                       "email": invitation.email})
 
 
 @require("invite")
