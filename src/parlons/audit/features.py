@@ -147,24 +147,26 @@ def _function_rule() -> str:
              ELSE 'no community or action cue' END AS function_rule"""
 
 
-def _without(category: str, after: str) -> str:
-    """SQL: ``norm`` without the entries of ``category`` (and the word after them when ``after`` is
+def _without(category: str, after: str, column: str = "norm") -> str:
+    """SQL: ``column`` without the entries of ``category`` (and the word after them when ``after`` is
     ``[^ ]+ ``: a negated word), in the post's language."""
-    whens = " ".join(f"WHEN '{lang}' THEN regexp_replace(norm, '{_quote(pattern(lang, category))} {after}', '  ', 'g')"
+    whens = " ".join(f"WHEN '{lang}' THEN "
+                     f"regexp_replace({column}, '{_quote(pattern(lang, category))} {after}', '  ', 'g')"
                      for lang in LANGS)
-    return f"CASE lang {whens} ELSE norm END"
+    return f"CASE lang {whens} ELSE {column} END"
 
 
 def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
     """One row per request: its language, whether it asks, and the rule that decided it.
 
     It asks when it has a question mark, a request ("pouvez-vous", "please"), a question word
-    opening a clause, or a problem or complaint word (phrases such as "no problem" removed first)
-    that no "problem solved" cue answers; failing these, when it is addressed to the account (a
-    reply, a comment, or a post opening with an @handle) and neither thanks nor praises (a negated
-    word, "pas rassurant", is no praise; a warm sign, ``WARM``, counts as praise). ``intent_rule``
+    opening a clause, or a problem or complaint word (phrases such as "no problem" and praise idioms
+    such as "nothing beats", "rien ne vaut" removed first) that no "problem solved" cue answers;
+    failing these, when it is addressed to the account (a reply, a comment, or a post opening with an
+    @handle) and neither thanks nor praises (a negated word, "pas rassurant", is no praise; a warm
+    sign, ``WARM``, or a praise idiom counts as praise). ``intent_rule``
     names what made it ask (NULL when it does not); ``not_asking_rule`` what made it not ask."""
-    cleaned = _without("not_problem", "")
+    cleaned = _without("not_problem", "", _without("praise_idiom", ""))
     unnegated = _without("negation", r"[^ ]+ ")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE request_features AS
@@ -176,7 +178,7 @@ def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
                  ({hits('request')})[1] AS request_word,
                  ({start_hits('interrogative', None, 'qnorm')})[1] AS question_word,
                  ({hits('problem', 'pnorm')})[1] AS problem_word, ({hits('resolved', 'nnorm')})[1] AS resolved_word,
-                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1],
+                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1], ({hits('praise_idiom')})[1],
                           nullif(regexp_extract("text", '{WARM}'), '')) AS thanks_word
           FROM b)
         SELECT target, platform, post_id, lang,
