@@ -34,13 +34,13 @@ from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .audit.explain import describe as describe_post
 from .audit.result import AuditResult, dump_audits
+from .cli_formats import format_rows
 from .cli_i18n import Group, lang_in_args, language
 from .corpus import ENGINES
 from .corpus.command import check_options, run_all_accounts
 from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
-from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
@@ -249,12 +249,11 @@ def formats_command(as_json: bool) -> None:
     Example:
       parlons formats
     """
-    rows: list[dict[str, Any]] = [{"name": i.name, "platform": i.platform, "description": i.description,
-             "example": i.example, "auto_detected": i.auto} for i in REGISTRY]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(format_rows(), indent=2))
         return
     t = translator(language())
+    rows = format_rows(t)
     table = Table(t.gettext("format"), t.gettext("platform"), t.gettext("what"), t.gettext("example"))
     for row in rows:
         name = row["name"] + ("" if row["auto_detected"] else " (--format)")
