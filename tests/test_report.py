@@ -255,15 +255,16 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
 
     mixed = copy.deepcopy(audits)
     mixed[0].platform = "blog, mastodon, x"
-    mixed[0].members = [Member(platform="x", account="Org"), Member(platform="mastodon", account="@org@social.example")]
+    mixed[0].members = [Member(platform="x", account="Org"), Member(platform="mastodon", account="@org@social.example"),
+                        Member(platform="blog", account="org.example")]
     mixed[0].coverage.importers = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
-    for lang, platforms, together, sources in (
-            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
-                   "@org@social.example (Mastodon)", "",
+    for lang, platforms, together, sources in (  # no nested brackets: "Org (X (Twitter))" was hard to read
+            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org sur X (Twitter), "
+                   "@org@social.example sur Mastodon, org.example sur le blog", "",
              "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format."),
-            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
-                   "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
-                                                         "new-format.")):
+            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org on X (Twitter), "
+                   "@org@social.example on Mastodon, org.example on the blog", "",
+             "from: Mastodon archive, WordPress export, X archive, new-format.")):
         page = lxml.html.fromstring(render_html(mixed, lang=lang, charts=False))
         assert page.cssselect("p.meta")[0].text_content() == platforms + together
         assert sources in page.cssselect("p.coverage")[0].text_content()

@@ -38,7 +38,7 @@ from .audit_text import needed_sentences, translate_cues, translate_rule, transl
 from .figures import Figures, Shown
 from .fmt import Formatter
 from .methods import entry, families, general
-from .names import importer_name, platform_name, platforms_named
+from .names import account_on, importer_name, platform_name, platforms_named
 from .priorities import priorities
 from .safe import linked_text, safe_url
 
@@ -133,7 +133,8 @@ class View:
         period = a.period
         return {
             "lang": self.lang, "account": a.account, "platform": platforms_named(self.t, a.platform),
-            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform)} for m in a.members],
+            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform),
+                         "label": account_on(self.t, m.account, m.platform)} for m in a.members],
             "period": self.fmt.period(period.since, period.until),
             "data_end": self.fmt.date(period.data_end) if period.data_end else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
@@ -158,7 +159,7 @@ class View:
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
         sources = [{"file": s.file, "importer": importer_name(self.t, s.importer), "account": s.account,
-                    "platform": platform_name(self.t, s.platform),
+                    "platform": platform_name(self.t, s.platform), "label": account_on(self.t, s.account, s.platform),
                     "own_posts": self.fmt.count(s.own_posts), "addressed": self.fmt.count(s.addressed),
                     "holds": self._("yes") if s.holds_requests else self._("no"), "holds_requests": s.holds_requests,
                     "reason": translate_text(self.t, s.reason), "when": self._source_date(s)} for s in cov.sources]
