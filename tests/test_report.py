@@ -259,8 +259,8 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
                         Member(platform="blog", account="org.example")]
     mixed[0].coverage.importers = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
     for lang, platforms, together, sources in (  # no nested brackets: "Org (X (Twitter))" was hard to read
-            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org sur X (Twitter), "
-                   "@org@social.example sur Mastodon, org.example sur le blog", "",
+            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: "
+                   "Org sur X (Twitter), @org@social.example sur Mastodon, org.example sur le blog", "",
              "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format."),
             ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org on X (Twitter), "
                    "@org@social.example on Mastodon, org.example on the blog", "",
@@ -332,3 +332,26 @@ def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> 
     assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
     assert [e["id"] for e in distinct(twice, {"horaires d'été"}, limit=2)] == ["m1", "x3"]
     assert [e["id"] for e in distinct(twice, {"horaires d'été", "x"}, limit=4)] == ["m1", "x2", "x3", "x4"]
+
+
+def test_the_answer_time_chart_counts_the_requests_that_ask_as_its_caption_says(
+        audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
+    r = audits[0].responsiveness
+    assert r.by_intent.not_asking.requests > 0  # the chart's n is not every request received
+    for lang, caption in (("en", "Time to the first answer, per request that asks (n = requests that ask in the "
+                                 "period)."),
+                          ("fr", "Délai de première réponse, par demande qui pose une question ou un problème "
+                                 "(n = demandes de ce type sur la période).")):
+        figure = pages[lang].get_element_by_id("responsiveness").cssselect("figure.chart")[0]
+        assert figure.cssselect("figcaption")[0].text_content() == caption
+        parts = re.findall(r"(\d+)(?:;|\.$)", figure.cssselect("img")[0].get("alt"))
+        assert sum(int(p) for p in parts) == r.requests + r.pending
+
+
+def test_languages_are_named_in_words(audits: Audits) -> None:
+    named = copy.deepcopy(audits[:1])
+    named[0].voice.languages = {"fr": 3, "und": 2, "es": 1}
+    for lang, said in (("fr", "Français 3, langue non reconnue 2, Espagnol 1."),
+                       ("en", "French 3, language not recognised 2, Spanish 1.")):
+        lead = lxml.html.fromstring(render_html(named, lang=lang, charts=False)).cssselect("#voice p.lead")[0]
+        assert lead.text_content().endswith(said)

@@ -72,8 +72,8 @@ URL = re.compile(r"https?://\S+")
 
 
 CAPTIONS = {
-    ("responsiveness", "answer-times"): N_("Time to the first answer, per request received (n = requests in the "
-                                           "period)."),
+    ("responsiveness", "answer-times"): N_("Time to the first answer, per request that asks (n = requests that ask "
+                                           "in the period)."),
     ("conversation", "post-mix"): N_("Mix of own posts, by kind (n = own posts)."),
     ("content", "heatmap"): N_("Own posts by weekday and hour (all kinds, time zone %(timezone)s)."),
     ("content", "weekly"): N_("Own posts per week over the period (all kinds)."),
@@ -300,10 +300,19 @@ class View:
 
     def voice(self) -> dict[str, Any]:
         v = self.a.voice
-        languages = [{"name": self._(LANGUAGE_NAMES.get(k, k)) if k in LANGUAGE_NAMES else k,
-                      "posts": self.fmt.count(n)} for k, n in v.languages.items()]
+        languages = [{"name": self.language_name(k), "posts": self.fmt.count(n)} for k, n in v.languages.items()]
         per_language = [self.voice_language(code, one) for code, one in (("fr", v.fr), ("en", v.en)) if one]
         return {"languages": languages, "per_language": per_language}
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the reader's language ("Spanish", « espagnol »); ``und`` (no language
+        recognised: short posts, other languages) in words; an unknown code as it is."""
+        if code in LANGUAGE_NAMES:
+            return self._(LANGUAGE_NAMES[code])
+        if code == "und":
+            return self._("language not recognised")
+        name = Locale.parse(self.lang).languages.get(code.split("-")[0])
+        return name[:1].upper() + name[1:] if name else code
 
     def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
         figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]
