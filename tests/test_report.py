@@ -355,3 +355,11 @@ def test_languages_are_named_in_words(audits: Audits) -> None:
                        ("en", "French 3, language not recognised 2, Spanish 1.")):
         lead = lxml.html.fromstring(render_html(named, lang=lang, charts=False)).cssselect("#voice p.lead")[0]
         assert lead.text_content().endswith(said)
+
+
+def test_french_sentences_read_as_french(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    assert pages["fr"].cssselect("p.coverage")[0].text_content().endswith(
+        "Comparé à ses pairs sur la période commune, 1er janvier 2024 – 31 décembre 2024\u00a0; période des données "
+        "propres du compte\u00a0: 1er janvier 2024 – 1er janvier 2025.")
+    apart = pages["fr"].cssselect("p.apart")[0].text_content()
+    assert "ne posent ni question ni problème" in apart and "ne demandent rien" not in apart

@@ -27,3 +27,13 @@ def test_rules_name_words_and_accounts_as_people_write_them() -> None:
         "same text posted by site.example on the blog, Org on X (Twitter)")
     assert translate_rule(fr, "same text posted by bluesky:did:plc:abc") == (
         "même texte publié par did:plc:abc sur Bluesky")
+
+
+def test_french_dates_write_the_first_of_the_month_as_an_ordinal() -> None:
+    from parlons.report.fmt import Formatter
+
+    fr, en = Formatter("fr"), Formatter("en")
+    assert (fr.date("2024-01-01T10:00:00Z"), fr.date("2024-01-11T10:00:00Z")) == ("1er janvier 2024", "11 janvier 2024")
+    assert fr.datetime("2024-03-01T10:00:00Z") == "1er mars 2024, 10:00"
+    assert fr.period("2024-01-01T00:00:00Z", "2024-12-31T00:00:00Z") == "1er janvier 2024 – 31 décembre 2024"
+    assert en.date("2024-01-01T10:00:00Z") == "January 1, 2024"

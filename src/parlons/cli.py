@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 import click
 import duckdb
-from babel.dates import format_date
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
@@ -45,6 +44,7 @@ from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .outputs import check_output_file, check_output_folder
+from .report.fmt import day_text
 from .store import STORE_ENV, Store, resolve_store_path
 from .summary import print_summary
 from .timezones import choose_timezone
@@ -287,7 +287,7 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
 
 
 def _day(value: str | None, lang: str) -> str:
-    return "–" if not value else format_date(date.fromisoformat(value[:10]), format="medium", locale=lang)
+    return "–" if not value else day_text(date.fromisoformat(value[:10]), "medium", lang)
 
 
 @cli.command("export")

@@ -330,13 +330,13 @@ def _day(value: Any) -> date | None:
 
 def _deadlines(run: _Run) -> None:
     """Deadlines already past, of objectives and KPIs."""
-    from babel.dates import format_date
+    from ..report.fmt import day_text
 
     for section, (en, fr) in (("objectives", ("Objective", "L'objectif")), ("kpis", ("KPI", "L'indicateur"))):
         for path, item in run.items(section):
             day = _day(item.get("deadline"))
             if day is not None and day < run.today:
-                when = format_date(day, format="long", locale=run.lang)
+                when = day_text(day, "long", run.lang)
                 run.add("deadline.past", f"{path}.deadline", f"{en} {item.get('id')}'s deadline, {when}, is past: "
                         "take stock of what was reached and set a new date.", f"{fr} {item.get('id')} avait pour "
                         f"échéance le {when}, date passée : faites le bilan et fixez une nouvelle date.")
