@@ -78,22 +78,40 @@ def ending_hits() -> str:
     return f"list_filter({_extract('cnorm', patterns)}, lambda w: NOT list_contains(coalesce({stop}, []), w))"
 
 
-def _lang_sql() -> str:
-    """SQL: the declared language, else French or English by stop words, elisions and contractions."""
+STRONG_EVIDENCE = (5, 4)
+"""A declared French or English gives way to the other language when the text has at least 5 of its
+stop words, elisions or contractions and 4 times as many as the declared one's: a blog's feed
+declares its site setting (WordPress's default ``en-US``) for every post, French ones included."""
+
+
+def _lang_counts_sql() -> str:
+    """SQL: ``fr_n`` and ``en_n``, the French and English evidence in the text (stop words, French
+    elisions, English contractions)."""
     fr, en = (_quote(pattern(lang, "stopwords")) for lang in LANGS)
     elisions, contractions = _quote(ELISIONS), _quote(CONTRACTIONS)
     fr_n = f"(len(regexp_extract_all(norm, '{fr}', 1)) + len(regexp_extract_all(lower(\"text\"), '{elisions}')))"
     en_n = f"(len(regexp_extract_all(norm, '{en}', 1)) + len(regexp_extract_all(lower(\"text\"), '{contractions}')))"
-    guess = f"CASE WHEN {fr_n} > {en_n} THEN 'fr' WHEN {en_n} > 0 THEN 'en' ELSE 'und' END"
+    return f"{fr_n} AS fr_n, {en_n} AS en_n"
+
+
+def _lang_sql() -> str:
+    """SQL (over ``fr_n``, ``en_n``): the declared language, unless the text says strongly that it is
+    the other of French and English (``STRONG_EVIDENCE``); else French or English by the evidence."""
+    least, times = STRONG_EVIDENCE
+    guess = "CASE WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
+    strong = (f"CASE WHEN fr_n >= {least} AND fr_n >= {times} * en_n THEN 'fr' "
+              f"WHEN en_n >= {least} AND en_n >= {times} * fr_n THEN 'en' END")
     declared = "nullif(lower(left(declared_lang, 2)), 'un')"
-    return f"CASE WHEN {declared} IS NOT NULL THEN {declared} ELSE {guess} END"
+    return (f"CASE WHEN {declared} IN ('fr', 'en') AND ({strong}) IS NOT NULL THEN ({strong}) "
+            f"WHEN {declared} IS NOT NULL THEN {declared} ELSE {guess} END")
 
 
 def _base(source: str) -> str:
     return f"""
-        SELECT * EXCLUDE (declared_lang, lang), {_lang_sql()} AS lang
-        FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
-                     {clauses_sql('"text"')} AS cnorm FROM {source})"""
+        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n), {_lang_sql()} AS lang
+        FROM (SELECT *, {_lang_counts_sql()}
+              FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
+                           {clauses_sql('"text"')} AS cnorm FROM {source}))"""
 
 
 def build_features(con: duckdb.DuckDBPyConnection) -> None:
