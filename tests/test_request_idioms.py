@@ -50,3 +50,9 @@ def test_the_demo_thanks_follow_ups_and_audience_answers_that_praise_do_not_ask(
     found = _asks([t.replace("{book}", "Dune").replace("{game}", "Catan").replace("{author}", "Ana")
                    .replace("{expo}", "Mer") for t in said], lang)
     assert [t for t, (asks, _) in zip(said, found, strict=True) if asks != "no"] == []
+
+
+def test_nowhere_is_not_the_word_nul() -> None:
+    # the French demo's broken link asked because of "nulle" in "nulle part": it still asks, for its real reason
+    assert _asks(["Le lien vers le programme sur votre site ne mène nulle part.", "Service nul, franchement."]) == [
+        ("yes", "no thanks, praise or acknowledgement"), ("yes", "problem word: nul")]
