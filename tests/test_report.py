@@ -363,3 +363,23 @@ def test_french_sentences_read_as_french(pages: dict[str, lxml.html.HtmlElement]
         "propres du compte\u00a0: 1er janvier 2024 – 1er janvier 2025.")
     apart = pages["fr"].cssselect("p.apart")[0].text_content()
     assert "ne posent ni question ni problème" in apart and "ne demandent rien" not in apart
+
+
+def test_an_unknown_family_gives_its_reason_as_a_sentence(audits: Audits) -> None:
+    from parlons.audit.coverage import UNKNOWN_OWN_ARCHIVE
+
+    unknown = copy.deepcopy(audits[:1])
+    unknown[0].responsiveness = ResponsivenessUnknown(reason=UNKNOWN_OWN_ARCHIVE)
+    for lang, start, end in (("en", "Unknown. Only the account's own archive was imported", "captures)."),
+                             ("fr", "Inconnu. Seule l’archive du compte a été importée", "Jetstream).")):
+        page = lxml.html.fromstring(render_html(unknown, lang=lang, charts=False))
+        said = page.cssselect("p.unknown-family")[0].text_content()
+        assert said.startswith(start) and said.endswith(end), said
+
+
+def test_lovejoy_and_saxton_share_is_written_for_the_locale() -> None:
+    from parlons.report.priorities import RULES
+
+    message = next(r.message for r in RULES if r.rule == "function.community")
+    for lang, reference in (("en", "against 26% among"), ("fr", "contre 26\u00a0% chez")):
+        assert reference in translator(lang).gettext(message) % {"share": "5%", "n": "58"}

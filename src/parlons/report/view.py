@@ -106,6 +106,14 @@ def section_charts(audits: list[Audit], lang: str, t: gettext.NullTranslations,
     return [c for section in sections for c in view.section_charts(section) if c is not None]
 
 
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence of its own: a capital first letter and a final full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?", "…")) else ".")
+
 class View:
     def __init__(self, main: Audit, audits: list[Audit], lang: str, t: gettext.NullTranslations,
                  timezone: str, charts_on: bool) -> None:
@@ -215,7 +223,7 @@ class View:
     def responsiveness(self) -> dict[str, Any]:
         r = self.a.responsiveness
         if r.status == "unknown":
-            return {"status": "unknown", "reason": translate_text(self.t, r.reason)}
+            return {"status": "unknown", "reason": sentence(translate_text(self.t, r.reason))}
         figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
         unanswered = [self.request(u) for u in r.unanswered_requests]
         not_asking = r.by_intent.not_asking
