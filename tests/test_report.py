@@ -383,3 +383,15 @@ def test_lovejoy_and_saxton_share_is_written_for_the_locale() -> None:
     message = next(r.message for r in RULES if r.rule == "function.community")
     for lang, reference in (("en", "against 26% among"), ("fr", "contre 26\u00a0% chez")):
         assert reference in translator(lang).gettext(message) % {"share": "5%", "n": "58"}
+
+
+def test_an_unknown_figure_of_the_verdict_says_why_never_the_catalog_header(audits: Audits) -> None:
+    unknown = copy.deepcopy(audits[:1])
+    unknown[0].responsiveness = ResponsivenessUnknown(reason="only the account's own archive was imported")
+    unknown[0].maturity.evidence = {"responsiveness.answered_share": None}
+    for lang, why in (("en", "no file of the data holds the requests to the account"),
+                      ("fr", "aucun fichier des données ne contient les demandes adressées au compte")):
+        page = lxml.html.fromstring(render_html(unknown, lang=lang, charts=False))
+        row = page.get_element_by_id("verdict").cssselect("tr[data-status=unknown]")[0]
+        assert row.cssselect("td.detail")[0].text_content() == why
+        assert "Project-Id-Version" not in page.text_content()

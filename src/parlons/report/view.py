@@ -211,7 +211,7 @@ class View:
         """One figure the maturity rule read; a figure of unknown requests says "unknown", not "–"."""
         family, key = path.split(".", 1)
         if item is None and family == "responsiveness" and self.a.responsiveness.status == "unknown":
-            return self.figs.unknown(family, key, "")
+            return self.figs.unknown(family, key, N_("no file of the data holds the requests to the account"))
         return self.figs.show(family, key, item)
 
     def needed(self) -> list[str]:
