@@ -395,3 +395,15 @@ def test_an_unknown_figure_of_the_verdict_says_why_never_the_catalog_header(audi
         row = page.get_element_by_id("verdict").cssselect("tr[data-status=unknown]")[0]
         assert row.cssselect("td.detail")[0].text_content() == why
         assert "Project-Id-Version" not in page.text_content()
+
+
+def test_the_duplicates_priority_speaks_of_other_platforms_only_when_there_are(audits: Audits) -> None:
+    figs = Figures(translator("en"), Formatter("en"))
+    one = copy.deepcopy(audits[2])
+    assert one.platform == "x"
+    texts = {p.rule: p.text for p in priorities(one, figs)}
+    assert texts["broadcast.duplicated"].startswith("Write each post for the people who read it: ")
+    assert "posted elsewhere" not in texts["broadcast.duplicated"]
+    one.platform = "mastodon, x"
+    texts = {p.rule: p.text for p in priorities(one, figs)}
+    assert texts["broadcast.duplicated"].startswith("Adapt each post to its platform and audience: ")
