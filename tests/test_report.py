@@ -407,3 +407,15 @@ def test_the_duplicates_priority_speaks_of_other_platforms_only_when_there_are(a
     one.platform = "mastodon, x"
     texts = {p.rule: p.text for p in priorities(one, figs)}
     assert texts["broadcast.duplicated"].startswith("Adapt each post to its platform and audience: ")
+
+
+def test_a_long_post_is_quoted_in_part(audits: Audits) -> None:
+    from parlons.audit.result import Example
+
+    long = copy.deepcopy(audits[:1])
+    article = "Notre association a tenu son assemblée générale. " * 40 + "https://blog.example/ag"
+    long[0].function.examples.information = [Example(id="b1", text=article, permalink=None, rule="r")]
+    page = lxml.html.fromstring(render_html(long, lang="fr", charts=False))
+    quoted = next(q.text_content() for q in page.get_element_by_id("function").cssselect("blockquote")
+                  if q.text_content().startswith("Notre association"))
+    assert quoted.endswith(" …") and 400 < len(quoted) <= 482 and "https://blog.example/ag" not in quoted

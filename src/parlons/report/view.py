@@ -107,6 +107,21 @@ def section_charts(audits: list[Audit], lang: str, t: gettext.NullTranslations,
 
 
 
+EXAMPLE_CHARS, REQUEST_CHARS = 480, 800
+"""How much of a post the report quotes: a blog post or a long comment is cut at a word, with "…"
+(the link and the CSV of unanswered requests give the whole text)."""
+
+
+def excerpt(text: str | None, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut at the last space before it (never inside a link), with "…"."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + " …"
+
+
 def sentence(text: str) -> str:
     """``text`` as a sentence of its own: a capital first letter and a final full stop."""
     text = text.strip()
@@ -239,7 +254,8 @@ class View:
 
     def request(self, u: UnansweredRequest) -> dict[str, Any]:
         return {"id": u.id, "author": u.author, "time": self.fmt.datetime(u.time), "iso": u.time,
-                "text": linked_text(u.text), "link": safe_url(u.permalink), "rule": translate_rule(self.t, u.rule)}
+                "text": linked_text(excerpt(u.text, REQUEST_CHARS)), "link": safe_url(u.permalink),
+                "rule": translate_rule(self.t, u.rule)}
 
     def intent(self, by_intent: ByIntent) -> list[dict[str, Any]]:
         groups = [(self._("Asking (question or problem)"), by_intent.asking),
@@ -302,7 +318,8 @@ class View:
 
     def example(self, e: Example | VoiceExample) -> dict[str, Any]:
         rule = translate_cues(self.t, e.cues) if isinstance(e, VoiceExample) else translate_rule(self.t, e.rule)
-        return {"id": e.id, "text": linked_text(e.text), "link": safe_url(e.permalink), "rule": rule}
+        return {"id": e.id, "text": linked_text(excerpt(e.text, EXAMPLE_CHARS)), "link": safe_url(e.permalink),
+                "rule": rule}
 
     # voice --------------------------------------------------------------------------------------------------
 
