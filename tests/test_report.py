@@ -419,3 +419,15 @@ def test_a_long_post_is_quoted_in_part(audits: Audits) -> None:
     quoted = next(q.text_content() for q in page.get_element_by_id("function").cssselect("blockquote")
                   if q.text_content().startswith("Notre association"))
     assert quoted.endswith(" …") and 400 < len(quoted) <= 482 and "https://blog.example/ag" not in quoted
+
+
+def test_the_next_step_does_not_repeat_the_priority_to_answer(audits: Audits) -> None:
+    figs = Figures(translator("fr"), Formatter("fr"))
+    alone = copy.deepcopy(audits[2])
+    for path in ("conversation.replies_to_others_share", "conversation.questions_share", "function.community_share",
+                 "function.action_share", "content.images_share", "voice.fr.second_person_share"):
+        _item(alone, path).value = 0.5
+    alone.broadcast.duplicated_share.value = 0.0
+    alone.maturity.next_step = ("Start answering: reply today to the newest unanswered requests listed in this "
+                                "audit.")
+    assert [p.rule for p in priorities(alone, figs)] == ["responsiveness.unanswered", "fallback"]

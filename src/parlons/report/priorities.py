@@ -6,9 +6,9 @@ the rule about unknown requests. At most one rule fires per family, so that the 
 cover three sides of the account; the first three families with a firing rule give them. When
 fewer than three families have a firing rule, further firing rules fill the list, in order; when
 fewer than three rules fire, the maturity's next step comes next (unless it repeats the advice
-to import incoming posts), then the advice to run the audit again to measure progress. Each rule's
-text is a concrete next step that quotes the figure and its denominator. ``docs/report.md``
-lists the rules with their thresholds.
+to import incoming posts, or to answer the unanswered requests), then the advice to run the
+audit again to measure progress. Each rule's text is a concrete next step that quotes the figure
+and its denominator. ``docs/report.md`` lists the rules with their thresholds.
 """
 
 from __future__ import annotations
@@ -187,7 +187,9 @@ def priorities(audit: Audit, figs: Figures, count: int = 3) -> list[Priority]:
     ordered = (first + [r for r in firing if r not in first])[:count]
     chosen = [Priority(r.rule, figs.t.gettext(r.text(audit)) % r.params(audit, figs)) for r in ordered]
     step = audit.maturity.next_step
-    repeats = step and step.startswith("Import") and any(p.rule == "responsiveness.unknown" for p in chosen)
+    repeats = step and any((step.startswith("Import") and p.rule == "responsiveness.unknown")
+                           or (step.startswith("Start answering") and p.rule == "responsiveness.unanswered")
+                           for p in chosen)
     if len(chosen) < count and step and not repeats:
         chosen.append(Priority("maturity.next_step", translate_text(figs.t, step)))
     if len(chosen) < count:
