@@ -103,8 +103,7 @@ def _question(question: Any, value: Any, prefix: str, options: list[tuple[str, s
             "options": options, "errors": errors}
 
 
-def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = None,
-              more_rows: int = 0) -> dict[str, Any]:
+def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = None) -> dict[str, Any]:
     """What the step's page shows: its questions with the answers kept, the choices the plan so far
     offers, the problems next to the question they concern, and the platform scores on that step."""
     step = STEPS[key]
@@ -125,7 +124,7 @@ def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = No
         return view | _platform_rows(step, doc, answers, lang)
     saved = [r for r in answers.get("rows") or [] if isinstance(r, dict)]
     filled = [r for r in saved if any(r.get(q.name) for q in step.rows[:1])]
-    count = min(max(len(saved), len(filled) + 1, 2) + more_rows, MAX_ROWS) if step.rows else 0
+    count = min(max(len(saved), len(filled) + 1, 2), MAX_ROWS) if step.rows else 0
     for i in range(count):
         row = saved[i] if i < len(saved) else {}
         view["rows"].append({"questions": [_question(q, row.get(q.name, q.default), f"r{i}-",

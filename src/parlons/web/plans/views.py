@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 import parlons
 
-from ..audits.services import AuditChoice, NoAudit, audit_data
+from ..audits.services import AuditChoice, NoAudit, audit_lean
 from ..dialogue.services import thread_context
 from ..i18n import N_, _, current_language
 from ..workspaces.access import Access, require, signed_in
@@ -54,9 +54,9 @@ SEVERITIES = (N_("error"), N_("warning"))
 
 
 def _audits(access: Access) -> list[dict[str, Any]] | None:
-    """The audit of the workspace's default choice, when there is one."""
+    """The audit of the workspace's default choice (its lean copy: every figure, no list), when there is one."""
     try:
-        return audit_data(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
+        return audit_lean(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
     except NoAudit:
         return None
 
@@ -236,7 +236,7 @@ def kpis(request: HttpRequest, access: Access) -> HttpResponse:
     context: dict[str, Any] = {"access": access, "current": current, "items": []}
     try:
         data = check(current.text, lang)[0] if current is not None else {}
-        audits = audit_data(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
+        audits = audit_lean(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
     except PlanInvalid as exc:
         context["problem"] = str(exc)
     except NoAudit as exc:
