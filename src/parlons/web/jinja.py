@@ -15,6 +15,7 @@ from django.urls import reverse
 from jinja2 import Environment
 
 from .i18n import _, current_language, ngettext
+from .navigation import section_links, workspace_links
 
 __all__ = ["context", "environment"]
 
@@ -65,7 +66,8 @@ def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(url=url, static=static, lang=current_language, tr=_)
+    env.globals.update(url=url, static=static, lang=current_language, tr=_, workspace_links=workspace_links,
+                       section_links=section_links)
     env.filters.update(number=number, percent=percent, when=when, day=day)
     return env
 
