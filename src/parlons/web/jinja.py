@@ -73,4 +73,16 @@ def environment(**options: Any) -> Environment:
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    return {"messages": get_messages(request), "user": getattr(request, "user", None)}
+    return {"messages": get_messages(request), "user": getattr(request, "user", None),
+            "unread_mentions": lambda: _unread_mentions(request)}
+
+
+def _unread_mentions(request: HttpRequest) -> int:
+    """The signed-in user's mentions not read yet, in workspaces they still belong to (the header's count)."""
+    from .dialogue.models import Notification
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True,
+                                       comment__workspace__memberships__user=user).count()
