@@ -171,9 +171,10 @@ def test_plan_kpis_show_the_audit_figure_and_whether_the_target_is_met(world: Wo
     client.post(f"/w/{world.a.pk}/plan/upload/", {"plan": SimpleUploadedFile("plan.yaml", plan.encode())})
     page = client.get(f"/w/{world.a.pk}/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
-    now = f"{answered['value']:.2f} <span class=\"n\">n = {answered['n']}</span>"
-    assert now in rows[0] and "✓ met" in rows[0]
+    now = f"{round(answered['value'] * 100)}% <span class=\"n\">n = {answered['n']}</span>"
+    assert now in rows[0] and "✓ met" in rows[0] and "Responsiveness: answered" in rows[0]
     assert now in rows[1] and "not met" in rows[1]
+    assert f"≥ {round(answered['value'] * 100)}%" in rows[0]  # the target in the figure's unit
 
 
 def test_marking_returns_to_the_inbox_with_only_a_query_string(world: World, client: Client) -> None:

@@ -42,11 +42,27 @@ def plan(request: HttpRequest, access: Access) -> HttpResponse:
             context["data"], context["findings"] = check(current.text, current_language())
         except PlanInvalid as exc:
             context["problem"] = str(exc)
-        context["kpis"] = kpi_progress(context.get("data") or {}, _audits(access))
+        context["kpis"] = [_plan_kpi(k, current_language()) for k in
+                           kpi_progress(context.get("data") or {}, _audits(access))]
         for objective in (context.get("data") or {}).get("objectives") or []:
             context.setdefault("threads", {})[str(objective.get("id"))] = thread_context(
                 request, access, f"plan:{objective.get('id')}")
     return render(request, "plans/plan.html", context)
+
+
+def _plan_kpi(kpi: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A KPI of the plan page as the indicators page words it: the figure's name, values in its unit, dates."""
+    metric, figure = str(kpi["metric"]), kpi["figure"]
+    op, _space, number = str(kpi["target"]).strip().partition(" ")
+    try:
+        goal = f"{SYMBOLS.get(op, op)} {parlons.format_kpi_value(metric, float(number), lang)}"
+    except ValueError:
+        goal = str(kpi["target"])
+    base = kpi["baseline"]
+    return {**kpi, "name": parlons.metric_label(metric, lang) if metric else "", "goal": goal,
+            "base": parlons.format_kpi_value(metric, base, lang) if isinstance(base, int | float) else "",
+            "now": parlons.format_kpi_value(metric, figure.get("value"), lang) if figure else "",
+            "due": _day(kpi["deadline"], lang) if kpi["deadline"] else ""}
 
 
 SEVERITIES = (N_("error"), N_("warning"))
