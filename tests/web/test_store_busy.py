@@ -107,3 +107,24 @@ def test_cached_pages_are_served_while_the_store_is_held(world: World, client: C
         assert process.stdin is not None
         process.stdin.close()
         process.wait(30)
+
+
+def test_a_store_that_cannot_be_read_is_named_without_its_path(world: World, client: Client,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    from parlons.web.stores import store_path
+
+    store_path(world.a.pk).write_bytes(b"not a DuckDB file at all" * 100)
+    client.force_login(world.viewer)
+    answer = client.get(f"/w/{world.a.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "<h1>Pas encore d’audit</h1>" in page
+    assert "les données de l'espace de travail ne peuvent pas être lues" in page
+    assert str(store_path(world.a.pk)) not in page and str(store_path(world.a.pk)) in caplog.text
+
+
+def test_no_account_chosen_is_said_in_french(world: World, client: Client) -> None:
+    world.a.account = ""
+    world.a.save()
+    client.force_login(world.viewer)
+    page = client.get(f"/w/{world.a.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "aucun compte choisi" in page and "no account chosen" not in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -42,6 +43,8 @@ class NoAudit(Exception):
 
 NO_ACCOUNT = N_("no account chosen")
 NOTHING_IMPORTED = N_("nothing imported yet")
+UNREADABLE = N_("the workspace's store cannot be read (the server's log says why)")
+log = logging.getLogger(__name__)
 
 
 class StoreBusy(Exception):
@@ -208,7 +211,10 @@ def _open(workspace: Workspace) -> Any:
         job = busy_with(workspace)
         if job is not None or "lock" in str(exc).lower():
             raise StoreBusy(workspace, job) from None
-        raise NoAudit(str(exc)) from None
+        if "is empty" in str(exc):
+            raise NoAudit(NOTHING_IMPORTED) from None
+        log.error("workspace %s: the store cannot be opened: %s", workspace.pk, exc)
+        raise NoAudit(UNREADABLE) from None  # the store's path and DuckDB's words stay in the server's log
 
 
 def accounts_in_store(workspace: Workspace) -> list[tuple[str, str, int]]:
