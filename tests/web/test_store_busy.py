@@ -118,7 +118,7 @@ def test_a_store_that_cannot_be_read_is_named_without_its_path(world: World, cli
     answer = client.get(f"/w/{world.a.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
     page = answer.content.decode()
     assert answer.status_code == 200 and "<h1>Pas encore d’audit</h1>" in page
-    assert "les données de l'espace de travail ne peuvent pas être lues" in page
+    assert "travail ne peuvent pas être lues (le journal du serveur dit pourquoi)" in page
     assert str(store_path(world.a.pk)) not in page and str(store_path(world.a.pk)) in caplog.text
 
 
