@@ -100,7 +100,15 @@ def _question(question: Any, value: Any, prefix: str, options: list[tuple[str, s
     chosen = value if isinstance(value, list) else [value] if value else []
     return {"name": f"{prefix}{question.name}", "kind": question.kind, "label": question.label(lang),
             "value": value if isinstance(value, str) else "", "chosen": [str(c) for c in chosen],
-            "options": options, "errors": errors}
+            "options": _distinct(options), "errors": errors}
+
+
+def _distinct(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The choices, a label that names several of them followed by each one's code (so that each can be told apart)."""
+    seen: dict[str, int] = {}
+    for _code, text in options:
+        seen[text] = seen.get(text, 0) + 1
+    return [(code, f"{text} ({code})" if seen[text] > 1 else text) for code, text in options]
 
 
 def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = None) -> dict[str, Any]:
