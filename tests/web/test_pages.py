@@ -196,3 +196,16 @@ def test_an_unanswered_request_has_its_own_thread(world: World, client: Client, 
     assert "I call her back" in client.get(page).content.decode()
     assert "I call her back" not in client.get(f"/w/{world.a.pk}/").content.decode()
     assert client.get(f"/w/{world.a.pk}/inbox/request/?id=made-up").status_code == 404
+
+
+def test_family_rows_are_grouped_and_named_without_raw_keys(world: World, client: Client) -> None:
+    client.force_login(world.viewer)
+    page = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    groups = [g.split(">", 1)[1] for g in page.split('<tr class="group"><th colspan="4')[1:]]
+    assert [g.split("<", 1)[0] for g in groups] == ["Demande (question ou problème)",
+                                                    "Sans demande (remerciements, remarques)",
+                                                    "Toutes les demandes"]
+    assert "(by_intent." not in page and "by_intent.asking" not in page.split("<tbody>")[1].replace(
+        'data-metric="responsiveness.by_intent.asking', "")
+    voice = client.get(f"/w/{world.a.pk}/audit/voice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "languages.fr" not in voice and '<tr class="group"><th colspan="4">French</th></tr>' in voice
