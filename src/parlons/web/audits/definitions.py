@@ -69,6 +69,7 @@ GROUPS = {"by_intent.asking": N_("Asking (question or problem)"),
           "by_intent.not_asking": N_("Not asking (thanks, remarks)"), "by_intent.all": N_("All requests"),
           "fr": N_("French"), "en": N_("English")}
 """The nested parts of a family that hold the same figures again for a part of the data, as the report names them."""
+POSTS_IN = N_("Posts in %(language)s")
 
 
 @dataclass(frozen=True)
@@ -118,5 +119,5 @@ def _plain(key: str, translate: Callable[[str], str]) -> str:
     if key.startswith("languages."):
         code = key.split(".", 1)[1]
         name = translate(GROUPS[code]) if code in GROUPS else code
-        return translate("Posts in %(language)s") % {"language": name}
+        return translate(POSTS_IN) % {"language": name}
     return key
