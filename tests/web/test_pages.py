@@ -209,3 +209,25 @@ def test_family_rows_are_grouped_and_named_without_raw_keys(world: World, client
         'data-metric="responsiveness.by_intent.asking', "")
     voice = client.get(f"/w/{world.a.pk}/audit/voice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "languages.fr" not in voice and '<tr class="group"><th colspan="4">French</th></tr>' in voice
+
+
+def test_family_labels_never_repeat_nor_contradict_their_group(world: World, client: Client) -> None:
+    import lxml.html
+
+    client.force_login(world.viewer)
+    for lang in ("fr", "en"):
+        for family in ("responsiveness", "conversation", "voice", "content", "coverage"):
+            page = lxml.html.fromstring(client.get(f"/w/{world.a.pk}/audit/{family}/", HTTP_ACCEPT_LANGUAGE=lang)
+                                        .content)
+            group, seen = "", set()
+            for row in page.cssselect("table.figures tbody tr"):
+                if row.get("class") == "group":
+                    group = row.text_content()
+                    continue
+                label = row.cssselect("th a")[0].text_content()
+                assert (group, label) not in seen or row.cssselect("code.key"), (lang, family, label)
+                seen.add((group, label))
+    page = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Answered within 1 hour (number)</a>" in page and "answered_within_1h</code>" not in page
+    not_asking = page.split("Not asking (thanks, remarks)")[1].split('<tr class="group">')[0]
+    assert ">Requests</a>" in not_asking and "Requests that ask" not in not_asking

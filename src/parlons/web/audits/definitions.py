@@ -70,6 +70,8 @@ GROUPS = {"by_intent.asking": N_("Asking (question or problem)"),
           "fr": N_("French"), "en": N_("English")}
 """The nested parts of a family that hold the same figures again for a part of the data, as the report names them."""
 POSTS_IN = N_("Posts in %(language)s")
+REQUESTS = N_("Requests")
+COUNT_OF = N_("%(label)s (number)")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ def rows(lang: str, family: str, keys: list[str]) -> list[Row]:
     for key in keys:
         found = lookup(lang, family, key)
         labels[key] = found.label if found else _plain(key, translate)
+    for key in keys:
+        if key.startswith("by_intent.") and key.endswith(".requests"):
+            labels[key] = translate(REQUESTS)  # the group says which requests: "that ask" would contradict it
+        elif f"{key}_share" in labels and [labels[k] for k in keys].count(labels[key]) > 1:
+            labels[key] = translate(COUNT_OF) % {"label": labels[f"{key}_share"]}  # a count beside its share
     seen = [(groups[k], labels[k]) for k in keys if k not in skipped]
     out, current = [], ""
     for key in keys:
