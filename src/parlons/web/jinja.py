@@ -62,13 +62,23 @@ def _zone(zone: str | None) -> tzinfo:
         return UTC
 
 
+def rule(value: str | None) -> str:
+    """The rule that made a post a request (``request: svp``): its name in the reader's language, the word kept."""
+    if not value:
+        return ""
+    name, colon, word = value.partition(": ")
+    if colon and name and word:
+        return _("%(rule)s: %(word)s") % {"rule": _(name), "word": word}
+    return _(value)
+
+
 def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(url=url, static=static, lang=current_language, tr=_, workspace_links=workspace_links,
                        section_links=section_links)
-    env.filters.update(number=number, percent=percent, when=when, day=day)
+    env.filters.update(number=number, percent=percent, when=when, day=day, rule=rule)
     return env
 
 
