@@ -54,3 +54,12 @@ def test_pages_outside_a_workspace_have_no_workspace_navigation(world: World, cl
     for url in ("/w/", "/definitions/", "/notifications/"):
         page = client.get(url).content.decode()
         assert 'class="sections"' not in page and 'class="pages-nav"' not in page, url
+
+
+def test_the_workspace_list_gives_each_workspace_its_account_and_the_readers_role(world: World,
+                                                                                  client: Client) -> None:
+    client.force_login(world.viewer)
+    page = client.get("/w/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'href="/w/{world.a.pk}/"><strong>Kerbrat</strong>' in page
+    assert f"{world.a.account} · client lecteur" in page
+    assert "Other org" not in page  # not a member of B
