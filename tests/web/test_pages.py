@@ -229,5 +229,6 @@ def test_family_labels_never_repeat_nor_contradict_their_group(world: World, cli
                 seen.add((group, label))
     page = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert ">Answered within 1 hour (number)</a>" in page and "answered_within_1h</code>" not in page
+    assert ">Answered requests</a>" in page.split('<tr class="group">')[0]  # a label of its own is kept
     not_asking = page.split("Not asking (thanks, remarks)")[1].split('<tr class="group">')[0]
     assert ">Requests</a>" in not_asking and "Requests that ask" not in not_asking

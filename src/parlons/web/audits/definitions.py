@@ -98,7 +98,7 @@ def rows(lang: str, family: str, keys: list[str]) -> list[Row]:
     for key in keys:
         if key.startswith("by_intent.") and key.endswith(".requests"):
             labels[key] = translate(REQUESTS)  # the group says which requests: "that ask" would contradict it
-        elif f"{key}_share" in labels and [labels[k] for k in keys].count(labels[key]) > 1:
+        elif f"{key}_share" in labels and [(groups[k], labels[k]) for k in keys].count((groups[key], labels[key])) > 1:
             labels[key] = translate(COUNT_OF) % {"label": labels[f"{key}_share"]}  # a count beside its share
     seen = [(groups[k], labels[k]) for k in keys if k not in skipped]
     out, current = [], ""
