@@ -138,14 +138,14 @@ SOURCES = {
       SELECT record, bad, j.includes AS inc,
         unnest(CASE WHEN j IS NULL THEN [NULL::{TWEET_V2}] ELSE coalesce(j.data, []) END) AS t
       FROM parsed)""",
-    "included": """parsed AS MATERIALIZED ({parsed}), tweets AS (
+    "included": """parsed AS NOT MATERIALIZED ({parsed}), tweets AS (
       SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
       FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t FROM parsed) AS i
       ANTI JOIN (SELECT unnest(list_transform(j.data, lambda d: d.id)) AS id FROM parsed) AS own
         ON own.id = i.t.id
       QUALIFY row_number() OVER (PARTITION BY i.t.id ORDER BY i.record::BIGINT) = 1)""",
     "stream": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j.includes AS inc, j.data AS t FROM parsed)",
-    "stream_included": """parsed AS MATERIALIZED ({parsed}), tweets AS (
+    "stream_included": """parsed AS NOT MATERIALIZED ({parsed}), tweets AS (
       SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
       FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t FROM parsed) AS i
       ANTI JOIN (SELECT j.data.id AS id FROM parsed WHERE j.data.id IS NOT NULL) AS own ON own.id = i.t.id
