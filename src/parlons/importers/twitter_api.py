@@ -515,18 +515,20 @@ class ByteScans:
         self.blanks: dict[str, bool | None] = {}
         self.error: BaseException | None = None
         self.stop = threading.Event()
-        work = [(m, _layout(m) == "lines", _flavour(m) in ("v2", "pages", "stream")) for m in members]
+        # Files are materialized here, on the reading thread: a zip member copied out by two threads
+        # at once could be read half-written.
+        work = [(m, m.local_path() if _layout(m) == "lines" else None, _flavour(m) in ("v2", "pages", "stream"))
+                for m in members]
         self.thread = threading.Thread(target=self._run, args=(work, chains), name="parlons-byte-pass", daemon=True)
         self.thread.start()
 
-    def _run(self, work: list[tuple[Member, bool, bool]], chains: EditChains) -> None:
+    def _run(self, work: list[tuple[Member, Path | None, bool]], chains: EditChains) -> None:
         try:
-            for member, lines, edited in work:
+            for member, path, edited in work:
                 if self.stop.is_set():
                     return
-                if lines:
-                    self.blanks[member.name] = _blank_line_scan(member.local_path(), chains=chains if edited else None,
-                                                                stop=self.stop)
+                if path is not None:
+                    self.blanks[member.name] = _blank_line_scan(path, chains=chains if edited else None, stop=self.stop)
                 elif edited:
                     chains.scan(member)
         except BaseException as exc:  # raised again on the reading thread by wait()
