@@ -318,6 +318,15 @@ def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, pat
     members = {m.name: m for m in paths.values()}
     columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
     reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
+    try:
+        yield from _kept(reader, ctx, members, seen, progress, ahead)
+    finally:
+        reader.close()  # the connection takes no other query while a result is open
+
+
+def _kept(reader: pa.RecordBatchReader, ctx: ReadContext, members: dict[str, Member],
+          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None,
+          ahead: Ahead | None) -> Iterator[pa.RecordBatch]:
     held: list[pa.RecordBatch] = []
     for batch in _read_ahead(reader, ahead):
         if progress is None:
