@@ -302,8 +302,9 @@ def _booster_of(newer: bool) -> str:
             f"THEN account END{', boosted.handle' if newer else ''})")
 
 
-NEWER_FORM = b"/ap/users/"
-"""What a boost of a newer-form status URI holds (then the boosted actors are looked up: see :func:`_actors_sql`)."""
+NEWER_FORM = re.compile(rb'"objectUri"\s*:\s*"[^"]*/ap/users/')
+"""A boost of a newer-form status URI (then the boosted actors are looked up: see :func:`_actors_sql`); the
+owner's own actor URI may be of that form without any boosted status being so."""
 
 
 def _actors_sql(items: Path) -> str:
@@ -547,7 +548,7 @@ def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first:
     for index, kind in enumerate(kinds):
         if kind == b"Announce":
             pieces[index] = BOOSTED_URL.sub(rb'"objectUri"\1', pieces[index], count=1)
-            if NEWER_FORM in pieces[index]:
+            if NEWER_FORM.search(pieces[index]):
                 newer[:] = [True]
     numbers = [b'{"_i":%d,' % index for index in range(first, first + len(pieces))]
     lines = b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n"))))
