@@ -175,7 +175,7 @@ def ratio(results: list[dict[str, Any]], reference: list[dict[str, Any]], key: s
     return f"{statistics.median(values) / statistics.median(bare):.1f}x" if values and bare else "–"
 
 
-def table(rows: list[dict[str, Any]], runs: int, command: str) -> str:
+def table(rows: list[dict[str, Any]], runs: int, command: str, when: str = "") -> str:
     lines = [
         f"Median of {runs} run(s), (min–max); seconds from the start of the work, peak resident MB of the "
         f"child process; ratio = median / median bare read in memory.",
@@ -210,7 +210,7 @@ def table(rows: list[dict[str, Any]], runs: int, command: str) -> str:
             f"| {cell(r['reimport'], 'cpu', '{:.1f}')} | {ratio(r['reimport'], r['bare'], 'cpu')} |")
     errors = [f"- {row['format']} {case}: {x['error']}" for row in rows for case in CASES
               for x in row["runs"][case] if "error" in x]
-    lines += ["", f"Machine: {machine()}.", "", f"Command: `{command}`"]
+    lines += ["", f"Machine: {machine()}.", "", f"Command: `{command}`" + (f", {when}." if when else "")]
     return "\n".join(lines + (["", *errors] if errors else [])) + "\n"
 
 
@@ -238,8 +238,10 @@ def main() -> None:
     if opts.regenerate:
         shutil.rmtree(folder, ignore_errors=True)
     command = "python benchmarks/bench_formats.py " + " ".join(sys.argv[1:])
+    started = time.gmtime()
     rows = [bench_format(fmt, folder, opts.posts, opts.runs) for fmt in formats]
-    text = table(rows, opts.runs, command)
+    when = f"{time.strftime('%Y-%m-%d %H:%M', started)}-{time.strftime('%H:%M', time.gmtime())} UTC"
+    text = table(rows, opts.runs, command, when)
     print(text)
     if opts.out:
         opts.out.write_text(text)

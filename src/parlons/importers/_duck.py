@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -39,7 +39,9 @@ __all__ = [
     "NOT_LANGUAGES",
     "TWEET_MACROS",
     "X_TIME",
+    "Ahead",
     "LongRecord",
+    "NotClear",
     "Progress",
     "blame",
     "bounded_csv_records",
@@ -284,20 +286,49 @@ def checked_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext,
         raise blame(exc, paths) from None
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A check that runs elsewhere (a thread) while DuckDB reads: see :func:`kept_batches`.
+
+    ``pending()`` tells whether it still runs; ``clear()`` waits for it and tells whether the
+    rows read meanwhile may be used.
+    """
+
+    pending: Callable[[], bool]
+    clear: Callable[[], bool]
+    limit: int = 8
+    """At most this many batches are held while the check runs (about 10 MB each)."""
+
+
+class NotClear(Exception):
+    """The check of an :class:`Ahead` refused the rows read ahead; none was passed on."""
+
+
 def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
                  params: dict[str, Any] | None, also: Sequence[str],
                  seen: Callable[[pa.RecordBatch], None] | None,
-                 progress: Progress | None) -> Iterator[pa.RecordBatch]:
+                 progress: Progress | None, *, ahead: Ahead | None = None) -> Iterator[pa.RecordBatch]:
     """:func:`checked_batches` without turning DuckDB failures into errors, for callers that recover.
 
     With ``progress``, only whole lines are passed on (see :func:`_whole_lines`) and ``progress``
     tells how far the stream went, so that reading can resume after the last line passed on.
+    With ``ahead``, DuckDB's first batches are held, untouched, while the check runs; when it
+    refuses them, :class:`NotClear` is raised and nothing was passed on or counted.
     """
     members = {m.name: m for m in paths.values()}
     columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
     reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
+    try:
+        yield from _kept(reader, ctx, members, seen, progress, ahead)
+    finally:
+        reader.close()  # the connection takes no other query while a result is open
+
+
+def _kept(reader: pa.RecordBatchReader, ctx: ReadContext, members: dict[str, Member],
+          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None,
+          ahead: Ahead | None) -> Iterator[pa.RecordBatch]:
     held: list[pa.RecordBatch] = []
-    for batch in reader:
+    for batch in _read_ahead(reader, ahead):
         if progress is None:
             yield from _emit(batch, ctx, members, seen, progress)
             continue
@@ -306,6 +337,25 @@ def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, pat
             yield from _emit(part, ctx, members, seen, progress)
     for part in held:
         yield from _emit(part, ctx, members, seen, progress)
+
+
+def _read_ahead(reader: Iterable[pa.RecordBatch], ahead: Ahead | None) -> Iterator[pa.RecordBatch]:
+    """The batches of ``reader``; with ``ahead``, held until its check clears them (see :func:`kept_batches`)."""
+    early: list[pa.RecordBatch] = []
+    for batch in reader:
+        if ahead is None:
+            yield batch
+            continue
+        early.append(batch)
+        if len(early) < ahead.limit and ahead.pending():
+            continue
+        if not ahead.clear():
+            raise NotClear
+        yield from early
+        early, ahead = [], None
+    if ahead is not None and not ahead.clear():
+        raise NotClear
+    yield from early
 
 
 def _whole_lines(held: list[pa.RecordBatch], batch: pa.RecordBatch

@@ -23,8 +23,9 @@ edited tweets are held until the end of the job (a handful in any real collectio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -88,13 +89,25 @@ class EditChains:
         for version in chain:
             self.first[version] = chain[0]
 
-    def fold(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """The batches without the rows of edited tweets (held), references rewritten."""
+    def fold(self, batches: Iterable[pa.RecordBatch], ready: Callable[[], None] | None = None
+             ) -> Iterator[pa.RecordBatch]:
+        """The batches without the rows of edited tweets (held), references rewritten.
+
+        ``ready`` waits until the chains are all found (they may be searched for on another thread
+        while the first batch is read); it is called before any batch is passed on.
+        """
+        iterator = iter(batches)
+        first = next(iterator, None)
+        if ready is not None:
+            ready()
+        if first is None:
+            return
         if not self.first:
-            yield from batches
+            yield first
+            yield from iterator
             return
         ids = pa.array(list(self.first), pa.string())
-        for batch in batches:
+        for batch in chain([first], iterator):
             batch = self._rewrite(batch, ids)
             edited = pc.is_in(batch.column("post_id"), value_set=ids)
             if pc.any(edited).as_py():

@@ -293,12 +293,33 @@ def _parent_author() -> str:
             f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END")
 
 
-def _booster_of() -> str:
+def _booster_of(newer: bool) -> str:
     """The boosted author: named by a classic URI or URL; for a newer-form URI (``/ap/users/<number>``),
-    the owner when the actor is the owner's, else the handle of a mention of that actor in the archive."""
+    the owner when the actor is the owner's, else the handle of a mention of that actor in the archive
+    (``boosted.handle``: see :func:`_shape_sql`)."""
     actor = f"regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
     return (f"coalesce({_author_of('target')}, CASE WHEN {actor} = coalesce(CAST($account_id AS VARCHAR), actor) "
-            f"THEN account END, (SELECT handle FROM actors WHERE href = {actor}))")
+            f"THEN account END{', boosted.handle' if newer else ''})")
+
+
+NEWER_FORM = re.compile(rb'"objectUri"\s*:\s*"[^"]*/ap/users/')
+"""A boost of a newer-form status URI (then the boosted actors are looked up: see :func:`_actors_sql`); the
+owner's own actor URI may be of that form without any boosted status being so."""
+
+
+def _actors_sql(items: Path) -> str:
+    """Who each boosted newer-form actor URI is, from the archive's own mentions of it (``href``, ``handle``).
+
+    Run before the shaping query, into a small table, and only when a boost names such a URI: inside
+    the shaping query, a second reference to the activities made DuckDB hold them all (1.4 GB at 1 M
+    statuses) and read them on one thread. Two narrow reads of the lines instead.
+    """
+    return _activities(items).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
+tagged AS NOT MATERIALIZED (SELECT target, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags FROM classified)
+SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
+FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tagged WHERE tags IS NOT NULL)
+      WHERE t."type" = 'Mention' AND t.href IN (SELECT regexp_extract(target, '{ACTOR_OF_STATUS}', 1)
+                                                FROM tagged WHERE target IS NOT NULL) GROUP BY 1)"""
 
 
 def _lists() -> str:
@@ -316,8 +337,14 @@ def _lists() -> str:
       lambda a: {href}), lambda h: CASE WHEN contains(h, '&') THEN {_entities('h')} ELSE h END) END AS link_list"""
 
 
-def _shape_sql(items: Path) -> str:
-    """The canonical rows of the activities, and ``problem``: why to skip one, else NULL."""
+def _shape_sql(items: Path, newer: bool = True) -> str:
+    """The canonical rows of the activities, and ``problem``: why to skip one, else NULL.
+
+    With ``newer``, boosted newer-form actors are looked up in the table ``actors`` (a hash join with
+    that small table: a correlated subquery made DuckDB hold every row first).
+    """
+    boosted = (f"LEFT JOIN actors AS boosted ON boosted.href = regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
+               if newer else "")
     media_kind = ("CASE split_part(coalesce(m.mediaType, ''), '/', 1) WHEN 'image' THEN 'image' "
                   "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
     return _activities(items) + f""",
@@ -334,11 +361,6 @@ kept AS (
   SELECT *, {_unique('mention_list')} AS mentions, {_unique('hashtag_list')} AS hashtags,
     list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls
   FROM listed
-), actors AS (  -- who a boosted newer-form actor URI is, from the archive's own mentions of it
-  SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
-  FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM listed WHERE tags IS NOT NULL)
-        WHERE t."type" = 'Mention' AND t.href IN (SELECT regexp_extract(target, '{ACTOR_OF_STATUS}', 1)
-                                                  FROM listed WHERE target IS NOT NULL) GROUP BY 1)
 )
 SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
   CAST($account_name AS VARCHAR) AS account_name, created_at,
@@ -350,7 +372,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
        WHEN quote IS NOT NULL THEN 'quote' ELSE 'original' END AS kind,
   reply_to AS in_reply_to_id, {_parent_author()} AS in_reply_to_account,
   NULL::VARCHAR AS in_reply_to_account_id, {_text_or_null('s.conversation')} AS conversation_id,
-  target AS repost_of_id, CASE WHEN target IS NOT NULL THEN {_booster_of()} END AS repost_of_account,
+  target AS repost_of_id, CASE WHEN target IS NOT NULL THEN {_booster_of(newer)} END AS repost_of_account,
   quote AS quote_of_id, mentions, hashtags, urls,
   CASE WHEN activity_type = 'Create' THEN coalesce(len(attachments), 0)::INTEGER END AS media_count,
   CASE WHEN activity_type <> 'Create' THEN NULL WHEN attachments IS NULL THEN []::VARCHAR[]
@@ -358,7 +380,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
   NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
   NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
   $member AS source_member, CAST(_i AS VARCHAR) AS source_record, problem, _i
-FROM deduplicated"""
+FROM deduplicated{boosted and ' '}{boosted}"""
 
 
 # --- Python --------------------------------------------------------------------------------
@@ -487,12 +509,13 @@ def _utf8(member: Member) -> IO[bytes]:
     return open(member.local_path(), "rb")
 
 
-def _cut_items(member: Member, target: Path) -> bool:
+def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
     """Write ``orderedItems`` as JSON lines numbered by ``_i``, cutting the bytes between activities.
 
     False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
     last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
-    makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly.
+    makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly. ``newer``
+    becomes ``[True]`` when a boost names a newer-form URI (:data:`NEWER_FORM`).
     """
     with _utf8(member) as source, open(target, "wb") as out:
         head = source.read(CHUNK)
@@ -506,17 +529,17 @@ def _cut_items(member: Member, target: Path) -> bool:
             parts = ITEM_CUT.split(data if following else data.rstrip())  # whitespace may follow the outbox
             kinds, pieces = [kind, *parts[1::2]], parts[0::2]
             carry, kind = pieces.pop(), kinds.pop()
-            count = _write_lines(out, pieces, kinds, count)
+            count = _write_lines(out, pieces, kinds, count, newer)
             if count < 0 or len(carry) > LONGEST_ITEM:
                 return False
             if not following:
                 break
             chunk = following
         end = ITEMS_END.search(carry)
-        return end is not None and _write_lines(out, [carry[:end.start()]], [kind], count) > 0
+        return end is not None and _write_lines(out, [carry[:end.start()]], [kind], count, newer) > 0
 
 
-def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int) -> int:
+def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int, newer: list[bool]) -> int:
     """Write activities (each without its outer braces) as numbered lines; the next number.
 
     -1 when an activity spans several lines (the outbox is indented): no JSON lines. Only boosts
@@ -525,6 +548,8 @@ def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first:
     for index, kind in enumerate(kinds):
         if kind == b"Announce":
             pieces[index] = BOOSTED_URL.sub(rb'"objectUri"\1', pieces[index], count=1)
+            if NEWER_FORM.search(pieces[index]):
+                newer[:] = [True]
     numbers = [b'{"_i":%d,' % index for index in range(first, first + len(pieces))]
     lines = b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n"))))
     if lines.count(b"\n") != len(pieces):
@@ -587,10 +612,10 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     activity already read: the lines before the faulty one were cut right.
     """
     lines = member.source.scratch() / f"items{id(member)}.jsonl"
-    done = [-1]
-    if _cut_items(member, lines):
+    done, newer = [-1], [False]
+    if _cut_items(member, lines, newer):
         try:
-            yield from _shaped(member, lines, owner, ctx, done)
+            yield from _shaped(member, lines, owner, ctx, done, newer=newer[0])
             return
         except (duckdb.Error, OSError) as exc:  # Arrow's reader passes DuckDB's errors on as OSError
             if "JSON" not in str(exc):
@@ -605,14 +630,20 @@ def _too_deep(member: Member, index: int) -> Exception:
 
 
 def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
-            done: list[int]) -> Iterator[pa.RecordBatch]:
-    """The rows of the lines after activity ``done[0]``, which follows the last one read."""
+            done: list[int], *, newer: bool = True) -> Iterator[pa.RecordBatch]:
+    """The rows of the lines after activity ``done[0]``, which follows the last one read.
+
+    ``newer``: whether a boost may name a newer-form URI, whose actor is then looked up (all lines).
+    """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
               "member": member.name, "after": done[0]}
     con = connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        for batch in con.sql(_shape_sql(lines), params=params).to_arrow_reader(ROWS_PER_BATCH):
+        con.execute("CREATE TEMP TABLE actors (href VARCHAR, handle VARCHAR)")
+        if newer:
+            con.execute(f"INSERT INTO actors {_actors_sql(lines)}", {"account": owner.account, "after": -1})
+        for batch in con.sql(_shape_sql(lines, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
             if batch.num_rows:
                 kept = _kept(batch, member, ctx)
                 done[0] = batch.column("_i")[-1].as_py()
