@@ -2,12 +2,14 @@
 
 An engine hands over a batch of accounts of one platform and the posts routed to them (each
 account's own posts, those that mention it or reply to it, and replies to its posts: see
-:mod:`parlons.corpus.route`); this module runs parlons' own audit on them in a private in-memory
-DuckDB, every account of the batch in one pass (:func:`parlons.run_audit` with ``separately``: each
-account as if audited alone, each family's queries once for the whole batch), with the store-wide
-facts of the whole corpus (:func:`parlons.corpus_facts`: files, importers, titles, owners'
-duplicate keys), and flattens each result. The period is the audit's own (the account's data, as
-``parlons audit ACCOUNT`` takes it), unless ``--since``/``--until`` say otherwise.
+:mod:`parlons.corpus.route`), each with its figures against the owners' posts
+(:data:`parlons.DUP_COLUMNS`, computed once for the corpus); this module runs parlons' own audit
+on them in a private in-memory DuckDB, every account of the batch in one pass
+(:func:`parlons.run_audit` with ``separately``: each account as if audited alone, each family's
+queries once for the whole batch), with the store-wide facts of the whole corpus
+(:func:`parlons.corpus_facts`: files, importers, titles), and flattens each result. The period is
+the audit's own (the account's data, as ``parlons audit ACCOUNT`` takes it), unless
+``--since``/``--until`` say otherwise.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..audit import AuditSettings, run_audit
+from ..audit import DUP_COLUMNS, AuditSettings, run_audit
 from ..engine import connect
 from ..errors import StoreError
 from .flatten import flatten_audit
@@ -69,12 +71,17 @@ class AccountAuditor:
                 for row in self.audit(platform, part, posts.filter(pc.is_in(posts["route_key"], pa.array(part))))]
 
     def _audit(self, platform: str, keys: list[str], posts: pa.Table) -> list[dict[str, Any]]:
-        routed = posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names])
-        self.con.register("routed", routed)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) * FROM routed")
+        self.con.register("routed", posts)
+        columns = ", ".join(f'"{c}"' for c in posts.column_names if c not in (*ROUTE_COLUMNS, *DUP_COLUMNS))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) {columns} "
+                         "FROM routed")
+        dups = ", ".join(DUP_COLUMNS)
+        owner_dups = self.con.sql(f"SELECT DISTINCT ON (platform, post_id) platform, post_id, {dups} FROM routed "
+                                  "WHERE dup_owners_n IS NOT NULL").to_arrow_table()
         self.con.unregister("routed")
         audits = run_audit(self.con, [f"{platform}:{key}" for key in keys], separately=True, since=self.job.since,
-                           until=self.job.until, settings=self.settings, facts=self.job.facts)
+                           until=self.job.until, settings=self.settings,
+                           facts={**self.job.facts, "owner_dups": owner_dups})
         return [flatten_audit(audit) for audit in audits]
 
     def audit_json(self, platform: str, keys: list[str], posts: pa.Table) -> list[tuple[str, str, str]]:

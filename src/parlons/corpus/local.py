@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..audit import READ_COLUMNS
+from ..audit import DUP_COLUMNS, READ_COLUMNS, build_owner_dups
 from .account import AccountAuditor, AuditJob
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
@@ -70,11 +70,17 @@ def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, prog
 
 
 def _route(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp table ``routed``: each post once per selected account it concerns, with the columns the
+    audit reads and the post's figures against the owners' posts (``owner_dups``, once for the corpus)."""
+    build_owner_dups(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE routed AS
-        SELECT r.platform AS route_platform, r.key AS route_key, {", ".join(f'p."{c}"' for c in READ_COLUMNS)}
+        SELECT r.platform AS route_platform, r.key AS route_key, {", ".join(f'p."{c}"' for c in READ_COLUMNS)},
+               {", ".join(f'd."{c}"' for c in DUP_COLUMNS)}
         FROM ({ROUTES_SQL}) r SEMI JOIN selected s ON s.platform = r.platform AND s.key = r.key
-        JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id""")
+        JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id
+        LEFT JOIN owner_dups d ON d.platform = p.platform AND d.post_id = p.post_id""")
+    con.execute("DROP TABLE owner_dups")
 
 
 def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:

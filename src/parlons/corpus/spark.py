@@ -24,7 +24,16 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..audit import READ_COLUMNS, AuditSettings, corpus_facts, merge_facts
+from ..audit import (
+    CORPUS_FACTS,
+    DUP_COLUMNS,
+    OWNER_DUPS_SQL,
+    READ_COLUMNS,
+    AuditSettings,
+    corpus_facts,
+    dup_rows_sql,
+    merge_facts,
+)
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
@@ -95,8 +104,9 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
         posts = spark.read.parquet(posts_path)
         selected = _selected(spark, posts, wanted, min_posts)
         total = selected.count()
-        job = AuditJob(spark_facts(posts, _owners(spark, accounts_path)), settings, since, until, memory_limit)
-        routed = route(posts, selected).withColumn(
+        owners = _owners(spark, accounts_path)
+        job = AuditJob(spark_facts(posts, owners), settings, since, until, memory_limit)
+        routed = route(posts, selected, owner_dups(posts, owners)).withColumn(
             BUCKET, F.pmod(F.hash(ROUTE_COLUMNS[1]), F.lit(_buckets(total, posts.count()))))
         out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job), _figures_ddl())
         with _ProgressThread(spark, start(total), total):
@@ -130,7 +140,7 @@ def _facts_of(owners: pa.Table, posts: pa.Table) -> dict[str, pa.Table]:
     try:
         con.register("posts", posts)
         con.register("accounts", owners)
-        return corpus_facts(con)
+        return corpus_facts(con, CORPUS_FACTS)
     finally:
         con.close()
 
@@ -149,6 +159,50 @@ def _partial_facts(owners: pa.Table, combined: pa.Schema) -> Callable[[Iterator[
             yield from pa.Table.from_arrays(columns, schema=combined).to_batches()
 
     return facts
+
+
+DUP_ROWS_DDL = "platform string, post_id string, created_at timestamp, key string, owned boolean"
+OWNER_DUPS_DDL = ("platform string, post_id string, dup_owned boolean, dup_owners_n long, dup_prev_at timestamp, "
+                  "dup_prev_platform string")
+DUP_BUCKET = "dup_bucket"
+
+
+def owner_dups(posts: Any, owners: pa.Table) -> Any:
+    """:data:`parlons.DUP_COLUMNS` of every post whose text an owner's post shares, by the audit's own SQL:
+    each post's normalized text per partition (``mapInArrow``), then every row of a text in one group
+    (the shuffle, by text) where the windows run (``applyInArrow``)."""
+    from pyspark.sql import functions as F
+
+    needed = posts.select("platform", "post_id", "account", "created_at", "kind", "text")
+    rows = needed.mapInArrow(_dup_rows(owners), DUP_ROWS_DDL)
+    rows = rows.join(rows.where("owned").select("key").distinct(), "key", "left_semi")
+    groups = int(posts.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
+    return rows.withColumn(DUP_BUCKET, F.pmod(F.hash("key"), F.lit(groups))).groupBy(DUP_BUCKET).applyInArrow(
+        _owner_dups_of_group, OWNER_DUPS_DDL)
+
+
+def _dup_rows(owners: pa.Table) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        con = connect(":memory:", threads=1)
+        try:
+            con.register("accounts", owners)
+            for batch in batches:
+                con.register("posts", pa.Table.from_batches([batch]))
+                yield from con.sql(dup_rows_sql()).to_arrow_table().to_batches()
+                con.unregister("posts")
+        finally:
+            con.close()
+
+    return rows
+
+
+def _owner_dups_of_group(rows: pa.Table) -> pa.Table:
+    con = connect(":memory:", threads=1)
+    try:
+        con.register("dup_rows", rows.drop_columns([DUP_BUCKET]))
+        return con.sql(OWNER_DUPS_SQL).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _local_partitions(master: str | None) -> int | None:
@@ -174,8 +228,9 @@ def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] |
     return authors.alias("a").join(names.alias("w"), match, "left_semi")
 
 
-def route(posts: Any, selected: Any) -> Any:
-    """Each post once per account it concerns (author, mentioned, replied to, author of the parent)."""
+def route(posts: Any, selected: Any, dups: Any) -> Any:
+    """Each post once per account it concerns (author, mentioned, replied to, author of the parent), with
+    the columns the audit reads and its :data:`parlons.DUP_COLUMNS` (``dups``, :func:`owner_dups`)."""
     from pyspark.sql import functions as F
 
     own = posts.select("platform", F.lower("account").alias("key"), "post_id")
@@ -192,7 +247,8 @@ def route(posts: Any, selected: Any) -> Any:
     routes = routes.join(selected.select("platform", "key"), ["platform", "key"], "left_semi")
     routes = routes.select(F.col("platform").alias(ROUTE_COLUMNS[0]), F.col("key").alias(ROUTE_COLUMNS[1]),
                            F.col("platform").alias("_p"), F.col("post_id").alias("_id"))
-    read = posts.select(*READ_COLUMNS)  # the columns the audit reads, no more, through the shuffle
+    read = posts.select(*READ_COLUMNS).join(dups, ["platform", "post_id"], "left").select(
+        *READ_COLUMNS, *DUP_COLUMNS)  # the columns the audit reads, no more, through the shuffle
     joined = routes.join(read, (F.col("_p") == read["platform"]) & (F.col("_id") == read["post_id"]))
     return joined.drop("_p", "_id")
 
