@@ -16,15 +16,17 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from parlons.audit import open_posts, run_audit
+from parlons.audit import CORPUS_FACTS, corpus_facts, open_posts, run_audit
 from parlons.cli import cli
 from parlons.corpus import audit_corpus, flatten_audit
-from parlons.corpus.account import AccountAuditor
+from parlons.corpus.account import AccountAuditor, AuditJob
+from parlons.corpus.local import _groups, _route, batches
+from parlons.corpus.route import select_accounts
 from parlons.corpus.spark import require_pyspark
 from parlons.demo import ORG_X, PEER1_X
 from parlons.errors import InputError, StoreError, UsageError
 
-from .conftest import Corpus
+from .conftest import SHARED_ACCOUNTS, Corpus
 
 
 def table(path: Path) -> list[dict[str, Any]]:
@@ -204,3 +206,36 @@ def test_every_column_is_in_the_metric_dictionary(demo_rows: list[dict[str, Any]
         name = base if base in figures else column
         assert any(re.fullmatch(pattern, name) for pattern in documented), column
     assert {f"{f}_{s}" for f in figures for s in ("rank", "percentile")} <= set(columns)
+
+
+BROADCAST = ("broadcast_posts", "broadcast_duplicated_share", "broadcast_duplicated_share_n",
+             "broadcast_automated_share")
+
+
+def test_accounts_sharing_a_text_meet_the_owners_posts_once(shared_texts: Corpus, tmp_path: Path) -> None:
+    """800 accounts post one canned answer 4 times (conftest.build_shared_texts): each canned post is a
+    duplicate; the first of each account follows, 7 minutes earlier on the other platform, the last
+    canned post of the account before it when that one is an owner (a cross-post, the third kind of
+    evidence besides links only and silence: automated). The same figures as the single audit, and a
+    batch's work is its own posts: its duplicate keys are its accounts' posts, no owner's post."""
+    out = tmp_path / "shared.parquet"
+    assert audit_corpus(shared_texts.store, out, jobs=2).accounts == SHARED_ACCOUNTS
+    rows = {r["account"]: r for r in table(out)}
+    for i in range(SHARED_ACCOUNTS):
+        follows_an_owner = i >= 1 and (i - 1) % 4 != 3
+        assert tuple(rows[f"acct{i}"][k] for k in BROADCAST) == (5, 0.8, 5, 0.2 if follows_an_owner else 0.0), i
+    con = open_posts(shared_texts.store)
+    for name in ("x:acct0", "bluesky:acct1", "x:acct4", "bluesky:acct3", "x:acct798"):
+        single = flatten_audit(run_audit(con, [name])[0])
+        assert {k: single[k] for k in BROADCAST} == {k: rows[name.split(":")[1]][k] for k in BROADCAST}, name
+    select_accounts(con)
+    _route(con)
+    platform, keys, posts = next(batches(_groups(con)))
+    auditor = AccountAuditor(AuditJob(corpus_facts(con, CORPUS_FACTS)))
+    con.close()
+    try:
+        assert len(auditor.audit(platform, keys, posts)) == len(keys) == 400
+        counts = auditor.con.execute("SELECT (SELECT count(*) FROM dupkeys), (SELECT count(*) FROM dupgroups)").fetchall()
+        assert counts == [(5 * 400, 400)]  # the accounts' own posts; one duplicated text each
+    finally:
+        auditor.close()
