@@ -91,7 +91,8 @@ def build_shared_texts(path: Path, accounts: int = SHARED_ACCOUNTS) -> None:
                    'en' AS lang, 'original' AS kind, []::VARCHAR[] AS mentions, []::VARCHAR[] AS hashtags,
                    ['https://example.org/' || i] AS urls, 0 AS media_count, []::VARCHAR[] AS media_kinds,
                    'Web' AS source, 'shared' AS source_file, 'shared' AS source_member, post_id AS source_record,
-                   'twitter-api' AS importer, '0' AS importer_version, TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at
+                   'twitter-api' AS importer, '0' AS importer_version,
+                   TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at
             FROM p""")
         store.con.execute("""
             INSERT INTO accounts BY NAME SELECT DISTINCT platform, account, NOT (account[5:]::INT % 4 = 3) AS is_owner,

@@ -235,7 +235,7 @@ def test_accounts_sharing_a_text_meet_the_owners_posts_once(shared_texts: Corpus
     con.close()
     try:
         assert len(auditor.audit(platform, keys, posts)) == len(keys) == 400
-        counts = auditor.con.execute("SELECT (SELECT count(*) FROM dupkeys), (SELECT count(*) FROM dupgroups)").fetchall()
-        assert counts == [(5 * 400, 400)]  # the accounts' own posts; one duplicated text each
+        counts = auditor.con.execute("SELECT (SELECT count(*) FROM dupkeys), (SELECT count(*) FROM dupgroups)")
+        assert counts.fetchall() == [(5 * 400, 400)]  # the accounts' own posts; one duplicated text each
     finally:
         auditor.close()

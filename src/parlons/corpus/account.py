@@ -14,6 +14,7 @@ the audit's own (the account's data, as ``parlons audit ACCOUNT`` takes it), unl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,7 @@ from ..engine import connect
 from ..errors import StoreError
 from .flatten import flatten_audit
 
-__all__ = ["ROUTE_COLUMNS", "AccountAuditor", "AuditJob"]
+__all__ = ["MIN_SHARE", "ROUTE_COLUMNS", "AccountAuditor", "AuditJob", "memory_share"]
 
 ROUTE_COLUMNS = ("route_platform", "route_key")
 """The columns the routing adds to each post: which account it is sent to."""
@@ -43,6 +44,24 @@ class AuditJob:
     since: datetime | None = None
     until: datetime | None = None
     memory_limit: str = "1GB"
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+MIN_SHARE = 64 * 10**6
+"""The least memory a DuckDB of the run gets (one account's audit needs some tens of MB)."""
+
+
+def memory_share(limit: str, parts: int) -> str:
+    """One of ``parts`` equal shares of the DuckDB memory limit ``limit`` (``"1GB"`` in 3: ``"333333333B"``),
+    so that the DuckDBs of one run (the router, each worker) together stay within it; at least
+    :data:`MIN_SHARE`. A limit DuckDB reads but this does not (a percentage) is returned as it is."""
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([a-zA-Z]*)\s*", limit)
+    if found is None or found.group(2).lower() not in _UNITS:
+        return limit
+    return f"{max(MIN_SHARE, int(float(found.group(1)) * _UNITS[found.group(2).lower()]) // max(1, parts))}B"
 
 
 class AccountAuditor:

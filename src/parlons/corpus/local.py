@@ -1,12 +1,14 @@
 """The DuckDB engine: route the posts to their accounts, then audit each account in worker processes.
 
 The routing is one DuckDB query over the whole corpus, written to a temporary table sorted by
-account (DuckDB spills it to disk beyond its memory limit); the sorted rows are then read back as
-a stream and cut into batches of whole accounts of one platform (about ``BATCH_POSTS`` routed posts
-each), which go to ``jobs`` worker processes, each with its own
-:class:`~parlons.corpus.account.AccountAuditor` (a batch is audited in one pass). Memory: the
+account (DuckDB spills it to disk beyond its memory limit; the routing has the whole limit, no
+worker runs yet); the sorted rows are then read back, in their order, as a stream and cut into
+batches of whole accounts of one platform (about ``BATCH_POSTS`` routed posts each), which go to
+``jobs`` worker processes, each with its own :class:`~parlons.corpus.account.AccountAuditor` (a
+batch is audited in one pass). Memory: the
 stream's batches, the batches in flight (at most two per worker) and, per worker, the posts of the
-batch it audits.
+batch it audits. The memory limit is shared out once the routing is done: ``jobs + 1`` equal
+shares, one for the stream, one per worker's DuckDB (so that together they stay within the limit).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -21,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..audit import DUP_COLUMNS, READ_COLUMNS, build_owner_dups
-from .account import AccountAuditor, AuditJob
+from .account import AccountAuditor, AuditJob, memory_share
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
 
@@ -41,8 +44,14 @@ _auditor: AccountAuditor | None = None
 
 def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, jobs: int,
               progress: Progress) -> None:
-    """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``."""
+    """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``.
+
+    The routing has the whole memory limit (``job.memory_limit``); then it is shared: the connection
+    that streams the routed posts (already sorted) and each worker get one share each."""
     _route(con)
+    share = memory_share(job.memory_limit, jobs + 1)
+    con.execute(f"SET memory_limit = '{share}'")
+    job = replace(job, memory_limit=share)
     if jobs == 1:
         _run_here(con, job, figures, progress)
         return
@@ -79,13 +88,14 @@ def _route(con: duckdb.DuckDBPyConnection) -> None:
                {", ".join(f'd."{c}"' for c in DUP_COLUMNS)}
         FROM ({ROUTES_SQL}) r SEMI JOIN selected s ON s.platform = r.platform AND s.key = r.key
         JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id
-        LEFT JOIN owner_dups d ON d.platform = p.platform AND d.post_id = p.post_id""")
+        LEFT JOIN owner_dups d ON d.platform = p.platform AND d.post_id = p.post_id
+        ORDER BY route_platform, route_key, p.post_id""")
     con.execute("DROP TABLE owner_dups")
 
 
 def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:
     """The routed posts, one account at a time (whole accounts only)."""
-    return groups(con.sql("SELECT * FROM routed ORDER BY route_platform, route_key, post_id").to_arrow_reader(8192))
+    return groups(con.sql("SELECT * FROM routed").to_arrow_reader(8192))  # in its order: sorted by account
 
 
 def groups(reader: Iterable[pa.RecordBatch]) -> Iterator[Group]:
