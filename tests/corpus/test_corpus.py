@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,17 @@ def test_accounts_sharing_a_text_meet_the_owners_posts_once(shared_texts: Corpus
         assert counts.fetchall() == [(5 * 400, 400)]  # the accounts' own posts; one duplicated text each
     finally:
         auditor.close()
+
+
+def test_progress_advances_by_the_batches_audited(shared_texts: Corpus, tmp_path: Path) -> None:
+    """The bar's total is the accounts to audit; it advances as each batch's rows are written (one batch
+    per platform here: 400 accounts of Bluesky, then 400 of X)."""
+    totals: list[int] = []
+    ticks: list[int] = []
+
+    def start(total: int) -> Callable[[int], None]:
+        totals.append(total)
+        return ticks.append
+
+    audit_corpus(shared_texts.store, tmp_path / "a.parquet", jobs=2, progress=start)
+    assert (totals, ticks) == ([SHARED_ACCOUNTS], [400, 400])

@@ -37,7 +37,7 @@ from ..audit import (
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
-from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob
+from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob, memory_share
 from .local import BATCH_ACCOUNTS, BATCH_POSTS, batches, groups
 from .route import ltrim_at
 from .table import FIGURES_SCHEMA
@@ -105,11 +105,14 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
         selected = _selected(spark, posts, wanted, min_posts)
         total = selected.count()
         owners = _owners(spark, accounts_path)
-        job = AuditJob(spark_facts(posts, owners), settings, since, until, memory_limit)
+        # on local[N], N tasks audit at once in this machine's memory: each gets one share of the limit
+        task_memory = memory_share(memory_limit, _local_cores(master) or 1)
+        job = AuditJob(spark_facts(posts, owners), settings, since, until, task_memory)
         routed = route(posts, selected, owner_dups(posts, owners)).withColumn(
             BUCKET, F.pmod(F.hash(ROUTE_COLUMNS[1]), F.lit(_buckets(total, posts.count()))))
-        out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job), _figures_ddl())
-        with _ProgressThread(spark, start(total), total):
+        done = spark.sparkContext.accumulator(0)
+        out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job, done), _figures_ddl())
+        with _ProgressThread(done, start(total), total):
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
@@ -207,12 +210,17 @@ def _owner_dups_of_group(rows: pa.Table) -> pa.Table:
 
 def _local_partitions(master: str | None) -> int | None:
     """On ``local[N]``, a few shuffle partitions per core (Spark's default of 200 is for clusters)."""
+    cores = _local_cores(master)
+    return None if cores is None else 4 * cores
+
+
+def _local_cores(master: str | None) -> int | None:
+    """N of ``local[N]`` (``local[*]``: this machine's cores); None for a cluster."""
     name = master or DEFAULT_MASTER
     if not name.startswith("local"):
         return None
     inside = name.partition("[")[2].rstrip("]").split(",")[0]
-    cores = (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
-    return 4 * cores
+    return (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
 
 
 def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:
@@ -270,8 +278,9 @@ def _figures_ddl() -> str:
 _auditors: dict[int, AccountAuditor] = {}
 
 
-def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
-    """The function each Spark task applies to one bucket's posts (one auditor per worker process)."""
+def _auditor_of(job: AuditJob, done: Any) -> Callable[[pa.Table], pa.Table]:
+    """The function each Spark task applies to one bucket's posts (one auditor per worker process);
+    ``done`` (an accumulator) counts the accounts audited."""
     key = id(job)
 
     def audit_group(posts: pa.Table) -> pa.Table:
@@ -280,6 +289,7 @@ def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
             auditor = _auditors[key] = AccountAuditor(job)
         ordered = posts.drop_columns([BUCKET]).sort_by([(c, "ascending") for c in (*ROUTE_COLUMNS, "post_id")])
         rows = [row for batch in batches(groups(ordered.to_batches())) for row in auditor.audit_json(*batch)]
+        done.add(len(rows))
         return pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, row, strict=True)) for row in rows],
                                     FIGURES_SCHEMA)
 
@@ -287,10 +297,11 @@ def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
 
 
 class _ProgressThread:
-    """Reports accounts done, estimated from the tasks Spark has finished (polled twice a second)."""
+    """Reports the accounts audited so far: Spark merges each finished task's count into the
+    accumulator ``done`` (polled twice a second); a task run twice (retried) is not counted past the total."""
 
-    def __init__(self, spark: Any, tick: Callable[[int], None], total: int) -> None:
-        self.tracker = spark.sparkContext.statusTracker()
+    def __init__(self, done: Any, tick: Callable[[int], None], total: int) -> None:
+        self.accounts = done
         self.tick, self.total, self.done = tick, total, 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -303,20 +314,15 @@ class _ProgressThread:
         self.stop.set()
         self.thread.join()
         if exc[0] is None:
-            self.tick(self.total - self.done)
+            self.poll()
+            self.tick(self.total - self.done)  # nothing left when every task's count came back
 
     def _run(self) -> None:
         while not self.stop.wait(0.5):
-            share = max((s.numCompletedTasks / s.numTasks for s in self._stages() if s.numTasks), default=0.0)
-            now = min(self.total, int(self.total * share))
-            if now > self.done:
-                self.tick(now - self.done)
-                self.done = now
+            self.poll()
 
-    def _stages(self) -> Iterator[Any]:
-        for stage in self.tracker.getActiveStageIds():
-            info = self.tracker.getStageInfo(stage)
-            if info is not None:
-                yield info
-
-
+    def poll(self) -> None:
+        now = min(self.total, int(self.accounts.value))
+        if now > self.done:
+            self.tick(now - self.done)
+            self.done = now
