@@ -66,16 +66,25 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
     require_pyspark()
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("parlons").master(master or DEFAULT_MASTER)
-    builder = (builder.config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false"))
-    if (master or DEFAULT_MASTER).startswith("local"):
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this very interpreter
+    builder = (SparkSession.builder.appName("parlons").config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false"))
+    if master is not None or not _submitted():  # under spark-submit, its --master holds
+        master = master or DEFAULT_MASTER
+        builder = builder.master(master)
+        if master.startswith("local"):
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this very interpreter
     if shuffle_partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _submitted() -> bool:
+    """Whether this driver was started by ``spark-submit`` (its JVM is waiting) or a session runs."""
+    from pyspark import SparkContext
+
+    return "PYSPARK_GATEWAY_PORT" in os.environ or SparkContext._active_spark_context is not None
 
 
 def dataset_paths(source: str) -> tuple[str, str | None]:
@@ -96,7 +105,10 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
               master: str | None, memory_limit: str, start: Start) -> None:
     """Audit the accounts of the dataset ``source`` on Spark; write :data:`FIGURES_SCHEMA` rows to ``figures``."""
     posts_path, accounts_path = dataset_paths(source)
-    spark = spark_session(master, shuffle_partitions=_local_partitions(master))
+    spark = spark_session(master)
+    master = str(spark.sparkContext.master)
+    if _local_partitions(master) is not None:
+        spark.conf.set("spark.sql.shuffle.partitions", str(_local_partitions(master)))
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F
 
