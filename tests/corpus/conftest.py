@@ -19,6 +19,8 @@ from parlons.store import Store
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 GENERATED_POSTS, GENERATED_USERS = 3_000, 30
 LARGE_POSTS, LARGE_USERS = 1_000_000, 1_000
+SPILL_POSTS, SPILL_USERS = 100_000, 200
+"""A corpus whose routed posts do not fit in 64 MB (tests/corpus/test_corpus.py: bounded memory)."""
 """The engines' parity at scale (tests/corpus/test_spark.py): the benchmark's 1 M-post corpus shape."""
 
 
@@ -58,6 +60,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     folder = tmp_path_factory.mktemp("corpus-generated")
     build_generated(folder / "generated.duckdb", GENERATED_POSTS, GENERATED_USERS)
     return Corpus(folder / "generated.duckdb", _export(folder / "generated.duckdb"))
+
+
+@pytest.fixture(scope="session")
+def spilling(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("corpus-spilling")
+    build_generated(folder / "spilling.duckdb", SPILL_POSTS, SPILL_USERS, one_in=30)
+    return Corpus(folder / "spilling.duckdb", folder / "no-export")
 
 
 @pytest.fixture(scope="session")

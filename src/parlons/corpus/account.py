@@ -28,7 +28,8 @@ from ..engine import connect
 from ..errors import StoreError
 from .flatten import flatten_audit
 
-__all__ = ["MIN_SHARE", "ROUTE_COLUMNS", "AccountAuditor", "AuditJob", "memory_share"]
+__all__ = ["MIN_SHARE", "ROUTE_COLUMNS", "THREAD_MEMORY", "AccountAuditor", "AuditJob", "memory_bytes", "memory_share",
+           "memory_threads"]
 
 ROUTE_COLUMNS = ("route_platform", "route_key")
 """The columns the routing adds to each post: which account it is sent to."""
@@ -54,14 +55,30 @@ MIN_SHARE = 64 * 10**6
 """The least memory a DuckDB of the run gets (one account's audit needs some tens of MB)."""
 
 
+THREAD_MEMORY = 128 * 10**6
+"""DuckDB's sorts and joins need about this much per thread to spill rather than fail."""
+
+
+def memory_bytes(limit: str) -> int | None:
+    """A DuckDB memory limit (``"1GB"``, ``"512MiB"``) in bytes; None for what this does not read (``"80%"``)."""
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([a-zA-Z]*)\s*", limit)
+    if found is None or found.group(2).lower() not in _UNITS:
+        return None
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
 def memory_share(limit: str, parts: int) -> str:
     """One of ``parts`` equal shares of the DuckDB memory limit ``limit`` (``"1GB"`` in 3: ``"333333333B"``),
     so that the DuckDBs of one run (the router, each worker) together stay within it; at least
     :data:`MIN_SHARE`. A limit DuckDB reads but this does not (a percentage) is returned as it is."""
-    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([a-zA-Z]*)\s*", limit)
-    if found is None or found.group(2).lower() not in _UNITS:
-        return limit
-    return f"{max(MIN_SHARE, int(float(found.group(1)) * _UNITS[found.group(2).lower()]) // max(1, parts))}B"
+    total = memory_bytes(limit)
+    return limit if total is None else f"{max(MIN_SHARE, total // max(1, parts))}B"
+
+
+def memory_threads(limit: str, threads: int) -> int:
+    """How many of ``threads`` a DuckDB limited to ``limit`` should use: one per :data:`THREAD_MEMORY`."""
+    total = memory_bytes(limit)
+    return threads if total is None else max(1, min(threads, total // THREAD_MEMORY))
 
 
 class AccountAuditor:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..audit import DUP_COLUMNS, READ_COLUMNS, build_owner_dups
-from .account import AccountAuditor, AuditJob, memory_share
+from .account import AccountAuditor, AuditJob, memory_share, memory_threads
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
 
@@ -46,8 +46,11 @@ def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, j
               progress: Progress) -> None:
     """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``.
 
-    The routing has the whole memory limit (``job.memory_limit``); then it is shared: the connection
-    that streams the routed posts (already sorted) and each worker get one share each."""
+    The routing has the whole memory limit (``job.memory_limit``; one thread per 128 MB of it, so that
+    its sort spills rather than fails); then it is shared: the connection that streams the routed
+    posts (already sorted) and each worker get one share each."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    con.execute(f"SET threads = {memory_threads(job.memory_limit, threads)}")  # a small limit: fewer threads
     _route(con)
     share = memory_share(job.memory_limit, jobs + 1)
     con.execute(f"SET memory_limit = '{share}'")
