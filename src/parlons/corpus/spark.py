@@ -327,7 +327,8 @@ class _ProgressThread:
         self.thread.join()
         if exc[0] is None:
             self.poll()
-            self.tick(self.total - self.done)  # nothing left when every task's count came back
+            if self.done < self.total:  # not when every task's count came back
+                self.tick(self.total - self.done)
 
     def _run(self) -> None:
         while not self.stop.wait(0.5):
