@@ -21,7 +21,7 @@ from parlons.audit import CORPUS_FACTS, corpus_facts, open_posts, run_audit
 from parlons.cli import cli
 from parlons.corpus import audit_corpus, flatten_audit
 from parlons.corpus.account import AccountAuditor, AuditJob
-from parlons.corpus.local import _groups, _route, batches
+from parlons.corpus.local import _groups, _route, batches, groups
 from parlons.corpus.route import select_accounts
 from parlons.corpus.spark import require_pyspark
 from parlons.demo import ORG_X, PEER1_X
@@ -267,3 +267,17 @@ def test_progress_advances_by_the_batches_audited(shared_texts: Corpus, tmp_path
 
     audit_corpus(shared_texts.store, tmp_path / "a.parquet", jobs=2, progress=start)
     assert (totals, ticks) == ([SHARED_ACCOUNTS], [400, 400])
+
+
+def test_a_batch_sent_to_a_worker_pickles_to_its_own_size() -> None:
+    """Accounts cut out of the stream's record batches are slices; a batch is made contiguous, so what
+    goes to a worker is its own posts, not every record batch they were cut from."""
+    import pickle
+
+    import pyarrow as pa
+
+    stream = [pa.record_batch({"route_platform": ["x"] * 8192, "route_key": [f"a{i // 80:03d}" for i in range(8192)],
+                               "text": ["t" * 100] * 8192})]
+    [(platform, keys, posts)] = list(batches(groups(stream)))
+    assert (platform, len(keys), posts.num_rows) == ("x", 103, 8192)
+    assert len(pickle.dumps(posts)) < 2 * posts.nbytes

@@ -121,20 +121,24 @@ def groups(reader: Iterable[pa.RecordBatch]) -> Iterator[Group]:
 
 
 def batches(accounts: Iterator[Group]) -> Iterator[Batch]:
-    """Whole accounts of one platform, up to ``BATCH_POSTS`` routed posts or ``BATCH_ACCOUNTS`` accounts."""
+    """Whole accounts of one platform, up to ``BATCH_POSTS`` routed posts or ``BATCH_ACCOUNTS`` accounts.
+
+    Each batch is copied into contiguous arrays: an account's posts are slices of the stream's record
+    batches, and a pickled slice (sent to a worker) carries its whole parent batch; a batch of 500
+    small accounts made of slices pickled a hundred times its size."""
     keys: list[str] = []
     tables: list[pa.Table] = []
     size, platform = 0, ""
     for group_platform, key, table in accounts:
         if keys and (group_platform != platform or size >= BATCH_POSTS or len(keys) >= BATCH_ACCOUNTS):
-            yield platform, keys, pa.concat_tables(tables)
+            yield platform, keys, pa.concat_tables(tables).combine_chunks()
             keys, tables, size = [], [], 0
         platform = group_platform
         keys.append(key)
         tables.append(table)
         size += table.num_rows
     if keys:
-        yield platform, keys, pa.concat_tables(tables)
+        yield platform, keys, pa.concat_tables(tables).combine_chunks()
 
 
 def _start(job: AuditJob) -> None:
