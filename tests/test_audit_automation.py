@@ -130,4 +130,4 @@ def test_explain_says_whether_a_message_to_an_account_asks(filled: Store) -> Non
     why = explain_post(filled.con, "h0", "x")
     assert (why["request_asks"], why["request_not_asking_rule"]) == (False, "thanks or praise: d accord")
     assert describe(why, "fr").splitlines()[4] == (
-        "Adressé à un compte, il ne demande rien, car\u00a0: remerciement ou compliment\u00a0: d accord")
+        "Adressé à un compte, il ne demande rien, car\u00a0: remerciement ou compliment\u00a0: d'accord")

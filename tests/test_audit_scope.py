@@ -154,5 +154,5 @@ def test_the_report_shows_each_file_its_decision_and_the_period(store: Store, tm
     assert page.cssselect("p.unrelated")[0].text_content() == (
         "2 autres fichiers de la plateforme (8 messages) ne contiennent aucun message du compte ni aucun qui lui "
         "soit adressé\u00a0: ils ne disent rien de ses demandes.")
-    assert ("Comparé à ses pairs sur la période commune, 4 mars 2024 – 6 mars 2024\u00a0; les données propres du "
-            "compte vont 4 mars 2024 – 7 mars 2024.") in page.cssselect("p.coverage")[0].text_content()
+    assert ("Comparé à ses pairs sur la période commune, 4 mars 2024 – 6 mars 2024\u00a0; période des données "
+            "propres du compte\u00a0: 4 mars 2024 – 7 mars 2024.") in page.cssselect("p.coverage")[0].text_content()

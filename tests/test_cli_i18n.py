@@ -215,7 +215,7 @@ def _audit(tmp_path: Path) -> AuditResult:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("fr", ["12\u202f345", f"63{NB}% (n = 1\u202f234)", "6 h 46 (n = 1\u202f234)", "3 jours",
-            "trop peu (n = 2)", "2\u202f500", "1 janv. 2024", f"prochaine étape{NB}: Répondez à toutes les demandes",
+            "trop peu (n = 2)", "2\u202f500", "1er janv. 2024", f"prochaine étape{NB}: Répondez à toutes les demandes",
             "Niveau 4 sur 5"]),
     ("en", ["12,345", "63% (n = 1,234)", "6.8 h (n = 1,234)", "3 days", "too few (n = 2)", "2,500", "Jan 1, 2024",
             "next step: Answer every request", "Level 4 of 5"]),

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from parlons.cli import cli
 from parlons.collect import HttpClient, collect_feeds
 from parlons.errors import CollectError
 from parlons.ingest import import_paths
@@ -120,3 +122,24 @@ def test_import_paths_stores_the_source_label_given(store: Store, tmp_path: Path
     import_paths(store, [path], source_label="https://blog.example.org/feed/")
     assert {(r["source_file"], r["source_member"]) for r in rows(store)} == {
         ("https://blog.example.org/feed/", "feed.rss2.xml")}
+
+
+def test_a_comment_feed_on_plain_http_is_skipped_and_named_the_posts_kept(store: Store, server: Server,
+                                                                         tmp_path: Path) -> None:
+    routes(server)
+    body = (FEEDS / "feed.rss2.xml").read_bytes()
+    body = body.replace(SITE.encode() + b"/2024/06/les-tomates-sont-la/feed/",
+                        server.base.encode() + b"/2024/06/les-tomates-sont-la/feed/")
+    body = body.replace(SITE.encode() + b"/2024/06/fete-des-recoltes/feed/",
+                        b"http://www.jardins-partages-lyon.fr/2024/06/fete-des-recoltes/feed/")
+    server.route("/feed/", lambda request: (200, {"Content-Type": "application/rss+xml"}, body))  # type: ignore[arg-type]
+    report = collect(store, server)[0]
+    note = ("comment feed skipped: http://www.jardins-partages-lyon.fr/2024/06/fete-des-recoltes/feed/ is on plain "
+            "http, which parlons does not fetch (only https); the comments it holds are not collected")
+    assert (report.inserted, report.complete, report.notes) == (4, True, [note])  # type: ignore[attr-defined]
+    assert [r.path for r in server.requests] == ["/feed/", "/2024/06/les-tomates-sont-la/feed/"]
+    out = CliRunner(env={"LANGUAGE": "en"}).invoke(
+        cli, ["collect", "feed", server.base + "/feed/", "--store", str(tmp_path / "cli.duckdb")])
+    assert out.exit_code == 0, out.output
+    assert "comment feed skipped: http://www.jardins-partages-lyon.fr/2024/06/fete-des-recoltes/feed/" in " ".join(
+        out.output.split())

@@ -360,5 +360,5 @@ def test_the_report_says_where_and_when_the_account_was_collected(store: Store, 
     assert source.imported_at is not None
     day = source.imported_at.day
     page = render_html([audit], lang="en", charts=False)
-    assert f"collected live from Mastodon · {OWNER} (Mastodon) · collected on " in page
+    assert f"collected live from Mastodon · {OWNER} on Mastodon · collected on " in page
     assert f"{server.base}</span>" in page and f" {day}, " in page

@@ -85,8 +85,9 @@ def test_feed_comments_threads_and_blog_answers(store: Store) -> None:
         ("?p=10#comment-102", HOST, NAME, "?p=10#comment-101", "Julie B.", []),
         ("?p=10#comment-112", "Marc L.", "Marc L.", "?p=10#comment-102", HOST, []),
         ("?p=16#comment-130", "Julie B.", "Julie B.", "?p=16", HOST, []),
-        # RSS comment feeds do not say which comment is answered: the post is
-        ("?p=16#comment-131", HOST, NAME, "?p=16", HOST, ["Julie"]),
+        # RSS comment feeds do not say which comment is answered: the post is; the blog's own comment there
+        # answers readers, whom is unknown (not the blog itself: no "thread" of the blog with itself)
+        ("?p=16#comment-131", HOST, NAME, "?p=16", None, ["Julie"]),
     ]
 
 
@@ -183,7 +184,9 @@ def test_feed_real_blog(store: Store) -> None:
                                    "sametmax.com/?p=16918#comment-164587",
                                    "sametmax.com/?p=16986#comment-165827"]
     assert count(store, "SELECT count(*) FROM posts WHERE kind = 'comment' AND in_reply_to_account = "
-                        "'sametmax.com' AND in_reply_to_id = conversation_id") == 20
+                        "'sametmax.com' AND in_reply_to_id = conversation_id") == 17
+    assert count(store, "SELECT count(*) FROM posts WHERE kind = 'comment' AND account = 'sametmax.com' "
+                        "AND in_reply_to_account IS NULL AND in_reply_to_id = conversation_id") == 3
 
 
 @needs_samples
@@ -454,3 +457,13 @@ def test_feed_without_declared_encoding_and_dates_in_portuguese_or_french(store:
                      "</channel></rss>".encode("koi8-r"))
     with pytest.raises(InputError, match="is not UTF-8 and declares no encoding"):
         load(store, koi8)
+
+
+def test_the_blogs_own_comments_count_as_replies_to_readers_not_threads(store: Store, tmp_path: Path) -> None:
+    from parlons.audit import open_posts, run_audit
+
+    load(store, FEEDS)
+    store.close()
+    conversation = run_audit(open_posts(store.path), [HOST])[0].conversation
+    # comment-102 answers Julie (the Atom feed says so); comment-131 is under its post in an RSS comment feed
+    assert (conversation.replies_to_others, conversation.self_replies) == (2, 0)

@@ -293,3 +293,17 @@ def test_the_plans_codes_in_words_and_back() -> None:
     assert (place("objectives[0].deadline", "fr"), place("organization.audiences[2]", "en")) == (
         "objectif 1 (échéance)", "audience 3")
     assert source("004_ba480d8c832da213.txt", "fr") == "d'après le billet « Aveugles et faux prophètes » (2010)"
+
+
+def test_hours_are_written_with_a_decimal_comma_in_french() -> None:
+    plan = {"version": 1, "organization": {"audiences": [{"id": "a", "who": "students"}]},
+            "resources": {"hours_per_week": 2.5}}
+    reasons = {f.platform.id: [r.text for r in f.reasons] for f in recommend(plan, "fr")}
+    assert "une présence vivante demande environ 4,5 h par semaine sur vos 2,5" in reasons["tiktok"]
+    english = {f.platform.id: [r.text for r in f.reasons] for f in recommend(plan, "en")}
+    assert "a living presence takes about 4.5 h a week of your 2.5" in english["tiktok"]
+    musician = load_plan(EXAMPLES / "musician.yaml")
+    french = [f for f in run_checks(musician.data, "fr", BEFORE_THE_DEADLINES) if f.id == "resources.hours_exceeded"]
+    assert french[0].message == ("Les actions demandent 4,4 h par semaine ; le plan en a 3. Les plus lourdes : "
+                                 "« Tour photos and stories » 2,2 h, « Edit and publish a live video » 1,2 h, "
+                                 "« Answer comments and messages » 0,5 h.")

@@ -255,15 +255,16 @@ def test_the_cover_and_the_methods_name_things_in_words_not_codes(audits: Audits
 
     mixed = copy.deepcopy(audits)
     mixed[0].platform = "blog, mastodon, x"
-    mixed[0].members = [Member(platform="x", account="Org"), Member(platform="mastodon", account="@org@social.example")]
+    mixed[0].members = [Member(platform="x", account="Org"), Member(platform="mastodon", account="@org@social.example"),
+                        Member(platform="blog", account="org.example")]
     mixed[0].coverage.importers = ["mastodon-archive", "wordpress-wxr", "x-archive", "new-format"]
-    for lang, platforms, together, sources in (
-            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: Org (X (Twitter)), "
-                   "@org@social.example (Mastodon)", "",
+    for lang, platforms, together, sources in (  # no nested brackets: "Org (X (Twitter))" was hard to read
+            ("fr", "Plateforme\u00a0: Blog, Mastodon, X (Twitter) · comptes audités ensemble\u00a0: "
+                   "Org sur X (Twitter), @org@social.example sur Mastodon, org.example sur le blog", "",
              "issus de\u00a0: Archive Mastodon, Export WordPress, Archive X, new-format."),
-            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org (X (Twitter)), "
-                   "@org@social.example (Mastodon)", "", "from: Mastodon archive, WordPress export, X archive, "
-                                                         "new-format.")):
+            ("en", "Platform: Blog, Mastodon, X (Twitter) · accounts audited together: Org on X (Twitter), "
+                   "@org@social.example on Mastodon, org.example on the blog", "",
+             "from: Mastodon archive, WordPress export, X archive, new-format.")):
         page = lxml.html.fromstring(render_html(mixed, lang=lang, charts=False))
         assert page.cssselect("p.meta")[0].text_content() == platforms + together
         assert sources in page.cssselect("p.coverage")[0].text_content()
@@ -331,3 +332,102 @@ def test_a_cross_posted_text_appears_once_among_the_examples(audits: Audits) -> 
     assert page.get_element_by_id("function").text_content().count("Inscriptions ouvertes pour l'atelier") == 1
     assert [e["id"] for e in distinct(twice, {"horaires d'été"}, limit=2)] == ["m1", "x3"]
     assert [e["id"] for e in distinct(twice, {"horaires d'été", "x"}, limit=4)] == ["m1", "x2", "x3", "x4"]
+
+
+def test_the_answer_time_chart_counts_the_requests_that_ask_as_its_caption_says(
+        audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
+    r = audits[0].responsiveness
+    assert r.by_intent.not_asking.requests > 0  # the chart's n is not every request received
+    for lang, caption in (("en", "Time to the first answer, per request that asks (n = requests that ask in the "
+                                 "period)."),
+                          ("fr", "Délai de première réponse, par demande qui pose une question ou un problème "
+                                 "(n = demandes de ce type sur la période).")):
+        figure = pages[lang].get_element_by_id("responsiveness").cssselect("figure.chart")[0]
+        assert figure.cssselect("figcaption")[0].text_content() == caption
+        parts = re.findall(r"(\d+)(?:;|\.$)", figure.cssselect("img")[0].get("alt"))
+        assert sum(int(p) for p in parts) == r.requests + r.pending
+
+
+def test_languages_are_named_in_words(audits: Audits) -> None:
+    named = copy.deepcopy(audits[:1])
+    named[0].voice.languages = {"fr": 3, "und": 2, "es": 1}
+    for lang, said in (("fr", "Français 3, langue non reconnue 2, Espagnol 1."),
+                       ("en", "French 3, language not recognised 2, Spanish 1.")):
+        lead = lxml.html.fromstring(render_html(named, lang=lang, charts=False)).cssselect("#voice p.lead")[0]
+        assert lead.text_content().endswith(said)
+
+
+def test_french_sentences_read_as_french(pages: dict[str, lxml.html.HtmlElement]) -> None:
+    assert pages["fr"].cssselect("p.coverage")[0].text_content().endswith(
+        "Comparé à ses pairs sur la période commune, 1er janvier 2024 – 31 décembre 2024\u00a0; période des données "
+        "propres du compte\u00a0: 1er janvier 2024 – 1er janvier 2025.")
+    apart = pages["fr"].cssselect("p.apart")[0].text_content()
+    assert "ne posent ni question ni problème" in apart and "ne demandent rien" not in apart
+
+
+def test_an_unknown_family_gives_its_reason_as_a_sentence(audits: Audits) -> None:
+    from parlons.audit.coverage import UNKNOWN_OWN_ARCHIVE
+
+    unknown = copy.deepcopy(audits[:1])
+    unknown[0].responsiveness = ResponsivenessUnknown(reason=UNKNOWN_OWN_ARCHIVE)
+    for lang, start, end in (("en", "Unknown. Only the account's own archive was imported", "captures)."),
+                             ("fr", "Inconnu. Seule l’archive du compte a été importée", "Jetstream).")):
+        page = lxml.html.fromstring(render_html(unknown, lang=lang, charts=False))
+        said = page.cssselect("p.unknown-family")[0].text_content()
+        assert said.startswith(start) and said.endswith(end), said
+
+
+def test_lovejoy_and_saxton_share_is_written_for_the_locale() -> None:
+    from parlons.report.priorities import RULES
+
+    message = next(r.message for r in RULES if r.rule == "function.community")
+    for lang, reference in (("en", "against 26% among"), ("fr", "contre 26\u00a0% chez")):
+        assert reference in translator(lang).gettext(message) % {"share": "5%", "n": "58"}
+
+
+def test_an_unknown_figure_of_the_verdict_says_why_never_the_catalog_header(audits: Audits) -> None:
+    unknown = copy.deepcopy(audits[:1])
+    unknown[0].responsiveness = ResponsivenessUnknown(reason="only the account's own archive was imported")
+    unknown[0].maturity.evidence = {"responsiveness.answered_share": None}
+    for lang, why in (("en", "no file of the data holds the requests to the account"),
+                      ("fr", "aucun fichier des données ne contient les demandes adressées au compte")):
+        page = lxml.html.fromstring(render_html(unknown, lang=lang, charts=False))
+        row = page.get_element_by_id("verdict").cssselect("tr[data-status=unknown]")[0]
+        assert row.cssselect("td.detail")[0].text_content() == why
+        assert "Project-Id-Version" not in page.text_content()
+
+
+def test_the_duplicates_priority_speaks_of_other_platforms_only_when_there_are(audits: Audits) -> None:
+    figs = Figures(translator("en"), Formatter("en"))
+    one = copy.deepcopy(audits[2])
+    assert one.platform == "x"
+    texts = {p.rule: p.text for p in priorities(one, figs)}
+    assert texts["broadcast.duplicated"].startswith("Write each post for the people who read it: ")
+    assert "posted elsewhere" not in texts["broadcast.duplicated"]
+    one.platform = "mastodon, x"
+    texts = {p.rule: p.text for p in priorities(one, figs)}
+    assert texts["broadcast.duplicated"].startswith("Adapt each post to its platform and audience: ")
+
+
+def test_a_long_post_is_quoted_in_part(audits: Audits) -> None:
+    from parlons.audit.result import Example
+
+    long = copy.deepcopy(audits[:1])
+    article = "Notre association a tenu son assemblée générale. " * 40 + "https://blog.example/ag"
+    long[0].function.examples.information = [Example(id="b1", text=article, permalink=None, rule="r")]
+    page = lxml.html.fromstring(render_html(long, lang="fr", charts=False))
+    quoted = next(q.text_content() for q in page.get_element_by_id("function").cssselect("blockquote")
+                  if q.text_content().startswith("Notre association"))
+    assert quoted.endswith(" …") and 400 < len(quoted) <= 482 and "https://blog.example/ag" not in quoted
+
+
+def test_the_next_step_does_not_repeat_the_priority_to_answer(audits: Audits) -> None:
+    figs = Figures(translator("fr"), Formatter("fr"))
+    alone = copy.deepcopy(audits[2])
+    for path in ("conversation.replies_to_others_share", "conversation.questions_share", "function.community_share",
+                 "function.action_share", "content.images_share", "voice.fr.second_person_share"):
+        _item(alone, path).value = 0.5
+    alone.broadcast.duplicated_share.value = 0.0
+    alone.maturity.next_step = ("Start answering: reply today to the newest unanswered requests listed in this "
+                                "audit.")
+    assert [p.rule for p in priorities(alone, figs)] == ["responsiveness.unanswered", "fallback"]

@@ -116,7 +116,8 @@ def test_the_audit_own_sentences_are_translated() -> None:
         assert french.get(name), name
     fr = translator("fr")
     assert translate_rule(fr, "call to action: inscrivez-vous") == "appel à agir\u00a0: inscrivez-vous"
-    assert translate_rule(fr, "same text posted by x:a, x:b") == "même texte publié par x:a, x:b"
+    assert translate_rule(fr, "same text posted by x:a, x:b") == (
+        "même texte publié par a sur X (Twitter), b sur X (Twitter)")
 
 
 def test_numbers_dates_and_durations_follow_the_locale() -> None:

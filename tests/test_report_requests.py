@@ -37,8 +37,8 @@ def test_thanks_are_counted_apart_and_not_listed(store: Store, tmp_path: Path) -
     section = page.get_element_by_id("responsiveness")
     assert [li.get("data-id") for li in section.cssselect("ol.requests > li")] == ["r3"]
     assert section.cssselect("p.apart")[0].text_content() == (
-        "Les remerciements et remarques sont comptés à part\u00a0: 1 demande ne demande rien (0 sans réponse)\u00a0; "
-        "elle n’est pas listée.")
+        "Les remerciements et remarques sont comptés à part\u00a0: 1 demande ne pose ni question ni problème "
+        "(0 sans réponse)\u00a0; elle n’est pas listée.")
     rows = [[c.text_content().split()[0] for c in tr.cssselect("th, td")][:3]
             for tr in section.cssselect("table.intent tbody tr")]
     assert rows == [["Demande", "3", "1"], ["Sans", "1", "1"], ["Toutes", "4", "2"]]

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 import click
 import duckdb
-from babel.dates import format_date
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
@@ -34,17 +33,18 @@ from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .audit.explain import describe as describe_post
 from .audit.result import AuditResult, dump_audits
+from .cli_formats import format_rows
 from .cli_i18n import Group, lang_in_args, language
 from .corpus import ENGINES
 from .corpus.command import check_options, run_all_accounts
 from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
-from .importers import REGISTRY
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .outputs import check_output_file, check_output_folder
+from .report.fmt import day_text
 from .store import STORE_ENV, Store, resolve_store_path
 from .summary import print_summary
 from .timezones import choose_timezone
@@ -249,12 +249,11 @@ def formats_command(as_json: bool) -> None:
     Example:
       parlons formats
     """
-    rows: list[dict[str, Any]] = [{"name": i.name, "platform": i.platform, "description": i.description,
-             "example": i.example, "auto_detected": i.auto} for i in REGISTRY]
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(format_rows(), indent=2))
         return
     t = translator(language())
+    rows = format_rows(t)
     table = Table(t.gettext("format"), t.gettext("platform"), t.gettext("what"), t.gettext("example"))
     for row in rows:
         name = row["name"] + ("" if row["auto_detected"] else " (--format)")
@@ -288,7 +287,7 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
 
 
 def _day(value: str | None, lang: str) -> str:
-    return "–" if not value else format_date(date.fromisoformat(value[:10]), format="medium", locale=lang)
+    return "–" if not value else day_text(date.fromisoformat(value[:10]), "medium", lang)
 
 
 @cli.command("export")

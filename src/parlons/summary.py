@@ -11,7 +11,6 @@ from __future__ import annotations
 import gettext
 from datetime import date
 
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from rich.console import Console
 from rich.markup import escape
@@ -19,6 +18,7 @@ from rich.table import Table
 
 from .audit.result import AuditResult, Figure
 from .i18n import N_, format_count, resolve_language, translator
+from .report.fmt import day_text
 from .report.names import platforms_named
 
 __all__ = ["print_summary"]
@@ -87,7 +87,7 @@ class _Cells:
     def date(self, value: str | None) -> str:
         if not value:
             return "–"
-        return format_date(date.fromisoformat(value[:10]), format="medium", locale=self.lang)
+        return day_text(date.fromisoformat(value[:10]), "medium", self.lang)
 
 
 def print_summary(console: Console, audits: list[AuditResult], lang: str | None = None) -> None:

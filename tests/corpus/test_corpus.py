@@ -102,7 +102,7 @@ def test_min_posts_accounts_file_and_csv(demo: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "two.csv"
     assert audit_corpus(demo.store, out, accounts_file=names, jobs=1).accounts == 2
     rows = duckdb.sql(f"SELECT platform, account, responsiveness_requests FROM read_csv('{out}')").fetchall()
-    assert rows == [("x", PEER1_X, 17), ("x", ORG_X, 21)]
+    assert rows == [("x", PEER1_X, 16), ("x", ORG_X, 21)]  # "Rien ne remplace l'odeur d'un livre" asks nothing
     assert audit_corpus(demo.store, tmp_path / "many.parquet", min_posts=3, jobs=1).accounts == 18
 
 

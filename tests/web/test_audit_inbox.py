@@ -36,7 +36,7 @@ def test_the_inbox_shows_one_page_at_a_time_and_keeps_its_filters(world: World, 
     url = f"/w/{world.a.pk}/inbox/"
     first, links, count = _page(client, url)
     assert first == everything[:3] and links == {"next": "?page=2"}
-    assert f"{len(everything)} requests shown · page 1 of {pages}" in count
+    assert f"{len(everything)} matching requests · page 1 of {pages}" in count
     second, links, _count = _page(client, url + "?page=2")
     assert second == everything[3:6] and set(links) == {"prev", "next"}
     last, links, _count = _page(client, url + "?page=999")
@@ -46,6 +46,19 @@ def test_the_inbox_shows_one_page_at_a_time_and_keeps_its_filters(world: World, 
         client.post(f"{url}mark/", {"request": request_id, "status": "seen"})
     marked, links, count = _page(client, url + "?status=seen&page=2")
     assert marked == everything[3:4] and links == {"prev": "?status=seen&page=1"}
-    assert "4 requests shown · page 2 of 2" in count
+    assert "4 matching requests · page 2 of 2" in count
     rows = list(csv.reader(io.StringIO(client.get(f"/w/{world.a.pk}/inbox.csv").content.decode())))
     assert [r[0] for r in rows[1:]] == everything  # the export holds them all
+
+
+def test_why_a_post_asks_is_said_in_the_readers_language(world: World, client: Client) -> None:
+    client.force_login(world.viewer)
+    french = client.get(f"/w/{world.a.pk}/inbox/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get(f"/w/{world.a.pk}/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    import re
+
+    rules = set(re.findall(r"Why it asks: ([^<]+)</p>", english))
+    said = {r.replace("\xa0", " ") for r in re.findall(r"Pourquoi c’est une demande : ([^<]+)</p>", french)}
+    assert "question mark" in rules and "point d’interrogation" in said, (rules, said)
+    words = {r.split(": ", 1)[1] for r in rules if r.startswith("request: ")}
+    assert words and {r.split(" : ", 1)[1] for r in said if r.startswith("demande : ")} == words, (rules, said)

@@ -183,7 +183,7 @@ def test_consultant_and_client_work_on_one_audit_and_a_third_person_sees_nothing
     page.fill("form[action$='/reviews/'] input[name=reason]", "Our phone line answers most questions")
     page.click("form[action$='/reviews/'] button[value=contested]")
     page.go(f"/w/{workspace}/plan/")
-    page.fill("#objective-o1 input[name=text]", "Answer every question within four working hours")
+    page.fill("#objective-o1 textarea[name=text]", "Answer every question within four working hours")
     page.click("#objective-o1 form.row button")
     assert "Objective saved." in page.text
 

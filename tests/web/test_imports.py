@@ -98,3 +98,17 @@ def test_uploaded_names_are_chosen_by_the_server() -> None:
     assert safe_name("C:\\Users\\me\\twitter-2024.zip") == "twitter-2024.zip"
     assert safe_name("<script>.html") == "script_.html"
     assert safe_name("...") == "upload"
+
+
+def test_an_import_report_reads_back_in_the_order_it_was_written(world: World, client: Client) -> None:
+    """The job page lists each file's counts in the importer's order; PostgreSQL's jsonb would sort them."""
+    from parlons.web.imports.models import ImportJob
+
+    read = {"posts": 12, "accounts": 3, "requests_to_the_account": 4, "id": 1}
+    job = ImportJob.objects.create(workspace=world.a, created_by=world.consultant, status="done",
+                                   report={"files": [{"name": "tweets.js", "read": read, "skipped": {}}]})
+    job.refresh_from_db()
+    assert list(job.report["files"][0]["read"]) == ["posts", "accounts", "requests_to_the_account", "id"]
+    client.force_login(world.consultant)
+    page = client.get(f"/w/{world.a.pk}/imports/{job.pk}/").content.decode()
+    assert page.index("posts: 12") < page.index("accounts: 3") < page.index("requests_to_the_account: 4")

@@ -171,9 +171,10 @@ def test_plan_kpis_show_the_audit_figure_and_whether_the_target_is_met(world: Wo
     client.post(f"/w/{world.a.pk}/plan/upload/", {"plan": SimpleUploadedFile("plan.yaml", plan.encode())})
     page = client.get(f"/w/{world.a.pk}/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")
-    now = f"{answered['value']:.2f} <span class=\"n\">n = {answered['n']}</span>"
-    assert now in rows[0] and "✓ met" in rows[0]
+    now = f"{round(answered['value'] * 100)}% <span class=\"n\">n = {answered['n']}</span>"
+    assert now in rows[0] and "✓ met" in rows[0] and "Responsiveness: answered" in rows[0]
     assert now in rows[1] and "not met" in rows[1]
+    assert f"≥ {round(answered['value'] * 100)}%" in rows[0]  # the target in the figure's unit
 
 
 def test_marking_returns_to_the_inbox_with_only_a_query_string(world: World, client: Client) -> None:
@@ -195,3 +196,39 @@ def test_an_unanswered_request_has_its_own_thread(world: World, client: Client, 
     assert "I call her back" in client.get(page).content.decode()
     assert "I call her back" not in client.get(f"/w/{world.a.pk}/").content.decode()
     assert client.get(f"/w/{world.a.pk}/inbox/request/?id=made-up").status_code == 404
+
+
+def test_family_rows_are_grouped_and_named_without_raw_keys(world: World, client: Client) -> None:
+    client.force_login(world.viewer)
+    page = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    groups = [g.split(">", 1)[1] for g in page.split('<tr class="group"><th colspan="4')[1:]]
+    assert [g.split("<", 1)[0] for g in groups] == ["Demande (question ou problème)",
+                                                    "Sans demande (remerciements, remarques)",
+                                                    "Toutes les demandes"]
+    assert "(by_intent." not in page and "by_intent.asking" not in page.split("<tbody>")[1].replace(
+        'data-metric="responsiveness.by_intent.asking', "")
+    voice = client.get(f"/w/{world.a.pk}/audit/voice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "languages.fr" not in voice and '<tr class="group"><th colspan="4">French</th></tr>' in voice
+
+
+def test_family_labels_never_repeat_nor_contradict_their_group(world: World, client: Client) -> None:
+    import lxml.html
+
+    client.force_login(world.viewer)
+    for lang in ("fr", "en"):
+        for family in ("responsiveness", "conversation", "voice", "content", "coverage"):
+            page = lxml.html.fromstring(client.get(f"/w/{world.a.pk}/audit/{family}/", HTTP_ACCEPT_LANGUAGE=lang)
+                                        .content)
+            group, seen = "", set()
+            for row in page.cssselect("table.figures tbody tr"):
+                if row.get("class") == "group":
+                    group = row.text_content()
+                    continue
+                label = row.cssselect("th a")[0].text_content()
+                assert (group, label) not in seen or row.cssselect("code.key"), (lang, family, label)
+                seen.add((group, label))
+    page = client.get(f"/w/{world.a.pk}/audit/responsiveness/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Answered within 1 hour (number)</a>" in page and "answered_within_1h</code>" not in page
+    assert ">Answered requests</a>" in page.split('<tr class="group">')[0]  # a label of its own is kept
+    not_asking = page.split("Not asking (thanks, remarks)")[1].split('<tr class="group">')[0]
+    assert ">Requests</a>" in not_asking and "Requests that ask" not in not_asking

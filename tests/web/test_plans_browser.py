@@ -80,3 +80,43 @@ def test_the_interview_in_a_browser_without_script(transactional_db: None, world
     image = chrome.find_element(By.CSS_SELECTOR, "#kpi-k1 figure.chart img")
     assert chrome.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) > 300
     chrome.save_screenshot(str(tmp_path / "kpis.png"))
+
+
+def test_the_interview_in_french_a_few_steps_and_the_plan_it_makes(transactional_db: None, world: World,
+                                                                    live_server: Any, chrome: Any,
+                                                                    client: Any) -> None:
+    """The same wizard in French, reached from the workspace's navigation: the questions, the library's own
+    French message next to a wrong answer, the platform step's reasons, and the version it makes."""
+    from selenium.webdriver.common.by import By
+
+    from parlons.web.plans.models import PlanVersion
+
+    client.force_login(world.consultant)
+    page = Page(chrome, live_server.url)
+    page.go("/healthz")
+    chrome.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    chrome.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    page.go(f"/w/{world.a.pk}/")
+    page.click("nav.sections a[href$='/plan/']")
+    page.click("nav.pages-nav a[href$='/plan/interview/']")
+    assert "Étape 1 sur 10 · Objectif" in page.text
+    assert "Quel est votre objectif sur les médias sociaux ?" in page.text
+    page.fill("input[name='r0-text']", "Répondre à chaque question dans la journée")
+    page.fill("input[name='r0-problem']", "Les habitants attendent une semaine")
+    page.click("button[value='next']")
+    assert "Étape 2 sur 10 · Ressources" in page.text
+    page.fill("input[name='f-hours_per_week']", "beaucoup")
+    page.click("button[value='next']")
+    assert "Erreur : un nombre, s'il vous plaît" in page.text and "Étape 2 sur 10" in page.text
+    page.fill("input[name='f-hours_per_week']", "6")
+    page.click("button[value='next']")
+    while "Étape 6 sur 10" not in page.text:
+        page.click("button[value='next']")
+    assert page.css("h2").text == "Étape 6 sur 10 · Plateformes : score et raisons"  # type: ignore[attr-defined]
+    assert chrome.find_elements(By.CSS_SELECTOR, "fieldset.platform ul.reasons li")  # each score with its reasons
+    while "Étape 10 sur 10" not in page.text:
+        page.click("button[value='next']")
+    page.click("button[value='finish']")
+    assert "L'entretien a créé la version 1 du plan." in page.text
+    text = PlanVersion.objects.get(workspace=world.a).text
+    assert "Répondre à chaque question dans la journée" in text and "lang: fr" in text

@@ -185,3 +185,13 @@ def test_over_an_existing_plan_the_interview_starts_from_it_or_from_nothing(worl
 def test_an_unknown_step_is_404(world: World, client: Client) -> None:
     client.force_login(world.editor)
     assert client.get(_url(world, "nonsense")).status_code == 404
+
+
+def test_every_choice_of_a_figure_can_be_told_apart(world: World, client: Client) -> None:
+    import re
+
+    client.force_login(world.editor)
+    page = client.get(f"/w/{world.a.pk}/plan/interview/kpis/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    select = page.split('name="r0-metric"')[1].split("</select>")[0]
+    labels = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]+)</option>", select)
+    assert len(labels) > 40 and len(labels) == len(set(labels))

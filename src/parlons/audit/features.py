@@ -78,22 +78,40 @@ def ending_hits() -> str:
     return f"list_filter({_extract('cnorm', patterns)}, lambda w: NOT list_contains(coalesce({stop}, []), w))"
 
 
-def _lang_sql() -> str:
-    """SQL: the declared language, else French or English by stop words, elisions and contractions."""
+STRONG_EVIDENCE = (5, 4)
+"""A declared French or English gives way to the other language when the text has at least 5 of its
+stop words, elisions or contractions and 4 times as many as the declared one's: a blog's feed
+declares its site setting (WordPress's default ``en-US``) for every post, French ones included."""
+
+
+def _lang_counts_sql() -> str:
+    """SQL: ``fr_n`` and ``en_n``, the French and English evidence in the text (stop words, French
+    elisions, English contractions)."""
     fr, en = (_quote(pattern(lang, "stopwords")) for lang in LANGS)
     elisions, contractions = _quote(ELISIONS), _quote(CONTRACTIONS)
     fr_n = f"(len(regexp_extract_all(norm, '{fr}', 1)) + len(regexp_extract_all(lower(\"text\"), '{elisions}')))"
     en_n = f"(len(regexp_extract_all(norm, '{en}', 1)) + len(regexp_extract_all(lower(\"text\"), '{contractions}')))"
-    guess = f"CASE WHEN {fr_n} > {en_n} THEN 'fr' WHEN {en_n} > 0 THEN 'en' ELSE 'und' END"
+    return f"{fr_n} AS fr_n, {en_n} AS en_n"
+
+
+def _lang_sql() -> str:
+    """SQL (over ``fr_n``, ``en_n``): the declared language, unless the text says strongly that it is
+    the other of French and English (``STRONG_EVIDENCE``); else French or English by the evidence."""
+    least, times = STRONG_EVIDENCE
+    guess = "CASE WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
+    strong = (f"CASE WHEN fr_n >= {least} AND fr_n >= {times} * en_n THEN 'fr' "
+              f"WHEN en_n >= {least} AND en_n >= {times} * fr_n THEN 'en' END")
     declared = "nullif(lower(left(declared_lang, 2)), 'un')"
-    return f"CASE WHEN {declared} IS NOT NULL THEN {declared} ELSE {guess} END"
+    return (f"CASE WHEN {declared} IN ('fr', 'en') AND ({strong}) IS NOT NULL THEN ({strong}) "
+            f"WHEN {declared} IS NOT NULL THEN {declared} ELSE {guess} END")
 
 
 def _base(source: str) -> str:
     return f"""
-        SELECT * EXCLUDE (declared_lang, lang), {_lang_sql()} AS lang
-        FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
-                     {clauses_sql('"text"')} AS cnorm FROM {source})"""
+        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n), {_lang_sql()} AS lang
+        FROM (SELECT *, {_lang_counts_sql()}
+              FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
+                           {clauses_sql('"text"')} AS cnorm FROM {source}))"""
 
 
 def build_features(con: duckdb.DuckDBPyConnection) -> None:
@@ -147,24 +165,26 @@ def _function_rule() -> str:
              ELSE 'no community or action cue' END AS function_rule"""
 
 
-def _without(category: str, after: str) -> str:
-    """SQL: ``norm`` without the entries of ``category`` (and the word after them when ``after`` is
+def _without(category: str, after: str, column: str = "norm") -> str:
+    """SQL: ``column`` without the entries of ``category`` (and the word after them when ``after`` is
     ``[^ ]+ ``: a negated word), in the post's language."""
-    whens = " ".join(f"WHEN '{lang}' THEN regexp_replace(norm, '{_quote(pattern(lang, category))} {after}', '  ', 'g')"
+    whens = " ".join(f"WHEN '{lang}' THEN "
+                     f"regexp_replace({column}, '{_quote(pattern(lang, category))} {after}', '  ', 'g')"
                      for lang in LANGS)
-    return f"CASE lang {whens} ELSE norm END"
+    return f"CASE lang {whens} ELSE {column} END"
 
 
 def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
     """One row per request: its language, whether it asks, and the rule that decided it.
 
     It asks when it has a question mark, a request ("pouvez-vous", "please"), a question word
-    opening a clause, or a problem or complaint word (phrases such as "no problem" removed first)
-    that no "problem solved" cue answers; failing these, when it is addressed to the account (a
-    reply, a comment, or a post opening with an @handle) and neither thanks nor praises (a negated
-    word, "pas rassurant", is no praise; a warm sign, ``WARM``, counts as praise). ``intent_rule``
+    opening a clause, or a problem or complaint word (phrases such as "no problem" and praise idioms
+    such as "nothing beats", "rien ne vaut" removed first) that no "problem solved" cue answers;
+    failing these, when it is addressed to the account (a reply, a comment, or a post opening with an
+    @handle) and neither thanks nor praises (a negated word, "pas rassurant", is no praise; a warm
+    sign, ``WARM``, or a praise idiom counts as praise). ``intent_rule``
     names what made it ask (NULL when it does not); ``not_asking_rule`` what made it not ask."""
-    cleaned = _without("not_problem", "")
+    cleaned = _without("not_problem", "", _without("praise_idiom", ""))
     unnegated = _without("negation", r"[^ ]+ ")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE request_features AS
@@ -176,7 +196,7 @@ def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
                  ({hits('request')})[1] AS request_word,
                  ({start_hits('interrogative', None, 'qnorm')})[1] AS question_word,
                  ({hits('problem', 'pnorm')})[1] AS problem_word, ({hits('resolved', 'nnorm')})[1] AS resolved_word,
-                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1],
+                 coalesce(({hits('thanks', 'nnorm')})[1], ({hits('praise', 'nnorm')})[1], ({hits('praise_idiom')})[1],
                           nullif(regexp_extract("text", '{WARM}'), '')) AS thanks_word
           FROM b)
         SELECT target, platform, post_id, lang,

@@ -41,7 +41,8 @@ import orjson
 from .. import __version__
 from ..errors import CollectError, UsageError
 
-__all__ = ["MAX_BODY", "REACHES", "HttpClient", "NotFound", "Reach", "RequestCap", "Response", "check_base_url"]
+__all__ = ["MAX_BODY", "REACHES", "HttpClient", "NotFound", "Reach", "RequestCap", "Response", "check_base_url",
+           "plain_http"]
 
 USER_AGENT = f"parlons/{__version__} (+https://github.com/parlons/parlons; social-media audit)"
 MAX_BODY = 32 * 1024 * 1024
@@ -88,6 +89,12 @@ def check_base_url(url: str) -> str:
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise UsageError(f"{url} uses plain http: use https (plain http is accepted only on this machine)")
     return url.strip().rstrip("/")
+
+
+def plain_http(url: str) -> bool:
+    """Whether ``url`` is plain http to another machine: parlons does not fetch it."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and not _loopback(parts.hostname or "")
 
 
 def _loopback(host: str) -> bool:
@@ -190,7 +197,7 @@ class HttpClient:
             headers: Mapping[str, str] | None = None, ok: tuple[int, ...] = (200,)) -> Response:
         """GET with retries; raises :class:`NotFound` on 404/410 and :class:`CollectError` otherwise."""
         url = self.url(path)
-        if urlsplit(url).scheme == "http" and not _loopback(urlsplit(url).hostname or ""):
+        if plain_http(url):
             raise CollectError(f"{url}: the server sent parlons to plain http; refused")
         for attempt in range(self.retries + 1):
             response = self._attempt(url, params, headers, attempt)

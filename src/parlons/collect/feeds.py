@@ -2,7 +2,8 @@
 
 Each feed is fetched with ``If-None-Match`` / ``If-Modified-Since`` from the last run (a ``304``
 costs nothing and adds nothing); the comment feeds an RSS feed announces (``wfw:commentRss``) or an
-Atom feed links (``rel="replies"``) are followed. What was fetched is read by the feed importer
+Atom feed links (``rel="replies"``) are followed, except those on plain http: each is skipped and
+named in the report's notes, and the rest of the feed is collected. What was fetched is read by the feed importer
 itself (:mod:`parlons.importers.feeds`), so a blog collected, imported from a saved feed or from
 its WXR export is stored once; each row's ``source_file`` is the feed's URL.
 """
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 from ..errors import CollectError
 from ..ingest import import_paths
 from ..store import Store
-from ._http import HttpClient, NotFound, Reach, RequestCap
+from ._http import HttpClient, NotFound, Reach, RequestCap, plain_http
 from ._sink import Batch, CollectReport, Progress, Sink
 
 __all__ = ["collect_feeds"]
@@ -63,7 +64,7 @@ def _collect_one(store: Store, url: str, comments: bool, client_for: Any,
         fetched = [main]
         if comments and main.body is not None:
             links = _comment_feeds(main.body, url)[:MAX_COMMENT_FEEDS]
-            fetched += [_fetch(http, link, cursor, main=False) for link in links]
+            fetched += [_fetch(http, link, cursor, main=False) for link in _secure(links, report)]
         _import(store, [f for f in fetched if f.body is not None], report)
         if main.body is None:
             report.notes.append("not modified since the last run (304)")
@@ -94,6 +95,16 @@ def _fetch(http: HttpClient, url: str, cursor: dict[str, Any], *, main: bool) ->
         return Fetched(url, None)  # a comment feed that is gone: nothing to read
     cursor[url] = {"etag": response.headers.get("etag"), "modified": response.headers.get("last-modified")}
     return Fetched(url, None if response.status == 304 else response.body)
+
+
+def _secure(links: list[str], report: CollectReport) -> list[str]:
+    """The comment feeds parlons may fetch; each one on plain http is skipped, named in a note (the
+    feed's own posts and its other comment feeds are still collected)."""
+    for link in links:
+        if plain_http(link):
+            report.notes.append(f"comment feed skipped: {link} is on plain http, which parlons does not "
+                                "fetch (only https); the comments it holds are not collected")
+    return [link for link in links if not plain_http(link)]
 
 
 def _comment_feeds(body: bytes, base: str) -> list[str]:

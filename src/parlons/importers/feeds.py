@@ -193,9 +193,20 @@ class Shaper:
             platform="blog", post_id=entry.id, account=account,
             account_name=self.titles.get(feed.host) if account == feed.host else entry.author or None,
             created_at=entry.created_at, kind="comment", in_reply_to_id=answers,
-            in_reply_to_account=feed.host if answers == post else self.accounts.get(answers),
+            in_reply_to_account=self._answered_account(entry, answers, account),
             conversation_id=post, permalink=entry.link, source_member=feed.member.name,
             source_record=entry.id, **_comment_body(entry))
+
+
+    def _answered_account(self, entry: Entry, answers: str, account: str) -> str | None:
+        """Whom a comment answers: the commenter it replies to when the feed says so; else the blog (a
+        comment under its post). The blog's own comment under its own post, in a feed that does not say
+        which comment it answers, answers readers, not itself: unknown (``None``), so that it is not
+        counted as a thread of the blog with itself."""
+        host = entry.feed.host
+        if answers != entry.post_of_comment:
+            return self.accounts.get(answers)
+        return None if account == host else host
 
 
 def _same_posts_once(posts: list[Entry]) -> list[Entry]:

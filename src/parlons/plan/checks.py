@@ -214,11 +214,13 @@ def _resources(run: _Run) -> None:
                     "hours.", f"L'action « {a.get('text')} » n'a pas d'effort en heures.")
     total = sum(load for _, _, load in loads if load is not None)
     if actions and isinstance(hours, int | float) and total > hours + 1e-9:
-        biggest = ", ".join(f"«{a.get('text')}» {load:.1f} h" for _, a, load in
-                            sorted(loads, key=lambda x: -(x[2] or 0))[:3] if load)
+        heaviest = [(a.get("text"), load) for _, a, load in sorted(loads, key=lambda x: -(x[2] or 0))[:3] if load]
+        biggest = ", ".join(f"«{text}» {load:.1f} h" for text, load in heaviest)
+        biggest_fr = ", ".join(f"« {text} » " + f"{load:.1f} h".replace(".", ",") for text, load in heaviest)
+        total_fr, hours_fr = f"{total:.1f}".replace(".", ","), f"{hours:g}".replace(".", ",")
         run.add("resources.hours_exceeded", "actions", f"The actions need {total:.1f} h a week; the plan has {hours:g}"
-                f". Largest: {biggest}.", f"Les actions demandent {total:.1f} h par semaine ; le plan en a {hours:g}. "
-                f"Les plus lourdes : {biggest}.")
+                f". Largest: {biggest}.", f"Les actions demandent {total_fr} h par semaine ; le plan en a {hours_fr}. "
+                f"Les plus lourdes : {biggest_fr}.")
 
 
 def _forms(plan: dict[str, Any], action: dict[str, Any]) -> set[str]:
@@ -330,13 +332,13 @@ def _day(value: Any) -> date | None:
 
 def _deadlines(run: _Run) -> None:
     """Deadlines already past, of objectives and KPIs."""
-    from babel.dates import format_date
+    from ..report.fmt import day_text
 
     for section, (en, fr) in (("objectives", ("Objective", "L'objectif")), ("kpis", ("KPI", "L'indicateur"))):
         for path, item in run.items(section):
             day = _day(item.get("deadline"))
             if day is not None and day < run.today:
-                when = format_date(day, format="long", locale=run.lang)
+                when = day_text(day, "long", run.lang)
                 run.add("deadline.past", f"{path}.deadline", f"{en} {item.get('id')}'s deadline, {when}, is past: "
                         "take stock of what was reached and set a new date.", f"{fr} {item.get('id')} avait pour "
                         f"échéance le {when}, date passée : faites le bilan et fixez une nouvelle date.")

@@ -132,9 +132,15 @@ class _Scorer:
             return []
         need = f"{p.weekly_effort_h:g}"
         points = -3 if p.weekly_effort_h > self.hours else -1
-        return [Reason(points, _say(self.lang, f"a living presence takes about {need} h a week of your {self.hours:g}",
-                                    f"une présence vivante demande environ {need} h par semaine sur vos "
-                                    f"{self.hours:g}"))]
+        hours = f"{self.hours:g}"
+        return [Reason(points, _say(self.lang, f"a living presence takes about {need} h a week of your {hours}",
+                                    f"une présence vivante demande environ {_comma(need)} h par semaine sur vos "
+                                    f"{_comma(hours)}"))]
+
+
+def _comma(number: str) -> str:
+    """A number written for French readers: a decimal comma (4,5 h, not 4.5 h)."""
+    return number.replace(".", ",")
 
 
 def recommend(plan: dict[str, Any], lang: str = "en") -> list[Fit]:

@@ -270,10 +270,10 @@ def _as_date(value: Any) -> date | None:
 
 def day_text(value: Any, lang: str) -> str:
     """A date (``2024-06-30`` or a date) written for the reader: « 30 juin 2024 », "June 30, 2024"."""
-    from babel.dates import format_date
+    from ..report.fmt import day_text as written
 
     day = _as_date(value)
-    return format_date(day, format="long", locale=lang) if day else str(value)
+    return written(day, "long", lang) if day else str(value)
 
 
 def _by(deadline: Any, lang: str) -> str:

@@ -9,10 +9,12 @@ next step of the audit modules is listed here and translated into French.
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Callable
 
 from ..audit.result import AuditResult
 from ..i18n import N_
+from .names import account_on
 
 __all__ = ["AUDIT_MESSAGES", "NEEDED", "PREFIXES", "needed_sentences", "translate_cues", "translate_rule",
            "translate_text"]
@@ -110,8 +112,25 @@ PREFIXES = ("reply to another account", "response solicitation", "thanks or reco
 """Rule names that the audit may follow with the word or the account that fired."""
 
 
+ENGLISH_ELISION = re.compile(r"\b(\w+) (t|s|m|re|ve|ll|d)\b")
+FRENCH_ELISION = re.compile(r"(?<![\w'])(qu|aujourd|[cdjlmnst]) (?=\w)", re.IGNORECASE)
+
+
+def readable_word(word: str) -> str:
+    """A lexicon entry as people write it: the audit matches words with the apostrophe taken out
+    ("isn t working", "qu en pensez vous"); the report puts it back ("isn't working", "qu'en pensez vous")."""
+    return FRENCH_ELISION.sub(r"\1'", ENGLISH_ELISION.sub(r"\1'\2", word))
+
+
+def _accounts(t: gettext.NullTranslations, who: str) -> str:
+    """``blog:site.example, x:Org`` (platform:account, as the audit groups duplicates) in words."""
+    named = [account_on(t, account, platform) for platform, _, account in (w.partition(":") for w in who.split(", "))]
+    return ", ".join(named)
+
+
 def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
-    """A rule such as ``call to action: inscrivez-vous``: the rule's name translated, the word kept."""
+    """A rule such as ``call to action: inscrivez-vous``: the rule's name translated, the word kept
+    (with its apostrophes); the accounts of a duplicate named in words."""
     if not rule:
         return ""
     for prefix in PREFIXES:
@@ -119,9 +138,12 @@ def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
             word = rule[len(prefix) + 2:]
             if prefix == "automation signals":  # names of signals, not words of the post
                 word = ", ".join(t.gettext(w) for w in word.split(", "))
+            elif prefix not in ("automation client", "client name"):
+                word = readable_word(word)
             return t.gettext("%(rule)s: %(word)s") % {"rule": t.gettext(prefix), "word": word}
         if rule.startswith(prefix + " "):
-            return f"{t.gettext(prefix)} {rule[len(prefix) + 1:]}"
+            rest = rule[len(prefix) + 1:]
+            return f"{t.gettext(prefix)} {_accounts(t, rest) if prefix == 'same text posted by' else rest}"
     return t.gettext(rule)
 
 

@@ -72,4 +72,4 @@ class Figures:
     def unknown(self, family: str, key: str, reason: str) -> Shown:
         """A figure the data cannot support, with the reason."""
         return Shown(f"{family}.{key}", self.t.gettext(entry(family, key).label), self.t.gettext("unknown"),
-                     self.t.gettext(reason), "unknown")
+                     self.t.gettext(reason) if reason else "", "unknown")  # gettext("") is the catalog's header

@@ -6,14 +6,14 @@ French: ``1 234,5``, ``67 %``, ``6 h 01``, ``4 mars 2024``. English: ``1,234.5``
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
-__all__ = ["Formatter", "parse_time"]
+__all__ = ["Formatter", "day_text", "parse_time"]
 
 DAY = 86400
 
@@ -21,6 +21,13 @@ DAY = 86400
 def parse_time(value: str) -> datetime:
     """An ISO 8601 UTC time of the audit (``2024-03-04T09:00:00Z``)."""
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def day_text(day: date, style: str, lang: str) -> str:
+    """``day`` written by Babel in ``style`` for ``lang``, with the French ordinal of the first day of a
+    month (« 1er mars 2024 »; Babel writes « 1 mars »)."""
+    text = format_date(day, format=style, locale=lang)
+    return "1er" + text[1:] if lang == "fr" and text.startswith("1 ") else text
 
 
 class Formatter:
@@ -63,13 +70,13 @@ class Formatter:
 
     def date(self, value: str | datetime, style: str = "long") -> str:
         moment = parse_time(value) if isinstance(value, str) else value
-        return format_date(moment.astimezone(self._tz).date(), format=style, locale=self.lang)
+        return day_text(moment.astimezone(self._tz).date(), style, self.lang)
 
     def datetime(self, value: str | datetime) -> str:
         moment = parse_time(value) if isinstance(value, str) else value
         local = moment.astimezone(self._tz)
         when = format_time(local, format="short", tzinfo=self._tz, locale=self.lang)
-        return f"{format_date(local.date(), format='medium', locale=self.lang)}, {when}"
+        return f"{day_text(local.date(), 'medium', self.lang)}, {when}"
 
     def period(self, since: str | None, until: str | None) -> str:
         if not since or not until:

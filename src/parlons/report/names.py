@@ -11,11 +11,13 @@ import gettext
 
 from ..i18n import N_
 
-__all__ = ["IMPORTERS", "PLATFORMS", "importer_name", "platform_name", "platforms_named"]
+__all__ = ["IMPORTERS", "PLACES", "PLATFORMS", "account_on", "importer_name", "platform_name", "platforms_named"]
 
 PLATFORMS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook",
              "instagram": "Instagram", "threads": "Threads", "linkedin": "LinkedIn", "blog": N_("Blog"),
              "generic": N_("Other source")}
+PLACES = {"blog": N_("the blog"), "generic": N_("another source")}
+"""Where an account is, for the platforms whose name alone does not read after "on" ("on the blog")."""
 IMPORTERS = {
     "x-archive": N_("X archive"), "x-grailbird": N_("X archive before 2019"),
     "mastodon-archive": N_("Mastodon archive"), "bluesky": N_("Bluesky export"),
@@ -32,6 +34,13 @@ def platform_name(t: gettext.NullTranslations, code: str) -> str:
     """The platform's name (a brand is not translated)."""
     name = PLATFORMS.get(code.strip())
     return t.gettext(name) if name else code
+
+
+def account_on(t: gettext.NullTranslations, account: str, code: str) -> str:
+    """An account and where it is, in words: "MediasKerbrat on X (Twitter)", « … sur le blog ». A
+    platform's name may hold brackets ("X (Twitter)"), so the account is never followed by it in brackets."""
+    place = t.gettext(PLACES[code.strip()]) if code.strip() in PLACES else platform_name(t, code)
+    return t.gettext("%(account)s on %(platform)s") % {"account": account, "platform": place}
 
 
 def platforms_named(t: gettext.NullTranslations, codes: str) -> str:

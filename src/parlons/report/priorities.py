@@ -6,9 +6,9 @@ the rule about unknown requests. At most one rule fires per family, so that the 
 cover three sides of the account; the first three families with a firing rule give them. When
 fewer than three families have a firing rule, further firing rules fill the list, in order; when
 fewer than three rules fire, the maturity's next step comes next (unless it repeats the advice
-to import incoming posts), then the advice to run the audit again to measure progress. Each rule's
-text is a concrete next step that quotes the figure and its denominator. ``docs/report.md``
-lists the rules with their thresholds.
+to import incoming posts, or to answer the unanswered requests), then the advice to run the
+audit again to measure progress. Each rule's text is a concrete next step that quotes the figure
+and its denominator. ``docs/report.md`` lists the rules with their thresholds.
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ class PriorityRule:
     fires: Callable[[Audit], bool]
     message: str
     params: Callable[[Audit, Figures], dict[str, str]]
+    on_one_platform: str | None = None
+    """The message when the subject is on one platform only (where "post it elsewhere" makes no sense)."""
+
+    def text(self, audit: Audit) -> str:
+        one = "," not in audit.platform
+        return self.on_one_platform if one and self.on_one_platform else self.message
 
 
 def _figure(audit: Audit, path: str) -> Figure:
@@ -110,7 +116,9 @@ RULES: tuple[PriorityRule, ...] = (
     PriorityRule("broadcast.duplicated", "broadcast", "duplicated share >= 20 %",
                  _above("broadcast.duplicated_share", 0.2),
                  N_("Adapt each post to its platform and audience: %(share)s of %(n)s posts repeat a text "
-                    "posted elsewhere."), _share("broadcast.duplicated_share")),
+                    "posted elsewhere."), _share("broadcast.duplicated_share"),
+                 N_("Write each post for the people who read it: %(share)s of %(n)s posts repeat a text already "
+                    "posted; a ready-made answer reads as a robot's.")),
     PriorityRule("broadcast.link_only", "broadcast", "link-only share >= 20 %",
                  _above("broadcast.link_only_share", 0.2),
                  N_("Say something with each link (why it matters, a question): %(share)s of %(n)s posts are "
@@ -177,9 +185,11 @@ def priorities(audit: Audit, figs: Figures, count: int = 3) -> list[Priority]:
         if rule.family not in {r.family for r in first}:
             first.append(rule)
     ordered = (first + [r for r in firing if r not in first])[:count]
-    chosen = [Priority(r.rule, figs.t.gettext(r.message) % r.params(audit, figs)) for r in ordered]
+    chosen = [Priority(r.rule, figs.t.gettext(r.text(audit)) % r.params(audit, figs)) for r in ordered]
     step = audit.maturity.next_step
-    repeats = step and step.startswith("Import") and any(p.rule == "responsiveness.unknown" for p in chosen)
+    repeats = step and any((step.startswith("Import") and p.rule == "responsiveness.unknown")
+                           or (step.startswith("Start answering") and p.rule == "responsiveness.unanswered")
+                           for p in chosen)
     if len(chosen) < count and step and not repeats:
         chosen.append(Priority("maturity.next_step", translate_text(figs.t, step)))
     if len(chosen) < count:

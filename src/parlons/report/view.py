@@ -38,7 +38,7 @@ from .audit_text import needed_sentences, translate_cues, translate_rule, transl
 from .figures import Figures, Shown
 from .fmt import Formatter
 from .methods import entry, families, general
-from .names import importer_name, platform_name, platforms_named
+from .names import account_on, importer_name, platform_name, platforms_named
 from .priorities import priorities
 from .safe import linked_text, safe_url
 
@@ -72,8 +72,8 @@ URL = re.compile(r"https?://\S+")
 
 
 CAPTIONS = {
-    ("responsiveness", "answer-times"): N_("Time to the first answer, per request received (n = requests in the "
-                                           "period)."),
+    ("responsiveness", "answer-times"): N_("Time to the first answer, per request that asks (n = requests that ask "
+                                           "in the period)."),
     ("conversation", "post-mix"): N_("Mix of own posts, by kind (n = own posts)."),
     ("content", "heatmap"): N_("Own posts by weekday and hour (all kinds, time zone %(timezone)s)."),
     ("content", "weekly"): N_("Own posts per week over the period (all kinds)."),
@@ -106,6 +106,29 @@ def section_charts(audits: list[Audit], lang: str, t: gettext.NullTranslations,
     return [c for section in sections for c in view.section_charts(section) if c is not None]
 
 
+
+EXAMPLE_CHARS, REQUEST_CHARS = 480, 800
+"""How much of a post the report quotes: a blog post or a long comment is cut at a word, with "…"
+(the link and the CSV of unanswered requests give the whole text)."""
+
+
+def excerpt(text: str | None, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut at the last space before it (never inside a link), with "…"."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + " …"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence of its own: a capital first letter and a final full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?", "…")) else ".")
+
 class View:
     def __init__(self, main: Audit, audits: list[Audit], lang: str, t: gettext.NullTranslations,
                  timezone: str, charts_on: bool) -> None:
@@ -133,7 +156,8 @@ class View:
         period = a.period
         return {
             "lang": self.lang, "account": a.account, "platform": platforms_named(self.t, a.platform),
-            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform)} for m in a.members],
+            "members": [{**m.model_dump(), "platform": platform_name(self.t, m.platform),
+                         "label": account_on(self.t, m.account, m.platform)} for m in a.members],
             "period": self.fmt.period(period.since, period.until),
             "data_end": self.fmt.date(period.data_end) if period.data_end else "–",
             "timezone": self.fmt.timezone, "coverage": self.coverage(), "verdict": self.verdict(),
@@ -158,7 +182,7 @@ class View:
     def coverage(self) -> dict[str, Any]:
         cov = self.a.coverage
         sources = [{"file": s.file, "importer": importer_name(self.t, s.importer), "account": s.account,
-                    "platform": platform_name(self.t, s.platform),
+                    "platform": platform_name(self.t, s.platform), "label": account_on(self.t, s.account, s.platform),
                     "own_posts": self.fmt.count(s.own_posts), "addressed": self.fmt.count(s.addressed),
                     "holds": self._("yes") if s.holds_requests else self._("no"), "holds_requests": s.holds_requests,
                     "reason": translate_text(self.t, s.reason), "when": self._source_date(s)} for s in cov.sources]
@@ -202,7 +226,7 @@ class View:
         """One figure the maturity rule read; a figure of unknown requests says "unknown", not "–"."""
         family, key = path.split(".", 1)
         if item is None and family == "responsiveness" and self.a.responsiveness.status == "unknown":
-            return self.figs.unknown(family, key, "")
+            return self.figs.unknown(family, key, N_("no file of the data holds the requests to the account"))
         return self.figs.show(family, key, item)
 
     def needed(self) -> list[str]:
@@ -214,7 +238,7 @@ class View:
     def responsiveness(self) -> dict[str, Any]:
         r = self.a.responsiveness
         if r.status == "unknown":
-            return {"status": "unknown", "reason": translate_text(self.t, r.reason)}
+            return {"status": "unknown", "reason": sentence(translate_text(self.t, r.reason))}
         figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
         unanswered = [self.request(u) for u in r.unanswered_requests]
         not_asking = r.by_intent.not_asking
@@ -230,7 +254,8 @@ class View:
 
     def request(self, u: UnansweredRequest) -> dict[str, Any]:
         return {"id": u.id, "author": u.author, "time": self.fmt.datetime(u.time), "iso": u.time,
-                "text": linked_text(u.text), "link": safe_url(u.permalink), "rule": translate_rule(self.t, u.rule)}
+                "text": linked_text(excerpt(u.text, REQUEST_CHARS)), "link": safe_url(u.permalink),
+                "rule": translate_rule(self.t, u.rule)}
 
     def intent(self, by_intent: ByIntent) -> list[dict[str, Any]]:
         groups = [(self._("Asking (question or problem)"), by_intent.asking),
@@ -293,16 +318,26 @@ class View:
 
     def example(self, e: Example | VoiceExample) -> dict[str, Any]:
         rule = translate_cues(self.t, e.cues) if isinstance(e, VoiceExample) else translate_rule(self.t, e.rule)
-        return {"id": e.id, "text": linked_text(e.text), "link": safe_url(e.permalink), "rule": rule}
+        return {"id": e.id, "text": linked_text(excerpt(e.text, EXAMPLE_CHARS)), "link": safe_url(e.permalink),
+                "rule": rule}
 
     # voice --------------------------------------------------------------------------------------------------
 
     def voice(self) -> dict[str, Any]:
         v = self.a.voice
-        languages = [{"name": self._(LANGUAGE_NAMES.get(k, k)) if k in LANGUAGE_NAMES else k,
-                      "posts": self.fmt.count(n)} for k, n in v.languages.items()]
+        languages = [{"name": self.language_name(k), "posts": self.fmt.count(n)} for k, n in v.languages.items()]
         per_language = [self.voice_language(code, one) for code, one in (("fr", v.fr), ("en", v.en)) if one]
         return {"languages": languages, "per_language": per_language}
+
+    def language_name(self, code: str) -> str:
+        """A language's name in the reader's language ("Spanish", « espagnol »); ``und`` (no language
+        recognised: short posts, other languages) in words; an unknown code as it is."""
+        if code in LANGUAGE_NAMES:
+            return self._(LANGUAGE_NAMES[code])
+        if code == "und":
+            return self._("language not recognised")
+        name = Locale.parse(self.lang).languages.get(code.split("-")[0])
+        return name[:1].upper() + name[1:] if name else code
 
     def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
         figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]

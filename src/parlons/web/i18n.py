@@ -17,7 +17,7 @@ from django.utils import translation
 
 import parlons
 
-__all__ = ["N_", "_", "current_language", "ngettext"]
+__all__ = ["N_", "_", "current_language", "ngettext", "translator"]
 
 LOCALE_DIR = Path(parlons.__file__).parent / "locale"
 DOMAIN = "parlons"
@@ -37,6 +37,11 @@ def current_language() -> str:
 @lru_cache(maxsize=4)
 def _catalog(code: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=code == "en")
+
+
+def translator(code: str) -> _gettext.NullTranslations:
+    """The catalog of ``code`` (``fr`` or ``en``), whatever the request's language."""
+    return _catalog(code if code in {"fr", "en"} else "fr")
 
 
 def _(message: str) -> str:

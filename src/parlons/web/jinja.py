@@ -15,6 +15,7 @@ from django.urls import reverse
 from jinja2 import Environment
 
 from .i18n import _, current_language, ngettext
+from .navigation import section_links, workspace_links
 
 __all__ = ["context", "environment"]
 
@@ -61,14 +62,37 @@ def _zone(zone: str | None) -> tzinfo:
         return UTC
 
 
+def rule(value: str | None) -> str:
+    """The rule that made a post a request (``request: svp``): its name in the reader's language, the word kept."""
+    if not value:
+        return ""
+    name, colon, word = value.partition(": ")
+    if colon and name and word:
+        return _("%(rule)s: %(word)s") % {"rule": _(name), "word": word}
+    return _(value)
+
+
 def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(url=url, static=static, lang=current_language, tr=_)
-    env.filters.update(number=number, percent=percent, when=when, day=day)
+    env.globals.update(url=url, static=static, lang=current_language, tr=_, workspace_links=workspace_links,
+                       section_links=section_links)
+    env.filters.update(number=number, percent=percent, when=when, day=day, rule=rule)
     return env
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    return {"messages": get_messages(request), "user": getattr(request, "user", None)}
+    return {"messages": get_messages(request), "user": getattr(request, "user", None),
+            "unread_mentions": lambda: _unread_mentions(request)}
+
+
+def _unread_mentions(request: HttpRequest) -> int:
+    """The signed-in user's mentions not read yet, in workspaces they still belong to (the header's count)."""
+    from .dialogue.models import Notification
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True,
+                                       comment__workspace__memberships__user=user).count()

@@ -3,12 +3,15 @@ appendix, through the public API (``parlons.metric_definitions``), in the page's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import parlons
 
-__all__ = ["Definition", "Lookup", "definitions", "lookup", "titles"]
+from ..i18n import N_, translator
+
+__all__ = ["Definition", "Lookup", "Row", "definitions", "lookup", "rows", "titles"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,68 @@ class Lookup:
 
     def __call__(self, family: str, key: str) -> Definition | None:
         return lookup(self.lang, family, key)
+
+
+GROUPS = {"by_intent.asking": N_("Asking (question or problem)"),
+          "by_intent.not_asking": N_("Not asking (thanks, remarks)"), "by_intent.all": N_("All requests"),
+          "fr": N_("French"), "en": N_("English")}
+"""The nested parts of a family that hold the same figures again for a part of the data, as the report names them."""
+POSTS_IN = N_("Posts in %(language)s")
+REQUESTS = N_("Requests")
+COUNT_OF = N_("%(label)s (number)")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of a family page: its label, the heading of its group when a group starts, and its key
+    when the label alone would not tell it from another row."""
+
+    key: str
+    label: str
+    anchor: str
+    heading: str = ""
+    hint: str = ""
+
+
+def rows(lang: str, family: str, keys: list[str]) -> list[Row]:
+    """The rows of a family page for the figure ``keys`` of the audited account, labelled in ``lang``."""
+    translate = translator(lang).gettext
+    groups = {k: _group(k) for k in keys}
+    skipped = {k for k in keys if k.startswith("languages.") and f"{k.split('.', 1)[1]}.posts" in keys}
+    labels: dict[str, str] = {}
+    for key in keys:
+        found = lookup(lang, family, key)
+        labels[key] = found.label if found else _plain(key, translate)
+    for key in keys:
+        if key.startswith("by_intent.") and key.endswith(".requests"):
+            labels[key] = translate(REQUESTS)  # the group says which requests: "that ask" would contradict it
+        elif f"{key}_share" in labels and [(groups[k], labels[k]) for k in keys].count((groups[key], labels[key])) > 1:
+            labels[key] = translate(COUNT_OF) % {"label": labels[f"{key}_share"]}  # a count beside its share
+    seen = [(groups[k], labels[k]) for k in keys if k not in skipped]
+    out, current = [], ""
+    for key in keys:
+        if key in skipped:
+            continue
+        found, group = lookup(lang, family, key), groups[key]
+        heading = translate(GROUPS[group]) if group and group != current else ""
+        current = group
+        out.append(Row(key, labels[key], found.anchor if found else family, heading,
+                       key if seen.count((group, labels[key])) > 1 else ""))
+    return out
+
+
+def _group(key: str) -> str:
+    parts = key.split(".")
+    for size in (2, 1):
+        if len(parts) > size and ".".join(parts[:size]) in GROUPS:
+            return ".".join(parts[:size])
+    return ""
+
+
+def _plain(key: str, translate: Callable[[str], str]) -> str:
+    """A figure the metric dictionary does not name: the posts in one language, or its key."""
+    if key.startswith("languages."):
+        code = key.split(".", 1)[1]
+        name = translate(GROUPS[code]) if code in GROUPS else code
+        return translate(POSTS_IN) % {"language": name}
+    return key

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -20,6 +21,8 @@ from django.conf import settings
 
 import parlons
 
+from ..i18n import N_
+from ..imports.models import CollectRun, ImportJob
 from ..stores import store_path
 from ..workspaces.models import Workspace
 from .models import AuditResult, RenderedCharts
@@ -27,14 +30,36 @@ from .models import AuditResult, RenderedCharts
 if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
     from parlons.audit.result import AuditResult as Result
 
-__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "accounts_in_store", "audit", "audit_data", "audit_row", "figures",
-           "section_charts"]
+__all__ = ["FAMILIES", "AuditChoice", "NoAudit", "StoreBusy", "accounts_in_store", "audit", "audit_data", "audit_lean",
+           "audit_row", "figures", "section_charts"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
 
 class NoAudit(Exception):
-    """Why there is no audit to show yet (a sentence for the page)."""
+    """Why there is no audit to show yet (a sentence for the page: a msgid of the catalogs when the
+    workspace words it, else parlons' own message)."""
+
+
+NO_ACCOUNT = N_("no account chosen")
+NOTHING_IMPORTED = N_("nothing imported yet")
+UNREADABLE = N_("the workspace's store cannot be read (the server's log says why)")
+log = logging.getLogger(__name__)
+
+
+class StoreBusy(Exception):
+    """The workspace's store cannot be read now: an import or a collection run holds it (DuckDB keeps
+    the store's write lock for the whole run). ``job`` is that import or run, when the workspace knows it."""
+
+    def __init__(self, workspace: Workspace, job: ImportJob | CollectRun | None) -> None:
+        super().__init__(f"the store of workspace {workspace.pk} is busy")
+        self.workspace, self.job = workspace, job
+
+
+def busy_with(workspace: Workspace) -> ImportJob | CollectRun | None:
+    """The import or collection run that holds the workspace's store now, if any."""
+    job = ImportJob.objects.filter(workspace=workspace, status=ImportJob.Status.RUNNING).first()
+    return job or CollectRun.objects.filter(workspace=workspace, status=CollectRun.Status.RUNNING).first()
 
 
 @dataclass(frozen=True)
@@ -67,7 +92,7 @@ def audit_row(workspace: Workspace, choice: AuditChoice, *, unread: tuple[str, .
     ``PARLONS_CHARTS_WITH_AUDIT`` is false), so that the import worker, which audits the default
     choice, leaves every page cached."""
     if not workspace.account:
-        raise NoAudit("no account chosen")
+        raise NoAudit(NO_ACCOUNT)
     key = choice.key(workspace)
     rows = AuditResult.objects.filter(workspace=workspace, generation=workspace.generation, key=key)
     cached = rows.defer(*unread).first()
@@ -145,6 +170,14 @@ def _size(svg: str) -> dict[str, int]:
     return {"width": int(match[1]), "height": int(match[2])} if match else {}
 
 
+def audit_lean(workspace: Workspace, choice: AuditChoice) -> list[dict[str, Any]]:
+    """The JSON form of the audit for ``choice`` without the lists of unanswered requests: every
+    figure, a few kilobytes even on a large store (what the verdict, family and plan pages read)."""
+    row = audit_row(workspace, choice, unread=("result", "requests"))
+    lean: list[dict[str, Any]] = row.lean if row.lean is not None else _lean(row.result)
+    return lean
+
+
 def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
     """The typed results (``parlons.load_audits`` validates the cached JSON), for the report."""
     loaded: list[Result] = parlons.load_audits(json.dumps(audit_data(workspace, choice)))
@@ -154,14 +187,11 @@ def audit(workspace: Workspace, choice: AuditChoice) -> list[Result]:
 def _run(workspace: Workspace, choice: AuditChoice) -> list[Result]:
     path = store_path(workspace.pk)
     if not path.exists():
-        raise NoAudit("nothing imported yet")
+        raise NoAudit(NOTHING_IMPORTED)
     together = workspace.names("together")
     since = datetime.combine(choice.since, time.min, UTC) if choice.since else None
     until = datetime.combine(choice.until, time.max, UTC) if choice.until else None
-    try:
-        con = parlons.open_posts(path)
-    except parlons.ParlonsError as exc:
-        raise NoAudit(str(exc)) from None
+    con = _open(workspace)
     try:
         results: list[Result] = parlons.run_audit(con, [workspace.account, *choice.peers], together=together,
                                  label=workspace.name if together else None, since=since, until=until,
@@ -171,6 +201,20 @@ def _run(workspace: Workspace, choice: AuditChoice) -> list[Result]:
         raise NoAudit(str(exc)) from None
     finally:
         con.close()
+
+
+def _open(workspace: Workspace) -> Any:
+    """The store, read-only; :class:`StoreBusy` while an import or a collection holds it."""
+    try:
+        return parlons.open_posts(store_path(workspace.pk))
+    except parlons.ParlonsError as exc:
+        job = busy_with(workspace)
+        if job is not None or "lock" in str(exc).lower():
+            raise StoreBusy(workspace, job) from None
+        if "is empty" in str(exc):
+            raise NoAudit(NOTHING_IMPORTED) from None
+        log.error("workspace %s: the store cannot be opened: %s", workspace.pk, exc)
+        raise NoAudit(UNREADABLE) from None  # the store's path and DuckDB's words stay in the server's log
 
 
 def accounts_in_store(workspace: Workspace) -> list[tuple[str, str, int]]:

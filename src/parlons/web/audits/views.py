@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import parlons
 from ..dialogue.services import thread_context
 from ..i18n import _, current_language
 from ..workspaces.access import Access, require
-from .definitions import Lookup, definitions, titles
+from .definitions import Lookup, definitions, rows, titles
 from .models import RequestMark
 from .services import (
     FAMILIES,
@@ -55,6 +56,7 @@ def _audit_page(request: HttpRequest, access: Access, template: str, section: st
     lang = current_language()
     context: dict[str, Any] = {"access": access, "choice": choice, "peers_allowed": access.workspace.names("peers"),
                                "query": request.GET.urlencode(), "titles": titles(lang), "lookup": Lookup(lang),
+                               "rows": partial(rows, lang),
                                **extra}
     try:
         row = audit_row(access.workspace, choice, unread=("result", "requests"))

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 
 from ..i18n import _
 from ..workspaces.access import Access
 from .models import Comment, Notification, Review
 
-__all__ = ["FINDINGS", "TARGET", "post_comment", "thread_context"]
+__all__ = ["FINDINGS", "TARGET", "post_comment", "thread_address", "thread_context"]
 
 FINDINGS = ("maturity", "responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 TARGET = re.compile(r"^(?:maturity|responsiveness|conversation|broadcast|voice|content|function|coverage"
@@ -34,6 +35,21 @@ def thread_context(request: HttpRequest, access: Access, target: str) -> dict[st
             replies.setdefault(c.parent_id, []).append(c)
     review = Review.objects.filter(workspace=access.workspace, finding=target).select_related("by").first()
     return {"thread_target": target, "thread_items": [(c, replies.get(c.pk, [])) for c in top], "review": review}
+
+
+def thread_address(comment: Comment) -> str:
+    """Where the comment's thread is shown: the verdict, a family, an unanswered request, a plan item."""
+    ws, target = comment.workspace_id, comment.target
+    anchor = "#thread-" + target.replace(":", "-")
+    if target == "maturity":
+        return reverse("audits:overview", kwargs={"ws": ws}) + anchor
+    if target in FINDINGS:
+        return reverse("audits:family", kwargs={"ws": ws, "family": target}) + anchor
+    if target.startswith("request:"):
+        query = QueryDict(mutable=True)
+        query["id"] = target.removeprefix("request:")
+        return reverse("audits:request", kwargs={"ws": ws}) + "?" + query.urlencode()
+    return reverse("plans:plan", kwargs={"ws": ws}) + "#objective-" + target.removeprefix("plan:")
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ..i18n import _
 from ..workspaces.access import Access, require, signed_in
 from .models import Notification, Review
-from .services import FINDINGS, post_comment
+from .services import FINDINGS, post_comment, thread_address
 
 
 def _back(request: HttpRequest, access: Access) -> HttpResponse:
@@ -55,4 +55,4 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         Notification.objects.filter(user=signed_in(request), read_at__isnull=True).update(read_at=timezone.now())
         return redirect("dialogue:notifications")
-    return render(request, "dialogue/notifications.html", {"items": items})
+    return render(request, "dialogue/notifications.html", {"items": items, "thread_address": thread_address})

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ..fields import JSONText
 from ..i18n import N_
 from ..workspaces.models import Workspace
 
@@ -28,7 +29,7 @@ class ImportJob(models.Model):
     inserted = models.PositiveBigIntegerField(null=True)
     skipped = models.PositiveBigIntegerField(null=True)
     error = models.TextField(blank=True, help_text="the error as the command line words it")
-    report = models.JSONField(default=dict)
+    report = JSONText(default=dict, help_text="parlons' import report: its counts are shown in the order it gives")
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
 

@@ -66,11 +66,12 @@ def _import(job: ImportJob) -> dict[str, Any]:
 
 def warm(workspace_id: int) -> None:
     """Audit the new data for the workspace's default choice now, so the next page reads the cache."""
-    from ..audits.services import AuditChoice, NoAudit, audit_data
+    from ..audits.services import AuditChoice, NoAudit, StoreBusy, audit_row
 
     workspace = Workspace.objects.get(pk=workspace_id)
-    with contextlib.suppress(NoAudit):  # no account chosen yet, or nothing to audit: the page says why
-        audit_data(workspace, AuditChoice(peers=tuple(workspace.names("peers"))))
+    # no account chosen yet, or nothing to audit: the page says why; another run holds the store: its end warms
+    with contextlib.suppress(NoAudit, StoreBusy):
+        audit_row(workspace, AuditChoice(peers=tuple(workspace.names("peers"))), unread=("result", "requests"))
 
 
 def _summary(result: Any) -> dict[str, Any]:

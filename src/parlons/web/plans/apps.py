@@ -23,4 +23,5 @@ def _measure_default_audit(sender: Any, instance: Any, **kwargs: Any) -> None:
 
     workspace = instance.workspace
     if instance.key == AuditChoice(peers=tuple(workspace.names("peers"))).key(workspace):
-        record(workspace, instance.generation, instance.result)
+        # the lean copy holds every figure; reading ``result`` of a row loaded without it would fetch megabytes
+        record(workspace, instance.generation, instance.lean if instance.lean is not None else instance.result)

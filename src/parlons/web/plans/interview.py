@@ -100,11 +100,18 @@ def _question(question: Any, value: Any, prefix: str, options: list[tuple[str, s
     chosen = value if isinstance(value, list) else [value] if value else []
     return {"name": f"{prefix}{question.name}", "kind": question.kind, "label": question.label(lang),
             "value": value if isinstance(value, str) else "", "chosen": [str(c) for c in chosen],
-            "options": options, "errors": errors}
+            "options": _distinct(options), "errors": errors}
 
 
-def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = None,
-              more_rows: int = 0) -> dict[str, Any]:
+def _distinct(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The choices, a label that names several of them followed by each one's code (so that each can be told apart)."""
+    seen: dict[str, int] = {}
+    for _code, text in options:
+        seen[text] = seen.get(text, 0) + 1
+    return [(code, f"{text} ({code})" if seen[text] > 1 else text) for code, text in options]
+
+
+def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = None) -> dict[str, Any]:
     """What the step's page shows: its questions with the answers kept, the choices the plan so far
     offers, the problems next to the question they concern, and the platform scores on that step."""
     step = STEPS[key]
@@ -125,7 +132,7 @@ def step_view(draft: Draft, key: str, lang: str, problems: list[Any] | None = No
         return view | _platform_rows(step, doc, answers, lang)
     saved = [r for r in answers.get("rows") or [] if isinstance(r, dict)]
     filled = [r for r in saved if any(r.get(q.name) for q in step.rows[:1])]
-    count = min(max(len(saved), len(filled) + 1, 2) + more_rows, MAX_ROWS) if step.rows else 0
+    count = min(max(len(saved), len(filled) + 1, 2), MAX_ROWS) if step.rows else 0
     for i in range(count):
         row = saved[i] if i < len(saved) else {}
         view["rows"].append({"questions": [_question(q, row.get(q.name, q.default), f"r{i}-",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 import parlons
 
-from ..audits.services import AuditChoice, NoAudit, audit_data
+from ..audits.services import AuditChoice, NoAudit, audit_lean
 from ..dialogue.services import thread_context
 from ..i18n import N_, _, current_language
 from ..workspaces.access import Access, require, signed_in
@@ -42,11 +42,27 @@ def plan(request: HttpRequest, access: Access) -> HttpResponse:
             context["data"], context["findings"] = check(current.text, current_language())
         except PlanInvalid as exc:
             context["problem"] = str(exc)
-        context["kpis"] = kpi_progress(context.get("data") or {}, _audits(access))
+        context["kpis"] = [_plan_kpi(k, current_language()) for k in
+                           kpi_progress(context.get("data") or {}, _audits(access))]
         for objective in (context.get("data") or {}).get("objectives") or []:
             context.setdefault("threads", {})[str(objective.get("id"))] = thread_context(
                 request, access, f"plan:{objective.get('id')}")
     return render(request, "plans/plan.html", context)
+
+
+def _plan_kpi(kpi: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A KPI of the plan page as the indicators page words it: the figure's name, values in its unit, dates."""
+    metric, figure = str(kpi["metric"]), kpi["figure"]
+    op, _space, number = str(kpi["target"]).strip().partition(" ")
+    try:
+        goal = f"{SYMBOLS.get(op, op)} {parlons.format_kpi_value(metric, float(number), lang)}"
+    except ValueError:
+        goal = str(kpi["target"])
+    base = kpi["baseline"]
+    return {**kpi, "name": parlons.metric_label(metric, lang) if metric else "", "goal": goal,
+            "base": parlons.format_kpi_value(metric, base, lang) if isinstance(base, int | float) else "",
+            "now": parlons.format_kpi_value(metric, figure.get("value"), lang) if figure else "",
+            "due": _day(kpi["deadline"], lang) if kpi["deadline"] else ""}
 
 
 SEVERITIES = (N_("error"), N_("warning"))
@@ -54,9 +70,9 @@ SEVERITIES = (N_("error"), N_("warning"))
 
 
 def _audits(access: Access) -> list[dict[str, Any]] | None:
-    """The audit of the workspace's default choice, when there is one."""
+    """The audit of the workspace's default choice (its lean copy: every figure, no list), when there is one."""
     try:
-        return audit_data(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
+        return audit_lean(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
     except NoAudit:
         return None
 
@@ -236,7 +252,7 @@ def kpis(request: HttpRequest, access: Access) -> HttpResponse:
     context: dict[str, Any] = {"access": access, "current": current, "items": []}
     try:
         data = check(current.text, lang)[0] if current is not None else {}
-        audits = audit_data(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
+        audits = audit_lean(access.workspace, AuditChoice(peers=tuple(access.workspace.names("peers"))))
     except PlanInvalid as exc:
         context["problem"] = str(exc)
     except NoAudit as exc:

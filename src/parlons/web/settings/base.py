@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "parlons.web.security.PrivatePagesMiddleware",
+    "parlons.web.audits.busy.StoreBusyMiddleware",
 ]
 
 ROOT_URLCONF = "parlons.web.urls"

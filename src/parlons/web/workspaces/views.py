@@ -20,8 +20,10 @@ INVITES = Throttle("invite", limit=20, window=3600)
 
 @login_required
 def workspace_list(request: HttpRequest) -> HttpResponse:
-    workspaces = Workspace.objects.visible_to(signed_in(request)).order_by("name")
-    return render(request, "workspaces/list.html", {"workspaces": workspaces})
+    user = signed_in(request)
+    memberships = (Membership.objects.filter(user=user, workspace__in=Workspace.objects.visible_to(user))
+                   .select_related("workspace").order_by("workspace__name"))
+    return render(request, "workspaces/list.html", {"memberships": memberships})
 
 
 @login_required
