@@ -127,7 +127,7 @@ def steps(store: Path, sample_every: int = 5) -> dict[str, float]:
     The audit is timed on every ``sample_every``-th batch of accounts (a batch is audited in one pass)."""
     import itertools
 
-    from parlons.audit import corpus_facts, open_posts
+    from parlons.audit import CORPUS_FACTS, corpus_facts, open_posts
     from parlons.corpus.account import AccountAuditor, AuditJob
     from parlons.corpus.local import _groups, _route, batches
     from parlons.corpus.route import select_accounts
@@ -135,7 +135,7 @@ def steps(store: Path, sample_every: int = 5) -> dict[str, float]:
     con = open_posts(store)
     clock = (time.perf_counter(), time.process_time())
     accounts = select_accounts(con)
-    job = AuditJob(corpus_facts(con))
+    job = AuditJob(corpus_facts(con, CORPUS_FACTS))
     facts = (time.perf_counter() - clock[0], time.process_time() - clock[1])
     clock = (time.perf_counter(), time.process_time())
     _route(con)

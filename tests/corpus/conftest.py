@@ -19,6 +19,8 @@ from parlons.store import Store
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 GENERATED_POSTS, GENERATED_USERS = 3_000, 30
 LARGE_POSTS, LARGE_USERS = 1_000_000, 1_000
+SPILL_POSTS, SPILL_USERS = 100_000, 200
+"""A corpus whose routed posts do not fit in 64 MB (tests/corpus/test_corpus.py: bounded memory)."""
 """The engines' parity at scale (tests/corpus/test_spark.py): the benchmark's 1 M-post corpus shape."""
 
 
@@ -61,8 +63,54 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.fixture(scope="session")
+def spilling(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("corpus-spilling")
+    build_generated(folder / "spilling.duckdb", SPILL_POSTS, SPILL_USERS, one_in=30)
+    return Corpus(folder / "spilling.duckdb", folder / "no-export")
+
+
+@pytest.fixture(scope="session")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     """A generated corpus of ``LARGE_POSTS`` posts (one reply in 30 to an organization, as in the benchmark)."""
     folder = tmp_path_factory.mktemp("corpus-large")
     build_generated(folder / "large.duckdb", LARGE_POSTS, LARGE_USERS, one_in=30)
     return Corpus(folder / "large.duckdb", _export(folder / "large.duckdb"))
+
+
+SHARED_ACCOUNTS = 800
+"""Accounts of the shared-texts corpus: each posts one canned text 4 times (and one text of its own)."""
+
+
+def build_shared_texts(path: Path, accounts: int = SHARED_ACCOUNTS) -> None:
+    """Every account posts the same canned answer 4 times, 7 minutes apart, one account after the other
+    (account ``i``'s posts are the ``4i``-th to ``4i+3``-th of one sequence); even accounts on X, odd
+    ones on Bluesky; three accounts in four (``i % 4 != 3``) are owners. Every post carries a link and
+    none converses. Paired naively, each account meets every owner's canned post (``3 * accounts``)."""
+    with Store(path) as store:
+        store.con.execute(f"""
+            INSERT INTO posts BY NAME
+            WITH p AS (
+              SELECT i, k, CASE WHEN i % 2 = 0 THEN 'x' ELSE 'bluesky' END AS platform, 'acct' || i AS account,
+                     CASE WHEN k < 4 THEN TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((4 * i + k) * 7)
+                          ELSE TIMESTAMPTZ '2023-06-01 00:00:00+00' + to_minutes(i * 11) END AS created_at
+              FROM range({int(accounts)}) a(i), range(5) b(k))
+            SELECT platform, i || '-' || k AS post_id, account, created_at,
+                   CASE WHEN k < 4 THEN 'Thank you for your message, we will get back to you soon https://example.org/help'
+                        ELSE 'Our own news number ' || i || ' for everyone https://example.org/' || i END AS "text",
+                   'en' AS lang, 'original' AS kind, []::VARCHAR[] AS mentions, []::VARCHAR[] AS hashtags,
+                   ['https://example.org/' || i] AS urls, 0 AS media_count, []::VARCHAR[] AS media_kinds,
+                   'Web' AS source, 'shared' AS source_file, 'shared' AS source_member, post_id AS source_record,
+                   'twitter-api' AS importer, '0' AS importer_version,
+                   TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at
+            FROM p""")
+        store.con.execute("""
+            INSERT INTO accounts BY NAME SELECT DISTINCT platform, account, NOT (account[5:]::INT % 4 = 3) AS is_owner,
+              'shared' AS source_file, 'shared' AS source_member, 'twitter-api' AS importer, '0' AS importer_version,
+              TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at FROM posts""")
+
+
+@pytest.fixture(scope="session")
+def shared_texts(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("corpus-shared")
+    build_shared_texts(folder / "shared.duckdb")
+    return Corpus(folder / "shared.duckdb", _export(folder / "shared.duckdb"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,17 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from parlons.audit import open_posts, run_audit
+from parlons.audit import CORPUS_FACTS, corpus_facts, open_posts, run_audit
 from parlons.cli import cli
 from parlons.corpus import audit_corpus, flatten_audit
-from parlons.corpus.account import AccountAuditor
+from parlons.corpus.account import AccountAuditor, AuditJob
+from parlons.corpus.local import _groups, _route, batches, groups
+from parlons.corpus.route import select_accounts
 from parlons.corpus.spark import require_pyspark
 from parlons.demo import ORG_X, PEER1_X
 from parlons.errors import InputError, StoreError, UsageError
 
-from .conftest import Corpus
+from .conftest import SHARED_ACCOUNTS, SPILL_USERS, Corpus
 
 
 def table(path: Path) -> list[dict[str, Any]]:
@@ -152,14 +155,27 @@ def test_a_batch_over_the_memory_limit_is_audited_in_halves(demo: Corpus, demo_r
     assert table(out) == demo_rows
 
 
-def test_bounded_memory_on_the_generated_corpus(generated: Corpus, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a 64 MB DuckDB limit the routing spills to disk and the figures are the same."""
-    roomy = audit_corpus(generated.store, tmp_path / "roomy.parquet", jobs=2)
-    monkeypatch.setenv("PARLONS_MEMORY_LIMIT", "64MB")
-    tight = audit_corpus(generated.store, tmp_path / "tight.parquet", jobs=2)
-    assert roomy.accounts == tight.accounts == 33
-    assert table(tmp_path / "roomy.parquet") == table(tmp_path / "tight.parquet")
+def test_beyond_the_memory_limit_it_spills_and_gives_the_same_table(spilling: Corpus, tmp_path: Path) -> None:
+    """100,000 posts under a 64 MB limit (``PARLONS_MEMORY_LIMIT``, the setting the CLI reads): the
+    routing spills to DuckDB's temporary files, each worker gets at least 64 MB, and the table equals
+    the one a roomy run gives, cell for cell."""
+    roomy = tmp_path / "roomy.parquet"
+    assert audit_corpus(spilling.store, roomy, jobs=2).accounts == SPILL_USERS + 3
+    con = open_posts(spilling.store)
+    con.execute("SET memory_limit = '64MB'")
+    con.execute("SET threads = 1")  # as the engine does under a small limit
+    select_accounts(con)
+    _route(con)
+    spilled = con.execute("SELECT coalesce(sum(size), 0) FROM duckdb_temporary_files()").fetchall()[0][0]
+    con.close()
+    assert spilled > 10 * 2**20
+    runner = CliRunner(env={"LANG": "en_US.UTF-8", "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None,
+                            "PARLONS_MEMORY_LIMIT": "64MB"})
+    tight = tmp_path / "tight.parquet"
+    result = runner.invoke(cli, ["audit", "--all-accounts", "--store", str(spilling.store), "-o", str(tight),
+                                 "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert table(tight) == table(roomy)
 
 
 def test_cli_all_accounts(demo: Corpus, tmp_path: Path) -> None:
@@ -204,3 +220,64 @@ def test_every_column_is_in_the_metric_dictionary(demo_rows: list[dict[str, Any]
         name = base if base in figures else column
         assert any(re.fullmatch(pattern, name) for pattern in documented), column
     assert {f"{f}_{s}" for f in figures for s in ("rank", "percentile")} <= set(columns)
+
+
+BROADCAST = ("broadcast_posts", "broadcast_duplicated_share", "broadcast_duplicated_share_n",
+             "broadcast_automated_share")
+
+
+def test_accounts_sharing_a_text_meet_the_owners_posts_once(shared_texts: Corpus, tmp_path: Path) -> None:
+    """800 accounts post one canned answer 4 times (conftest.build_shared_texts): each canned post is a
+    duplicate; the first of each account follows, 7 minutes earlier on the other platform, the last
+    canned post of the account before it when that one is an owner (a cross-post, the third kind of
+    evidence besides links only and silence: automated). The same figures as the single audit, and a
+    batch's work is its own posts: its duplicate keys are its accounts' posts, no owner's post."""
+    out = tmp_path / "shared.parquet"
+    assert audit_corpus(shared_texts.store, out, jobs=2).accounts == SHARED_ACCOUNTS
+    rows = {r["account"]: r for r in table(out)}
+    for i in range(SHARED_ACCOUNTS):
+        follows_an_owner = i >= 1 and (i - 1) % 4 != 3
+        assert tuple(rows[f"acct{i}"][k] for k in BROADCAST) == (5, 0.8, 5, 0.2 if follows_an_owner else 0.0), i
+    con = open_posts(shared_texts.store)
+    for name in ("x:acct0", "bluesky:acct1", "x:acct4", "bluesky:acct3", "x:acct798"):
+        single = flatten_audit(run_audit(con, [name])[0])
+        assert {k: single[k] for k in BROADCAST} == {k: rows[name.split(":")[1]][k] for k in BROADCAST}, name
+    select_accounts(con)
+    _route(con)
+    platform, keys, posts = next(batches(_groups(con)))
+    auditor = AccountAuditor(AuditJob(corpus_facts(con, CORPUS_FACTS)))
+    con.close()
+    try:
+        assert len(auditor.audit(platform, keys, posts)) == len(keys) == 400
+        counts = auditor.con.execute("SELECT (SELECT count(*) FROM dupkeys), (SELECT count(*) FROM dupgroups)")
+        assert counts.fetchall() == [(5 * 400, 400)]  # the accounts' own posts; one duplicated text each
+    finally:
+        auditor.close()
+
+
+def test_progress_advances_by_the_batches_audited(shared_texts: Corpus, tmp_path: Path) -> None:
+    """The bar's total is the accounts to audit; it advances as each batch's rows are written (one batch
+    per platform here: 400 accounts of Bluesky, then 400 of X)."""
+    totals: list[int] = []
+    ticks: list[int] = []
+
+    def start(total: int) -> Callable[[int], None]:
+        totals.append(total)
+        return ticks.append
+
+    audit_corpus(shared_texts.store, tmp_path / "a.parquet", jobs=2, progress=start)
+    assert (totals, ticks) == ([SHARED_ACCOUNTS], [400, 400])
+
+
+def test_a_batch_sent_to_a_worker_pickles_to_its_own_size() -> None:
+    """Accounts cut out of the stream's record batches are slices; a batch is made contiguous, so what
+    goes to a worker is its own posts, not every record batch they were cut from."""
+    import pickle
+
+    import pyarrow as pa
+
+    stream = [pa.record_batch({"route_platform": ["x"] * 8192, "route_key": [f"a{i // 80:03d}" for i in range(8192)],
+                               "text": ["t" * 100] * 8192})]
+    [(platform, keys, posts)] = list(batches(groups(stream)))
+    assert (platform, len(keys), posts.num_rows) == ("x", 103, 8192)
+    assert len(pickle.dumps(posts)) < 2 * posts.nbytes

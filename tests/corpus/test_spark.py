@@ -7,7 +7,7 @@ docs/performance.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +16,13 @@ import pytest
 
 from parlons.audit import open_posts, run_audit
 from parlons.corpus import audit_corpus, flatten_audit
+from parlons.corpus import spark as spark_engine
 from parlons.corpus.spark import spark_session
 from parlons.corpus.spark_import import import_dataset
 from parlons.demo import ORG_X, PEER2_X
 from parlons.errors import InputError, UsageError
 
-from .conftest import LARGE_USERS, Corpus
+from .conftest import LARGE_USERS, SHARED_ACCOUNTS, Corpus
 
 MASTER = "local[2]"
 
@@ -58,6 +59,38 @@ def test_same_table_on_a_generated_corpus(generated: Corpus, tmp_path: Path) -> 
     assert [(rows[a]["responsiveness_requests"], rows[a]["responsiveness_answered"], rows[a]["conversation_posts"])
             for a in ("org0", "user7")] == [(192, 0, 10), (23, 1, 108)]
     assert spark == local
+
+
+def test_same_table_when_accounts_share_texts(shared_texts: Corpus, tmp_path: Path) -> None:
+    """800 accounts sharing one canned text (owners' posts figured once per post, shuffled by text)."""
+    local, spark = both(shared_texts, tmp_path)
+    assert len(local) == 1 + SHARED_ACCOUNTS
+    assert spark == local
+    automated = local[0].index("broadcast_automated_share")
+    assert sum(r[automated] == 0.2 for r in local[1:]) == 600  # acct1 to acct799, but those after acct3, acct7...
+
+
+def test_progress_counts_the_accounts_the_tasks_audited(shared_texts: Corpus, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar advances by the accounts Spark's tasks report (an accumulator), up to the total."""
+    seen: list[int] = []
+
+    class Recorded(spark_engine._ProgressThread):
+        def __exit__(self, *exc: object) -> None:
+            super().__exit__(*exc)
+            seen.append(int(self.accounts.value))
+
+    monkeypatch.setattr(spark_engine, "_ProgressThread", Recorded)
+    totals: list[int] = []
+    ticks: list[int] = []
+
+    def start(total: int) -> Callable[[int], None]:
+        totals.append(total)
+        return ticks.append
+
+    audit_corpus(shared_texts.export, tmp_path / "a.parquet", engine="spark", spark_master=MASTER, progress=start)
+    assert totals == [SHARED_ACCOUNTS] and seen == [SHARED_ACCOUNTS]
+    assert sum(ticks) == SHARED_ACCOUNTS and all(t > 0 for t in ticks)
 
 
 def test_same_table_on_a_million_posts(large: Corpus, tmp_path: Path) -> None:

@@ -27,7 +27,17 @@ from .content import content
 from .conversation import conversation
 from .coverage import coverage
 from .explain import explain_post
-from .facts import FACT_TABLES, build_facts, merge_facts, use_facts
+from .facts import (
+    CORPUS_FACTS,
+    DUP_COLUMNS,
+    FACT_TABLES,
+    OWNER_DUPS_SQL,
+    build_facts,
+    build_owner_dups,
+    dup_rows_sql,
+    merge_facts,
+    use_facts,
+)
 from .features import build_features
 from .function import function
 from .maturity import maturity
@@ -37,8 +47,8 @@ from .scope import READ_COLUMNS, Audited, prepare, resolve, resolve_many
 from .settings import AuditSettings
 from .voice import voice
 
-__all__ = ["READ_COLUMNS", "AuditResult", "AuditSettings", "corpus_facts", "explain_post", "merge_facts", "open_posts",
-           "run_audit"]
+__all__ = ["CORPUS_FACTS", "DUP_COLUMNS", "OWNER_DUPS_SQL", "READ_COLUMNS", "AuditResult", "AuditSettings",
+           "build_owner_dups", "corpus_facts", "dup_rows_sql", "explain_post", "merge_facts", "open_posts", "run_audit"]
 
 _PENDING = Maturity(level=None, range=[], rule="", evidence={}, next_step="")
 """Placeholder while the other families are read: maturity is placed from them."""
@@ -71,8 +81,9 @@ def run_audit(con: duckdb.DuckDBPyConnection, accounts: Sequence[str], *, togeth
     ``separately`` audits each account as if it were audited alone (its own period, duplicates
     among its own and owners' posts, no comparison): many accounts in one pass, each with the
     figures of ``run_audit(con, [account])``. ``facts`` (:func:`corpus_facts`) are the store-wide
-    facts to read instead of those of ``posts`` (the all-accounts audit hands over the corpus's);
-    with them, the audit reads no column of ``posts`` but :data:`READ_COLUMNS`.
+    facts to read instead of those of ``posts`` (the all-accounts audit hands over the corpus's:
+    :data:`CORPUS_FACTS`, and ``owner_dups``, :data:`DUP_COLUMNS` of the audited posts, instead of
+    ``owner_keys``); with them, the audit reads no column of ``posts`` but :data:`READ_COLUMNS`.
     """
     settings = settings or AuditSettings()
     if separately:
@@ -128,7 +139,7 @@ def _audit_all(con: duckdb.DuckDBPyConnection, subjects: list[Audited], since: d
         use_facts(con, facts)
     prepare(con, subjects, since, until, separately=separately)
     build_features(con)
-    prepare_duplicates(con, separately=separately)
+    prepare_duplicates(con, separately=separately, owner_dups_given=facts is not None and "owner_dups" in facts)
     names = [s.label for s in subjects]
     periods = per_target(con, """SELECT p.target, strftime(p.since, '%Y-%m-%dT%H:%M:%SZ') AS since,
                                 strftime(p.until, '%Y-%m-%dT%H:%M:%SZ') AS until,

@@ -31,13 +31,11 @@ from typing import Any
 import duckdb
 
 from ._sql import grouped, per_target, share
-from .facts import DUPLICATE_KEY
+from .facts import DUPLICATE_KEY, MIN_KEY_CHARS, OWNER_DUPS_SQL
 from .lexicon import automation_clients
 
-__all__ = ["EVIDENCE_KINDS", "broadcast", "prepare_automation", "prepare_duplicates"]
+__all__ = ["EVIDENCE_KINDS", "MIN_KEY_CHARS", "broadcast", "prepare_automation", "prepare_duplicates"]
 
-MIN_KEY_CHARS = 20
-"""Normalized texts shorter than this are too common to call duplicates ("merci !")."""
 MIN_GROUP = 5
 """A client's behaviour is judged on at least this many posts."""
 REGULAR_SHARE = 0.6
@@ -50,28 +48,37 @@ MIN_KINDS = 3
 TRAILING_LINKS = r"\s*(https?://\S+\s*)+$"
 
 
-def prepare_duplicates(con: duckdb.DuckDBPyConnection, *, separately: bool = False) -> None:
-    """``dupkeys``: normalized texts of audited accounts' posts and of owner accounts' posts that share
-    one (reposts excluded; ``owner_keys`` and ``titles`` are facts of the store, ``facts.py``);
-    ``dups``: the audited posts whose normalized text occurs more than once, with who posted it
-    (grouped by text, never paired, so a canned answer repeated 100,000 times costs no more than once);
-    then the automation signals (``prepare_automation``). Subjects audited together compare their
-    posts with one another's; audited ``separately``, each only with its own and the owners'."""
+def prepare_duplicates(con: duckdb.DuckDBPyConnection, *, separately: bool = False,
+                       owner_dups_given: bool = False) -> None:
+    """``dupkeys``: normalized texts of audited accounts' posts (reposts and short texts excluded);
+    ``dupgroups``: the texts that occur more than once among them and the owners' posts (``owner_keys``
+    and ``titles`` are facts of the store, ``facts.py``), with who posted them; ``dups``: the audited
+    posts with such a text (grouped by text, never paired, so a canned answer repeated 100,000 times
+    costs no more than once); then the automation signals (``prepare_automation``). Subjects audited
+    together compare their posts with one another's; audited ``separately``, each only with its own
+    and the owners'. The owners' posts are read through ``owner_dups`` (:data:`~.facts.DUP_COLUMNS` per
+    post): given whole (``owner_dups_given``: the all-accounts audit routes them with the posts), or
+    computed here from ``owner_keys``; so no subject is ever paired with every owner's post of a text."""
     scope = "target" if separately else "''"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dupkeys AS
-        WITH own_keys AS (
+        SELECT * FROM (
           SELECT DISTINCT {scope} AS scope, platform, account, post_id, created_at, {DUPLICATE_KEY} AS key
           FROM own_all WHERE kind <> 'repost')
-        SELECT * FROM own_keys
-        UNION
-        SELECT s.scope, o.platform, o.account, o.post_id, o.created_at, o.key
-        FROM owner_keys o JOIN (SELECT DISTINCT scope, key FROM own_keys) s USING (key)""")
-    con.execute(f"DELETE FROM dupkeys WHERE length(key) < {MIN_KEY_CHARS}")
+        WHERE length(key) >= {MIN_KEY_CHARS}""")
+    if owner_dups_given:
+        con.execute("CREATE OR REPLACE TEMP TABLE owner_who (key VARCHAR, who VARCHAR[])")
+    else:
+        _owner_dups(con)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dupgroups AS
-        SELECT scope, key, list(DISTINCT platform || ':' || account ORDER BY platform || ':' || account) AS who
-        FROM dupkeys GROUP BY scope, key HAVING count(*) > 1""")
+        WITH g AS (
+          SELECT d.scope, d.key, list(DISTINCT d.platform || ':' || d.account) AS own_who, count(*) AS n,
+                 coalesce(max(o.dup_owners_n), 0) AS owners_n, count(*) FILTER (o.dup_owned) AS owned_n
+          FROM dupkeys d LEFT JOIN owner_dups o USING (platform, post_id) GROUP BY d.scope, d.key)
+        SELECT g.scope, g.key, list_sort(list_distinct(list_concat(g.own_who, coalesce(w.who, [])))) AS who
+        FROM g LEFT JOIN owner_who w USING (key)
+        WHERE g.n + g.owners_n - g.owned_n > 1""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dups AS
         SELECT o.target, d.platform, d.post_id, array_to_string(g.who, ', ') AS also
@@ -81,18 +88,41 @@ def prepare_duplicates(con: duckdb.DuckDBPyConnection, *, separately: bool = Fal
     prepare_automation(con, separately=separately)
 
 
+def _owner_dups(con: duckdb.DuckDBPyConnection) -> None:
+    """``owner_dups`` of the audited posts, from ``owner_keys`` (each post once, whatever the subjects),
+    and ``owner_who``: the owners' accounts behind each of their texts."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE dup_rows AS
+        SELECT d.platform, d.post_id, d.created_at, d.key,
+               (d.platform, d.post_id) IN (SELECT (platform, post_id) FROM owner_keys) AS owned
+        FROM (SELECT DISTINCT platform, post_id, created_at, key FROM dupkeys) d
+        UNION
+        SELECT platform, post_id, created_at, key, true FROM owner_keys WHERE key IN (SELECT key FROM dupkeys)""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE owner_dups AS {OWNER_DUPS_SQL}")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE owner_who AS
+        SELECT key, list(DISTINCT platform || ':' || account) AS who FROM owner_keys
+        WHERE key IN (SELECT key FROM dupkeys) GROUP BY key""")
+
+
 def prepare_automation(con: duckdb.DuckDBPyConnection, *, separately: bool = False) -> None:
     """``automation``: per own post (``own_all``, reposts left out) and subject, the automation signals
     that fired and the rule that makes it automated (NULL when it is not). Needs ``own_all``,
-    ``dupkeys``, ``dupgroups``, ``titles`` and ``importer_precision``."""
+    ``dupkeys``, ``owner_dups``, ``titles`` and ``importer_precision``. A post is cross-posted when the
+    post before it with its text (among ``dupkeys`` of its subject and the owners' posts; order: time,
+    platform, post id) is on another platform, less than ``CROSS_POST_MINUTES`` earlier."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE crossposts AS
         SELECT DISTINCT scope, platform, post_id FROM (
-          SELECT scope, platform, post_id, created_at, lag(platform) OVER w AS prev_platform,
-                 lag(created_at) OVER w AS prev_at
-          FROM dupkeys WHERE (scope, key) IN (SELECT (scope, key) FROM dupgroups)
-          WINDOW w AS (PARTITION BY scope, key ORDER BY created_at))
-        WHERE prev_platform <> platform AND created_at - prev_at <= INTERVAL {CROSS_POST_MINUTES} MINUTE""")
+          SELECT d.scope, d.platform, d.post_id, d.created_at, o.dup_prev_at AS owner_at,
+                 o.dup_prev_platform AS owner_platform,
+                 lag(d.platform) OVER w AS own_platform, lag(d.created_at) OVER w AS own_at
+          FROM dupkeys d LEFT JOIN owner_dups o USING (platform, post_id)
+          WINDOW w AS (PARTITION BY d.scope, d.key ORDER BY d.created_at, d.platform, d.post_id))
+        WHERE created_at - greatest(own_at, owner_at) <= INTERVAL {CROSS_POST_MINUTES} MINUTE
+          AND platform <> CASE WHEN owner_at IS NULL OR own_at > owner_at THEN own_platform
+                               WHEN own_at IS NULL OR owner_at > own_at THEN owner_platform
+                               ELSE greatest(own_platform, owner_platform) END""")
     scope = "p.target" if separately else "''"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE automation AS

@@ -80,6 +80,8 @@ def _automation(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
                    FROM dupkeys GROUP BY scope, key HAVING count(*) > 1""")
     for name in ("titles", "importer_precision"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {facts_sql()[name]}")
+    con.execute("""CREATE OR REPLACE TEMP TABLE owner_dups (platform VARCHAR, post_id VARCHAR, dup_owned BOOLEAN,
+                   dup_owners_n BIGINT, dup_prev_at TIMESTAMPTZ, dup_prev_platform VARCHAR)""")
     prepare_automation(con)
 
 

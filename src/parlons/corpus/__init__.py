@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..audit import AuditSettings, corpus_facts, open_posts
+from ..audit import CORPUS_FACTS, AuditSettings, corpus_facts, open_posts
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..store import DEFAULT_MEMORY_LIMIT, MEMORY_ENV
@@ -101,7 +101,7 @@ def _run_duckdb(source: str | Path, wanted: list[tuple[str | None, str]] | None,
     con = _open(Path(source))
     try:
         total = select_accounts(con, min_posts=min_posts, wanted=wanted)
-        job = AuditJob(corpus_facts(con), settings or AuditSettings(), since, until, memory)
+        job = AuditJob(corpus_facts(con, CORPUS_FACTS), settings or AuditSettings(), since, until, memory)
         run_local(con, job, figures, jobs=jobs or os.cpu_count() or 1, progress=start(total))
     except duckdb.Error as exc:
         raise StoreError(f"the all-accounts audit failed: {exc}") from None

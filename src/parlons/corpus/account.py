@@ -2,16 +2,19 @@
 
 An engine hands over a batch of accounts of one platform and the posts routed to them (each
 account's own posts, those that mention it or reply to it, and replies to its posts: see
-:mod:`parlons.corpus.route`); this module runs parlons' own audit on them in a private in-memory
-DuckDB, every account of the batch in one pass (:func:`parlons.run_audit` with ``separately``: each
-account as if audited alone, each family's queries once for the whole batch), with the store-wide
-facts of the whole corpus (:func:`parlons.corpus_facts`: files, importers, titles, owners'
-duplicate keys), and flattens each result. The period is the audit's own (the account's data, as
-``parlons audit ACCOUNT`` takes it), unless ``--since``/``--until`` say otherwise.
+:mod:`parlons.corpus.route`), each with its figures against the owners' posts
+(:data:`parlons.DUP_COLUMNS`, computed once for the corpus); this module runs parlons' own audit
+on them in a private in-memory DuckDB, every account of the batch in one pass
+(:func:`parlons.run_audit` with ``separately``: each account as if audited alone, each family's
+queries once for the whole batch), with the store-wide facts of the whole corpus
+(:func:`parlons.corpus_facts`: files, importers, titles), and flattens each result. The period is
+the audit's own (the account's data, as ``parlons audit ACCOUNT`` takes it), unless
+``--since``/``--until`` say otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,12 +23,13 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..audit import AuditSettings, run_audit
+from ..audit import DUP_COLUMNS, AuditSettings, run_audit
 from ..engine import connect
 from ..errors import StoreError
 from .flatten import flatten_audit
 
-__all__ = ["ROUTE_COLUMNS", "AccountAuditor", "AuditJob"]
+__all__ = ["MIN_SHARE", "ROUTE_COLUMNS", "THREAD_MEMORY", "AccountAuditor", "AuditJob", "memory_bytes", "memory_share",
+           "memory_threads"]
 
 ROUTE_COLUMNS = ("route_platform", "route_key")
 """The columns the routing adds to each post: which account it is sent to."""
@@ -41,6 +45,40 @@ class AuditJob:
     since: datetime | None = None
     until: datetime | None = None
     memory_limit: str = "1GB"
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+MIN_SHARE = 64 * 10**6
+"""The least memory a DuckDB of the run gets (one account's audit needs some tens of MB)."""
+
+
+THREAD_MEMORY = 128 * 10**6
+"""DuckDB's sorts and joins need about this much per thread to spill rather than fail."""
+
+
+def memory_bytes(limit: str) -> int | None:
+    """A DuckDB memory limit (``"1GB"``, ``"512MiB"``) in bytes; None for what this does not read (``"80%"``)."""
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]*)?)\s*([a-zA-Z]*)\s*", limit)
+    if found is None or found.group(2).lower() not in _UNITS:
+        return None
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
+def memory_share(limit: str, parts: int) -> str:
+    """One of ``parts`` equal shares of the DuckDB memory limit ``limit`` (``"1GB"`` in 3: ``"333333333B"``),
+    so that the DuckDBs of one run (the router, each worker) together stay within it; at least
+    :data:`MIN_SHARE`. A limit DuckDB reads but this does not (a percentage) is returned as it is."""
+    total = memory_bytes(limit)
+    return limit if total is None else f"{max(MIN_SHARE, total // max(1, parts))}B"
+
+
+def memory_threads(limit: str, threads: int) -> int:
+    """How many of ``threads`` a DuckDB limited to ``limit`` should use: one per :data:`THREAD_MEMORY`."""
+    total = memory_bytes(limit)
+    return threads if total is None else max(1, min(threads, total // THREAD_MEMORY))
 
 
 class AccountAuditor:
@@ -69,12 +107,17 @@ class AccountAuditor:
                 for row in self.audit(platform, part, posts.filter(pc.is_in(posts["route_key"], pa.array(part))))]
 
     def _audit(self, platform: str, keys: list[str], posts: pa.Table) -> list[dict[str, Any]]:
-        routed = posts.drop_columns([c for c in ROUTE_COLUMNS if c in posts.column_names])
-        self.con.register("routed", routed)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) * FROM routed")
+        self.con.register("routed", posts)
+        columns = ", ".join(f'"{c}"' for c in posts.column_names if c not in (*ROUTE_COLUMNS, *DUP_COLUMNS))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE posts AS SELECT DISTINCT ON (platform, post_id) {columns} "
+                         "FROM routed")
+        dups = ", ".join(DUP_COLUMNS)
+        owner_dups = self.con.sql(f"SELECT DISTINCT ON (platform, post_id) platform, post_id, {dups} FROM routed "
+                                  "WHERE dup_owners_n IS NOT NULL").to_arrow_table()
         self.con.unregister("routed")
         audits = run_audit(self.con, [f"{platform}:{key}" for key in keys], separately=True, since=self.job.since,
-                           until=self.job.until, settings=self.settings, facts=self.job.facts)
+                           until=self.job.until, settings=self.settings,
+                           facts={**self.job.facts, "owner_dups": owner_dups})
         return [flatten_audit(audit) for audit in audits]
 
     def audit_json(self, platform: str, keys: list[str], posts: pa.Table) -> list[tuple[str, str, str]]:

@@ -1,12 +1,14 @@
 """The DuckDB engine: route the posts to their accounts, then audit each account in worker processes.
 
 The routing is one DuckDB query over the whole corpus, written to a temporary table sorted by
-account (DuckDB spills it to disk beyond its memory limit); the sorted rows are then read back as
-a stream and cut into batches of whole accounts of one platform (about ``BATCH_POSTS`` routed posts
-each), which go to ``jobs`` worker processes, each with its own
-:class:`~parlons.corpus.account.AccountAuditor` (a batch is audited in one pass). Memory: the
+account (DuckDB spills it to disk beyond its memory limit; the routing has the whole limit, no
+worker runs yet); the sorted rows are then read back, in their order, as a stream and cut into
+batches of whole accounts of one platform (about ``BATCH_POSTS`` routed posts each), which go to
+``jobs`` worker processes, each with its own :class:`~parlons.corpus.account.AccountAuditor` (a
+batch is audited in one pass). Memory: the
 stream's batches, the batches in flight (at most two per worker) and, per worker, the posts of the
-batch it audits.
+batch it audits. The memory limit is shared out once the routing is done: ``jobs + 1`` equal
+shares, one for the stream, one per worker's DuckDB (so that together they stay within the limit).
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..audit import READ_COLUMNS
-from .account import AccountAuditor, AuditJob
+from ..audit import DUP_COLUMNS, READ_COLUMNS, build_owner_dups
+from .account import AccountAuditor, AuditJob, memory_share, memory_threads
 from .route import ROUTES_SQL
 from .table import FIGURES_SCHEMA
 
@@ -41,8 +44,17 @@ _auditor: AccountAuditor | None = None
 
 def run_local(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, *, jobs: int,
               progress: Progress) -> None:
-    """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``."""
+    """Audit every account of ``selected`` (see :func:`~parlons.corpus.route.select_accounts`) into ``figures``.
+
+    The routing has the whole memory limit (``job.memory_limit``; one thread per 128 MB of it, so that
+    its sort spills rather than fails); then it is shared: the connection that streams the routed
+    posts (already sorted) and each worker get one share each."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    con.execute(f"SET threads = {memory_threads(job.memory_limit, threads)}")  # a small limit: fewer threads
     _route(con)
+    share = memory_share(job.memory_limit, jobs + 1)
+    con.execute(f"SET memory_limit = '{share}'")
+    job = replace(job, memory_limit=share)
     if jobs == 1:
         _run_here(con, job, figures, progress)
         return
@@ -70,16 +82,23 @@ def _run_here(con: duckdb.DuckDBPyConnection, job: AuditJob, figures: Path, prog
 
 
 def _route(con: duckdb.DuckDBPyConnection) -> None:
+    """The temp table ``routed``: each post once per selected account it concerns, with the columns the
+    audit reads and the post's figures against the owners' posts (``owner_dups``, once for the corpus)."""
+    build_owner_dups(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE routed AS
-        SELECT r.platform AS route_platform, r.key AS route_key, {", ".join(f'p."{c}"' for c in READ_COLUMNS)}
+        SELECT r.platform AS route_platform, r.key AS route_key, {", ".join(f'p."{c}"' for c in READ_COLUMNS)},
+               {", ".join(f'd."{c}"' for c in DUP_COLUMNS)}
         FROM ({ROUTES_SQL}) r SEMI JOIN selected s ON s.platform = r.platform AND s.key = r.key
-        JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id""")
+        JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id
+        LEFT JOIN owner_dups d ON d.platform = p.platform AND d.post_id = p.post_id
+        ORDER BY route_platform, route_key, p.post_id""")
+    con.execute("DROP TABLE owner_dups")
 
 
 def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[Group]:
     """The routed posts, one account at a time (whole accounts only)."""
-    return groups(con.sql("SELECT * FROM routed ORDER BY route_platform, route_key, post_id").to_arrow_reader(8192))
+    return groups(con.sql("SELECT * FROM routed").to_arrow_reader(8192))  # in its order: sorted by account
 
 
 def groups(reader: Iterable[pa.RecordBatch]) -> Iterator[Group]:
@@ -102,20 +121,24 @@ def groups(reader: Iterable[pa.RecordBatch]) -> Iterator[Group]:
 
 
 def batches(accounts: Iterator[Group]) -> Iterator[Batch]:
-    """Whole accounts of one platform, up to ``BATCH_POSTS`` routed posts or ``BATCH_ACCOUNTS`` accounts."""
+    """Whole accounts of one platform, up to ``BATCH_POSTS`` routed posts or ``BATCH_ACCOUNTS`` accounts.
+
+    Each batch is copied into contiguous arrays: an account's posts are slices of the stream's record
+    batches, and a pickled slice (sent to a worker) carries its whole parent batch; a batch of 500
+    small accounts made of slices pickled a hundred times its size."""
     keys: list[str] = []
     tables: list[pa.Table] = []
     size, platform = 0, ""
     for group_platform, key, table in accounts:
         if keys and (group_platform != platform or size >= BATCH_POSTS or len(keys) >= BATCH_ACCOUNTS):
-            yield platform, keys, pa.concat_tables(tables)
+            yield platform, keys, pa.concat_tables(tables).combine_chunks()
             keys, tables, size = [], [], 0
         platform = group_platform
         keys.append(key)
         tables.append(table)
         size += table.num_rows
     if keys:
-        yield platform, keys, pa.concat_tables(tables)
+        yield platform, keys, pa.concat_tables(tables).combine_chunks()
 
 
 def _start(job: AuditJob) -> None:

@@ -24,11 +24,20 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..audit import READ_COLUMNS, AuditSettings, corpus_facts, merge_facts
+from ..audit import (
+    CORPUS_FACTS,
+    DUP_COLUMNS,
+    OWNER_DUPS_SQL,
+    READ_COLUMNS,
+    AuditSettings,
+    corpus_facts,
+    dup_rows_sql,
+    merge_facts,
+)
 from ..engine import connect
 from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
-from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob
+from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob, memory_share
 from .local import BATCH_ACCOUNTS, BATCH_POSTS, batches, groups
 from .route import ltrim_at
 from .table import FIGURES_SCHEMA
@@ -57,16 +66,25 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
     require_pyspark()
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("parlons").master(master or DEFAULT_MASTER)
-    builder = (builder.config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false"))
-    if (master or DEFAULT_MASTER).startswith("local"):
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this very interpreter
+    builder = (SparkSession.builder.appName("parlons").config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false"))
+    if master is not None or not _submitted():  # under spark-submit, its --master holds
+        master = master or DEFAULT_MASTER
+        builder = builder.master(master)
+        if master.startswith("local"):
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # local workers: this very interpreter
     if shuffle_partitions is not None:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _submitted() -> bool:
+    """Whether this driver was started by ``spark-submit`` (its JVM is waiting) or a session runs."""
+    from pyspark import SparkContext
+
+    return "PYSPARK_GATEWAY_PORT" in os.environ or SparkContext._active_spark_context is not None
 
 
 def dataset_paths(source: str) -> tuple[str, str | None]:
@@ -87,7 +105,10 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
               master: str | None, memory_limit: str, start: Start) -> None:
     """Audit the accounts of the dataset ``source`` on Spark; write :data:`FIGURES_SCHEMA` rows to ``figures``."""
     posts_path, accounts_path = dataset_paths(source)
-    spark = spark_session(master, shuffle_partitions=_local_partitions(master))
+    spark = spark_session(master)
+    master = str(spark.sparkContext.master)
+    if _local_partitions(master) is not None:
+        spark.conf.set("spark.sql.shuffle.partitions", str(_local_partitions(master)))
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F
 
@@ -95,11 +116,15 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
         posts = spark.read.parquet(posts_path)
         selected = _selected(spark, posts, wanted, min_posts)
         total = selected.count()
-        job = AuditJob(spark_facts(posts, _owners(spark, accounts_path)), settings, since, until, memory_limit)
-        routed = route(posts, selected).withColumn(
+        owners = _owners(spark, accounts_path)
+        # on local[N], N tasks audit at once in this machine's memory: each gets one share of the limit
+        task_memory = memory_share(memory_limit, _local_cores(master) or 1)
+        job = AuditJob(spark_facts(posts, owners), settings, since, until, task_memory)
+        routed = route(posts, selected, owner_dups(posts, owners)).withColumn(
             BUCKET, F.pmod(F.hash(ROUTE_COLUMNS[1]), F.lit(_buckets(total, posts.count()))))
-        out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job), _figures_ddl())
-        with _ProgressThread(spark, start(total), total):
+        done = spark.sparkContext.accumulator(0)
+        out = routed.groupBy(ROUTE_COLUMNS[0], BUCKET).applyInArrow(_auditor_of(job, done), _figures_ddl())
+        with _ProgressThread(done, start(total), total):
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
@@ -130,7 +155,7 @@ def _facts_of(owners: pa.Table, posts: pa.Table) -> dict[str, pa.Table]:
     try:
         con.register("posts", posts)
         con.register("accounts", owners)
-        return corpus_facts(con)
+        return corpus_facts(con, CORPUS_FACTS)
     finally:
         con.close()
 
@@ -151,14 +176,63 @@ def _partial_facts(owners: pa.Table, combined: pa.Schema) -> Callable[[Iterator[
     return facts
 
 
+DUP_ROWS_DDL = "platform string, post_id string, created_at timestamp, key string, owned boolean"
+OWNER_DUPS_DDL = ("platform string, post_id string, dup_owned boolean, dup_owners_n long, dup_prev_at timestamp, "
+                  "dup_prev_platform string")
+DUP_BUCKET = "dup_bucket"
+
+
+def owner_dups(posts: Any, owners: pa.Table) -> Any:
+    """:data:`parlons.DUP_COLUMNS` of every post whose text an owner's post shares, by the audit's own SQL:
+    each post's normalized text per partition (``mapInArrow``), then every row of a text in one group
+    (the shuffle, by text) where the windows run (``applyInArrow``)."""
+    from pyspark.sql import functions as F
+
+    needed = posts.select("platform", "post_id", "account", "created_at", "kind", "text")
+    rows = needed.mapInArrow(_dup_rows(owners), DUP_ROWS_DDL)
+    rows = rows.join(rows.where("owned").select("key").distinct(), "key", "left_semi")
+    groups = int(posts.sparkSession.conf.get("spark.sql.shuffle.partitions") or 200)
+    return rows.withColumn(DUP_BUCKET, F.pmod(F.hash("key"), F.lit(groups))).groupBy(DUP_BUCKET).applyInArrow(
+        _owner_dups_of_group, OWNER_DUPS_DDL)
+
+
+def _dup_rows(owners: pa.Table) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        con = connect(":memory:", threads=1)
+        try:
+            con.register("accounts", owners)
+            for batch in batches:
+                con.register("posts", pa.Table.from_batches([batch]))
+                yield from con.sql(dup_rows_sql()).to_arrow_table().to_batches()
+                con.unregister("posts")
+        finally:
+            con.close()
+
+    return rows
+
+
+def _owner_dups_of_group(rows: pa.Table) -> pa.Table:
+    con = connect(":memory:", threads=1)
+    try:
+        con.register("dup_rows", rows.drop_columns([DUP_BUCKET]))
+        return con.sql(OWNER_DUPS_SQL).to_arrow_table()
+    finally:
+        con.close()
+
+
 def _local_partitions(master: str | None) -> int | None:
     """On ``local[N]``, a few shuffle partitions per core (Spark's default of 200 is for clusters)."""
+    cores = _local_cores(master)
+    return None if cores is None else 4 * cores
+
+
+def _local_cores(master: str | None) -> int | None:
+    """N of ``local[N]`` (``local[*]``: this machine's cores); None for a cluster."""
     name = master or DEFAULT_MASTER
     if not name.startswith("local"):
         return None
     inside = name.partition("[")[2].rstrip("]").split(",")[0]
-    cores = (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
-    return 4 * cores
+    return (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
 
 
 def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:
@@ -174,8 +248,9 @@ def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] |
     return authors.alias("a").join(names.alias("w"), match, "left_semi")
 
 
-def route(posts: Any, selected: Any) -> Any:
-    """Each post once per account it concerns (author, mentioned, replied to, author of the parent)."""
+def route(posts: Any, selected: Any, dups: Any) -> Any:
+    """Each post once per account it concerns (author, mentioned, replied to, author of the parent), with
+    the columns the audit reads and its :data:`parlons.DUP_COLUMNS` (``dups``, :func:`owner_dups`)."""
     from pyspark.sql import functions as F
 
     own = posts.select("platform", F.lower("account").alias("key"), "post_id")
@@ -192,7 +267,8 @@ def route(posts: Any, selected: Any) -> Any:
     routes = routes.join(selected.select("platform", "key"), ["platform", "key"], "left_semi")
     routes = routes.select(F.col("platform").alias(ROUTE_COLUMNS[0]), F.col("key").alias(ROUTE_COLUMNS[1]),
                            F.col("platform").alias("_p"), F.col("post_id").alias("_id"))
-    read = posts.select(*READ_COLUMNS)  # the columns the audit reads, no more, through the shuffle
+    read = posts.select(*READ_COLUMNS).join(dups, ["platform", "post_id"], "left").select(
+        *READ_COLUMNS, *DUP_COLUMNS)  # the columns the audit reads, no more, through the shuffle
     joined = routes.join(read, (F.col("_p") == read["platform"]) & (F.col("_id") == read["post_id"]))
     return joined.drop("_p", "_id")
 
@@ -214,8 +290,9 @@ def _figures_ddl() -> str:
 _auditors: dict[int, AccountAuditor] = {}
 
 
-def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
-    """The function each Spark task applies to one bucket's posts (one auditor per worker process)."""
+def _auditor_of(job: AuditJob, done: Any) -> Callable[[pa.Table], pa.Table]:
+    """The function each Spark task applies to one bucket's posts (one auditor per worker process);
+    ``done`` (an accumulator) counts the accounts audited."""
     key = id(job)
 
     def audit_group(posts: pa.Table) -> pa.Table:
@@ -224,6 +301,7 @@ def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
             auditor = _auditors[key] = AccountAuditor(job)
         ordered = posts.drop_columns([BUCKET]).sort_by([(c, "ascending") for c in (*ROUTE_COLUMNS, "post_id")])
         rows = [row for batch in batches(groups(ordered.to_batches())) for row in auditor.audit_json(*batch)]
+        done.add(len(rows))
         return pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, row, strict=True)) for row in rows],
                                     FIGURES_SCHEMA)
 
@@ -231,10 +309,11 @@ def _auditor_of(job: AuditJob) -> Callable[[pa.Table], pa.Table]:
 
 
 class _ProgressThread:
-    """Reports accounts done, estimated from the tasks Spark has finished (polled twice a second)."""
+    """Reports the accounts audited so far: Spark merges each finished task's count into the
+    accumulator ``done`` (polled twice a second); a task run twice (retried) is not counted past the total."""
 
-    def __init__(self, spark: Any, tick: Callable[[int], None], total: int) -> None:
-        self.tracker = spark.sparkContext.statusTracker()
+    def __init__(self, done: Any, tick: Callable[[int], None], total: int) -> None:
+        self.accounts = done
         self.tick, self.total, self.done = tick, total, 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -247,20 +326,16 @@ class _ProgressThread:
         self.stop.set()
         self.thread.join()
         if exc[0] is None:
-            self.tick(self.total - self.done)
+            self.poll()
+            if self.done < self.total:  # not when every task's count came back
+                self.tick(self.total - self.done)
 
     def _run(self) -> None:
         while not self.stop.wait(0.5):
-            share = max((s.numCompletedTasks / s.numTasks for s in self._stages() if s.numTasks), default=0.0)
-            now = min(self.total, int(self.total * share))
-            if now > self.done:
-                self.tick(now - self.done)
-                self.done = now
+            self.poll()
 
-    def _stages(self) -> Iterator[Any]:
-        for stage in self.tracker.getActiveStageIds():
-            info = self.tracker.getStageInfo(stage)
-            if info is not None:
-                yield info
-
-
+    def poll(self) -> None:
+        now = min(self.total, int(self.accounts.value))
+        if now > self.done:
+            self.tick(now - self.done)
+            self.done = now
