@@ -18,7 +18,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,8 +70,9 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError("parlons serve did not answer /healthz in 3 minutes")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@contextmanager
+def headless_chromium() -> Iterator[Any]:
+    """Debian's Chromium through chromium-driver: headless, English, at a desktop's width."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -84,6 +87,12 @@ def browser() -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with headless_chromium() as driver:
+        yield driver
 
 
 class Page:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import World
-from .test_browser import CHROMIUM, DRIVER, Page
+from .test_browser import CHROMIUM, DRIVER, Page, headless_chromium
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM.exists() and DRIVER.exists()),
@@ -20,20 +20,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def chrome() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                 "--lang=en-US"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(DRIVER)))
-    driver.implicitly_wait(2)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_the_interview_in_a_browser_without_script(transactional_db: None, world: World, live_server: Any,

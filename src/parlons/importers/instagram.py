@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -181,11 +182,16 @@ def _source_app(media: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def _stamp(item: dict[str, Any], media: list[dict[str, Any]]) -> tuple[Any, datetime | None]:
+    """The item's creation timestamp (else its first medium's), as written and as a time."""
+    stamp = item.get("creation_timestamp") or next((m.get("creation_timestamp") for m in media), None)
+    return stamp, epoch(stamp)
+
+
 def _media_post(member: Member, index: int, item: dict[str, Any], owner: Owner,
                 family: str) -> dict[str, Any] | None:
     media = _media_items(item)
-    stamp = item.get("creation_timestamp") or next((m.get("creation_timestamp") for m in media), None)
-    when = epoch(stamp)
+    stamp, when = _stamp(item, media)
     if when is None:
         return None
     text = _caption(item, media)
@@ -202,8 +208,7 @@ def _media_post(member: Member, index: int, item: dict[str, Any], owner: Owner,
 def _threads_post(member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
     """A Threads post or reply: platform ``threads``, the owner's username; a reply's addressee is unknown."""
     media = _media_items(item)
-    stamp = item.get("creation_timestamp") or next((m.get("creation_timestamp") for m in media), None)
-    when = epoch(stamp)
+    stamp, when = _stamp(item, media)
     if when is None:
         return None
     text = _caption(item, media)
