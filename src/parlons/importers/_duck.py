@@ -73,8 +73,17 @@ JS_END = b" \t\r\n;"
 
 
 def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for one importer run."""
-    return engine.connect(memory_limit=memory_limit, preserve_insertion_order=True)
+    """A private in-memory DuckDB for one importer run, whose queries keep the order of what they read."""
+    con = engine.connect(memory_limit=memory_limit, preserve_insertion_order=True)
+    con.execute(KEEP_ORDER)
+    return con
+
+
+KEEP_ORDER = "SET disabled_optimizers = 'in_clause'"
+"""Rows come out of a shaping query in the order they were read: records are numbered, the first of
+two rows with one key wins, and a stream stopped by a bad line resumes after the last line it passed
+on. DuckDB keeps the order of a scan through projections and filters, but turns ``x IN (...)`` of
+five constants or more (and ``list_contains`` of such a list) into a join, which gives the order up."""
 
 
 def sql_string(value: str) -> str:
