@@ -1,4 +1,6 @@
-"""DuckDB reads a twarc2 file while the byte pass (blank lines, edit chains) still runs on its thread.
+"""DuckDB reads a twarc2 file of pages while the byte pass (blank lines, edit chains) still runs on its thread.
+
+(Flat files of one tweet per line are read by the store itself: ``test_import_numbered.py``.)
 
 What it read ahead is passed on only once the pass found no blank line; when the pass finds one,
 the rows read ahead are dropped untouched and the file is read line by line: line numbers stay
@@ -24,17 +26,18 @@ LINES = 30_000
 
 
 def write(path: Path, *, blank_at: int | None = None, not_a_tweet_at: int | None = None) -> Path:
-    """Tweets whose id is the base plus their line number; maybe one blank line, one object that is no tweet."""
+    """Pages of one tweet whose id is the base plus their line number; maybe one blank line, one object
+    that is no tweet."""
     tweet = json.loads((FIXTURES / "twitter_api" / "v2_flat.jsonl").read_text().splitlines()[0])
     with path.open("w") as out:
         for line in range(1, LINES + 1):
             if line == blank_at:
                 out.write("\n")
             elif line == not_a_tweet_at:
-                out.write('{"kind": "not a tweet"}\n')
+                out.write('{"data": [{"kind": "not a tweet"}], "includes": {}}\n')
             else:
                 tweet["id"] = str(BASE + line)
-                out.write(json.dumps(tweet) + "\n")
+                out.write(json.dumps({"data": [tweet], "includes": {}}) + "\n")
     return path
 
 

@@ -143,7 +143,7 @@ class _Feed:
                 if isinstance(item, SqlQuery):
                     ctx.rows_read += self._finish()
                     self.current = item.members[0]
-                    rows, _ = self.store.stage_query(item.sql, item.params, self.stamp, check=False)
+                    rows = self._query(item, ctx)
                     if self.progress is not None:
                         self.progress(self.current.name, rows)
                     ctx.rows_read += rows
@@ -155,6 +155,17 @@ class _Feed:
                 self.writer.abort()
                 self.writer = None
             raise
+
+    def _query(self, item: SqlQuery, ctx: ReadContext) -> int:
+        """Run a query on the store; the rows written (skips of a numbered query counted in ``ctx``)."""
+        self.store.prepare(item.setup)
+        if item.numbered is None:
+            return self.store.stage_query(item.sql, item.params, self.stamp, check=False)[0]
+        for skipped in self.store.stage_numbered(item.sql, item.params, self.stamp, item.numbered):
+            for member, record in skipped.examples:
+                ctx.skip(member, record, skipped.reason)
+            ctx.skipped[skipped.reason] += skipped.count - len(skipped.examples)
+        return item.numbered.rows
 
     def _put(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:

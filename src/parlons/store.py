@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ import pyarrow as pa
 from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
+from .importers._base import ROW_SCHEMA, Numbered
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "Stamp", "Store",
-           "resolve_store_path"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "SkipCount", "Stamp",
+           "Store", "resolve_store_path"]
 
 STORE_ENV = "PARLONS_STORE"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -97,6 +99,15 @@ class Stamp:
     importer: str
     importer_version: str
     imported_at: datetime
+
+
+@dataclass(frozen=True)
+class SkipCount:
+    """Records of a numbered query skipped for one reason: how many, and the first few (member, record)."""
+
+    reason: str
+    count: int
+    examples: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -300,16 +311,75 @@ class Store:
         instead of one per batch (a pass reads every row of this import written so far).
         """
         self._now = stamp.imported_at
+        inserted = self._insert_query(f"SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} FROM ({sql})",
+                                      {**params, **_stamp_params(stamp)})
+        dropped = self.take_incomplete() if check else []
+        return inserted - len(dropped), dropped
+
+    def _insert_query(self, select: str, params: Mapping[str, Any]) -> int:
+        """``INSERT INTO posts`` the rows of ``select``: DuckDB reads, shapes and writes on every core, in order."""
         try:
-            with self._bounded_memory(QUERY_MEMORY_LIMIT):
-                inserted = self._scalar(f"INSERT INTO posts BY NAME SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} "
-                                        f"FROM ({sql})", {**params, **_stamp_params(stamp)})
+            with self._bounded_memory(QUERY_MEMORY_LIMIT), self._keeping_order():
+                return self._scalar(f"INSERT INTO posts BY NAME {select}", params)
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
         except duckdb.Error as exc:
             raise store_failure(exc, self.path, "writing the imported posts", strict=True) or exc from None
-        dropped = self.take_incomplete() if check else []
-        return inserted - len(dropped), dropped
+
+    @contextmanager
+    def _keeping_order(self) -> Iterator[None]:
+        """Within the block, DuckDB does not turn ``IN (...)`` lists into joins, which lose the rows' order."""
+        before = str(self.con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0])
+        self.con.execute(f"SET disabled_optimizers = {_literal(_with_item(before, 'in_clause'))}")
+        try:
+            yield
+        finally:
+            with suppress(duckdb.Error):
+                self.con.execute(f"SET disabled_optimizers = {_literal(before)}")
+
+    def prepare(self, statements: tuple[str, ...]) -> None:
+        """Run an importer's set-up statements (the temporary macros its query calls)."""
+        for statement in statements:
+            self._run("preparing the imported posts", statement)
+
+    def stage_numbered(self, sql: str, params: Mapping[str, Any], stamp: Stamp, numbered: Numbered
+                       ) -> list[SkipCount]:
+        """Write the rows of a query that reads one member, one row per record in order; number them.
+
+        See :class:`parlons.importers._base.Numbered`. The rows are written with a token in
+        ``source_record``; once ``numbered.expected()`` agrees with their count, ``numbered.after``
+        sees them, ``source_record`` gets each row's number (its place, from ``numbered.first``) and
+        the rows with a ``skip_reason`` are removed and returned, counted by reason. When the counts
+        disagree the rows are removed and ``numbered.refused`` is set.
+        """
+        self._now = stamp.imported_at
+        token = "\x01" + uuid.uuid4().hex
+        rows = self._insert_query(
+            f"SELECT * EXCLUDE (skip_reason) REPLACE ({_complete_sql('skip_reason')}, $token AS source_record), "
+            f"{_stamp_sql()} FROM ({sql})", {**params, **_stamp_params(stamp), "token": token})
+        numbered.rows, numbered.refused = 0, False
+        with self.doing("writing the imported posts"):
+            staged = _StagedRows(self.con, token, numbered.first)
+            if rows != numbered.expected() or not staged.in_order or (
+                    numbered.after is not None and not numbered.after(staged)):
+                staged.discard()
+                numbered.refused = True
+                return []
+            staged.number(numbered.scratch)
+            skips = self._take_skipped()
+        numbered.rows = staged.rows - sum(s.count for s in skips)
+        return skips
+
+    def _take_skipped(self) -> list[SkipCount]:
+        """Remove the rows a numbered query marked skipped; per reason, how many and the first three."""
+        marked = f"imported_at = $now AND post_id = {_SKIPPED}"
+        found = self.con.execute(f"""
+            SELECT text, count(*), list([source_member, source_record] ORDER BY rowid)[1:3]
+            FROM posts WHERE {marked} GROUP BY text ORDER BY min(rowid)""", {"now": self._now}).fetchall()
+        if found:
+            self.con.execute(f"DELETE FROM posts WHERE {marked}", {"now": self._now})
+        return [SkipCount(str(reason), int(n), tuple((str(m), str(r)) for m, r in examples))
+                for reason, n, examples in found]
 
     def take_incomplete(self) -> list[tuple[str, str]]:
         """Remove the rows of this import missing a required field; their (member, record)."""
@@ -520,10 +590,11 @@ STAGING_MEMORY_LIMIT = "128MB"
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
-QUERY_MEMORY_LIMIT = "512MB"
+QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
-limit if lower): at 1 GB, an import of 1 M generic JSON lines peaked at 640-750 MB, at 512 MB 435 MB
-for the same CPU time."""
+limit if lower). DuckDB writes the rows of such a query in order on every core only with room for
+it: at 512 MB its ordered insert fell back to one thread (1 M generic JSON lines: 4.9 s; at 640 MB
+3.0 s on two cores, peak 480 MB); at 1 GB the import peaked at 640-750 MB."""
 _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
           "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
 
@@ -557,14 +628,88 @@ def _neutral(column: str) -> str:
 _INCOMPLETE = "chr(1) || 'incomplete:'"
 _REQUIRED = [f.name for f in POST_FIELDS if not f.nullable and f.name not in
              ("source_file", "importer", "importer_version", "imported_at")]
-_COMPLETE = ", ".join(
-    [f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in _REQUIRED)} THEN {_INCOMPLETE} || uuid()::VARCHAR "
-     "ELSE post_id END AS post_id"]
-    + [f"coalesce({n}, {'TIMESTAMPTZ ' + repr('1970-01-01 00:00:00+00') if n == 'created_at' else repr('')}) AS {n}"
-       for n in _REQUIRED if n != "post_id"])
-"""Rows missing a required field get a marked id (then are counted and removed) instead of failing."""
+_SKIPPED = "chr(1) || 'skipped'"
+
+
+def _complete_sql(skip_reason: str | None = None) -> str:
+    """Rows missing a required field get a marked id (then are counted and removed) instead of failing.
+
+    With ``skip_reason`` (a column), the rows where it is set get the id :data:`_SKIPPED` and their
+    reason as text, for :meth:`Store.stage_numbered` to count.
+    """
+    skip = f"WHEN {skip_reason} IS NOT NULL THEN {_SKIPPED} " if skip_reason else ""
+    columns = [f"CASE {skip}WHEN {' OR '.join(f'{n} IS NULL' for n in _REQUIRED)} "
+               f"THEN {_INCOMPLETE} || uuid()::VARCHAR ELSE post_id END AS post_id"]
+    for name in _REQUIRED:
+        if name == "post_id":
+            continue
+        default = "TIMESTAMPTZ '1970-01-01 00:00:00+00'" if name == "created_at" else "''"
+        given = f"{skip_reason}, {name}" if skip_reason and name == "text" else name
+        columns.append(f"coalesce({given}, {default}) AS {name}")
+    return ", ".join(columns)
+
+
+_COMPLETE = _complete_sql()
 
 _ORDER = {"posts": ", created_at, post_id", "accounts": ""}
+
+
+class _StagedRows:
+    """The rows one numbered query wrote (``source_record`` holds their token): see :class:`Numbered`.
+
+    DuckDB gives the rows of one ordered ``INSERT`` consecutive local row ids in the order it wrote
+    them, so each row's number is an offset from the lowest; rows taken out keep the others' numbers.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, token: str, first: int) -> None:
+        self.con, self.token = con, token
+        rows, low, high = self.con.execute("SELECT count(*), min(rowid), max(rowid) FROM posts "
+                                           "WHERE source_record = $t", {"t": token}).fetchall()[0]
+        self.rows = int(rows)
+        self.in_order = rows == 0 or high - low + 1 == rows
+        """False when the row ids are not consecutive: then the rows cannot be numbered (refused)."""
+        self.record = f"(rowid - {int(low or 0)} + {int(first)})"
+        self.relation = (f"(SELECT *, rowid AS staged_row, {self.record} AS record FROM posts "
+                         f"WHERE source_record = {_literal(token)})")
+
+    def select(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        return self.con.sql(f"WITH staged AS {self.relation} {sql}", params=dict(params or {})).to_arrow_table()
+
+    def take(self, where: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        columns = ", ".join("record::VARCHAR AS source_record" if n == "source_record" else n
+                            for n in ROW_SCHEMA.names)
+        taken = self.select(f"SELECT {columns} FROM staged WHERE {where} ORDER BY record", params)
+        if taken.num_rows:
+            self.con.execute(f"WITH staged AS {self.relation} DELETE FROM posts WHERE rowid IN "
+                             f"(SELECT staged_row FROM staged WHERE {where})", dict(params or {}))
+            self.rows -= taken.num_rows
+        return taken.cast(ROW_SCHEMA)
+
+    def update(self, assignments: str, where: str, params: Mapping[str, Any] | None = None) -> int:
+        rows = self.con.execute(f"UPDATE posts SET {assignments} FROM (SELECT staged_row, record FROM "
+                                f"{self.relation} WHERE {where}) s WHERE posts.rowid = s.staged_row",
+                                dict(params or {})).fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def number(self, scratch: tuple[str, ...] = ()) -> None:
+        """Write each row's number into ``source_record``; empty the ``scratch`` columns."""
+        cleared = "".join(f", {name} = NULL" for name in scratch)
+        self.con.execute(f"UPDATE posts SET source_record = {self.record}::VARCHAR{cleared} "
+                         "WHERE source_record = $t", {"t": self.token})
+
+    def discard(self) -> None:
+        self.con.execute("DELETE FROM posts WHERE source_record = $t", {"t": self.token})
+        self.rows = 0
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _with_item(items: str, item: str) -> str:
+    """A comma-separated DuckDB setting with ``item`` in it."""
+    parts = [p.strip() for p in items.split(",") if p.strip()]
+    return ", ".join(parts if item in parts else [*parts, item])
 
 
 def _stamp_sql() -> str:

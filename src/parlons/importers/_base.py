@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import pyarrow as pa
 
@@ -28,9 +28,11 @@ __all__ = [
     "STAMPED",
     "ImportOptions",
     "Importer",
+    "Numbered",
     "ReadContext",
     "Skip",
     "SqlQuery",
+    "Staged",
     "post_row",
 ]
 
@@ -59,6 +61,55 @@ class SqlQuery:
     sql: str
     params: Mapping[str, Any]
     members: tuple[Member, ...]
+    numbered: Numbered | None = None
+    """Set when the query yields one row per record of one member in the member's order: the store
+    numbers ``source_record`` itself (see :class:`Numbered`)."""
+    setup: tuple[str, ...] = ()
+    """Statements the store runs first (``CREATE OR REPLACE TEMP MACRO`` the query calls)."""
+
+
+class Staged(Protocol):
+    """The rows one :class:`SqlQuery` with :class:`Numbered` wrote, before the store numbers them.
+
+    SQL given here reads the relation ``staged``: the ``posts`` columns of those rows plus ``record``
+    (BIGINT, the number each row will get).
+    """
+
+    def select(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """The result of a query over ``staged``."""
+
+    def take(self, where: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """The rows of ``staged`` where ``where`` holds, as :data:`ROW_SCHEMA` rows numbered; removed."""
+
+    def update(self, assignments: str, where: str, params: Mapping[str, Any] | None = None) -> int:
+        """``UPDATE posts SET assignments`` on the rows of ``staged`` where ``where`` holds; how many."""
+
+
+@dataclass
+class Numbered:
+    """How the store numbers the rows of a :class:`SqlQuery` that reads one member, one row per record.
+
+    The query yields the :data:`ROW_SCHEMA` columns (``source_record`` is ignored) and
+    ``skip_reason``, in the member's order, one row for every record (a record it cannot read gives
+    a row with a ``skip_reason``). DuckDB reads and writes them on every core; the store numbers
+    them from their order: the first is ``first``. Rows with a ``skip_reason`` are then counted as
+    skips under their number and removed.
+
+    ``expected`` is called once the rows are written: how many records the member holds (None when
+    unknown). When it is not the number of rows written (say the reader passed over blank lines),
+    the rows are removed and :attr:`refused` set: the importer then reads the member its careful way.
+    """
+
+    expected: Callable[[], int | None]
+    first: int = 1
+    after: Callable[[Staged], bool] | None = None
+    """Sees the rows before they are numbered; False refuses them (removed, :attr:`refused` set)."""
+    scratch: tuple[str, ...] = ()
+    """Columns the query fills with values for ``after`` only: set to NULL when the rows are numbered."""
+    rows: int = 0
+    """Set by the store: the rows kept (records read less those skipped)."""
+    refused: bool = False
+    """Set by the store: the rows did not match ``expected`` and were removed."""
 
 
 @dataclass(frozen=True)

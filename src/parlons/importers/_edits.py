@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sources import Member
-from ._base import ROW_SCHEMA, ReadContext
+from ._base import ROW_SCHEMA, ReadContext, SqlQuery, Staged
 
 __all__ = ["EditChains"]
 
@@ -89,32 +88,45 @@ class EditChains:
         for version in chain:
             self.first[version] = chain[0]
 
-    def fold(self, batches: Iterable[pa.RecordBatch], ready: Callable[[], None] | None = None
-             ) -> Iterator[pa.RecordBatch]:
+    def fold(self, items: Iterable[pa.RecordBatch | SqlQuery], ready: Callable[[], None] | None = None
+             ) -> Iterator[pa.RecordBatch | SqlQuery]:
         """The batches without the rows of edited tweets (held), references rewritten.
 
         ``ready`` waits until the chains are all found (they may be searched for on another thread
-        while the first batch is read); it is called before any batch is passed on.
+        while the first batch is read); it is called before any batch is passed on. Queries pass
+        as they come: the store runs them, and their rows are folded by :meth:`fold_staged`.
         """
-        iterator = iter(batches)
-        first = next(iterator, None)
-        if ready is not None:
-            ready()
-        if first is None:
-            return
-        if not self.first:
-            yield first
-            yield from iterator
-            return
-        ids = pa.array(list(self.first), pa.string())
-        for batch in chain([first], iterator):
-            batch = self._rewrite(batch, ids)
+        ids: pa.Array | None = None
+        for item in items:
+            if isinstance(item, SqlQuery):
+                yield item
+                continue
+            if ids is None:
+                if ready is not None:
+                    ready()
+                ids = pa.array(list(self.first), pa.string())
+            if not self.first:
+                yield item
+                continue
+            batch = self._rewrite(item, ids)
             edited = pc.is_in(batch.column("post_id"), value_set=ids)
             if pc.any(edited).as_py():
                 self._hold(batch.filter(edited).to_pylist())
                 batch = batch.filter(pc.invert(edited))
             if batch.num_rows:
                 yield batch
+
+    def fold_staged(self, staged: Staged) -> None:
+        """:meth:`fold` for rows the store wrote (every chain must be known): versions held, references rewritten."""
+        if not self.first:
+            return
+        versions = {"versions": list(self.first), "firsts": list(self.first.values())}
+        for column in REFERENCES:
+            staged.update(f"{column} = $firsts[list_position($versions, {column})]",
+                          f"{column} IS NOT NULL AND list_contains($versions, {column})", versions)
+        held = staged.take("list_contains($versions, post_id)", {"versions": versions["versions"]})
+        if held.num_rows:
+            self._hold(held.to_pylist())
 
     def _rewrite(self, batch: pa.RecordBatch, ids: pa.Array) -> pa.RecordBatch:
         columns = []

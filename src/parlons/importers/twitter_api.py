@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sources import Member
-from ._base import Importer, ReadContext
+from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged
 from ._duck import (
     NOT_LANGUAGES,
     TWEET_MACROS,
@@ -127,6 +127,21 @@ SELECT (row_number() OVER ())::VARCHAR AS record, j, NULL::VARCHAR AS bad
 FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
                maximum_object_size = {max_line})
 """
+
+NUMBERED_LINES = """
+SELECT NULL::VARCHAR AS record, j, CASE WHEN j IS NULL THEN '{unread}' END AS bad
+FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
+               maximum_object_size = {max_line}, ignore_errors = true)
+"""
+"""JSON lines for the store's numbered query (:func:`_numbered`): one row per line, in order, on every
+core; a line DuckDB cannot read as an object gives a row whose ``j`` is NULL."""
+NO_ID = "not a tweet (no id)"
+UNREAD = "line not read"
+"""The reason :data:`NUMBERED_LINES` gives a line it could not read, until :func:`_explain_unread` says why."""
+MAX_UNREAD = 1000
+"""Beyond this many unreadable lines in a member, it is read line by line instead (:func:`_json_lines`)."""
+NUMBERED_PARTS = ("v1", "v2", "stream")
+"""The passes that give one row per line: the store may read them itself (pages give many)."""
 
 DOCUMENT = """
 SELECT (row_number() OVER () - 1)::VARCHAR AS record, j, NULL::VARCHAR AS bad
@@ -283,7 +298,7 @@ class TwitterApiImporter(Importer):
     def companion(self, member: Member) -> bool:
         return _flavour(member) in COMPANIONS
 
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
         authors, edits = Authors(), EditChains()
         scans = ByteScans(members, edits)
         try:
@@ -294,7 +309,7 @@ class TwitterApiImporter(Importer):
         authors.report(ctx, {m.name: m for m in members})
 
     def _batches(self, members: Sequence[Member], ctx: ReadContext, authors: Authors,
-                 scans: ByteScans) -> Iterator[pa.RecordBatch]:
+                 scans: ByteScans) -> Iterator[pa.RecordBatch | SqlQuery]:
         """The rows of each member; ``scans``: the byte passes over the JSON lines members."""
         con = _connection(members[0])
         for member in members:
@@ -303,6 +318,11 @@ class TwitterApiImporter(Importer):
                 raise member.error("is not Twitter API JSON (v1.1 tweets, or v2 tweets from twarc2)")
             layout, path = _layout(member), member.local_path()
             for part in PARTS[flavour]:
+                if layout == "lines" and part in NUMBERED_PARTS:
+                    query = _numbered(member, part, authors, scans)
+                    yield query
+                    if query.numbered is not None and not query.numbered.refused:
+                        continue
                 if layout == "lines":
                     yield from _json_lines(con, member, part, ctx, authors, scans)
                 else:
@@ -397,6 +417,88 @@ def _shape(member: Member, part: str, parsed: str) -> str:
     return template.format(sources=sources, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
 
 
+def _numbered(member: Member, part: str, authors: Authors, scans: ByteScans) -> SqlQuery:
+    """The member read by the store itself, one row per line on every core (:class:`Numbered`).
+
+    The store writes the rows, then checks them against the byte pass: as many rows as lines means
+    no line was blank (DuckDB passes over blank lines, and the numbers would drift). Then the edit
+    chains are folded, the authors noted (their description and creation time ride in ``html`` and
+    ``title``, which tweets leave empty) and unreadable lines explained. Otherwise the store drops
+    the rows and the member is read line by line (:func:`_json_lines`).
+    """
+    path = member.local_path()
+    parsed = NUMBERED_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE, unread=UNREAD)
+    sql = (f"SELECT * EXCLUDE ({', '.join(AUTHOR_COLUMNS)}) REPLACE (author_description AS html, "
+           f"strftime(author_created_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS title) FROM ({_shape(member, part, parsed)})")
+
+    def after(staged: Staged) -> bool:
+        scans.wait()
+        if not _explain_unread(staged, path):
+            return False
+        scans.chains.fold_staged(staged)
+        authors.add_staged(staged)
+        return True
+
+    numbered = Numbered(expected=lambda: scans.lines_of(member), after=after, scratch=("html", "title"))
+    return SqlQuery(sql, {}, (member,), numbered=numbered, setup=TWEET_MACROS)
+
+
+def _explain_unread(staged: Staged, path: Path) -> bool:
+    """Give the lines DuckDB could not read as a tweet the reason the line-by-line reading gives; False
+    when there are more than :data:`MAX_UNREAD` (the member is then read line by line).
+
+    DuckDB reads a line that is JSON but not an object (an array, a number) as an object without
+    fields, that is a tweet without id: those lines are looked at too.
+    """
+    marked = f"starts_with(post_id, chr(1)) AND text IN ({sql_string(UNREAD)}, {sql_string(NO_ID)})"
+    unread = staged.select(f"SELECT record, text FROM staged WHERE {marked} ORDER BY record LIMIT {MAX_UNREAD + 1}")
+    if unread.num_rows > MAX_UNREAD:
+        return False
+    given = dict(zip(unread.column("record").to_pylist(), unread.column("text").to_pylist(), strict=True))
+    reasons: dict[str, list[int]] = {}
+    for number, line in _lines_at(path, list(given)).items():
+        reason = _why_unread(line, given[number])
+        if reason != given[number]:
+            reasons.setdefault(reason, []).append(number)
+    for reason, records in reasons.items():
+        staged.update("text = $reason", "list_contains($records, record)", {"reason": reason, "records": records})
+    return True
+
+
+def _why_unread(line: bytes, given: str) -> str:
+    """Why a line is no tweet, in the words of :data:`SLOW_LINES` (``given``: an object without id stays so)."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return "line is not valid JSON"
+    return given if isinstance(value, dict) and given == NO_ID else "line is JSON but not a tweet object"
+
+
+def _lines_at(path: Path, numbers: Sequence[int], chunk_size: int = 1 << 22) -> dict[int, bytes]:
+    """The lines of a file at these numbers (1 for the first; at most :data:`MAX_LINE` bytes of each)."""
+    wanted, found = sorted(set(numbers)), {}
+    line, held, index = 1, b"", 0
+    with open(path, "rb") as stream:
+        while index < len(wanted) and (chunk := stream.read(chunk_size)):
+            breaks = chunk.count(b"\n")
+            if wanted[index] > line + breaks:
+                line += breaks
+                held = (held + chunk)[-MAX_LINE:] if not breaks else chunk[chunk.rfind(b"\n") + 1:]
+                continue
+            pieces = (held + chunk).split(b"\n")
+            for offset, piece in enumerate(pieces[:-1]):
+                if line + offset in found or line + offset not in wanted:
+                    continue
+                found[line + offset] = piece[:MAX_LINE]
+            line += len(pieces) - 1
+            held = pieces[-1][-MAX_LINE:]
+            while index < len(wanted) and wanted[index] < line:
+                index += 1
+    if index < len(wanted) and wanted[index] == line:
+        found[line] = held
+    return found
+
+
 def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: ReadContext,
                 authors: Authors, scans: ByteScans) -> Iterator[pa.RecordBatch]:
     """One pass over a JSON lines member: DuckDB's JSON reader first, text lines when it cannot.
@@ -483,6 +585,33 @@ def _blank_line_scan(path: Path, chunk_size: int = 1 << 22, chains: EditChains |
     return bool(held) and not held.strip(b" ")
 
 
+def _count_lines(path: Path, chains: EditChains | None, stop: threading.Event, chunk_size: int = 1 << 22
+                 ) -> int | None:
+    """The lines of a file (a last one without a line feed counted), and with ``chains`` its edit chains.
+
+    None when stopped. A line longer than :data:`MAX_LINE` leaves the chains to a pass of their own.
+    """
+    count, held, last, long_line = 0, b"", b"\n", False
+    with open(path, "rb") as stream:
+        while chunk := stream.read(chunk_size):
+            if stop.is_set():
+                return None
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+            if chains is None or long_line:
+                continue
+            cut = chunk.rfind(b"\n") + 1
+            _chains_in(chains, held, chunk, cut)
+            held = chunk[cut:] if cut else held + chunk
+            long_line = len(held) > MAX_LINE
+    if chains is not None:
+        if long_line:
+            chains.scan_path(path)
+        else:
+            chains.find(held)
+    return count + (last != b"\n")
+
+
 def _blank_in(held: bytes, chunk: bytes, cut: int) -> bool | None:
     """Whether the lines that end in ``chunk[:cut]`` (the first one begun by ``held``) hold a blank one."""
     if b"\r" in chunk:
@@ -513,6 +642,9 @@ class ByteScans:
 
     def __init__(self, members: Sequence[Member], chains: EditChains) -> None:
         self.blanks: dict[str, bool | None] = {}
+        self.lines: dict[str, int | None] = {}
+        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched."""
+        self.chains = chains
         self.error: BaseException | None = None
         self.stop = threading.Event()
         # Files are materialized here, on the reading thread: a zip member copied out by two threads
@@ -527,12 +659,20 @@ class ByteScans:
             for member, path, edited in work:
                 if self.stop.is_set():
                     return
-                if path is not None:
-                    self.blanks[member.name] = _blank_line_scan(path, chains=chains if edited else None, stop=self.stop)
+                found = chains if edited else None
+                if path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS:
+                    self.lines[member.name] = _count_lines(path, found, self.stop)
+                elif path is not None:
+                    self.blanks[member.name] = _blank_line_scan(path, chains=found, stop=self.stop)
                 elif edited:
                     chains.scan(member)
         except BaseException as exc:  # raised again on the reading thread by wait()
             self.error = exc
+
+    def lines_of(self, member: Member) -> int | None:
+        """How many lines the member has (None when unknown): waits for the passes."""
+        self.wait()
+        return self.lines.get(member.name)
 
     def pending(self) -> bool:
         return self.thread.is_alive()
@@ -578,6 +718,18 @@ class Authors:
         for row in firsts.to_pylist():
             if row["account"] not in self.seen:
                 self.seen[row["account"]] = {k.removesuffix("_first"): v for k, v in row.items()}
+
+    def add_staged(self, staged: Staged) -> None:
+        """:meth:`add` for rows the store wrote: the first row of each author by line (the
+        description in ``html``, the creation time in ``title``, put there by :func:`_numbered`)."""
+        firsts = staged.select("""
+            SELECT account, arg_min(account_id, record) AS account_id, arg_min(account_name, record) AS account_name,
+                   arg_min(source_member, record) AS source_member,
+                   arg_min(html, record) AS author_description,
+                   arg_min(title, record)::TIMESTAMPTZ AS author_created_at
+            FROM staged WHERE NOT starts_with(post_id, chr(1)) GROUP BY account ORDER BY min(record)""")
+        for row in firsts.to_pylist():
+            self.seen.setdefault(row["account"], row)
 
     def report(self, ctx: ReadContext, members: dict[str, Member]) -> None:
         for author in self.seen.values():
