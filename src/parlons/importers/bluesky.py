@@ -36,8 +36,8 @@ import pyarrow.compute as pc
 
 from ..normalize import parse_time
 from ..sources import Member
-from ._base import Importer, ReadContext, Skip
-from ._duck import connect, member_case, query_batches, sql_string
+from ._base import BATCH_ROWS, ROW_SCHEMA, Importer, ReadContext, Skip
+from ._duck import connect, member_case, sql_name, sql_string
 
 __all__ = ["IMPORTER", "BlueskyImporter"]
 
@@ -53,43 +53,47 @@ MAX_DEPTH = 64
 """A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
 REQUIRED = ("post_id", "account", "created_at", "text", "kind")
 
-EVENT_COLUMNS = """{
-  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR', '_record': 'VARCHAR',
-  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record JSON)',
-  'identity': 'STRUCT(handle VARCHAR)'
-}"""
-STATS_COLUMNS = """{
-  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR',
-  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR)', 'identity': 'STRUCT(handle VARCHAR)'
-}"""
 _MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"}}
-RECORD_TYPE = orjson.dumps({
+RECORD = {
     "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"], "tags": ["VARCHAR"],
     "reply": {"root": {"uri": "VARCHAR"}, "parent": {"uri": "VARCHAR"}},
     "subject": {"uri": "VARCHAR"},
     "facets": [{"index": {"byteStart": "BIGINT", "byteEnd": "BIGINT"},
                 "features": [{"$type": "VARCHAR", "did": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
     "embed": {**_MEDIA, "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}, "media": _MEDIA},
-}).decode()
+}
+"""The fields of a post or repost record that are read: the JSON reader builds them as it parses the line
+(a record kept as JSON and transformed afterwards was parsed twice, 1.4 of 6 CPU-seconds at 1 M events)."""
+
+
+def _duck_type(spec: object) -> str:
+    """The DuckDB type of a spec: a type name, ``[item]`` for a list, ``{name: spec}`` for a struct."""
+    if isinstance(spec, list):
+        return _duck_type(spec[0]) + "[]"
+    if isinstance(spec, dict):
+        return "STRUCT(" + ", ".join(f"{sql_name(k)} {_duck_type(v)}" for k, v in spec.items()) + ")"
+    return str(spec)
+
+
+EVENT_COLUMNS = "{" + ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in {
+    "did": "VARCHAR", "time_us": "BIGINT", "kind": "VARCHAR", "_record": "VARCHAR",
+    "commit": "STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record "
+              f"{_duck_type(RECORD)})"}.items()) + "}"
 
 READ = """read_json({files}, format = 'newline_delimited', filename = true, ignore_errors = true,
   maximum_object_size = 16777216, columns = {columns})"""
 """16 MB a line at most (a record is at most a few kilobytes): DuckDB's reader holds buffers in proportion
-to it, and at 64 MB an import of a million events peaked 120 MB higher."""
-
-STATS = """
-SELECT {member} AS member, kind, commit.operation AS operation, commit.collection AS collection,
-  CASE WHEN kind = 'identity' THEN did END AS identity_did,
-  arg_max(identity.handle, time_us) AS handle, count(*) AS n
-FROM {read} GROUP BY ALL
-"""
+to it, and at 64 MB an import of a million events peaked 120 MB higher. With ``ignore_errors`` every
+non-blank line gives exactly one row, in file order (NULL columns for a line that is not a JSON object):
+rows are numbered by counting them."""
 
 SHAPE = """
 WITH ev AS (
-  SELECT did, time_us, _record, commit.collection AS collection, commit.rkey AS rkey,
-    json_transform(commit.record, {record_type}) AS r, {member} AS source_member
+  SELECT did, time_us, kind AS event, commit.operation AS operation, commit.collection AS collection,
+    commit.rkey AS rkey, commit.record AS r, _record, {member} AS source_member,
+    coalesce(kind = 'commit' AND commit.operation = 'create'
+             AND commit.collection IN ('{post}', '{repost}'), false) AS is_post
   FROM {read}
-  WHERE kind = 'commit' AND commit.operation = 'create' AND commit.collection IN ('{post}', '{repost}')
 ), f AS (
   SELECT *,
     'at://' || did || '/' || collection || '/' || rkey AS uri,
@@ -101,17 +105,17 @@ WITH ev AS (
                'external': r.embed.external}} END AS m,
     CASE r.embed."$type" WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
          WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS embedded,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+    CASE WHEN len(r.facets) > 0 THEN flatten(list_transform(r.facets, lambda x: list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#mention'),
       lambda y: coalesce(nullif(lower(regexp_extract(
         try(decode(encode(r."text")[x."index".byteStart + 1 : x."index".byteEnd])), '^@(\\S+)$', 1)), ''), y.did))))
-      AS mention_list,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      ELSE []::VARCHAR[] END AS mention_list,
+    CASE WHEN len(r.facets) > 0 THEN flatten(list_transform(r.facets, lambda x: list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#tag'), lambda y: y.tag)))
-      || coalesce(r.tags, []) AS tag_list,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      ELSE []::VARCHAR[] END || coalesce(r.tags, []) AS tag_list,
+    CASE WHEN len(r.facets) > 0 THEN flatten(list_transform(r.facets, lambda x: list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#link'), lambda y: y.uri)))
-      AS link_list
+      ELSE []::VARCHAR[] END AS link_list
   FROM ev
 ), g AS (
   SELECT *,
@@ -121,8 +125,7 @@ WITH ev AS (
   FROM f
 )
 SELECT
-  'bluesky' AS platform, uri AS post_id, coalesce(a.handle, g.did) AS account, g.did AS account_id,
-  a.name AS account_name,
+  'bluesky' AS platform, uri AS post_id, did AS account, did AS account_id, NULL AS account_name,
   coalesce(TRY_CAST(r.createdAt AS TIMESTAMPTZ), make_timestamp(time_us)::TIMESTAMPTZ) AS created_at,
   CASE WHEN collection = '{post}' THEN body ELSE '' END AS "text",
   NULL AS html, NULL AS title, r.langs[1] AS lang,
@@ -130,11 +133,11 @@ SELECT
        WHEN r.reply.parent.uri IS NOT NULL THEN 'reply'
        WHEN embedded LIKE 'at://%/{post}/%' THEN 'quote' ELSE 'original' END AS kind,
   r.reply.parent.uri AS in_reply_to_id,
-  coalesce(pa.handle, nullif(parent_did, '')) AS in_reply_to_account,
+  nullif(parent_did, '') AS in_reply_to_account,
   nullif(parent_did, '') AS in_reply_to_account_id,
   CASE WHEN collection = '{post}' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
   CASE WHEN collection = '{repost}' THEN r.subject.uri END AS repost_of_id,
-  CASE WHEN collection = '{repost}' THEN coalesce(sa.handle, nullif(subject_did, '')) END AS repost_of_account,
+  CASE WHEN collection = '{repost}' THEN nullif(subject_did, '') END AS repost_of_account,
   CASE WHEN collection = '{post}' AND embedded LIKE 'at://%/{post}/%' THEN embedded END AS quote_of_id,
   uniq(CASE WHEN collection = '{post}' THEN mention_list ELSE [] END) AS mentions,
   uniq(CASE WHEN collection = '{post}' THEN tag_list ELSE [] END) AS hashtags,
@@ -142,17 +145,22 @@ SELECT
   CASE WHEN collection = '{post}' THEN len(kinds) END AS media_count,
   CASE WHEN collection = '{post}' THEN kinds END AS media_kinds,
   NULL AS "source", NULL AS like_count, NULL AS repost_count, NULL AS reply_count, NULL AS quote_count,
-  CASE WHEN collection = '{post}' THEN
-    'https://bsky.app/profile/' || coalesce(a.handle, g.did) || '/post/' || rkey END AS permalink,
-  source_member, coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record
+  CASE WHEN collection = '{post}' THEN 'https://bsky.app/profile/' || did || '/post/' || rkey END AS permalink,
+  source_member, coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record,
+  is_post, rkey,
+  CASE WHEN is_post THEN NULL WHEN event IS NULL THEN '' WHEN event <> 'commit' THEN event || ' events'
+       WHEN operation IS DISTINCT FROM 'create' THEN coalesce(operation, 'unknown') || ' operations, not applied'
+       ELSE coalesce(collection, 'None') END AS other
 FROM g
-LEFT JOIN bsky_handles a ON a.did = g.did
-LEFT JOIN bsky_handles pa ON pa.did = g.parent_did
-LEFT JOIN bsky_handles sa ON sa.did = g.subject_did
 """
+"""Every line of the input once, in file order: a post or repost shaped as a canonical row (the handles
+are put in by :class:`_Events`, not by a join, which would give the order up), any other line as what
+it is in ``other`` (counted for the note; empty for a line that is not a JSON event, a skip)."""
 
 UNIQ = "CREATE OR REPLACE TEMP MACRO uniq(l) AS list_filter(l, lambda v, i: v IS NOT NULL AND list_position(l, v) = i)"
-HANDLES = pa.schema([("did", pa.string()), ("handle", pa.string()), ("name", pa.string())])
+UNREADABLE = "line is not a readable JSON event"
+IDENTITY = b'"identity"'
+"""Every identity event holds it (its ``kind`` and the key of its details); other lines rarely do."""
 
 
 @dataclass
@@ -175,6 +183,7 @@ class BlueskyImporter(Importer):
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         people: dict[str, Person] = {}
         files: dict[Path, Member] = {}
+        streams: list[Path] = []
         for member in members:
             kind = _kind(member)
             if kind == "car":
@@ -182,8 +191,9 @@ class BlueskyImporter(Importer):
             elif kind == "firehose":
                 files[_firehose_lines(member, ctx)] = member
             else:
-                files[member.local_path()] = member
-        yield from _shape(files, people, ctx)
+                streams.append(member.local_path())
+                files[streams[-1]] = member
+        yield from _shape(files, people, ctx, streams)
 
 
 def _kind(member: Member) -> str | None:
@@ -420,32 +430,168 @@ def _cid_text(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _shape(files: dict[Path, Member], people: dict[str, Person], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+def _shape(files: dict[Path, Member], people: dict[str, Person], ctx: ReadContext,
+           streams: Sequence[Path]) -> Iterator[pa.RecordBatch]:
+    """One read of every file by DuckDB: posts and reposts as canonical rows, the other lines counted.
+
+    The handles of identity events, wherever they are in a Jetstream file (``streams``), are found
+    first by a search of its bytes (no JSON parsing but of those lines).
+    """
+    found: dict[str, tuple[int, str]] = {}
+    for path in streams:
+        _identities(path, found)
+    for did, (_, handle) in found.items():
+        people.setdefault(did, Person(handle.lower()))
     con = connect()
     con.execute("SET TimeZone = 'UTC'")
-    # Keep the small handles table on the build side of the joins: flipped, the hash table would
-    # hold every post and memory would grow with the input.
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     con.execute(UNIQ)
     paths = "[" + ", ".join(sql_string(str(p)) for p in files) + "]"
-    member = member_case(files)
-    stats = _fetch(con, STATS.format(member=member, read=READ.format(files=paths, columns=STATS_COLUMNS)), files)
-    _report(stats, people, ctx)
-    con.register("bsky_handles", _handles(people))
-    sql = SHAPE.format(member=member, read=READ.format(files=paths, columns=EVENT_COLUMNS),
-                       record_type=sql_string(RECORD_TYPE), post=POST, repost=REPOST)
+    sql = SHAPE.format(member=member_case(files), read=READ.format(files=paths, columns=EVENT_COLUMNS),
+                       post=POST, repost=REPOST)
+    events = _Events(people, ctx)
     try:
-        for batch in query_batches(con, sql):
-            yield _complete(batch, ctx)
+        for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
+            posts = events.take(batch)
+            if posts.num_rows:
+                yield posts
     except duckdb.Error as exc:
         raise _error(exc, files) from None
+    events.finish({files[path].name: path for path in streams})
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, files: dict[Path, Member]) -> list[tuple[Any, ...]]:
-    try:
-        return con.sql(sql).fetchall()
-    except duckdb.Error as exc:
-        raise _error(exc, files) from None
+SCAN_BLOCK = 8 * 1024 * 1024
+
+
+def _identities(path: Path, found: dict[str, tuple[int, str]]) -> None:
+    """Into ``found``, the latest handle (by ``time_us``) of each DID the file's identity events name."""
+    carry = b""
+    with open(path, "rb") as stream:
+        while chunk := stream.read(SCAN_BLOCK):
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n") + 1
+            _find_identities(data, cut, found)
+            carry = data[cut:] if len(data) - cut <= 2 * SCAN_BLOCK else b""  # longer than any event
+    if carry:
+        _find_identities(carry + b"\n", len(carry) + 1, found)
+
+
+def _line_count(path: Path) -> int:
+    """The lines of a file, a last one without its line break included."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        while chunk := stream.read(SCAN_BLOCK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _find_identities(data: bytes, end: int, found: dict[str, tuple[int, str]]) -> None:
+    """The identity events among the whole lines of ``data[:end]``."""
+    at = data.find(IDENTITY, 0, end)
+    while at >= 0:
+        start, stop = data.rfind(b"\n", 0, at) + 1, data.find(b"\n", at, end)
+        try:
+            event = orjson.loads(data[start:stop])
+        except orjson.JSONDecodeError:
+            event = None
+        if isinstance(event, dict) and event.get("kind") == "identity":
+            _identity(event, found)
+        at = data.find(IDENTITY, stop, end)
+
+
+def _identity(event: dict[str, Any], found: dict[str, tuple[int, str]]) -> None:
+    did, details, time = event.get("did"), event.get("identity"), event.get("time_us")
+    handle = details.get("handle") if isinstance(details, dict) else None
+    when = time if isinstance(time, int) else -1
+    if isinstance(did, str) and did and isinstance(handle, str) and handle and when >= found.get(did, (-2, ""))[0]:
+        found[did] = (when, handle)
+
+
+PROFILE_URL = "https://bsky.app/profile/"
+
+
+class _Events:
+    """The shaping query's rows: posts get their handles, other lines are counted, unreadable ones numbered.
+
+    With ``ignore_errors`` DuckDB gives one row per non-blank line, in order: a member's n-th row is
+    its line n when it has as many rows as lines (:meth:`finish` checks; with blank lines the examples
+    say the line is unknown).
+    """
+
+    def __init__(self, people: dict[str, Person], ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.others: Counter[str] = Counter()
+        self.rows: Counter[str] = Counter()
+        self.numbered: list[int] = []
+        dids = sorted(people)
+        self.dids = pa.array(dids, pa.string())
+        self.handles = pa.array([people[d].handle for d in dids], pa.string())
+        self.names = pa.array([people[d].name for d in dids], pa.string())
+
+    def take(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """The posts of a batch, ready for the store; what else it holds is counted."""
+        is_post = batch.column("is_post")
+        if batch.column("other").null_count < batch.num_rows:
+            self._count(batch)
+        for item in pc.value_counts(batch.column("source_member")).to_pylist():
+            self.rows[item["values"]] += item["counts"]
+        posts = _complete(self._with_handles(batch.filter(is_post)), self.ctx)
+        return posts.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
+
+    def _count(self, batch: pa.RecordBatch) -> None:
+        for item in pc.value_counts(batch.column("other")).to_pylist():
+            if item["values"]:
+                self.others[item["values"]] += item["counts"]
+            elif item["values"] == "":
+                self._unreadable(batch, pc.equal(batch.column("other"), ""), item["counts"])
+
+    def _unreadable(self, batch: pa.RecordBatch, unreadable: pa.Array, total: int) -> None:
+        """Count the unreadable lines; the first three are examples with their line number."""
+        members = batch.column("source_member")
+        room = max(0, 3 - self.ctx.skipped[UNREADABLE])
+        for index in pc.indices_nonzero(unreadable).to_pylist()[:room]:
+            member = members[index].as_py()
+            before = pc.sum(pc.equal(members.slice(0, index), member)).as_py() or 0
+            self.numbered.append(len(self.ctx.examples))
+            self.ctx.skip(member, self.rows[member] + before + 1, UNREADABLE)
+        self.ctx.skipped[UNREADABLE] += total - min(total, room)
+
+    def _with_handles(self, posts: pa.RecordBatch) -> pa.RecordBatch:
+        if not len(self.dids) or not posts.num_rows:
+            return posts
+        at = pc.index_in(posts.column("account_id"), value_set=self.dids)
+        account = pc.coalesce(pc.take(self.handles, at), posts.column("account_id"))
+        changed = {
+            "account": account, "account_name": pc.take(self.names, at),
+            "in_reply_to_account": self._handle(posts.column("in_reply_to_account_id")),
+            "repost_of_account": self._handle(posts.column("repost_of_account")),
+            "permalink": pc.if_else(pc.is_null(posts.column("permalink")), pa.scalar(None, pa.string()),
+                                    pc.binary_join_element_wise(PROFILE_URL, account, "/post/",
+                                                                 posts.column("rkey"), "")),
+        }
+        return pa.RecordBatch.from_arrays(
+            [changed.get(name, posts.column(name)) for name in posts.schema.names],
+            schema=pa.schema([f.with_type(pa.string()) if f.name in changed else f for f in posts.schema]))
+
+    def _handle(self, dids: pa.Array) -> pa.Array:
+        return pc.coalesce(pc.take(self.handles, pc.index_in(dids, value_set=self.dids)), dids)
+
+    def finish(self, streams: dict[str, Path]) -> None:
+        """The note on what is not a post; the line of each example, or why it is unknown.
+
+        A member's rows are its lines when it has as many of them: counted only when an example needs it.
+        """
+        counted: dict[str, bool] = {}
+        for index in self.numbered:
+            example = self.ctx.examples[index]
+            if example.member not in counted:
+                path = streams.get(example.member)
+                counted[example.member] = path is not None and _line_count(path) == self.rows[example.member]
+            record = f"line {example.record}" if counted[example.member] else \
+                "(unknown: the file has blank lines, which the JSON reader passes over)"
+            self.ctx.examples[index] = Skip(example.member, record, example.reason)
+        if self.others:
+            self.ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(self.others.items())))
 
 
 def _error(exc: duckdb.Error, files: dict[Path, Member]) -> Exception:
@@ -456,34 +602,11 @@ def _error(exc: duckdb.Error, files: dict[Path, Member]) -> Exception:
     return member.error(f"cannot be read as Bluesky events ({text})")
 
 
-def _report(rows: list[tuple[Any, ...]], people: dict[str, Person], ctx: ReadContext) -> None:
-    """Notes on what is not a post; handles from identity events; unreadable lines as skips."""
-    others: Counter[str] = Counter()
-    for member_name, kind, operation, collection, identity_did, handle, count in rows:
-        if identity_did and handle and identity_did not in people:
-            people[identity_did] = Person(str(handle).lower())
-        if kind is None:
-            _skip_many(ctx, member_name, count, "line is not a readable JSON event")
-        elif kind != "commit":
-            others[f"{kind} events"] += count
-        elif operation != "create":
-            others[f"{operation or 'unknown'} operations, not applied"] += count
-        elif collection not in (POST, REPOST):
-            others[str(collection)] += count
-    if others:
-        ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(others.items())))
-
-
 def _skip_many(ctx: ReadContext, member_name: str, count: int, reason: str, record: str = "") -> None:
     """Count ``count`` skipped records at once, keeping one example."""
     if ctx.skipped[reason] < 3:
         ctx.examples.append(Skip(member_name, record or "(the JSON reader does not give line numbers)", reason))
     ctx.skipped[reason] += count
-
-
-def _handles(people: dict[str, Person]) -> pa.Table:
-    return pa.table({"did": list(people), "handle": [p.handle for p in people.values()],
-                     "name": [p.name for p in people.values()]}, schema=HANDLES)
 
 
 def _complete(batch: pa.RecordBatch, ctx: ReadContext) -> pa.RecordBatch:
