@@ -491,6 +491,9 @@ def _shape(files: dict[Path, Member], people: dict[str, Person],
     repeats = first.finish(people, {m.name: p for p, m in files.items()})
     read = READ.format(files=paths, columns=EVENT_COLUMNS)
     if not repeats:
+        con.close()
+        del first
+        pa.default_memory_pool().release_unused()  # 70 MB the first read left, while the store reads
         dids = sorted(people)
         params = {"dids": dids, "handles": [people[d].handle for d in dids], "names": [people[d].name for d in dids]}
         sql = SHAPE.format(member=member, read=read, **JOINED)
