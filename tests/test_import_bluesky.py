@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from parlons.errors import InputError
-from parlons.importers._base import ImportOptions
+from parlons.importers._base import ImportOptions, ReadContext, SqlQuery
 from parlons.importers.bluesky import IMPORTER
 from parlons.sources import open_source
 from parlons.store import Store
@@ -355,7 +356,11 @@ def _big_stream(path: Path, lines: int, repeat: bool) -> Path:
 def test_bluesky_jetstream_big_file_keeps_order_first_post_and_bad_line_number(store: Store, tmp_path: Path,
                                                                                repeat: bool) -> None:
     lines = 60_000
-    result = load(store, _big_stream(tmp_path / "stream.jsonl", lines, repeat))
+    stream = _big_stream(tmp_path / "stream.jsonl", lines, repeat)
+    with open_source(stream) as source:  # a repeated post: shaped here, in order; else read by the store
+        first = next(IMPORTER.read(source.members, ReadContext(source)))
+        assert isinstance(first, pa.RecordBatch if repeat else SqlQuery)
+    result = load(store, stream)
     report = result.files[0]
     assert report.skipped == {"line is not a readable JSON event": 1}
     assert [(e.member, e.record) for e in report.examples] == [("stream.jsonl", f"line {lines // 2}")]
