@@ -108,7 +108,8 @@ SELECT {{member}} AS source_member,
        ELSE coalesce(commit.collection, 'None') END AS other,
   CASE WHEN kind = 'identity' AND identity.handle <> '' THEN did END AS identity_did,
   identity.handle AS handle, time_us,
-  CASE WHEN {IS_POST} AND {COMPLETE} THEN hash(did, commit.collection, commit.rkey) END AS "key",
+  CASE WHEN {IS_POST} AND {COMPLETE}
+    THEN hash('at://' || did || '/' || commit.collection || '/' || commit.rkey) END AS "key",
   CASE WHEN {IS_POST} AND NOT ({COMPLETE}) THEN concat_ws(', ',
     CASE WHEN did IS NULL OR commit.rkey IS NULL THEN 'post_id' END, CASE WHEN did IS NULL THEN 'account' END,
     CASE WHEN TRY_CAST(commit.record.createdAt AS TIMESTAMPTZ) IS NULL AND time_us IS NULL THEN 'created_at' END)
