@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from parlons.errors import InputError
-from parlons.importers._base import ImportOptions
+from parlons.importers._base import ImportOptions, ReadContext, SqlQuery
 from parlons.importers.bluesky import IMPORTER
 from parlons.sources import open_source
 from parlons.store import Store
@@ -159,6 +160,8 @@ def test_bluesky_jetstream_bad_lines_are_counted(store: Store, tmp_path: Path) -
     broken.write_text("\n".join([*lines, "", json.dumps(undated), '{"did":"did:plc:x","time_us":17']) + "\n")
     report = load(store, broken).files[0]
     assert report.skipped == {"line is not a readable JSON event": 1}
+    assert [e.record for e in report.examples] == [  # a blank line: rows are no longer lines
+        "(unknown: the file has blank lines, which the JSON reader passes over)"]
     assert report.formats == {"bluesky": 4}
     assert rows(store, "post_id LIKE '%3lab3visite2z'")[0]["created_at"] == "2025-03-02T09:01:00Z"
 
@@ -325,3 +328,51 @@ def test_bluesky_car_record_nested_too_deeply_is_a_counted_skip(store: Store, tm
     report = load(store, crafted).files[0]
     assert report.skipped["record nested too deeply to be a real record"] == 1
     assert count(store, "SELECT count(*) FROM posts WHERE text = 'deep'") == 0
+
+
+def _post_line(number: int, did: str, text: str) -> str:
+    record = {"$type": "app.bsky.feed.post", "text": text, "langs": ["fr"], "facets": [],
+              "createdAt": f"2025-03-01T10:{number // 60 % 60:02d}:{number % 60:02d}.000Z"}
+    return json.dumps({"did": did, "time_us": 1740823200000000 + number, "kind": "commit",
+                       "commit": {"operation": "create", "collection": "app.bsky.feed.post",
+                                  "rkey": f"3lz{number:010d}", "record": record}}, separators=(",", ":"))
+
+
+def _big_stream(path: Path, lines: int, repeat: bool) -> Path:
+    """A Jetstream file of ~40 MB (read by both of DuckDB's threads): post n on line n, an unreadable line
+    in the middle, the handle of the first author at the very end, and (``repeat``) line 2's post again."""
+    padding = " chantier participatif" * 25
+    rows = [_post_line(n, f"did:plc:author{n % 7}", f"message {n}{padding}") for n in range(1, lines + 1)]
+    rows[lines // 2 - 1] = '{"did":"did:plc:author1","time_us":17'
+    if repeat:
+        rows[-2] = _post_line(2, "did:plc:author2", "the same post, seen again later")
+    rows.append(json.dumps({"did": "did:plc:author1", "time_us": 1740823299000000, "kind": "identity",
+                            "identity": {"did": "did:plc:author1", "handle": "Atelier.Example"}}))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_bluesky_jetstream_big_file_keeps_order_first_post_and_bad_line_number(store: Store, tmp_path: Path,
+                                                                               repeat: bool) -> None:
+    lines = 60_000
+    stream = _big_stream(tmp_path / "stream.jsonl", lines, repeat)
+    with open_source(stream) as source:  # a repeated post: shaped here, in order; else read by the store
+        first = next(IMPORTER.read(source.members, ReadContext(source)))
+        assert isinstance(first, pa.RecordBatch if repeat else SqlQuery)
+    result = load(store, stream)
+    report = result.files[0]
+    assert report.skipped == {"line is not a readable JSON event": 1}
+    assert [(e.member, e.record) for e in report.examples] == [("stream.jsonl", f"line {lines // 2}")]
+    assert report.notes == ["not posts: identity events: 1"]
+    posts = lines - 1 - repeat
+    assert count(store, "SELECT count(*) FROM posts") == posts
+    assert result.merge.duplicates_in_input == repeat
+    second = rows(store, "post_id LIKE '%3lz0000000002'")[0]
+    assert (second["text"].split(" chantier")[0], second["source_record"]) == ("message 2", "1740823200000002")
+    first = rows(store, "post_id LIKE '%3lz0000000001'")[0]
+    assert (first["account"], first["account_id"], first["permalink"]) == (
+        "atelier.example", "did:plc:author1", "https://bsky.app/profile/atelier.example/post/3lz0000000001")
+    if repeat:  # shaped here and streamed: the rows are stored in the order of the lines
+        order = [int(r) for (r,) in store.con.execute("SELECT source_record FROM posts ORDER BY rowid").fetchall()]
+        assert order == sorted(order) and len(order) == posts

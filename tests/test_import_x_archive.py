@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,3 +145,52 @@ def test_x_archive_truncated_array_is_named_without_scratch_files(store: Store, 
         load(store, broken)
     assert str(caught.value) == (f"file {broken}, member data/tweets-part2.js: the JavaScript array does not "
                                  "end with `]` (nor `];`): the file is truncated")
+
+
+def _compact_archive(folder: Path, bom: bytes = b"", tail: str = "\n") -> Path:
+    """The fixture archive with its tweets on one line each, the array right after ``[``."""
+    shutil.copytree(ARCHIVE, folder)
+    for part in ("tweets-part1.js", "tweets-part2.js"):
+        path = folder / "data" / part
+        prefix, _, array = path.read_text().partition("= ")
+        items = json.loads(array)
+        path.write_bytes(bom + (prefix + "= [" + ",\n".join(json.dumps(i) for i in items) + "]" + tail).encode())
+    return folder
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("zipped", [False, True])
+def test_x_archive_compact_array_with_or_without_bom(store: Store, tmp_path: Path, bom: bytes,
+                                                     zipped: bool) -> None:
+    load(store, ARCHIVE, now=NOW)
+    expected = [(r["post_id"], r["text"], r["source_member"]) for r in rows(store)]
+    folder = _compact_archive(tmp_path / "archive", bom)
+    with Store(tmp_path / "other.duckdb") as other:
+        load(other, zip_folder(folder, tmp_path / "a.zip") if zipped else folder, now=NOW)
+        assert [(r["post_id"], r["text"], r["source_member"]) for r in rows(other)] == expected
+
+
+def test_x_archive_long_blank_tail_is_read_and_a_cut_one_is_named(store: Store, tmp_path: Path) -> None:
+    folder = _compact_archive(tmp_path / "archive", tail=" \n" * 70_000 + ";\n\n")
+    load(store, folder)
+    assert count(store, "SELECT count(*) FROM posts") == 4
+    part = folder / "data" / "tweets-part2.js"
+    text = part.read_text()
+    part.write_text(text[:text.rindex("]")] + "\n" * 70_000)
+    with pytest.raises(InputError) as caught:
+        load(store, folder)
+    assert str(caught.value).endswith("member data/tweets-part2.js: the JavaScript array does not end with `]` "
+                                      "(nor `];`): the file is truncated")
+
+
+def test_x_archive_without_kernel_copy_reads_the_same(store: Store, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> int:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    load(store, ARCHIVE, now=NOW)
+    first = rows(store)[0]
+    assert (first["post_id"], first["text"][:20], first["source_member"]) == (
+        "1700000000000000001", "Le marché de Noël ou", "data/tweets-part1.js")
+    assert count(store, "SELECT count(*) FROM posts") == 4

@@ -36,8 +36,8 @@ import pyarrow.compute as pc
 
 from ..normalize import parse_time
 from ..sources import Member
-from ._base import Importer, ReadContext, Skip
-from ._duck import connect, member_case, query_batches, sql_string
+from ._base import BATCH_ROWS, ROW_SCHEMA, Importer, ReadContext, Skip, SqlQuery
+from ._duck import connect, member_case, sql_name, sql_string, sql_unique
 
 __all__ = ["IMPORTER", "BlueskyImporter"]
 
@@ -53,43 +53,81 @@ MAX_DEPTH = 64
 """A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
 REQUIRED = ("post_id", "account", "created_at", "text", "kind")
 
-EVENT_COLUMNS = """{
-  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR', '_record': 'VARCHAR',
-  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record JSON)',
-  'identity': 'STRUCT(handle VARCHAR)'
-}"""
-STATS_COLUMNS = """{
-  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR',
-  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR)', 'identity': 'STRUCT(handle VARCHAR)'
-}"""
 _MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"}}
-RECORD_TYPE = orjson.dumps({
+RECORD = {
     "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"], "tags": ["VARCHAR"],
     "reply": {"root": {"uri": "VARCHAR"}, "parent": {"uri": "VARCHAR"}},
     "subject": {"uri": "VARCHAR"},
     "facets": [{"index": {"byteStart": "BIGINT", "byteEnd": "BIGINT"},
                 "features": [{"$type": "VARCHAR", "did": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
     "embed": {**_MEDIA, "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}, "media": _MEDIA},
-}).decode()
+}
+"""The fields of a post or repost record that are read: the JSON reader builds them as it parses the line
+(a record kept as JSON and transformed afterwards was parsed twice, 1.4 of 6 CPU-seconds at 1 M events)."""
+
+
+def _duck_type(spec: object) -> str:
+    """The DuckDB type of a spec: a type name, ``[item]`` for a list, ``{name: spec}`` for a struct."""
+    if isinstance(spec, list):
+        return _duck_type(spec[0]) + "[]"
+    if isinstance(spec, dict):
+        return "STRUCT(" + ", ".join(f"{sql_name(k)} {_duck_type(v)}" for k, v in spec.items()) + ")"
+    return str(spec)
+
+
+EVENT_COLUMNS = "{" + ", ".join(f"{sql_string(name)}: {sql_string(kind)}" for name, kind in {
+    "did": "VARCHAR", "time_us": "BIGINT", "kind": "VARCHAR", "_record": "VARCHAR",
+    "commit": "STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record "
+              f"{_duck_type(RECORD)})"}.items()) + "}"
 
 READ = """read_json({files}, format = 'newline_delimited', filename = true, ignore_errors = true,
   maximum_object_size = 16777216, columns = {columns})"""
 """16 MB a line at most (a record is at most a few kilobytes): DuckDB's reader holds buffers in proportion
-to it, and at 64 MB an import of a million events peaked 120 MB higher."""
+to it, and at 64 MB an import of a million events peaked 120 MB higher. With ``ignore_errors`` every
+non-blank line gives exactly one row, in file order (NULL columns for a line that is not a JSON object):
+rows are numbered by counting them."""
 
-STATS = """
-SELECT {member} AS member, kind, commit.operation AS operation, commit.collection AS collection,
-  CASE WHEN kind = 'identity' THEN did END AS identity_did,
-  arg_max(identity.handle, time_us) AS handle, count(*) AS n
-FROM {read} GROUP BY ALL
+PROFILE_URL = "https://bsky.app/profile/"
+IS_POST = ("coalesce(kind = 'commit' AND commit.operation = 'create' "
+           f"AND commit.collection IN ('{POST}', '{REPOST}'), false)")
+COMPLETE = ("did IS NOT NULL AND commit.rkey IS NOT NULL "
+            "AND (TRY_CAST(commit.record.createdAt AS TIMESTAMPTZ) IS NOT NULL OR time_us IS NOT NULL)")
+"""A post or repost line gives a row with every required field (id, account, time; text and kind always)."""
+
+PASS_COLUMNS = """{
+  'did': 'VARCHAR', 'time_us': 'BIGINT', 'kind': 'VARCHAR', '_record': 'VARCHAR',
+  'commit': 'STRUCT(operation VARCHAR, collection VARCHAR, rkey VARCHAR, record STRUCT("createdAt" VARCHAR))',
+  'identity': 'STRUCT(handle VARCHAR)'
+}"""
+
+FIRST_PASS = f"""
+SELECT {{member}} AS source_member,
+  CASE WHEN {IS_POST} THEN NULL WHEN kind IS NULL THEN '' WHEN kind <> 'commit' THEN kind || ' events'
+       WHEN commit.operation IS DISTINCT FROM 'create'
+         THEN coalesce(commit.operation, 'unknown') || ' operations, not applied'
+       ELSE coalesce(commit.collection, 'None') END AS other,
+  CASE WHEN kind = 'identity' AND identity.handle <> '' THEN did END AS identity_did,
+  identity.handle AS handle, time_us,
+  CASE WHEN {IS_POST} AND {COMPLETE}
+    THEN hash('at://' || did || '/' || commit.collection || '/' || commit.rkey) END AS "key",
+  CASE WHEN {IS_POST} AND NOT ({COMPLETE}) THEN concat_ws(', ',
+    CASE WHEN did IS NULL OR commit.rkey IS NULL THEN 'post_id' END, CASE WHEN did IS NULL THEN 'account' END,
+    CASE WHEN TRY_CAST(commit.record.createdAt AS TIMESTAMPTZ) IS NULL AND time_us IS NULL THEN 'created_at' END)
+  END AS missing,
+  coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record
+FROM {{read}}
 """
+"""What is known before the posts are shaped, from a light read of every line (its few columns parsed):
+what each line is that is not a post (``other``: counted for the note; empty for a line that is not a
+JSON event, a skip), the handles identity events give, the posts missing a required field, and a hash
+of each post's key, which says whether the input may repeat a post."""
 
-SHAPE = """
+SHAPE = f"""
 WITH ev AS (
-  SELECT did, time_us, _record, commit.collection AS collection, commit.rkey AS rkey,
-    json_transform(commit.record, {record_type}) AS r, {member} AS source_member
-  FROM {read}
-  WHERE kind = 'commit' AND commit.operation = 'create' AND commit.collection IN ('{post}', '{repost}')
+  SELECT did, time_us, commit.collection AS collection, commit.rkey AS rkey, commit.record AS r,
+    _record, {{member}} AS source_member
+  FROM {{read}}
+  WHERE {IS_POST} AND {COMPLETE}
 ), f AS (
   SELECT *,
     'at://' || did || '/' || collection || '/' || rkey AS uri,
@@ -97,63 +135,77 @@ WITH ev AS (
     regexp_extract(r.reply.parent.uri, '^at://([^/]+)/', 1) AS parent_did,
     regexp_extract(r.subject.uri, '^at://([^/]+)/', 1) AS subject_did,
     CASE WHEN r.embed."$type" = 'app.bsky.embed.recordWithMedia' THEN r.embed.media
-         ELSE {{'$type': r.embed."$type", 'images': r.embed.images, 'video': r.embed.video,
-               'external': r.embed.external}} END AS m,
+         ELSE {{{{'$type': r.embed."$type", 'images': r.embed.images, 'video': r.embed.video,
+               'external': r.embed.external}}}} END AS m,
     CASE r.embed."$type" WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
          WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS embedded,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+    CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
+      list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#mention'),
       lambda y: coalesce(nullif(lower(regexp_extract(
         try(decode(encode(r."text")[x."index".byteStart + 1 : x."index".byteEnd])), '^@(\\S+)$', 1)), ''), y.did))))
-      AS mention_list,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      ELSE []::VARCHAR[] END AS mention_list,
+    CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
+      list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#tag'), lambda y: y.tag)))
-      || coalesce(r.tags, []) AS tag_list,
-    flatten(list_transform(coalesce(r.facets, []), lambda x: list_transform(
+      ELSE []::VARCHAR[] END || CASE WHEN collection = '{POST}' THEN coalesce(r.tags, []) ELSE [] END AS tag_list,
+    CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
+      list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#link'), lambda y: y.uri)))
-      AS link_list
+      ELSE []::VARCHAR[] END AS link_list
   FROM ev
 ), g AS (
   SELECT *,
-    link_list || CASE WHEN m.external.uri IS NOT NULL THEN [m.external.uri] ELSE [] END AS links,
+    CASE WHEN collection = '{POST}' THEN link_list
+      || CASE WHEN m.external.uri IS NOT NULL THEN [m.external.uri] ELSE [] END END AS links,
     CASE m."$type" WHEN 'app.bsky.embed.images' THEN list_transform(coalesce(m.images, []), lambda i: 'image')
          WHEN 'app.bsky.embed.video' THEN ['video'] ELSE []::VARCHAR[] END AS kinds
   FROM f
-)
+){{handles}}
 SELECT
-  'bluesky' AS platform, uri AS post_id, coalesce(a.handle, g.did) AS account, g.did AS account_id,
-  a.name AS account_name,
+  'bluesky' AS platform, uri AS post_id, {{account}} AS account, g.did AS account_id, {{name}} AS account_name,
   coalesce(TRY_CAST(r.createdAt AS TIMESTAMPTZ), make_timestamp(time_us)::TIMESTAMPTZ) AS created_at,
-  CASE WHEN collection = '{post}' THEN body ELSE '' END AS "text",
+  CASE WHEN collection = '{POST}' THEN body ELSE '' END AS "text",
   NULL AS html, NULL AS title, r.langs[1] AS lang,
-  CASE WHEN collection = '{repost}' THEN 'repost'
+  CASE WHEN collection = '{REPOST}' THEN 'repost'
        WHEN r.reply.parent.uri IS NOT NULL THEN 'reply'
-       WHEN embedded LIKE 'at://%/{post}/%' THEN 'quote' ELSE 'original' END AS kind,
+       WHEN embedded LIKE 'at://%/{POST}/%' THEN 'quote' ELSE 'original' END AS kind,
   r.reply.parent.uri AS in_reply_to_id,
-  coalesce(pa.handle, nullif(parent_did, '')) AS in_reply_to_account,
+  {{reply_account}} AS in_reply_to_account,
   nullif(parent_did, '') AS in_reply_to_account_id,
-  CASE WHEN collection = '{post}' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
-  CASE WHEN collection = '{repost}' THEN r.subject.uri END AS repost_of_id,
-  CASE WHEN collection = '{repost}' THEN coalesce(sa.handle, nullif(subject_did, '')) END AS repost_of_account,
-  CASE WHEN collection = '{post}' AND embedded LIKE 'at://%/{post}/%' THEN embedded END AS quote_of_id,
-  uniq(CASE WHEN collection = '{post}' THEN mention_list ELSE [] END) AS mentions,
-  uniq(CASE WHEN collection = '{post}' THEN tag_list ELSE [] END) AS hashtags,
-  uniq(CASE WHEN collection = '{post}' THEN links ELSE [] END) AS urls,
-  CASE WHEN collection = '{post}' THEN len(kinds) END AS media_count,
-  CASE WHEN collection = '{post}' THEN kinds END AS media_kinds,
+  CASE WHEN collection = '{POST}' THEN coalesce(r.reply.root.uri, uri) END AS conversation_id,
+  CASE WHEN collection = '{REPOST}' THEN r.subject.uri END AS repost_of_id,
+  CASE WHEN collection = '{REPOST}' THEN {{repost_account}} END AS repost_of_account,
+  CASE WHEN collection = '{POST}' AND embedded LIKE 'at://%/{POST}/%' THEN embedded END AS quote_of_id,
+  {sql_unique('mention_list')} AS mentions,
+  {sql_unique('tag_list')} AS hashtags,
+  {sql_unique('coalesce(links, [])')} AS urls,
+  CASE WHEN collection = '{POST}' THEN len(kinds) END AS media_count,
+  CASE WHEN collection = '{POST}' THEN kinds END AS media_kinds,
   NULL AS "source", NULL AS like_count, NULL AS repost_count, NULL AS reply_count, NULL AS quote_count,
-  CASE WHEN collection = '{post}' THEN
-    'https://bsky.app/profile/' || coalesce(a.handle, g.did) || '/post/' || rkey END AS permalink,
-  source_member, coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record
-FROM g
-LEFT JOIN bsky_handles a ON a.did = g.did
-LEFT JOIN bsky_handles pa ON pa.did = g.parent_did
-LEFT JOIN bsky_handles sa ON sa.did = g.subject_did
+  CASE WHEN collection = '{POST}' THEN '{PROFILE_URL}' || {{account}} || '/post/' || rkey END AS permalink,
+  source_member, coalesce(_record, CAST(time_us AS VARCHAR)) AS source_record, rkey
+FROM g{{joins}}
 """
+"""The posts and reposts with every required field, in file order, as canonical rows (and their ``rkey``).
 
-UNIQ = "CREATE OR REPLACE TEMP MACRO uniq(l) AS list_filter(l, lambda v, i: v IS NOT NULL AND list_position(l, v) = i)"
-HANDLES = pa.schema([("did", pa.string()), ("handle", pa.string()), ("name", pa.string())])
+Run by the store with the handles joined in (:data:`JOINED`) when the input repeats no post: a join
+gives the order up, which then changes nothing. Else run here and streamed in order, the handles put
+in from Arrow (:data:`PLAIN`, :meth:`_Handles.apply`)."""
 
+JOINED = {
+    "handles": ", bsky_handles AS (SELECT unnest($dids::VARCHAR[]) AS did, unnest($handles::VARCHAR[]) AS handle, "
+               "unnest($names::VARCHAR[]) AS name)",
+    "account": "coalesce(a.handle, g.did)", "name": "a.name",
+    "reply_account": "coalesce(pa.handle, nullif(parent_did, ''))",
+    "repost_account": "coalesce(sa.handle, nullif(subject_did, ''))",
+    "joins": "\nLEFT JOIN bsky_handles a ON a.did = g.did\nLEFT JOIN bsky_handles pa ON pa.did = g.parent_did"
+             "\nLEFT JOIN bsky_handles sa ON sa.did = g.subject_did",
+}
+PLAIN = {"handles": "", "account": "g.did", "name": "NULL", "reply_account": "nullif(parent_did, '')",
+         "repost_account": "nullif(subject_did, '')", "joins": ""}
+
+UNREADABLE = "line is not a readable JSON event"
 
 @dataclass
 class Person:
@@ -172,7 +224,7 @@ class BlueskyImporter(Importer):
     def detect(self, member: Member) -> bool:
         return _kind(member) is not None
 
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
         people: dict[str, Person] = {}
         files: dict[Path, Member] = {}
         for member in members:
@@ -420,32 +472,158 @@ def _cid_text(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _shape(files: dict[Path, Member], people: dict[str, Person], ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+def _shape(files: dict[Path, Member], people: dict[str, Person],
+           ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
+    """Posts and reposts as canonical rows, after a light first read that says what the rest is.
+
+    When no post repeats, the store reads the files itself (:class:`SqlQuery`: in parallel, no pass
+    through Python); else they are shaped here and streamed in file order, so that the first wins.
+    """
     con = connect()
-    con.execute("SET TimeZone = 'UTC'")
-    # Keep the small handles table on the build side of the joins: flipped, the hash table would
-    # hold every post and memory would grow with the input.
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-    con.execute(UNIQ)
-    paths = "[" + ", ".join(sql_string(str(p)) for p in files) + "]"
     member = member_case(files)
-    stats = _fetch(con, STATS.format(member=member, read=READ.format(files=paths, columns=STATS_COLUMNS)), files)
-    _report(stats, people, ctx)
-    con.register("bsky_handles", _handles(people))
-    sql = SHAPE.format(member=member, read=READ.format(files=paths, columns=EVENT_COLUMNS),
-                       record_type=sql_string(RECORD_TYPE), post=POST, repost=REPOST)
+    paths = "[" + ", ".join(sql_string(str(p)) for p in files) + "]"
+    first = _FirstPass(ctx)
     try:
-        for batch in query_batches(con, sql):
-            yield _complete(batch, ctx)
+        for batch in con.sql(FIRST_PASS.format(member=member, read=READ.format(files=paths, columns=PASS_COLUMNS))
+                             ).to_arrow_reader(BATCH_ROWS):
+            first.take(batch)
+    except duckdb.Error as exc:
+        raise _error(exc, files) from None
+    repeats = first.finish(people, {m.name: p for p, m in files.items()})
+    read = READ.format(files=paths, columns=EVENT_COLUMNS)
+    if not repeats:
+        con.close()
+        del first
+        pa.default_memory_pool().release_unused()  # 70 MB the first read left, while the store reads
+        dids = sorted(people)
+        params = {"dids": dids, "handles": [people[d].handle for d in dids], "names": [people[d].name for d in dids]}
+        sql = SHAPE.format(member=member, read=read, **JOINED)
+        yield SqlQuery(f"SELECT {', '.join(ROW_SCHEMA.names)} FROM ({sql})", params, tuple(files.values()))
+        return
+    handles = _Handles(people)
+    try:
+        for batch in con.sql(SHAPE.format(member=member, read=read, **PLAIN)).to_arrow_reader(BATCH_ROWS):
+            yield _complete(handles.apply(batch), ctx).select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
     except duckdb.Error as exc:
         raise _error(exc, files) from None
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, files: dict[Path, Member]) -> list[tuple[Any, ...]]:
-    try:
-        return con.sql(sql).fetchall()
-    except duckdb.Error as exc:
-        raise _error(exc, files) from None
+def _line_count(path: Path) -> int:
+    """The lines of a file, a last one without its line break included."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        while chunk := stream.read(8 * 1024 * 1024):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+class _FirstPass:
+    """The rows of :data:`FIRST_PASS`: counts for the note, skips, handles, and whether a post repeats.
+
+    With ``ignore_errors`` DuckDB gives one row per non-blank line, in order: a member's n-th row is
+    its line n when it has as many rows as lines (checked in :meth:`finish`, only when an example
+    needs it; with blank lines the examples say the line is unknown).
+    """
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.others: Counter[str] = Counter()
+        self.rows: Counter[str] = Counter()
+        self.numbered: list[int] = []
+        self.identities: dict[str, tuple[int, str]] = {}
+        self.keys: list[pa.Array] = []
+        self.posts = 0
+
+    def take(self, batch: pa.RecordBatch) -> None:
+        if batch.column("other").null_count < batch.num_rows:
+            self._count(batch)
+        if batch.column("identity_did").null_count < batch.num_rows:
+            self._identities(batch.filter(pc.is_valid(batch.column("identity_did"))))
+        if batch.column("missing").null_count < batch.num_rows:
+            self._missing(batch.filter(pc.is_valid(batch.column("missing"))))
+        keys = batch.column("key")
+        self.posts += len(keys) - keys.null_count
+        self.keys.append(pc.unique(keys.drop_null()))
+        for item in pc.value_counts(batch.column("source_member")).to_pylist():
+            self.rows[item["values"]] += item["counts"]
+
+    def _count(self, batch: pa.RecordBatch) -> None:
+        for item in pc.value_counts(batch.column("other")).to_pylist():
+            if item["values"]:
+                self.others[item["values"]] += item["counts"]
+            elif item["values"] == "":
+                self._unreadable(batch, pc.equal(batch.column("other"), ""), item["counts"])
+
+    def _unreadable(self, batch: pa.RecordBatch, unreadable: pa.Array, total: int) -> None:
+        """Count the unreadable lines; the first three are examples with their line number."""
+        members = batch.column("source_member")
+        room = max(0, 3 - self.ctx.skipped[UNREADABLE])
+        for index in pc.indices_nonzero(unreadable).to_pylist()[:room]:
+            member = members[index].as_py()
+            before = pc.sum(pc.equal(members.slice(0, index), member)).as_py() or 0
+            self.numbered.append(len(self.ctx.examples))
+            self.ctx.skip(member, self.rows[member] + before + 1, UNREADABLE)
+        self.ctx.skipped[UNREADABLE] += total - min(total, room)
+
+    def _identities(self, events: pa.RecordBatch) -> None:
+        rows = events.select(["identity_did", "handle", "time_us"]).to_pydict()
+        for did, handle, time in zip(rows["identity_did"], rows["handle"], rows["time_us"], strict=True):
+            when = -1 if time is None else time
+            if when >= self.identities.get(did, (-2, ""))[0]:
+                self.identities[did] = (when, handle)
+
+    def _missing(self, rows: pa.RecordBatch) -> None:
+        found = rows.select(["source_member", "source_record", "missing"]).to_pydict()
+        for member, record, missing in zip(*found.values(), strict=True):
+            self.ctx.skip(member, record, f"missing {missing}")
+
+    def finish(self, people: dict[str, Person], paths: dict[str, Path]) -> bool:
+        """Report what is not a post; give the handles to ``people``; whether a post may repeat."""
+        counted: dict[str, bool] = {}
+        for index in self.numbered:
+            example = self.ctx.examples[index]
+            if example.member not in counted:
+                counted[example.member] = _line_count(paths[example.member]) == self.rows[example.member]
+            record = f"line {example.record}" if counted[example.member] else \
+                "(unknown: the file has blank lines, which the JSON reader passes over)"
+            self.ctx.examples[index] = Skip(example.member, record, example.reason)
+        if self.others:
+            self.ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(self.others.items())))
+        for did, (_, handle) in self.identities.items():
+            people.setdefault(did, Person(handle.lower()))
+        keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.uint64())
+        return len(pc.unique(keys)) < self.posts
+
+
+class _Handles:
+    """The handles and names known, put into the rows of :data:`SHAPE` run without joins (:data:`PLAIN`)."""
+
+    def __init__(self, people: dict[str, Person]) -> None:
+        dids = sorted(people)
+        self.dids = pa.array(dids, pa.string())
+        self.handles = pa.array([people[d].handle for d in dids], pa.string())
+        self.names = pa.array([people[d].name for d in dids], pa.string())
+
+    def apply(self, posts: pa.RecordBatch) -> pa.RecordBatch:
+        if not len(self.dids) or not posts.num_rows:
+            return posts
+        at = pc.index_in(posts.column("account_id"), value_set=self.dids)
+        account = pc.coalesce(pc.take(self.handles, at), posts.column("account_id"))
+        changed = {
+            "account": account, "account_name": pc.take(self.names, at),
+            "in_reply_to_account": self._handle(posts.column("in_reply_to_account_id")),
+            "repost_of_account": self._handle(posts.column("repost_of_account")),
+            "permalink": pc.if_else(pc.is_null(posts.column("permalink")), pa.scalar(None, pa.string()),
+                                    pc.binary_join_element_wise(PROFILE_URL, account, "/post/",
+                                                                 posts.column("rkey"), "")),
+        }
+        return pa.RecordBatch.from_arrays(
+            [changed.get(name, posts.column(name)) for name in posts.schema.names],
+            schema=pa.schema([f.with_type(pa.string()) if f.name in changed else f for f in posts.schema]))
+
+    def _handle(self, dids: pa.Array) -> pa.Array:
+        return pc.coalesce(pc.take(self.handles, pc.index_in(dids, value_set=self.dids)), dids)
 
 
 def _error(exc: duckdb.Error, files: dict[Path, Member]) -> Exception:
@@ -456,34 +634,11 @@ def _error(exc: duckdb.Error, files: dict[Path, Member]) -> Exception:
     return member.error(f"cannot be read as Bluesky events ({text})")
 
 
-def _report(rows: list[tuple[Any, ...]], people: dict[str, Person], ctx: ReadContext) -> None:
-    """Notes on what is not a post; handles from identity events; unreadable lines as skips."""
-    others: Counter[str] = Counter()
-    for member_name, kind, operation, collection, identity_did, handle, count in rows:
-        if identity_did and handle and identity_did not in people:
-            people[identity_did] = Person(str(handle).lower())
-        if kind is None:
-            _skip_many(ctx, member_name, count, "line is not a readable JSON event")
-        elif kind != "commit":
-            others[f"{kind} events"] += count
-        elif operation != "create":
-            others[f"{operation or 'unknown'} operations, not applied"] += count
-        elif collection not in (POST, REPOST):
-            others[str(collection)] += count
-    if others:
-        ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(others.items())))
-
-
 def _skip_many(ctx: ReadContext, member_name: str, count: int, reason: str, record: str = "") -> None:
     """Count ``count`` skipped records at once, keeping one example."""
     if ctx.skipped[reason] < 3:
         ctx.examples.append(Skip(member_name, record or "(the JSON reader does not give line numbers)", reason))
     ctx.skipped[reason] += count
-
-
-def _handles(people: dict[str, Person]) -> pa.Table:
-    return pa.table({"did": list(people), "handle": [p.handle for p in people.values()],
-                     "name": [p.name for p in people.values()]}, schema=HANDLES)
 
 
 def _complete(batch: pa.RecordBatch, ctx: ReadContext) -> pa.RecordBatch:

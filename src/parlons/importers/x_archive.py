@@ -46,16 +46,18 @@ WITH t AS (
   SELECT *,
     coalesce(full_text, "text", '') AS body,
     regexp_extract(coalesce(full_text, "text", ''), '^RT @(\\w+):', 1) AS rt_user,
-    regexp_extract(list_reduce(list_prepend('', list_transform(entities.urls, lambda u: u.expanded_url)),
-      lambda a, b: CASE WHEN b SIMILAR TO 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*'
-                     THEN b ELSE a END), '/status(?:es)?/(\\d+)', 1) AS quoted_from_url
+    coalesce(regexp_extract(list_filter(list_transform(entities.urls, lambda u: u.expanded_url),
+      lambda u: regexp_full_match(u, 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*'))[-1],
+      '/status(?:es)?/(\\d+)', 1), '') AS quoted_from_url,
+    CASE WHEN strpos("source", '>') > 0 THEN substr("source", strpos("source", '>') + 1) ELSE '' END AS after_tag
   FROM t
 )
 SELECT
   'x' AS platform, id_str AS post_id, $account AS account, $account_id AS account_id,
   $account_name AS account_name,
   try_strptime(created_at, '%a %b %d %H:%M:%S %z %Y') AS created_at,
-  replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
+  CASE WHEN contains(body, '&') THEN replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&')
+       ELSE body END AS "text",
   NULL AS html, NULL AS title, CASE WHEN lang IN ('und', 'zxx') OR lang LIKE 'q%' THEN NULL ELSE lang END AS lang,
   CASE WHEN rt_user <> '' THEN 'repost'
        WHEN in_reply_to_status_id_str IS NOT NULL THEN 'reply'
@@ -78,7 +80,7 @@ SELECT
   list_transform(coalesce(extended_entities.media, entities.media, []),
     lambda m: CASE m."type" WHEN 'photo' THEN 'image' WHEN 'animated_gif' THEN 'gif'
                       WHEN 'video' THEN 'video' ELSE 'other' END) AS media_kinds,
-  CASE WHEN "source" LIKE '%<%' THEN nullif(regexp_extract("source", '>([^<]*)<', 1), '')
+  CASE WHEN "source" LIKE '%<%' THEN nullif(left(after_tag, greatest(strpos(after_tag, '<') - 1, 0)), '')
        ELSE nullif("source", '') END AS "source",
   CASE WHEN rt_user = '' THEN TRY_CAST(favorite_count AS BIGINT) END AS like_count,
   CASE WHEN rt_user = '' THEN TRY_CAST(retweet_count AS BIGINT) END AS repost_count,
