@@ -120,3 +120,14 @@ def test_the_first_file_of_an_import_wins_a_repeated_tweet(store: Store, tmp_pat
     assert store.con.execute(f"SELECT text, source_file, source_record FROM posts WHERE post_id = '{BASE + 7}'"
                              ).fetchall() == [(tweet(7)["text"], str(first), "7")]
     assert count(store, "SELECT count(*) FROM posts") == LINES
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 22])
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_lines_are_found_by_number_across_chunks(tmp_path: Path, chunk: int, ending: str) -> None:
+    lines = ["{}", "", "abc", "x" * 40, "[1]", "", "last"]
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(("\n".join(lines) + ending).encode())
+    wanted = [1, 3, 4, 6, 7]
+    found = twitter_api._lines_at(path, wanted, chunk_size=chunk)
+    assert found == {n: lines[n - 1].encode() for n in wanted}
