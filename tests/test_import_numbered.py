@@ -110,7 +110,7 @@ def test_many_unreadable_lines_are_read_line_by_line(store: Store, tmp_path: Pat
     assert numbered_wrong(store) == 0
 
 
-def test_the_first_file_of_an_import_wins_a_repeated_tweet(store: Store, tmp_path: Path) -> None:
+def test_the_first_file_of_an_import_wins_a_repeated_tweet(store: Store, tmp_path: Path, careful: list[str]) -> None:
     first = write(tmp_path / "a.jsonl")
     later = tmp_path / "b.jsonl"
     again = tweet(7)
@@ -120,6 +120,7 @@ def test_the_first_file_of_an_import_wins_a_repeated_tweet(store: Store, tmp_pat
     assert store.con.execute(f"SELECT text, source_file, source_record FROM posts WHERE post_id = '{BASE + 7}'"
                              ).fetchall() == [(tweet(7)["text"], str(first), "7")]
     assert count(store, "SELECT count(*) FROM posts") == LINES
+    assert careful == []
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 22])
@@ -131,3 +132,21 @@ def test_lines_are_found_by_number_across_chunks(tmp_path: Path, chunk: int, end
     wanted = [1, 3, 4, 6, 7]
     found = twitter_api._lines_at(path, wanted, chunk_size=chunk)
     assert found == {n: lines[n - 1].encode() for n in wanted}
+
+
+def test_the_store_numbers_a_bounded_number_of_rows_per_import(store: Store, tmp_path: Path, careful: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbering holds values in memory until the commit: past the bound, members are read the careful way."""
+    import parlons.store
+
+    monkeypatch.setattr(parlons.store, "NUMBERED_ROWS", LINES + LINES // 4)
+    monkeypatch.setattr(parlons.store, "NUMBERED_ROW_BYTES", 10_000)
+    first = write(tmp_path / "a.jsonl")
+    second = tmp_path / "b.jsonl"
+    second.write_text("".join(json.dumps(tweet(LINES + line)) + "\n" for line in range(1, LINES + 1)))
+    report = load(store, first, second)
+    assert careful == ["b.jsonl"]
+    assert [f.formats for f in report.files] == [{"twitter-api": LINES}, {"twitter-api": LINES}]
+    assert count(store, f"SELECT count(*) FROM posts WHERE source_file = '{second}' AND "
+                        f"post_id::HUGEINT - {BASE + LINES} <> source_record::INT") == 0
+    assert numbered_wrong(store) == LINES

@@ -236,6 +236,7 @@ class Store:
             self.con.execute("CREATE OR REPLACE TEMP TABLE clash (platform VARCHAR, post_id VARCHAR, keep BIGINT, "
                              f"stored BOOLEAN, {', '.join(f'{c} BIGINT' for c in COUNTS)}, rid BIGINT)")
             self._stored_before = self._scalar("SELECT count(*) FROM posts")
+            self._numbered = 0
             self._now: datetime | None = None
             self.con.execute("BEGIN TRANSACTION")
         try:
@@ -353,19 +354,23 @@ class Store:
         disagree the rows are removed and ``numbered.refused`` is set.
         """
         self._now = stamp.imported_at
+        numbered.rows, numbered.refused = 0, False
+        if self._numbered + numbered.size // NUMBERED_ROW_BYTES > NUMBERED_ROWS:
+            numbered.refused = True
+            return []
         token = "\x01" + uuid.uuid4().hex
         rows = self._insert_query(
             f"SELECT * EXCLUDE (skip_reason) REPLACE ({_complete_sql('skip_reason')}, $token AS source_record), "
             f"{_stamp_sql()} FROM ({sql})", {**params, **_stamp_params(stamp), "token": token})
-        numbered.rows, numbered.refused = 0, False
         with self.doing("writing the imported posts"):
             staged = _StagedRows(self.con, token, numbered.first)
-            if rows != numbered.expected() or not staged.in_order or (
+            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > NUMBERED_ROWS or (
                     numbered.after is not None and not numbered.after(staged)):
                 staged.discard()
                 numbered.refused = True
                 return []
             staged.number(numbered.scratch)
+            self._numbered += rows
             skips = self._take_skipped()
         numbered.rows = staged.rows - sum(s.count for s in skips)
         return skips
@@ -590,6 +595,14 @@ STAGING_MEMORY_LIMIT = "128MB"
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
+NUMBERED_ROWS = 2_000_000
+"""At most this many rows of one import are numbered by the store (:meth:`Store.stage_numbered`);
+the members beyond are read by their importer's careful way. Numbering is an ``UPDATE`` whose values
+DuckDB holds in memory until the commit: an import's peak grew from 531 MB at 1 M twarc2 tweets to
+568 MB at 2 M and 750 MB at 4 M (at 10 M it ran out of its 1 GB)."""
+NUMBERED_ROW_BYTES = 600
+"""The bytes of a record assumed when a member's size is weighed against :data:`NUMBERED_ROWS`
+(a twarc2 tweet is about 1,100; fewer, shorter records are caught by the count after the insert)."""
 QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
 limit if lower). DuckDB writes the rows of such a query in order on every core only with room for

@@ -101,6 +101,8 @@ class Numbered:
     """
 
     expected: Callable[[], int | None]
+    size: int = 0
+    """The member's size in bytes: the store weighs it against the rows it may number in one import."""
     first: int = 1
     after: Callable[[Staged], bool] | None = None
     """Sees the rows before they are numbered; False refuses them (removed, :attr:`refused` set)."""

@@ -439,7 +439,8 @@ def _numbered(member: Member, part: str, authors: Authors, scans: ByteScans) -> 
         authors.add_staged(staged)
         return True
 
-    numbered = Numbered(expected=lambda: scans.lines_of(member), after=after, scratch=("html", "title"))
+    numbered = Numbered(expected=lambda: scans.lines_of(member), size=member.size, after=after,
+                        scratch=("html", "title"))
     return SqlQuery(sql, {}, (member,), numbered=numbered, setup=TWEET_MACROS)
 
 
