@@ -186,9 +186,9 @@ def table(rows: list[dict[str, Any]], runs: int, command: str, when: str = "") -
     ]
     for row in rows:
         r = row["runs"]
-        stored = next((x["rows"] for x in r["import"] if "error" not in x), "failed")
+        stored = next((f"{x['rows']:,}" for x in r["import"] if "error" not in x), "failed")
         lines.append(
-            f"| {row['format']} | {stored:,} | {row['file_mb']:,.0f} | {cell(r['bare'], 'seconds', '{:.1f}')} "
+            f"| {row['format']} | {stored} | {row['file_mb']:,.0f} | {cell(r['bare'], 'seconds', '{:.1f}')} "
             f"| {cell(r['bare-file'], 'seconds', '{:.1f}')} | {cell(r['import'], 'seconds', '{:.1f}')} "
             f"| {ratio(r['import'], r['bare'])} | {cell(r['import'], 'peak_mb', '{:.0f}')} "
             f"| {cell(r['reimport'], 'seconds', '{:.1f}')} | {ratio(r['reimport'], r['bare'])} "
