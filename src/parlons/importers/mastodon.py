@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -60,9 +59,12 @@ ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:
 A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
 inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
 """
-BOOSTED_URL = re.compile(rb'"object"(\s*:\s*")')
-"""A boost's ``object`` (the URL of the boosted status), renamed ``objectUri``: DuckDB's reader
-takes ``object`` as the status (a STRUCT), and an object or a string cannot share one column."""
+ITEM_HEAD = re.compile(rb'\{"id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)"')
+"""The start of the first activity, with its type."""
+BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
+"""A boost's ``object`` (the URL of the boosted status), renamed ``objUri`` (as long, so the bytes are
+edited in place): DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a string
+cannot share one column."""
 CHUNK = 1 << 22
 ROWS_PER_BATCH = 50_000
 """Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
@@ -85,10 +87,10 @@ IJSON = _ijson()
 
 # DuckDB's reader is strict: a text column takes any value (other values as their JSON text),
 # but ``object``, ``contentMap`` must be objects and ``tag``, ``attachment`` lists of objects, as
-# Mastodon writes them. A boost's URL is moved to ``objectUri`` (see ``_cut_items``); anything
-# else makes the reader fail, and the outbox is then parsed with ijson (see ``_numbered``).
-COLUMNS = """{'_i': 'BIGINT', 'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARCHAR', 'published': 'VARCHAR',
-  'objectUri': 'VARCHAR', 'object': 'STRUCT(id VARCHAR, "type" VARCHAR, published VARCHAR, "to" VARCHAR,
+# Mastodon writes them. A boost's URL is moved to ``objUri`` (see ``_cut_items``); anything
+# else makes the reader fail, and the outbox is then parsed with ijson (see ``_line``).
+COLUMNS = """{'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARCHAR', 'published': 'VARCHAR',
+  'objUri': 'VARCHAR', 'object': 'STRUCT(id VARCHAR, "type" VARCHAR, published VARCHAR, "to" VARCHAR,
     cc VARCHAR, url VARCHAR, inReplyTo VARCHAR, conversation VARCHAR, content VARCHAR,
     contentMap MAP(VARCHAR, VARCHAR), attachment STRUCT(mediaType VARCHAR)[],
     tag STRUCT("type" VARCHAR, name VARCHAR, href VARCHAR)[], quote VARCHAR, quoteUri VARCHAR,
@@ -149,13 +151,12 @@ def _activities(items: Path) -> str:
     """The activities of the JSON lines, with their post id, author, time and any reason to skip them."""
     return f"""
 WITH activities AS (
-  SELECT _i, "type" AS activity_type, nullif(id, '') AS activity, {_text_or_null('actor')} AS actor,
+  SELECT "type" AS activity_type, nullif(id, '') AS activity, {_text_or_null('actor')} AS actor,
     nullif(published, '') AS published,
     CASE WHEN "type" = 'Create' THEN "object" END AS s,
-    CASE WHEN "type" = 'Announce' THEN coalesce(objectUri, "object".id) END AS target
+    CASE WHEN "type" = 'Announce' THEN coalesce(objUri, "object".id) END AS target
   FROM read_json({sql_string(str(items))}, format = 'newline_delimited', columns = {COLUMNS},
                  maximum_object_size = {LONGEST_ITEM})
-  WHERE _i > $after
 ), identified AS (
   SELECT *,
     CASE WHEN activity_type = 'Announce'
@@ -302,9 +303,9 @@ def _booster_of(newer: bool) -> str:
             f"THEN account END{', boosted.handle' if newer else ''})")
 
 
-NEWER_FORM = re.compile(rb'"objectUri"\s*:\s*"[^"]*/ap/users/')
-"""A boost of a newer-form status URI (then the boosted actors are looked up: see :func:`_actors_sql`); the
-owner's own actor URI may be of that form without any boosted status being so."""
+NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
+"""After a boost's ``"objUri"``: a newer-form status URI (then the boosted actors are looked up: see
+:func:`_actors_sql`); the owner's own actor URI may be of that form without any boosted status being so."""
 
 
 def _actors_sql(items: Path) -> str:
@@ -379,7 +380,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
     ELSE list_transform(attachments, lambda m: {media_kind}) END AS media_kinds,
   NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
   NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
-  $member AS source_member, CAST(_i AS VARCHAR) AS source_record, problem, _i
+  $member AS source_member, NULL::VARCHAR AS source_record, problem
 FROM deduplicated{boosted and ' '}{boosted}"""
 
 
@@ -510,7 +511,13 @@ def _utf8(member: Member) -> IO[bytes]:
 
 
 def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
-    """Write ``orderedItems`` as JSON lines numbered by ``_i``, cutting the bytes between activities.
+    """Write ``orderedItems`` as JSON lines: the outbox's bytes, each comma between two activities
+    made a line break, the outbox's own keys left out, a boost's ``"object"`` renamed ``"objUri"``.
+
+    Every change keeps the length of what it changes, so each chunk is edited in place where it was
+    read: one read and one write of the bytes, the search for the cuts in C (one regular expression
+    over the chunk), Python only for each cut and each boost. A line is an activity: DuckDB numbers
+    them by their order (:func:`_shaped`).
 
     False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
     last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
@@ -522,49 +529,67 @@ def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
         start = ITEMS_START.search(head)
         if start is None or head[start.end():start.end() + 1] != b"{":
             return start is not None and head[start.end():start.end() + 1] == b"]"
-        carry, kind, count, chunk = head[start.end() + 1:], b"Announce", 0, source.read(CHUNK)
-        while True:
-            following = source.read(CHUNK) if chunk else b""
-            data = carry + chunk
-            parts = ITEM_CUT.split(data if following else data.rstrip())  # whitespace may follow the outbox
-            kinds, pieces = [kind, *parts[1::2]], parts[0::2]
-            carry, kind = pieces.pop(), kinds.pop()
-            count = _write_lines(out, pieces, kinds, count, newer)
-            if count < 0 or len(carry) > LONGEST_ITEM:
+        data = bytearray(head[start.end():])
+        first = ITEM_HEAD.match(data)
+        kind = bytes(first.group(1)) if first else None
+        while chunk := source.read(CHUNK):  # the last chunk read is cut after the loop
+            data += chunk
+            cuts = list(ITEM_CUT.finditer(data))
+            if not cuts:
+                if len(data) > LONGEST_ITEM:
+                    return False
+                continue
+            last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
+            if not _cut(data, cuts, kind, last.start() + 1, newer):
                 return False
-            if not following:
-                break
-            chunk = following
-        end = ITEMS_END.search(carry)
-        return end is not None and _write_lines(out, [carry[:end.start()]], [kind], count, newer) > 0
+            data[last.start() + 1] = 10
+            out.write(memoryview(data)[:last.start() + 2])
+            data, kind = data[last.start() + 2:], bytes(last.group(1))
+        end = ITEMS_END.search(data)
+        if end is None or not _cut(data, list(ITEM_CUT.finditer(data, 0, end.start() + 1)), kind,
+                                   end.start() + 1, newer):
+            return False
+        out.write(memoryview(data)[:end.start() + 1])
+        out.write(b"\n")
+        return True
 
 
-def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int, newer: list[bool]) -> int:
-    """Write activities (each without its outer braces) as numbered lines; the next number.
+def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int,
+         newer: list[bool]) -> bool:
+    """Make the commas of ``cuts`` line breaks and rename the boosts' URLs, in ``data[:end]``.
 
-    -1 when an activity spans several lines (the outbox is indented): no JSON lines. Only boosts
-    are looked at one by one (their URL renamed); the rest is joined in one go.
+    False when an activity spans several lines (the outbox is indented).
     """
-    for index, kind in enumerate(kinds):
+    if data.find(b"\n", 0, end) >= 0:
+        return False
+    begin = 0
+    for cut in cuts:
         if kind == b"Announce":
-            pieces[index] = BOOSTED_URL.sub(rb'"objectUri"\1', pieces[index], count=1)
-            if NEWER_FORM.search(pieces[index]):
-                newer[:] = [True]
-    numbers = [b'{"_i":%d,' % index for index in range(first, first + len(pieces))]
-    lines = b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n"))))
-    if lines.count(b"\n") != len(pieces):
-        return -1
-    out.write(lines)
-    return first + len(pieces)
+            _rename_boosted(data, begin, cut.start(), newer)
+        data[cut.start() + 1] = 10  # the comma becomes a line break
+        begin, kind = cut.end() - 1, bytes(cut.group(1))
+    if kind == b"Announce":
+        _rename_boosted(data, begin, end, newer)
+    return True
+
+
+def _rename_boosted(data: bytearray, begin: int, end: int, newer: list[bool]) -> None:
+    """A boost's ``"object":"<url>"`` becomes ``"objUri":"<url>"`` (same length, see :data:`BOOSTED_URL`)."""
+    found = BOOSTED_URL.search(data, begin, end)
+    if found is not None:
+        data[found.start() + 1:found.end() - 1] = b"objUri"
+        if NEWER_FORM.match(data, found.end(), end):
+            newer[:] = [True]
 
 
 def _rewrite_items(member: Member, target: Path) -> None:
-    """Stream ``orderedItems`` with ijson into numbered JSON lines, whatever the outbox's layout."""
+    """Stream ``orderedItems`` with ijson into JSON lines, one per item, whatever the outbox's layout."""
     index = -1
     with _utf8(member) as stream, open(target, "wb") as out:
         try:
-            for index, item in enumerate(stream_items(stream, ("orderedItems",), IJSON)):
-                out.write(orjson.dumps(_numbered(index, item)) + b"\n")
+            for item in stream_items(stream, ("orderedItems",), IJSON):
+                index += 1
+                out.write(orjson.dumps(_line(item)) + b"\n")
         except TooDeep:
             raise _too_deep(member, index + 1) from None
         except ijson.JSONError as exc:
@@ -574,18 +599,19 @@ def _rewrite_items(member: Member, target: Path) -> None:
             raise member.error(f"item {index} of orderedItems cannot be read ({exc})", index) from None
 
 
-def _numbered(index: int, item: Any) -> dict[str, Any]:
-    """An activity as a line DuckDB's strict reader takes (see ``COLUMNS``), numbered ``_i``.
+def _line(item: Any) -> dict[str, Any]:
+    """An activity as a line DuckDB's strict reader takes (see ``COLUMNS``).
 
     Values of other types are dropped, as the row by row reading ignored them: a single tag or
-    attachment counts as a list of one, a boost's URL goes to ``objectUri``.
+    attachment counts as a list of one, a boost's URL goes to ``objUri``. Anything but an object
+    becomes an empty line object, so that each item keeps its place (and its number).
     """
     if not isinstance(item, dict):
-        return {"_i": index}
-    line = {**item, "_i": index}
+        return {}
+    line = dict(item)
     target = line.pop("object", None)
     if isinstance(target, str):
-        line["objectUri"] = target
+        line["objUri"] = target
     elif isinstance(target, dict):
         line["object"] = _status(target)
     return line
@@ -612,7 +638,7 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     activity already read: the lines before the faulty one were cut right.
     """
     lines = member.source.scratch() / f"items{id(member)}.jsonl"
-    done, newer = [-1], [False]
+    done, newer = [0], [False]
     if _cut_items(member, lines, newer):
         try:
             yield from _shaped(member, lines, owner, ctx, done, newer=newer[0])
@@ -631,29 +657,37 @@ def _too_deep(member: Member, index: int) -> Exception:
 
 def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
             done: list[int], *, newer: bool = True) -> Iterator[pa.RecordBatch]:
-    """The rows of the lines after activity ``done[0]``, which follows the last one read.
+    """The rows of the lines from activity ``done[0]`` on; ``done[0]`` follows the activities read.
 
-    ``newer``: whether a boost may name a newer-form URI, whose actor is then looked up (all lines).
+    The n-th line is activity n: DuckDB's reader gives one row per line, in order (the importer's
+    connection keeps the order of what it reads), so rows are numbered by counting them, which
+    leaves DuckDB free to read the lines on every core. ``newer``: whether a boost may name a
+    newer-form URI, whose actor is then looked up (all lines).
     """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
-              "member": member.name, "after": done[0]}
+              "member": member.name}
     con = connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("CREATE TEMP TABLE actors (href VARCHAR, handle VARCHAR)")
         if newer:
-            con.execute(f"INSERT INTO actors {_actors_sql(lines)}", {"account": owner.account, "after": -1})
+            con.execute(f"INSERT INTO actors {_actors_sql(lines)}", {"account": owner.account})
+        index = 0
         for batch in con.sql(_shape_sql(lines, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
-            if batch.num_rows:
-                kept = _kept(batch, member, ctx)
-                done[0] = batch.column("_i")[-1].as_py()
+            first, index = index, index + batch.num_rows
+            if index > done[0]:  # a resumed reading skips the activities read before
+                skipped = max(done[0] - first, 0)
+                kept = _kept(batch.slice(skipped), first + skipped, member, ctx)
+                done[0] = index
                 yield kept
     finally:
         con.close()
 
 
-def _kept(batch: pa.RecordBatch, member: Member, ctx: ReadContext) -> pa.RecordBatch:
-    """The rows to import (maybe none); the others are counted as skipped, with their reason."""
+def _kept(batch: pa.RecordBatch, first: int, member: Member, ctx: ReadContext) -> pa.RecordBatch:
+    """The rows to import (maybe none), numbered from ``first``; the others are counted as skipped."""
+    numbers = pc.cast(pa.array(range(first, first + batch.num_rows), pa.int64()), pa.string())
+    batch = batch.set_column(batch.schema.get_field_index("source_record"), "source_record", numbers)
     problems = batch.column("problem")
     if problems.null_count < batch.num_rows:
         skipped = batch.filter(pc.is_valid(problems))
