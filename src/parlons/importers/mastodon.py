@@ -23,8 +23,12 @@ public posts: they are skipped and counted.
 
 from __future__ import annotations
 
+import queue
 import re
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+import threading
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -66,6 +70,8 @@ BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
 edited in place): DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a string
 cannot share one column."""
 CHUNK = 1 << 22
+PART = 1 << 27
+"""The size of a part of the cut outbox (128 MB): DuckDB reads each part on every core while the next is cut."""
 ROWS_PER_BATCH = 50_000
 """Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
 LONGEST_ITEM = 1 << 24
@@ -147,7 +153,7 @@ def _unique(items: str) -> str:
             f"AND list_position({items}, x) = i) ELSE []::VARCHAR[] END")
 
 
-def _activities(items: Path) -> str:
+def _activities(files: Sequence[Path]) -> str:
     """The activities of the JSON lines, with their post id, author, time and any reason to skip them."""
     return f"""
 WITH activities AS (
@@ -155,7 +161,7 @@ WITH activities AS (
     nullif(published, '') AS published,
     CASE WHEN "type" = 'Create' THEN "object" END AS s,
     CASE WHEN "type" = 'Announce' THEN coalesce(objUri, "object".id) END AS target
-  FROM read_json({sql_string(str(items))}, format = 'newline_delimited', columns = {COLUMNS},
+  FROM read_json([{', '.join(sql_string(str(f)) for f in files)}], format = 'newline_delimited', columns = {COLUMNS},
                  maximum_object_size = {LONGEST_ITEM})
 ), identified AS (
   SELECT *,
@@ -308,14 +314,14 @@ NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
 :func:`_actors_sql`); the owner's own actor URI may be of that form without any boosted status being so."""
 
 
-def _actors_sql(items: Path) -> str:
+def _actors_sql(files: Sequence[Path]) -> str:
     """Who each boosted newer-form actor URI is, from the archive's own mentions of it (``href``, ``handle``).
 
     Run before the shaping query, into a small table, and only when a boost names such a URI: inside
     the shaping query, a second reference to the activities made DuckDB hold them all (1.4 GB at 1 M
     statuses) and read them on one thread. Two narrow reads of the lines instead.
     """
-    return _activities(items).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
+    return _activities(files).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
 tagged AS NOT MATERIALIZED (SELECT target, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags FROM classified)
 SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
 FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tagged WHERE tags IS NOT NULL)
@@ -348,7 +354,7 @@ def _shape_sql(items: Path, newer: bool = True) -> str:
                if newer else "")
     media_kind = ("CASE split_part(coalesce(m.mediaType, ''), '/', 1) WHEN 'image' THEN 'image' "
                   "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
-    return _activities(items) + f""",
+    return _activities([items]) + f""",
 kept AS (
   SELECT *, s.content AS content, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags,
     CASE WHEN len(s.attachment) > 0 THEN s.attachment END AS attachments
@@ -510,21 +516,83 @@ def _utf8(member: Member) -> IO[bytes]:
     return open(member.local_path(), "rb")
 
 
-def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
-    """Write ``orderedItems`` as JSON lines: the outbox's bytes, each comma between two activities
-    made a line break, the outbox's own keys left out, a boost's ``"object"`` renamed ``"objUri"``.
+@dataclass(frozen=True)
+class Part:
+    """A file of cut activities, one a line, and whether a boost in it names a newer-form URI."""
+
+    path: Path
+    items: int
+    newer: bool
+
+
+class Cutter:
+    """Cuts an outbox into parts (:func:`_cut_parts`) on a thread of its own, while DuckDB reads those cut.
+
+    Iterating gives the parts in order as they are ready; then :attr:`whole` says whether the whole
+    outbox was cut (else it is not laid out as Mastodon writes it). The thread's failure is raised
+    by the iteration. Parts stay on disk until :meth:`close` (the folder is the caller's).
+    """
+
+    def __init__(self, member: Member, folder: Path) -> None:
+        self.member, self.folder = member, folder
+        self.parts: list[Part] = []
+        self.whole = False
+        self._ready: queue.Queue[Part | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="parlons-mastodon-cut", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            parts = _cut_parts(self.member, self.folder, self._stop)
+            while True:
+                self._ready.put(next(parts))
+        except StopIteration as end:
+            self.whole = bool(end.value)
+        except BaseException as exc:  # raised again in the reading thread
+            self._error = exc
+        finally:
+            self._ready.put(None)
+
+    def __iter__(self) -> Iterator[Part]:
+        while (part := self._ready.get()) is not None:
+            self.parts.append(part)
+            yield part
+        self._ready.put(None)  # a second iteration ends at once
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def rest(self) -> list[Part]:
+        """Every part, once the whole outbox is cut (those not iterated yet stay next in line)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return [*self.parts, *list(self._ready.queue)[:-1]]
+
+    def close(self) -> None:
+        """Stop cutting (when reading stopped early) and wait for the thread."""
+        self._stop.set()
+        self._thread.join()
+
+
+def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator[Part, None, bool]:
+    """Write ``orderedItems`` as JSON lines in parts of about :data:`PART` bytes: the outbox's bytes,
+    each comma between two activities made a line break, the outbox's own keys left out, a boost's
+    ``"object"`` renamed ``"objUri"``.
 
     Every change keeps the length of what it changes, so each chunk is edited in place where it was
     read: one read and one write of the bytes, the search for the cuts in C (one regular expression
     over the chunk), Python only for each cut and each boost. A line is an activity: DuckDB numbers
     them by their order (:func:`_shaped`).
 
-    False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
-    last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
-    makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly. ``newer``
-    becomes ``[True]`` when a boost names a newer-form URI (:data:`NEWER_FORM`).
+    Returns False when the outbox is visibly not laid out as Mastodon writes it (compact,
+    ``orderedItems`` last, each activity starting with its ``id`` and ``type``) or is truncated:
+    the parts given so far hold the activities before. Anything subtler makes DuckDB refuse a
+    line, and :func:`_rows` then parses the outbox properly.
     """
-    with _utf8(member) as source, open(target, "wb") as out:
+    with _utf8(member) as source:
         head = source.read(CHUNK)
         start = ITEMS_START.search(head)
         if start is None or head[start.end():start.end() + 1] != b"{":
@@ -532,30 +600,69 @@ def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
         data = bytearray(head[start.end():])
         first = ITEM_HEAD.match(data)
         kind = bytes(first.group(1)) if first else None
-        while chunk := source.read(CHUNK):  # the last chunk read is cut after the loop
-            data += chunk
-            cuts = list(ITEM_CUT.finditer(data))
-            if not cuts:
-                if len(data) > LONGEST_ITEM:
+        out = _PartWriter(folder)
+        try:
+            while chunk := source.read(CHUNK):  # the last chunk read is cut after the loop
+                if stop.is_set():
                     return False
-                continue
-            last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
-            if not _cut(data, cuts, kind, last.start() + 1, newer):
+                data += chunk
+                cuts = list(ITEM_CUT.finditer(data))
+                if not cuts:
+                    if len(data) > LONGEST_ITEM:
+                        return False
+                    continue
+                last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
+                if not _cut(data, cuts, kind, last.start() + 1, out):
+                    return False
+                data[last.start() + 1] = 10
+                if (part := out.write(memoryview(data)[:last.start() + 2], len(cuts) + 1)) is not None:
+                    yield part
+                data, kind = data[last.start() + 2:], bytes(last.group(1))
+            end = ITEMS_END.search(data)
+            if end is None:
                 return False
-            data[last.start() + 1] = 10
-            out.write(memoryview(data)[:last.start() + 2])
-            data, kind = data[last.start() + 2:], bytes(last.group(1))
-        end = ITEMS_END.search(data)
-        if end is None or not _cut(data, list(ITEM_CUT.finditer(data, 0, end.start() + 1)), kind,
-                                   end.start() + 1, newer):
-            return False
-        out.write(memoryview(data)[:end.start() + 1])
-        out.write(b"\n")
-        return True
+            cuts = list(ITEM_CUT.finditer(data, 0, end.start() + 1))
+            if not _cut(data, cuts, kind, end.start() + 1, out):
+                return False
+            data[end.start() + 1:end.start() + 2] = b"\n"
+            out.write(memoryview(data)[:end.start() + 2], len(cuts) + 1)
+            if (part := out.close()) is not None:
+                yield part
+            return True
+        finally:
+            out.abandon()
 
 
-def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int,
-         newer: list[bool]) -> bool:
+class _PartWriter:
+    """The part being written; a new one once it holds :data:`PART` bytes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.count = folder, 0
+        self.file: IO[bytes] | None = None
+        self.items, self.newer = 0, False
+
+    def write(self, lines: memoryview, items: int) -> Part | None:
+        """Append whole lines; the part they complete, if any."""
+        if self.file is None:
+            self.file = open(self.folder / f"part{self.count}.jsonl", "wb")  # noqa: SIM115 (closed by close or abandon)
+        self.file.write(lines)
+        self.items += items
+        return self.close() if self.file.tell() >= PART else None
+
+    def close(self) -> Part | None:
+        if self.file is None:
+            return None
+        self.file.close()
+        part = Part(Path(self.file.name), self.items, self.newer)
+        self.file, self.count, self.items, self.newer = None, self.count + 1, 0, False
+        return part
+
+    def abandon(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int, out: _PartWriter) -> bool:
     """Make the commas of ``cuts`` line breaks and rename the boosts' URLs, in ``data[:end]``.
 
     False when an activity spans several lines (the outbox is indented).
@@ -565,21 +672,21 @@ def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: 
     begin = 0
     for cut in cuts:
         if kind == b"Announce":
-            _rename_boosted(data, begin, cut.start(), newer)
+            _rename_boosted(data, begin, cut.start(), out)
         data[cut.start() + 1] = 10  # the comma becomes a line break
         begin, kind = cut.end() - 1, bytes(cut.group(1))
     if kind == b"Announce":
-        _rename_boosted(data, begin, end, newer)
+        _rename_boosted(data, begin, end, out)
     return True
 
 
-def _rename_boosted(data: bytearray, begin: int, end: int, newer: list[bool]) -> None:
+def _rename_boosted(data: bytearray, begin: int, end: int, out: _PartWriter) -> None:
     """A boost's ``"object":"<url>"`` becomes ``"objUri":"<url>"`` (same length, see :data:`BOOSTED_URL`)."""
     found = BOOSTED_URL.search(data, begin, end)
     if found is not None:
         data[found.start() + 1:found.end() - 1] = b"objUri"
         if NEWER_FORM.match(data, found.end(), end):
-            newer[:] = [True]
+            out.newer = True
 
 
 def _rewrite_items(member: Member, target: Path) -> None:
@@ -637,17 +744,24 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     JSON is broken), the outbox is parsed again with ijson and reading resumes after the last
     activity already read: the lines before the faulty one were cut right.
     """
-    lines = member.source.scratch() / f"items{id(member)}.jsonl"
-    done, newer = [0], [False]
-    if _cut_items(member, lines, newer):
+    folder = Path(tempfile.mkdtemp(prefix="outbox-", dir=member.source.scratch()))
+    done = [0]
+    try:
+        cutter = Cutter(member, folder)
         try:
-            yield from _shaped(member, lines, owner, ctx, done, newer=newer[0])
-            return
+            yield from _shaped(member, cutter, owner, ctx, done)
+            if cutter.whole:
+                return
         except (duckdb.Error, OSError) as exc:  # Arrow's reader passes DuckDB's errors on as OSError
             if "JSON" not in str(exc):
                 raise
-    _rewrite_items(member, lines)
-    yield from _shaped(member, lines, owner, ctx, done)
+        finally:
+            cutter.close()
+        lines = folder / "items.jsonl"
+        _rewrite_items(member, lines)
+        yield from _shaped(member, [Part(lines, -1, True)], owner, ctx, done)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _too_deep(member: Member, index: int) -> Exception:
@@ -655,31 +769,38 @@ def _too_deep(member: Member, index: int) -> Exception:
                         f"{MAX_NESTING} levels; no Mastodon archive does, so the file is refused", index)
 
 
-def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
-            done: list[int], *, newer: bool = True) -> Iterator[pa.RecordBatch]:
-    """The rows of the lines from activity ``done[0]`` on; ``done[0]`` follows the activities read.
+def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContext,
+            done: list[int]) -> Iterator[pa.RecordBatch]:
+    """The rows of the parts' lines from activity ``done[0]`` on; ``done[0]`` follows the activities read.
 
     The n-th line is activity n: DuckDB's reader gives one row per line, in order (the importer's
     connection keeps the order of what it reads), so rows are numbered by counting them, which
-    leaves DuckDB free to read the lines on every core. ``newer``: whether a boost may name a
-    newer-form URI, whose actor is then looked up (all lines).
+    leaves DuckDB free to read the lines on every core. A part where a boost names a newer-form URI
+    waits for the whole outbox, whose mentions tell who the boosted actors are (:func:`_actors_sql`);
+    the parts before need no lookup.
     """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
               "member": member.name}
     con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
         con.execute("CREATE TEMP TABLE actors (href VARCHAR, handle VARCHAR)")
-        if newer:
-            con.execute(f"INSERT INTO actors {_actors_sql(lines)}", {"account": owner.account})
-        index = 0
-        for batch in con.sql(_shape_sql(lines, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
-            first, index = index, index + batch.num_rows
-            if index > done[0]:  # a resumed reading skips the activities read before
-                skipped = max(done[0] - first, 0)
-                kept = _kept(batch.slice(skipped), first + skipped, member, ctx)
-                done[0] = index
-                yield kept
+        index, newer = 0, False
+        for part in parts:
+            if part.newer and not newer:
+                every = parts.rest() if isinstance(parts, Cutter) else [part]
+                con.execute(f"INSERT INTO actors {_actors_sql([p.path for p in every])}", {"account": owner.account})
+                newer = True
+            start = index
+            for batch in con.sql(_shape_sql(part.path, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
+                first, index = index, index + batch.num_rows
+                if index > done[0]:  # a resumed reading skips the activities read before
+                    skipped = max(done[0] - first, 0)
+                    kept = _kept(batch.slice(skipped), first + skipped, member, ctx)
+                    done[0] = index
+                    yield kept
+            if part.items >= 0 and index - start != part.items:
+                raise member.error(f"{part.items} activities were cut from the outbox, but {index - start} "
+                                   "lines were read; please report this file", start)
     finally:
         con.close()
 
