@@ -115,6 +115,15 @@ def _text_or_null(x: str) -> str:
     return f"CASE WHEN {x} <> '' AND NOT starts_with({x}, '{{') AND NOT starts_with({x}, '[') THEN {x} END"
 
 
+def _public(addressed: str) -> str:
+    """Whether the JSON text of ``to`` or ``cc`` names the public or the followers (:data:`PUBLIC`).
+
+    The public's URI in quotes, as Mastodon writes it, is found without the regular expression.
+    """
+    return (f"CASE WHEN contains({addressed}, '\"https://www.w3.org/ns/activitystreams#Public\"') THEN true "
+            f"ELSE regexp_matches(coalesce({addressed}, ''), '{PUBLIC}') END")
+
+
 def _host(url: str) -> str:
     """The lower-case host of a URL, else NULL."""
     return f"nullif(lower(regexp_extract({url}, '{URL_HOST}', 1)), '')"
@@ -178,7 +187,7 @@ WITH activities AS (
     WHEN activity_type = 'Create' AND NOT coalesce(s."type" IN ('Note', 'Question', 'Article', 'Page'), false)
       THEN 'Create activity without an embedded status'
     WHEN activity_type = 'Create'
-      AND NOT (regexp_matches(coalesce(s."to", ''), '{PUBLIC}') OR regexp_matches(coalesce(s.cc, ''), '{PUBLIC}'))
+      AND NOT ({_public('s."to"')} OR {_public('s.cc')})
       THEN 'direct message, not public'
     WHEN activity_type = 'Announce' AND (target IS NULL OR activity IS NULL)
       THEN 'boost without the boosted status''s URL'
@@ -249,8 +258,8 @@ TEXT_STEPS = (
            f"h3, '{BREAK}', {NL}, 'g'), '{BLOCK_END}', {NL2}, 'g'), '{DROPPED}', '', 'g') ELSE h3 END"),
     ("h5", f"CASE WHEN contains(h4, '<') THEN regexp_replace(h4, '{TAG}', '', 'g') ELSE h4 END"),
     ("h6", f"CASE WHEN contains(h5, '&') THEN {_named('h5')} ELSE h5 END"),
-    ("h7", f"CASE WHEN NOT contains(h6, '&') THEN h6 WHEN NOT contains(h6, '&#') THEN replace(h6, '&amp;', '&') "
-           f"ELSE {_entities('h6')} END"),
+    ("h7", f"CASE WHEN h6 IS NULL OR NOT contains(h6, '&') THEN h6 "
+           f"WHEN NOT contains(h6, '&#') THEN replace(h6, '&amp;', '&') ELSE {_entities('h6')} END"),
     ("h8", f"CASE WHEN contains(h7, chr(10) || chr(10) || chr(10)) THEN regexp_replace(h7, '\\n{{3,}}', {NL2}, 'g') "
            f"ELSE h7 END"),
     ("body", f"coalesce(CASE WHEN regexp_matches(h8, '^{SPACE}') OR regexp_matches(h8, '{SPACE}$') "
@@ -331,7 +340,10 @@ FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tag
 
 def _lists() -> str:
     """Raw lists of mentions, hashtags and link targets (repeats removed in the next step)."""
-    mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
+    named = "coalesce(nullif(t.name, ''), t.href)"
+    # ``@name@host`` with a lower-case host, as Mastodon writes a mention, is its own handle.
+    mention = (f"CASE WHEN regexp_full_match({named}, '@[^@\\s]+@[a-z0-9.-]+') THEN {named} "
+               f"ELSE {_handle(named, _host('t.href'))} END")
     href = f"regexp_extract(a, '{HREF}', 1)"
     return f"""
     CASE WHEN tags IS NOT NULL THEN list_transform(
