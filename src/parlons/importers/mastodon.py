@@ -8,12 +8,14 @@ the boosted status). ``actor.json`` describes the owner. ``likes.json``, ``bookm
 ``avatar.*``, ``header.*`` and ``media_attachments/`` are known companions without posts.
 
 The outbox of a big account runs to a gigabyte, written by Mastodon as one line of compact JSON
-with ``orderedItems`` last. One pass over the bytes cuts that array between activities into
-numbered JSON lines in a scratch file (regular expressions, no JSON parsing in Python); a private
-DuckDB reads the lines in parallel and does everything else in SQL, HTML to text included, and
-streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
-An outbox laid out otherwise (indented, keys reordered, unexpected values) makes DuckDB refuse a
-line; it is then streamed with ijson into the same lines, and reading resumes where it stopped.
+with ``orderedItems`` last. One pass over the bytes, on a thread of its own, cuts that array
+between activities into JSON lines in scratch parts of 128 MB (regular expressions, edits in
+place, no JSON parsing in Python); a private DuckDB reads each part on every core while the next
+is cut, does everything else in SQL, HTML to text included, and streams Arrow batches with a
+``problem`` column: the reason to skip a record, counted in Python. Rows are numbered by counting
+them (a line is an activity). An outbox laid out otherwise (indented, keys reordered, unexpected
+values) makes DuckDB refuse a line; it is then streamed with ijson into lines, and reading
+resumes after the last activity read.
 Memory stays bounded whatever the size. Nesting is not measured on the cut path: DuckDB's reader
 parses without recursion (two million levels in 0.2 s), and a value nested where a status has a
 structure fails its typed read, which sends the outbox to ijson, whose stream refuses it. Direct
