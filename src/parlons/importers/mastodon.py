@@ -71,7 +71,7 @@ BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
 """A boost's ``object`` (the URL of the boosted status), renamed ``objUri`` (as long, so the bytes are
 edited in place): DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a string
 cannot share one column."""
-CHUNK = 1 << 22
+CHUNK = 1 << 20
 PART = 1 << 27
 """The size of a part of the cut outbox (128 MB): DuckDB reads each part on every core while the next is cut."""
 ROWS_PER_BATCH = 50_000
@@ -611,19 +611,24 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
         start = ITEMS_START.search(head)
         if start is None or head[start.end():start.end() + 1] != b"{":
             return start is not None and head[start.end():start.end() + 1] == b"]"
-        data = bytearray(head[start.end():])
-        first = ITEM_HEAD.match(data)
+        data = bytearray(2 * CHUNK)  # one buffer, read into: the cut's memory stays at a few megabytes
+        filled = len(head) - start.end()
+        data[:filled] = memoryview(head)[start.end():]
+        first = ITEM_HEAD.match(data, 0, filled)
         kind = bytes(first.group(1)) if first else None
         out = _PartWriter(folder)
         try:
-            while chunk := source.read(CHUNK):  # the last chunk read is cut after the loop
-                if stop.is_set():
-                    return False
-                data += chunk
-                cuts = list(ITEM_CUT.finditer(data))
-                if not cuts:
+            while True:
+                if filled == len(data):  # no cut in the whole buffer: an activity of megabytes
                     if len(data) > LONGEST_ITEM:
                         return False
+                    data.extend(bytes(len(data)))
+                read = source.readinto(memoryview(data)[filled:])  # type: ignore[attr-defined]
+                if not read or stop.is_set():
+                    break
+                filled += read
+                cuts = list(ITEM_CUT.finditer(data, 0, filled))
+                if not cuts:
                     continue
                 last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
                 if not _cut(data, cuts, kind, last.start() + 1, out):
@@ -631,16 +636,16 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
                 data[last.start() + 1] = 10
                 if (part := out.write(memoryview(data)[:last.start() + 2], len(cuts) + 1)) is not None:
                     yield part
-                data, kind = data[last.start() + 2:], bytes(last.group(1))
-            end = ITEMS_END.search(data)
-            if end is None:
+                rest = filled - last.start() - 2
+                data[:rest], filled, kind = data[last.start() + 2:filled], rest, bytes(last.group(1))
+            end = ITEMS_END.search(data, 0, filled)
+            if stop.is_set() or end is None:
                 return False
             cuts = list(ITEM_CUT.finditer(data, 0, end.start() + 1))
             if not _cut(data, cuts, kind, end.start() + 1, out):
                 return False
-            data[end.start() + 1:end.start() + 2] = b"\n"
-            out.write(memoryview(data)[:end.start() + 2], len(cuts) + 1)
-            if (part := out.close()) is not None:
+            data[end.start() + 1] = 10
+            if (part := out.write(memoryview(data)[:end.start() + 2], len(cuts) + 1) or out.close()) is not None:
                 yield part
             return True
         finally:
