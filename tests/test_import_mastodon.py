@@ -432,7 +432,7 @@ def test_mastodon_deep_nesting_where_nothing_is_read_is_no_danger(store: Store, 
 
 BIG = 6000
 """Activities of the large outbox: about 12 MB, which DuckDB reads with two threads (a 4 MB file
-takes one), and more than two chunks of the cut (:data:`mastodon.CHUNK`, 4 MB)."""
+takes one), and many chunks of the cut (:data:`mastodon.CHUNK`, 1 MB)."""
 DIRECT = (1234, 4321)
 MENTIONED = "https://nouveau.example/ap/users/4400000000000001"
 
@@ -530,3 +530,19 @@ def test_mastodon_cut_across_small_chunks_gives_the_same_rows(store: Store, tmp_
     with Store(tmp_path / "chunks.duckdb") as other:
         load(other, folder, now=NOW)
         assert _without_source_file(rows(other)) == _without_source_file(rows(store))
+
+
+def test_mastodon_activity_longer_than_the_cut_buffer(store: Store, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _fixture_items()
+    words = "vélo " * 700_000  # 3.5 MB of text: the cut's buffer (2 MB) grows for it
+    items[1] = {**items[1], "object": {**items[1]["object"], "content": f"<p>{words}</p>"}}
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, items)
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)
+    load(store, folder)
+    found = store.con.execute("SELECT length(text), source_record FROM posts WHERE post_id = ?",
+                              [items[1]["object"]["id"]]).fetchall()
+    assert found == [(len(words.strip()), "1")]
+    assert count(store, "SELECT count(*) FROM posts") == 6

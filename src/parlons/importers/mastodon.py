@@ -622,7 +622,7 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
         try:
             while True:
                 if filled == len(data):  # no cut in the whole buffer: an activity of megabytes
-                    if len(data) > LONGEST_ITEM:
+                    if len(data) >= LONGEST_ITEM:
                         return False
                     data.extend(bytes(len(data)))
                 read = source.readinto(memoryview(data)[filled:])  # type: ignore[attr-defined]
