@@ -426,3 +426,123 @@ def test_mastodon_deep_nesting_where_nothing_is_read_is_no_danger(store: Store, 
     load(store, folder)
     assert time.monotonic() - started < 5
     assert count(store, "SELECT count(*) FROM posts") == 6
+
+
+# --- A large outbox: cut in parts, read by DuckDB on every core, each activity keeps its number --
+
+BIG = 6000
+"""Activities of the large outbox: about 12 MB, which DuckDB reads with two threads (a 4 MB file
+takes one), and many chunks of the cut (:data:`mastodon.CHUNK`, 1 MB)."""
+DIRECT = (1234, 4321)
+MENTIONED = "https://nouveau.example/ap/users/4400000000000001"
+
+
+def _big_items() -> list[Any]:
+    """Statuses and boosts numbered by their place (post id ``.../statuses/<2000000 + i>``)."""
+    create, boost = _fixture_items()[0], _fixture_items()[3]
+    items: list[Any] = []
+    for i in range(BIG):
+        uri = f"https://piaille.example/users/mediatheque/statuses/{2_000_000 + i}"
+        if i % 7 == 3:
+            items.append({**boost, "id": uri + "/activity", "object": f"https://toot.example/users/asso_velo/statuses/{i}"})
+            continue
+        status = {**create["object"], "id": uri, "url": f"https://piaille.example/@mediatheque/{2_000_000 + i}"}
+        if i in DIRECT:
+            status = {**status, "to": ["https://mastodon.example/users/lea_k"], "cc": []}
+        items.append({**create, "id": uri + "/activity", "object": status})
+    return items
+
+
+def _numbers_follow_places(store: Store) -> list[str]:
+    """The posts whose number is not their place in the outbox (none when all is well)."""
+    found = store.con.execute("SELECT post_id, source_record FROM posts").fetchall()
+    return [post for post, record in found if not post.endswith(f"/statuses/{2_000_000 + int(record)}")]
+
+
+@pytest.mark.parametrize("part", [mastodon.PART, 1 << 20])
+def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path: Path, part: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, _big_items())
+    assert (folder / "outbox.json").stat().st_size > 10 << 20
+    monkeypatch.setattr(mastodon, "PART", part)  # one part, or twelve
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the ijson path must not be needed
+    report = load(store, folder).files[0]
+    assert report.formats == {"mastodon-archive": BIG - len(DIRECT)}
+    assert report.skipped == {"direct message, not public": len(DIRECT)}
+    assert [e.record for e in report.examples] == [str(i) for i in DIRECT]
+    assert count(store, "SELECT count(DISTINCT source_record) FROM posts") == BIG - len(DIRECT)
+    assert _numbers_follow_places(store) == []
+    boosts = store.con.execute("SELECT count(*), min(repost_of_account), max(repost_of_account) FROM posts "
+                               "WHERE kind = 'repost'").fetchall()
+    assert boosts == [(len(range(3, BIG, 7)), "@asso_velo@toot.example", "@asso_velo@toot.example")]
+
+
+def test_mastodon_bad_item_in_the_middle_of_a_large_outbox(store: Store, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _big_items()
+    items[3000] = {"type": "Like", "object": "https://mastodon.example/users/lea_k/statuses/1"}
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, items)
+    monkeypatch.setattr(mastodon, "PART", 1 << 20)
+    monkeypatch.setattr(mastodon, "ROWS_PER_BATCH", 500)  # rows are staged before the faulty line
+    rewritten = []
+    rewrite = mastodon._rewrite_items
+    monkeypatch.setattr(mastodon, "_rewrite_items", lambda *args: rewritten.append(rewrite(*args)))
+    report = load(store, folder).files[0]
+    assert len(rewritten) == 1  # DuckDB refused the line of the Like and its neighbour: ijson took over
+    assert report.skipped == {"direct message, not public": len(DIRECT), "activity of type 'Like' is not a post": 1}
+    assert [e.record for e in report.examples] == ["1234", "3000", "4321"]
+    assert report.formats == {"mastodon-archive": BIG - len(DIRECT) - 1}
+    assert count(store, "SELECT count(DISTINCT source_record) FROM posts") == BIG - len(DIRECT) - 1
+    assert _numbers_follow_places(store) == []
+
+
+def test_mastodon_newer_uri_boost_in_a_later_part_looks_in_every_part(store: Store, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _big_items()
+    mention = {"type": "Mention", "href": MENTIONED, "name": "@zoe@nouveau.example"}
+    items[11]["object"] = {**items[11]["object"], "tag": [mention]}
+    boost = items[4498]  # 4498 % 7 == 4: a status; make it a boost of the newer form
+    items[4498] = {**_fixture_items()[3], "id": boost["id"], "object": MENTIONED + "/statuses/77"}
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, items)
+    monkeypatch.setattr(mastodon, "PART", 1 << 20)  # the mention is in the first part, the boost in the ninth
+    load(store, folder)
+    found = store.con.execute("SELECT kind, repost_of_account, source_record FROM posts "
+                              f"WHERE post_id = '{boost['id'].removesuffix('/activity')}'").fetchall()
+    assert found == [("repost", "@zoe@nouveau.example", "4498")]
+    assert _numbers_follow_places(store) == []
+
+
+def test_mastodon_cut_across_small_chunks_gives_the_same_rows(store: Store, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    load(store, ARCHIVE, now=NOW)
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, _fixture_items())
+    monkeypatch.setattr(mastodon, "CHUNK", 1000)  # a cut or a boost's URL across each chunk's end
+    monkeypatch.setattr(mastodon, "PART", 3000)
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)
+    with Store(tmp_path / "chunks.duckdb") as other:
+        load(other, folder, now=NOW)
+        assert _without_source_file(rows(other)) == _without_source_file(rows(store))
+
+
+def test_mastodon_activity_longer_than_the_cut_buffer(store: Store, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    items = _fixture_items()
+    words = "vélo " * 700_000  # 3.5 MB of text: the cut's buffer (2 MB) grows for it
+    items[1] = {**items[1], "object": {**items[1]["object"], "content": f"<p>{words}</p>"}}
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    _compact(folder, items)
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)
+    load(store, folder)
+    found = store.con.execute("SELECT length(text), source_record FROM posts WHERE post_id = ?",
+                              [items[1]["object"]["id"]]).fetchall()
+    assert found == [(len(words.strip()), "1")]
+    assert count(store, "SELECT count(*) FROM posts") == 6

@@ -8,12 +8,14 @@ the boosted status). ``actor.json`` describes the owner. ``likes.json``, ``bookm
 ``avatar.*``, ``header.*`` and ``media_attachments/`` are known companions without posts.
 
 The outbox of a big account runs to a gigabyte, written by Mastodon as one line of compact JSON
-with ``orderedItems`` last. One pass over the bytes cuts that array between activities into
-numbered JSON lines in a scratch file (regular expressions, no JSON parsing in Python); a private
-DuckDB reads the lines in parallel and does everything else in SQL, HTML to text included, and
-streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
-An outbox laid out otherwise (indented, keys reordered, unexpected values) makes DuckDB refuse a
-line; it is then streamed with ijson into the same lines, and reading resumes where it stopped.
+with ``orderedItems`` last. One pass over the bytes, on a thread of its own, cuts that array
+between activities into JSON lines in scratch parts of 512 MB (regular expressions, edits in
+place, no JSON parsing in Python); a private DuckDB reads each part on every core while the next
+is cut, does everything else in SQL, HTML to text included, and streams Arrow batches with a
+``problem`` column: the reason to skip a record, counted in Python. Rows are numbered by counting
+them (a line is an activity). An outbox laid out otherwise (indented, keys reordered, unexpected
+values) makes DuckDB refuse a line; it is then streamed with ijson into lines, and reading
+resumes after the last activity read.
 Memory stays bounded whatever the size. Nesting is not measured on the cut path: DuckDB's reader
 parses without recursion (two million levels in 0.2 s), and a value nested where a status has a
 structure fails its typed read, which sends the outbox to ijson, whose stream refuses it. Direct
@@ -23,10 +25,13 @@ public posts: they are skipped and counted.
 
 from __future__ import annotations
 
+import queue
 import re
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+import threading
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -60,10 +65,17 @@ ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:
 A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
 inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
 """
-BOOSTED_URL = re.compile(rb'"object"(\s*:\s*")')
-"""A boost's ``object`` (the URL of the boosted status), renamed ``objectUri``: DuckDB's reader
-takes ``object`` as the status (a STRUCT), and an object or a string cannot share one column."""
-CHUNK = 1 << 22
+ITEM_HEAD = re.compile(rb'\{"id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)"')
+"""The start of the first activity, with its type."""
+BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
+"""A boost's ``object`` (the URL of the boosted status), renamed ``objUri`` (as long, so the bytes are
+edited in place): DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a string
+cannot share one column."""
+CHUNK = 1 << 20
+PART = 1 << 29
+"""The size of a part of the cut outbox (512 MB): DuckDB reads each part on every core while the next is cut.
+Each part costs a query and its start: at 1 M statuses (1.75 GB), parts of 128 MB took 2 CPU-seconds more than
+one part, parts of 512 MB about one more, and gave the shortest import on a busy machine."""
 ROWS_PER_BATCH = 50_000
 """Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
 LONGEST_ITEM = 1 << 24
@@ -85,10 +97,10 @@ IJSON = _ijson()
 
 # DuckDB's reader is strict: a text column takes any value (other values as their JSON text),
 # but ``object``, ``contentMap`` must be objects and ``tag``, ``attachment`` lists of objects, as
-# Mastodon writes them. A boost's URL is moved to ``objectUri`` (see ``_cut_items``); anything
-# else makes the reader fail, and the outbox is then parsed with ijson (see ``_numbered``).
-COLUMNS = """{'_i': 'BIGINT', 'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARCHAR', 'published': 'VARCHAR',
-  'objectUri': 'VARCHAR', 'object': 'STRUCT(id VARCHAR, "type" VARCHAR, published VARCHAR, "to" VARCHAR,
+# Mastodon writes them. A boost's URL is moved to ``objUri`` (see ``_cut_items``); anything
+# else makes the reader fail, and the outbox is then parsed with ijson (see ``_line``).
+COLUMNS = """{'id': 'VARCHAR', 'type': 'VARCHAR', 'actor': 'VARCHAR', 'published': 'VARCHAR',
+  'objUri': 'VARCHAR', 'object': 'STRUCT(id VARCHAR, "type" VARCHAR, published VARCHAR, "to" VARCHAR,
     cc VARCHAR, url VARCHAR, inReplyTo VARCHAR, conversation VARCHAR, content VARCHAR,
     contentMap MAP(VARCHAR, VARCHAR), attachment STRUCT(mediaType VARCHAR)[],
     tag STRUCT("type" VARCHAR, name VARCHAR, href VARCHAR)[], quote VARCHAR, quoteUri VARCHAR,
@@ -105,6 +117,15 @@ URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]*)"
 def _text_or_null(x: str) -> str:
     """A JSON string value, else NULL (DuckDB gives other JSON values as their JSON text)."""
     return f"CASE WHEN {x} <> '' AND NOT starts_with({x}, '{{') AND NOT starts_with({x}, '[') THEN {x} END"
+
+
+def _public(addressed: str) -> str:
+    """Whether the JSON text of ``to`` or ``cc`` names the public or the followers (:data:`PUBLIC`).
+
+    The public's URI in quotes, as Mastodon writes it, is found without the regular expression.
+    """
+    return (f"CASE WHEN contains({addressed}, '\"https://www.w3.org/ns/activitystreams#Public\"') THEN true "
+            f"ELSE regexp_matches(coalesce({addressed}, ''), '{PUBLIC}') END")
 
 
 def _host(url: str) -> str:
@@ -145,17 +166,16 @@ def _unique(items: str) -> str:
             f"AND list_position({items}, x) = i) ELSE []::VARCHAR[] END")
 
 
-def _activities(items: Path) -> str:
+def _activities(files: Sequence[Path]) -> str:
     """The activities of the JSON lines, with their post id, author, time and any reason to skip them."""
     return f"""
 WITH activities AS (
-  SELECT _i, "type" AS activity_type, nullif(id, '') AS activity, {_text_or_null('actor')} AS actor,
+  SELECT "type" AS activity_type, nullif(id, '') AS activity, {_text_or_null('actor')} AS actor,
     nullif(published, '') AS published,
     CASE WHEN "type" = 'Create' THEN "object" END AS s,
-    CASE WHEN "type" = 'Announce' THEN coalesce(objectUri, "object".id) END AS target
-  FROM read_json({sql_string(str(items))}, format = 'newline_delimited', columns = {COLUMNS},
+    CASE WHEN "type" = 'Announce' THEN coalesce(objUri, "object".id) END AS target
+  FROM read_json([{', '.join(sql_string(str(f)) for f in files)}], format = 'newline_delimited', columns = {COLUMNS},
                  maximum_object_size = {LONGEST_ITEM})
-  WHERE _i > $after
 ), identified AS (
   SELECT *,
     CASE WHEN activity_type = 'Announce'
@@ -171,7 +191,7 @@ WITH activities AS (
     WHEN activity_type = 'Create' AND NOT coalesce(s."type" IN ('Note', 'Question', 'Article', 'Page'), false)
       THEN 'Create activity without an embedded status'
     WHEN activity_type = 'Create'
-      AND NOT (regexp_matches(coalesce(s."to", ''), '{PUBLIC}') OR regexp_matches(coalesce(s.cc, ''), '{PUBLIC}'))
+      AND NOT ({_public('s."to"')} OR {_public('s.cc')})
       THEN 'direct message, not public'
     WHEN activity_type = 'Announce' AND (target IS NULL OR activity IS NULL)
       THEN 'boost without the boosted status''s URL'
@@ -242,8 +262,8 @@ TEXT_STEPS = (
            f"h3, '{BREAK}', {NL}, 'g'), '{BLOCK_END}', {NL2}, 'g'), '{DROPPED}', '', 'g') ELSE h3 END"),
     ("h5", f"CASE WHEN contains(h4, '<') THEN regexp_replace(h4, '{TAG}', '', 'g') ELSE h4 END"),
     ("h6", f"CASE WHEN contains(h5, '&') THEN {_named('h5')} ELSE h5 END"),
-    ("h7", f"CASE WHEN NOT contains(h6, '&') THEN h6 WHEN NOT contains(h6, '&#') THEN replace(h6, '&amp;', '&') "
-           f"ELSE {_entities('h6')} END"),
+    ("h7", f"CASE WHEN h6 IS NULL OR NOT contains(h6, '&') THEN h6 "
+           f"WHEN NOT contains(h6, '&#') THEN replace(h6, '&amp;', '&') ELSE {_entities('h6')} END"),
     ("h8", f"CASE WHEN contains(h7, chr(10) || chr(10) || chr(10)) THEN regexp_replace(h7, '\\n{{3,}}', {NL2}, 'g') "
            f"ELSE h7 END"),
     ("body", f"coalesce(CASE WHEN regexp_matches(h8, '^{SPACE}') OR regexp_matches(h8, '{SPACE}$') "
@@ -302,19 +322,19 @@ def _booster_of(newer: bool) -> str:
             f"THEN account END{', boosted.handle' if newer else ''})")
 
 
-NEWER_FORM = re.compile(rb'"objectUri"\s*:\s*"[^"]*/ap/users/')
-"""A boost of a newer-form status URI (then the boosted actors are looked up: see :func:`_actors_sql`); the
-owner's own actor URI may be of that form without any boosted status being so."""
+NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
+"""After a boost's ``"objUri"``: a newer-form status URI (then the boosted actors are looked up: see
+:func:`_actors_sql`); the owner's own actor URI may be of that form without any boosted status being so."""
 
 
-def _actors_sql(items: Path) -> str:
+def _actors_sql(files: Sequence[Path]) -> str:
     """Who each boosted newer-form actor URI is, from the archive's own mentions of it (``href``, ``handle``).
 
     Run before the shaping query, into a small table, and only when a boost names such a URI: inside
     the shaping query, a second reference to the activities made DuckDB hold them all (1.4 GB at 1 M
     statuses) and read them on one thread. Two narrow reads of the lines instead.
     """
-    return _activities(items).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
+    return _activities(files).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
 tagged AS NOT MATERIALIZED (SELECT target, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags FROM classified)
 SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
 FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tagged WHERE tags IS NOT NULL)
@@ -324,7 +344,10 @@ FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tag
 
 def _lists() -> str:
     """Raw lists of mentions, hashtags and link targets (repeats removed in the next step)."""
-    mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
+    named = "coalesce(nullif(t.name, ''), t.href)"
+    # ``@name@host`` with a lower-case host, as Mastodon writes a mention, is its own handle.
+    mention = (f"CASE WHEN regexp_full_match({named}, '@[^@\\s]+@[a-z0-9.-]+') THEN {named} "
+               f"ELSE {_handle(named, _host('t.href'))} END")
     href = f"regexp_extract(a, '{HREF}', 1)"
     return f"""
     CASE WHEN tags IS NOT NULL THEN list_transform(
@@ -347,7 +370,7 @@ def _shape_sql(items: Path, newer: bool = True) -> str:
                if newer else "")
     media_kind = ("CASE split_part(coalesce(m.mediaType, ''), '/', 1) WHEN 'image' THEN 'image' "
                   "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
-    return _activities(items) + f""",
+    return _activities([items]) + f""",
 kept AS (
   SELECT *, s.content AS content, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags,
     CASE WHEN len(s.attachment) > 0 THEN s.attachment END AS attachments
@@ -379,7 +402,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
     ELSE list_transform(attachments, lambda m: {media_kind}) END AS media_kinds,
   NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
   NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
-  $member AS source_member, CAST(_i AS VARCHAR) AS source_record, problem, _i
+  $member AS source_member, NULL::VARCHAR AS source_record, problem
 FROM deduplicated{boosted and ' '}{boosted}"""
 
 
@@ -509,62 +532,192 @@ def _utf8(member: Member) -> IO[bytes]:
     return open(member.local_path(), "rb")
 
 
-def _cut_items(member: Member, target: Path, newer: list[bool]) -> bool:
-    """Write ``orderedItems`` as JSON lines numbered by ``_i``, cutting the bytes between activities.
+@dataclass(frozen=True)
+class Part:
+    """A file of cut activities, one a line, and whether a boost in it names a newer-form URI."""
 
-    False when the outbox is visibly not laid out as Mastodon writes it (compact, ``orderedItems``
-    last, each activity starting with its ``id`` and ``type``) or is truncated. Anything subtler
-    makes DuckDB refuse a line, and :func:`_rows` then parses the outbox properly. ``newer``
-    becomes ``[True]`` when a boost names a newer-form URI (:data:`NEWER_FORM`).
+    path: Path
+    items: int
+    newer: bool
+
+
+class Cutter:
+    """Cuts an outbox into parts (:func:`_cut_parts`) on a thread of its own, while DuckDB reads those cut.
+
+    Iterating gives the parts in order as they are ready; then :attr:`whole` says whether the whole
+    outbox was cut (else it is not laid out as Mastodon writes it). The thread's failure is raised
+    by the iteration. Parts stay on disk until :meth:`close` (the folder is the caller's).
     """
-    with _utf8(member) as source, open(target, "wb") as out:
+
+    def __init__(self, member: Member, folder: Path) -> None:
+        self.member, self.folder = member, folder
+        self.parts: list[Part] = []
+        self.whole = False
+        self._ready: queue.Queue[Part | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="parlons-mastodon-cut", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            parts = _cut_parts(self.member, self.folder, self._stop)
+            while True:
+                self._ready.put(next(parts))
+        except StopIteration as end:
+            self.whole = bool(end.value)
+        except BaseException as exc:  # raised again in the reading thread
+            self._error = exc
+        finally:
+            self._ready.put(None)
+
+    def __iter__(self) -> Iterator[Part]:
+        while (part := self._ready.get()) is not None:
+            self.parts.append(part)
+            yield part
+        self._ready.put(None)  # a second iteration ends at once
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def rest(self) -> list[Part]:
+        """Every part, once the whole outbox is cut (those not iterated yet stay next in line)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return [*self.parts, *list(self._ready.queue)[:-1]]
+
+    def close(self) -> None:
+        """Stop cutting (when reading stopped early) and wait for the thread."""
+        self._stop.set()
+        self._thread.join()
+
+
+def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator[Part, None, bool]:
+    """Write ``orderedItems`` as JSON lines in parts of about :data:`PART` bytes: the outbox's bytes,
+    each comma between two activities made a line break, the outbox's own keys left out, a boost's
+    ``"object"`` renamed ``"objUri"``.
+
+    Every change keeps the length of what it changes, so each chunk is edited in place where it was
+    read: one read and one write of the bytes, the search for the cuts in C (one regular expression
+    over the chunk), Python only for each cut and each boost. A line is an activity: DuckDB numbers
+    them by their order (:func:`_shaped`).
+
+    Returns False when the outbox is visibly not laid out as Mastodon writes it (compact,
+    ``orderedItems`` last, each activity starting with its ``id`` and ``type``) or is truncated:
+    the parts given so far hold the activities before. Anything subtler makes DuckDB refuse a
+    line, and :func:`_rows` then parses the outbox properly.
+    """
+    with _utf8(member) as source:
         head = source.read(CHUNK)
         start = ITEMS_START.search(head)
         if start is None or head[start.end():start.end() + 1] != b"{":
             return start is not None and head[start.end():start.end() + 1] == b"]"
-        carry, kind, count, chunk = head[start.end() + 1:], b"Announce", 0, source.read(CHUNK)
-        while True:
-            following = source.read(CHUNK) if chunk else b""
-            data = carry + chunk
-            parts = ITEM_CUT.split(data if following else data.rstrip())  # whitespace may follow the outbox
-            kinds, pieces = [kind, *parts[1::2]], parts[0::2]
-            carry, kind = pieces.pop(), kinds.pop()
-            count = _write_lines(out, pieces, kinds, count, newer)
-            if count < 0 or len(carry) > LONGEST_ITEM:
+        data = bytearray(2 * CHUNK)  # one buffer, read into: the cut's memory stays at a few megabytes
+        filled = len(head) - start.end()
+        data[:filled] = memoryview(head)[start.end():]
+        first = ITEM_HEAD.match(data, 0, filled)
+        kind = bytes(first.group(1)) if first else None
+        out = _PartWriter(folder)
+        try:
+            while True:
+                if filled == len(data):  # no cut in the whole buffer: an activity of megabytes
+                    if len(data) >= LONGEST_ITEM:
+                        return False
+                    data.extend(bytes(len(data)))
+                read = source.readinto(memoryview(data)[filled:])  # type: ignore[attr-defined]
+                if not read or stop.is_set():
+                    break
+                filled += read
+                cuts = list(ITEM_CUT.finditer(data, 0, filled))
+                if not cuts:
+                    continue
+                last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
+                if not _cut(data, cuts, kind, last.start() + 1, out):
+                    return False
+                data[last.start() + 1] = 10
+                if (part := out.write(memoryview(data)[:last.start() + 2], len(cuts) + 1)) is not None:
+                    yield part
+                rest = filled - last.start() - 2
+                data[:rest], filled, kind = data[last.start() + 2:filled], rest, bytes(last.group(1))
+            end = ITEMS_END.search(data, 0, filled)
+            if stop.is_set() or end is None:
                 return False
-            if not following:
-                break
-            chunk = following
-        end = ITEMS_END.search(carry)
-        return end is not None and _write_lines(out, [carry[:end.start()]], [kind], count, newer) > 0
+            cuts = list(ITEM_CUT.finditer(data, 0, end.start() + 1))
+            if not _cut(data, cuts, kind, end.start() + 1, out):
+                return False
+            data[end.start() + 1] = 10
+            if (part := out.write(memoryview(data)[:end.start() + 2], len(cuts) + 1) or out.close()) is not None:
+                yield part
+            return True
+        finally:
+            out.abandon()
 
 
-def _write_lines(out: IO[bytes], pieces: list[bytes], kinds: list[bytes], first: int, newer: list[bool]) -> int:
-    """Write activities (each without its outer braces) as numbered lines; the next number.
+class _PartWriter:
+    """The part being written; a new one once it holds :data:`PART` bytes."""
 
-    -1 when an activity spans several lines (the outbox is indented): no JSON lines. Only boosts
-    are looked at one by one (their URL renamed); the rest is joined in one go.
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.count = folder, 0
+        self.file: IO[bytes] | None = None
+        self.items, self.newer = 0, False
+
+    def write(self, lines: memoryview, items: int) -> Part | None:
+        """Append whole lines; the part they complete, if any."""
+        if self.file is None:
+            self.file = open(self.folder / f"part{self.count}.jsonl", "wb")  # noqa: SIM115 (closed by close or abandon)
+        self.file.write(lines)
+        self.items += items
+        return self.close() if self.file.tell() >= PART else None
+
+    def close(self) -> Part | None:
+        if self.file is None:
+            return None
+        self.file.close()
+        part = Part(Path(self.file.name), self.items, self.newer)
+        self.file, self.count, self.items, self.newer = None, self.count + 1, 0, False
+        return part
+
+    def abandon(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int, out: _PartWriter) -> bool:
+    """Make the commas of ``cuts`` line breaks and rename the boosts' URLs, in ``data[:end]``.
+
+    False when an activity spans several lines (the outbox is indented).
     """
-    for index, kind in enumerate(kinds):
+    if data.find(b"\n", 0, end) >= 0:
+        return False
+    begin = 0
+    for cut in cuts:
         if kind == b"Announce":
-            pieces[index] = BOOSTED_URL.sub(rb'"objectUri"\1', pieces[index], count=1)
-            if NEWER_FORM.search(pieces[index]):
-                newer[:] = [True]
-    numbers = [b'{"_i":%d,' % index for index in range(first, first + len(pieces))]
-    lines = b"".join(chain.from_iterable(zip(numbers, pieces, repeat(b"}\n"))))
-    if lines.count(b"\n") != len(pieces):
-        return -1
-    out.write(lines)
-    return first + len(pieces)
+            _rename_boosted(data, begin, cut.start(), out)
+        data[cut.start() + 1] = 10  # the comma becomes a line break
+        begin, kind = cut.end() - 1, bytes(cut.group(1))
+    if kind == b"Announce":
+        _rename_boosted(data, begin, end, out)
+    return True
+
+
+def _rename_boosted(data: bytearray, begin: int, end: int, out: _PartWriter) -> None:
+    """A boost's ``"object":"<url>"`` becomes ``"objUri":"<url>"`` (same length, see :data:`BOOSTED_URL`)."""
+    found = BOOSTED_URL.search(data, begin, end)
+    if found is not None:
+        data[found.start() + 1:found.end() - 1] = b"objUri"
+        if NEWER_FORM.match(data, found.end(), end):
+            out.newer = True
 
 
 def _rewrite_items(member: Member, target: Path) -> None:
-    """Stream ``orderedItems`` with ijson into numbered JSON lines, whatever the outbox's layout."""
+    """Stream ``orderedItems`` with ijson into JSON lines, one per item, whatever the outbox's layout."""
     index = -1
     with _utf8(member) as stream, open(target, "wb") as out:
         try:
-            for index, item in enumerate(stream_items(stream, ("orderedItems",), IJSON)):
-                out.write(orjson.dumps(_numbered(index, item)) + b"\n")
+            for item in stream_items(stream, ("orderedItems",), IJSON):
+                index += 1
+                out.write(orjson.dumps(_line(item)) + b"\n")
         except TooDeep:
             raise _too_deep(member, index + 1) from None
         except ijson.JSONError as exc:
@@ -574,18 +727,19 @@ def _rewrite_items(member: Member, target: Path) -> None:
             raise member.error(f"item {index} of orderedItems cannot be read ({exc})", index) from None
 
 
-def _numbered(index: int, item: Any) -> dict[str, Any]:
-    """An activity as a line DuckDB's strict reader takes (see ``COLUMNS``), numbered ``_i``.
+def _line(item: Any) -> dict[str, Any]:
+    """An activity as a line DuckDB's strict reader takes (see ``COLUMNS``).
 
     Values of other types are dropped, as the row by row reading ignored them: a single tag or
-    attachment counts as a list of one, a boost's URL goes to ``objectUri``.
+    attachment counts as a list of one, a boost's URL goes to ``objUri``. Anything but an object
+    becomes an empty line object, so that each item keeps its place (and its number).
     """
     if not isinstance(item, dict):
-        return {"_i": index}
-    line = {**item, "_i": index}
+        return {}
+    line = dict(item)
     target = line.pop("object", None)
     if isinstance(target, str):
-        line["objectUri"] = target
+        line["objUri"] = target
     elif isinstance(target, dict):
         line["object"] = _status(target)
     return line
@@ -611,17 +765,24 @@ def _rows(member: Member, owner: Owner, ctx: ReadContext) -> Iterator[pa.RecordB
     JSON is broken), the outbox is parsed again with ijson and reading resumes after the last
     activity already read: the lines before the faulty one were cut right.
     """
-    lines = member.source.scratch() / f"items{id(member)}.jsonl"
-    done, newer = [-1], [False]
-    if _cut_items(member, lines, newer):
+    folder = Path(tempfile.mkdtemp(prefix="outbox-", dir=member.source.scratch()))
+    done = [0]
+    try:
+        cutter = Cutter(member, folder)
         try:
-            yield from _shaped(member, lines, owner, ctx, done, newer=newer[0])
-            return
+            yield from _shaped(member, cutter, owner, ctx, done)
+            if cutter.whole:
+                return
         except (duckdb.Error, OSError) as exc:  # Arrow's reader passes DuckDB's errors on as OSError
             if "JSON" not in str(exc):
                 raise
-    _rewrite_items(member, lines)
-    yield from _shaped(member, lines, owner, ctx, done)
+        finally:
+            cutter.close()
+        lines = folder / "items.jsonl"
+        _rewrite_items(member, lines)
+        yield from _shaped(member, [Part(lines, -1, True)], owner, ctx, done)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _too_deep(member: Member, index: int) -> Exception:
@@ -629,31 +790,46 @@ def _too_deep(member: Member, index: int) -> Exception:
                         f"{MAX_NESTING} levels; no Mastodon archive does, so the file is refused", index)
 
 
-def _shaped(member: Member, lines: Path, owner: Owner, ctx: ReadContext,
-            done: list[int], *, newer: bool = True) -> Iterator[pa.RecordBatch]:
-    """The rows of the lines after activity ``done[0]``, which follows the last one read.
+def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContext,
+            done: list[int]) -> Iterator[pa.RecordBatch]:
+    """The rows of the parts' lines from activity ``done[0]`` on; ``done[0]`` follows the activities read.
 
-    ``newer``: whether a boost may name a newer-form URI, whose actor is then looked up (all lines).
+    The n-th line is activity n: DuckDB's reader gives one row per line, in order (the importer's
+    connection keeps the order of what it reads), so rows are numbered by counting them, which
+    leaves DuckDB free to read the lines on every core. A part where a boost names a newer-form URI
+    waits for the whole outbox, whose mentions tell who the boosted actors are (:func:`_actors_sql`);
+    the parts before need no lookup.
     """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
-              "member": member.name, "after": done[0]}
+              "member": member.name}
     con = connect()
     try:
-        con.execute("SET TimeZone = 'UTC'")
         con.execute("CREATE TEMP TABLE actors (href VARCHAR, handle VARCHAR)")
-        if newer:
-            con.execute(f"INSERT INTO actors {_actors_sql(lines)}", {"account": owner.account, "after": -1})
-        for batch in con.sql(_shape_sql(lines, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
-            if batch.num_rows:
-                kept = _kept(batch, member, ctx)
-                done[0] = batch.column("_i")[-1].as_py()
-                yield kept
+        index, newer = 0, False
+        for part in parts:
+            if part.newer and not newer:
+                every = parts.rest() if isinstance(parts, Cutter) else [part]
+                con.execute(f"INSERT INTO actors {_actors_sql([p.path for p in every])}", {"account": owner.account})
+                newer = True
+            start = index
+            for batch in con.sql(_shape_sql(part.path, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
+                first, index = index, index + batch.num_rows
+                if index > done[0]:  # a resumed reading skips the activities read before
+                    skipped = max(done[0] - first, 0)
+                    kept = _kept(batch.slice(skipped), first + skipped, member, ctx)
+                    done[0] = index
+                    yield kept
+            if part.items >= 0 and index - start != part.items:
+                raise member.error(f"{part.items} activities were cut from the outbox, but {index - start} "
+                                   "lines were read; please report this file", start)
     finally:
         con.close()
 
 
-def _kept(batch: pa.RecordBatch, member: Member, ctx: ReadContext) -> pa.RecordBatch:
-    """The rows to import (maybe none); the others are counted as skipped, with their reason."""
+def _kept(batch: pa.RecordBatch, first: int, member: Member, ctx: ReadContext) -> pa.RecordBatch:
+    """The rows to import (maybe none), numbered from ``first``; the others are counted as skipped."""
+    numbers = pc.cast(pa.array(range(first, first + batch.num_rows), pa.int64()), pa.string())
+    batch = batch.set_column(batch.schema.get_field_index("source_record"), "source_record", numbers)
     problems = batch.column("problem")
     if problems.null_count < batch.num_rows:
         skipped = batch.filter(pc.is_valid(problems))
