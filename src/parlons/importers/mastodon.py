@@ -316,10 +316,10 @@ def _parent_author() -> str:
 def _booster_of(newer: bool) -> str:
     """The boosted author: named by a classic URI or URL; for a newer-form URI (``/ap/users/<number>``),
     the owner when the actor is the owner's, else the handle of a mention of that actor in the archive
-    (``boosted.handle``: see :func:`_shape_sql`)."""
+    (the macro :data:`ACTORS`: see :func:`_actors_macro`)."""
     actor = f"regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
     return (f"coalesce({_author_of('target')}, CASE WHEN {actor} = coalesce(CAST($account_id AS VARCHAR), actor) "
-            f"THEN account END{', boosted.handle' if newer else ''})")
+            f"THEN account END{f', {ACTORS}({actor})' if newer else ''})")
 
 
 NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
@@ -363,11 +363,9 @@ def _lists() -> str:
 def _shape_sql(items: Path, newer: bool = True) -> str:
     """The canonical rows of the activities, and ``problem``: why to skip one, else NULL.
 
-    With ``newer``, boosted newer-form actors are looked up in the table ``actors`` (a hash join with
-    that small table: a correlated subquery made DuckDB hold every row first).
+    With ``newer``, boosted newer-form actors are looked up with the macro :data:`ACTORS` (a constant
+    map: a join would give the rows' order up, and a correlated subquery made DuckDB hold every row).
     """
-    boosted = (f"LEFT JOIN actors AS boosted ON boosted.href = regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
-               if newer else "")
     media_kind = ("CASE split_part(coalesce(m.mediaType, ''), '/', 1) WHEN 'image' THEN 'image' "
                   "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
     return _activities([items]) + f""",
@@ -403,7 +401,7 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
   NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
   NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
   $member AS source_member, NULL::VARCHAR AS source_record, problem
-FROM deduplicated{boosted and ' '}{boosted}"""
+FROM deduplicated"""
 
 
 # --- Python --------------------------------------------------------------------------------
@@ -804,12 +802,12 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
               "member": member.name}
     con = connect()
     try:
-        con.execute("CREATE TEMP TABLE actors (href VARCHAR, handle VARCHAR)")
         index, newer = 0, False
         for part in parts:
             if part.newer and not newer:
                 every = parts.rest() if isinstance(parts, Cutter) else [part]
-                con.execute(f"INSERT INTO actors {_actors_sql([p.path for p in every])}", {"account": owner.account})
+                found = con.execute(_actors_sql([p.path for p in every]), {"account": owner.account}).fetchall()
+                con.execute(_actors_macro(found))
                 newer = True
             start = index
             for batch in con.sql(_shape_sql(part.path, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
@@ -824,6 +822,18 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
                                    "lines were read; please report this file", start)
     finally:
         con.close()
+
+
+ACTORS = "parlons_mastodon_actor"
+"""The temporary macro giving the handle of a boosted newer-form actor URI (:func:`_actors_macro`)."""
+
+
+def _actors_macro(found: Sequence[tuple[str, str | None]]) -> str:
+    """The statement that makes the macro :data:`ACTORS` over the boosted newer-form actors found
+    (``href``, ``handle``), a constant map: a join with a table of them would give the rows' order up."""
+    pairs = ", ".join(f"{sql_string(href)}: {'NULL' if name is None else sql_string(name)}" for href, name in found)
+    lookup = f"map_extract_value(MAP {{{pairs}}}, href)" if pairs else "NULL::VARCHAR"
+    return f"CREATE OR REPLACE TEMP MACRO {ACTORS}(href) AS {lookup}"
 
 
 def _kept(batch: pa.RecordBatch, first: int, member: Member, ctx: ReadContext) -> pa.RecordBatch:
