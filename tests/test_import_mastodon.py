@@ -143,8 +143,7 @@ def test_mastodon_bad_records_are_counted_skips(store: Store, tmp_path: Path) ->
          "object": {"id": "https://piaille.example/z", "type": "Note", "content": "<p>sans date</p>",
                     "to": ["https://www.w3.org/ns/activitystreams#Public"]}},
     ]
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     (folder / "outbox.json").write_text(json.dumps(outbox))
     report = load(store, folder).files[0]
     assert report.skipped == {
@@ -156,8 +155,7 @@ def test_mastodon_bad_records_are_counted_skips(store: Store, tmp_path: Path) ->
 
 def test_mastodon_truncated_outbox_names_member_and_leaves_store(store: Store, tmp_path: Path) -> None:
     load(store, ARCHIVE)
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     text = (folder / "outbox.json").read_text()
     (folder / "outbox.json").write_text(text[: len(text) // 2])
     with pytest.raises(InputError) as caught:
@@ -168,8 +166,7 @@ def test_mastodon_truncated_outbox_names_member_and_leaves_store(store: Store, t
 
 
 def test_mastodon_bad_actor_json_is_named(store: Store, tmp_path: Path) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     (folder / "actor.json").write_text('{"type": "Person"}')
     with pytest.raises(InputError, match=r"member actor\.json.*preferredUsername"):
         load(store, folder)
@@ -188,6 +185,13 @@ def _fixture_items() -> list[Any]:
     return list(json.loads((ARCHIVE / "outbox.json").read_text())["orderedItems"])
 
 
+def _archive_copy(tmp_path: Path) -> Path:
+    """A copy of the fixture archive, to edit."""
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    return folder
+
+
 def _without_source_file(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in row.items() if k != "source_file"} for row in found]
 
@@ -195,8 +199,7 @@ def _without_source_file(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_mastodon_compact_outbox_is_cut_without_parsing(store: Store, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     load(store, ARCHIVE, now=NOW)
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, _fixture_items())
     monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the ijson path must not be needed
     with Store(tmp_path / "compact.duckdb") as other:
@@ -210,8 +213,7 @@ def test_mastodon_compact_outbox_with_unexpected_items_resumes_with_ijson(
     items = _fixture_items()
     like = {"type": "Like", "object": "https://mastodon.example/users/lea_k/statuses/1"}
     items[4:4] = [like, "https://piaille.example/not-an-activity"]
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, items)
     monkeypatch.setattr(mastodon, "ROWS_PER_BATCH", 2)  # rows are staged before the faulty line
     report = load(store, folder).files[0]
@@ -222,8 +224,7 @@ def test_mastodon_compact_outbox_with_unexpected_items_resumes_with_ijson(
 
 
 def test_mastodon_compact_outbox_truncated_after_a_closing_bracket(store: Store, tmp_path: Path) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, _fixture_items())
     text = (folder / "outbox.json").read_bytes()
     cut = text.index(b"}]}") + 3  # ends like a whole outbox, but inside an activity
@@ -234,8 +235,7 @@ def test_mastodon_compact_outbox_truncated_after_a_closing_bracket(store: Store,
 
 
 def test_mastodon_empty_outbox(store: Store, tmp_path: Path) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, [])
     assert load(store, folder).files[0].formats == {"mastodon-archive": 0}
 
@@ -332,8 +332,7 @@ def _deep_outbox(folder: Path, *, indented: bool) -> None:
 
 @pytest.mark.parametrize("indented", [False, True], ids=["compact, cut for DuckDB", "indented, read by ijson"])
 def test_mastodon_deeply_nested_tag_is_refused_in_seconds(store: Store, tmp_path: Path, indented: bool) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _deep_outbox(folder, indented=indented)
     started = time.monotonic()
     with pytest.raises(InputError) as caught:
@@ -346,8 +345,7 @@ def test_mastodon_deeply_nested_tag_is_refused_in_seconds(store: Store, tmp_path
 
 
 def test_mastodon_nesting_at_the_limit_is_read(store: Store, tmp_path: Path) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     items = _fixture_items()
     items[0]["object"]["attachment"][0]["deep"] = json.loads("[" * 58 + "]" * 58)  # 64 levels in all
     _compact(folder, items)
@@ -415,8 +413,7 @@ def test_mastodon_newer_uri_form_without_actor_json_takes_owner_from_status_urls
 
 def test_mastodon_deep_nesting_where_nothing_is_read_is_no_danger(store: Store, tmp_path: Path) -> None:
     """A compact outbox goes to DuckDB unmeasured: its reader must stay quick on hostile nesting it skips."""
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     items = _fixture_items()
     items[1]["object"]["unknownExtension"] = "DEEP"
     _compact(folder, items)
@@ -462,8 +459,7 @@ def _numbers_follow_places(store: Store) -> list[str]:
 @pytest.mark.parametrize("part", [mastodon.PART, 1 << 20])
 def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path: Path, part: int,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, _big_items())
     assert (folder / "outbox.json").stat().st_size > 10 << 20
     monkeypatch.setattr(mastodon, "PART", part)  # one part, or twelve
@@ -483,8 +479,7 @@ def test_mastodon_bad_item_in_the_middle_of_a_large_outbox(store: Store, tmp_pat
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     items = _big_items()
     items[3000] = {"type": "Like", "object": "https://mastodon.example/users/lea_k/statuses/1"}
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, items)
     monkeypatch.setattr(mastodon, "PART", 1 << 20)
     monkeypatch.setattr(mastodon, "ROWS_PER_BATCH", 500)  # rows are staged before the faulty line
@@ -507,8 +502,7 @@ def test_mastodon_newer_uri_boost_in_a_later_part_looks_in_every_part(store: Sto
     items[11]["object"] = {**items[11]["object"], "tag": [mention]}
     boost = items[4498]  # 4498 % 7 == 4: a status; make it a boost of the newer form
     items[4498] = {**_fixture_items()[3], "id": boost["id"], "object": MENTIONED + "/statuses/77"}
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, items)
     monkeypatch.setattr(mastodon, "PART", 1 << 20)  # the mention is in the first part, the boost in the ninth
     load(store, folder)
@@ -521,8 +515,7 @@ def test_mastodon_newer_uri_boost_in_a_later_part_looks_in_every_part(store: Sto
 def test_mastodon_cut_across_small_chunks_gives_the_same_rows(store: Store, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     load(store, ARCHIVE, now=NOW)
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, _fixture_items())
     monkeypatch.setattr(mastodon, "CHUNK", 1000)  # a cut or a boost's URL across each chunk's end
     monkeypatch.setattr(mastodon, "PART", 3000)
@@ -537,8 +530,7 @@ def test_mastodon_activity_longer_than_the_cut_buffer(store: Store, tmp_path: Pa
     items = _fixture_items()
     words = "vélo " * 700_000  # 3.5 MB of text: the cut's buffer (2 MB) grows for it
     items[1] = {**items[1], "object": {**items[1]["object"], "content": f"<p>{words}</p>"}}
-    folder = tmp_path / "archive"
-    shutil.copytree(ARCHIVE, folder)
+    folder = _archive_copy(tmp_path)
     _compact(folder, items)
     monkeypatch.setattr(mastodon, "_rewrite_items", None)
     load(store, folder)
