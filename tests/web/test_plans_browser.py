@@ -24,6 +24,16 @@ def chrome() -> Iterator[Any]:
         yield driver
 
 
+def _signed_in(chrome: Any, live_server: Any, client: Any, user: Any, language: str) -> Page:
+    """The browser signed in as ``user`` (the test client's session) and reading ``language``."""
+    client.force_login(user)
+    page = Page(chrome, live_server.url)
+    page.go("/healthz")
+    chrome.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    chrome.add_cookie({"name": "django_language", "value": language, "path": "/"})
+    return page
+
+
 def test_the_interview_in_a_browser_without_script(transactional_db: None, world: World, live_server: Any,
                                                    chrome: Any, client: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
@@ -31,11 +41,7 @@ def test_the_interview_in_a_browser_without_script(transactional_db: None, world
 
     from parlons.web.plans.models import PlanVersion
 
-    client.force_login(world.editor)
-    page = Page(chrome, live_server.url)
-    page.go("/healthz")
-    chrome.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
-    chrome.add_cookie({"name": "django_language", "value": "en", "path": "/"})
+    page = _signed_in(chrome, live_server, client, world.editor, "en")
     page.go(f"/w/{world.a.pk}/plan/")
     page.click("a.button[href$='/plan/interview/']")
     assert "Step 1 of 10 · Objective" in page.text
@@ -79,11 +85,7 @@ def test_the_interview_in_french_a_few_steps_and_the_plan_it_makes(transactional
 
     from parlons.web.plans.models import PlanVersion
 
-    client.force_login(world.consultant)
-    page = Page(chrome, live_server.url)
-    page.go("/healthz")
-    chrome.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
-    chrome.add_cookie({"name": "django_language", "value": "fr", "path": "/"})
+    page = _signed_in(chrome, live_server, client, world.consultant, "fr")
     page.go(f"/w/{world.a.pk}/")
     page.click("nav.sections a[href$='/plan/']")
     page.click("nav.pages-nav a[href$='/plan/interview/']")
