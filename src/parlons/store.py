@@ -25,6 +25,7 @@ import pyarrow as pa
 from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
+from .importers import _base
 from .importers._base import ROW_SCHEMA, Numbered
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
@@ -355,7 +356,7 @@ class Store:
         """
         self._now = stamp.imported_at
         numbered.rows, numbered.refused = 0, False
-        if self._numbered + numbered.size // NUMBERED_ROW_BYTES > NUMBERED_ROWS:
+        if _base.beyond_numbering(self._numbered * _base.NUMBERED_ROW_BYTES + numbered.size):
             numbered.refused = True
             return []
         token = "\x01" + uuid.uuid4().hex
@@ -364,7 +365,7 @@ class Store:
             f"{_stamp_sql()} FROM ({sql})", {**params, **_stamp_params(stamp), "token": token})
         with self.doing("writing the imported posts"):
             staged = _StagedRows(self.con, token, numbered.first)
-            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > NUMBERED_ROWS or (
+            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > _base.NUMBERED_ROWS or (
                     numbered.after is not None and not numbered.after(staged)):
                 staged.discard()
                 numbered.refused = True
@@ -595,14 +596,6 @@ STAGING_MEMORY_LIMIT = "128MB"
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
-NUMBERED_ROWS = 2_000_000
-"""At most this many rows of one import are numbered by the store (:meth:`Store.stage_numbered`);
-the members beyond are read by their importer's careful way. Numbering is an ``UPDATE`` whose values
-DuckDB holds in memory until the commit: an import's peak grew from 531 MB at 1 M twarc2 tweets to
-568 MB at 2 M and 750 MB at 4 M (at 10 M it ran out of its 1 GB)."""
-NUMBERED_ROW_BYTES = 600
-"""The bytes of a record assumed when a member's size is weighed against :data:`NUMBERED_ROWS`
-(a twarc2 tweet is about 1,100; fewer, shorter records are caught by the count after the insert)."""
 QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
 limit if lower). DuckDB writes the rows of such a query in order on every core only with room for

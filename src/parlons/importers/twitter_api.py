@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sources import Member
-from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged
+from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged, beyond_numbering
 from ._duck import (
     NOT_LANGUAGES,
     TWEET_MACROS,
@@ -644,7 +644,9 @@ class ByteScans:
     def __init__(self, members: Sequence[Member], chains: EditChains) -> None:
         self.blanks: dict[str, bool | None] = {}
         self.lines: dict[str, int | None] = {}
-        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched."""
+        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched
+        (up to the rows the store numbers in one import, :func:`~._base.beyond_numbering`: the
+        members beyond are searched for blank lines, which their careful reading needs)."""
         self.chains = chains
         self.error: BaseException | None = None
         self.stop = threading.Event()
@@ -656,14 +658,18 @@ class ByteScans:
         self.thread.start()
 
     def _run(self, work: list[tuple[Member, Path | None, bool]], chains: EditChains) -> None:
+        numbered = 0
         try:
             for member, path, edited in work:
                 if self.stop.is_set():
                     return
                 found = chains if edited else None
-                if path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS:
+                counted = path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS
+                numbered += member.size if counted else 0
+                if counted and not beyond_numbering(numbered):
+                    assert path is not None
                     self.lines[member.name] = _count_lines(path, found, self.stop)
-                elif path is not None:
+                elif path is not None:  # the store will not number it: the careful way needs the blank lines
                     self.blanks[member.name] = _blank_line_scan(path, chains=found, stop=self.stop)
                 elif edited:
                     chains.scan(member)
