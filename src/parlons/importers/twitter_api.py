@@ -128,6 +128,14 @@ FROM read_json({path}, format = 'newline_delimited', records = false, columns = 
                maximum_object_size = {max_line})
 """
 
+COUNTED_LINES = """
+SELECT NULL::VARCHAR AS record, j, NULL::VARCHAR AS bad
+FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
+               maximum_object_size = {max_line})
+"""
+""":data:`FAST_LINES` for parts of one tweet per line: numbered by counting the rows (``counted``
+of :func:`~._duck.kept_batches`), so that DuckDB reads on every core."""
+
 NUMBERED_LINES = """
 SELECT NULL::VARCHAR AS record, j, CASE WHEN j IS NULL THEN '{unread}' END AS bad
 FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
@@ -512,12 +520,14 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
     """
     path, progress = member.local_path(), Progress()
     lines = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE)
-    fast = FAST_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE)
+    counted = part in NUMBERED_PARTS
+    fast = (COUNTED_LINES if counted else FAST_LINES).format(path=sql_string(str(path)), type=_type(part),
+                                                             max_line=MAX_LINE)
     ahead = scans.ahead(member) if scans.pending() else None
     if ahead is not None or not _has_blank_lines(con, member, lines, scans.blanks):
         try:
             yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
-                                    authors.add, progress, ahead=ahead)
+                                    authors.add, progress, ahead=ahead, counted=counted)
             return
         except NotClear:  # nothing was passed on: decide as if the byte pass had come first
             yield from _json_lines(con, member, part, ctx, authors, scans)
