@@ -27,6 +27,7 @@ from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
 from .importers import _base
 from .importers._base import ROW_SCHEMA, Numbered
+from .known import Known
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
 
@@ -132,6 +133,9 @@ class Store:
         self.path = Path(":memory:") if str(path) == ":memory:" else resolve_store_path(path)
         self.read_only = read_only
         self.created = False
+        self.prefilter = True
+        """Whether a careful import leaves out the rows already stored (:mod:`parlons.known`)."""
+        self._known: Known | None = None
         self.con = self._connect(memory_limit)
         try:
             self._check_tables()
@@ -250,6 +254,10 @@ class Store:
             with suppress(duckdb.Error):
                 self.con.rollback()
             raise
+        finally:
+            if self._known is not None:
+                self._known.close()
+                self._known = None
 
     @contextmanager
     def _bounded_memory(self, limit: str) -> Iterator[None]:
@@ -295,6 +303,11 @@ class Store:
         The rows are already read: any DuckDB failure here is the store's.
         """
         with self.doing("writing the imported posts"):
+            self._now = stamp.imported_at
+            known = self._known_keys()
+            if known is not None:
+                batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
+                batch = pa.RecordBatchReader.from_batches(batch.schema, known.filter(batches))
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT):
@@ -302,6 +315,12 @@ class Store:
             finally:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
+
+    def _known_keys(self) -> Known | None:
+        """The keys stored before this import, looked up once (None for a first import, or when told not to)."""
+        if self._known is None and self._stored_before and self.prefilter:
+            self._known = Known(self.con, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
+        return self._known
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True
                     ) -> tuple[int, list[tuple[str, str]]]:
@@ -443,7 +462,10 @@ class Store:
             updated = self._fill_counts()
             self.con.execute("DELETE FROM posts WHERE rowid IN (SELECT rid FROM clash)")
         self._merge_accounts()
-        return MergeResult(staged, staged - unique, already, unique - already, updated, examples)
+        left = self._known.settle(self.con, _STORED, now) if self._known is not None else 0
+        rows_left = self._known.rows if self._known is not None else 0
+        return MergeResult(staged + rows_left, staged + rows_left - unique - left, already + left, unique - already,
+                           updated, examples)
 
     def _find_clashes(self) -> None:
         """``clash``: one row per key written more than once, with the row to keep (the first), whether
@@ -635,6 +657,8 @@ _INCOMPLETE = "chr(1) || 'incomplete:'"
 _REQUIRED = [f.name for f in POST_FIELDS if not f.nullable and f.name not in
              ("source_file", "importer", "importer_version", "imported_at")]
 _SKIPPED = "chr(1) || 'skipped'"
+_STORED = "imported_at <> $now"
+"""The posts stored before this import."""
 
 
 def _complete_sql(skip_reason: str | None = None) -> str:
