@@ -31,8 +31,8 @@ and the streaming of checked rows are shared with other vectorized importers, in
 
 from __future__ import annotations
 
-from abc import abstractmethod
 import threading
+from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
