@@ -19,8 +19,8 @@ set, else original.
 Both readers are vectorized in DuckDB. CSV: ``read_csv`` (delimiter from the header line, every
 column VARCHAR); a first pass numbers the records with their physical line (quoted line breaks
 counted) and collects the rows DuckDB rejects; ``source_record`` is the line. JSON lines:
-``read_json`` of the mapped top-level keys as VARCHAR, as a :class:`SqlQuery` the store runs
-straight into staging; ``source_record`` is the post id. When fewer posts were stored than the
+``read_json`` of the mapped top-level keys as VARCHAR (or as a STRUCT of the nested keys mapped),
+as a :class:`SqlQuery` the store runs straight into staging; ``source_record`` is the post id. When fewer posts were stored than the
 file has non-blank lines, a second pass over the lines counts each skipped record with its line
 and reason.
 
@@ -304,7 +304,7 @@ class LineCount:
         lines, last = 0, b"\n"
         try:
             with open(self.path, "rb") as stream:
-                while not self.stopped.is_set() and (chunk := stream.read(16 * 1024 * 1024)):
+                while not self.stopped.is_set() and (chunk := stream.read(1 << 20)):
                     lines += chunk.count(b"\n")
                     last = chunk[-1:]
         except BaseException as exc:  # raised again on the reading thread by result()
