@@ -226,10 +226,13 @@ def _entities_con() -> duckdb.DuckDBPyConnection:
 
 
 NESTED = [
-    {"id": "1", "t": "2024-01-01", "body": "a", "who": {"name": "ana", "Name": "no"}, "n": {"likes": 1.50, "deep": {"x": 7}}},
+    {"id": "1", "t": "2024-01-01", "body": "a", "who": {"name": "ana", "Name": "no"},
+     "n": {"likes": 1.50, "deep": {"x": 7}}},
     {"id": "2", "t": "2024-01-02", "body": "b", "who": "not an object", "n": [1, 2]},
-    {"id": "3", "t": "2024-01-03", "body": "c", "who": {"name": 42}, "n": {"likes": 1e5, "deep": {"x": {"y": [1, "z"]}}}},
-    {"id": "4", "t": "2024-01-04", "body": "d", "who": {"Name": "only the capital"}, "n": {"likes": None, "deep": "flat"}},
+    {"id": "3", "t": "2024-01-03", "body": "c", "who": {"name": 42},
+     "n": {"likes": 1e5, "deep": {"x": {"y": [1, "z"]}}}},
+    {"id": "4", "t": "2024-01-04", "body": "d", "who": {"Name": "only the capital"},
+     "n": {"likes": None, "deep": "flat"}},
     {"id": "5", "t": "2024-01-05", "body": "e", "who": {"name": "first", "name ": "spaced"},
      "n": {"likes": "12", "deep": {"x": True}}},
 ]
@@ -278,3 +281,28 @@ def test_generic_jsonl_line_count(tmp_path: Path, content: bytes, lines: int) ->
     missing = LineCount(tmp_path / "gone.jsonl")
     with pytest.raises(FileNotFoundError):
         missing.result()
+
+
+def test_generic_jsonl_rows_are_kept_after_their_values_are_computed() -> None:
+    """The filter on the shaped rows stays above the projection that computes them: DuckDB would
+    otherwise push it down and compute the id, the account and the time twice."""
+    from parlons.importers.generic import kept_sql, shape_sql
+
+    raw = ("SELECT * FROM (VALUES ('1', 'ana', '2024-01-01', 'hi', NULL, NULL, NULL)) "
+           "r(post_id, account, created_at, text, source_member, source_record, bad)")
+    mapped = {"post_id", "account", "created_at", "text"}
+    con = duckdb.connect()
+    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + kept_sql(shape_sql(raw, mapped, "x", None), mapped)
+                                  ).fetchall()[0][1])
+    filters: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        if node["name"] == "FILTER":
+            filters.append(node["extra_info"]["Expression"])
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in plan:
+        walk(node)
+    assert filters == ["parlons_keep"]
+    assert con.execute(kept_sql(shape_sql(raw, mapped, "x", None), mapped)).fetchall()[0][:3] == ("x", "1", "ana")

@@ -20,9 +20,9 @@ Both readers are vectorized in DuckDB. CSV: ``read_csv`` (delimiter from the hea
 column VARCHAR); a first pass numbers the records with their physical line (quoted line breaks
 counted) and collects the rows DuckDB rejects; ``source_record`` is the line. JSON lines:
 ``read_json`` of the mapped top-level keys as VARCHAR (or as a STRUCT of the nested keys mapped),
-as a :class:`SqlQuery` the store runs straight into staging; ``source_record`` is the post id. When fewer posts were stored than the
-file has non-blank lines, a second pass over the lines counts each skipped record with its line
-and reason.
+as a :class:`SqlQuery` the store runs straight into staging; ``source_record`` is the post id.
+When fewer posts were stored than the file has non-blank lines, a second pass over the lines
+counts each skipped record with its line and reason.
 
 The SQL building blocks (entities from text, timestamps, handles, lists), the CSV numbering pass
 and the streaming of checked rows are shared with other vectorized importers, in
