@@ -35,7 +35,8 @@ import pyarrow as pa
 from .lexicon import normalize_sql
 
 __all__ = ["CORPUS_FACTS", "DUPLICATE_KEY", "DUP_COLUMNS", "FACT_TABLES", "MERGE_SQL", "MIN_KEY_CHARS",
-           "OWNER_DUPS_SQL", "build_facts", "build_importer_precision", "build_owner_dups", "dup_rows_sql", "facts_sql", "merge_facts", "use_facts"]
+           "OWNER_DUPS_SQL", "build_facts", "build_importer_precision", "build_owner_dups", "dup_rows_sql", "facts_sql",
+           "merge_facts", "use_facts"]
 
 DUPLICATE_KEY = f"""trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g'))"""
 """SQL: the duplicate key of a post: its normalized text (links and handles out, single spaces)."""

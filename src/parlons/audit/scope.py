@@ -258,7 +258,8 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
     other columns (the text above all) are read for these rows alone: most replies in a large store
     are not addressed to the audited accounts. Otherwise (a view over a Parquet export, many handles)
     one query reads the replies and the posts that name A."""
-    named = "list_contains({keys}, lower(in_reply_to_account)) OR list_has_any(list_transform(mentions, lambda m: lower(m)), {keys})"
+    named = ("list_contains({keys}, lower(in_reply_to_account)) "
+             "OR list_has_any(list_transform(mentions, lambda m: lower(m)), {keys})")
     scan = _prefilter(con, "in_reply_to_id IS NOT NULL OR " + named)
     if scan == "TRUE" or not _has_row_ids(con):
         con.execute(f"CREATE OR REPLACE TEMP TABLE requests_all AS {_requests_sql(scan)}")
