@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 
 def run_once(cmd: list[str], src: str | None) -> tuple[float, float, float, bytes]:
