@@ -250,7 +250,7 @@ def _own(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
-    """Posts not by A, not reposts, that reply to a post of A or mention A (one scan of ``posts``): one
+    """Posts not by A, not reposts, that reply to a post of A or mention A: one
     row per request and subject it is addressed to, with whether it replies to the subject.
 
     Where ``posts`` is a table and the audited handles are few, a first pass reads only the columns
