@@ -11,6 +11,7 @@ has it, else of the environment, else French; counts and dates follow the locale
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import sys
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 import duckdb
@@ -33,7 +34,6 @@ from ._launch import interrupted, was_interrupted
 from .audit import AuditSettings, explain_post, open_posts, run_audit
 from .audit.explain import describe as describe_post
 from .audit.result import AuditResult, dump_audits
-from .cli_formats import format_rows
 from .cli_i18n import Group, lang_in_args, language
 from .corpus import ENGINES
 from .corpus.command import check_options, run_all_accounts
@@ -44,9 +44,7 @@ from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
 from .outputs import check_output_file, check_output_folder
-from .report.fmt import day_text
 from .store import STORE_ENV, Store, resolve_store_path
-from .summary import print_summary
 from .timezones import choose_timezone
 
 __all__ = ["cli", "main"]
@@ -66,7 +64,25 @@ def _console(stderr: bool = False) -> Console:
     return console
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+class _Parlons(Group):
+    """The ``parlons`` group, whose ``plan`` and ``collect`` groups (and what they import: an HTTP client,
+    the plan's knowledge base) are loaded when one of them runs or the help lists them, so that
+    ``parlons audit`` does not pay for them at every start."""
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {"plan": ("parlons.plan.cli", "plan_group"),
+                                                   "collect": ("parlons.collect.cli", "collect_group")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module, name = self.LAZY[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Parlons, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parlons")
 def cli() -> None:
     """Audit whether an organization converses or only broadcasts, from its own exports."""
@@ -249,6 +265,8 @@ def formats_command(as_json: bool) -> None:
     Example:
       parlons formats
     """
+    from .cli_formats import format_rows  # the importers' readable names: the report's, loaded when asked
+
     if as_json:
         click.echo(json.dumps(format_rows(), indent=2))
         return
@@ -287,6 +305,8 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
 
 
 def _day(value: str | None, lang: str) -> str:
+    from .report.fmt import day_text  # the report's package, loaded by the commands that use it
+
     return "–" if not value else day_text(date.fromisoformat(value[:10]), "medium", lang)
 
 
@@ -420,6 +440,8 @@ def audit_command(account: str | None, together: tuple[str, ...], label: str | N
     if as_json:
         click.echo(dump_audits(audits))
     else:
+        from .summary import print_summary  # the report's number formats, loaded for the table alone
+
         print_summary(_console(), audits, language())
 
 
@@ -508,6 +530,7 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
       parlons demo --lang en -o demo-en/ --scale 0.3
     """
     from .demo.run import run_demo
+    from .summary import print_summary
 
     check_output_folder(output, "the demo")
     lang = resolve_language(lang)
@@ -628,8 +651,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise
 
 
-from .collect.cli import collect_group  # noqa: E402
-from .plan.cli import plan_group  # noqa: E402
-
-cli.add_command(plan_group)
-cli.add_command(collect_group)

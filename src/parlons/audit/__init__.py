@@ -33,6 +33,7 @@ from .facts import (
     FACT_TABLES,
     OWNER_DUPS_SQL,
     build_facts,
+    build_importer_precision,
     build_owner_dups,
     dup_rows_sql,
     merge_facts,
@@ -134,10 +135,13 @@ def _audit_all(con: duckdb.DuckDBPyConnection, subjects: list[Audited], since: d
                separately: bool) -> list[AuditResult]:
     """Every subject's result: each family's queries run once for all subjects, grouped by subject."""
     if facts is None:
-        build_facts(con)
+        build_facts(con, [name for name in FACT_TABLES if name != "importer_precision"])
     else:
         use_facts(con, facts)
     prepare(con, subjects, since, until, separately=separately)
+    if facts is None or "importer_precision" not in facts:
+        importers = con.execute("SELECT DISTINCT importer FROM own_all ORDER BY importer").fetchall()
+        build_importer_precision(con, [row[0] for row in importers])
     build_features(con)
     prepare_duplicates(con, separately=separately, owner_dups_given=facts is not None and "owner_dups" in facts)
     names = [s.label for s in subjects]

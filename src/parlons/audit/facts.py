@@ -35,7 +35,8 @@ import pyarrow as pa
 from .lexicon import normalize_sql
 
 __all__ = ["CORPUS_FACTS", "DUPLICATE_KEY", "DUP_COLUMNS", "FACT_TABLES", "MERGE_SQL", "MIN_KEY_CHARS",
-           "OWNER_DUPS_SQL", "build_facts", "build_owner_dups", "dup_rows_sql", "facts_sql", "merge_facts", "use_facts"]
+           "OWNER_DUPS_SQL", "build_facts", "build_importer_precision", "build_owner_dups", "dup_rows_sql", "facts_sql",
+           "merge_facts", "use_facts"]
 
 DUPLICATE_KEY = f"""trim(regexp_replace({normalize_sql('"text"')}, ' +', ' ', 'g'))"""
 """SQL: the duplicate key of a post: its normalized text (links and handles out, single spaces)."""
@@ -114,6 +115,24 @@ def build_facts(con: duckdb.DuckDBPyConnection, names: Sequence[str] = FACT_TABL
     queries = facts_sql()
     for name in names:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {queries[name]}")
+
+
+def build_importer_precision(con: duckdb.DuckDBPyConnection, importers: Sequence[str]) -> None:
+    """The fact ``importer_precision`` for ``importers`` only (those of the audited posts): the same
+    values as over the whole store, but each read stops at the first post with minutes (seconds) set,
+    which is one of the first of any importer that records them."""
+    con.execute("CREATE OR REPLACE TEMP TABLE importer_precision "
+                "(importer VARCHAR, minutes_known BOOLEAN, seconds_known BOOLEAN)")
+    for importer in importers:
+        con.execute(f"INSERT INTO importer_precision VALUES ($i, {_known('minute')}, {_known('second')})",
+                    {"i": importer})
+
+
+def _known(part: str) -> str:
+    """SQL: ``bool_or({part}(created_at) <> 0)`` over the posts of importer ``$i``, by queries that stop
+    at the first post that answers (``EXISTS``): NULL when no post of it has a time."""
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM posts WHERE importer = $i AND {part}(created_at) <> 0) THEN true "
+            "WHEN EXISTS (SELECT 1 FROM posts WHERE importer = $i AND created_at IS NOT NULL) THEN false END")
 
 
 def use_facts(con: duckdb.DuckDBPyConnection, facts: Mapping[str, pa.Table]) -> None:

@@ -250,12 +250,43 @@ def _own(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _requests(con: duckdb.DuckDBPyConnection) -> None:
-    """Posts not by A, not reposts, that reply to a post of A or mention A (one scan of ``posts``): one
-    row per request and subject it is addressed to, with whether it replies to the subject."""
-    scan = _prefilter(con, "in_reply_to_id IS NOT NULL OR list_contains({keys}, lower(in_reply_to_account)) "
-                           "OR list_has_any(list_transform(mentions, lambda m: lower(m)), {keys})")
+    """Posts not by A, not reposts, that reply to a post of A or mention A: one
+    row per request and subject it is addressed to, with whether it replies to the subject.
+
+    Where ``posts`` is a table and the audited handles are few, a first pass reads only the columns
+    that find the candidates (replies to a post of A, posts naming A) and keeps their row ids; the
+    other columns (the text above all) are read for these rows alone: most replies in a large store
+    are not addressed to the audited accounts. Otherwise (a view over a Parquet export, many handles)
+    one query reads the replies and the posts that name A."""
+    named = ("list_contains({keys}, lower(in_reply_to_account)) "
+             "OR list_has_any(list_transform(mentions, lambda m: lower(m)), {keys})")
+    scan = _prefilter(con, "in_reply_to_id IS NOT NULL OR " + named)
+    if scan == "TRUE" or not _has_row_ids(con):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE requests_all AS {_requests_sql(scan)}")
+        return
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE requests_all AS
+        CREATE OR REPLACE TEMP TABLE request_rows AS
+        SELECT rowid AS row_id FROM posts WHERE kind <> 'repost' AND in_reply_to_id IN (SELECT post_id FROM own_all)
+        UNION
+        SELECT rowid FROM posts WHERE kind <> 'repost' AND ({_prefilter(con, named)})""")
+    con.execute("CREATE OR REPLACE TEMP TABLE requests_all AS "
+                f"{_requests_sql('rowid IN (SELECT row_id FROM request_rows)')}")
+    con.execute("DROP TABLE request_rows")
+
+
+def _has_row_ids(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``posts`` is a table (whose rows have ids), not a view."""
+    try:
+        con.execute("SELECT rowid FROM posts LIMIT 0")
+    except duckdb.BinderException:
+        return False
+    return True
+
+
+def _requests_sql(scan: str) -> str:
+    """SQL: one row per request and subject (the request, the subject, whether it replies to the
+    subject), from the posts that pass ``scan``."""
+    return f"""
         WITH p AS (SELECT {REQUEST_COLUMNS} FROM posts WHERE kind <> 'repost' AND ({scan})),
         parents AS (
           SELECT p.platform, p.post_id, o.target FROM p
@@ -275,7 +306,7 @@ def _requests(con: duckdb.DuckDBPyConnection) -> None:
                             AND m.key = lower(p.in_reply_to_account)) AS is_reply_to_target
         FROM pairs pr JOIN p ON p.platform = pr.platform AND p.post_id = pr.post_id
         WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.target = pr.target AND m.platform = p.platform
-                            AND m.key = lower(p.account))""")
+                            AND m.key = lower(p.account))"""
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
