@@ -57,3 +57,12 @@ def test_the_command_line_starts_without_plan_collect_or_report() -> None:
             "& {'plan', 'collect', 'report', 'summary', 'cli_formats'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_store_and_the_audit_load_no_importer() -> None:
+    """The importers' modules load when an import needs them (``importers.registry()``), not with the store."""
+    code = ("import sys, parlons.cli, parlons.store, parlons.audit; "
+            "print(sorted(m for m in sys.modules if m.startswith('parlons.importers.') "
+            "and not m.split('.')[2].startswith('_')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
