@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+import parlons.store
 from parlons import known
 from parlons.importers._base import ROW_SCHEMA
 from parlons.ingest import import_paths
@@ -28,7 +29,7 @@ def rows(*posts: tuple[str, int | None, int | None]) -> pa.RecordBatch:
                                        for i, (pid, likes, reposts) in enumerate(posts)], schema=ROW_SCHEMA)
 
 
-def load(store: Store, day: int, batch: pa.RecordBatch) -> MergeResult:
+def load(store: Store, day: int, batch: pa.RecordBatch | pa.RecordBatchReader) -> MergeResult:
     stamp = Stamp(f"export-{day}.jsonl", "test", "1", datetime(2024, 2, day, tzinfo=UTC))
     with store.transaction():
         store.stage_batch(batch, stamp)
@@ -101,6 +102,7 @@ def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: 
         close(self)
 
     monkeypatch.setattr(known.Known, "close", noted)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
     again = every_count(("1", 9), ("2", 9), ("2", 8), ("4", 1), ("5", 2), ("5", 3), ("3", 9))
     results = []
     for prefilter in (True, False):
@@ -123,9 +125,32 @@ def test_a_row_left_out_for_a_shared_hash_makes_the_import_run_again(tmp_path: P
     newer = tmp_path / "newer.csv"
     newer.write_text(header + "".join(f"{i},2024-01-0{i}T10:00:00Z,post {i},org,2,2,2,2\n" for i in (1, 2, 3)))
     monkeypatch.setattr(known.Known, "_stored", lambda self, batch: pa.array([True] * batch.num_rows))
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
     with Store(tmp_path / "s.duckdb") as store:
         import_paths(store, [str(csv)], forced="generic-csv")
         report = import_paths(store, [str(newer)], forced="generic-csv")
         assert report.merge == MergeResult(3, 0, 2, 1, 0)
         assert stored(store) == [("1", 1, 1, str(csv)), ("2", 1, 1, str(csv)), ("3", 2, 2, str(newer))]
         assert store.prefilter
+
+
+def test_a_small_import_into_a_store_does_not_look_up_the_stored_keys(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lookup starts after :data:`parlons.store.LOOKUP_AFTER` rows: below, the merge alone finds them."""
+    built: list[int] = []
+    init = known.Known.__init__
+
+    def counted(self: known.Known, *args: Any) -> None:
+        built.append(1)
+        init(self, *args)
+
+    monkeypatch.setattr(known.Known, "__init__", counted)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 3)
+    with Store(tmp_path / "s.duckdb") as store:
+        load(store, 1, every_count(("1", 1), ("2", 2), ("3", 3)))
+        assert load(store, 2, every_count(("1", 1), ("2", 2))) == MergeResult(2, 0, 2, 0, 0)
+        assert built == []
+        two = pa.RecordBatchReader.from_batches(ROW_SCHEMA, [every_count(("1", 1), ("2", 2), ("3", 3)),
+                                                             every_count(("4", 4), ("2", 9))])
+        assert load(store, 3, two) == MergeResult(5, 1, 3, 1, 0)
+        assert built == [1]

@@ -87,9 +87,11 @@ class Known:
         self.writer.write_batch(keys)
         self.rows += keys.num_rows
 
-    def settle(self, con: duckdb.DuckDBPyConnection, stored: str, params: Mapping[str, Any]) -> int:
-        """The distinct keys of the rows left out; :class:`KeyCollision` when one was not stored before
-        (``stored``: the condition given to :class:`Known`)."""
+    def settle(self, con: duckdb.DuckDBPyConnection, stored: str, params: Mapping[str, Any], written: str) -> int:
+        """The distinct keys of the rows left out that this import did not also write (``written``: the
+        condition on ``posts`` of its rows; a key written before the lookup began is counted there);
+        :class:`KeyCollision` when one was not stored before (``stored``: the condition given to
+        :class:`Known`)."""
         if self.writer is None:
             return 0
         self.writer.close()
@@ -100,8 +102,9 @@ class Known:
                                  f"WHERE {stored}) s USING (platform, post_id)", dict(params)).fetchall()[0][0]
             if strays:
                 raise KeyCollision(f"{strays} rows left out as already stored were not")
-            return int(con.execute("SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM left_out)"
-                                   ).fetchall()[0][0])
+            return int(con.execute(f"SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM left_out) ANTI JOIN "
+                                   f"(SELECT platform, post_id FROM posts WHERE {written}) USING (platform, post_id)",
+                                   dict(params)).fetchall()[0][0])
         finally:
             con.unregister("left_out")
 

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -242,6 +242,7 @@ class Store:
                              f"stored BOOLEAN, {', '.join(f'{c} BIGINT' for c in COUNTS)}, rid BIGINT)")
             self._stored_before = self._scalar("SELECT count(*) FROM posts")
             self._numbered = 0
+            self._careful_rows = 0
             self._now: datetime | None = None
             self.con.execute("BEGIN TRANSACTION")
         try:
@@ -304,10 +305,9 @@ class Store:
         """
         with self.doing("writing the imported posts"):
             self._now = stamp.imported_at
-            known = self._known_keys()
-            if known is not None:
+            if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
-                batch = pa.RecordBatchReader.from_batches(batch.schema, known.filter(batches))
+                batch = pa.RecordBatchReader.from_batches(batch.schema, self._leave_out_stored(batches))
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT):
@@ -316,11 +316,24 @@ class Store:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
 
-    def _known_keys(self) -> Known | None:
-        """The keys stored before this import, looked up once (None for a first import, or when told not to)."""
-        if self._known is None and self._stored_before and self.prefilter:
-            self._known = Known(self.con, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
-        return self._known
+    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """The batches of a careful write, without the rows already stored once this import has
+        written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`).
+
+        A small import into a large store does not pay for the lookup (80 MB and about a second for
+        10 M stored posts): the merge finds its few stored rows as before. The lookup is read through
+        a cursor, a connection of its own, since the store's is running the ``INSERT`` these batches
+        feed; it sees what was committed, that is, the posts stored before this import.
+        """
+        for batch in batches:
+            if self._known is None and self._careful_rows >= LOOKUP_AFTER:
+                cursor = self.con.cursor()
+                try:
+                    self._known = Known(cursor, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
+                finally:
+                    cursor.close()
+            self._careful_rows += batch.num_rows
+            yield from (self._known.filter([batch]) if self._known is not None else [batch])
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True
                     ) -> tuple[int, list[tuple[str, str]]]:
@@ -439,6 +452,9 @@ class Store:
 
     def _merge(self) -> MergeResult:
         now = {"now": self._now}
+        left, rows_left = 0, 0
+        if self._known is not None:  # rows left out as stored (parlons.known): checked, and their keys counted
+            left, rows_left = self._known.settle(self.con, _STORED, now, "imported_at = $now"), self._known.rows
         staged = self._scalar("SELECT count(*) FROM posts WHERE imported_at = $now", now)
         unique = self._scalar("SELECT count(DISTINCT hash(platform, post_id)) FROM posts WHERE imported_at = $now",
                               now)
@@ -462,8 +478,6 @@ class Store:
             updated = self._fill_counts()
             self.con.execute("DELETE FROM posts WHERE rowid IN (SELECT rid FROM clash)")
         self._merge_accounts()
-        left = self._known.settle(self.con, _STORED, now) if self._known is not None else 0
-        rows_left = self._known.rows if self._known is not None else 0
         return MergeResult(staged + rows_left, staged + rows_left - unique - left, already + left, unique - already,
                            updated, examples)
 
@@ -618,6 +632,9 @@ STAGING_MEMORY_LIMIT = "128MB"
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
+LOOKUP_AFTER = 100_000
+"""The rows an import writes the careful way before it looks up the keys already stored (see
+:meth:`Store._leave_out_stored`)."""
 QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
 limit if lower). DuckDB writes the rows of such a query in order on every core only with room for
