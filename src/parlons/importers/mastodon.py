@@ -556,14 +556,20 @@ class Cutter:
 
     Iterating gives the parts in order as they are ready; then :attr:`whole` says whether the whole
     outbox was cut (else it is not laid out as Mastodon writes it). The thread's failure is raised
-    by the iteration. Parts stay on disk until :meth:`close` (the folder is the caller's).
+    by the iteration. A part read is given back with :meth:`done`, which removes it: the next part
+    is cut only then, so that at most two parts are on disk (the one read, the one cut) and the cut
+    writes into the memory the system has just freed (see :func:`_shaped`). The folder is the caller's.
     """
+
+    AHEAD = 2
+    """Parts on disk at most, until :meth:`rest` lets the cut run to the end."""
 
     def __init__(self, member: Member, folder: Path) -> None:
         self.member, self.folder = member, folder
         self.parts: list[Part] = []
         self.whole = False
         self._ready: queue.Queue[Part | None] = queue.Queue()
+        self._room = threading.Semaphore(self.AHEAD)
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parlons-mastodon-cut", daemon=True)
@@ -572,7 +578,7 @@ class Cutter:
     def _run(self) -> None:
         try:
             parts = _cut_parts(self.member, self.folder, self._stop)
-            while True:
+            while self._room.acquire():
                 self._ready.put(next(parts))
         except StopIteration as end:
             self.whole = bool(end.value)
@@ -590,9 +596,15 @@ class Cutter:
         if self._error is not None:
             raise self._error
 
+    def done(self, part: Part) -> None:
+        """Remove a part read; the next one can be cut."""
+        part.path.unlink()
+        self._room.release()
+
     def rest(self) -> list[Part]:
         """The part being read and every part after it, once the whole outbox is cut (those not iterated
-        yet stay next in line). The parts before are removed once read (:func:`_shaped`)."""
+        yet stay next in line). The parts before are gone (:meth:`done`)."""
+        self._room.release(UNBOUNDED)
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -601,7 +613,12 @@ class Cutter:
     def close(self) -> None:
         """Stop cutting (when reading stopped early) and wait for the thread."""
         self._stop.set()
+        self._room.release(UNBOUNDED)
         self._thread.join()
+
+
+UNBOUNDED = 1 << 20
+"""More parts than any outbox is cut into: :class:`Cutter` no longer waits for a part to be read."""
 
 
 def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator[Part, None, bool]:
@@ -844,7 +861,7 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
                 raise member.error(f"{part.items} activities were cut from the outbox, but {index - start} "
                                    "lines were read; please report this file", start)
             if isinstance(parts, Cutter):
-                part.path.unlink()
+                parts.done(part)
     finally:
         con.close()
 
