@@ -223,3 +223,86 @@ def _entities_con() -> duckdb.DuckDBPyConnection:
     if not _CON:
         _CON.append(duckdb.connect())
     return _CON[0]
+
+
+NESTED = [
+    {"id": "1", "t": "2024-01-01", "body": "a", "who": {"name": "ana", "Name": "no"},
+     "n": {"likes": 1.50, "deep": {"x": 7}}},
+    {"id": "2", "t": "2024-01-02", "body": "b", "who": "not an object", "n": [1, 2]},
+    {"id": "3", "t": "2024-01-03", "body": "c", "who": {"name": 42},
+     "n": {"likes": 1e5, "deep": {"x": {"y": [1, "z"]}}}},
+    {"id": "4", "t": "2024-01-04", "body": "d", "who": {"Name": "only the capital"},
+     "n": {"likes": None, "deep": "flat"}},
+    {"id": "5", "t": "2024-01-05", "body": "e", "who": {"name": "first", "name ": "spaced"},
+     "n": {"likes": "12", "deep": {"x": True}}},
+]
+
+
+@pytest.mark.parametrize("also", [{}, {"account_name": "who"}, {"source": "n.0"}])
+def test_generic_jsonl_nested_keys_read_as_a_pointer_reads_them(store: Store, tmp_path: Path,
+                                                                 also: dict[str, str]) -> None:
+    """Nested keys are read as a STRUCT where one can hold them, else with a JSON pointer: the same values.
+
+    Mapping ``who`` itself, or a key that a pointer reads as an array index, keeps the top-level key as text.
+    """
+    posts = tmp_path / "nested.jsonl"
+    posts.write_text("".join(json.dumps(record) + "\n" for record in NESTED))
+    mapping = {"post_id": "id", "created_at": "t", "text": "body", "account": "who.name", "like_count": "n.likes",
+               "permalink": "n.deep.x", **also}
+    report = jsonl(store, posts, mapping)
+    assert report.files[0].formats == {"generic-jsonl": 3}
+    assert report.files[0].skipped == {"missing account": 2}
+    got = [(r["post_id"], r["account"], r["like_count"], r["permalink"]) for r in rows(store)]
+    assert got == [("1", "ana", 2, "7"), ("3", "42", 100000, '{"y":[1,"z"]}'), ("5", "first", 12, "true")]
+    if also.get("account_name"):
+        assert rows(store)[0]["account_name"] == '{"name":"ana","Name":"no"}'
+
+
+def test_generic_jsonl_struct_paths_only_where_a_struct_reads_as_a_pointer() -> None:
+    from parlons.importers.generic import _roots
+
+    assert _roots({"a": "id", "b": "who.name", "c": "n.likes", "d": "n.deep.x"}) == {
+        "id": None, "who": {"name": {}}, "n": {"likes": {}, "deep": {"x": {}}}}
+    assert _roots({"a": "x.y", "b": "x.y"}) == {"x": {"y": {}}}
+    for refused in ({"a": "x.y", "b": "x"}, {"a": "x", "b": "x.y"}, {"a": "x.y", "b": "x.y.z"},
+                    {"a": "x.y.z", "b": "x.y"}, {"a": "x.Y", "b": "x.y"}, {"a": "x.0"}, {"a": "x."}):
+        assert _roots(refused) == {"x": None}, refused
+
+
+@pytest.mark.parametrize(("content", "lines"), [(b"", 0), (b"{}", 1), (b"{}\n", 1), (b"\n\n{}\n\n{}", 5)])
+def test_generic_jsonl_line_count(tmp_path: Path, content: bytes, lines: int) -> None:
+    from parlons.importers.generic import LineCount
+
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(content)
+    count = LineCount(path)
+    assert count.result() == lines
+    count.stop()
+    missing = LineCount(tmp_path / "gone.jsonl")
+    with pytest.raises(FileNotFoundError):
+        missing.result()
+
+
+def test_generic_jsonl_rows_are_kept_after_their_values_are_computed() -> None:
+    """The filter on the shaped rows stays above the projection that computes them: DuckDB would
+    otherwise push it down and compute the id, the account and the time twice."""
+    from parlons.importers.generic import kept_sql, shape_sql
+
+    raw = ("SELECT * FROM (VALUES ('1', 'ana', '2024-01-01', 'hi', NULL, NULL, NULL)) "
+           "r(post_id, account, created_at, text, source_member, source_record, bad)")
+    mapped = {"post_id", "account", "created_at", "text"}
+    con = duckdb.connect()
+    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + kept_sql(shape_sql(raw, mapped, "x", None), mapped)
+                                  ).fetchall()[0][1])
+    filters: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        if node["name"] == "FILTER":
+            filters.append(node["extra_info"]["Expression"])
+        for child in node.get("children", []):
+            walk(child)
+
+    for node in plan:
+        walk(node)
+    assert filters == ["parlons_keep"]
+    assert con.execute(kept_sql(shape_sql(raw, mapped, "x", None), mapped)).fetchall()[0][:3] == ("x", "1", "ana")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from parlons.importers import twitter_api
+from parlons.importers import _base, twitter_api
 from parlons.store import Store
 
 from .conftest import FIXTURES, count, load
@@ -137,10 +137,8 @@ def test_lines_are_found_by_number_across_chunks(tmp_path: Path, chunk: int, end
 def test_the_store_numbers_a_bounded_number_of_rows_per_import(store: Store, tmp_path: Path, careful: list[str],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Numbering holds values in memory until the commit: past the bound, members are read the careful way."""
-    import parlons.store
-
-    monkeypatch.setattr(parlons.store, "NUMBERED_ROWS", LINES + LINES // 4)
-    monkeypatch.setattr(parlons.store, "NUMBERED_ROW_BYTES", 10_000)
+    monkeypatch.setattr(_base, "NUMBERED_ROWS", LINES + LINES // 4)
+    monkeypatch.setattr(_base, "NUMBERED_ROW_BYTES", 10_000)
     first = write(tmp_path / "a.jsonl")
     second = tmp_path / "b.jsonl"
     second.write_text("".join(json.dumps(tweet(LINES + line)) + "\n" for line in range(1, LINES + 1)))
@@ -150,3 +148,32 @@ def test_the_store_numbers_a_bounded_number_of_rows_per_import(store: Store, tmp
     assert count(store, f"SELECT count(*) FROM posts WHERE source_file = '{second}' AND "
                         f"post_id::HUGEINT - {BASE + LINES} <> source_record::INT") == 0
     assert numbered_wrong(store) == LINES
+
+
+def test_a_member_beyond_the_bound_is_searched_for_blank_lines_once(
+        store: Store, tmp_path: Path, careful: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store refuses a member too big to number before reading it: the one byte pass over it has
+    already looked for the blank lines its careful reading needs (not a count, then a second pass)."""
+    monkeypatch.setattr(_base, "NUMBERED_ROWS", LINES // 2)
+    scanned: list[tuple[str, str]] = []
+    for name in ("_blank_line_scan", "_count_lines"):
+        monkeypatch.setattr(twitter_api, name, _spy(getattr(twitter_api, name), scanned))
+    plain = write(tmp_path / "plain.jsonl")
+    blank = write(tmp_path / "blank.jsonl", {5_000: json.dumps(tweet(5_000)) + "\n"})
+    first = load(store, plain)
+    with Store(tmp_path / "other.duckdb") as other:
+        second = load(other, blank)
+        shifted = count(other, f"SELECT count(*) FROM posts WHERE source_record::INT - (post_id::HUGEINT - {BASE}) "
+                               "= CASE WHEN source_record::INT > 5_000 THEN 1 ELSE 0 END")
+    assert sorted(set(careful)) == ["blank.jsonl", "plain.jsonl"]
+    assert scanned == [("_blank_line_scan", "plain.jsonl"), ("_blank_line_scan", "blank.jsonl")]
+    assert first.files[0].formats == second.files[0].formats == {"twitter-api": LINES}
+    assert numbered_wrong(store) == 0
+    assert shifted == LINES
+
+
+def _spy(function: Any, calls: list[tuple[str, str]]) -> Any:
+    def spied(path: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append((function.__name__, path.name))
+        return function(path, *args, **kwargs)
+    return spied

@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
+from parlons import known
 from parlons.importers._base import ROW_SCHEMA
+from parlons.ingest import import_paths
 from parlons.store import MergeResult, Stamp, Store
 
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
@@ -76,3 +79,53 @@ def test_the_merge_works_within_a_lower_memory_limit_then_gives_the_limit_back(t
         assert limit_during_merge(store) == ["244.1 MiB", "1.8 GiB"]
     with Store(tmp_path / "b.duckdb", memory_limit="100MB") as store:
         assert limit_during_merge(store) == ["95.3 MiB", "95.3 MiB"]
+
+
+def every_count(*posts: tuple[str, int]) -> pa.RecordBatch:
+    """Rows with all four counts (a post stored so has nothing a newer row could fill in)."""
+    return pa.RecordBatch.from_pylist([{"platform": "x", "post_id": pid, "account": "org", "created_at": WHEN,
+                                        "text": f"post {pid}", "kind": "original", "like_count": n,
+                                        "repost_count": n, "reply_count": n, "quote_count": n,
+                                        "source_member": "m", "source_record": str(i)}
+                                       for i, (pid, n) in enumerate(posts)], schema=ROW_SCHEMA)
+
+
+def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-import does not write the rows the merge would delete; the result is the same without the lookup."""
+    left_out: list[int] = []
+    close = known.Known.close
+
+    def noted(self: known.Known) -> None:
+        left_out.append(self.rows)
+        close(self)
+
+    monkeypatch.setattr(known.Known, "close", noted)
+    again = every_count(("1", 9), ("2", 9), ("2", 8), ("4", 1), ("5", 2), ("5", 3), ("3", 9))
+    results = []
+    for prefilter in (True, False):
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            load(store, 1, every_count(("1", 1), ("2", 2), ("3", 3)))
+            store.prefilter = prefilter
+            results.append((load(store, 2, again), stored(store)))
+    assert results[0] == results[1]
+    assert results[0][0] == MergeResult(7, 2, 3, 2, 0, (("export-2.jsonl", "m", "5", "5"),))
+    assert left_out == [4]  # 1, 2, 2 and 3 left out (no lookup in a first import, nor when told not to)
+
+
+def test_a_row_left_out_for_a_shared_hash_makes_the_import_run_again(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys are looked up by a 64-bit hash: when a row left out turns out not to be stored, nothing of
+    that run is kept and the import runs again without the lookup."""
+    csv = tmp_path / "posts.csv"
+    header = "post_id,created_at,text,account,like_count,repost_count,reply_count,quote_count\n"
+    csv.write_text(header + "".join(f"{i},2024-01-0{i}T10:00:00Z,post {i},org,1,1,1,1\n" for i in (1, 2)))
+    newer = tmp_path / "newer.csv"
+    newer.write_text(header + "".join(f"{i},2024-01-0{i}T10:00:00Z,post {i},org,2,2,2,2\n" for i in (1, 2, 3)))
+    monkeypatch.setattr(known.Known, "_stored", lambda self, batch: pa.array([True] * batch.num_rows))
+    with Store(tmp_path / "s.duckdb") as store:
+        import_paths(store, [str(csv)], forced="generic-csv")
+        report = import_paths(store, [str(newer)], forced="generic-csv")
+        assert report.merge == MergeResult(3, 0, 2, 1, 0)
+        assert stored(store) == [("1", 1, 1, str(csv)), ("2", 1, 1, str(csv)), ("3", 2, 2, str(newer))]
+        assert store.prefilter

@@ -25,6 +25,7 @@ from .engine import store_failure
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
+from .known import KeyCollision
 from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
 
@@ -74,12 +75,24 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | Non
     (``parlons collect feed``: the feed's URL, not the temporary folder it was saved in).
     """
     imported_at = now or datetime.now(UTC)
+    try:
+        return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
+    except KeyCollision:  # two keys with one hash (see parlons.known): rolled back, run again without the lookup
+        store.prefilter = False
+        try:
+            return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
+        finally:
+            store.prefilter = True
+
+
+def _import_all(store: Store, paths: Sequence[str | Path], forced: str | None, options: ImportOptions,
+                progress: Progress | None, imported_at: datetime, source_label: str | None) -> ImportReport:
     reports: list[FileReport] = []
     with store.transaction():
         for path in paths:
             with open_sources(path) as sources:
-                reports.extend(_import_source(store, source, forced, options or ImportOptions(),
-                                              imported_at, progress, source_label) for source in sources)
+                reports.extend(_import_source(store, source, forced, options, imported_at, progress, source_label)
+                               for source in sources)
         merged = store.merge()
     return ImportReport(reports, merged)
 

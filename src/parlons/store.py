@@ -25,7 +25,9 @@ import pyarrow as pa
 from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
+from .importers import _base
 from .importers._base import ROW_SCHEMA, Numbered
+from .known import Known
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
 
@@ -131,6 +133,9 @@ class Store:
         self.path = Path(":memory:") if str(path) == ":memory:" else resolve_store_path(path)
         self.read_only = read_only
         self.created = False
+        self.prefilter = True
+        """Whether a careful import leaves out the rows already stored (:mod:`parlons.known`)."""
+        self._known: Known | None = None
         self.con = self._connect(memory_limit)
         try:
             self._check_tables()
@@ -249,6 +254,10 @@ class Store:
             with suppress(duckdb.Error):
                 self.con.rollback()
             raise
+        finally:
+            if self._known is not None:
+                self._known.close()
+                self._known = None
 
     @contextmanager
     def _bounded_memory(self, limit: str) -> Iterator[None]:
@@ -294,6 +303,11 @@ class Store:
         The rows are already read: any DuckDB failure here is the store's.
         """
         with self.doing("writing the imported posts"):
+            self._now = stamp.imported_at
+            known = self._known_keys()
+            if known is not None:
+                batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
+                batch = pa.RecordBatchReader.from_batches(batch.schema, known.filter(batches))
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT):
@@ -301,6 +315,12 @@ class Store:
             finally:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
+
+    def _known_keys(self) -> Known | None:
+        """The keys stored before this import, looked up once (None for a first import, or when told not to)."""
+        if self._known is None and self._stored_before and self.prefilter:
+            self._known = Known(self.con, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
+        return self._known
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True
                     ) -> tuple[int, list[tuple[str, str]]]:
@@ -355,7 +375,7 @@ class Store:
         """
         self._now = stamp.imported_at
         numbered.rows, numbered.refused = 0, False
-        if self._numbered + numbered.size // NUMBERED_ROW_BYTES > NUMBERED_ROWS:
+        if _base.beyond_numbering(self._numbered * _base.NUMBERED_ROW_BYTES + numbered.size):
             numbered.refused = True
             return []
         token = "\x01" + uuid.uuid4().hex
@@ -364,7 +384,7 @@ class Store:
             f"{_stamp_sql()} FROM ({sql})", {**params, **_stamp_params(stamp), "token": token})
         with self.doing("writing the imported posts"):
             staged = _StagedRows(self.con, token, numbered.first)
-            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > NUMBERED_ROWS or (
+            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > _base.NUMBERED_ROWS or (
                     numbered.after is not None and not numbered.after(staged)):
                 staged.discard()
                 numbered.refused = True
@@ -442,7 +462,10 @@ class Store:
             updated = self._fill_counts()
             self.con.execute("DELETE FROM posts WHERE rowid IN (SELECT rid FROM clash)")
         self._merge_accounts()
-        return MergeResult(staged, staged - unique, already, unique - already, updated, examples)
+        left = self._known.settle(self.con, _STORED, now) if self._known is not None else 0
+        rows_left = self._known.rows if self._known is not None else 0
+        return MergeResult(staged + rows_left, staged + rows_left - unique - left, already + left, unique - already,
+                           updated, examples)
 
     def _find_clashes(self) -> None:
         """``clash``: one row per key written more than once, with the row to keep (the first), whether
@@ -595,14 +618,6 @@ STAGING_MEMORY_LIMIT = "128MB"
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
-NUMBERED_ROWS = 2_000_000
-"""At most this many rows of one import are numbered by the store (:meth:`Store.stage_numbered`);
-the members beyond are read by their importer's careful way. Numbering is an ``UPDATE`` whose values
-DuckDB holds in memory until the commit: an import's peak grew from 531 MB at 1 M twarc2 tweets to
-568 MB at 2 M and 750 MB at 4 M (at 10 M it ran out of its 1 GB)."""
-NUMBERED_ROW_BYTES = 600
-"""The bytes of a record assumed when a member's size is weighed against :data:`NUMBERED_ROWS`
-(a twarc2 tweet is about 1,100; fewer, shorter records are caught by the count after the insert)."""
 QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
 limit if lower). DuckDB writes the rows of such a query in order on every core only with room for
@@ -642,6 +657,8 @@ _INCOMPLETE = "chr(1) || 'incomplete:'"
 _REQUIRED = [f.name for f in POST_FIELDS if not f.nullable and f.name not in
              ("source_file", "importer", "importer_version", "imported_at")]
 _SKIPPED = "chr(1) || 'skipped'"
+_STORED = "imported_at <> $now"
+"""The posts stored before this import."""
 
 
 def _complete_sql(skip_reason: str | None = None) -> str:

@@ -85,6 +85,24 @@ class Staged(Protocol):
         """``UPDATE posts SET assignments`` on the rows of ``staged`` where ``where`` holds; how many."""
 
 
+NUMBERED_ROWS = 2_000_000
+"""At most this many rows of one import are numbered by the store (:class:`Numbered`); the members
+beyond are refused at once, and read by their importer's careful way. Numbering is an ``UPDATE`` whose
+values DuckDB holds in memory until the commit: an import's peak grew from 531 MB at 1 M twarc2 tweets
+to 568 MB at 2 M and 750 MB at 4 M (at 10 M it ran out of its 1 GB)."""
+NUMBERED_ROW_BYTES = 600
+"""The bytes of a record assumed when a member's size is weighed against :data:`NUMBERED_ROWS`
+(a twarc2 tweet is about 1,100; fewer, shorter records are caught by the count after the insert)."""
+
+
+def beyond_numbering(size: int) -> bool:
+    """Whether members of ``size`` bytes in all (read in one import) hold more records than the store numbers.
+
+    The store refuses such a member before reading it: an importer may prepare its careful way meanwhile.
+    """
+    return size // NUMBERED_ROW_BYTES > NUMBERED_ROWS
+
+
 @dataclass
 class Numbered:
     """How the store numbers the rows of a :class:`SqlQuery` that reads one member, one row per record.

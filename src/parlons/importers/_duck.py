@@ -376,21 +376,39 @@ class NotClear(Exception):
 def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
                  params: dict[str, Any] | None, also: Sequence[str],
                  seen: Callable[[pa.RecordBatch], None] | None,
-                 progress: Progress | None, *, ahead: Ahead | None = None) -> Iterator[pa.RecordBatch]:
+                 progress: Progress | None, *, ahead: Ahead | None = None, counted: bool = False
+                 ) -> Iterator[pa.RecordBatch]:
     """:func:`checked_batches` without turning DuckDB failures into errors, for callers that recover.
 
     With ``progress``, only whole lines are passed on (see :func:`_whole_lines`) and ``progress``
     tells how far the stream went, so that reading can resume after the last line passed on.
     With ``ahead``, DuckDB's first batches are held, untouched, while the check runs; when it
     refuses them, :class:`NotClear` is raised and nothing was passed on or counted.
+    With ``counted``, ``source_record`` is each row's place from 1 (see :func:`_counted`).
     """
     members = {m.name: m for m in paths.values()}
     columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
     reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
     try:
-        yield from _kept(reader, ctx, members, seen, progress, ahead)
+        yield from _kept(_counted(reader) if counted else reader, ctx, members, seen, progress, ahead)
     finally:
         reader.close()  # the connection takes no other query while a result is open
+
+
+def _counted(reader: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches with ``source_record`` each row's place in the stream, from 1.
+
+    For a query that gives one row per line of a file without blank lines, in order, that is the
+    line: DuckDB keeps a parallel read's order into the stream, where ``row_number() OVER ()`` would
+    put the whole read on one thread.
+    """
+    done, places = 0, pa.array(range(BATCH_ROWS), pa.int64())
+    for batch in reader:
+        if batch.num_rows > len(places):
+            places = pa.array(range(batch.num_rows), pa.int64())
+        numbers = pc.add(places.slice(0, batch.num_rows), done + 1).cast(pa.string())
+        done += batch.num_rows
+        yield batch.set_column(batch.schema.get_field_index("source_record"), "source_record", numbers)
 
 
 def _kept(reader: pa.RecordBatchReader, ctx: ReadContext, members: dict[str, Member],

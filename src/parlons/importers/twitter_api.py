@@ -47,7 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sources import Member
-from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged
+from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged, beyond_numbering
 from ._duck import (
     NOT_LANGUAGES,
     TWEET_MACROS,
@@ -127,6 +127,14 @@ SELECT (row_number() OVER ())::VARCHAR AS record, j, NULL::VARCHAR AS bad
 FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
                maximum_object_size = {max_line})
 """
+
+COUNTED_LINES = """
+SELECT NULL::VARCHAR AS record, j, NULL::VARCHAR AS bad
+FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
+               maximum_object_size = {max_line})
+"""
+""":data:`FAST_LINES` for parts of one tweet per line: numbered by counting the rows (``counted``
+of :func:`~._duck.kept_batches`), so that DuckDB reads on every core."""
 
 NUMBERED_LINES = """
 SELECT NULL::VARCHAR AS record, j, CASE WHEN j IS NULL THEN '{unread}' END AS bad
@@ -512,12 +520,14 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
     """
     path, progress = member.local_path(), Progress()
     lines = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE)
-    fast = FAST_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE)
+    counted = part in NUMBERED_PARTS
+    fast = (COUNTED_LINES if counted else FAST_LINES).format(path=sql_string(str(path)), type=_type(part),
+                                                             max_line=MAX_LINE)
     ahead = scans.ahead(member) if scans.pending() else None
     if ahead is not None or not _has_blank_lines(con, member, lines, scans.blanks):
         try:
             yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
-                                    authors.add, progress, ahead=ahead)
+                                    authors.add, progress, ahead=ahead, counted=counted)
             return
         except NotClear:  # nothing was passed on: decide as if the byte pass had come first
             yield from _json_lines(con, member, part, ctx, authors, scans)
@@ -644,7 +654,9 @@ class ByteScans:
     def __init__(self, members: Sequence[Member], chains: EditChains) -> None:
         self.blanks: dict[str, bool | None] = {}
         self.lines: dict[str, int | None] = {}
-        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched."""
+        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched
+        (up to the rows the store numbers in one import, :func:`~._base.beyond_numbering`: the
+        members beyond are searched for blank lines, which their careful reading needs)."""
         self.chains = chains
         self.error: BaseException | None = None
         self.stop = threading.Event()
@@ -656,14 +668,18 @@ class ByteScans:
         self.thread.start()
 
     def _run(self, work: list[tuple[Member, Path | None, bool]], chains: EditChains) -> None:
+        numbered = 0
         try:
             for member, path, edited in work:
                 if self.stop.is_set():
                     return
                 found = chains if edited else None
-                if path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS:
+                counted = path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS
+                numbered += member.size if counted else 0
+                if counted and not beyond_numbering(numbered):
+                    assert path is not None
                     self.lines[member.name] = _count_lines(path, found, self.stop)
-                elif path is not None:
+                elif path is not None:  # the store will not number it: the careful way needs the blank lines
                     self.blanks[member.name] = _blank_line_scan(path, chains=found, stop=self.stop)
                 elif edited:
                     chains.scan(member)
