@@ -456,13 +456,18 @@ def _numbers_follow_places(store: Store) -> list[str]:
     return [post for post, record in found if not post.endswith(f"/statuses/{2_000_000 + int(record)}")]
 
 
-@pytest.mark.parametrize("part", [mastodon.PART, 1 << 20])
-def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path: Path, part: int,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("part", "first", "cut"), [(mastodon.PART, mastodon.FIRST_PART, 1), (1 << 20, 1 << 20, 7),
+                                                    (mastodon.PART, 1 << 20, 2)])
+def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path: Path, part: int, first: int,
+                                                         cut: int, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _archive_copy(tmp_path)
     _compact(folder, _big_items())
     assert (folder / "outbox.json").stat().st_size > 10 << 20
-    monkeypatch.setattr(mastodon, "PART", part)  # one part, or twelve
+    monkeypatch.setattr(mastodon, "PART", part)  # one part, twelve, or a small one and the rest
+    monkeypatch.setattr(mastodon, "FIRST_PART", first)
+    parts: list[Path] = []
+    close = mastodon._PartWriter.close
+    monkeypatch.setattr(mastodon._PartWriter, "close", lambda self: _noted(close(self), parts))
     monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the ijson path must not be needed
     report = load(store, folder).files[0]
     assert report.formats == {"mastodon-archive": BIG - len(DIRECT)}
@@ -473,6 +478,15 @@ def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path
     boosts = store.con.execute("SELECT count(*), min(repost_of_account), max(repost_of_account) FROM posts "
                                "WHERE kind = 'repost'").fetchall()
     assert boosts == [(len(range(3, BIG, 7)), "@asso_velo@toot.example", "@asso_velo@toot.example")]
+    assert len(parts) == cut  # parts of at least 1 MB: the cut writes up to 2 MB at a time
+    assert not any(p.exists() for p in parts)  # each part removed once read
+
+
+def _noted(part: mastodon.Part | None, parts: list[Path]) -> mastodon.Part | None:
+    """The part just cut, its path noted."""
+    if part is not None:
+        parts.append(part.path)
+    return part
 
 
 def test_mastodon_bad_item_in_the_middle_of_a_large_outbox(store: Store, tmp_path: Path,

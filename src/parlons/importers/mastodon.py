@@ -11,11 +11,11 @@ The outbox of a big account runs to a gigabyte, written by Mastodon as one line 
 with ``orderedItems`` last. One pass over the bytes, on a thread of its own, cuts that array
 between activities into JSON lines in scratch parts of 512 MB (regular expressions, edits in
 place, no JSON parsing in Python); a private DuckDB reads each part on every core while the next
-is cut, does everything else in SQL, HTML to text included, and streams Arrow batches with a
-``problem`` column: the reason to skip a record, counted in Python. Rows are numbered by counting
-them (a line is an activity). An outbox laid out otherwise (indented, keys reordered, unexpected
-values) makes DuckDB refuse a line; it is then streamed with ijson into lines, and reading
-resumes after the last activity read.
+is cut (a part is removed once read), does everything else in SQL, HTML to text included, and
+streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
+Rows are numbered by counting them (a line is an activity). An outbox laid out otherwise
+(indented, keys reordered, unexpected values) makes DuckDB refuse a line; it is then streamed
+with ijson into lines, and reading resumes after the last activity read.
 Memory stays bounded whatever the size. Nesting is not measured on the cut path: DuckDB's reader
 parses without recursion (two million levels in 0.2 s), and a value nested where a status has a
 structure fails its typed read, which sends the outbox to ijson, whose stream refuses it. Direct
@@ -76,6 +76,9 @@ PART = 1 << 29
 """The size of a part of the cut outbox (512 MB): DuckDB reads each part on every core while the next is cut.
 Each part costs a query and its start: at 1 M statuses (1.75 GB), parts of 128 MB took 2 CPU-seconds more than
 one part, parts of 512 MB about one more, and gave the shortest import on a busy machine."""
+FIRST_PART = 1 << 26
+"""The size of the first part (64 MB, or :data:`PART` if smaller): DuckDB starts reading after a fraction
+of a second of cutting instead of a second or two, during which the second core had nothing to do."""
 ROWS_PER_BATCH = 50_000
 """Bigger batches than BATCH_ROWS: the store stages them faster, and they stay small (about 50 MB)."""
 LONGEST_ITEM = 1 << 24
@@ -327,19 +330,26 @@ NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
 :func:`_actors_sql`); the owner's own actor URI may be of that form without any boosted status being so."""
 
 
-def _actors_sql(files: Sequence[Path]) -> str:
+def _actors_sql(files: Sequence[Path], seen: bool = False) -> str:
     """Who each boosted newer-form actor URI is, from the archive's own mentions of it (``href``, ``handle``).
 
     Run before the shaping query, into a small table, and only when a boost names such a URI: inside
     the shaping query, a second reference to the activities made DuckDB hold them all (1.4 GB at 1 M
-    statuses) and read them on one thread. Two narrow reads of the lines instead.
+    statuses) and read them on one thread. Two narrow reads of the lines instead. The parts already
+    read are gone: with ``seen``, the mentions of newer-form actors they held, gathered as they were
+    read (the column ``newer_mentions`` of :func:`_shape_sql`), are in the Arrow table :data:`SEEN`.
     """
+    earlier = f" UNION ALL SELECT unnest(mentions) AS t FROM {SEEN}" if seen else ""
     return _activities(files).replace("WITH activities AS (", "WITH activities AS NOT MATERIALIZED (", 1) + f""",
 tagged AS NOT MATERIALIZED (SELECT target, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags FROM classified)
 SELECT href, {_handle("coalesce(nullif(name, ''), href)", _host("href"))} AS handle
-FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tagged WHERE tags IS NOT NULL)
+FROM (SELECT t.href, min(t.name) AS name FROM (SELECT unnest(tags) AS t FROM tagged WHERE tags IS NOT NULL{earlier})
       WHERE t."type" = 'Mention' AND t.href IN (SELECT regexp_extract(target, '{ACTOR_OF_STATUS}', 1)
                                                 FROM tagged WHERE target IS NOT NULL) GROUP BY 1)"""
+
+
+SEEN = "parlons_mastodon_seen"
+"""The Arrow table (column ``mentions``) of the newer-form actors mentioned in the parts already read."""
 
 
 def _lists() -> str:
@@ -400,7 +410,9 @@ SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VA
     ELSE list_transform(attachments, lambda m: {media_kind}) END AS media_kinds,
   NULL::VARCHAR AS "source", NULL::BIGINT AS like_count, NULL::BIGINT AS repost_count,
   NULL::BIGINT AS reply_count, NULL::BIGINT AS quote_count, {_text_or_null('s.url')} AS permalink,
-  $member AS source_member, NULL::VARCHAR AS source_record, problem
+  $member AS source_member, NULL::VARCHAR AS source_record, problem,
+  CASE WHEN tags IS NOT NULL THEN list_filter(tags, lambda t: t."type" = 'Mention' AND contains(t.href, '/ap/users/'))
+    END AS newer_mentions
 FROM deduplicated"""
 
 
@@ -544,14 +556,20 @@ class Cutter:
 
     Iterating gives the parts in order as they are ready; then :attr:`whole` says whether the whole
     outbox was cut (else it is not laid out as Mastodon writes it). The thread's failure is raised
-    by the iteration. Parts stay on disk until :meth:`close` (the folder is the caller's).
+    by the iteration. A part read is given back with :meth:`done`, which removes it: the next part
+    is cut only then, so that at most two parts are on disk (the one read, the one cut) and the cut
+    writes into the memory the system has just freed (see :func:`_shaped`). The folder is the caller's.
     """
+
+    AHEAD = 2
+    """Parts on disk at most, until :meth:`rest` lets the cut run to the end."""
 
     def __init__(self, member: Member, folder: Path) -> None:
         self.member, self.folder = member, folder
         self.parts: list[Part] = []
         self.whole = False
         self._ready: queue.Queue[Part | None] = queue.Queue()
+        self._room = threading.Semaphore(self.AHEAD)
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parlons-mastodon-cut", daemon=True)
@@ -560,7 +578,7 @@ class Cutter:
     def _run(self) -> None:
         try:
             parts = _cut_parts(self.member, self.folder, self._stop)
-            while True:
+            while self._room.acquire():
                 self._ready.put(next(parts))
         except StopIteration as end:
             self.whole = bool(end.value)
@@ -578,17 +596,29 @@ class Cutter:
         if self._error is not None:
             raise self._error
 
+    def done(self, part: Part) -> None:
+        """Remove a part read; the next one can be cut."""
+        part.path.unlink()
+        self._room.release()
+
     def rest(self) -> list[Part]:
-        """Every part, once the whole outbox is cut (those not iterated yet stay next in line)."""
+        """The part being read and every part after it, once the whole outbox is cut (those not iterated
+        yet stay next in line). The parts before are gone (:meth:`done`)."""
+        self._room.release(UNBOUNDED)
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return [*self.parts, *list(self._ready.queue)[:-1]]
+        return [*self.parts[-1:], *list(self._ready.queue)[:-1]]
 
     def close(self) -> None:
         """Stop cutting (when reading stopped early) and wait for the thread."""
         self._stop.set()
+        self._room.release(UNBOUNDED)
         self._thread.join()
+
+
+UNBOUNDED = 1 << 20
+"""More parts than any outbox is cut into: :class:`Cutter` no longer waits for a part to be read."""
 
 
 def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator[Part, None, bool]:
@@ -653,7 +683,7 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
 
 
 class _PartWriter:
-    """The part being written; a new one once it holds :data:`PART` bytes."""
+    """The part being written; a new one once it holds :data:`PART` bytes (:data:`FIRST_PART` for the first)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.count = folder, 0
@@ -666,7 +696,7 @@ class _PartWriter:
             self.file = open(self.folder / f"part{self.count}.jsonl", "wb")  # noqa: SIM115 (closed by close or abandon)
         self.file.write(lines)
         self.items += items
-        return self.close() if self.file.tell() >= PART else None
+        return self.close() if self.file.tell() >= (min(FIRST_PART, PART) if self.count == 0 else PART) else None
 
     def close(self) -> Part | None:
         if self.file is None:
@@ -797,20 +827,30 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
     leaves DuckDB free to read the lines on every core. A part where a boost names a newer-form URI
     waits for the whole outbox, whose mentions tell who the boosted actors are (:func:`_actors_sql`);
     the parts before need no lookup.
+
+    A part of the cut is removed once read: the cut then writes the next parts into memory the system
+    has just freed, which costs it less than fresh memory (half its CPU time on a 1.75 GB outbox), and the
+    scratch space stays at two parts. The mentions of newer-form actors it held are kept for the lookup.
     """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
               "member": member.name}
     con = connect()
+    seen: list[pa.Array] = []
     try:
         index, newer = 0, False
         for part in parts:
             if part.newer and not newer:
                 every = parts.rest() if isinstance(parts, Cutter) else [part]
-                found = con.execute(_actors_sql([p.path for p in every]), {"account": owner.account}).fetchall()
+                if seen:
+                    con.register(SEEN, pa.table({"mentions": pa.concat_arrays(seen)}))
+                found = con.execute(_actors_sql([p.path for p in every], bool(seen)),
+                                    {"account": owner.account}).fetchall()
                 con.execute(_actors_macro(found))
                 newer = True
             start = index
             for batch in con.sql(_shape_sql(part.path, newer), params=params).to_arrow_reader(ROWS_PER_BATCH):
+                if not newer:
+                    seen.extend(_newer_mentions(batch))
                 first, index = index, index + batch.num_rows
                 if index > done[0]:  # a resumed reading skips the activities read before
                     skipped = max(done[0] - first, 0)
@@ -820,8 +860,17 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
             if part.items >= 0 and index - start != part.items:
                 raise member.error(f"{part.items} activities were cut from the outbox, but {index - start} "
                                    "lines were read; please report this file", start)
+            if isinstance(parts, Cutter):
+                parts.done(part)
     finally:
         con.close()
+
+
+def _newer_mentions(batch: pa.RecordBatch) -> list[pa.Array]:
+    """The batch's lists of mentions of newer-form actors that are not empty (most are)."""
+    mentions = batch.column("newer_mentions")
+    found = mentions.filter(pc.greater(pc.list_value_length(mentions), 0))
+    return [found] if len(found) else []
 
 
 ACTORS = "parlons_mastodon_actor"
