@@ -91,9 +91,12 @@ def every_count(*posts: tuple[str, int]) -> pa.RecordBatch:
                                        for i, (pid, n) in enumerate(posts)], schema=ROW_SCHEMA)
 
 
-def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """A re-import does not write the rows the merge would delete; the result is the same without the lookup."""
+@pytest.mark.parametrize("per_batch", [known.HASHES_PER_BATCH, 2])
+def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      per_batch: int) -> None:
+    """A re-import does not write the rows the merge would delete; the result is the same without the lookup
+    (the stored keys read in one batch, or in several)."""
+    monkeypatch.setattr(known, "HASHES_PER_BATCH", per_batch)
     left_out: list[int] = []
     close = known.Known.close
 
