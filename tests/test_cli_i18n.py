@@ -68,7 +68,15 @@ def test_command_help_translated_with_examples_kept() -> None:
     assert "A peer or competitor (repeatable)." in english and "[required]" in english
 
 
-OWN = sorted(name for name, c in cli.commands.items() if c.callback and c.callback.__module__ == "parlons.cli")
+def _own() -> list[str]:
+    """The commands of ``parlons.cli`` and of the modules it loads when a command runs, plan and collect aside."""
+    with cli.make_context("parlons", ["--help"], resilient_parsing=True) as ctx:
+        commands = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    return sorted(name for name, c in commands.items()
+                  if c is not None and c.callback and c.callback.__module__ in ("parlons.cli", "parlons.cli_audit"))
+
+
+OWN = _own()
 
 
 @pytest.mark.parametrize("command", OWN)
@@ -76,7 +84,7 @@ def test_every_help_text_is_translated(command: str) -> None:
     """Each paragraph of the help and each option's text comes out in French, none left in English."""
     french = "".join(run(FR, command, "--help").output.split())  # wrapping may cut at a hyphen
     fr = translator("fr")
-    cmd = cli.commands[command]
+    cmd = cli.commands[command]  # loaded by _own()
     texts = help_messages(cmd.help or "") + [p.help for p in cmd.params if isinstance(p, click.Option) and p.help]
     for text in texts:
         assert fr.gettext(text) != text, text

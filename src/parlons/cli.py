@@ -15,11 +15,11 @@ import importlib
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import click
 import duckdb
@@ -31,21 +31,15 @@ from rich.text import Text
 
 from . import __version__
 from ._launch import interrupted, was_interrupted
-from .audit import AuditSettings, explain_post, open_posts, run_audit
-from .audit.explain import describe as describe_post
-from .audit.result import AuditResult, dump_audits
 from .cli_i18n import Group, lang_in_args, language
-from .corpus import ENGINES
-from .corpus.command import check_options, run_all_accounts
 from .engine import clean_leftovers
 from .errors import ParlonsError, UsageError
 from .i18n import LANGUAGES, N_, format_count, resolve_language, translator
 from .importers._base import ImportOptions
 from .ingest import FileReport, ImportReport, import_paths
 from .mapping import load_mapping
-from .outputs import check_output_file, check_output_folder
-from .store import STORE_ENV, Store, resolve_store_path
-from .timezones import choose_timezone
+from .outputs import check_output_folder
+from .store import STORE_ENV, Store
 
 __all__ = ["cli", "main"]
 
@@ -57,7 +51,7 @@ store_option = click.option(
     help="Store file or folder (default: ./parlons.duckdb; env PARLONS_STORE).")
 
 
-def _console(stderr: bool = False) -> Console:
+def make_console(stderr: bool = False) -> Console:
     console = Console(stderr=stderr, highlight=False, soft_wrap=True)
     if not console.is_terminal:
         console.width = 160
@@ -66,11 +60,15 @@ def _console(stderr: bool = False) -> Console:
 
 class _Parlons(Group):
     """The ``parlons`` group, whose ``plan`` and ``collect`` groups (and what they import: an HTTP client,
-    the plan's knowledge base) are loaded when one of them runs or the help lists them, so that
-    ``parlons audit`` does not pay for them at every start."""
+    the plan's knowledge base) and the commands that audit (:mod:`parlons.cli_audit`: pydantic, the
+    corpus' Parquet) are loaded when one of them runs or the help lists them, so that ``parlons audit``
+    does not pay for the first ones at every start, nor ``parlons import`` for any."""
 
     LAZY: ClassVar[dict[str, tuple[str, str]]] = {"plan": ("parlons.plan.cli", "plan_group"),
-                                                   "collect": ("parlons.collect.cli", "collect_group")}
+                                                   "collect": ("parlons.collect.cli", "collect_group"),
+                                                   "audit": ("parlons.cli_audit", "audit_command"),
+                                                   "report": ("parlons.cli_audit", "report_command"),
+                                                   "explain": ("parlons.cli_audit", "explain_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY})
@@ -184,7 +182,7 @@ def _import_spark(lang: str, paths: tuple[Path, ...], engine: str, dataset: str 
 
 
 def _progress(disabled: bool, lang: str) -> Progress:
-    console = _console(stderr=True)
+    console = make_console(stderr=True)
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), _PostCount(lang),
                     TimeElapsedColumn(), console=console, disable=disabled or not console.is_terminal,
                     transient=True)
@@ -206,7 +204,7 @@ class _Printer:
     """Prints the import report in one language; what comes from the input is escaped, never markup."""
 
     def __init__(self, lang: str) -> None:
-        self.lang, self.t, self.console = lang, translator(lang), _console()
+        self.lang, self.t, self.console = lang, translator(lang), make_console()
 
     def say(self, indent: int, message: str, style: str | None = None, **values: object) -> None:
         text = message % {k: escape(v if isinstance(v, str) else str(v)) for k, v in values.items()}
@@ -276,7 +274,7 @@ def formats_command(as_json: bool) -> None:
     for row in rows:
         name = row["name"] + ("" if row["auto_detected"] else " (--format)")
         table.add_row(name, row["platform"], row["description"], row["example"])
-    _console().print(table)
+    make_console().print(table)
 
 
 @cli.command("accounts")
@@ -301,7 +299,7 @@ def accounts_command(store_path: Path | None, as_json: bool) -> None:
         counts = (format_count(r[k], lang) for k in ("posts", "replies", "reposts", "comments"))
         table.add_row(escape(r["platform"]), escape(r["account"]), t.gettext("yes") if r["is_owner"] else "",
                       *counts, _day(r["first_at"], lang), _day(r["last_at"], lang))
-    _console().print(table)
+    make_console().print(table)
 
 
 def _day(value: str | None, lang: str) -> str:
@@ -335,179 +333,6 @@ def export_command(store_path: Path | None, output: Path, fmt: str, raw: bool) -
         click.echo(str(path))
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def audit_options(timezone_help: str) -> Callable[[F], F]:
-    """The options ``audit`` and ``report`` share: who, when, where from, and the audit's settings."""
-    options = [
-        click.option("--with", "together", multiple=True, metavar="ACCOUNT",
-                     help="Another account of the same organization, audited together with ACCOUNT (repeatable)."),
-        click.option("--name", "label", help="Name of the organization when --with is given."),
-        click.option("--vs", "peers", multiple=True, metavar="ACCOUNT", help="A peer or competitor (repeatable)."),
-        click.option("--platform", help="Platform of the accounts, when a name exists on several."),
-        click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-                     help="Start of the period (UTC)."),
-        click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-                     help="End of the period (UTC)."),
-        store_option,
-        click.option("--min-n", type=click.IntRange(1), default=AuditSettings.min_n, show_default=True,
-                     help="Smallest denominator for a share or a median; fewer is shown as 'too few'."),
-        click.option("--pending-hours", type=click.FloatRange(0), default=AuditSettings.pending_window_s / 3600,
-                     show_default=True, help="Unanswered requests this recent are 'pending'."),
-        click.option("--timezone", help=timezone_help),
-        click.option("--business-hours", metavar="OPEN-CLOSE", help="Working hours, Monday to Friday, e.g. 9-18."),
-    ]
-
-    def apply(command: F) -> F:
-        for option in reversed(options):
-            command = option(command)
-        return command
-
-    return apply
-
-
-ALL_ACCOUNTS_OPTIONS = [
-    click.option("--all-accounts", is_flag=True,
-                 help=N_("Audit every account of the store: one row per account, written with -o.")),
-    click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                 help=N_("With --all-accounts: the table to write (.parquet or .csv).")),
-    click.option("--accounts-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                 help=N_("With --all-accounts: only the accounts listed in this file (one per line).")),
-    click.option("--min-posts", type=click.IntRange(1), default=1, show_default=True,
-                 help=N_("With --all-accounts: only accounts with at least this many posts.")),
-    click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
-                 help=N_("With --all-accounts: DuckDB on this machine, or Apache Spark.")),
-    click.option("--spark-master", metavar="URL",
-                 help=N_("With --engine spark: the Spark master (default local[*]).")),
-    click.option("--jobs", type=click.IntRange(1),
-                 help=N_("With --engine duckdb: worker processes (default: one per core).")),
-]
-
-
-
-
-def all_accounts_options(command: F) -> F:
-    """The options of ``parlons audit --all-accounts`` (:mod:`parlons.corpus`)."""
-    for option in reversed(ALL_ACCOUNTS_OPTIONS):
-        command = option(command)
-    return command
-
-
-def _audit_from_options(account: str, peers: tuple[str, ...], together: tuple[str, ...], label: str | None,
-                        platform: str | None, since: datetime | None, until: datetime | None,
-                        store_path: Path | None, min_n: int, pending_hours: float, timezone: str,
-                        business_hours: str | None) -> list[AuditResult]:
-    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600), timezone=timezone,
-                             business_hours=_hours(business_hours))
-    con = open_posts(store_path if store_path is not None and _is_export(store_path)
-                     else resolve_store_path(store_path))
-    with _console(stderr=True).status(translator(language()).gettext("auditing…")):
-        return run_audit(con, [account, *peers], together=together, label=label, platform=platform,
-                         since=_utc(since), until=_utc(until), settings=settings)
-
-
-@cli.command("audit")
-@click.argument("account", required=False, metavar="ACCOUNT")
-@audit_options(N_("Time zone for the weekday-by-hour table and business hours (default: the machine's)."))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per account (an array).")
-@all_accounts_options
-def audit_command(account: str | None, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
-                  platform: str | None, since: datetime | None,
-                  until: datetime | None, store_path: Path | None, min_n: int, pending_hours: float,
-                  timezone: str | None, business_hours: str | None, as_json: bool, **corpus: Any) -> None:
-    """Audit an account: responsiveness, conversation, broadcast, voice, content, function, maturity.
-
-    The store may also be a folder holding a Parquet export (posts.parquet, accounts.parquet).
-
-    With --all-accounts: every account of the store, one row each, written to a .parquet or .csv table.
-
-    \b
-    Example:
-      parlons audit AppleSupport --vs SpotifyCares --json
-      parlons audit MairieDeBrest --with @brest@social.example --name "Ville de Brest" --vs VilleDeQuimper
-      parlons audit @mairie@social.example --since 2024-01-01 --business-hours 9-18 --timezone Europe/Paris
-      parlons audit --all-accounts --store corpus.duckdb --min-posts 20 -o accounts.parquet
-    """
-    check_options(language(), all_accounts=corpus["all_accounts"], account=account, output=corpus["output"],
-                  single_only=bool(peers or together or label or as_json), corpus_only=_corpus_only(corpus))
-    if corpus["all_accounts"]:
-        _audit_all(store_path, since, until, min_n, pending_hours, timezone, business_hours, platform, corpus)
-        return
-    assert account is not None
-    audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, choose_timezone(timezone).name, business_hours)
-    if as_json:
-        click.echo(dump_audits(audits))
-    else:
-        from .summary import print_summary  # the report's number formats, loaded for the table alone
-
-        print_summary(_console(), audits, language())
-
-
-def _corpus_only(corpus: dict[str, Any]) -> bool:
-    return bool(corpus["accounts_file"] or corpus["engine"] != "duckdb" or corpus["spark_master"]
-                or corpus["jobs"] or corpus["min_posts"] != 1)
-
-
-def _audit_all(store_path: Path | None, since: datetime | None, until: datetime | None, min_n: int,
-               pending_hours: float, timezone: str | None, business_hours: str | None, platform: str | None,
-               corpus: dict[str, Any]) -> None:
-    if platform is not None:
-        raise UsageError(translator(language()).gettext("--platform picks one account; with --all-accounts, "
-                                                        "list the accounts in --accounts-file"))
-    settings = AuditSettings(min_n=min_n, pending_window_s=int(pending_hours * 3600),
-                             timezone=choose_timezone(timezone).name, business_hours=_hours(business_hours))
-    source = store_path if store_path is not None and (corpus["engine"] == "spark" or _is_export(store_path)) \
-        else resolve_store_path(store_path)
-    done = run_all_accounts(language(), source, corpus["output"], settings=settings, since=_utc(since),
-                            until=_utc(until), accounts_file=corpus["accounts_file"], min_posts=corpus["min_posts"],
-                            engine=corpus["engine"], spark_master=corpus["spark_master"], jobs=corpus["jobs"])
-    template = translator(language()).ngettext("%(n)s account audited: %(path)s", "%(n)s accounts audited: %(path)s",
-                                               done.accounts)
-    click.echo(template % {"n": format_count(done.accounts, language()), "path": str(done.output)})
-
-
-@cli.command("report")
-@click.argument("account")
-@audit_options(N_("Time zone for dates, the weekday-by-hour chart and business hours (default: the plan's, else "
-                   "the machine's; the report says which)."))
-@click.option("--lang", type=click.Choice(LANGUAGES),
-              help="Language of the report (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The report file: .html (one self-contained page) or .pdf (A4).")
-@click.option("--plan", "plan_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="A plan file (parlons plan new): the report shows it, its checks and each KPI's progress.")
-def report_command(account: str, together: tuple[str, ...], label: str | None, peers: tuple[str, ...],
-                   platform: str | None, since: datetime | None, until: datetime | None, store_path: Path | None,
-                   min_n: int, pending_hours: float, timezone: str | None, business_hours: str | None, lang: str | None,
-                   output: Path, plan_path: Path | None = None) -> None:
-    """Write the audit as a report a client reads: HTML (self-contained, offline) or PDF (A4), French or English.
-
-    The report opens with the verdict (maturity level, evidence, three priorities), then
-    responsiveness with the unanswered requests, conversation and broadcast, voice, content and
-    cadence, post function, peers side by side (--vs), and a methods appendix.
-
-    \b
-    Example:
-      parlons report MairieDeBrest --vs VilleDeQuimper -o rapport.html
-      parlons report AppleSupport --lang en --since 2024-01-01 --timezone America/New_York -o report.pdf
-    """
-    from .plan import load_plan
-    from .plan.progress import report_view
-    from .report import render
-
-    check_output_file(output, "the report")
-    plan = load_plan(plan_path) if plan_path else None
-    zone = choose_timezone(timezone, plan.data.get("timezone") if plan else None)
-    audits = _audit_from_options(account, peers, together, label, platform, since, until, store_path, min_n,
-                                 pending_hours, zone.name, business_hours)
-    code = resolve_language(lang)
-    written = render(audits, output, lang=code, plan=report_view(plan, audits[0], code) if plan else None,
-                     timezone_source=zone.source)
-    click.echo(str(written))
-
-
 @cli.command("demo")
 @click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), default=Path("parlons-demo"),
               show_default=True, help="Folder for the exports, the store, audit.json and the reports.")
@@ -535,7 +360,7 @@ def demo_command(output: Path, lang: str | None, scale: float, seed: int) -> Non
     check_output_folder(output, "the demo")
     lang = resolve_language(lang)
     out = _Printer(lang)
-    with _console(stderr=True).status(out.t.gettext("building, importing and auditing the demo…")):
+    with make_console(stderr=True).status(out.t.gettext("building, importing and auditing the demo…")):
         run = run_demo(output, lang=lang, scale=scale, seed=seed)
     print_summary(out.console, run.audits, lang)
     inserted = run.imported.merge.inserted
@@ -576,51 +401,6 @@ def serve_command(demo: bool, host: str, port: int, data: Path | None) -> None:
     serve(host=host, port=port, data=data, demo=demo, lang=language(), echo=click.echo)
 
 
-@cli.command("explain")
-@click.argument("post_id")
-@click.option("--platform", help="Platform of the post, when the id exists on several.")
-@store_option
-@click.option("--lang", type=click.Choice(LANGUAGES),
-              help="Language of the explanation (default: from LC_ALL/LC_MESSAGES/LANG, else French).")
-@click.option("--json", "as_json", is_flag=True, help="Print the raw data as JSON (for programs).")
-def explain_command(post_id: str, platform: str | None, store_path: Path | None, lang: str | None,
-                    as_json: bool) -> None:
-    """Show why the audit classifies a post as it does: language, lexicon words, function, asking, automation.
-
-    \b
-    Example:
-      parlons explain 1700000000000000004 --platform x --lang en
-    """
-    con = open_posts(store_path if store_path is not None and _is_export(store_path)
-                     else resolve_store_path(store_path))
-    why = explain_post(con, post_id, platform)
-    if as_json:
-        click.echo(json.dumps(why, indent=2, ensure_ascii=False))
-    else:
-        click.echo(describe_post(why, lang or language()))
-
-
-def _is_export(path: Path | None) -> bool:
-    try:
-        return path is not None and path.is_dir() and (path / "posts.parquet").exists()
-    except OSError:  # a folder that cannot be searched: resolve_store_path says so clearly
-        return False
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return None if value is None else value.replace(tzinfo=UTC)
-
-
-def _hours(value: str | None) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    opens, sep, closes = value.partition("-")
-    if not (sep and opens.isdigit() and closes.isdigit() and 0 <= int(opens) < int(closes) <= 24):
-        raise UsageError(translator(language()).gettext(
-            "--business-hours expects OPEN-CLOSE hours such as 9-18, got %(value)s") % {"value": repr(value)})
-    return int(opens), int(closes)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; parlons' own errors become one line on stderr and a non-zero exit."""
     args = sys.argv[1:] if argv is None else list(argv)
@@ -635,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if was_interrupted():
             interrupted(t.gettext("Aborted."))
         head, _, tail = t.gettext("error: %(message)s").partition("%(message)s")
-        _console(stderr=True).print(Text.assemble((head, "red"), str(exc), tail))
+        make_console(stderr=True).print(Text.assemble((head, "red"), str(exc), tail))
         sys.exit(exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt, duckdb.InterruptException):
         interrupted(t.gettext("Aborted."))
