@@ -133,8 +133,10 @@ def test_numbers_dates_and_durations_follow_the_locale() -> None:
 
 def _cli_texts() -> list[str]:
     """The help a person reads: each paragraph of every command's docstring, every option's help."""
-    commands: list[click.Command] = [cli, *(c for c in cli.commands.values()
-                                           if c.callback and c.callback.__module__ == "parlons.cli")]
+    with cli.make_context("parlons", ["--help"], resilient_parsing=True) as ctx:  # loads cli_audit's commands
+        loaded = [cli.get_command(ctx, name) for name in cli.list_commands(ctx)]
+    commands: list[click.Command] = [cli, *(c for c in loaded if c is not None and c.callback
+                                           and c.callback.__module__ in ("parlons.cli", "parlons.cli_audit"))]
     texts = [m for command in commands for m in help_messages(command.help or "")]
     texts += [" ".join(p.help.split()) for command in commands for p in command.params
               if isinstance(p, click.Option) and p.help]
@@ -142,12 +144,14 @@ def _cli_texts() -> list[str]:
 
 
 def test_the_command_line_help_is_extracted_and_translated() -> None:
-    with (LOCALE_DIR.parent / "cli.py").open("rb") as stream:
-        extracted = {message for _, _, message, _ in extract(stream, DEFAULT_KEYWORDS, [], {})}
+    extracted: set[str] = set()
+    for module in ("cli.py", "cli_audit.py"):
+        with (LOCALE_DIR.parent / module).open("rb") as stream:
+            extracted |= {message for _, _, message, _ in extract(stream, DEFAULT_KEYWORDS, [], {})}
     texts = _cli_texts()
     assert len(texts) > 50
     missing = set(texts) - extracted - set(CLICK_WORDS)  # click's own --help and --version
-    assert sorted(missing) == [], "cli.py's help must be extracted (babel.cfg, parlons.cli_i18n)"
+    assert sorted(missing) == [], "the commands' help must be extracted (babel.cfg, parlons.cli_i18n)"
     assert {"Example:", "error: %(message)s", "Aborted."} <= extracted
     french = _catalog("fr")
     words = [*texts, *CLICK_WORDS, *(msgid for _, msgid in CLICK_MESSAGES), "Usage:", "Options:", "Commands:"]
