@@ -7,8 +7,9 @@ Usage::
 
 The pandas side is the obvious script: ``pd.read_json(lines=True)`` of the flattened twarc2 file,
 then merges and a groupby for one account's responsiveness (requests to it, answered share,
-median first response), with the brief's definitions restricted to replies (mentions left out:
-the script an analyst writes first). The parlons side is ``parlons import`` into a fresh store,
+median first response), counting every reply to the account's posts as a request (mentions left
+out, nothing classified: the script an analyst writes first); parlons' own count, of the replies
+and mentions that ask, is printed beside it. The parlons side is ``parlons import`` into a fresh store,
 then ``parlons audit`` of the same account (which computes that and much more). Each side runs in
 a fresh child process: seconds from the start of the work, peak resident memory (VmHWM).
 """
@@ -70,7 +71,9 @@ def child(kind: str, target: str) -> dict[str, float]:
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
                 main(["audit", ACCOUNT, "--store", store, "--json"])
-            result = {"audit_json_chars": float(len(printed.getvalue()))}
+            audit = json.loads(printed.getvalue())[0]["responsiveness"]
+            result = {"audit_json_chars": float(len(printed.getvalue())),
+                      "requests": float(audit.get("requests", 0)), "answered": float(audit.get("answered", 0))}
     return {"seconds": time.perf_counter() - start, "cpu_seconds": cpu_seconds() - cpu, "peak_rss_mb": peak_mb(),
             **result}
 
@@ -100,7 +103,9 @@ def main() -> None:
         print(f"{name:34} {case['seconds']:>8.2f} {case['cpu_seconds']:>8.2f} {case['peak_rss_mb']:>8.0f}")
     print(f"parlons is {pandas['seconds'] / parlons['seconds']:.1f}x faster and "
           f"{pandas['peak_rss_mb'] / parlons['peak_rss_mb']:.1f}x leaner "
-          f"(pandas found {pandas['requests']:.0f} requests, {pandas['answered']:.0f} answered)")
+          f"(requests to {ACCOUNT}, answered: pandas {pandas['requests']:.0f}, {pandas['answered']:.0f} "
+          f"(every reply to its posts); parlons {parlons['requests']:.0f}, {parlons['answered']:.0f} "
+          "(the replies and mentions that ask, as the brief defines a request))")
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / f"pandas-{opts.posts}.json").write_text(
         json.dumps({"posts": opts.posts, "pandas": pandas, "parlons": parlons}, indent=2))
