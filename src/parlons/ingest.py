@@ -78,11 +78,11 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | Non
     try:
         return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
     except KeyCollision:  # two keys with one hash (see parlons.known): rolled back, run again without the lookup
-        store.prefilter = False
+        before, store.prefilter = store.prefilter, False
         try:
             return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
         finally:
-            store.prefilter = True
+            store.prefilter = before
 
 
 def _import_all(store: Store, paths: Sequence[str | Path], forced: str | None, options: ImportOptions,
