@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from parlons.importers import _base
 from parlons.store import Store
 
 from .conftest import FIXTURES, count, load
@@ -42,15 +39,3 @@ def test_the_first_of_two_rows_with_one_id_is_kept_in_a_large_file(store: Store,
     assert first == [("the first version", "1")]
     assert count(store, f"SELECT count(*) FROM posts WHERE post_id::HUGEINT - {BASE} <> source_record::INT") == 0
     assert count(store, "SELECT count(*) FROM posts WHERE lang IS NULL") == LINES // 2
-
-
-def test_rows_counted_on_the_careful_way_keep_their_line(store: Store, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """A member the store does not number is read by the importer's DuckDB on both threads and its
-    rows numbered by counting them: each keeps its line, and the first of two rows is kept."""
-    monkeypatch.setattr(_base, "NUMBERED_ROWS", 0)
-    report = load(store, write(tmp_path / "tweets.jsonl"))
-    assert report.files[0].formats == {"twitter-api": LINES}
-    first = store.con.execute(f"SELECT text, source_record FROM posts WHERE post_id = '{BASE + 1}'").fetchall()
-    assert first == [("the first version", "1")]
-    assert count(store, f"SELECT count(*) FROM posts WHERE post_id::HUGEINT - {BASE} <> source_record::INT") == 0

@@ -24,7 +24,7 @@ from . import __version__
 from .engine import store_failure
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
-from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Skip, SqlQuery
+from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Revision, Skip, SqlQuery
 from .known import KeyCollision
 from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
@@ -140,7 +140,8 @@ class _Feed:
 
     The importer runs on this thread (its own DuckDB, its Python work, Ctrl-C) while the store
     writes the batches it already produced on another: the two DuckDB instances use two cores. A
-    :class:`SqlQuery` waits until every batch before it is written, then the store runs it here,
+    :class:`SqlQuery` or a :class:`Revision` waits until every batch before it is written, then the
+    store runs it here,
     so the importer sees ``ctx.rows_read`` as before. What the importer raises reaches the caller
     as it was raised; the store's failure, as the store raised it.
     """
@@ -150,13 +151,16 @@ class _Feed:
         self.current: Member = job.members[0]
         self.writer: _Writer | None = None
 
-    def run(self, items: Iterator[pa.RecordBatch | SqlQuery], ctx: ReadContext) -> None:
+    def run(self, items: Iterator[pa.RecordBatch | SqlQuery | Revision], ctx: ReadContext) -> None:
         try:
             for item in items:
-                if isinstance(item, SqlQuery):
+                if isinstance(item, Revision):
+                    ctx.rows_read += self._finish()
+                    ctx.rows_read -= self.store.revise(self.stamp, item.apply)
+                elif isinstance(item, SqlQuery):
                     ctx.rows_read += self._finish()
                     self.current = item.members[0]
-                    rows = self._query(item, ctx)
+                    rows = self._query(item)
                     if self.progress is not None:
                         self.progress(self.current.name, rows)
                     ctx.rows_read += rows
@@ -169,16 +173,10 @@ class _Feed:
                 self.writer = None
             raise
 
-    def _query(self, item: SqlQuery, ctx: ReadContext) -> int:
-        """Run a query on the store; the rows written (skips of a numbered query counted in ``ctx``)."""
+    def _query(self, item: SqlQuery) -> int:
+        """Run a query on the store; the rows written."""
         self.store.prepare(item.setup)
-        if item.numbered is None:
-            return self.store.stage_query(item.sql, item.params, self.stamp, check=False)[0]
-        for skipped in self.store.stage_numbered(item.sql, item.params, self.stamp, item.numbered):
-            for member, record in skipped.examples:
-                ctx.skip(member, record, skipped.reason)
-            ctx.skipped[skipped.reason] += skipped.count - len(skipped.examples)
-        return item.numbered.rows
+        return self.store.stage_query(item.sql, item.params, self.stamp, check=False)[0]
 
     def _put(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,13 +24,12 @@ import pyarrow as pa
 from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
-from .importers import _base
-from .importers._base import ROW_SCHEMA, Numbered
+from .importers._base import ROW_SCHEMA, Written
 from .known import Known
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "SkipCount", "Stamp",
+__all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "MergeResult", "Stamp",
            "Store", "resolve_store_path"]
 
 STORE_ENV = "PARLONS_STORE"
@@ -101,15 +99,6 @@ class Stamp:
     importer: str
     importer_version: str
     imported_at: datetime
-
-
-@dataclass(frozen=True)
-class SkipCount:
-    """Records of a numbered query skipped for one reason: how many, and the first few (member, record)."""
-
-    reason: str
-    count: int
-    examples: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -241,7 +230,6 @@ class Store:
             self.con.execute("CREATE OR REPLACE TEMP TABLE clash (platform VARCHAR, post_id VARCHAR, keep BIGINT, "
                              f"stored BOOLEAN, {', '.join(f'{c} BIGINT' for c in COUNTS)}, rid BIGINT)")
             self._stored_before = self._scalar("SELECT count(*) FROM posts")
-            self._numbered = 0
             self._careful_rows = 0
             self._now: datetime | None = None
             self.con.execute("BEGIN TRANSACTION")
@@ -284,6 +272,21 @@ class Store:
                     if self._memory_setting() == lowered:
                         self.con.execute(f"SET memory_limit = '{_quote_limit(self.memory_limit)}'")
 
+    @contextmanager
+    def _threads(self, threads: int) -> Iterator[None]:
+        """DuckDB's threads are at most ``threads`` within the block (set back after, unless changed meanwhile)."""
+        before = int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+        if before <= threads:
+            yield
+            return
+        self.con.execute(f"SET threads = {int(threads)}")
+        try:
+            yield
+        finally:
+            with suppress(duckdb.Error):
+                if int(self.con.execute("SELECT current_setting('threads')").fetchall()[0][0]) == threads:
+                    self.con.execute(f"SET threads = {before}")
+
     def _memory_setting(self) -> str:
         return str(self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
@@ -310,7 +313,7 @@ class Store:
                 batch = pa.RecordBatchReader.from_batches(batch.schema, self._leave_out_stored(batches))
             self.con.register("incoming", batch)
             try:
-                with self._bounded_memory(STAGING_MEMORY_LIMIT):
+                with self._bounded_memory(STAGING_MEMORY_LIMIT), self._threads(STAGING_THREADS):
                     return self.stage_query("SELECT * FROM incoming", {}, stamp, check=check)
             finally:
                 with suppress(duckdb.Error):
@@ -376,48 +379,16 @@ class Store:
         for statement in statements:
             self._run("preparing the imported posts", statement)
 
-    def stage_numbered(self, sql: str, params: Mapping[str, Any], stamp: Stamp, numbered: Numbered
-                       ) -> list[SkipCount]:
-        """Write the rows of a query that reads one member, one row per record in order; number them.
-
-        See :class:`parlons.importers._base.Numbered`. The rows are written with a token in
-        ``source_record``; once ``numbered.expected()`` agrees with their count, ``numbered.after``
-        sees them, ``source_record`` gets each row's number (its place, from ``numbered.first``) and
-        the rows with a ``skip_reason`` are removed and returned, counted by reason. When the counts
-        disagree the rows are removed and ``numbered.refused`` is set.
-        """
-        self._now = stamp.imported_at
-        numbered.rows, numbered.refused = 0, False
-        if _base.beyond_numbering(self._numbered * _base.NUMBERED_ROW_BYTES + numbered.size):
-            numbered.refused = True
-            return []
-        token = "\x01" + uuid.uuid4().hex
-        rows = self._insert_query(
-            f"SELECT * EXCLUDE (skip_reason) REPLACE ({_complete_sql('skip_reason')}, $token AS source_record), "
-            f"{_stamp_sql()} FROM ({sql})", {**params, **_stamp_params(stamp), "token": token})
-        with self.doing("writing the imported posts"):
-            staged = _StagedRows(self.con, token, numbered.first)
-            if rows != numbered.expected() or not staged.in_order or self._numbered + rows > _base.NUMBERED_ROWS or (
-                    numbered.after is not None and not numbered.after(staged)):
-                staged.discard()
-                numbered.refused = True
-                return []
-            staged.number(numbered.scratch)
-            self._numbered += rows
-            skips = self._take_skipped()
-        numbered.rows = staged.rows - sum(s.count for s in skips)
-        return skips
-
-    def _take_skipped(self) -> list[SkipCount]:
-        """Remove the rows a numbered query marked skipped; per reason, how many and the first three."""
-        marked = f"imported_at = $now AND post_id = {_SKIPPED}"
-        found = self.con.execute(f"""
-            SELECT text, count(*), list([source_member, source_record] ORDER BY rowid)[1:3]
-            FROM posts WHERE {marked} GROUP BY text ORDER BY min(rowid)""", {"now": self._now}).fetchall()
-        if found:
-            self.con.execute(f"DELETE FROM posts WHERE {marked}", {"now": self._now})
-        return [SkipCount(str(reason), int(n), tuple((str(m), str(r)) for m, r in examples))
-                for reason, n, examples in found]
+    def revise(self, stamp: Stamp, apply: Callable[[Written], None]) -> int:
+        """Run an importer's :class:`~parlons.importers._base.Revision` on the rows it wrote in this import
+        (this ``stamp``'s); how many rows it took out."""
+        with self.doing("revising the imported posts"):
+            written = _WrittenRows(self.con, stamp)
+            try:
+                apply(written)
+            finally:
+                written.close()
+            return written.taken
 
     def take_incomplete(self) -> list[tuple[str, str]]:
         """Remove the rows of this import missing a required field; their (member, record)."""
@@ -630,6 +601,11 @@ class Store:
 STAGING_MEMORY_LIMIT = "128MB"
 """DuckDB's memory limit while an import writes record batches (the configured limit if lower): the
 cache of written blocks stays flat (at 256 MB it grew by 230 MB over 3 M tweets; 64 MB is slower)."""
+STAGING_THREADS = 1
+"""DuckDB's threads while an import writes record batches. Rows that come from Python as a stream are
+written by one thread whatever the setting; the others waited for work beside the importer's own
+DuckDB, on the same cores: at 1 M twarc2 tweets on two cores, the import took 12.3 CPU-seconds with two
+threads, 8.1-8.6 with one (7.6 s → 4.7-5.1 s)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
 LOOKUP_AFTER = 100_000
@@ -673,26 +649,19 @@ def _neutral(column: str) -> str:
 _INCOMPLETE = "chr(1) || 'incomplete:'"
 _REQUIRED = [f.name for f in POST_FIELDS if not f.nullable and f.name not in
              ("source_file", "importer", "importer_version", "imported_at")]
-_SKIPPED = "chr(1) || 'skipped'"
 _STORED = "imported_at <> $now"
 """The posts stored before this import."""
 
 
-def _complete_sql(skip_reason: str | None = None) -> str:
-    """Rows missing a required field get a marked id (then are counted and removed) instead of failing.
-
-    With ``skip_reason`` (a column), the rows where it is set get the id :data:`_SKIPPED` and their
-    reason as text, for :meth:`Store.stage_numbered` to count.
-    """
-    skip = f"WHEN {skip_reason} IS NOT NULL THEN {_SKIPPED} " if skip_reason else ""
-    columns = [f"CASE {skip}WHEN {' OR '.join(f'{n} IS NULL' for n in _REQUIRED)} "
+def _complete_sql() -> str:
+    """Rows missing a required field get a marked id (then are counted and removed) instead of failing."""
+    columns = [f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in _REQUIRED)} "
                f"THEN {_INCOMPLETE} || uuid()::VARCHAR ELSE post_id END AS post_id"]
     for name in _REQUIRED:
         if name == "post_id":
             continue
         default = "TIMESTAMPTZ '1970-01-01 00:00:00+00'" if name == "created_at" else "''"
-        given = f"{skip_reason}, {name}" if skip_reason and name == "text" else name
-        columns.append(f"coalesce({given}, {default}) AS {name}")
+        columns.append(f"coalesce({name}, {default}) AS {name}")
     return ", ".join(columns)
 
 
@@ -701,52 +670,39 @@ _COMPLETE = _complete_sql()
 _ORDER = {"posts": ", created_at, post_id", "accounts": ""}
 
 
-class _StagedRows:
-    """The rows one numbered query wrote (``source_record`` holds their token): see :class:`Numbered`.
+class _WrittenRows:
+    """The rows of one stamp (an importer's, for one source, in this import), for a revision (:class:`Written`)."""
 
-    DuckDB gives the rows of one ordered ``INSERT`` consecutive local row ids in the order it wrote
-    them, so each row's number is an offset from the lowest; rows taken out keep the others' numbers.
-    """
+    def __init__(self, con: duckdb.DuckDBPyConnection, stamp: Stamp) -> None:
+        self.con, self.taken = con, 0
+        self.params = {"now": stamp.imported_at, "file": stamp.source_file, "importer": stamp.importer}
+        self.registered: list[str] = []
+        self.relation = ("(SELECT *, rowid AS staged_row FROM posts WHERE imported_at = $now AND source_file = $file "
+                         "AND importer = $importer AND NOT contains(coalesce(source_record, ''), ' edits: '))")
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, token: str, first: int) -> None:
-        self.con, self.token = con, token
-        rows, low, high = self.con.execute("SELECT count(*), min(rowid), max(rowid) FROM posts "
-                                           "WHERE source_record = $t", {"t": token}).fetchall()[0]
-        self.rows = int(rows)
-        self.in_order = rows == 0 or high - low + 1 == rows
-        """False when the row ids are not consecutive: then the rows cannot be numbered (refused)."""
-        self.record = f"(rowid - {int(low or 0)} + {int(first)})"
-        self.relation = (f"(SELECT *, rowid AS staged_row, {self.record} AS record FROM posts "
-                         f"WHERE source_record = {_literal(token)})")
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+        self.registered.append(name)
 
-    def select(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        return self.con.sql(f"WITH staged AS {self.relation} {sql}", params=dict(params or {})).to_arrow_table()
+    def update(self, assignments: str, rows: str) -> int:
+        found = self.con.execute(f"WITH staged AS {self.relation} UPDATE posts SET {assignments} FROM ({rows}) s "
+                                 "WHERE posts.rowid = s.staged_row", self.params).fetchall()
+        return int(found[0][0]) if found else 0
 
-    def take(self, where: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        columns = ", ".join("record::VARCHAR AS source_record" if n == "source_record" else n
-                            for n in ROW_SCHEMA.names)
-        taken = self.select(f"SELECT {columns} FROM staged WHERE {where} ORDER BY record", params)
+    def take(self, where: str) -> pa.Table:
+        columns = ", ".join(ROW_SCHEMA.names)
+        taken = self.con.sql(f"WITH staged AS {self.relation} SELECT {columns} FROM staged WHERE {where} "
+                             "ORDER BY staged_row", params=self.params).to_arrow_table()
         if taken.num_rows:
             self.con.execute(f"WITH staged AS {self.relation} DELETE FROM posts WHERE rowid IN "
-                             f"(SELECT staged_row FROM staged WHERE {where})", dict(params or {}))
-            self.rows -= taken.num_rows
+                             f"(SELECT staged_row FROM staged WHERE {where})", self.params)
+            self.taken += taken.num_rows
         return taken.cast(ROW_SCHEMA)
 
-    def update(self, assignments: str, where: str, params: Mapping[str, Any] | None = None) -> int:
-        rows = self.con.execute(f"UPDATE posts SET {assignments} FROM (SELECT staged_row, record FROM "
-                                f"{self.relation} WHERE {where}) s WHERE posts.rowid = s.staged_row",
-                                dict(params or {})).fetchall()
-        return int(rows[0][0]) if rows else 0
-
-    def number(self, scratch: tuple[str, ...] = ()) -> None:
-        """Write each row's number into ``source_record``; empty the ``scratch`` columns."""
-        cleared = "".join(f", {name} = NULL" for name in scratch)
-        self.con.execute(f"UPDATE posts SET source_record = {self.record}::VARCHAR{cleared} "
-                         "WHERE source_record = $t", {"t": self.token})
-
-    def discard(self) -> None:
-        self.con.execute("DELETE FROM posts WHERE source_record = $t", {"t": self.token})
-        self.rows = 0
+    def close(self) -> None:
+        for name in self.registered:
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
 
 
 def _literal(value: str) -> str:

@@ -28,11 +28,11 @@ __all__ = [
     "STAMPED",
     "ImportOptions",
     "Importer",
-    "Numbered",
     "ReadContext",
+    "Revision",
     "Skip",
     "SqlQuery",
-    "Staged",
+    "Written",
     "post_row",
 ]
 
@@ -61,75 +61,39 @@ class SqlQuery:
     sql: str
     params: Mapping[str, Any]
     members: tuple[Member, ...]
-    numbered: Numbered | None = None
-    """Set when the query yields one row per record of one member in the member's order: the store
-    numbers ``source_record`` itself (see :class:`Numbered`)."""
     setup: tuple[str, ...] = ()
     """Statements the store runs first (``CREATE OR REPLACE TEMP MACRO`` the query calls)."""
 
 
-class Staged(Protocol):
-    """The rows one :class:`SqlQuery` with :class:`Numbered` wrote, before the store numbers them.
+class Written(Protocol):
+    """The rows one importer has written in this import so far, for a :class:`Revision`.
 
-    SQL given here reads the relation ``staged``: the ``posts`` columns of those rows plus ``record``
-    (BIGINT, the number each row will get).
+    SQL given here reads the relation ``staged``: the ``posts`` columns of those rows plus
+    ``staged_row`` (the row's id in the store), and the tables given to :meth:`register`.
+    Rows already revised (an edit chain folded: ``source_record`` says ``edits:``) are left out.
     """
 
-    def select(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """The result of a query over ``staged``."""
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make ``table`` readable under ``name`` until the revision ends."""
 
-    def take(self, where: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """The rows of ``staged`` where ``where`` holds, as :data:`ROW_SCHEMA` rows numbered; removed."""
+    def update(self, assignments: str, rows: str) -> int:
+        """``UPDATE posts SET assignments`` on the rows that the query ``rows`` (over ``staged``, aliased ``s``
+        in ``assignments``) gives by their ``staged_row``; how many were updated."""
 
-    def update(self, assignments: str, where: str, params: Mapping[str, Any] | None = None) -> int:
-        """``UPDATE posts SET assignments`` on the rows of ``staged`` where ``where`` holds; how many."""
-
-
-NUMBERED_ROWS = 2_000_000
-"""At most this many rows of one import are numbered by the store (:class:`Numbered`); the members
-beyond are refused at once, and read by their importer's careful way. Numbering is an ``UPDATE`` whose
-values DuckDB holds in memory until the commit: an import's peak grew from 531 MB at 1 M twarc2 tweets
-to 568 MB at 2 M and 750 MB at 4 M (at 10 M it ran out of its 1 GB)."""
-NUMBERED_ROW_BYTES = 600
-"""The bytes of a record assumed when a member's size is weighed against :data:`NUMBERED_ROWS`
-(a twarc2 tweet is about 1,100; fewer, shorter records are caught by the count after the insert)."""
+    def take(self, where: str) -> pa.Table:
+        """The rows of ``staged`` where ``where`` holds, as :data:`ROW_SCHEMA` rows in the order written; removed."""
 
 
-def beyond_numbering(size: int) -> bool:
-    """Whether members of ``size`` bytes in all (read in one import) hold more records than the store numbers.
+@dataclass(frozen=True)
+class Revision:
+    """Work on the rows an importer has written in this import, run by the store once the rows before it
+    are written: what can only be decided at the end (the versions of an edited tweet, folded into one post
+    once every chain is known) without holding rows back while reading.
 
-    The store refuses such a member before reading it: an importer may prepare its careful way meanwhile.
-    """
-    return size // NUMBERED_ROW_BYTES > NUMBERED_ROWS
-
-
-@dataclass
-class Numbered:
-    """How the store numbers the rows of a :class:`SqlQuery` that reads one member, one row per record.
-
-    The query yields the :data:`ROW_SCHEMA` columns (``source_record`` is ignored) and
-    ``skip_reason``, in the member's order, one row for every record (a record it cannot read gives
-    a row with a ``skip_reason``). DuckDB reads and writes them on every core; the store numbers
-    them from their order: the first is ``first``. Rows with a ``skip_reason`` are then counted as
-    skips under their number and removed.
-
-    ``expected`` is called once the rows are written: how many records the member holds (None when
-    unknown). When it is not the number of rows written (say the reader passed over blank lines),
-    the rows are removed and :attr:`refused` set: the importer then reads the member its careful way.
+    Rows :meth:`Written.take` removes are not counted as read; the importer yields what replaces them.
     """
 
-    expected: Callable[[], int | None]
-    size: int = 0
-    """The member's size in bytes: the store weighs it against the rows it may number in one import."""
-    first: int = 1
-    after: Callable[[Staged], bool] | None = None
-    """Sees the rows before they are numbered; False refuses them (removed, :attr:`refused` set)."""
-    scratch: tuple[str, ...] = ()
-    """Columns the query fills with values for ``after`` only: set to NULL when the rows are numbered."""
-    rows: int = 0
-    """Set by the store: the rows kept (records read less those skipped)."""
-    refused: bool = False
-    """Set by the store: the rows did not match ``expected`` and were removed."""
+    apply: Callable[[Written], None]
 
 
 @dataclass(frozen=True)
@@ -212,8 +176,8 @@ class Importer(ABC):
         return False
 
     @abstractmethod
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
-        """Stream record batches (schema :data:`ROW_SCHEMA`), or queries that produce them."""
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery | Revision]:
+        """Stream record batches (schema :data:`ROW_SCHEMA`), queries that produce them, or revisions."""
 
 
 def post_row(**fields: Any) -> dict[str, Any]:

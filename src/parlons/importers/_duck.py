@@ -41,9 +41,7 @@ __all__ = [
     "NOT_LANGUAGES",
     "TWEET_MACROS",
     "X_TIME",
-    "Ahead",
     "LongRecord",
-    "NotClear",
     "Progress",
     "blame",
     "bounded_csv_records",
@@ -355,67 +353,72 @@ def checked_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext,
         raise blame(exc, paths) from None
 
 
-@dataclass(frozen=True)
-class Ahead:
-    """A check that runs elsewhere (a thread) while DuckDB reads: see :func:`kept_batches`.
-
-    ``pending()`` tells whether it still runs; ``clear()`` waits for it and tells whether the
-    rows read meanwhile may be used.
-    """
-
-    pending: Callable[[], bool]
-    clear: Callable[[], bool]
-    limit: int = 8
-    """At most this many batches are held while the check runs (about 10 MB each)."""
-
-
-class NotClear(Exception):
-    """The check of an :class:`Ahead` refused the rows read ahead; none was passed on."""
-
-
 def kept_batches(con: duckdb.DuckDBPyConnection, sql: str, ctx: ReadContext, paths: dict[Path, Member],
                  params: dict[str, Any] | None, also: Sequence[str],
                  seen: Callable[[pa.RecordBatch], None] | None,
-                 progress: Progress | None, *, ahead: Ahead | None = None, counted: bool = False
-                 ) -> Iterator[pa.RecordBatch]:
+                 progress: Progress | None, *, counted: bool = False,
+                 lines: Callable[[pa.Array], pa.Array] | None = None) -> Iterator[pa.RecordBatch]:
     """:func:`checked_batches` without turning DuckDB failures into errors, for callers that recover.
 
     With ``progress``, only whole lines are passed on (see :func:`_whole_lines`) and ``progress``
     tells how far the stream went, so that reading can resume after the last line passed on.
-    With ``ahead``, DuckDB's first batches are held, untouched, while the check runs; when it
-    refuses them, :class:`NotClear` is raised and nothing was passed on or counted.
-    With ``counted``, ``source_record`` is each row's place from 1 (see :func:`_counted`).
+    With ``counted``, ``source_record`` is each row's place from 1 (see :func:`_counted`). With
+    ``lines`` (a :meth:`~._lines.LineMap.lines`), the places the query or the count gives are turned
+    into line numbers.
     """
     members = {m.name: m for m in paths.values()}
     columns = ", ".join([*(f'"{n}"' for n in ROW_SCHEMA.names), "skip_reason", *also])
     reader = con.sql(f"SELECT {columns} FROM ({sql})", params=params).to_arrow_reader(BATCH_ROWS)
     try:
-        yield from _kept(_counted(reader) if counted else reader, ctx, members, seen, progress, ahead)
+        batches: Iterable[pa.RecordBatch] = reader
+        if counted:
+            batches = _counted(reader, lines)
+        elif lines is not None:
+            batches = _renumbered(reader, lines)
+        yield from _kept(batches, ctx, members, seen, progress)
     finally:
         reader.close()  # the connection takes no other query while a result is open
 
 
-def _counted(reader: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The batches with ``source_record`` each row's place in the stream, from 1.
+def _counted(reader: Iterable[pa.RecordBatch], lines: Callable[[pa.Array], pa.Array] | None
+             ) -> Iterator[pa.RecordBatch]:
+    """The batches with ``source_record`` each row's place in the stream, from 1 (through ``lines``).
 
-    For a query that gives one row per line of a file without blank lines, in order, that is the
-    line: DuckDB keeps a parallel read's order into the stream, where ``row_number() OVER ()`` would
-    put the whole read on one thread.
+    For a query that gives one row per record of a file, in order, that is the record's place:
+    DuckDB keeps a parallel read's order into the stream, where ``row_number() OVER ()`` would put
+    the whole read on one thread.
     """
     done, places = 0, pa.array(range(BATCH_ROWS), pa.int64())
     for batch in reader:
         if batch.num_rows > len(places):
             places = pa.array(range(batch.num_rows), pa.int64())
-        numbers = pc.add(places.slice(0, batch.num_rows), done + 1).cast(pa.string())
+        numbers = pc.add(places.slice(0, batch.num_rows), done + 1)
+        if lines is not None:
+            numbers = lines(numbers)
         done += batch.num_rows
-        yield batch.set_column(batch.schema.get_field_index("source_record"), "source_record", numbers)
+        yield batch.set_column(batch.schema.get_field_index("source_record"), "source_record",
+                               numbers.cast(pa.string()))
 
 
-def _kept(reader: pa.RecordBatchReader, ctx: ReadContext, members: dict[str, Member],
-          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None,
-          ahead: Ahead | None) -> Iterator[pa.RecordBatch]:
+def _renumbered(reader: Iterable[pa.RecordBatch], lines: Callable[[pa.Array], pa.Array]
+                ) -> Iterator[pa.RecordBatch]:
+    """The batches with ``source_record`` (a record's place from 1, as text) turned by ``lines``."""
+    for batch in reader:
+        if batch.num_rows == 0:
+            yield batch
+            continue
+        places = batch.column("source_record").cast(pa.int64())
+        numbers = lines(places)
+        if numbers is not places:
+            batch = batch.set_column(batch.schema.get_field_index("source_record"), "source_record",
+                                     numbers.cast(pa.string()))
+        yield batch
+
+
+def _kept(reader: Iterable[pa.RecordBatch], ctx: ReadContext, members: dict[str, Member],
+          seen: Callable[[pa.RecordBatch], None] | None, progress: Progress | None) -> Iterator[pa.RecordBatch]:
     held: list[pa.RecordBatch] = []
-    for batch in _read_ahead(reader, ahead):
+    for batch in reader:
         if progress is None:
             yield from _emit(batch, ctx, members, seen, progress)
             continue
@@ -424,25 +427,6 @@ def _kept(reader: pa.RecordBatchReader, ctx: ReadContext, members: dict[str, Mem
             yield from _emit(part, ctx, members, seen, progress)
     for part in held:
         yield from _emit(part, ctx, members, seen, progress)
-
-
-def _read_ahead(reader: Iterable[pa.RecordBatch], ahead: Ahead | None) -> Iterator[pa.RecordBatch]:
-    """The batches of ``reader``; with ``ahead``, held until its check clears them (see :func:`kept_batches`)."""
-    early: list[pa.RecordBatch] = []
-    for batch in reader:
-        if ahead is None:
-            yield batch
-            continue
-        early.append(batch)
-        if len(early) < ahead.limit and ahead.pending():
-            continue
-        if not ahead.clear():
-            raise NotClear
-        yield from early
-        early, ahead = [], None
-    if ahead is not None and not ahead.clear():
-        raise NotClear
-    yield from early
 
 
 def _whole_lines(held: list[pa.RecordBatch], batch: pa.RecordBatch

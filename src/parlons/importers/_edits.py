@@ -15,33 +15,28 @@ original posts. The rule (``docs/formats/twitter_api.md``):
 - references to a later version (``in_reply_to_id``, ``quote_of_id``, ``repost_of_id``) are
   rewritten to the chain's first id, so that replies to an edited tweet join it.
 
-Chains are found by a byte-level pass over each member (a regular expression; a key in quotes
-cannot occur inside a JSON string, whose quotes are escaped), before DuckDB reads it; the rows of
-edited tweets are held until the end of the job (a handful in any real collection).
+Two ways of folding, for two ways of reading. When every chain is known before the rows are read
+(twarc-csv: a query over the file's column first), :meth:`EditChains.fold` holds the versions' rows
+back from the stream. When chains are only known as rows are read (Twitter API JSON: each row's
+chains, its own and its referenced tweets', in a column of the shaping query, :meth:`EditChains.note`),
+every row is written as it comes and :meth:`EditChains.fold_written` folds the written ones at the
+end (a :class:`~._base.Revision`). Either way :meth:`EditChains.rows` then gives one row per chain.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..sources import Member
-from ._base import ROW_SCHEMA, ReadContext, SqlQuery, Staged
+from ._base import ROW_SCHEMA, ReadContext, SqlQuery, Written
 
 __all__ = ["EditChains"]
 
-CHAIN = re.compile(rb'"edit_history_tweet_ids"\s*:\s*\[\s*("\d{1,20}"(?:\s*,\s*"\d{1,20}"){1,100})\s*\]')
-"""A chain of two versions or more (at most 101: the API allowed five edits)."""
-KEY = b'"edit_history_tweet_ids"'
-ID = re.compile(rb"\d+")
-CHUNK = 1 << 22
-OVERLAP = 4096
+MAX_VERSIONS = 101
+"""The longest chain taken (the API allowed five edits; a longer list is not an edit history)."""
 TWITTER_EPOCH_MS = 1288834974657
 REFERENCES = ("in_reply_to_id", "quote_of_id", "repost_of_id")
 
@@ -56,29 +51,14 @@ class EditChains:
         self.held: dict[str, tuple[int, dict[str, object]]] = {}
         self.times: dict[str, datetime] = {}
 
-    def scan(self, member: Member) -> None:
-        """Find the chains in the member's bytes."""
-        with member.open() as stream:
-            self._scan(stream)
-
-    def scan_path(self, path: Path) -> None:
-        """Find the chains in a file."""
-        with open(path, "rb") as stream:
-            self._scan(stream)
-
-    def _scan(self, stream: BinaryIO) -> None:
-        tail = b""
-        while chunk := stream.read(CHUNK):
-            data = tail + chunk
-            self.find(data)
-            tail = data[-OVERLAP:]
-
-    def find(self, data: bytes, start: int = 0, end: int | None = None) -> None:
-        """Record the chains written in ``data[start:end]`` (whole records, or overlapping pieces of a document)."""
-        end = len(data) if end is None else end
-        if data.find(KEY, start, end) >= 0:
-            for match in CHAIN.finditer(data, start, end):
-                self.add(tuple(i.decode() for i in ID.findall(match.group(1))))
+    def note(self, chains: pa.Array) -> None:
+        """Record the chains of a batch's column of them (per row, a list of chains of two versions or more)."""
+        if chains.null_count == len(chains):
+            return
+        for listed in chains.drop_null().to_pylist():
+            for chain in listed:
+                if chain and 1 < len(chain) <= MAX_VERSIONS and all(_tweet_id(v) for v in chain):
+                    self.add(tuple(chain))
 
     def add(self, chain: tuple[str, ...]) -> None:
         """Record one chain of version ids, oldest first (a longer one wins)."""
@@ -88,24 +68,11 @@ class EditChains:
         for version in chain:
             self.first[version] = chain[0]
 
-    def fold(self, items: Iterable[pa.RecordBatch | SqlQuery], ready: Callable[[], None] | None = None
-             ) -> Iterator[pa.RecordBatch | SqlQuery]:
-        """The batches without the rows of edited tweets (held), references rewritten.
-
-        ``ready`` waits until the chains are all found (they may be searched for on another thread
-        while the first batch is read); it is called before any batch is passed on. Queries pass
-        as they come: the store runs them, and their rows are folded by :meth:`fold_staged`.
-        """
-        ids: pa.Array | None = None
+    def fold(self, items: Iterable[pa.RecordBatch | SqlQuery]) -> Iterator[pa.RecordBatch | SqlQuery]:
+        """The batches without the rows of edited tweets (held), references rewritten; every chain must be known."""
+        ids = pa.array(list(self.first), pa.string())
         for item in items:
-            if isinstance(item, SqlQuery):
-                yield item
-                continue
-            if ids is None:
-                if ready is not None:
-                    ready()
-                ids = pa.array(list(self.first), pa.string())
-            if not self.first:
+            if isinstance(item, SqlQuery) or not self.first:
                 yield item
                 continue
             batch = self._rewrite(item, ids)
@@ -116,15 +83,16 @@ class EditChains:
             if batch.num_rows:
                 yield batch
 
-    def fold_staged(self, staged: Staged) -> None:
-        """:meth:`fold` for rows the store wrote (every chain must be known): versions held, references rewritten."""
+    def fold_written(self, written: Written) -> None:
+        """:meth:`fold` for rows already written: the versions taken out and held, references rewritten."""
         if not self.first:
             return
-        versions = {"versions": list(self.first), "firsts": list(self.first.values())}
+        written.register("edit_versions", pa.table({"version": pa.array(list(self.first), pa.string()),
+                                                    "first": pa.array(list(self.first.values()), pa.string())}))
         for column in REFERENCES:
-            staged.update(f"{column} = $firsts[list_position($versions, {column})]",
-                          f"{column} IS NOT NULL AND list_contains($versions, {column})", versions)
-        held = staged.take("list_contains($versions, post_id)", {"versions": versions["versions"]})
+            written.update(f"{column} = s.first", f"SELECT staged_row, v.first FROM staged JOIN edit_versions v "
+                                                  f"ON staged.{column} = v.version WHERE v.version <> v.first")
+        held = written.take("post_id IN (SELECT version FROM edit_versions)")
         if held.num_rows:
             self._hold(held.to_pylist())
 
@@ -162,6 +130,10 @@ class EditChains:
             ctx.note(f"{len(folded)} edited tweets: each is one post under its first id with its latest "
                      "text; the versions are listed in source_record")
             yield pa.RecordBatch.from_pylist(folded, schema=ROW_SCHEMA)
+
+
+def _tweet_id(value: object) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20
 
 
 def _snowflake_time(tweet_id: str) -> datetime:

@@ -37,9 +37,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -47,12 +45,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sources import Member
-from ._base import Importer, Numbered, ReadContext, SqlQuery, Staged, beyond_numbering
+from ._base import Importer, ReadContext, Revision
 from ._duck import (
     NOT_LANGUAGES,
     TWEET_MACROS,
-    Ahead,
-    NotClear,
     Progress,
     blame,
     checked_batches,
@@ -61,6 +57,7 @@ from ._duck import (
     sql_string,
 )
 from ._edits import EditChains
+from ._lines import LineMap
 
 __all__ = ["IMPORTER", "TwitterApiImporter"]
 
@@ -94,7 +91,8 @@ MEDIA_V2 = 'STRUCT(media_key VARCHAR, "type" VARCHAR)'
 TWEET_V2 = f"""STRUCT(id VARCHAR, "text" VARCHAR, created_at VARCHAR, author_id VARCHAR,
   conversation_id VARCHAR, lang VARCHAR, "source" VARCHAR, in_reply_to_user_id VARCHAR,
   in_reply_to_user STRUCT(id VARCHAR, username VARCHAR),
-  referenced_tweets STRUCT("type" VARCHAR, id VARCHAR, author_id VARCHAR, author {USER_V2})[],
+  referenced_tweets STRUCT("type" VARCHAR, id VARCHAR, author_id VARCHAR, author {USER_V2},
+                           edit_history_tweet_ids VARCHAR[])[],
   public_metrics STRUCT(like_count VARCHAR, retweet_count VARCHAR, reply_count VARCHAR, quote_count VARCHAR),
   entities STRUCT(mentions STRUCT(username VARCHAR, id VARCHAR)[], hashtags STRUCT(tag VARCHAR)[],
                   urls STRUCT(expanded_url VARCHAR, media_key VARCHAR)[]),
@@ -109,18 +107,22 @@ STREAM_INCLUDED = PAGE_INCLUDED.replace("data STRUCT(id VARCHAR)[]", "data STRUC
 
 TEXT_LINES = ("read_csv({path}, columns = {{'line': 'VARCHAR'}}, delim = '\x01', quote = '', escape = '', "
               "header = false, auto_detect = false, strict_mode = false, max_line_size = {max_line}, "
-              "buffer_size = {buffer})")
-"""The member as text lines, blank ones included (as NULL), so that ``row_number()`` is the line number."""
+              "buffer_size = {buffer}{new_line})")
+"""The member as text lines, blank ones included (as NULL), so that ``row_number()`` is the line number.
+A member whose first line ends in a carriage return and a line feed says so (``new_line``): else the
+CSV reader takes a blank line of such a file for several."""
 
 SLOW_LINES = """
-SELECT rn::VARCHAR AS record, j,
-  CASE WHEN j IS NULL THEN CASE WHEN json_valid(line) THEN 'line is JSON but not a tweet object'
-                                ELSE 'line is not valid JSON' END END AS bad
+SELECT rn::VARCHAR AS record, CASE WHEN is_object THEN j END AS j,
+  CASE WHEN j IS NULL OR NOT is_object THEN CASE WHEN json_valid(line) THEN 'line is JSON but not a tweet object'
+                                                 ELSE 'line is not valid JSON' END END AS bad
 FROM (
-  SELECT rn, line, try(from_json(line, {structure})) AS j
+  SELECT rn, line, try(from_json(line, {structure})) AS j, starts_with(ltrim(line, ' \t\r'), '{{') AS is_object
   FROM (SELECT row_number() OVER () AS rn, line FROM {lines})
-  WHERE rn > {resume} AND trim(line) <> '')
+  WHERE rn > {resume} AND trim(line, ' \t\r') <> '')
 """
+"""The rest of a member after a bad line, line by line: blank lines (whitespace only, as for DuckDB's JSON
+reader) are passed over, each other line is a tweet or a skip with its reason."""
 
 FAST_LINES = """
 SELECT (row_number() OVER ())::VARCHAR AS record, j, NULL::VARCHAR AS bad
@@ -134,22 +136,11 @@ FROM read_json({path}, format = 'newline_delimited', records = false, columns = 
                maximum_object_size = {max_line})
 """
 """:data:`FAST_LINES` for parts of one tweet per line: numbered by counting the rows (``counted``
-of :func:`~._duck.kept_batches`), so that DuckDB reads on every core."""
+of :func:`~._duck.kept_batches`), so that DuckDB reads on every core (``row_number()`` would put the
+whole read on one thread)."""
 
-NUMBERED_LINES = """
-SELECT NULL::VARCHAR AS record, j, CASE WHEN j IS NULL THEN '{unread}' END AS bad
-FROM read_json({path}, format = 'newline_delimited', records = false, columns = {{'j': '{type}'}},
-               maximum_object_size = {max_line}, ignore_errors = true)
-"""
-"""JSON lines for the store's numbered query (:func:`_numbered`): one row per line, in order, on every
-core; a line DuckDB cannot read as an object gives a row whose ``j`` is NULL."""
-NO_ID = "not a tweet (no id)"
-UNREAD = "line not read"
-"""The reason :data:`NUMBERED_LINES` gives a line it could not read, until :func:`_explain_unread` says why."""
-MAX_UNREAD = 1000
-"""Beyond this many unreadable lines in a member, it is read line by line instead (:func:`_json_lines`)."""
-NUMBERED_PARTS = ("v1", "v2", "stream")
-"""The passes that give one row per line: the store may read them itself (pages give many)."""
+COUNTED_PARTS = ("v1", "v2", "stream")
+"""The parts that give one row per line: numbered by counting (:data:`COUNTED_LINES`)."""
 
 DOCUMENT = """
 SELECT (row_number() OVER () - 1)::VARCHAR AS record, j, NULL::VARCHAR AS bad
@@ -227,6 +218,7 @@ SELECT
   {member} AS source_member, record AS source_record,
   t."user".description AS author_description,
   try_strptime(t."user".created_at, '%a %b %d %H:%M:%S %z %Y') AS author_created_at,
+  NULL::VARCHAR[][] AS edits,
   CASE WHEN bad IS NOT NULL THEN bad WHEN tid IS NULL THEN 'not a tweet (no id)'
        WHEN t."user".screen_name IS NULL THEN 'tweet without user.screen_name'
        WHEN created IS NULL THEN 'unreadable created_at' END AS skip_reason
@@ -284,6 +276,11 @@ SELECT
   'https://x.com/' || coalesce(au.username, 'i/web') || '/status/' || t.id AS permalink,
   {member} AS source_member, record AS source_record,
   au.description AS author_description, TRY_CAST(au.created_at AS TIMESTAMPTZ) AS author_created_at,
+  CASE WHEN len(t.edit_history_tweet_ids) > 1
+         OR list_bool_or(list_transform(t.referenced_tweets, lambda x: len(x.edit_history_tweet_ids) > 1))
+    THEN list_filter(list_prepend(t.edit_history_tweet_ids, list_transform(coalesce(t.referenced_tweets, []),
+                                                                           lambda x: x.edit_history_tweet_ids)),
+                     lambda c: len(c) > 1) END AS edits,
   CASE WHEN bad IS NOT NULL THEN bad WHEN t.id IS NULL THEN 'not a tweet (no id)'
        WHEN au.username IS NULL AND t.author_id IS NULL AND au.id IS NULL
          THEN 'author unknown (no author, author_id or includes.users entry)'
@@ -292,6 +289,9 @@ FROM r
 """
 
 AUTHOR_COLUMNS = ("author_description", "author_created_at")
+ALSO = (*AUTHOR_COLUMNS, "edits")
+"""The columns beside the canonical ones that the shaping queries give: the author's, and the edit chains
+the row names (its own and its referenced tweets', of two versions or more)."""
 
 
 class TwitterApiImporter(Importer):
@@ -306,38 +306,41 @@ class TwitterApiImporter(Importer):
     def companion(self, member: Member) -> bool:
         return _flavour(member) in COMPANIONS
 
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | Revision]:
         authors, edits = Authors(), EditChains()
-        scans = ByteScans(members, edits)
-        try:
-            yield from edits.fold(self._batches(members, ctx, authors, scans), ready=scans.wait)
-        finally:
-            scans.close()
+
+        def seen(batch: pa.RecordBatch) -> None:
+            authors.add(batch)
+            edits.note(batch.column("edits"))
+
+        yield from self._batches(members, ctx, seen)
+        if edits.first:  # the versions of edited tweets, written as they came: folded now
+            yield Revision(edits.fold_written)
         yield from edits.rows(ctx)
         authors.report(ctx, {m.name: m for m in members})
 
-    def _batches(self, members: Sequence[Member], ctx: ReadContext, authors: Authors,
-                 scans: ByteScans) -> Iterator[pa.RecordBatch | SqlQuery]:
-        """The rows of each member; ``scans``: the byte passes over the JSON lines members."""
+    def _batches(self, members: Sequence[Member], ctx: ReadContext, seen: Callable[[pa.RecordBatch], None]
+                 ) -> Iterator[pa.RecordBatch]:
+        """The rows of each member; ``seen`` sees the rows kept with the :data:`ALSO` columns."""
         con = _connection(members[0])
         for member in members:
             flavour = _flavour(member)
             if flavour not in PARTS:
                 raise member.error("is not Twitter API JSON (v1.1 tweets, or v2 tweets from twarc2)")
             layout, path = _layout(member), member.local_path()
+            if layout == "lines":
+                lines = LineMap(path)
+                try:
+                    for part in PARTS[flavour]:
+                        yield from _json_lines(con, member, part, ctx, seen, lines)
+                finally:
+                    lines.close()
+                continue
             for part in PARTS[flavour]:
-                if layout == "lines" and part in NUMBERED_PARTS:
-                    query = _numbered(member, part, authors, scans)
-                    yield query
-                    if query.numbered is not None and not query.numbered.refused:
-                        continue
-                if layout == "lines":
-                    yield from _json_lines(con, member, part, ctx, authors, scans)
-                else:
-                    parsed = DOCUMENT.format(path=sql_string(str(path)), layout=layout, type=_type(part),
-                                             max_line=MAX_LINE)
-                    yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member},
-                                               also=AUTHOR_COLUMNS, seen=authors.add)
+                parsed = DOCUMENT.format(path=sql_string(str(path)), layout=layout, type=_type(part),
+                                         max_line=MAX_LINE)
+                yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member}, also=ALSO,
+                                           seen=seen)
 
 
 PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included"), "stream": ("stream", "stream_included")}
@@ -425,293 +428,34 @@ def _shape(member: Member, part: str, parsed: str) -> str:
     return template.format(sources=sources, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
 
 
-def _numbered(member: Member, part: str, authors: Authors, scans: ByteScans) -> SqlQuery:
-    """The member read by the store itself, one row per line on every core (:class:`Numbered`).
-
-    The store writes the rows, then checks them against the byte pass: as many rows as lines means
-    no line was blank (DuckDB passes over blank lines, and the numbers would drift). Then the edit
-    chains are folded, the authors noted (their description and creation time ride in ``html`` and
-    ``title``, which tweets leave empty) and unreadable lines explained. Otherwise the store drops
-    the rows and the member is read line by line (:func:`_json_lines`).
-    """
-    path = member.local_path()
-    parsed = NUMBERED_LINES.format(path=sql_string(str(path)), type=_type(part), max_line=MAX_LINE, unread=UNREAD)
-    sql = (f"SELECT * EXCLUDE ({', '.join(AUTHOR_COLUMNS)}) REPLACE (author_description AS html, "
-           f"strftime(author_created_at, '%Y-%m-%dT%H:%M:%S.%fZ') AS title) FROM ({_shape(member, part, parsed)})")
-
-    def after(staged: Staged) -> bool:
-        scans.wait()
-        if not _explain_unread(staged, path):
-            return False
-        scans.chains.fold_staged(staged)
-        authors.add_staged(staged)
-        return True
-
-    numbered = Numbered(expected=lambda: scans.lines_of(member), size=member.size, after=after,
-                        scratch=("html", "title"))
-    return SqlQuery(sql, {}, (member,), numbered=numbered, setup=TWEET_MACROS)
-
-
-def _explain_unread(staged: Staged, path: Path) -> bool:
-    """Give the lines DuckDB could not read as a tweet the reason the line-by-line reading gives; False
-    when there are more than :data:`MAX_UNREAD` (the member is then read line by line).
-
-    DuckDB reads a line that is JSON but not an object (an array, a number) as an object without
-    fields, that is a tweet without id: those lines are looked at too.
-    """
-    marked = f"starts_with(post_id, chr(1)) AND text IN ({sql_string(UNREAD)}, {sql_string(NO_ID)})"
-    unread = staged.select(f"SELECT record, text FROM staged WHERE {marked} ORDER BY record LIMIT {MAX_UNREAD + 1}")
-    if unread.num_rows > MAX_UNREAD:
-        return False
-    given = dict(zip(unread.column("record").to_pylist(), unread.column("text").to_pylist(), strict=True))
-    reasons: dict[str, list[int]] = {}
-    for number, line in _lines_at(path, list(given)).items():
-        reason = _why_unread(line, given[number])
-        if reason != given[number]:
-            reasons.setdefault(reason, []).append(number)
-    for reason, records in reasons.items():
-        staged.update("text = $reason", "list_contains($records, record)", {"reason": reason, "records": records})
-    return True
-
-
-def _why_unread(line: bytes, given: str) -> str:
-    """Why a line is no tweet, in the words of :data:`SLOW_LINES` (``given``: an object without id stays so)."""
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return "line is not valid JSON"
-    return given if isinstance(value, dict) and given == NO_ID else "line is JSON but not a tweet object"
-
-
-def _lines_at(path: Path, numbers: Sequence[int], chunk_size: int = 1 << 22) -> dict[int, bytes]:
-    """The lines of a file at these numbers (1 for the first; at most :data:`MAX_LINE` bytes of each)."""
-    wanted, found = sorted(set(numbers)), {}
-    line, held, index = 1, b"", 0
-    with open(path, "rb") as stream:
-        while index < len(wanted) and (chunk := stream.read(chunk_size)):
-            breaks = chunk.count(b"\n")
-            if wanted[index] > line + breaks:
-                line += breaks
-                held = (held + chunk)[-MAX_LINE:] if not breaks else chunk[chunk.rfind(b"\n") + 1:]
-                continue
-            pieces = (held + chunk).split(b"\n")
-            for offset, piece in enumerate(pieces[:-1]):
-                if line + offset in found or line + offset not in wanted:
-                    continue
-                found[line + offset] = piece[:MAX_LINE]
-            line += len(pieces) - 1
-            held = pieces[-1][-MAX_LINE:]
-            while index < len(wanted) and wanted[index] < line:
-                index += 1
-    if index < len(wanted) and wanted[index] == line:
-        found[line] = held
-    return found
-
-
 def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: ReadContext,
-                authors: Authors, scans: ByteScans) -> Iterator[pa.RecordBatch]:
+                seen: Callable[[pa.RecordBatch], None], lines: LineMap) -> Iterator[pa.RecordBatch]:
     """One pass over a JSON lines member: DuckDB's JSON reader first, text lines when it cannot.
 
-    The JSON reader is the fast path, but it skips blank lines (line numbers would drift) and stops
-    at the first bad line. Then the member is read as text lines, each parsed on its own, from the
-    line after the last one already streamed, so bad lines become counted skips with their number.
-    While the byte pass that looks for blank lines still runs (:class:`ByteScans`), the fast path
-    reads ahead and holds its first batches; they are dropped, untouched, if a blank line is found.
+    The JSON reader is the fast path: it reads on every core and keeps the order of the lines, so
+    rows are numbered by counting them (one tweet per line) or by ``row_number()`` (pages); ``lines``
+    turns those places into line numbers, since the reader passes over blank lines. It stops at the
+    first bad line: then the member is read as text lines, each parsed on its own, from the line
+    after the last one already streamed, so bad lines become counted skips with their number.
     """
     path, progress = member.local_path(), Progress()
-    lines = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE)
-    counted = part in NUMBERED_PARTS
+    counted = part in COUNTED_PARTS
     fast = (COUNTED_LINES if counted else FAST_LINES).format(path=sql_string(str(path)), type=_type(part),
                                                              max_line=MAX_LINE)
-    ahead = scans.ahead(member) if scans.pending() else None
-    if ahead is not None or not _has_blank_lines(con, member, lines, scans.blanks):
-        try:
-            yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, AUTHOR_COLUMNS,
-                                    authors.add, progress, ahead=ahead, counted=counted)
-            return
-        except NotClear:  # nothing was passed on: decide as if the byte pass had come first
-            yield from _json_lines(con, member, part, ctx, authors, scans)
-            return
-        except (duckdb.Error, pa.ArrowException, OSError) as exc:
-            if part in INCLUDED_PARTS and progress.rows:
-                raise blame(exc, {path: member}) from None
+    try:
+        yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, ALSO, seen, progress,
+                                counted=counted, lines=lines.lines)
+        return
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
+        if part in INCLUDED_PARTS and progress.rows:
+            raise blame(exc, {path: member}) from None
     resume = progress.last if part not in INCLUDED_PARTS else 0
-    slow = SLOW_LINES.format(lines=lines, structure=sql_string(json.dumps(" ".join(TYPES[part].split()))),
+    crlf = member.head(FIRST_LINE).split(b"\n", 1)[0].endswith(b"\r")
+    lines_sql = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE,
+                                  new_line=", new_line = '\\r\\n'" if crlf else "")
+    slow = SLOW_LINES.format(lines=lines_sql, structure=sql_string(json.dumps(" ".join(TYPES[part].split()))),
                              resume=resume)
-    yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member},
-                               also=AUTHOR_COLUMNS, seen=authors.add)
-
-
-BLANK_LINE = re.compile(rb"\n *\n")
-"""A line that :data:`TEXT_LINES` reads as blank (empty or spaces only), after the first line of a text."""
-BLANK_FIRST = re.compile(rb" *\n")
-
-
-def _has_blank_lines(con: duckdb.DuckDBPyConnection, member: Member, lines: str,
-                     blanks: Mapping[str, bool | None]) -> bool:
-    """Whether :data:`TEXT_LINES` reads a blank line: a byte pass in Python (three times DuckDB's speed).
-
-    ``blanks`` holds the answer when the pass over the member was already made (with the edit
-    chains). A member with a carriage return is left to DuckDB itself: where its CSV reader
-    breaks lines then depends on the line ending it detects first.
-    """
-    found = blanks[member.name] if member.name in blanks else _blank_line_scan(member.local_path())
-    if found is None:
-        row = con.execute(f"SELECT count(*) FROM {lines} WHERE line IS NULL OR trim(line) = ''").fetchall()[0]
-        return bool(row and row[0])
-    return found
-
-
-def _blank_line_scan(path: Path, chunk_size: int = 1 << 22, chains: EditChains | None = None,
-                     stop: threading.Event | None = None) -> bool | None:
-    """True when a line is empty or spaces only, None at a carriage return or a line over
-    :data:`MAX_LINE` (left to DuckDB, whose reader bounds it), else False.
-
-    Each chunk is searched in place up to its last line feed; the rest (the start of a line) is
-    held for the next one. With ``chains``, the same pass finds the edit chains (a record is one
-    line) and reads the whole file; without, it stops at the first answer.
-    """
-    found: bool | None = False
-    held = b""
-    with open(path, "rb") as stream:
-        while chunk := stream.read(chunk_size):
-            if stop is not None and stop.is_set():
-                return None
-            if len(held) > MAX_LINE:
-                if chains is not None:
-                    chains.scan_path(path)
-                return None
-            cut = chunk.rfind(b"\n") + 1
-            if chains is not None:
-                _chains_in(chains, held, chunk, cut)
-            if found is False:
-                found = _blank_in(held, chunk, cut)
-            if found is not False and chains is None:
-                return found
-            held = chunk[cut:] if cut else held + chunk
-    if chains is not None:
-        chains.find(held)
-    if found is not False or b"\r" in held:
-        return True if found else None
-    return bool(held) and not held.strip(b" ")
-
-
-def _count_lines(path: Path, chains: EditChains | None, stop: threading.Event, chunk_size: int = 1 << 22
-                 ) -> int | None:
-    """The lines of a file (a last one without a line feed counted), and with ``chains`` its edit chains.
-
-    None when stopped. A line longer than :data:`MAX_LINE` leaves the chains to a pass of their own.
-    """
-    count, held, last, long_line = 0, b"", b"\n", False
-    with open(path, "rb") as stream:
-        while chunk := stream.read(chunk_size):
-            if stop.is_set():
-                return None
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
-            if chains is None or long_line:
-                continue
-            cut = chunk.rfind(b"\n") + 1
-            _chains_in(chains, held, chunk, cut)
-            held = chunk[cut:] if cut else held + chunk
-            long_line = len(held) > MAX_LINE
-    if chains is not None:
-        if long_line:
-            chains.scan_path(path)
-        else:
-            chains.find(held)
-    return count + (last != b"\n")
-
-
-def _blank_in(held: bytes, chunk: bytes, cut: int) -> bool | None:
-    """Whether the lines that end in ``chunk[:cut]`` (the first one begun by ``held``) hold a blank one."""
-    if b"\r" in chunk:
-        return None
-    if not cut:
-        return False
-    if not held.strip(b" ") and BLANK_FIRST.match(chunk, 0, cut):
-        return True
-    return BLANK_LINE.search(chunk, 0, cut) is not None
-
-
-def _chains_in(chains: EditChains, held: bytes, chunk: bytes, cut: int) -> None:
-    """The edit chains in the lines that end in ``chunk[:cut]``, the first one begun by ``held``."""
-    first = chunk.find(b"\n", 0, cut) + 1
-    if first:
-        chains.find(held + chunk[:first])
-        chains.find(chunk, first, cut)
-
-
-class ByteScans:
-    """The byte passes over the JSON lines members (:func:`_blank_line_scan`: blank lines, and edit
-    chains in v2) and the edit chains of the other v2 members, on a thread of their own.
-
-    They used to run before DuckDB started, on the same thread (1.3 CPU-seconds for 1 M tweets,
-    mostly regular expressions); now DuckDB reads meanwhile (see :meth:`ahead`). The passes only
-    read the members' files; :meth:`wait` raises what they raised.
-    """
-
-    def __init__(self, members: Sequence[Member], chains: EditChains) -> None:
-        self.blanks: dict[str, bool | None] = {}
-        self.lines: dict[str, int | None] = {}
-        """Lines of the members the store reads itself (:func:`_numbered`), counted instead of searched
-        (up to the rows the store numbers in one import, :func:`~._base.beyond_numbering`: the
-        members beyond are searched for blank lines, which their careful reading needs)."""
-        self.chains = chains
-        self.error: BaseException | None = None
-        self.stop = threading.Event()
-        # Files are materialized here, on the reading thread: a zip member copied out by two threads
-        # at once could be read half-written.
-        work = [(m, m.local_path() if _layout(m) == "lines" else None, _flavour(m) in ("v2", "pages", "stream"))
-                for m in members]
-        self.thread = threading.Thread(target=self._run, args=(work, chains), name="parlons-byte-pass", daemon=True)
-        self.thread.start()
-
-    def _run(self, work: list[tuple[Member, Path | None, bool]], chains: EditChains) -> None:
-        numbered = 0
-        try:
-            for member, path, edited in work:
-                if self.stop.is_set():
-                    return
-                found = chains if edited else None
-                counted = path is not None and PARTS.get(_flavour(member) or "", ("",))[0] in NUMBERED_PARTS
-                numbered += member.size if counted else 0
-                if counted and not beyond_numbering(numbered):
-                    assert path is not None
-                    self.lines[member.name] = _count_lines(path, found, self.stop)
-                elif path is not None:  # the store will not number it: the careful way needs the blank lines
-                    self.blanks[member.name] = _blank_line_scan(path, chains=found, stop=self.stop)
-                elif edited:
-                    chains.scan(member)
-        except BaseException as exc:  # raised again on the reading thread by wait()
-            self.error = exc
-
-    def lines_of(self, member: Member) -> int | None:
-        """How many lines the member has (None when unknown): waits for the passes."""
-        self.wait()
-        return self.lines.get(member.name)
-
-    def pending(self) -> bool:
-        return self.thread.is_alive()
-
-    def wait(self) -> None:
-        """Wait until every pass is done; raise what a pass raised."""
-        self.thread.join()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def ahead(self, member: Member) -> Ahead:
-        """DuckDB's fast path reads ahead while the passes run; it may go on when no blank line was found."""
-        def clear() -> bool:
-            self.wait()
-            return self.blanks.get(member.name) is False
-        return Ahead(self.pending, clear)
-
-    def close(self) -> None:
-        """Stop the passes (the import ended or failed) and wait for the thread."""
-        self.stop.set()
-        self.thread.join()
+    yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member}, also=ALSO, seen=seen)
 
 
 class Authors:
@@ -735,18 +479,6 @@ class Authors:
         for row in firsts.to_pylist():
             if row["account"] not in self.seen:
                 self.seen[row["account"]] = {k.removesuffix("_first"): v for k, v in row.items()}
-
-    def add_staged(self, staged: Staged) -> None:
-        """:meth:`add` for rows the store wrote: the first row of each author by line (the
-        description in ``html``, the creation time in ``title``, put there by :func:`_numbered`)."""
-        firsts = staged.select("""
-            SELECT account, arg_min(account_id, record) AS account_id, arg_min(account_name, record) AS account_name,
-                   arg_min(source_member, record) AS source_member,
-                   arg_min(html, record) AS author_description,
-                   arg_min(title, record)::TIMESTAMPTZ AS author_created_at
-            FROM staged WHERE NOT starts_with(post_id, chr(1)) GROUP BY account ORDER BY min(record)""")
-        for row in firsts.to_pylist():
-            self.seen.setdefault(row["account"], row)
 
     def report(self, ctx: ReadContext, members: dict[str, Member]) -> None:
         for author in self.seen.values():
