@@ -174,3 +174,28 @@ def test_edited_tweets_are_folded_after_blank_lines(store: Store, tmp_path: Path
                              ).fetchall() == [("reply", first["id"])]
     assert count(store, f"SELECT count(*) FROM posts WHERE post_id::HUGEINT - {BASE} <> source_record::INT "
                         "AND source_record NOT LIKE '%edits:%'") == 0
+
+
+@pytest.mark.parametrize("lookup_after", [0, 10**9], ids=["lookup", "merge"])
+def test_an_edited_tweet_imported_again_stays_one_post(store: Store, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, lookup_after: int) -> None:
+    """Again, whether the rows already stored are left out while writing (the lookup of stored keys,
+    which sees the first version's row before the fold) or found by the merge: one post, as stored.
+
+    (With the lookup, the posts counted as read include the first version's row, left out as stored
+    before the fold could take it: one more than the file's posts for each such chain.)"""
+    import parlons.store
+
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", lookup_after)
+    first, second = tweet(10), tweet(11)
+    second["id"], second["text"] = str(BASE + 100_000), "the edited text"
+    chain = [first["id"], second["id"]]
+    second["edit_history_tweet_ids"] = chain
+    path = write(tmp_path / "tweets.jsonl", {10: json.dumps(first), 11: json.dumps(second)})
+    load(store, path)
+    again = load(store, path)
+    assert (again.merge.inserted, again.merge.already_stored) == (0, LINES - 1)
+    assert again.files[0].formats == {"twitter-api": LINES - 1 + (lookup_after == 0)}
+    assert store.con.execute(f"SELECT text, source_record FROM posts WHERE post_id = '{first['id']}'").fetchall() == [
+        ("the edited text", f"11 edits: {' '.join(chain)}")]
+    assert count(store, "SELECT count(*) FROM posts") == LINES - 1

@@ -304,17 +304,21 @@ class Store:
                     ) -> tuple[int, list[tuple[str, str]]]:
         """Write one batch (or a stream of batches) of canonical rows, stamping provenance; see :meth:`stage_query`.
 
-        The rows are already read: any DuckDB failure here is the store's.
+        The rows are already read: any DuckDB failure here is the store's. The count returned includes
+        the rows left out as already stored (:meth:`_leave_out_stored`): they were read.
         """
         with self.doing("writing the imported posts"):
             self._now = stamp.imported_at
+            left_before = self._known.rows if self._known is not None else 0
             if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
                 batch = pa.RecordBatchReader.from_batches(batch.schema, self._leave_out_stored(batches))
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT), self._threads(STAGING_THREADS):
-                    return self.stage_query("SELECT * FROM incoming", {}, stamp, check=check)
+                    written, dropped = self.stage_query("SELECT * FROM incoming", {}, stamp, check=check)
+                left = (self._known.rows if self._known is not None else 0) - left_before
+                return written + left, dropped  # rows left out as stored were read all the same
             finally:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
