@@ -72,18 +72,21 @@ class Known:
         self.whole = " AND ".join(f"{name} IS NOT NULL" for name in required)
         self.private = connect()
         self.folder = Path(tempfile.mkdtemp(prefix="known-", dir=scratch_dir()))
-        self.path = self.folder / "left-out.arrow"
+        self.segments: list[Path] = []
+        """The scratch files of the keys left out, in order (a new one after each :meth:`count`)."""
         self.writer: ipc.RecordBatchFileWriter | None = None
         self.rows = 0
 
-    def filter(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """The batches without their rows already stored (whose keys are noted for :meth:`settle`)."""
+    def filter(self, batches: Iterable[pa.RecordBatch], source: str = "") -> Iterator[pa.RecordBatch]:
+        """The batches without their rows already stored (whose keys are noted, with ``source``, the
+        file they come from, for :meth:`settle` and :meth:`count`)."""
         for batch in batches:
             stored = self._stored(batch) if len(self.hashes) and batch.num_rows else None
             if stored is None or not pc.any(stored).as_py():
                 yield batch
                 continue
-            self._note(batch.filter(stored).select(KEY))
+            keys = batch.filter(stored).select(KEY)
+            self._note(keys.append_column("source_file", pa.array([source] * keys.num_rows, pa.string())))
             kept = batch.filter(pc.invert(stored))
             if kept.num_rows:
                 yield kept
@@ -101,19 +104,37 @@ class Known:
 
     def _note(self, keys: pa.RecordBatch) -> None:
         if self.writer is None:
-            self.writer = ipc.new_file(str(self.path), keys.schema)
+            self.segments.append(self.folder / f"left-out-{len(self.segments)}.arrow")
+            self.writer = ipc.new_file(str(self.segments[-1]), keys.schema)
         self.writer.write_batch(keys)
         self.rows += keys.num_rows
+
+    def _close_segment(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def count(self, con: duckdb.DuckDBPyConnection, source: str, where: str) -> int:
+        """How many rows from ``source`` were left out so far whose ``platform`` and ``post_id`` meet
+        ``where`` (SQL run on ``con``: an importer's revision asks for the rows it would have taken)."""
+        if not self.segments:
+            return 0
+        self._close_segment()
+        con.register("left_out", self._left_out())
+        try:
+            return int(con.execute(f"SELECT count(*) FROM left_out WHERE source_file = $source AND ({where})",
+                                   {"source": source}).fetchall()[0][0])
+        finally:
+            con.unregister("left_out")
 
     def settle(self, con: duckdb.DuckDBPyConnection, stored: str, params: Mapping[str, Any], written: str) -> int:
         """The distinct keys of the rows left out that this import did not also write (``written``: the
         condition on ``posts`` of its rows; a key written before the lookup began is counted there);
         :class:`KeyCollision` when one was not stored before (``stored``: the condition given to
         :class:`Known`)."""
-        if self.writer is None:
+        if not self.segments:
             return 0
-        self.writer.close()
-        self.writer = None
+        self._close_segment()
         try:
             con.register("left_out", self._left_out())
             strays = con.execute(f"SELECT count(*) FROM left_out ANTI JOIN (SELECT platform, post_id FROM posts "
@@ -133,13 +154,11 @@ class Known:
         Not ``pyarrow.dataset``: importing it adds about 55 MB to every import's resident memory, and
         its scan reads batches ahead. Not mapped in memory either: the pages read would count as the
         process's own."""
-        file = ipc.open_file(pa.OSFile(str(self.path)))
+        files = [ipc.open_file(pa.OSFile(str(path))) for path in self.segments]
         return pa.RecordBatchReader.from_batches(
-            file.schema, (file.get_batch(i) for i in range(file.num_record_batches)))
+            files[0].schema, (file.get_batch(i) for file in files for i in range(file.num_record_batches)))
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        self._close_segment()
         self.private.close()
         shutil.rmtree(self.folder, ignore_errors=True)

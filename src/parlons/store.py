@@ -312,7 +312,8 @@ class Store:
             left_before = self._known.rows if self._known is not None else 0
             if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
-                batch = pa.RecordBatchReader.from_batches(batch.schema, self._leave_out_stored(batches))
+                kept = self._leave_out_stored(batches, stamp.source_file)
+                batch = pa.RecordBatchReader.from_batches(batch.schema, kept)
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT), self._threads(STAGING_THREADS):
@@ -323,7 +324,7 @@ class Store:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
 
-    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch], source: str) -> Iterator[pa.RecordBatch]:
         """The batches of a careful write, without the rows already stored once this import has
         written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`).
 
@@ -340,7 +341,7 @@ class Store:
                 finally:
                     cursor.close()
             self._careful_rows += batch.num_rows
-            yield from (self._known.filter([batch]) if self._known is not None else [batch])
+            yield from (self._known.filter([batch], source) if self._known is not None else [batch])
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True
                     ) -> tuple[int, list[tuple[str, str]]]:
@@ -387,7 +388,9 @@ class Store:
         """Run an importer's :class:`~parlons.importers._base.Revision` on the rows it wrote in this import
         (this ``stamp``'s); how many rows it took out."""
         with self.doing("revising the imported posts"):
-            written = _WrittenRows(self.con, stamp)
+            known, source = self._known, stamp.source_file
+            written = _WrittenRows(self.con, stamp, None if known is None else lambda where: known.count(
+                self.con, source, where))
             try:
                 apply(written)
             finally:
@@ -677,8 +680,10 @@ _ORDER = {"posts": ", created_at, post_id", "accounts": ""}
 class _WrittenRows:
     """The rows of one stamp (an importer's, for one source, in this import), for a revision (:class:`Written`)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, stamp: Stamp) -> None:
-        self.con, self.taken = con, 0
+    def __init__(self, con: duckdb.DuckDBPyConnection, stamp: Stamp, left_out: Callable[[str], int] | None) -> None:
+        self.con, self.taken, self.left_out = con, 0, left_out
+        """``left_out``: how many rows of this stamp's file were left out as stored where a condition holds
+        (:meth:`parlons.known.Known.count`); they count as taken, since they were counted as read."""
         self.params = {"now": stamp.imported_at, "file": stamp.source_file, "importer": stamp.importer}
         self.registered: list[str] = []
         self.relation = ("(SELECT *, rowid AS staged_row FROM posts WHERE imported_at = $now AND source_file = $file "
@@ -701,6 +706,8 @@ class _WrittenRows:
             self.con.execute(f"WITH staged AS {self.relation} DELETE FROM posts WHERE rowid IN "
                              f"(SELECT staged_row FROM staged WHERE {where})", self.params)
             self.taken += taken.num_rows
+        if self.left_out is not None:
+            self.taken += self.left_out(where)
         return taken.cast(ROW_SCHEMA)
 
     def close(self) -> None:
