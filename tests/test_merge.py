@@ -161,3 +161,23 @@ def test_a_small_import_into_a_store_does_not_look_up_the_stored_keys(tmp_path: 
                                                              every_count(("4", 4), ("2", 9))])
         assert load(store, 3, two) == MergeResult(5, 1, 3, 1, 0)
         assert built == [1]
+
+
+def test_the_rows_left_out_are_counted_per_file(tmp_path: Path) -> None:
+    """A revision asks how many rows of its file were left out as stored (the versions it would have taken)."""
+    counts = ("like_count", "repost_count", "reply_count", "quote_count")
+    with Store(tmp_path / "s.duckdb") as store:
+        load(store, 1, every_count(("1", 1), ("2", 2), ("3", 3)))
+        lookup = known.Known(store.con, "true", {}, counts, ["post_id"])
+        try:
+            assert [b.num_rows for b in lookup.filter([every_count(("1", 1), ("9", 9))], "a.jsonl")] == [1]
+            assert list(lookup.filter([every_count(("2", 1), ("3", 1))], "b.jsonl")) == []
+            assert list(lookup.filter([every_count(("1", 1))], "a.jsonl")) == []
+            assert lookup.count(store.con, "a.jsonl", "post_id IN ('1', '2')") == 2
+            assert lookup.count(store.con, "b.jsonl", "post_id IN ('1', '2')") == 1
+            assert list(lookup.filter([every_count(("3", 1))], "b.jsonl")) == []  # written after a count
+            assert lookup.count(store.con, "b.jsonl", "true") == 3
+            assert lookup.count(store.con, "c.jsonl", "true") == 0
+            assert lookup.rows == 5
+        finally:
+            lookup.close()

@@ -72,8 +72,9 @@ class Known:
         self.whole = " AND ".join(f"{name} IS NOT NULL" for name in required)
         self.private = connect()
         self.folder = Path(tempfile.mkdtemp(prefix="known-", dir=scratch_dir()))
-        self.segments: list[Path] = []
-        """The scratch files of the keys left out, in order (a new one after each :meth:`count`)."""
+        self.segments: list[tuple[str, Path]] = []
+        """The scratch files of the keys left out, in order, each with the file its rows come from (a new
+        one for each file, and after each :meth:`count`)."""
         self.writer: ipc.RecordBatchFileWriter | None = None
         self.rows = 0
 
@@ -85,8 +86,7 @@ class Known:
             if stored is None or not pc.any(stored).as_py():
                 yield batch
                 continue
-            keys = batch.filter(stored).select(KEY)
-            self._note(keys.append_column("source_file", pa.array([source] * keys.num_rows, pa.string())))
+            self._note(batch.filter(stored).select(KEY), source)
             kept = batch.filter(pc.invert(stored))
             if kept.num_rows:
                 yield kept
@@ -102,10 +102,12 @@ class Known:
         places = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
         return pa.array((self.hashes[places] == hashes) & np.asarray(found["whole"], dtype=bool))
 
-    def _note(self, keys: pa.RecordBatch) -> None:
+    def _note(self, keys: pa.RecordBatch, source: str) -> None:
+        if self.writer is not None and self.segments[-1][0] != source:
+            self._close_segment()
         if self.writer is None:
-            self.segments.append(self.folder / f"left-out-{len(self.segments)}.arrow")
-            self.writer = ipc.new_file(str(self.segments[-1]), keys.schema)
+            self.segments.append((source, self.folder / f"left-out-{len(self.segments)}.arrow"))
+            self.writer = ipc.new_file(str(self.segments[-1][1]), keys.schema)
         self.writer.write_batch(keys)
         self.rows += keys.num_rows
 
@@ -117,13 +119,13 @@ class Known:
     def count(self, con: duckdb.DuckDBPyConnection, source: str, where: str) -> int:
         """How many rows from ``source`` were left out so far whose ``platform`` and ``post_id`` meet
         ``where`` (SQL run on ``con``: an importer's revision asks for the rows it would have taken)."""
-        if not self.segments:
+        paths = [path for file, path in self.segments if file == source]
+        if not paths:
             return 0
         self._close_segment()
-        con.register("left_out", self._left_out())
+        con.register("left_out", self._left_out(paths))
         try:
-            return int(con.execute(f"SELECT count(*) FROM left_out WHERE source_file = $source AND ({where})",
-                                   {"source": source}).fetchall()[0][0])
+            return int(con.execute(f"SELECT count(*) FROM left_out WHERE {where}").fetchall()[0][0])
         finally:
             con.unregister("left_out")
 
@@ -148,13 +150,13 @@ class Known:
         finally:
             con.unregister("left_out")
 
-    def _left_out(self) -> pa.RecordBatchReader:
+    def _left_out(self, paths: list[Path] | None = None) -> pa.RecordBatchReader:
         """The keys left out, read from the scratch file one batch at a time (a reader is read once).
 
         Not ``pyarrow.dataset``: importing it adds about 55 MB to every import's resident memory, and
         its scan reads batches ahead. Not mapped in memory either: the pages read would count as the
         process's own."""
-        files = [ipc.open_file(pa.OSFile(str(path))) for path in self.segments]
+        files = [ipc.open_file(pa.OSFile(str(path))) for path in (paths or [p for _, p in self.segments])]
         return pa.RecordBatchReader.from_batches(
             files[0].schema, (file.get_batch(i) for file in files for i in range(file.num_record_batches)))
 
