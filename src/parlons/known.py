@@ -7,8 +7,9 @@ being written, then found and deleted by the merge. Re-importing 10 M tweets wro
 rows; now it writes none.
 
 Keys are compared by DuckDB's 64-bit ``hash(platform, post_id)`` in a sorted numpy array (8 bytes
-per stored post). Two keys can share a hash, so the rows left out are kept (their keys only) in a
-scratch Arrow file, and the merge checks them exactly against the stored keys
+per stored post). Two keys can share a hash, so the rows left out are kept (their keys only) in
+scratch Arrow files (one per file read: an importer's revision asks how many of its rows were left
+out, :meth:`Known.count`), and the merge checks them exactly against the stored keys
 (:meth:`Known.settle`): a key that was not stored raises :class:`KeyCollision`, and the import runs
 again without this lookup (:func:`parlons.ingest.import_paths`). Rows missing a required field are
 never left out: the store counts them as incomplete, as before.
