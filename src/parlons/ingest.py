@@ -141,9 +141,8 @@ class _Feed:
     The importer runs on this thread (its own DuckDB, its Python work, Ctrl-C) while the store
     writes the batches it already produced on another: the two DuckDB instances use two cores. A
     :class:`SqlQuery` or a :class:`Revision` waits until every batch before it is written, then the
-    store runs it here,
-    so the importer sees ``ctx.rows_read`` as before. What the importer raises reaches the caller
-    as it was raised; the store's failure, as the store raised it.
+    store runs it here, so the importer sees ``ctx.rows_read`` as before. What the importer raises
+    reaches the caller as it was raised; the store's failure, as the store raised it.
     """
 
     def __init__(self, store: Store, job: Job, stamp: Stamp, progress: Progress | None) -> None:
