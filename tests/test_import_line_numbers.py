@@ -119,7 +119,6 @@ def test_a_bad_line_after_blank_lines_resumes_at_the_right_line(store: Store, tm
 def test_a_slow_byte_pass_holds_the_rows_until_it_knows_their_lines(store: Store, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """DuckDB outruns a pass that reads 64 bytes at a time: rows wait for their lines, none is misnumbered."""
-    monkeypatch.setattr(_lines, "CHUNK", 64)
     monkeypatch.setattr(_lines.LineMap, "__init__", _small_chunks(_lines.LineMap.__init__))
     report = load(store, write(tmp_path / "tweets.jsonl", BLANKS))
     assert report.files[0].formats == {"twitter-api": LINES - len(BLANKS)}

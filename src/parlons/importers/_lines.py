@@ -58,11 +58,11 @@ class LineMap:
         """
         if len(places) == 0:
             return places
-        highest = int(np.max(places.to_numpy(zero_copy_only=False)))
+        values = places.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        highest = int(values.max())
         starts, blanks = self._known(highest)
         if not starts or starts[0] >= highest:
             return places
-        values = places.to_numpy(zero_copy_only=False).astype(np.int64)
         runs = np.searchsorted(np.asarray(starts, dtype=np.int64), values, side="left")
         shift = np.concatenate(([0], np.asarray(blanks, dtype=np.int64)))[runs]
         return pa.array(values + shift, pa.int64())
