@@ -306,3 +306,56 @@ def test_generic_jsonl_rows_are_kept_after_their_values_are_computed() -> None:
         walk(node)
     assert filters == ["parlons_keep"]
     assert con.execute(kept_sql(shape_sql(raw, mapped, "x", None), mapped)).fetchall()[0][:3] == ("x", "1", "ana")
+
+
+LINE_MAP = {"post_id": "id", "account": "author.handle", "created_at": "published", "text": "message"}
+
+
+def _line(post_id: str, text: str, at: str = "2024-05-02T09:15:00Z") -> str:
+    return json.dumps({"id": post_id, "author": {"handle": "mairie"}, "published": at, "message": text})
+
+
+def _spy_inserts(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The ``ordered`` of every query the store inserts, in order."""
+    calls: list[bool] = []
+    insert = Store._insert_query
+
+    def spy(self: Store, select: str, params: Any, *, ordered: bool = True) -> int:
+        calls.append(ordered)
+        return insert(self, select, params, ordered=ordered)
+
+    monkeypatch.setattr(Store, "_insert_query", spy)
+    return calls
+
+
+def test_generic_jsonl_is_written_unordered_when_no_post_repeats(store: Store, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join(_line(str(n), f"post {n}") for n in range(1, 6)) + "\n", encoding="utf-8")
+    calls = _spy_inserts(monkeypatch)
+    report = jsonl(store, path, LINE_MAP)
+    assert calls == [False]
+    assert (report.merge.staged, report.merge.inserted, report.merge.duplicates_in_input) == (5, 5, 0)
+    assert [r["text"] for r in rows(store)] == [f"post {n}" for n in range(1, 6)]
+
+
+def test_generic_jsonl_repeated_post_is_written_again_in_order_and_the_first_line_wins(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mapping = LINE_MAP
+    stored = tmp_path / "stored.jsonl"
+    stored.write_text(_line("1", "stored before") + "\n", encoding="utf-8")
+    jsonl(store, stored, mapping)
+    earlier, repeating = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    earlier.write_text(_line("7", "from a") + "\n" + _line("1", "not stored again") + "\n", encoding="utf-8")
+    repeating.write_text("\n".join([_line("2", "first"), _line("3", "other"), _line("2", "second"),
+                                    _line("7", "from b")]) + "\n", encoding="utf-8")
+    calls = _spy_inserts(monkeypatch)
+    report = load(store, earlier, repeating, forced="generic-jsonl",
+                  now=datetime(2026, 1, 3, tzinfo=UTC), options=ImportOptions(mapping=mapping))
+    assert calls == [False, False, True]  # a.jsonl at once; b.jsonl repeats post 2: removed, written in order
+    assert {r["post_id"]: (r["text"], r["source_member"]) for r in rows(store)} == {
+        "1": ("stored before", "stored.jsonl"), "2": ("first", "b.jsonl"), "3": ("other", "b.jsonl"),
+        "7": ("from a", "a.jsonl")}
+    merge = report.merge
+    assert (merge.staged, merge.duplicates_in_input, merge.already_stored, merge.inserted) == (6, 2, 1, 3)
+    assert {(m, r) for _, m, r, _ in merge.duplicate_examples} == {("b.jsonl", "2"), ("b.jsonl", "7")}
