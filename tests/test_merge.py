@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -179,5 +180,48 @@ def test_the_rows_left_out_are_counted_per_file(tmp_path: Path) -> None:
             assert lookup.count(store.con, "b.jsonl", "true") == 3
             assert lookup.count(store.con, "c.jsonl", "true") == 0
             assert lookup.rows == 5
+        finally:
+            lookup.close()
+
+
+def test_a_row_is_left_out_when_the_stored_post_knows_every_count_it_knows(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored posts that know some counts only (a generic export maps likes and reposts): a newer row is
+    left out when it knows no other count, written (to fill one in) when it does; the same result as without
+    the lookup."""
+    left_out: list[int] = []
+    close = known.Known.close
+
+    def noted(self: known.Known) -> None:
+        left_out.append(self.rows)
+        close(self)
+
+    monkeypatch.setattr(known.Known, "close", noted)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
+    results = []
+    for prefilter in (True, False):
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            load(store, 1, rows(("1", 1, 1), ("2", 2, None), ("3", 3, 3)))
+            store.prefilter = prefilter
+            # 1: knows what is stored; 2: knows the reposts the stored post lacks; 3: knows nothing; 4: new
+            results.append((load(store, 2, rows(("1", 9, 9), ("2", 9, 9), ("3", None, None), ("4", 4, 4))),
+                            stored(store)))
+    assert results[0] == results[1]
+    assert results[0] == (MergeResult(4, 0, 3, 1, 1), [("1", 1, 1, "export-1.jsonl"), ("2", 2, 9, "export-1.jsonl"),
+                                                       ("3", 3, 3, "export-1.jsonl"), ("4", 4, 4, "export-2.jsonl")])
+    assert left_out == [2]  # 1 and 3
+
+
+def test_stored_keys_that_share_the_bits_compared_leave_no_row_out(tmp_path: Path) -> None:
+    """Which stored post's counts would decide is not known: the row is written, and the merge decides."""
+    with Store(tmp_path / "s.duckdb") as store:
+        load(store, 1, every_count(("1", 1), ("2", 2)))
+        lookup = known.Known(store.con, "true", {}, ("like_count", "repost_count", "reply_count", "quote_count"),
+                             ["post_id"])
+        try:
+            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).to_pylist() == [True, True, False]
+            (one,) = store.con.execute("SELECT hash('x', '1') & ~15::UBIGINT").fetchone()  # type: ignore[misc]
+            lookup.hashes = np.sort(np.append(lookup.hashes, np.uint64(one)))  # another stored key, no count known
+            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).to_pylist() == [False, True, False]
         finally:
             lookup.close()

@@ -1,18 +1,20 @@
 """Keys already stored, so that a re-import does not write the rows the merge would delete.
 
 When a careful import (record batches, :meth:`parlons.store.Store.stage_batch`) writes into a store
-that already holds posts, each row's key is looked up among the keys stored before the import whose
-four counts are all known (a newer row has nothing to fill in): such a row is left out instead of
-being written, then found and deleted by the merge. Re-importing 10 M tweets wrote and deleted 10 M
-rows; now it writes none.
+that already holds posts, each row's key is looked up among the keys stored before the import, with
+which of the four counts each stored post knows: a row whose counts the stored post all knows
+already (a newer row has nothing to fill in) is left out instead of being written, then found and
+deleted by the merge. Re-importing 10 M tweets wrote and deleted 10 M rows; now it writes none.
 
 Keys are compared by DuckDB's 64-bit ``hash(platform, post_id)`` in a sorted numpy array (8 bytes
-per stored post). Two keys can share a hash, so the rows left out are kept (their keys only) in
-scratch Arrow files (one per file read: an importer's revision asks how many of its rows were left
-out, :meth:`Known.count`), and the merge checks them exactly against the stored keys
+per stored post), whose lowest four bits are replaced by the stored post's known counts (see
+:func:`_hashes`): 60 bits of hash left. Two keys can share those, so the rows left out are kept (their
+keys only) in scratch Arrow files (one per file read: an importer's revision asks how many of its
+rows were left out, :meth:`Known.count`), and the merge checks them exactly against the stored keys
 (:meth:`Known.settle`): a key that was not stored raises :class:`KeyCollision`, and the import runs
-again without this lookup (:func:`parlons.ingest.import_paths`). Rows missing a required field are
-never left out: the store counts them as incomplete, as before.
+again without this lookup (:func:`parlons.ingest.import_paths`). Two stored keys that share their 60
+bits leave no row out (which post's counts would decide is not known). Rows missing a required field
+are never left out: the store counts them as incomplete, as before.
 """
 
 from __future__ import annotations
@@ -40,16 +42,17 @@ class KeyCollision(Exception):
     """A row left out as already stored was not: two keys share a hash (the import runs again)."""
 
 
-def _hashes(con: duckdb.DuckDBPyConnection, where: str, params: Mapping[str, Any]
+def _hashes(con: duckdb.DuckDBPyConnection, where: str, params: Mapping[str, Any], counts: tuple[str, ...]
             ) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """The sorted key hashes of the posts ``where`` selects, streamed into one array of their number.
+    """The sorted key hashes of the posts ``where`` selects, each with its lowest bits (:data:`MASK`) made
+    the bits of the ``counts`` that post knows (:func:`_known_counts`), streamed into one array.
 
     Fetched whole, the result is held twice (by DuckDB and by numpy): 160 MB at 10 M posts instead of 80.
     """
     count = con.execute(f"SELECT count(*) FROM posts WHERE {where}", dict(params)).fetchall()[0][0]
     hashes = np.empty(count, dtype=np.uint64)
-    reader = con.sql(f"SELECT hash(platform, post_id) AS h FROM posts WHERE {where}",
-                     params=dict(params)).to_arrow_reader(HASHES_PER_BATCH)
+    reader = con.sql(f"SELECT (hash(platform, post_id) & {~MASK & (2**64 - 1)}::UBIGINT) | {_known_counts(counts)} "
+                     f"AS h FROM posts WHERE {where}", params=dict(params)).to_arrow_reader(HASHES_PER_BATCH)
     filled = 0
     for batch in reader:
         part = batch.column(0).to_numpy(zero_copy_only=False)[: count - filled]
@@ -60,16 +63,26 @@ def _hashes(con: duckdb.DuckDBPyConnection, where: str, params: Mapping[str, Any
     return hashes
 
 
+def _known_counts(counts: tuple[str, ...]) -> str:
+    """SQL: a UBIGINT whose bit ``i`` says that the row knows ``counts[i]``."""
+    return " | ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE {1 << i} END)::UBIGINT" for i, c in enumerate(counts))
+
+
+MASK = 0b1111
+"""The bits of a stored key's hash that say which counts the stored post knows (four counts)."""
 HASHES_PER_BATCH = 1 << 20
 
 
 class Known:
-    """The keys stored before an import whose counts are known, and the rows of it left out for them."""
+    """The keys stored before an import with the counts they know, and the rows of it left out for them."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, stored: str, params: Mapping[str, Any],
                  counts: tuple[str, ...], required: list[str]) -> None:
         """``stored``: a condition on ``posts`` that selects the rows stored before the import."""
-        self.hashes = _hashes(con, " AND ".join([stored, *(f"{c} IS NOT NULL" for c in counts)]), params)
+        if len(counts) > MASK.bit_length():
+            raise ValueError(f"at most {MASK.bit_length()} counts")
+        self.hashes = _hashes(con, stored, params, counts)
+        self.counts = counts
         self.whole = " AND ".join(f"{name} IS NOT NULL" for name in required)
         self.private = connect()
         self.folder = Path(tempfile.mkdtemp(prefix="known-", dir=scratch_dir()))
@@ -93,15 +106,22 @@ class Known:
                 yield kept
 
     def _stored(self, batch: pa.RecordBatch) -> pa.BooleanArray:
+        """Which rows of ``batch`` are stored with every count the row knows (and have every required field)."""
         self.private.register("incoming", batch)
         try:
-            found = self.private.execute(f"SELECT hash(platform, post_id) AS h, ({self.whole}) AS whole "
-                                         "FROM incoming").fetchnumpy()
+            found = self.private.execute(
+                f"SELECT hash(platform, post_id) & {~MASK & (2**64 - 1)}::UBIGINT AS h, "
+                f"{_known_counts(self.counts)} AS counts, ({self.whole}) AS whole FROM incoming").fetchnumpy()
         finally:
             self.private.unregister("incoming")
         hashes = np.asarray(found["h"], dtype=np.uint64)
-        places = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
-        return pa.array((self.hashes[places] == hashes) & np.asarray(found["whole"], dtype=bool))
+        last = len(self.hashes) - 1
+        places = np.minimum(np.searchsorted(self.hashes, hashes), last)  # the first stored key of those bits
+        entry, after = self.hashes[places], self.hashes[np.minimum(places + 1, last)]
+        alone = (places == last) | ((after & ~np.uint64(MASK)) != hashes)
+        covered = (np.asarray(found["counts"], dtype=np.uint64) & ~entry & np.uint64(MASK)) == 0
+        return pa.array(((entry & ~np.uint64(MASK)) == hashes) & alone & covered
+                        & np.asarray(found["whole"], dtype=bool))
 
     def _note(self, keys: pa.RecordBatch, source: str) -> None:
         if self.writer is not None and self.segments[-1][0] != source:
