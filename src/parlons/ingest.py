@@ -174,7 +174,6 @@ class _Feed:
 
     def _query(self, item: SqlQuery) -> int:
         """Run a query on the store; the rows written."""
-        self.store.prepare(item.setup)
         return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered)[0]
 
     def _put(self, batch: pa.RecordBatch) -> None:

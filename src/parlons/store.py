@@ -317,7 +317,7 @@ class Store:
             self.con.register("incoming", batch)
             try:
                 with self._bounded_memory(STAGING_MEMORY_LIMIT), self._threads(STAGING_THREADS):
-                    written, dropped = self.stage_query("SELECT * FROM incoming", {}, stamp, check=check)
+                    written, dropped = self._stage_select("SELECT * FROM incoming", {}, stamp, check=check)
                 left = (self._known.rows if self._known is not None else 0) - left_before
                 return written + left, dropped  # rows left out as stored were read all the same
             finally:
@@ -347,20 +347,67 @@ class Store:
                     ordered: bool = True) -> tuple[int, list[tuple[str, str]]]:
         """Write the rows of a DuckDB query into ``posts``, stamping provenance.
 
-        Returns how many rows were written, and (with ``check``) the (member, record) of rows then
+        Returns how many rows were read, and (with ``check``) the (member, record) of rows then
         dropped because a required field (id, account, time, text, kind) is missing. Without
         ``check`` they stay marked until :meth:`take_incomplete`: one pass per importer run
         instead of one per batch (a pass reads every row of this import written so far).
 
-        Without ``ordered``, the rows are written in whatever order DuckDB's threads finish them
-        (see :meth:`_insert_unordered`).
+        The store's own connection runs the query and writes its rows on every core; without
+        ``ordered``, in whatever order DuckDB's threads finish them (see :meth:`_insert_unordered`).
+        A file imported before is read again (:meth:`_read_before`) by a DuckDB of its own, whose rows are
+        written as batches (:meth:`_stage_streamed`): those already stored are then left out, not written
+        and deleted by the merge.
         """
         self._now = stamp.imported_at
+        if self._read_before(stamp):
+            return self._stage_streamed(sql, params, stamp, check=check)
+        return self._stage_select(sql, params, stamp, check=check, ordered=ordered)
+
+    def _stage_select(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
+                      ordered: bool = True) -> tuple[int, list[tuple[str, str]]]:
         select = f"SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} FROM ({sql})"
         every = {**params, **_stamp_params(stamp)}
         inserted = self._insert_query(select, every) if ordered else self._insert_unordered(select, every)
         dropped = self.take_incomplete() if check else []
         return inserted - len(dropped), dropped
+
+    def _read_before(self, stamp: Stamp) -> bool:
+        """Whether rows of ``stamp``'s file were stored before this import (and stored keys are looked up)."""
+        if not (self._stored_before and self.prefilter):
+            return False
+        with self.doing("reading the posts stored"):
+            return bool(self.con.execute("SELECT 1 FROM posts WHERE source_file = $file AND imported_at <> $now "
+                                         "LIMIT 1", {"file": stamp.source_file, "now": self._now}).fetchall())
+
+    def _stage_streamed(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool
+                        ) -> tuple[int, list[tuple[str, str]]]:
+        """:meth:`stage_query` through :meth:`stage_batch`: the query runs in a DuckDB of its own, in order.
+
+        What fails while reading (a file that became unreadable since) is raised as it was raised, not
+        as the store's failure.
+        """
+        private = connect(memory_limit=STREAMED_MEMORY_LIMIT, preserve_insertion_order=True)
+        failed: list[BaseException] = []
+
+        def batches(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+            try:
+                for batch in reader:
+                    yield batch.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
+            except BaseException as exc:
+                failed.append(exc)
+                raise
+
+        try:
+            private.execute("SET disabled_optimizers = 'in_clause'")  # keeps the order of what is read
+            reader = private.sql(sql, params=dict(params)).to_arrow_reader(STREAMED_ROWS)
+            return self.stage_batch(pa.RecordBatchReader.from_batches(ROW_SCHEMA, batches(reader)), stamp,
+                                    check=check)
+        except StoreError:
+            if failed:
+                raise failed[0] from None
+            raise
+        finally:
+            private.close()
 
     def _insert_query(self, select: str, params: Mapping[str, Any], *, ordered: bool = True) -> int:
         """``INSERT INTO posts`` the rows of ``select``: DuckDB reads, shapes and writes on every core,
@@ -419,11 +466,6 @@ class Store:
         finally:
             with suppress(duckdb.Error):
                 self.con.execute(f"SET disabled_optimizers = {_literal(before)}")
-
-    def prepare(self, statements: tuple[str, ...]) -> None:
-        """Run an importer's set-up statements (the temporary macros its query calls)."""
-        for statement in statements:
-            self._run("preparing the imported posts", statement)
 
     def revise(self, stamp: Stamp, apply: Callable[[Written], None]) -> int:
         """Run an importer's :class:`~parlons.importers._base.Revision` on the rows it wrote in this import
@@ -654,6 +696,10 @@ STAGING_THREADS = 1
 written by one thread whatever the setting; the others waited for work beside the importer's own
 DuckDB, on the same cores: at 1 M twarc2 tweets on two cores, the import took 12.3 CPU-seconds with two
 threads, 8.1-8.6 with one (7.6 s → 4.7-5.1 s)."""
+STREAMED_MEMORY_LIMIT = "512MB"
+"""The memory limit of the DuckDB that reads a file imported before (:meth:`Store._stage_streamed`)."""
+STREAMED_ROWS = 50_000
+"""The rows of a batch read so (bigger than an importer's: the lookup of stored keys costs per batch)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
 LOOKUP_AFTER = 100_000

@@ -54,15 +54,15 @@ class SqlQuery:
     """A DuckDB query that yields canonical rows, run by the store on its own connection.
 
     The vectorized path: rows go from DuckDB's reader into ``posts`` without passing
-    through Python. ``sql`` selects the :data:`ROW_SCHEMA` columns (any order, by name);
-    ``params`` are its named parameters; ``members`` are the members it reads, for messages.
+    through Python. ``sql`` selects the :data:`ROW_SCHEMA` columns (any order, by name) from the
+    files it reads, never from the store's tables: a file imported before is read again by a DuckDB
+    of the store's own (:meth:`~parlons.store.Store.stage_query`). ``params`` are its named
+    parameters; ``members`` are the members it reads, for messages.
     """
 
     sql: str
     params: Mapping[str, Any]
     members: tuple[Member, ...]
-    setup: tuple[str, ...] = ()
-    """Statements the store runs first (``CREATE OR REPLACE TEMP MACRO`` the query calls)."""
     ordered: bool = True
     """Whether the store must write the rows in the query's order. False when no column depends on
     the order (no ``row_number()``: ``source_record`` comes from the record itself): DuckDB then writes

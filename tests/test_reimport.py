@@ -1,0 +1,145 @@
+"""A file imported again whose rows an importer's query gives (generic JSON lines, X archive, Jetstream).
+
+The store reads it with a DuckDB of its own and writes its rows as batches, so that the rows already
+stored are left out (``parlons.known``) instead of written and then deleted by the merge. The result
+must be the one the merge alone gives; what fails while reading is named as on a first import.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import parlons.store
+from parlons import known
+from parlons.errors import InputError
+from parlons.importers._base import ROW_SCHEMA, ImportOptions
+from parlons.ingest import ImportReport, import_paths
+from parlons.store import MergeResult, Stamp, Store
+
+from .conftest import FIXTURES, count, rows
+
+MAPPING = {"post_id": "id", "account": "user", "created_at": "ts", "text": "body", "like_count": "likes",
+           "repost_count": "shares"}
+
+
+def posts(path: Path, *items: tuple[str, int | None, int | None]) -> Path:
+    path.write_text("".join(json.dumps({"id": pid, "user": "mairie", "ts": f"2024-03-0{i + 1}T10:00:00Z",
+                                        "body": f"post {pid}", "likes": likes, "shares": shares}) + "\n"
+                            for i, (pid, likes, shares) in enumerate(items)), encoding="utf-8")
+    return path
+
+
+def generic(store: Store, path: Path, day: int) -> ImportReport:
+    return import_paths(store, [str(path)], forced="generic-jsonl", now=datetime(2024, 4, day, tzinfo=UTC),
+                        options=ImportOptions(mapping=MAPPING))
+
+
+def watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[int]]:
+    """The files the store read with a DuckDB of its own, and the rows each lookup of stored keys left out."""
+    streamed: list[str] = []
+    left_out: list[int] = []
+    stage, close = Store._stage_streamed, known.Known.close
+
+    def spied(self: Store, sql: str, params: Any, stamp: Any, **kwargs: Any) -> Any:
+        streamed.append(Path(stamp.source_file).name)
+        return stage(self, sql, params, stamp, **kwargs)
+
+    def noted(self: known.Known) -> None:
+        left_out.append(self.rows)
+        close(self)
+
+    monkeypatch.setattr(Store, "_stage_streamed", spied)
+    monkeypatch.setattr(known.Known, "close", noted)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
+    return streamed, left_out
+
+
+def test_a_file_imported_again_leaves_out_its_stored_rows_with_the_merges_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    streamed, left_out = watch(monkeypatch)
+    path = tmp_path / "posts.jsonl"
+    outcomes = []
+    for prefilter in (True, False):
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            store.prefilter = prefilter
+            posts(path, ("1", 5, None), ("2", 7, 1), ("3", None, None))
+            first = generic(store, path, 1)
+            generic(store, posts(tmp_path / "other.jsonl", ("9", 1, 1)), 2)  # another file: written at once
+            # the same file, exported later: 1 knows its shares now, 2 and 3 nothing new, 4 is new
+            posts(path, ("1", 6, 2), ("2", 8, 1), ("3", None, None), ("4", 1, 1))
+            again = generic(store, path, 3)
+            outcomes.append((first.merge, again.merge, rows(store)))
+    assert outcomes[0] == outcomes[1]
+    assert streamed == ["posts.jsonl"]  # the third import, with the lookup (the second run has none)
+    assert left_out == [2]  # 2 and 3: the stored post knows every count they know
+    first_merge, again_merge, stored = outcomes[0]
+    assert first_merge == MergeResult(3, 0, 0, 3, 0)
+    assert again_merge == MergeResult(4, 0, 3, 1, 1)
+    assert [(r["post_id"], r["like_count"], r["repost_count"], r["imported_at"][:10]) for r in stored] == [
+        ("1", 5, 2, "2024-04-01"), ("2", 7, 1, "2024-04-01"), ("3", None, None, "2024-04-01"),
+        ("4", 1, 1, "2024-04-03"), ("9", 1, 1, "2024-04-02")]
+
+
+def test_a_file_imported_again_that_repeats_a_post_keeps_the_first(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    streamed, _ = watch(monkeypatch)
+    path = tmp_path / "posts.jsonl"
+    with Store(tmp_path / "s.duckdb") as store:
+        generic(store, posts(path, ("1", 1, 1)), 1)
+        report = generic(store, posts(path, ("1", 1, 1), ("5", 2, 2), ("5", 3, 3), ("6", 4, 4)), 2)
+        assert streamed == ["posts.jsonl"]
+        assert report.merge == MergeResult(4, 1, 1, 2, 0, ((str(path), "posts.jsonl", "5", "5"),))
+        assert [(r["post_id"], r["like_count"]) for r in rows(store)] == [("1", 1), ("5", 2), ("6", 4)]
+
+
+def test_a_file_that_became_unreadable_is_named_as_on_a_first_import(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    streamed, _ = watch(monkeypatch)
+    archive = tmp_path / "archive"
+    shutil.copytree(FIXTURES / "x_archive", archive)
+    with Store(tmp_path / "s.duckdb") as store:
+        import_paths(store, [str(archive)])
+        before = rows(store)
+        part = archive / "data" / "tweets-part2.js"
+        text = part.read_text()
+        part.write_text(text.replace('"full_text"', 'full_text"', 1))  # DuckDB's reader refuses it
+        with pytest.raises(InputError) as caught:
+            import_paths(store, [str(archive)])
+        assert streamed == ["archive"]
+        assert "cannot be read as x-archive: Invalid Input Error: Malformed JSON" in str(caught.value)
+        assert rows(store) == before
+        assert count(store, "SELECT count(*) FROM posts") == len(before)
+
+
+
+def _query(rows: int, fail_after: int | None = None) -> str:
+    """Canonical rows 1..``rows`` as a query; with ``fail_after``, DuckDB fails on the rows after it."""
+    given = {"platform": "'x'", "post_id": "i::VARCHAR", "account": "'org'", "created_at": "TIMESTAMPTZ '2024-01-01'",
+             "text": "'post'", "kind": "'original'", "source_member": "'m'", "source_record": "i::VARCHAR"}
+    if fail_after is not None:
+        given["text"] = f"CASE WHEN i > {fail_after} THEN error('the file changed') ELSE 'post' END"
+    columns = ", ".join(f"{given.get(name, 'NULL')} AS {name}" for name in ROW_SCHEMA.names)
+    return f"SELECT {columns} FROM range(1, {rows + 1}) t(i)"
+
+
+def test_a_read_that_fails_after_rows_were_written_fails_as_the_reader_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure comes while the store writes the batches read before it: the reader's error, not the
+    store's (which would say the store failed), and nothing of it is kept."""
+    streamed, _ = watch(monkeypatch)
+    monkeypatch.setattr(parlons.store, "STREAMED_ROWS", 1000)
+    with Store(tmp_path / "s.duckdb") as store:
+        with store.transaction():
+            store.stage_query(_query(3), {}, Stamp("a.jsonl", "test", "1", datetime(2024, 5, 1, tzinfo=UTC)))
+            store.merge()
+        with pytest.raises(OSError, match="the file changed"), store.transaction():  # as Arrow passes it on
+            store.stage_query(_query(100_000, fail_after=50_000), {},
+                              Stamp("a.jsonl", "test", "1", datetime(2024, 5, 2, tzinfo=UTC)))
+        assert streamed == ["a.jsonl"]
+        assert count(store, "SELECT count(*) FROM posts") == 3
