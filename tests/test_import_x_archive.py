@@ -109,6 +109,21 @@ def test_x_archive_truncated_json_leaves_store_untouched(store: Store, tmp_path:
     assert count(store, "SELECT count(*) FROM posts") == 4
 
 
+def test_x_archive_malformed_json_names_its_member_not_the_copy_read(store: Store, tmp_path: Path) -> None:
+    """DuckDB reads a copy of each part without its JavaScript prefix: its failure names the part."""
+    broken = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, broken)
+    part = broken / "data" / "tweets-part2.js"
+    part.write_text(part.read_text().replace('"full_text"', 'full_text"', 1))
+    with pytest.raises(InputError) as caught:
+        load(store, broken)
+    message = str(caught.value)
+    assert message.startswith(f"file {broken}, member data/tweets-part2.js: cannot be read as x-archive: ")
+    assert 'Malformed JSON in file "data/tweets-part2.js"' in message  # DuckDB's words, the copy's path replaced
+    assert "parlons-run-" not in message and ".json" not in message
+    assert count(store, "SELECT count(*) FROM posts") == 0
+
+
 @needs_samples
 def test_x_archive_real_organization_sample(store: Store) -> None:
     load(store, SAMPLES / "twitter_archive_rtiatmla" / "data")

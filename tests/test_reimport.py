@@ -112,7 +112,9 @@ def test_a_file_that_became_unreadable_is_named_as_on_a_first_import(tmp_path: P
         with pytest.raises(InputError) as caught:
             import_paths(store, [str(archive)])
         assert streamed == ["archive"]
-        assert "cannot be read as x-archive: Invalid Input Error: Malformed JSON" in str(caught.value)
+        message = str(caught.value)
+        assert message.startswith(f"file {archive}, member data/tweets-part2.js: cannot be read as x-archive: ")
+        assert 'Malformed JSON in file "data/tweets-part2.js"' in message and "parlons-run-" not in message
         assert rows(store) == before
         assert count(store, "SELECT count(*) FROM posts") == len(before)
 

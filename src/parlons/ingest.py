@@ -25,6 +25,7 @@ from .engine import store_failure
 from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Revision, Skip, SqlQuery
+from .importers._duck import blame
 from .known import KeyCollision
 from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
@@ -173,8 +174,13 @@ class _Feed:
             raise
 
     def _query(self, item: SqlQuery) -> int:
-        """Run a query on the store; the rows written."""
-        return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered)[0]
+        """Run a query on the store; the rows written. A failure to read names the member whose file it names."""
+        try:
+            return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered)[0]
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            if not item.paths or isinstance(exc, duckdb.OutOfMemoryException) or _no_space(exc):
+                raise
+            raise blame(exc, item.paths, self.job.importer.name) from None
 
     def _put(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:

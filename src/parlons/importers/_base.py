@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import pyarrow as pa
@@ -63,6 +64,9 @@ class SqlQuery:
     sql: str
     params: Mapping[str, Any]
     members: tuple[Member, ...]
+    paths: Mapping[Path, Member] = field(default_factory=dict)
+    """The files the query reads, each with the member it stands for (the member's own file, or a scratch
+    copy of it): a failure whose message names one names that member (:func:`~._duck.blame`)."""
     ordered: bool = True
     """Whether the store must write the rows in the query's order. False when no column depends on
     the order (no ``row_number()``: ``source_record`` comes from the record itself): DuckDB then writes

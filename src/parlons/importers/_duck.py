@@ -20,7 +20,7 @@ import csv
 import errno
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -483,13 +483,14 @@ def _count_skips(bad: pa.RecordBatch, ctx: ReadContext, members: dict[str, Membe
             ctx.skipped[reason] += 1
 
 
-def blame(exc: Exception, paths: dict[Path, Member]) -> InputError:
-    """The :class:`InputError` for a DuckDB failure, naming the member whose file the message mentions."""
+def blame(exc: Exception, paths: Mapping[Path, Member], importer: str | None = None) -> InputError:
+    """The :class:`InputError` for a DuckDB failure, naming the member whose file the message mentions
+    (else the first); with ``importer``, "cannot be read as" it."""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     member = next((m for p, m in paths.items() if str(p) in str(exc)), next(iter(paths.values())))
-    for path in paths:
-        message = message.replace(str(path), member.name)
-    return member.error(f"cannot be read: {message[:300]}")
+    for path, named in paths.items():
+        message = message.replace(str(path), named.name)
+    return member.error(f"cannot be read{f' as {importer}' if importer else ''}: {message[:300]}")
 
 
 # --- CSV -----------------------------------------------------------------------------------

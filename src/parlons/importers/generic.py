@@ -240,7 +240,8 @@ class GenericJsonlImporter(_Generic):
         before = ctx.rows_read
         lines = LineCount(member.local_path())
         try:
-            yield SqlQuery(kept_sql(shaped, set(mapping)), {}, (member,), ordered=False)
+            yield SqlQuery(kept_sql(shaped, set(mapping)), {}, (member,),
+                           paths={member.local_path(): member}, ordered=False)
             stored = ctx.rows_read - before
             if stored < lines.result() and stored < _content_lines(member):
                 _explain_skips(member, mapping, platform, ctx, stored)

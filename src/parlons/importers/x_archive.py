@@ -108,7 +108,7 @@ class XArchiveImporter(Importer):
         owner = self._owner(members[0], ctx)
         files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
         sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
-        yield SqlQuery(sql, owner, tuple(members))
+        yield SqlQuery(sql, owner, tuple(members), paths=paths)
 
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
