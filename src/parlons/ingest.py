@@ -176,7 +176,8 @@ class _Feed:
     def _query(self, item: SqlQuery) -> int:
         """Run a query on the store; the rows written. A failure to read names the member whose file it names."""
         try:
-            return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered)[0]
+            return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered,
+                                          reread=item.reread)[0]
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
             if not item.paths or isinstance(exc, duckdb.OutOfMemoryException) or _no_space(exc):
                 raise

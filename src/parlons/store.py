@@ -344,7 +344,7 @@ class Store:
             yield from (self._known.filter([batch], source) if self._known is not None else [batch])
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
-                    ordered: bool = True) -> tuple[int, list[tuple[str, str]]]:
+                    ordered: bool = True, reread: bool = False) -> tuple[int, list[tuple[str, str]]]:
         """Write the rows of a DuckDB query into ``posts``, stamping provenance.
 
         Returns how many rows were read, and (with ``check``) the (member, record) of rows then
@@ -354,12 +354,12 @@ class Store:
 
         The store's own connection runs the query and writes its rows on every core; without
         ``ordered``, in whatever order DuckDB's threads finish them (see :meth:`_insert_unordered`).
-        A file imported before is read again (:meth:`_read_before`) by a DuckDB of its own, whose rows are
-        written as batches (:meth:`_stage_streamed`): those already stored are then left out, not written
-        and deleted by the merge.
+        With ``reread``, a file imported before (:meth:`_read_before`) is read by a DuckDB of its own,
+        whose rows are written as batches (:meth:`_stage_streamed`): those already stored are then left
+        out, not written and deleted by the merge.
         """
         self._now = stamp.imported_at
-        if self._read_before(stamp):
+        if reread and self._read_before(stamp):
             return self._stage_streamed(sql, params, stamp, check=check)
         return self._stage_select(sql, params, stamp, check=check, ordered=ordered)
 

@@ -241,7 +241,7 @@ class GenericJsonlImporter(_Generic):
         lines = LineCount(member.local_path())
         try:
             yield SqlQuery(kept_sql(shaped, set(mapping)), {}, (member,),
-                           paths={member.local_path(): member}, ordered=False)
+                           paths={member.local_path(): member}, ordered=False, reread=True)
             stored = ctx.rows_read - before
             if stored < lines.result() and stored < _content_lines(member):
                 _explain_skips(member, mapping, platform, ctx, stored)
