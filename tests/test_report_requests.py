@@ -30,6 +30,16 @@ def test_the_csv_holds_every_unanswered_request_that_asks_and_never_a_formula(st
         ""]
 
 
+
+def test_the_csv_beside_a_french_report_is_in_french(store: Store, tmp_path: Path) -> None:
+    build(store, SCENARIO, tmp_path)
+    audits = run_audit(store.con, ["org"], platform="x", settings=AuditSettings(min_n=1))
+    report = render(audits, tmp_path / "out" / "audit.html", lang="fr")
+    assert csv_path(report).read_bytes().decode("utf-8-sig").split("\r\n") == [
+        "compte,plateforme,id,heure_utc,auteur,texte,lien,demande_parce_que",
+        "org,x,r3,2024-03-04T12:20:00Z,carol,Et pour moi ? Toujours rien,,point d’interrogation",
+        ""]
+
 def test_thanks_are_counted_apart_and_not_listed(store: Store, tmp_path: Path) -> None:
     build(store, SCENARIO, tmp_path)
     audits = run_audit(store.con, ["org"], platform="x", settings=AuditSettings(min_n=1))

@@ -101,7 +101,7 @@ def render(audits: list[AuditResult], output: Path, *, lang: str = "fr", plan: d
     suffix = output.suffix.lower()
     if suffix not in SUFFIXES:
         raise UsageError(f"the report's file name must end in .html or .pdf, got {output.name!r}")
-    table = to_csv(audits[0]) if audits else None
+    table = to_csv(audits[0], lang) if audits else None
     page = render_html(audits, lang=lang, plan=plan, csv_name=csv_path(output).name if table else None,
                        timezone_source=timezone_source)
     data = _pdf(page) if suffix == ".pdf" else page.encode("utf-8")
