@@ -359,3 +359,25 @@ def test_generic_jsonl_repeated_post_is_written_again_in_order_and_the_first_lin
     merge = report.merge
     assert (merge.staged, merge.duplicates_in_input, merge.already_stored, merge.inserted) == (6, 2, 1, 3)
     assert {(m, r) for _, m, r, _ in merge.duplicate_examples} == {("b.jsonl", "2"), ("b.jsonl", "7")}
+
+
+def test_generic_jsonl_is_written_unordered_within_its_own_memory_limit(store: Store, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB caches the blocks it writes up to its limit: the unordered write's is lower, then set back."""
+    path = tmp_path / "posts.jsonl"
+    path.write_text(_line("1", "post") + "\n", encoding="utf-8")
+    seen: list[tuple[str, bool]] = []
+    scalar = Store._scalar
+
+    def watched(self: Store, sql: str, params: Any = None) -> int:
+        if sql.startswith("INSERT INTO posts"):
+            order = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+            seen.append((self._memory_setting(), bool(order)))
+        return scalar(self, sql, params)
+
+    monkeypatch.setattr(Store, "_scalar", watched)
+    before = store._memory_setting()
+    jsonl(store, path, LINE_MAP)
+    assert seen == [("244.1 MiB", False)]
+    assert store._memory_setting() == before
+    assert store.con.execute("SELECT current_setting('preserve_insertion_order')").fetchall() == [(True,)]

@@ -413,8 +413,8 @@ class Store:
         """``INSERT INTO posts`` the rows of ``select``: DuckDB reads, shapes and writes on every core,
         in order unless ``ordered`` is False."""
         try:
-            with self._bounded_memory(QUERY_MEMORY_LIMIT), self._keeping_order(), self._setting(
-                    "preserve_insertion_order", ordered):
+            limit = QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT
+            with self._bounded_memory(limit), self._keeping_order(), self._setting("preserve_insertion_order", ordered):
                 return self._scalar(f"INSERT INTO posts BY NAME {select}", params)
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
@@ -434,7 +434,7 @@ class Store:
         with self.doing("writing the imported posts"):
             before = self._scalar("SELECT coalesce(max(rowid), -1) FROM posts")
         inserted = self._insert_query(select, params, ordered=False)
-        with self.doing("writing the imported posts"):
+        with self.doing("writing the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
             repeated = self._scalar("SELECT count(*) - count(DISTINCT hash(platform, post_id)) FROM posts "
                                     "WHERE rowid > $before", {"before": before})
             if not repeated:
@@ -709,8 +709,12 @@ QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
 limit if lower). DuckDB writes the rows of such a query in order on every core only with room for
 it: at 512 MB its ordered insert fell back to one thread (1 M generic JSON lines: 4.9 s; at 640 MB
-3.0 s on two cores, peak 480 MB); at 1 GB the import peaked at 640-750 MB. Written in any order
-(``SqlQuery.ordered`` False), the same rows peaked at 330-350 MB at 384 and 640 MB alike."""
+3.0 s on two cores, peak 480 MB); at 1 GB the import peaked at 640-750 MB. DuckDB keeps the blocks
+it writes cached up to this limit: 10 M generic JSON lines, written in order, peaked at 723 MB."""
+UNORDERED_MEMORY_LIMIT = "256MB"
+"""The same for a query written in any order (``SqlQuery.ordered`` False), which needs no room to
+reorder: 10 M generic JSON lines peaked at 741-919 MB at 640 MB, 696 at 384, 401 at 256 (flat from
+1 M: 345-349 MB, as fast as at 640 MB, three runs each)."""
 _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
           "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
 
