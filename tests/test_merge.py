@@ -92,12 +92,8 @@ def every_count(*posts: tuple[str, int]) -> pa.RecordBatch:
                                        for i, (pid, n) in enumerate(posts)], schema=ROW_SCHEMA)
 
 
-@pytest.mark.parametrize("per_batch", [known.HASHES_PER_BATCH, 2])
-def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                      per_batch: int) -> None:
-    """A re-import does not write the rows the merge would delete; the result is the same without the lookup
-    (the stored keys read in one batch, or in several)."""
-    monkeypatch.setattr(known, "HASHES_PER_BATCH", per_batch)
+def left_out_per_lookup(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rows each lookup of stored keys left out (filled as lookups close); the lookup starts at once."""
     left_out: list[int] = []
     close = known.Known.close
 
@@ -107,6 +103,16 @@ def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: 
 
     monkeypatch.setattr(known.Known, "close", noted)
     monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
+    return left_out
+
+
+@pytest.mark.parametrize("per_batch", [known.HASHES_PER_BATCH, 2])
+def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      per_batch: int) -> None:
+    """A re-import does not write the rows the merge would delete; the result is the same without the lookup
+    (the stored keys read in one batch, or in several)."""
+    monkeypatch.setattr(known, "HASHES_PER_BATCH", per_batch)
+    left_out = left_out_per_lookup(monkeypatch)
     again = every_count(("1", 9), ("2", 9), ("2", 8), ("4", 1), ("5", 2), ("5", 3), ("3", 9))
     results, read = [], []
     for prefilter in (True, False):
@@ -189,15 +195,7 @@ def test_a_row_is_left_out_when_the_stored_post_knows_every_count_it_knows(tmp_p
     """Stored posts that know some counts only (a generic export maps likes and reposts): a newer row is
     left out when it knows no other count, written (to fill one in) when it does; the same result as without
     the lookup."""
-    left_out: list[int] = []
-    close = known.Known.close
-
-    def noted(self: known.Known) -> None:
-        left_out.append(self.rows)
-        close(self)
-
-    monkeypatch.setattr(known.Known, "close", noted)
-    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
+    left_out = left_out_per_lookup(monkeypatch)
     results = []
     for prefilter in (True, False):
         with Store(tmp_path / f"{prefilter}.duckdb") as store:

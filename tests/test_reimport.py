@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 import parlons.store
-from parlons import known
 from parlons.errors import InputError
 from parlons.importers._base import ROW_SCHEMA, ImportOptions
 from parlons.ingest import ImportReport, import_paths
 from parlons.store import MergeResult, Stamp, Store
 
 from .conftest import FIXTURES, count, rows
+from .test_merge import left_out_per_lookup
 
 MAPPING = {"post_id": "id", "account": "user", "created_at": "ts", "text": "body", "like_count": "likes",
            "repost_count": "shares"}
@@ -43,21 +43,14 @@ def generic(store: Store, path: Path, day: int) -> ImportReport:
 def watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[int]]:
     """The files the store read with a DuckDB of its own, and the rows each lookup of stored keys left out."""
     streamed: list[str] = []
-    left_out: list[int] = []
-    stage, close = Store._stage_streamed, known.Known.close
+    stage = Store._stage_streamed
 
     def spied(self: Store, sql: str, params: Any, stamp: Any, **kwargs: Any) -> Any:
         streamed.append(Path(stamp.source_file).name)
         return stage(self, sql, params, stamp, **kwargs)
 
-    def noted(self: known.Known) -> None:
-        left_out.append(self.rows)
-        close(self)
-
     monkeypatch.setattr(Store, "_stage_streamed", spied)
-    monkeypatch.setattr(known.Known, "close", noted)
-    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
-    return streamed, left_out
+    return streamed, left_out_per_lookup(monkeypatch)
 
 
 def test_a_file_imported_again_leaves_out_its_stored_rows_with_the_merges_result(
