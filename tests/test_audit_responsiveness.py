@@ -187,3 +187,44 @@ def test_business_hours_split(store: Store, tmp_path: Path) -> None:
     assert (hours.inside.requests, hours.inside.answered) == (2, 1)
     assert hours.inside.median_first_response_s.value == 600.0
     assert (hours.outside.requests, hours.outside.answered) == (1, 0)
+
+
+def blog(post_id: str, account: str, minutes: float, text: str, **fields: Any) -> dict[str, Any]:
+    return post(post_id, account, minutes, text, platform="blog", **fields)
+
+
+# A blog post and its comments as an RSS comment feed gives them: the readers' comments answer the post, the
+# blog's own comment (c3) says nothing of the comment it answers (no in_reply_to_id, only its conversation).
+BLOG = [
+    blog("site/?p=1", "site", 0, "Inscriptions ouvertes"),
+    blog("site/?p=1#c1", "ana", 10, "Comment s'inscrire ?", kind="comment", in_reply_to_id="site/?p=1",
+         in_reply_to_account="site", conversation_id="site/?p=1"),
+    blog("site/?p=1#c2", "ben", 20, "Et le prix ?", kind="comment", in_reply_to_id="site/?p=1",
+         in_reply_to_account="site", conversation_id="site/?p=1"),
+    blog("site/?p=1#c3", "site", 30, "Par le formulaire, c'est gratuit.", kind="comment",
+         conversation_id="site/?p=1"),
+    blog("site/?p=1#c4", "cleo", 40, "Ouvert le dimanche ?", kind="comment", in_reply_to_id="site/?p=1",
+         in_reply_to_account="site", conversation_id="site/?p=1"),
+    blog("site/?p=2", "site", 5 * 24 * 60, "Nouvelles"),
+]
+
+
+def test_a_reply_that_does_not_say_what_it_answers_makes_requests_untraceable(store: Store, tmp_path: Path) -> None:
+    build(store, BLOG, tmp_path)
+    r = run_audit(store.con, ["site"], platform="blog", settings=SETTINGS)[0].responsiveness
+    # c1 and c2 came before the blog's c3 under the same post: it may have answered them, the data cannot
+    # tell; c4 came after it: unanswered. The share counts c4 alone.
+    assert (r.requests, r.answered, r.untraceable, r.unanswered, r.pending) == (3, 0, 2, 1, 0)
+    assert (r.answered_share.value, r.answered_share.n) == (0.0, 1)
+    assert [u.id for u in r.unanswered_requests] == ["site/?p=1#c4"]
+    assert (r.by_intent.asking.untraceable, r.by_intent.asking.unanswered) == (2, 1)
+
+
+def test_a_reply_that_says_what_it_answers_leaves_nothing_untraceable(store: Store, tmp_path: Path) -> None:
+    traced = [dict(row, in_reply_to_id="site/?p=1#c1", in_reply_to_account="ana")
+              if row["post_id"] == "site/?p=1#c3" else row for row in BLOG]
+    build(store, traced, tmp_path)
+    r = run_audit(store.con, ["site"], platform="blog", settings=SETTINGS)[0].responsiveness
+    assert (r.requests, r.answered, r.untraceable, r.unanswered) == (3, 1, 0, 2)
+    assert (r.answered_share.value, r.answered_share.n) == (0.3333, 3)
+    assert [u.id for u in r.unanswered_requests] == ["site/?p=1#c4", "site/?p=1#c2"]

@@ -51,11 +51,11 @@ def test_a_real_audit_json_validates_against_the_committed_schema(store: Store, 
     document = audit_json("org", "--platform", "x", "--min-n", "1", "--store", str(tmp_path / "store.duckdb"))
     validator().validate(document)
     org = document[0]
-    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.5"
+    assert org["schema_version"] == parlons.AUDIT_SCHEMA_VERSION == "1.6"
     assert (org["responsiveness"]["requests"], org["responsiveness"]["answered"]) == (3, 1)
     assert org["responsiveness"]["answered_share"] == {"value": 0.5, "n": 2, "status": "ok", "min_n": 1}
     assert org["responsiveness"]["by_intent"]["all"] == {
-        "requests": 4, "answered": 2, "pending": 1, "unanswered": 1,
+        "requests": 4, "answered": 2, "pending": 1, "untraceable": 0, "unanswered": 1,
         "answered_share": {"value": 0.6667, "n": 3, "status": "ok", "min_n": 1}}
 
 

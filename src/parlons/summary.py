@@ -31,6 +31,7 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     (N_("90th percentile response"), "responsiveness", "p90_first_response_s", "duration"),
     (N_("Answered within 24 h"), "responsiveness", "answered_within_24h_share", "share"),
     (N_("Pending (too recent)"), "responsiveness", "pending", "count"),
+    (N_("Answer untraceable"), "responsiveness", "untraceable", "count"),
     (N_("Posts"), "conversation", "posts", "count"),
     (N_("Replies to others"), "conversation", "replies_to_others_share", "share"),
     (N_("Threads (self-replies)"), "conversation", "self_replies_share", "share"),
@@ -45,6 +46,8 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     (N_("Community"), "function", "community_share", "share"),
     (N_("Action"), "function", "action_share", "share"),
 )
+WHEN_ANY = frozenset({"untraceable"})
+"""Rows shown only when a figure of one of the accounts is not zero (most sources never have one)."""
 LEVELS = (N_("uncertain"),)
 
 
@@ -104,6 +107,8 @@ def print_summary(console: Console, audits: list[AuditResult], lang: str | None 
     for audit in audits:
         table.add_column(escape(f"{audit.account}\n{platforms_named(t, audit.platform)}"), justify="right")
     for label, family, key, style in ROWS:
+        if key in WHEN_ANY and not any(audit.at(f"{family}.{key}") for audit in audits):
+            continue
         table.add_row(t.gettext(label), *(cells.cell(a, family, key, style) for a in audits))
     table.add_row(t.gettext("Maturity"), *(_level(t, a.maturity.level) for a in audits))
     console.print(table)

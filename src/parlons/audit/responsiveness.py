@@ -6,7 +6,10 @@ request's time. A request **asks** when the intent classifier (``request_feature
 ``features.py``) found a question or a problem in it; thanks and remarks do not ask. The headline
 figures are those of the requests that ask; all requests and the ones that do not ask are counted
 apart (``by_intent``). Unanswered requests within ``pending_window_s`` of the end of the data (or
-after it) are ``pending``: their answer may lie after the data.
+after it) are ``pending``: their answer may lie after the data. Unanswered requests that the account
+may have answered where the source does not say what its reply answers (an RSS comment feed) are
+``untraceable`` (``scope._answers``). Neither counts as answered or unanswered: the shares' denominator
+is the settled requests, the requests minus both.
 """
 
 from __future__ import annotations
@@ -29,26 +32,29 @@ def responsiveness(con: duckdb.DuckDBPyConnection, targets: Sequence[str],
     all_counts = per_target(con, """
         SELECT target, count(*) AS requests, count(answer_id) AS answered,
           count(*) FILTER (answer_id IS NULL AND pending) AS pending,
+          count(*) FILTER (answer_id IS NULL AND NOT pending AND untraceable) AS untraceable,
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 3600) AS within_1h,
           count(*) FILTER (answer_id IS NOT NULL AND response_s <= 86400) AS within_24h,
           median(response_s) AS median_s, quantile_cont(response_s, 0.9) AS p90_s
         FROM scored WHERE asks GROUP BY target""")
     intents = grouped(con, """
         SELECT target, asks, count(*) AS requests, count(answer_id) AS answered,
-               count(*) FILTER (answer_id IS NULL AND pending) AS pending
+               count(*) FILTER (answer_id IS NULL AND pending) AS pending,
+               count(*) FILTER (answer_id IS NULL AND NOT pending AND untraceable) AS untraceable
         FROM scored GROUP BY target, asks""")
     hours = _business_hours(con, settings)
     unanswered = _unanswered(con, settings.unanswered_limit)
-    empty = {"requests": 0, "answered": 0, "pending": 0, "within_1h": 0, "within_24h": 0, "median_s": None,
-             "p90_s": None}
+    empty = {"requests": 0, "answered": 0, "pending": 0, "untraceable": 0, "within_1h": 0, "within_24h": 0,
+             "median_s": None, "p90_s": None}
     out = {}
     for target in targets:
         counts = all_counts.get(target, empty)
-        settled = counts["requests"] - counts["pending"]
+        settled = counts["requests"] - counts["pending"] - counts["untraceable"]
         answered, min_n = counts["answered"], settings.min_n
         out[target] = {
             "status": "ok", "requests": counts["requests"], "answered": answered,
             "pending": counts["pending"], "pending_window_s": settings.pending_window_s,
+            "untraceable": counts["untraceable"],
             "unanswered": settled - answered,
             "answered_share": share(answered, settled, min_n),
             "median_first_response_s": figure(_seconds(counts["median_s"]), answered, min_n),
@@ -86,9 +92,10 @@ def _by_intent(rows: list[dict[str, Any]], min_n: int) -> dict[str, Any]:
     out: dict[str, Any] = {"rule": "asking = has a question mark or a problem/complaint word (lexicon)"}
     for key, wanted in (("asking", (True,)), ("not_asking", (False,)), ("all", (True, False))):
         group = [r for r in rows if r["asks"] in wanted]
-        requests, answered, pending = (sum(r[k] for r in group) for k in ("requests", "answered", "pending"))
-        settled = requests - pending
-        out[key] = {"requests": requests, "answered": answered, "pending": pending,
+        requests, answered, pending, untraceable = (sum(r[k] for r in group)
+                                                    for k in ("requests", "answered", "pending", "untraceable"))
+        settled = requests - pending - untraceable
+        out[key] = {"requests": requests, "answered": answered, "pending": pending, "untraceable": untraceable,
                     "unanswered": settled - answered, "answered_share": share(answered, settled, min_n)}
     return out
 
@@ -124,5 +131,5 @@ def _unanswered(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[di
           SELECT target, post_id AS id, account AS author, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS time,
                  "text", permalink, intent_rule AS rule,
                  row_number() OVER (PARTITION BY target ORDER BY created_at DESC, post_id) AS nth
-          FROM scored WHERE asks AND answer_id IS NULL AND NOT pending)
+          FROM scored WHERE asks AND answer_id IS NULL AND NOT pending AND NOT untraceable)
         WHERE nth <= {int(limit)} ORDER BY target, nth""")

@@ -44,7 +44,7 @@ __all__ = [
     "load_audits",
 ]
 
-AUDIT_SCHEMA_VERSION = "1.5"
+AUDIT_SCHEMA_VERSION = "1.6"
 SCHEMA_ID = "https://parlons.example/schema/audit-result-v1.json"
 
 Status = Literal["ok", "too few", "none"]
@@ -157,6 +157,7 @@ class IntentGroup(Model):
     requests: int
     answered: int
     pending: int = 0
+    untraceable: int = 0
     unanswered: int = 0
     answered_share: Figure
 
@@ -194,6 +195,10 @@ class Responsiveness(Model):
     answered: int
     pending: int
     pending_window_s: int
+    untraceable: int = Field(default=0, description=(
+        "Unanswered requests the account may have answered where the source does not say what its reply "
+        "answers (it commented in the request's conversation after it, in an RSS comment feed): counted "
+        "neither as answered nor as unanswered."))
     unanswered: int
     answered_share: Figure
     median_first_response_s: Figure

@@ -219,11 +219,11 @@ def _in_period(con: duckdb.DuckDBPyConnection) -> None:
 
 
 OWN_COLUMNS = ("platform, post_id, account, created_at, \"text\", title, lang, kind, in_reply_to_id, "
-               "in_reply_to_account, repost_of_account, mentions, hashtags, urls, media_count, media_kinds, "
-               "\"source\", permalink, importer, source_file")
+               "in_reply_to_account, conversation_id, repost_of_account, mentions, hashtags, urls, media_count, "
+               "media_kinds, \"source\", permalink, importer, source_file")
 """The columns the audit reads: the rest (HTML, counts, most provenance) is never copied."""
 REQUEST_COLUMNS = ("platform, post_id, account, created_at, \"text\", lang, kind, in_reply_to_id, "
-                   "in_reply_to_account, mentions, permalink, importer, source_file")
+                   "in_reply_to_account, conversation_id, mentions, permalink, importer, source_file")
 READ_COLUMNS = tuple(dict.fromkeys(c.strip().strip('"') for c in f"{OWN_COLUMNS}, {REQUEST_COLUMNS}".split(",")))
 """Every column of ``posts`` an audit reads once given the store-wide facts (``facts.py``)."""
 
@@ -310,11 +310,19 @@ def _requests_sql(scan: str) -> str:
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> None:
-    """The earliest reply of A to each request (answers may come after the period)."""
+    """The earliest reply of A to each request (answers may come after the period), and whether an
+    unanswered one may have been answered where the data cannot tell (``untraceable``): A commented
+    in its conversation after it, in a comment whose source does not say what it answers (an RSS
+    comment feed: ``in_reply_to_id`` null, ``conversation_id`` the post)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE requests AS
         SELECT r.*, f.answer_id, f.answered_at,
-               date_diff('second', r.created_at, f.answered_at) AS response_s
+               date_diff('second', r.created_at, f.answered_at) AS response_s,
+               f.answer_id IS NULL AND EXISTS (
+                 SELECT 1 FROM own_all o
+                 WHERE o.target = r.target AND o.platform = r.platform AND o.conversation_id = r.conversation_id
+                   AND o.in_reply_to_id IS NULL AND o.kind IN ('reply', 'comment')
+                   AND o.created_at >= r.created_at) AS untraceable
         FROM requests r LEFT JOIN (
           SELECT r.target, r.post_id, arg_min(o.post_id, o.created_at) AS answer_id,
                  min(o.created_at) AS answered_at

@@ -9,8 +9,10 @@ A main feed's items are the blog's posts: RSS ``<item>`` (``guid``, ``link``, ``
 ``published``, ``author/name``, ``content`` or ``summary``, ``thr:total``). A comment feed
 (WordPress: ``/post-slug/feed/``, channel title "Comments on: <post>" or "Commentaires sur :
 <post>") holds comments whose guid is ``<post guid>#comment-<id>``; Atom comment feeds also say
-which comment or post each one answers (``thr:in-reply-to``). RSS comment feeds do not, so an RSS
-comment answers the post.
+which comment or post each one answers (``thr:in-reply-to``). RSS comment feeds do not: a reader's
+RSS comment answers the post; the blog's own has no ``in_reply_to_id`` (it answers one of the
+comments above it, the feed does not say which), only its post as ``conversation_id``, so that the
+audit can tell the requests under that post that it may have answered (``answer_untraceable``).
 
 Feeds are small (the last posts or comments), so each is parsed whole, with the same safe XML
 settings as the WXR importer (:mod:`parlons.importers._xml`: nothing fetched, entities refused).
@@ -188,7 +190,7 @@ class Shaper:
             self.ctx.skip(feed.member, entry.id, "comment that names neither its post nor a #comment- guid")
             return
         account = self.accounts[entry.id]
-        answers = entry.in_reply_to or post
+        answers = entry.in_reply_to or (None if account == feed.host else post)
         yield post_row(
             platform="blog", post_id=entry.id, account=account,
             account_name=self.titles.get(feed.host) if account == feed.host else entry.author or None,
@@ -198,15 +200,15 @@ class Shaper:
             source_record=entry.id, **_comment_body(entry))
 
 
-    def _answered_account(self, entry: Entry, answers: str, account: str) -> str | None:
+    def _answered_account(self, entry: Entry, answers: str | None, account: str) -> str | None:
         """Whom a comment answers: the commenter it replies to when the feed says so; else the blog (a
-        comment under its post). The blog's own comment under its own post, in a feed that does not say
-        which comment it answers, answers readers, not itself: unknown (``None``), so that it is not
-        counted as a thread of the blog with itself."""
-        host = entry.feed.host
+        comment under its post). The blog's own comment under its own post answers readers, not
+        itself: unknown (``None``), so that it is not counted as a thread of the blog with itself."""
+        if answers is None:
+            return None
         if answers != entry.post_of_comment:
             return self.accounts.get(answers)
-        return None if account == host else host
+        return None if account == entry.feed.host else entry.feed.host
 
 
 def _same_posts_once(posts: list[Entry]) -> list[Entry]:

@@ -239,12 +239,14 @@ class View:
         r = self.a.responsiveness
         if r.status == "unknown":
             return {"status": "unknown", "reason": sentence(translate_text(self.t, r.reason))}
-        figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in RESPONSIVENESS]
+        keys = RESPONSIVENESS if not r.untraceable else (*RESPONSIVENESS[:4], "untraceable", *RESPONSIVENESS[4:])
+        figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in keys]
         unanswered = [self.request(u) for u in r.unanswered_requests]
         not_asking = r.by_intent.not_asking
         return {"status": "ok", "figures": figures, "intent": self.intent(r.by_intent),
                 "business_hours": self.business_hours(r.business_hours),
                 "pending_window": self.fmt.duration(r.pending_window_s),
+                "untraceable": r.untraceable, "untraceable_text": self.fmt.count(r.untraceable),
                 "unanswered": unanswered[:SHORT_LIST], "unanswered_more": unanswered[SHORT_LIST:],
                 "unanswered_total": r.unanswered, "requests": r.requests,
                 "unanswered_total_text": self.fmt.count(r.unanswered), "csv_name": self.csv_name,
@@ -283,6 +285,8 @@ class View:
                   (self._("Answered after 24 hours"), r.answered - within_24h, charts.COLORS["accent"]),
                   (self._("Not answered"), r.unanswered, charts.COLORS["bad"]),
                   (self._("Pending (too recent)"), r.pending, charts.COLORS["muted"])]
+        if r.untraceable:
+            counts.append((self._("Answer untraceable"), r.untraceable, charts.COLORS["muted"]))
         rows = [{"label": label, "value": n, "text": self.fmt.count(n)} for label, n, _ in counts]
         spec = charts.bars(rows, self._("Requests"), [c for _, _, c in counts])
         alt = self._("Requests by time to first answer: %(parts)s.",
