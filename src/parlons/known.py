@@ -60,6 +60,8 @@ def _hashes(con: duckdb.DuckDBPyConnection, where: str, params: Mapping[str, Any
         filled += len(part)
     hashes = hashes[:filled]  # posts stored meanwhile by another process cannot be: the store is locked
     hashes.sort()
+    reader.close()
+    pa.default_memory_pool().release_unused()  # the batches' buffers, else kept by Arrow's allocator
     return hashes
 
 
@@ -154,7 +156,8 @@ class Known:
         """The distinct keys of the rows left out that this import did not also write (``written``: the
         condition on ``posts`` of its rows; a key written before the lookup began is counted there);
         :class:`KeyCollision` when one was not stored before (``stored``: the condition given to
-        :class:`Known`)."""
+        :class:`Known`). It ends the lookup: no row is left out after it."""
+        self.hashes = self.hashes[:0].copy()  # the lookup is over: its memory goes to the join below
         if not self.segments:
             return 0
         self._close_segment()

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 import duckdb
 import libipld
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -533,7 +534,7 @@ class _FirstPass:
         self.rows: Counter[str] = Counter()
         self.numbered: list[int] = []
         self.identities: dict[str, tuple[int, str]] = {}
-        self.keys: list[pa.Array] = []
+        self.keys: list[np.ndarray[Any, np.dtype[np.uint64]]] = []
         self.posts = 0
 
     def take(self, batch: pa.RecordBatch) -> None:
@@ -543,9 +544,9 @@ class _FirstPass:
             self._identities(batch.filter(pc.is_valid(batch.column("identity_did"))))
         if batch.column("missing").null_count < batch.num_rows:
             self._missing(batch.filter(pc.is_valid(batch.column("missing"))))
-        keys = batch.column("key")
-        self.posts += len(keys) - keys.null_count
-        self.keys.append(pc.unique(keys.drop_null()))
+        keys = batch.column("key").drop_null()
+        self.posts += len(keys)
+        self.keys.append(keys.to_numpy())
         for item in pc.value_counts(batch.column("source_member")).to_pylist():
             self.rows[item["values"]] += item["counts"]
 
@@ -593,8 +594,28 @@ class _FirstPass:
             self.ctx.note("not posts: " + ", ".join(f"{what}: {n}" for what, n in sorted(self.others.items())))
         for did, (_, handle) in self.identities.items():
             people.setdefault(did, Person(handle.lower()))
-        keys = pa.concat_arrays(self.keys) if self.keys else pa.array([], pa.uint64())
-        return len(pc.unique(keys)) < self.posts
+        return _repeats(self.keys, self.posts)
+
+
+def _repeats(parts: list[np.ndarray[Any, np.dtype[np.uint64]]], total: int) -> bool:
+    """Whether a key hash occurs twice among ``parts`` (``total`` of them; the list is emptied).
+
+    Sorted in one numpy array of 8 bytes a key, each part freed once copied: 80 MB for 10 M posts,
+    where Arrow's ``unique`` over the same keys built a hash table of about a gigabyte."""
+    keys = np.empty(total, dtype=np.uint64)
+    filled = 0
+    for part in _drained(parts):
+        keys[filled:filled + len(part)] = part
+        filled += len(part)
+    keys.sort()
+    return bool(np.any(keys[1:] == keys[:-1]))
+
+
+def _drained(items: list[Any]) -> Iterator[Any]:
+    """The items of ``items``, each removed from it as it is given (so that it can be freed)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 class _Handles:
