@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import parlons.known
 import parlons.store
 from parlons.errors import InputError
 from parlons.importers._base import ROW_SCHEMA, ImportOptions
@@ -139,3 +140,38 @@ def test_a_read_that_fails_after_rows_were_written_fails_as_the_reader_failed(
                               Stamp("a.jsonl", "test", "1", datetime(2024, 5, 2, tzinfo=UTC)), reread=True)
         assert streamed == ["a.jsonl"]
         assert count(store, "SELECT count(*) FROM posts") == 3
+
+
+def test_the_lookups_hashes_take_the_room_of_the_stores_cache_while_it_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the lookup of stored keys is built, the batch write's memory limit is lowered by what its
+    hashes hold (8 bytes a stored post), and set back after the import."""
+    monkeypatch.setattr(parlons.store, "STREAMED_ROWS", 1000)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 1000)
+    monkeypatch.setattr(parlons.store, "STAGING_MEMORY_LIMIT", "64MB")
+    monkeypatch.setattr(parlons.store, "LOOKUP_STAGING_FLOOR", "16MB")
+    seen: list[float] = []
+    original = parlons.known.Known.filter
+
+    def spied(self: Any, batches: Any, source: str = "") -> Any:
+        cursor = store.con.cursor()
+        setting = cursor.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        seen.append(parlons.store._bytes(str(setting)))
+        cursor.close()
+        return original(self, batches, source)
+
+    monkeypatch.setattr(parlons.known.Known, "filter", spied)
+    with Store(tmp_path / "s.duckdb", memory_limit="500MB") as store:
+        for day in (1, 2):
+            with store.transaction():
+                stamp = Stamp("a.jsonl", "test", "1", datetime(2024, 5, day, tzinfo=UTC))
+                store.stage_query(_query(100_000), {}, stamp, reread=True)
+                store.merge()
+        assert seen and abs(seen[0] - (64e6 - 8 * 100_000)) < 0.3e6  # 63.2 MB: the lookup holds 0.8 MB
+        assert parlons.store._bytes(store._memory_setting()) == pytest.approx(500e6, rel=0.01)
+    assert count_rows(tmp_path / "s.duckdb") == 100_000
+
+
+def count_rows(path: Path) -> int:
+    with Store(path, read_only=True) as store:
+        return count(store, "SELECT count(*) FROM posts")

@@ -125,6 +125,8 @@ class Store:
         self.prefilter = True
         """Whether a careful import leaves out the rows already stored (:mod:`parlons.known`)."""
         self._known: Known | None = None
+        self._lowered: str | None = None
+        """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
         self.con = self._connect(memory_limit)
         try:
             self._check_tables()
@@ -260,17 +262,36 @@ class Store:
         left as it was set). A :class:`SqlQuery`, where the store reads the file itself, has
         :data:`QUERY_MEMORY_LIMIT` (its parallel insert was 30 % slower at 256 MB).
         """
-        lowered = None
+        outer = self._lowered
         if _bytes(limit) < min(_bytes(self._memory_setting()), _bytes(self.memory_limit)):
             self.con.execute(f"SET memory_limit = '{limit}'")
-            lowered = self._memory_setting()
+            self._lowered = self._memory_setting()
         try:
             yield
         finally:
-            if lowered is not None:
+            lowered, self._lowered = self._lowered, outer
+            if lowered is not None and lowered != outer:
                 with suppress(duckdb.Error):
                     if self._memory_setting() == lowered:
-                        self.con.execute(f"SET memory_limit = '{_quote_limit(self.memory_limit)}'")
+                        self.con.execute(f"SET memory_limit = '{_quote_limit(outer or self.memory_limit)}'")
+
+    def _staging_limit(self) -> str:
+        """:data:`STAGING_MEMORY_LIMIT`, less what the lookup of stored keys holds (at least
+        :data:`LOOKUP_STAGING_FLOOR`): the store writes little while most rows are left out."""
+        held = self._known.hashes.nbytes if self._known is not None else 0
+        room = max(_bytes(STAGING_MEMORY_LIMIT) - held, _bytes(LOOKUP_STAGING_FLOOR))
+        return f"{room / 1e6:.0f}MB"
+
+    def _make_room(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Within a batch write, once the lookup is built: its hashes take the room of DuckDB's cache.
+
+        Set through ``cursor`` (the store's connection is running the write); the limit is global."""
+        limit = self._staging_limit()
+        if self._lowered is None or _bytes(limit) >= _bytes(self._lowered):
+            return
+        with suppress(duckdb.Error):
+            cursor.execute(f"SET memory_limit = '{limit}'")
+            self._lowered = str(cursor.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
     @contextmanager
     def _threads(self, threads: int) -> Iterator[None]:
@@ -316,7 +337,7 @@ class Store:
                 batch = pa.RecordBatchReader.from_batches(batch.schema, kept)
             self.con.register("incoming", batch)
             try:
-                with self._bounded_memory(STAGING_MEMORY_LIMIT), self._threads(STAGING_THREADS):
+                with self._bounded_memory(self._staging_limit()), self._threads(STAGING_THREADS):
                     written, dropped = self._stage_select("SELECT * FROM incoming", {}, stamp, check=check)
                 left = (self._known.rows if self._known is not None else 0) - left_before
                 return written + left, dropped  # rows left out as stored were read all the same
@@ -338,6 +359,7 @@ class Store:
                 cursor = self.con.cursor()
                 try:
                     self._known = Known(cursor, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
+                    self._make_room(cursor)
                 finally:
                     cursor.close()
             self._careful_rows += batch.num_rows
@@ -702,6 +724,9 @@ STREAMED_ROWS = 50_000
 """The rows of a batch read so (bigger than an importer's: the lookup of stored keys costs per batch)."""
 MERGE_MEMORY_LIMIT = "256MB"
 """DuckDB's memory limit while the merge looks for repeated keys (the configured limit if lower)."""
+LOOKUP_STAGING_FLOOR = "64MB"
+"""The least memory a batch write gets while the lookup of stored keys holds its hashes (8 bytes a stored
+post): a re-import of 10 M tweets peaked at 606 MB with 128 MB beside the lookup's 80, at 539 with 48."""
 LOOKUP_AFTER = 100_000
 """The rows an import writes the careful way before it looks up the keys already stored (see
 :meth:`Store._leave_out_stored`)."""
