@@ -260,8 +260,8 @@ class Store:
         (:data:`MERGE_MEMORY_LIMIT`) spill to disk beyond theirs instead of growing with the import.
         The limit is set back after (unless it was changed meanwhile on the connection: then it is
         left as it was set). A :class:`SqlQuery`, where the store reads the file itself, has
-        :data:`QUERY_MEMORY_LIMIT` (its parallel insert was 30 % slower at 256 MB).
-        """
+        :data:`QUERY_MEMORY_LIMIT` or :data:`UNORDERED_MEMORY_LIMIT`. While the lookup of stored keys
+        holds its hashes, a batch write gets that much less (:meth:`_make_room`)."""
         outer = self._lowered
         if _bytes(limit) < min(_bytes(self._memory_setting()), _bytes(self.memory_limit)):
             self.con.execute(f"SET memory_limit = '{limit}'")
@@ -730,12 +730,15 @@ post): a re-import of 10 M tweets peaked at 606 MB with 128 MB beside the lookup
 LOOKUP_AFTER = 100_000
 """The rows an import writes the careful way before it looks up the keys already stored (see
 :meth:`Store._leave_out_stored`)."""
-QUERY_MEMORY_LIMIT = "640MB"
-"""DuckDB's memory limit while the store runs an importer's query (:class:`SqlQuery`; the configured
-limit if lower). DuckDB writes the rows of such a query in order on every core only with room for
-it: at 512 MB its ordered insert fell back to one thread (1 M generic JSON lines: 4.9 s; at 640 MB
-3.0 s on two cores, peak 480 MB); at 1 GB the import peaked at 640-750 MB. DuckDB keeps the blocks
-it writes cached up to this limit: 10 M generic JSON lines, written in order, peaked at 723 MB."""
+QUERY_MEMORY_LIMIT = "384MB"
+"""DuckDB's memory limit while the store runs an importer's query in order (:class:`SqlQuery`; the
+configured limit if lower). DuckDB keeps the blocks it writes cached up to this limit: at 640 MB,
+10 M Jetstream events peaked at 753 MB (550 at 1 M); at 384 MB, 505 MB (495 at 1 M), and 1 M
+Jetstream events or X archive tweets import as fast (three runs alternated each; the X archive
+462 -> 418 MB). At 256 MB the 10 M events peaked at 456 MB but 1 M took 13 % longer. A query
+this light is written on one thread below about 640 MB (1 M generic JSON lines in order: 4.9 s
+at 512 MB, 3.0 at 640): generic JSON lines are written in any order (:data:`UNORDERED_MEMORY_LIMIT`)
+and in order only when a post repeats."""
 UNORDERED_MEMORY_LIMIT = "256MB"
 """The same for a query written in any order (``SqlQuery.ordered`` False), which needs no room to
 reorder: 10 M generic JSON lines peaked at 741-919 MB at 640 MB, 696 at 384, 401 at 256 (flat from
