@@ -211,7 +211,7 @@ def test_the_french_interview_takes_a_kpi_by_its_readable_name(tmp_path: Path) -
     assert ("Mesures de l'audit, par exemple : Réactivité : avec réponse; Réactivité : première réponse (médiane); "
             in result.output)
     assert ("Erreur : aucune mesure de l'audit ne s'appelle « Réactivité : réponses » ; vouliez-vous dire "
-            "« Réactivité : avec réponse » ou « Réactivité : demandes sans réponse » ou « Réactivité : première "
-            "réponse (médiane) » ?") in result.output
+            "« Réactivité : avec réponse » ou « Réactivité : réponse non traçable » ou « Réactivité : demandes "
+            "sans réponse » ?") in result.output
     assert [(k["metric"], k["target"]) for k in load_plan(path).data["kpis"]] == [
         ("responsiveness.answered_share", ">= 0,8"), ("voice.fr.questions_share", "> 0.1")]
