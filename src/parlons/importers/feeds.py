@@ -12,7 +12,8 @@ A main feed's items are the blog's posts: RSS ``<item>`` (``guid``, ``link``, ``
 which comment or post each one answers (``thr:in-reply-to``). RSS comment feeds do not: a reader's
 RSS comment answers the post; the blog's own has no ``in_reply_to_id`` (it answers one of the
 comments above it, the feed does not say which), only its post as ``conversation_id``, so that the
-audit can tell the requests under that post that it may have answered (``answer_untraceable``).
+audit can tell the requests under that post that it may have answered (``untraceable``, see
+``docs/metrics.md``).
 
 Feeds are small (the last posts or comments), so each is parsed whole, with the same safe XML
 settings as the WXR importer (:mod:`parlons.importers._xml`: nothing fetched, entities refused).
