@@ -141,6 +141,25 @@ def test_bluesky_jetstream_rows_and_handles(store: Store) -> None:
         fx.MAIRIE, OWN + "3lab2aaaaaa2a", fx.ORG)
 
 
+def test_bluesky_jetstream_is_written_within_its_own_memory_limit(store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB caches the blocks it writes up to its limit: the store writes the events within the lower
+    limit the query asks for (384 MB, not the store's 640 for an ordered query), then sets its own back."""
+    seen: list[str] = []
+    scalar = Store._scalar
+
+    def watched(self: Store, sql: str, params: Any = None) -> int:
+        if sql.startswith("INSERT INTO posts"):
+            seen.append(self._memory_setting())
+        return scalar(self, sql, params)
+
+    monkeypatch.setattr(Store, "_scalar", watched)
+    before = store._memory_setting()
+    load(store, JETSTREAM)
+    assert seen == ["366.2 MiB"]  # 384 MB
+    assert store._memory_setting() == before
+
+
 def test_bluesky_car_gives_handles_to_jetstream_in_same_import(store: Store, export: Path) -> None:
     shutil.copy(JETSTREAM, export / "jetstream.jsonl")
     report = load(store, export).files[0]

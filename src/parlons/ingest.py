@@ -177,7 +177,7 @@ class _Feed:
         """Run a query on the store; the rows written. A failure to read names the member whose file it names."""
         try:
             return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered,
-                                          reread=item.reread)[0]
+                                          reread=item.reread, memory=item.memory)[0]
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
             if not item.paths or isinstance(exc, duckdb.OutOfMemoryException) or _no_space(exc):
                 raise

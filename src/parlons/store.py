@@ -366,7 +366,8 @@ class Store:
             yield from (self._known.filter([batch], source) if self._known is not None else [batch])
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
-                    ordered: bool = True, reread: bool = False) -> tuple[int, list[tuple[str, str]]]:
+                    ordered: bool = True, reread: bool = False, memory: str | None = None
+                    ) -> tuple[int, list[tuple[str, str]]]:
         """Write the rows of a DuckDB query into ``posts``, stamping provenance.
 
         Returns how many rows were read (written, or left out as stored), and (with ``check``) the
@@ -383,13 +384,14 @@ class Store:
         self._now = stamp.imported_at
         if reread and self._read_before(stamp):
             return self._stage_streamed(sql, params, stamp, check=check)
-        return self._stage_select(sql, params, stamp, check=check, ordered=ordered)
+        return self._stage_select(sql, params, stamp, check=check, ordered=ordered, memory=memory)
 
     def _stage_select(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
-                      ordered: bool = True) -> tuple[int, list[tuple[str, str]]]:
+                      ordered: bool = True, memory: str | None = None) -> tuple[int, list[tuple[str, str]]]:
         select = f"SELECT * REPLACE ({_COMPLETE}), {_stamp_sql()} FROM ({sql})"
         every = {**params, **_stamp_params(stamp)}
-        inserted = self._insert_query(select, every) if ordered else self._insert_unordered(select, every)
+        inserted = (self._insert_query(select, every, memory=memory) if ordered
+                    else self._insert_unordered(select, every))
         dropped = self.take_incomplete() if check else []
         return inserted - len(dropped), dropped
 
@@ -431,11 +433,12 @@ class Store:
         finally:
             private.close()
 
-    def _insert_query(self, select: str, params: Mapping[str, Any], *, ordered: bool = True) -> int:
+    def _insert_query(self, select: str, params: Mapping[str, Any], *, ordered: bool = True,
+                      memory: str | None = None) -> int:
         """``INSERT INTO posts`` the rows of ``select``: DuckDB reads, shapes and writes on every core,
-        in order unless ``ordered`` is False."""
+        in order unless ``ordered`` is False, within ``memory`` if given (see ``SqlQuery.memory``)."""
         try:
-            limit = QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT
+            limit = memory or (QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT)
             with self._bounded_memory(limit), self._keeping_order(), self._setting("preserve_insertion_order", ordered):
                 return self._scalar(f"INSERT INTO posts BY NAME {select}", params)
         except duckdb.InterruptException:
@@ -730,15 +733,13 @@ post): a re-import of 10 M tweets peaked at 606 MB with 128 MB beside the lookup
 LOOKUP_AFTER = 100_000
 """The rows an import writes the careful way before it looks up the keys already stored (see
 :meth:`Store._leave_out_stored`)."""
-QUERY_MEMORY_LIMIT = "384MB"
+QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query in order (:class:`SqlQuery`; the
-configured limit if lower). DuckDB keeps the blocks it writes cached up to this limit: at 640 MB,
-10 M Jetstream events peaked at 753 MB (550 at 1 M); at 384 MB, 505 MB (495 at 1 M), and 1 M
-Jetstream events or X archive tweets import as fast (three runs alternated each; the X archive
-462 -> 418 MB). At 256 MB the 10 M events peaked at 456 MB but 1 M took 13 % longer. A query
-this light is written on one thread below about 640 MB (1 M generic JSON lines in order: 4.9 s
-at 512 MB, 3.0 at 640): generic JSON lines are written in any order (:data:`UNORDERED_MEMORY_LIMIT`)
-and in order only when a post repeats."""
+configured limit if lower; a query may ask for less, ``SqlQuery.memory``). DuckDB writes the rows of
+such a query in order on every core only with room for it: 1 M X archive tweets took 5.2-5.4 s at
+640 MB, 6.9 at 512 and 8.8 at 384, on one core's CPU time (three runs alternated each, quiet machine);
+1 M generic JSON lines in order 4.9 s at 512 MB, 3.0 at 640. DuckDB keeps the blocks it writes cached
+up to this limit: 10 M Jetstream events peaked at 753 MB at 640 MB, 505 at 384 (which they take)."""
 UNORDERED_MEMORY_LIMIT = "256MB"
 """The same for a query written in any order (``SqlQuery.ordered`` False), which needs no room to
 reorder: 10 M generic JSON lines peaked at 741-919 MB at 640 MB, 696 at 384, 401 at 256 (flat from

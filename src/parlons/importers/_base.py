@@ -79,6 +79,10 @@ class SqlQuery:
     them as its threads finish, and the store still keeps the first of a key the query gives twice
     (:meth:`~parlons.store.Store.stage_query`). Generic JSON lines gain a third; the X archive's and
     Jetstream's queries, measured the same way, nothing (they stay ordered)."""
+    memory: str | None = None
+    """DuckDB's memory limit while the store writes an ordered query (default
+    :data:`~parlons.store.QUERY_MEMORY_LIMIT`): DuckDB caches the blocks it writes up to it, so that a
+    query that keeps its parallel insert with less (Jetstream's) peaks lower on large files."""
 
 
 class Written(Protocol):
