@@ -737,7 +737,7 @@ QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query in order (:class:`SqlQuery`; the
 configured limit if lower; a query may ask for less, ``SqlQuery.memory``). DuckDB writes the rows of
 such a query in order on every core only with room for it: 1 M X archive tweets took 5.2-5.4 s at
-640 MB, 6.9 at 512 and 8.8 at 384, for the same CPU time: fewer threads wrote (three runs alternated each);
+640 MB, 6.9 at 512 and 8.8 at 384, for about the same CPU time: fewer threads wrote (three runs each);
 1 M generic JSON lines in order 4.9 s at 512 MB, 3.0 at 640. DuckDB keeps the blocks it writes cached
 up to this limit: 10 M Jetstream events peaked at 753 MB at 640 MB, 505 at 384 (which they take)."""
 UNORDERED_MEMORY_LIMIT = "256MB"

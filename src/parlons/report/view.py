@@ -239,7 +239,10 @@ class View:
         r = self.a.responsiveness
         if r.status == "unknown":
             return {"status": "unknown", "reason": sentence(translate_text(self.t, r.reason))}
-        keys = RESPONSIVENESS if not r.untraceable else (*RESPONSIVENESS[:4], "untraceable", *RESPONSIVENESS[4:])
+        keys: tuple[str, ...] = RESPONSIVENESS
+        if r.untraceable:  # beside the pending ones, when there are any
+            after = RESPONSIVENESS.index("pending") + 1
+            keys = (*RESPONSIVENESS[:after], "untraceable", *RESPONSIVENESS[after:])
         figures = [self.figs.show("responsiveness", k, getattr(r, k)) for k in keys]
         unanswered = [self.request(u) for u in r.unanswered_requests]
         not_asking = r.by_intent.not_asking
