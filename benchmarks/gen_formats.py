@@ -79,12 +79,24 @@ CREATE OR REPLACE MACRO v2_tweet(i) AS {{
                                         'expanded_url': link(i), 'display_url': 'example.org/p/' || i}}] END}}
 }};
 """
+PAGES = """
+CREATE OR REPLACE MACRO is_quote(i) AS i % 6 = 0;
+CREATE OR REPLACE MACRO quoted(i) AS 50000000 + (hash(i, 'q') % 20000)::BIGINT;
+CREATE OR REPLACE MACRO page_tweet(i) AS CASE WHEN is_quote(i)
+  THEN struct_update(v2_tweet(i), referenced_tweets := [{'type': 'quoted', 'id': tid(quoted(i))}])
+  ELSE v2_tweet(i) END;
+"""
+"""Pages only: a sixth of the tweets quote one of 20,000 tweets by other accounts (in ``includes.tweets``,
+not in ``data``; their authors in ``includes.users``), so that a popular tweet comes back on many pages,
+as in a real search."""
 TWARC2_FLAT = """SELECT to_json(struct_insert(v2_tweet(i), author := v2_user(i),
   __twarc := {'url': 'https://api.twitter.com/2/tweets/search/all', 'version': '2.1.0',
               'retrieved_at': '2023-01-01T00:00:00+00:00'})) || chr(10) AS line FROM range({n}) t(i)"""
-TWARC2_PAGES = """SELECT to_json({'data': list(v2_tweet(i) ORDER BY i),
-  'includes': {'users': list(DISTINCT v2_user(i)),
-               'tweets': list(v2_tweet(i - 1) ORDER BY i) FILTER (WHERE is_reply(i))},
+TWARC2_PAGES = """SELECT to_json({'data': list(page_tweet(i) ORDER BY i),
+  'includes': {'users': list_distinct(list_concat(list(v2_user(i)),
+                                                 list(v2_user(quoted(i))) FILTER (WHERE is_quote(i)))),
+               'tweets': list_concat(list(v2_tweet(i - 1) ORDER BY i) FILTER (WHERE is_reply(i)),
+                                     list(v2_tweet(quoted(i)) ORDER BY i) FILTER (WHERE is_quote(i)))},
   'meta': {'newest_id': max(tid(i)), 'oldest_id': min(tid(i)), 'result_count': count(*), 'next_token': 'b26v89c' || p},
   '__twarc': {'url': 'https://api.twitter.com/2/tweets/search/all?max_results=100', 'version': '2.1.0',
               'retrieved_at': '2023-01-01T00:00:00+00:00'}}) || chr(10) AS line
@@ -267,6 +279,7 @@ def twarc2(out: Path, n: int) -> list[Path]:
 def twarc2_pages(out: Path, n: int) -> list[Path]:
     with _connect() as con:
         con.execute(TWARC2)
+        con.execute(PAGES)
         (out / "twarc2-pages.jsonl").write_bytes(b"")
         for first in range(0, n, 100_000):  # a slice at a time: list aggregates do not spill
             sql = TWARC2_PAGES.replace("{first}", str(first)).replace("{last}", str(min(n, first + 100_000)))

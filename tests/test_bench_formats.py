@@ -20,9 +20,11 @@ N = 400
 # Post i replies to post i - 1 when i % 4 == 1 (99 of 400); it is a repost instead when i % 10 == 3
 # in the formats with reposts (40, 20 of them among those replies). Jetstream: likes (i % 10 == 7) and
 # identity events (i % 50 == 13) are not posts, which leaves 320 posts (59 replies) and 32 reposts.
+# twarc2 pages: post i quotes a tweet of another account when i % 6 == 0 (67 of 400), 67 distinct
+# tweets, in ``includes.tweets``: imported too, 13 of them replies (counted from the file with json).
 EXPECTED = {  # format: (importer, posts stored, replies, reposts)
     "twarc2": ("twitter-api", N, 99, 0),
-    "twarc2-pages": ("twitter-api", N, 99, 0),
+    "twarc2-pages": ("twitter-api", N + 67, 99 + 13, 0),
     "v1.1": ("twitter-api", N, 79, 40),
     "jsonl": ("generic-jsonl", N, 99, 0),
     "x-archive": ("x-archive", N, 79, 40),

@@ -126,6 +126,36 @@ def test_v2_pages_resolve_includes_and_import_referenced_tweets_once(store: Stor
     assert found["1599000000000000400"]["account"] == "GreenfieldCouncil"
 
 
+def _page(data: list[dict[str, object]], included: list[dict[str, object]]) -> str:
+    users = [{"id": "1", "username": "lib", "name": "Lib"}, {"id": "2", "username": "council", "name": "Council"}]
+    return json.dumps({"data": data, "includes": {"users": users, "tweets": included}})
+
+
+def _tweet(tweet_id: str, author: str, text: str) -> dict[str, object]:
+    return {"id": tweet_id, "author_id": author, "text": text, "created_at": "2023-03-01T10:00:00.000Z"}
+
+
+def test_included_tweets_come_once_from_their_first_page_unless_collected(store: Store, tmp_path: Path) -> None:
+    quoted, other = _tweet("900", "2", "first copy"), _tweet("t-abc", "2", "an id that is not a number")
+    pages = [
+        _page([_tweet("10", "1", "a")], [quoted, _tweet("20", "1", "b, as included")]),
+        _page([_tweet("20", "1", "b")], [{**quoted, "text": "second copy"}, other]),
+        "",
+        _page([_tweet("30", "1", "c"), {"author_id": "1", "text": "no id either"}],
+              [other, {"author_id": "2", "text": "no id"}, _tweet("10", "1", "a again")]),
+    ]
+    path = tmp_path / "search.jsonl"
+    path.write_text("\n".join(pages) + "\n")
+    report = load(store, path)
+    assert report.files[0].formats == {"twitter-api": 5}
+    assert report.files[0].skipped == {"not a tweet (no id)": 2}  # one in data, one in includes
+    assert report.merge.duplicates_in_input == 0
+    found = [(r["post_id"], r["account"], r["text"], r["source_record"]) for r in rows(store)]
+    assert sorted(found) == [("10", "lib", "a", "1"), ("20", "lib", "b", "2"), ("30", "lib", "c", "4"),
+                             ("900", "council", "first copy", "1"),
+                             ("t-abc", "council", "an id that is not a number", "2")]
+
+
 def test_v2_pretty_printed_page(store: Store, tmp_path: Path) -> None:
     page = json.loads((API / "v2_pages.jsonl").read_text().splitlines()[0])
     pretty = tmp_path / "page.json"
