@@ -156,6 +156,28 @@ def test_included_tweets_come_once_from_their_first_page_unless_collected(store:
                              ("t-abc", "council", "an id that is not a number", "2")]
 
 
+def test_included_tweets_the_json_reader_refuses_are_read_line_by_line(store: Store, tmp_path: Path) -> None:
+    # An included tweet of a wrong shape stops DuckDB's JSON reader, after the pass that chose the
+    # tweets to import read their ids fine: both are then read again as text lines (line numbers,
+    # the blank line counted), where the odd field alone is lost.
+    broken = {**_tweet("901", "2", "broken"), "referenced_tweets": "not a list"}
+    pages = [
+        _page([_tweet("10", "1", "a")], [broken, _tweet("900", "2", "first copy")]),
+        "",
+        _page([_tweet("20", "1", "b")], [_tweet("900", "2", "second copy"), _tweet("902", "2", "c")]),
+        _page([_tweet("30", "1", "d")], [_tweet("902", "2", "c again"), _tweet("10", "1", "a again")]),
+    ]
+    path = tmp_path / "search.jsonl"
+    path.write_text("\n".join(pages) + "\n")
+    report = load(store, path)
+    assert report.files[0].formats == {"twitter-api": 6}
+    assert report.files[0].skipped == {}
+    assert report.merge.duplicates_in_input == 0
+    found = [(r["post_id"], r["text"], r["source_record"]) for r in rows(store)]
+    assert sorted(found) == [("10", "a", "1"), ("20", "b", "3"), ("30", "d", "4"), ("900", "first copy", "1"),
+                             ("901", "broken", "1"), ("902", "c", "3")]
+
+
 def test_v2_pretty_printed_page(store: Store, tmp_path: Path) -> None:
     page = json.loads((API / "v2_pages.jsonl").read_text().splitlines()[0])
     pretty = tmp_path / "page.json"

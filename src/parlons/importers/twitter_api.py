@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from functools import partial
 from typing import Any
 
@@ -151,19 +152,22 @@ FROM read_json({path}, format = '{layout}', records = false, columns = {{'j': '{
                maximum_object_size = {max_line})
 """
 
-INCLUDED_KEYS = """keys AS NOT MATERIALIZED ({{keys}}),
+KEPT = """WITH keys AS NOT MATERIALIZED ({keys}),
   firsts AS MATERIALIZED (
     SELECT tweet_key(id) AS k, min(place) AS place
     FROM (SELECT record::BIGINT * 1048576 + unnest(range(len(j.includes.tweets))) AS place,
                  unnest(j.includes.tweets).id AS id FROM keys)
     GROUP BY k),
-  own AS (SELECT tweet_key({own}) AS k FROM keys),
-  kept AS (SELECT place FROM firsts ANTI JOIN (SELECT k FROM own SEMI JOIN firsts USING (k)) USING (k))"""
+  own AS (SELECT tweet_key({own}) AS k FROM keys)
+SELECT place FROM firsts ANTI JOIN (SELECT k FROM own SEMI JOIN firsts USING (k)) USING (k)"""
 """The tweets of ``includes`` to import: those not in ``data``, each from the first page that holds it
-(``kept``: record times 2^20 plus the place in the page's list). Found in a read of the ids alone
+(``place``: record times 2^20 plus the place in the page's list). Found in a read of the ids alone
 (``keys``), by a hash aggregate of the included ids and a pass of the own ids against it: memory in
-proportion to the distinct included tweets, not to the file. 10 M tweets of pages with 2.5 M included
-ids: 34-43 s for the pass, where joining whole tweets (as before) spilled for over 16 minutes."""
+proportion to the distinct included tweets, not to the file. Run before the pages are read, in a
+DuckDB of its own, closed after (:func:`_keep`): what it took goes back to the system, and the passes
+over the pages start from as little as before. 10 M tweets of pages with 2.5 M included ids: 23 s and
+550 MB at most (the process's), where joining whole tweets, as before, ran out of memory."""
+OWN = {"included": "unnest(list_transform(j.data, lambda d: d.id))", "stream_included": "j.data.id"}
 
 INCLUDED_TWEETS = """
   SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
@@ -178,11 +182,9 @@ SOURCES = {
       SELECT record, bad, j.includes AS inc,
         unnest(CASE WHEN j IS NULL THEN [NULL::{TWEET_V2}] ELSE coalesce(j.data, []) END) AS t
       FROM parsed)""",
-    "included": f"""parsed AS NOT MATERIALIZED ({{parsed}}), {INCLUDED_KEYS.format(
-        own="unnest(list_transform(j.data, lambda d: d.id))")}, tweets AS ({INCLUDED_TWEETS})""",
+    "included": f"parsed AS ({{parsed}}), tweets AS ({INCLUDED_TWEETS})",
     "stream": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j.includes AS inc, j.data AS t FROM parsed)",
-    "stream_included": f"""parsed AS NOT MATERIALIZED ({{parsed}}), {INCLUDED_KEYS.format(own="j.data.id")},
-      tweets AS ({INCLUDED_TWEETS})""",
+    "stream_included": f"parsed AS ({{parsed}}), tweets AS ({INCLUDED_TWEETS})",
 }
 """Per flavour, the CTEs ``parsed`` (``record``, ``j``, ``bad``) and ``tweets`` (``record``, ``bad``, ``t``,
 ``inc``: the page's includes, v2 only) that the shaping query reads."""
@@ -344,18 +346,19 @@ class TwitterApiImporter(Importer):
             if flavour not in PARTS:
                 raise member.error("is not Twitter API JSON (v1.1 tweets, or v2 tweets from twarc2)")
             layout, path = _layout(member), member.local_path()
-            if layout == "lines":
-                lines = LineMap(path)
-                try:
-                    for part in PARTS[flavour]:
-                        yield from _json_lines(con, member, part, ctx, seen, lines)
-                finally:
-                    lines.close()
-                continue
-            parsed = partial(_read, DOCUMENT, path=sql_string(str(path)), layout=layout, max_line=MAX_LINE)
-            for part in PARTS[flavour]:
-                yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member}, also=ALSO,
-                                           seen=seen)
+            try:
+                if layout == "lines":
+                    yield from _member_lines(con, member, PARTS[flavour], ctx, seen)
+                    continue
+                parsed = partial(_read, DOCUMENT, path=sql_string(str(path)), layout=layout, max_line=MAX_LINE)
+                for part in PARTS[flavour]:
+                    if part in KEYS:
+                        con.register("kept", _keep(member, part, parsed))
+                    yield from checked_batches(con, _shape(member, part, parsed), ctx, {path: member}, also=ALSO,
+                                               seen=seen)
+            finally:
+                with suppress(duckdb.Error):
+                    con.unregister("kept")
 
 
 PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included"), "stream": ("stream", "stream_included")}
@@ -365,8 +368,10 @@ TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_IN
 COMPANIONS = ("users", "lists", "counts", "compliance")
 """Flavours of twarc output that hold no posts."""
 INCLUDED_PARTS = ("included", "stream_included")
+KEEP_ORDER_OPTIMIZERS = "in_clause,build_side_probe_side"
+"""DuckDB's optimizers the importer's connections go without (``_duck.KEEP_ORDER``, and see :func:`_connection`)."""
 KEYS = {"included": PAGE_KEYS, "stream_included": STREAM_KEYS}
-"""Per pass over the tweets of ``includes``, the type of the narrow read of ids (:data:`INCLUDED_KEYS`)."""
+"""Per pass over the tweets of ``includes``, the type of the narrow read of ids (:data:`KEPT`)."""
 TWEET_KEY = """CREATE OR REPLACE TEMP MACRO tweet_key(id) AS
   CASE WHEN TRY_CAST(id AS UBIGINT)::VARCHAR = id AND TRY_CAST(id AS UBIGINT) < 9223372036854775808
        THEN TRY_CAST(id AS UBIGINT) WHEN id IS NOT NULL THEN hash(id) | 9223372036854775808 END"""
@@ -376,7 +381,13 @@ for none, which matches nothing."""
 
 
 def _connection(member: Member) -> duckdb.DuckDBPyConnection:
+    """A DuckDB of the importer's own; its joins build their hash table on the side written on the right.
+
+    DuckDB takes a file read by ``read_json`` for a few dozen rows and would build on it (every
+    included tweet, whole) rather than on the ids kept: :data:`KEPT` and :data:`INCLUDED_TWEETS` are
+    written with the small side on the right."""
     con = connect()
+    con.execute(f"SET disabled_optimizers = {sql_string(KEEP_ORDER_OPTIMIZERS)}")
     con.execute(f"SET temp_directory = {sql_string(str(member.source.scratch()))}")
     for macro in (*TWEET_MACROS, TWEET_KEY):
         con.execute(macro)
@@ -459,36 +470,94 @@ def _shape(member: Member, part: str, parsed: Callable[[str], str]) -> str:
     """The shaping query of one pass; ``parsed`` gives the query that reads the member as a type."""
     template = SHAPE_V1 if part == "v1" else SHAPE_V2
     sources = SOURCES[part].replace("{parsed}", parsed(TYPES[part]))
-    if part in KEYS:
-        sources = sources.replace("{keys}", parsed(KEYS[part]))
     return template.format(sources=sources, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
 
 
+def _member_lines(con: duckdb.DuckDBPyConnection, member: Member, parts: Sequence[str], ctx: ReadContext,
+                  seen: Callable[[pa.RecordBatch], None]) -> Iterator[pa.RecordBatch]:
+    """The passes over a JSON lines member. The tweets of ``includes`` to import are chosen first
+    (:data:`KEPT`), by the reader that can: DuckDB's JSON reader, else text lines."""
+    lines, kept = LineMap(member.local_path()), None
+    try:
+        for part in parts:
+            if part in KEYS:
+                kept = _keep_lines(con, member, part)
+        for part in parts:
+            yield from _json_lines(con, member, part, ctx, seen, lines, kept)
+    finally:
+        lines.close()
+        with suppress(duckdb.Error):
+            con.unregister("kept")
+
+
+def _keep_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str) -> str:
+    """``kept`` for a JSON lines member (:func:`_keep`): ``fast`` by the JSON reader, else ``slow`` by
+    text lines."""
+    try:
+        con.register("kept", _keep(member, part, _fast(member, part), blamed=False))
+        return "fast"
+    except (duckdb.Error, OSError):
+        con.register("kept", _keep(member, part, _slow(member, 0), whole=True))
+        return "slow"
+
+
+def _keep(member: Member, part: str, parsed: Callable[[str], str], *, blamed: bool = True,
+          whole: bool = False) -> pa.Table:
+    """The places of the tweets of ``includes`` that this member gives (:data:`KEPT`), found by a
+    DuckDB of their own, closed after.
+
+    The ids are read alone, or, ``whole``, with the whole tweets as the pass over them reads them:
+    read line by line, a page whose tweets cannot be read gives none, and its ids must not count."""
+    con = _connection(member)
+    try:
+        return con.sql(KEPT.format(keys=parsed(TYPES[part] if whole else KEYS[part]), own=OWN[part])).to_arrow_table()
+    except (duckdb.Error, OSError) as exc:
+        if not blamed:
+            raise
+        raise blame(exc, {member.local_path(): member}) from None
+    finally:
+        con.close()
+
+
+def _fast(member: Member, part: str) -> Callable[[str], str]:
+    """The JSON reader over a JSON lines member (:data:`COUNTED_LINES` or :data:`FAST_LINES`)."""
+    template = COUNTED_LINES if part in COUNTED_PARTS else FAST_LINES
+    return partial(_read, template, path=sql_string(str(member.local_path())), max_line=MAX_LINE)
+
+
+def _slow(member: Member, resume: int) -> Callable[[str], str]:
+    """The member's text lines after line ``resume``, each parsed on its own (:data:`SLOW_LINES`)."""
+    crlf = member.head(FIRST_LINE).split(b"\n", 1)[0].endswith(b"\r")
+    lines_sql = TEXT_LINES.format(path=sql_string(str(member.local_path())), max_line=MAX_LINE,
+                                  buffer=2 * MAX_LINE, new_line=", new_line = '\\r\\n'" if crlf else "")
+    return partial(_read_lines, lines_sql, resume)
+
+
 def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: ReadContext,
-                seen: Callable[[pa.RecordBatch], None], lines: LineMap) -> Iterator[pa.RecordBatch]:
+                seen: Callable[[pa.RecordBatch], None], lines: LineMap, kept: str | None
+                ) -> Iterator[pa.RecordBatch]:
     """One pass over a JSON lines member: DuckDB's JSON reader first, text lines when it cannot.
 
     The JSON reader is the fast path: it reads on every core and keeps the order of the lines, so
     rows are numbered by counting them (one tweet per line) or by ``row_number()`` (pages); ``lines``
     turns those places into line numbers, since the reader passes over blank lines. It stops at the
     first bad line: then the member is read as text lines, each parsed on its own, from the line
-    after the last one already streamed, so bad lines become counted skips with their number.
+    after the last one already streamed, so bad lines become counted skips with their number. The
+    tweets of ``includes`` are matched to ``kept`` by their record, so both are read the same way
+    (``kept`` tells which way the table was made: it is made again the other way if need be).
     """
     path, progress = member.local_path(), Progress()
-    counted = part in COUNTED_PARTS
-    fast = partial(_read, COUNTED_LINES if counted else FAST_LINES, path=sql_string(str(path)), max_line=MAX_LINE)
-    try:
-        yield from kept_batches(con, _shape(member, part, fast), ctx, {path: member}, None, ALSO, seen, progress,
-                                counted=counted, lines=lines.lines)
-        return
-    except (duckdb.Error, pa.ArrowException, OSError) as exc:
-        if part in INCLUDED_PARTS and progress.rows:
-            raise blame(exc, {path: member}) from None
-    resume = progress.last if part not in INCLUDED_PARTS else 0
-    crlf = member.head(FIRST_LINE).split(b"\n", 1)[0].endswith(b"\r")
-    lines_sql = TEXT_LINES.format(path=sql_string(str(path)), max_line=MAX_LINE, buffer=2 * MAX_LINE,
-                                  new_line=", new_line = '\\r\\n'" if crlf else "")
-    slow = partial(_read_lines, lines_sql, resume)
+    if not (part in KEYS and kept == "slow"):
+        try:
+            yield from kept_batches(con, _shape(member, part, _fast(member, part)), ctx, {path: member}, None, ALSO,
+                                    seen, progress, counted=part in COUNTED_PARTS, lines=lines.lines)
+            return
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            if part in INCLUDED_PARTS and progress.rows:
+                raise blame(exc, {path: member}) from None
+    if part in KEYS and kept == "fast":
+        con.register("kept", _keep(member, part, _slow(member, 0), whole=True))
+    slow = _slow(member, progress.last if part not in INCLUDED_PARTS else 0)
     yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member}, also=ALSO, seen=seen)
 
 
