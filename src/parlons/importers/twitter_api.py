@@ -155,25 +155,28 @@ FROM read_json({path}, format = '{layout}', records = false, columns = {{'j': '{
 KEPT = """WITH keys AS NOT MATERIALIZED ({keys}),
   firsts AS MATERIALIZED (
     SELECT tweet_key(id) AS k, min(place) AS place
-    FROM (SELECT record::BIGINT * 1048576 + unnest(range(len(j.includes.tweets))) AS place,
+    FROM (SELECT record::BIGINT * 16777216 + unnest(range(len(j.includes.tweets))) AS place,
                  unnest(j.includes.tweets).id AS id FROM keys)
     GROUP BY k),
   own AS (SELECT tweet_key({own}) AS k FROM keys)
 SELECT place FROM firsts ANTI JOIN (SELECT k FROM own SEMI JOIN firsts USING (k)) USING (k)"""
 """The tweets of ``includes`` to import: those not in ``data``, each from the first page that holds it
-(``place``: record times 2^20 plus the place in the page's list). Found in a read of the ids alone
-(``keys``), by a hash aggregate of the included ids and a pass of the own ids against it: memory in
-proportion to the distinct included tweets, not to the file. Run before the pages are read, in a
-DuckDB of its own, closed after (:func:`_keep`): what it took goes back to the system, and the passes
-over the pages start from as little as before. 10 M tweets of pages with 2.5 M included ids: 23 s and
-550 MB at most (the process's), where joining whole tweets, as before, ran out of memory."""
+(``place``: record times 2^24 plus the place in the page's list, which a line of 16 MB cannot reach).
+Found in a read of the ids alone (``keys``), by a hash aggregate of the included ids and a pass of
+the own ids against it: memory in proportion to the distinct included tweets, not to the file. Run
+before the pages are read, in a DuckDB of its own, closed after (:func:`_keep`): what it took goes
+back to the system, and the passes over the pages start from as little as before. 10 M tweets of
+pages with 2.5 M included ids: 19-24 s and 550 MB at most (the process's), where joining whole
+tweets, as before, ran out of memory."""
 OWN = {"included": "unnest(list_transform(j.data, lambda d: d.id))", "stream_included": "j.data.id"}
+"""Per pass over the tweets of ``includes``, the collected ids of a record."""
 
 INCLUDED_TWEETS = """
   SELECT i.record, NULL::VARCHAR AS bad, i.t, i.inc
   FROM (SELECT record, j.includes AS inc, unnest(j.includes.tweets) AS t,
-               record::BIGINT * 1048576 + unnest(range(len(j.includes.tweets))) AS place FROM parsed) AS i
+               record::BIGINT * 16777216 + unnest(range(len(j.includes.tweets))) AS place FROM parsed) AS i
   SEMI JOIN kept USING (place)"""
+"""The tweets of ``includes`` whose place is in ``kept`` (:data:`KEPT`, an Arrow table, the build side)."""
 
 SOURCES = {
     "v1": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j AS t FROM parsed)",
