@@ -370,11 +370,10 @@ TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_IN
          "stream": STREAM_DATA, "stream_included": STREAM_INCLUDED}
 COMPANIONS = ("users", "lists", "counts", "compliance")
 """Flavours of twarc output that hold no posts."""
-INCLUDED_PARTS = ("included", "stream_included")
 KEEP_ORDER_OPTIMIZERS = "in_clause,build_side_probe_side"
 """DuckDB's optimizers the importer's connections go without (``_duck.KEEP_ORDER``, and see :func:`_connection`)."""
 KEYS = {"included": PAGE_KEYS, "stream_included": STREAM_KEYS}
-"""Per pass over the tweets of ``includes``, the type of the narrow read of ids (:data:`KEPT`)."""
+"""The passes over the tweets of ``includes``, and the type of their narrow read of ids (:data:`KEPT`)."""
 TWEET_KEY = """CREATE OR REPLACE TEMP MACRO tweet_key(id) AS
   CASE WHEN TRY_CAST(id AS UBIGINT)::VARCHAR = id AND TRY_CAST(id AS UBIGINT) < 9223372036854775808
        THEN TRY_CAST(id AS UBIGINT) WHEN id IS NOT NULL THEN hash(id) | 9223372036854775808 END"""
@@ -556,11 +555,11 @@ def _json_lines(con: duckdb.DuckDBPyConnection, member: Member, part: str, ctx: 
                                     seen, progress, counted=part in COUNTED_PARTS, lines=lines.lines)
             return
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
-            if part in INCLUDED_PARTS and progress.rows:
+            if part in KEYS and progress.rows:
                 raise blame(exc, {path: member}) from None
     if part in KEYS and kept == "fast":
         con.register("kept", _keep(member, part, _slow(member, 0), whole=True))
-    slow = _slow(member, progress.last if part not in INCLUDED_PARTS else 0)
+    slow = _slow(member, progress.last if part not in KEYS else 0)
     yield from checked_batches(con, _shape(member, part, slow), ctx, {path: member}, also=ALSO, seen=seen)
 
 
