@@ -365,7 +365,8 @@ class TwitterApiImporter(Importer):
 
 
 PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included"), "stream": ("stream", "stream_included")}
-"""The shaping passes per flavour: pages are read twice, for ``data`` then for ``includes.tweets``."""
+"""The shaping passes per flavour: pages are shaped twice, for ``data`` then for ``includes.tweets``
+(whose ids are read twice before either, :data:`KEPT`)."""
 TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_INCLUDED,
          "stream": STREAM_DATA, "stream_included": STREAM_INCLUDED}
 COMPANIONS = ("users", "lists", "counts", "compliance")
@@ -489,8 +490,6 @@ def _member_lines(con: duckdb.DuckDBPyConnection, member: Member, parts: Sequenc
                 yield from _json_lines(con, member, part, ctx, seen, lines, kept)
     finally:
         lines.close()
-        with suppress(duckdb.Error):
-            con.unregister("kept")
 
 
 @contextmanager
