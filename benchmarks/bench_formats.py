@@ -8,8 +8,9 @@ Usage::
 
 For each format (twarc2, twarc2-pages, v1.1, jsonl, x-archive, mastodon, jetstream) a realistic
 file of ``--posts`` records is generated once into ``--data`` (``gen_formats.py``: DuckDB writes it,
-streamed, so 10 M posts fit in no memory). Then, ``--runs`` times and interleaved so that a busy
-moment of the machine touches every case alike, each in a fresh child process:
+streamed, so 10 M posts fit in no memory), written out to disk and read once unmeasured. Then,
+``--runs`` times and interleaved so that a busy moment of the machine touches every case alike, each
+in a fresh child process:
 
 - **bare read**: DuckDB's ``read_json`` of the file (auto-detected, as an analyst would call it)
   into a table in memory, and into a database file (``CREATE TABLE t AS SELECT * FROM read_json(…)``);
@@ -101,7 +102,7 @@ def run_child(kind: str, target: str, store: Path, args: tuple[str, ...]) -> dic
     started = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode:
-        return {"error": (out.stderr.strip() or out.stdout.strip()).splitlines()[-1][:300]}
+        return {"error": _failure(out.stderr or out.stdout)}
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - started
     return result
@@ -119,7 +120,9 @@ def bench_format(fmt: str, folder: Path, n: int, runs: int) -> dict[str, Any]:
     generated = time.perf_counter() - started
     target = folder / gen_formats.IMPORT_TARGET[fmt]
     args = gen_formats.IMPORT_ARGS.get(fmt, ())
-    size = sum(f.stat().st_size for f in (target.rglob("*") if target.is_dir() else [target]) if f.is_file())
+    files = [f for f in (target.rglob("*") if target.is_dir() else [target]) if f.is_file()]
+    size = sum(f.stat().st_size for f in files)
+    warm_up([*bare, *files])
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in CASES}
     loads = []
     for run in range(runs):
@@ -136,6 +139,28 @@ def bench_format(fmt: str, folder: Path, n: int, runs: int) -> dict[str, Any]:
             f"{case} {_brief(results[case][-1])}" for case in CASES if results[case]), file=sys.stderr)
     return {"format": fmt, "posts": n, "file_mb": size / 1e6, "generated_s": generated,
             "load": loads, "runs": results}
+
+
+def warm_up(files: list[Path]) -> None:
+    """Write out what generating left dirty, then read every file once, unmeasured.
+
+    The first run after a file is written otherwise competes with the kernel writing it out, and
+    reads it from disk where the next runs find it in the page cache: one slow first run in five.
+    """
+    os.sync()
+    buffer = bytearray(1 << 23)
+    for path in files:
+        with open(path, "rb", buffering=0) as stream:
+            while stream.readinto(buffer):
+                pass
+
+
+def _failure(stderr: str) -> str:
+    """The line of a child's error output that says what failed (DuckDB ends its message with a
+    line of the query and a caret line under it; Python with the exception's line)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    said = [line for line in lines if "Error" in line or "error" in line]
+    return (said[-1] if said else lines[-1] if lines else "no output")[:300]
 
 
 def _brief(result: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ Usage::
 
     pip install 'pandas>=2.2'   # a benchmark dependency only, never a runtime one
     python benchmarks/bench_pandas.py --posts 200000
+    python benchmarks/bench_pandas.py --posts 1000000 --runs 5
 
 The pandas side is the obvious script: ``pd.read_json(lines=True)`` of the flattened twarc2 file,
 then merges and a groupby for one account's responsiveness (requests to it, answered share,
@@ -11,7 +12,9 @@ median first response), counting every reply to the account's posts as a request
 out, nothing classified: the script an analyst writes first); parlons' own count, of the replies
 and mentions that ask, is printed beside it. The parlons side is ``parlons import`` into a fresh store,
 then ``parlons audit`` of the same account (which computes that and much more). Each side runs in
-a fresh child process: seconds from the start of the work, peak resident memory (VmHWM).
+a fresh child process: seconds from the start of the work, peak resident memory (VmHWM). With
+``--runs``, the two sides alternate (so that a slow minute of the machine touches both alike) and
+the table gives the median of the runs with their min–max; the ratios are those of the medians.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import contextlib
 import io
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,9 +88,16 @@ def measure(kind: str, target: Path) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def median_cell(runs: list[dict[str, float]], key: str, fmt: str) -> str:
+    values = [run[key] for run in runs]
+    mid = statistics.median(values)
+    return fmt.format(mid) + (f" ({fmt.format(min(values))}-{fmt.format(max(values))})" if len(values) > 1 else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=1, help="runs of each side, alternated (median reported)")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     opts = parser.parse_args()
@@ -97,18 +108,32 @@ def main() -> None:
     if not target.exists():
         opts.data.mkdir(parents=True, exist_ok=True)
         synth.write_twarc_jsonl(target, opts.posts)
-    pandas, parlons = measure("pandas", target), measure("parlons", target)
-    print(f"{'case':34} {'seconds':>8} {'CPU s':>8} {'peak MB':>8}")
+    runs: dict[str, list[dict[str, float]]] = {"pandas": [], "parlons": []}
+    for run in range(opts.runs):
+        for kind in runs:
+            runs[kind].append(measure(kind, target))
+        print(f"run {run + 1}/{opts.runs}: " + ", ".join(
+            f"{kind} {r[-1]['seconds']:.2f} s {r[-1]['peak_rss_mb']:.0f} MB" for kind, r in runs.items()),
+            file=sys.stderr)
+    pandas, parlons = runs["pandas"], runs["parlons"]
+    print(f"median of {opts.runs} run(s) (min-max)")
+    print(f"{'case':34} {'seconds':>20} {'CPU s':>20} {'peak MB':>16}")
     for name, case in (("pandas read_json + merge/groupby", pandas), ("parlons import + audit", parlons)):
-        print(f"{name:34} {case['seconds']:>8.2f} {case['cpu_seconds']:>8.2f} {case['peak_rss_mb']:>8.0f}")
-    print(f"parlons is {pandas['seconds'] / parlons['seconds']:.1f}x faster and "
-          f"{pandas['peak_rss_mb'] / parlons['peak_rss_mb']:.1f}x leaner "
-          f"(requests to {ACCOUNT}, answered: pandas {pandas['requests']:.0f}, {pandas['answered']:.0f} "
-          f"(every reply to its posts); parlons {parlons['requests']:.0f}, {parlons['answered']:.0f} "
+        cells = (median_cell(case, "seconds", "{:.2f}"), median_cell(case, "cpu_seconds", "{:.2f}"),
+                 median_cell(case, "peak_rss_mb", "{:.0f}"))
+        print(f"{name:34} {cells[0]:>20} {cells[1]:>20} {cells[2]:>16}")
+
+    def mid(case: list[dict[str, float]], key: str) -> float:
+        return statistics.median(run[key] for run in case)
+
+    print(f"parlons is {mid(pandas, 'seconds') / mid(parlons, 'seconds'):.1f}x faster and "
+          f"{mid(pandas, 'peak_rss_mb') / mid(parlons, 'peak_rss_mb'):.1f}x leaner "
+          f"(requests to {ACCOUNT}, answered: pandas {pandas[0]['requests']:.0f}, {pandas[0]['answered']:.0f} "
+          f"(every reply to its posts); parlons {parlons[0]['requests']:.0f}, {parlons[0]['answered']:.0f} "
           "(the replies and mentions that ask, as the brief defines a request))")
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / f"pandas-{opts.posts}.json").write_text(
-        json.dumps({"posts": opts.posts, "pandas": pandas, "parlons": parlons}, indent=2))
+        json.dumps({"posts": opts.posts, "runs": opts.runs, "pandas": pandas, "parlons": parlons}, indent=2))
 
 
 if __name__ == "__main__":

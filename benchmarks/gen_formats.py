@@ -372,11 +372,11 @@ IMPORT_ARGS = {"jsonl": GENERIC_MAP}
 def generate(fmt: str, folder: Path, n: int) -> list[Path]:
     """The files of ``fmt`` at ``n`` posts in ``folder`` (made once); the files DuckDB reads bare."""
     stamp = folder / f".done-{fmt}"
-    if stamp.exists():
-        return [Path(p) for p in stamp.read_text().splitlines()]
+    if stamp.exists():  # names within the folder (older stamps hold absolute paths: taken as they are)
+        return [folder / name for name in stamp.read_text().splitlines()]
     folder.mkdir(parents=True, exist_ok=True)
     bare = GENERATORS[fmt](folder, n)
-    stamp.write_text("\n".join(str(p) for p in bare))
+    stamp.write_text("\n".join(str(p.relative_to(folder)) for p in bare))
     return bare
 
 
