@@ -62,3 +62,14 @@ def test_generated_file_imports_whole(generated: Path, store: Store, fmt: str) -
 def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
     again = gen_formats.generate("jetstream", tmp_path, N)
     assert again[0].read_bytes() == (generated / "jetstream.jsonl").read_bytes()
+
+
+def test_generated_files_are_found_again_after_the_folder_moves(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    made = gen_formats.generate("twarc2", first, 10)
+    assert made == [first / "twarc2.jsonl"]
+    written = made[0].stat().st_mtime_ns
+    moved = first.rename(tmp_path / "moved")
+    again = gen_formats.generate("twarc2", moved, 10)
+    assert again == [moved / "twarc2.jsonl"]
+    assert again[0].stat().st_mtime_ns == written  # found by its stamp, not generated again

@@ -72,10 +72,13 @@ BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
 edited in place): DuckDB's reader takes ``object`` as the status (a STRUCT), and an object or a string
 cannot share one column."""
 CHUNK = 1 << 20
-PART = 1 << 29
-"""The size of a part of the cut outbox (512 MB): DuckDB reads each part on every core while the next is cut.
-Each part costs a query and its start: at 1 M statuses (1.75 GB), parts of 128 MB took 2 CPU-seconds more than
-one part, parts of 512 MB about one more, and gave the shortest import on a busy machine."""
+PART = 1 << 28
+"""The size of a part of the cut outbox (256 MB): DuckDB reads each part on every core while the next is cut.
+Each part costs a query and its start, but the two files the parts take turns in are new memory of the file
+cache (see :class:`_PartWriter`), which costs most on a virtual machine: at 1 M statuses (1.75 GB), written
+over in place, parts of 512 MB took 18.3 s and 29.8 CPU-seconds (median of 4), of 256 MB 14.2-17.4 s and
+24.2-27.9, of 128 MB 14.0 s and 23.3 (two runs of ``benchmarks/ab_import.py``, a noisy machine). At 10 M
+statuses 128 MB would make 140 queries; 256 MB is the middle."""
 FIRST_PART = 1 << 26
 """The size of the first part (64 MB, or :data:`PART` if smaller): DuckDB starts reading after a fraction
 of a second of cutting instead of a second or two, during which the second core had nothing to do."""
@@ -556,9 +559,9 @@ class Cutter:
 
     Iterating gives the parts in order as they are ready; then :attr:`whole` says whether the whole
     outbox was cut (else it is not laid out as Mastodon writes it). The thread's failure is raised
-    by the iteration. A part read is given back with :meth:`done`, which removes it: the next part
-    is cut only then, so that at most two parts are on disk (the one read, the one cut) and the cut
-    writes into the memory the system has just freed (see :func:`_shaped`). The folder is the caller's.
+    by the iteration. A part read is given back with :meth:`done`: the next part is cut only then,
+    over the bytes of that one (see :class:`_PartWriter`), so that at most two parts are on disk (the
+    one read, the one cut). The folder is the caller's.
     """
 
     AHEAD = 2
@@ -570,6 +573,7 @@ class Cutter:
         self.whole = False
         self._ready: queue.Queue[Part | None] = queue.Queue()
         self._room = threading.Semaphore(self.AHEAD)
+        self._free: queue.SimpleQueue[Path] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parlons-mastodon-cut", daemon=True)
@@ -577,7 +581,7 @@ class Cutter:
 
     def _run(self) -> None:
         try:
-            parts = _cut_parts(self.member, self.folder, self._stop)
+            parts = _cut_parts(self.member, self.folder, self._stop, self._free)
             while self._room.acquire():
                 self._ready.put(next(parts))
         except StopIteration as end:
@@ -597,8 +601,8 @@ class Cutter:
             raise self._error
 
     def done(self, part: Part) -> None:
-        """Remove a part read; the next one can be cut."""
-        part.path.unlink()
+        """A part is read: its file takes the next part to be cut."""
+        self._free.put(part.path)
         self._room.release()
 
     def rest(self) -> list[Part]:
@@ -621,7 +625,8 @@ UNBOUNDED = 1 << 20
 """More parts than any outbox is cut into: :class:`Cutter` no longer waits for a part to be read."""
 
 
-def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator[Part, None, bool]:
+def _cut_parts(member: Member, folder: Path, stop: threading.Event,
+               free: queue.SimpleQueue[Path] | None = None) -> Generator[Part, None, bool]:
     """Write ``orderedItems`` as JSON lines in parts of about :data:`PART` bytes: the outbox's bytes,
     each comma between two activities made a line break, the outbox's own keys left out, a boost's
     ``"object"`` renamed ``"objUri"``.
@@ -630,6 +635,8 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
     read: one read and one write of the bytes, the search for the cuts in C (one regular expression
     over the chunk), Python only for each cut and each boost. A line is an activity: DuckDB numbers
     them by their order (:func:`_shaped`).
+
+    A file of ``free`` (a part read) is written over for the next part (:class:`_PartWriter`).
 
     Returns False when the outbox is visibly not laid out as Mastodon writes it (compact,
     ``orderedItems`` last, each activity starting with its ``id`` and ``type``) or is truncated:
@@ -646,7 +653,7 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
         data[:filled] = memoryview(head)[start.end():]
         first = ITEM_HEAD.match(data, 0, filled)
         kind = bytes(first.group(1)) if first else None
-        out = _PartWriter(folder)
+        out = _PartWriter(folder, free)
         try:
             while True:
                 if filled == len(data):  # no cut in the whole buffer: an activity of megabytes
@@ -683,24 +690,39 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event) -> Generator
 
 
 class _PartWriter:
-    """The part being written; a new one once it holds :data:`PART` bytes (:data:`FIRST_PART` for the first)."""
+    """The part being written; a new one once it holds :data:`PART` bytes (:data:`FIRST_PART` for the first).
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.count = folder, 0
+    A new part is written over the file of a part already read when there is one (``free``), then cut
+    to its length: its pages of the system's file cache are written again where they are. A new file
+    needs new pages, and on a virtual machine that gives the memory it frees back to its host (as
+    those of this one's, which reports a page freed a second or two later) a new page costs the host's
+    work too: 1 GB written into a new file took 3.5-8 s and 3-5 CPU-seconds there, written again over
+    its own pages 0.05-0.1 s (``benchmarks/bench_rewrite.py``). At 1 M statuses the parts are 1.75 GB.
+    """
+
+    def __init__(self, folder: Path, free: queue.SimpleQueue[Path] | None = None) -> None:
+        self.folder, self.free, self.count = folder, free, 0
         self.file: IO[bytes] | None = None
         self.items, self.newer = 0, False
 
     def write(self, lines: memoryview, items: int) -> Part | None:
         """Append whole lines; the part they complete, if any."""
         if self.file is None:
-            self.file = open(self.folder / f"part{self.count}.jsonl", "wb")  # noqa: SIM115 (closed by close or abandon)
+            self.file = self._open()
         self.file.write(lines)
         self.items += items
         return self.close() if self.file.tell() >= (min(FIRST_PART, PART) if self.count == 0 else PART) else None
 
+    def _open(self) -> IO[bytes]:
+        """The file of a part read, written over from its start, else a new one (closed by close or abandon)."""
+        if self.free is not None and not self.free.empty():
+            return open(self.free.get(), "r+b")
+        return open(self.folder / f"part{self.count}.jsonl", "wb")
+
     def close(self) -> Part | None:
         if self.file is None:
             return None
+        self.file.truncate()  # a part written over a longer one ends here
         self.file.close()
         part = Part(Path(self.file.name), self.items, self.newer)
         self.file, self.count, self.items, self.newer = None, self.count + 1, 0, False
@@ -828,9 +850,9 @@ def _shaped(member: Member, parts: Iterable[Part], owner: Owner, ctx: ReadContex
     waits for the whole outbox, whose mentions tell who the boosted actors are (:func:`_actors_sql`);
     the parts before need no lookup.
 
-    A part of the cut is removed once read: the cut then writes the next parts into memory the system
-    has just freed, which costs it less than fresh memory (half its CPU time on a 1.75 GB outbox), and the
-    scratch space stays at two parts. The mentions of newer-form actors it held are kept for the lookup.
+    A part of the cut is given back once read: the cut writes a later part over it (:class:`_PartWriter`),
+    and the scratch space stays at two parts. The mentions of newer-form actors it held are kept for the
+    lookup.
     """
     params = {"account": owner.account, "account_id": owner.account_id, "account_name": owner.name,
               "member": member.name}
