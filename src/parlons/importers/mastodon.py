@@ -9,9 +9,9 @@ the boosted status). ``actor.json`` describes the owner. ``likes.json``, ``bookm
 
 The outbox of a big account runs to a gigabyte, written by Mastodon as one line of compact JSON
 with ``orderedItems`` last. One pass over the bytes, on a thread of its own, cuts that array
-between activities into JSON lines in scratch parts of 512 MB (regular expressions, edits in
+between activities into JSON lines in scratch parts of 256 MB (regular expressions, edits in
 place, no JSON parsing in Python); a private DuckDB reads each part on every core while the next
-is cut (a part is removed once read), does everything else in SQL, HTML to text included, and
+is cut (a part read is written over by the next but one), does everything else in SQL, HTML to text included, and
 streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
 Rows are numbered by counting them (a line is an activity). An outbox laid out otherwise
 (indented, keys reordered, unexpected values) makes DuckDB refuse a line; it is then streamed
