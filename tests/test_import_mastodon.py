@@ -465,7 +465,7 @@ def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path
     assert (folder / "outbox.json").stat().st_size > 10 << 20
     monkeypatch.setattr(mastodon, "PART", part)  # one part, twelve, or a small one and the rest
     monkeypatch.setattr(mastodon, "FIRST_PART", first)
-    parts: list[Path] = []
+    parts: list[tuple[Path, int]] = []
     close = mastodon._PartWriter.close
     monkeypatch.setattr(mastodon._PartWriter, "close", lambda self: _noted(close(self), parts))
     monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the ijson path must not be needed
@@ -479,14 +479,15 @@ def test_mastodon_large_outbox_keeps_each_activity_number(store: Store, tmp_path
                                "WHERE kind = 'repost'").fetchall()
     assert boosts == [(len(range(3, BIG, 7)), "@asso_velo@toot.example", "@asso_velo@toot.example")]
     assert len(parts) == cut  # parts of at least 1 MB: the cut writes up to 2 MB at a time
-    assert len(set(parts)) == min(cut, 2)  # a part read is written over by the next but one
-    assert not any(p.exists() for p in parts)  # the scratch folder is removed
+    assert len({path for path, _ in parts}) == cut  # each part has a name of its own
+    assert len({inode for _, inode in parts}) == min(cut, 2)  # and the file of the part before the one before
+    assert not any(path.exists() for path, _ in parts)  # the scratch folder is removed
 
 
-def _noted(part: mastodon.Part | None, parts: list[Path]) -> mastodon.Part | None:
-    """The part just cut, its path noted."""
+def _noted(part: mastodon.Part | None, parts: list[tuple[Path, int]]) -> mastodon.Part | None:
+    """The part just cut, its path and its file (inode) noted."""
     if part is not None:
-        parts.append(part.path)
+        parts.append((part.path, part.path.stat().st_ino))
     return part
 
 

@@ -216,18 +216,19 @@ def test_x_archive_without_kernel_copy_reads_the_same(store: Store, tmp_path: Pa
 def test_x_archive_parts_take_turns_in_one_scratch_copy(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from parlons.importers import x_archive
 
-    copies: list[tuple[Path, int]] = []
+    copies: list[tuple[Path, int, int]] = []
     strip = x_archive.strip_js_wrapper
 
     def noted(member: Member, pattern: re.Pattern[str], what: str, target: Path | None = None) -> Path:
         path = strip(member, pattern, what, target)
-        copies.append((path, path.stat().st_size))
+        copies.append((path, path.stat().st_ino, path.stat().st_size))
         return path
 
     monkeypatch.setattr(x_archive, "strip_js_wrapper", noted)
     monkeypatch.setattr(x_archive, "PARTS_AT_ONCE", 1)  # one part a query, as on one core
     report = load(store, ARCHIVE, now=NOW)
     assert report.files[0].formats == {"x-archive": 4}
-    assert len(copies) == 2 and copies[0][0] == copies[1][0]  # the second part written over the first
-    assert copies[0][1] > copies[1][1]  # and cut to its own, shorter, length: every row read once
+    assert len(copies) == 2 and copies[0][0] != copies[1][0]  # each part's copy has a name of its own
+    assert copies[0][1] == copies[1][1]  # but the second is written over the first's file
+    assert copies[0][2] > copies[1][2]  # and cut to its own, shorter, length: every row read once
     assert count(store, "SELECT count(DISTINCT post_id) FROM posts") == 4

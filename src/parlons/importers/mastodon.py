@@ -11,8 +11,8 @@ The outbox of a big account runs to a gigabyte, written by Mastodon as one line 
 with ``orderedItems`` last. One pass over the bytes, on a thread of its own, cuts that array
 between activities into JSON lines in scratch parts of 256 MB (regular expressions, edits in
 place, no JSON parsing in Python); a private DuckDB reads each part on every core while the next
-is cut (a part read is written over by the next but one), does everything else in SQL, HTML to text included, and
-streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
+is cut (a part read is written over by the next but one), does everything else in SQL, HTML to
+text included, and streams Arrow batches with a ``problem`` column: the reason to skip a record, counted in Python.
 Rows are numbered by counting them (a line is an activity). An outbox laid out otherwise
 (indented, keys reordered, unexpected values) makes DuckDB refuse a line; it is then streamed
 with ijson into lines, and reading resumes after the last activity read.
@@ -25,6 +25,7 @@ public posts: they are skipped and counted.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -694,10 +695,10 @@ class _PartWriter:
 
     A new part is written over the file of a part already read when there is one (``free``), then cut
     to its length: its pages of the system's file cache are written again where they are. A new file
-    needs new pages, and on a virtual machine that gives the memory it frees back to its host (as
-    those of this one's, which reports a page freed a second or two later) a new page costs the host's
-    work too: 1 GB written into a new file took 3.5-8 s and 3-5 CPU-seconds there, written again over
-    its own pages 0.05-0.1 s (``benchmarks/bench_rewrite.py``). At 1 M statuses the parts are 1.75 GB.
+    needs new pages, and on a virtual machine that hands the memory its guest frees back to the host
+    (the development machine does, a second or two after), a new page costs the host's work too: 1 GB
+    written into a new file took 4-11 s and 4-9 CPU-seconds there, over its own pages 0.08-0.14 s
+    (``benchmarks/bench_rewrite.py``). At 1 M statuses the parts are 1.75 GB.
     """
 
     def __init__(self, folder: Path, free: queue.SimpleQueue[Path] | None = None) -> None:
@@ -714,10 +715,13 @@ class _PartWriter:
         return self.close() if self.file.tell() >= (min(FIRST_PART, PART) if self.count == 0 else PART) else None
 
     def _open(self) -> IO[bytes]:
-        """The file of a part read, written over from its start, else a new one (closed by close or abandon)."""
+        """The file of a part read, renamed (its pages go with it) and written over from its start, else a
+        new one; closed by close or abandon. Each part has a name of its own, as DuckDB reads it."""
+        path = self.folder / f"part{self.count}.jsonl"
         if self.free is not None and not self.free.empty():
-            return open(self.free.get(), "r+b")
-        return open(self.folder / f"part{self.count}.jsonl", "wb")
+            os.replace(self.free.get(), path)
+            return open(path, "r+b")
+        return open(path, "wb")
 
     def close(self) -> Part | None:
         if self.file is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import orjson
 import pyarrow as pa
@@ -115,10 +116,11 @@ class XArchiveImporter(Importer):
         """
         owner: dict[str, str | None] = {}
         scratch = members[0].source.scratch()
+        slots: list[Path] = []
         for first in range(0, len(members), PARTS_AT_ONCE):
             parts = members[first:first + PARTS_AT_ONCE]
             paths = {strip_js_wrapper(member, TWEETS, "`window.YTD.tweets.part0 = `",
-                                      scratch / f"x-archive-part{slot}.json"): member
+                                      _slot(slots, slot, scratch / f"x-archive-part{first + slot}.json")): member
                      for slot, member in enumerate(parts)}
             owner = owner or self._owner(members[0], ctx)  # once the first part's wrapper is known
             files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
@@ -160,6 +162,17 @@ def _parse_account(member: Member) -> dict[str, str]:
     except (orjson.JSONDecodeError, LookupError, TypeError, ValueError) as exc:
         raise member.error(f"account.js is not the expected JSON ({exc})") from None
 
+
+
+def _slot(slots: list[Path], slot: int, path: Path) -> Path:
+    """``path`` for the copy of slot ``slot``: the slot's file of the query before, renamed (its pages go
+    with it, and each part has a name of its own as DuckDB reads it), else a new one."""
+    if slot < len(slots):
+        os.replace(slots[slot], path)
+        slots[slot] = path
+    else:
+        slots.append(path)
+    return path
 
 
 PARTS_AT_ONCE = max(os.cpu_count() or 1, 2)
