@@ -8,6 +8,7 @@ function of the request that returns (status, headers, body); failures can be qu
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +70,20 @@ def json_answer(data: Any, headers: dict[str, str] | None = None, status: int = 
     return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(data).encode()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A server that says nothing when a client went away before its answer.
+
+    A test may stop its client on purpose while a route still works (Ctrl-C during a slow page); the
+    answer written later meets a closed socket. ``socketserver`` would print that traceback to
+    ``sys.stderr`` seconds later, into whatever a later test captures there.
+    """
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve() -> Iterator[Server]:
     """Start a server on a free loopback port; stop it when the generator is closed."""
     server = Server()
@@ -95,7 +110,7 @@ def serve() -> Iterator[Server]:
         def log_message(self, *args: Any) -> None:
             return
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = _QuietServer(("127.0.0.1", 0), Handler)
     server.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
