@@ -110,9 +110,10 @@ class XArchiveImporter(Importer):
         without its JavaScript prefix.
 
         DuckDB reads each file of a query on a thread of its own. The copies take turns in as many
-        scratch files, written over in place (:func:`strip_js_wrapper`): the store has run a query
-        before the next parts are copied, so that an archive of many parts touches the memory of the
-        first ones only (new memory costs most on a virtual machine, see ``docs/performance.md``).
+        scratch files, each renamed for its part and written over in place (:func:`_slot`,
+        :func:`strip_js_wrapper`): the store has run a query before the next parts are copied, so that
+        an archive of many parts touches the memory of the first ones only (new memory costs most on
+        a virtual machine, see ``docs/performance.md``).
         """
         owner: dict[str, str | None] = {}
         scratch = members[0].source.scratch()
@@ -176,7 +177,8 @@ def _slot(slots: list[Path], slot: int, path: Path) -> Path:
 
 
 PARTS_AT_ONCE = max(os.cpu_count() or 1, 2)
-"""How many parts one query reads: one a core. One part a query took a 1 M archive (two parts) from
-5.6 to 6.6 s on two cores (and 9.3 to 6.8 CPU-seconds: the second copy went into the first's pages)."""
+"""How many parts one query reads: one a core, and at least two. One part a query took a 1 M archive
+(two parts) from 5.6 to 6.6 s on two cores (and 9.3 to 6.8 CPU-seconds: the second copy went into the
+first's pages)."""
 
 IMPORTER = XArchiveImporter()
