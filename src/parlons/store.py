@@ -129,6 +129,7 @@ class Store:
         """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
         self.con = self._connect(memory_limit)
         try:
+            self._own_setting = self._memory_setting()
             self._check_tables()
         except BaseException:
             self.discard()
@@ -274,6 +275,17 @@ class Store:
                 with suppress(duckdb.Error):
                     if self._memory_setting() == lowered:
                         self.con.execute(f"SET memory_limit = '{_quote_limit(outer or self.memory_limit)}'")
+
+    def _drop_cache(self) -> None:
+        """DuckDB drops from its cache every block it does not hold pinned (see :data:`DROP_CACHE_ROWS`):
+        its memory limit is :data:`DROP_CACHE_LIMIT` for an instant, then the store's own again.
+
+        Only outside a block of :meth:`_bounded_memory`, with the store's own limit in force: DuckDB
+        shows a limit rounded (``610.4 MiB``), so only the store's own is known exactly, to set back."""
+        if self._lowered is not None or self._memory_setting() != self._own_setting:
+            return
+        self.con.execute(f"SET memory_limit = '{DROP_CACHE_LIMIT}'")
+        self.con.execute(f"SET memory_limit = '{_quote_limit(self.memory_limit)}'")
 
     def _staging_limit(self) -> str:
         """:data:`STAGING_MEMORY_LIMIT`, less what the lookup of stored keys holds (at least
@@ -440,7 +452,10 @@ class Store:
         try:
             limit = memory or (QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT)
             with self._bounded_memory(limit), self._keeping_order(), self._setting("preserve_insertion_order", ordered):
-                return self._scalar(f"INSERT INTO posts BY NAME {select}", params)
+                inserted = self._scalar(f"INSERT INTO posts BY NAME {select}", params)
+            if inserted >= DROP_CACHE_ROWS:
+                self._drop_cache()
+            return inserted
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
         except duckdb.Error as exc:
@@ -733,6 +748,17 @@ post): a re-import of 10 M tweets peaked at 606 MB with 128 MB beside the lookup
 LOOKUP_AFTER = 100_000
 """The rows an import writes the careful way before it looks up the keys already stored (see
 :meth:`Store._leave_out_stored`)."""
+DROP_CACHE_ROWS = 500_000
+"""A query that wrote at least this many rows has DuckDB drop the blocks it cached (:data:`DROP_CACHE_LIMIT`)
+before the store runs the next. DuckDB keeps the blocks it writes cached until a query needs the room, so
+each query of an import made of many (the X archive's parts, two at a time) left the next one less room
+within the same limit, and the peak of an import grew with its size: 4 M tweets held 200, 267, 337 then
+400 MB after each query and peaked at 623-629 MB (10 M: 775-800); with the drop, 138-141 MB after each
+and 470 at most. Those blocks are in the store's file, read again from it when needed; below this many
+rows a transaction's rows may not be written there yet, and dropping them would write them to DuckDB's
+temporary folder instead."""
+DROP_CACHE_LIMIT = "1MB"
+"""The memory limit set for an instant to drop DuckDB's cache (:meth:`Store._drop_cache`)."""
 QUERY_MEMORY_LIMIT = "640MB"
 """DuckDB's memory limit while the store runs an importer's query in order (:class:`SqlQuery`; the
 configured limit if lower; a query may ask for less, ``SqlQuery.memory``). DuckDB writes the rows of
