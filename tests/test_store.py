@@ -108,29 +108,34 @@ def test_large_import_keeps_every_row(store: Store, tmp_path: Path) -> None:
     assert count(store, "SELECT count(DISTINCT post_id) FROM posts") == n
 
 
-def test_a_query_of_many_rows_leaves_none_of_its_blocks_cached(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_blocks_of_many_rows_written_leave_the_cache_before_the_next_query(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each query of a large import starts with DuckDB's whole limit (its peak no longer grows with the
-    import): the blocks a query of DROP_CACHE_ROWS rows or more wrote are dropped, the limit kept."""
+    import): once DROP_CACHE_ROWS rows were written, the blocks cached are dropped, the limit kept."""
     rows = 300_000
-    sql = (f"SELECT 'x' AS platform, i::VARCHAR AS post_id, 'a' || (i % 7) AS account, "
-           f"TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i) AS created_at, "
-           f"repeat('post number ' || i || ' ', 20) AS text, "
-           f"'original' AS kind, 'm' AS source_member, i::VARCHAR AS source_record FROM range({rows}) r(i)")
+
+    def query(first: int) -> str:
+        return (f"SELECT 'x' AS platform, i::VARCHAR AS post_id, 'a' || (i % 7) AS account, "
+                f"TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i) AS created_at, "
+                f"repeat('post number ' || i || ' ', 20) AS text, 'original' AS kind, 'm' AS source_member, "
+                f"i::VARCHAR AS source_record FROM range({first}, {first + rows}) r(i)")
+
     stamp = Stamp("f.jsonl", "test", "1", datetime(2024, 2, 1, tzinfo=UTC))
     cached, limits = {}, {}
-    for threshold in (rows + 1, rows):
+    for threshold in (2 * rows + 1, 2 * rows, rows):
         monkeypatch.setattr(store_module, "DROP_CACHE_ROWS", threshold)
         with Store(tmp_path / f"{threshold}.duckdb") as store:
             with store.transaction():
                 limit = store._memory_setting()
-                assert store.stage_query(sql, {}, stamp) == (rows, [])
+                assert store.stage_query(query(0), {}, stamp) == (rows, [])
+                assert store.stage_query(query(rows), {}, stamp) == (rows, [])
                 cached[threshold] = store.con.execute(
                     "SELECT sum(memory_usage_bytes), sum(temporary_storage_bytes) FROM duckdb_memory() "
                     "WHERE tag = 'BASE_TABLE'").fetchall()[0]
                 limits[threshold] = (limit, store._memory_setting())
                 store.merge()
-            assert count(store, "SELECT count(*) FROM posts") == rows
-    assert cached[rows + 1][0] > 8_000_000
-    assert cached[rows] == (0, 0)
+            assert count(store, "SELECT count(*) FROM posts") == 2 * rows
+    assert cached[2 * rows] == cached[2 * rows + 1], "the drop comes before a query, not after"
+    assert cached[rows][0] < 0.6 * cached[2 * rows][0], cached
+    assert cached[rows][1] == 0, "no block was written to the temporary folder"
     assert all(before == after for before, after in limits.values()), limits

@@ -126,6 +126,8 @@ class Store:
         """Whether a careful import leaves out the rows already stored (:mod:`parlons.known`)."""
         self._known: Known | None = None
         self._lowered: str | None = None
+        self._cached_rows = 0
+        """Rows the store's queries wrote since DuckDB last dropped its cache (:meth:`_drop_cache`)."""
         """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
         self.con = self._connect(memory_limit)
         try:
@@ -286,6 +288,7 @@ class Store:
             return
         self.con.execute(f"SET memory_limit = '{DROP_CACHE_LIMIT}'")
         self.con.execute(f"SET memory_limit = '{_quote_limit(self.memory_limit)}'")
+        self._cached_rows = 0
 
     def _staging_limit(self) -> str:
         """:data:`STAGING_MEMORY_LIMIT`, less what the lookup of stored keys holds (at least
@@ -450,11 +453,12 @@ class Store:
         """``INSERT INTO posts`` the rows of ``select``: DuckDB reads, shapes and writes on every core,
         in order unless ``ordered`` is False, within ``memory`` if given (see ``SqlQuery.memory``)."""
         try:
+            if self._cached_rows >= DROP_CACHE_ROWS:
+                self._drop_cache()
             limit = memory or (QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT)
             with self._bounded_memory(limit), self._keeping_order(), self._setting("preserve_insertion_order", ordered):
                 inserted = self._scalar(f"INSERT INTO posts BY NAME {select}", params)
-            if inserted >= DROP_CACHE_ROWS:
-                self._drop_cache()
+            self._cached_rows += inserted
             return inserted
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
@@ -749,14 +753,14 @@ LOOKUP_AFTER = 100_000
 """The rows an import writes the careful way before it looks up the keys already stored (see
 :meth:`Store._leave_out_stored`)."""
 DROP_CACHE_ROWS = 500_000
-"""A query that wrote at least this many rows has DuckDB drop the blocks it cached (:data:`DROP_CACHE_LIMIT`)
-before the store runs the next. DuckDB keeps the blocks it writes cached until a query needs the room, so
-each query of an import made of many (the X archive's parts, two at a time) left the next one less room
-within the same limit, and the peak of an import grew with its size: 4 M tweets held 200, 267, 337 then
-400 MB after each query and peaked at 623-629 MB (10 M: 775-800); with the drop, 138-141 MB after each
-and 470 at most. Those blocks are in the store's file, read again from it when needed; below this many
-rows a transaction's rows may not be written there yet, and dropping them would write them to DuckDB's
-temporary folder instead."""
+"""Once the store's queries have written this many rows, DuckDB drops the blocks it cached
+(:data:`DROP_CACHE_LIMIT`) before the next query. DuckDB keeps the blocks it writes cached until a query
+needs the room, so each query of an import made of many (the X archive's parts, two at a time) left the
+next one less room within the same limit, and the peak of an import grew with its size: 4 M tweets held
+200, 267, 337 then 400 MB after each query and peaked at 623-629 MB (10 M: 775-800); with the drop,
+138-141 MB after each and 454-492 at most. Those blocks are in the store's file, read again from it when
+needed; rows fewer than this may not be written there yet (DuckDB writes a transaction's rows to the
+file a row group at a time), and dropping them would write them to DuckDB's temporary folder instead."""
 DROP_CACHE_LIMIT = "1MB"
 """The memory limit set for an instant to drop DuckDB's cache (:meth:`Store._drop_cache`)."""
 QUERY_MEMORY_LIMIT = "640MB"
