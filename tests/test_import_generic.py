@@ -333,8 +333,17 @@ def test_generic_jsonl_is_written_unordered_when_no_post_repeats(store: Store, t
     path = tmp_path / "posts.jsonl"
     path.write_text("\n".join(_line(str(n), f"post {n}") for n in range(1, 6)) + "\n", encoding="utf-8")
     calls = _spy_inserts(monkeypatch)
+    counted: list[str] = []
+    scalar = Store._scalar
+
+    def watched(self: Store, sql: str, params: Any = None) -> int:
+        counted.extend(["keys"] if "DISTINCT" in sql else [])
+        return scalar(self, sql, params)
+
+    monkeypatch.setattr(Store, "_scalar", watched)
     report = jsonl(store, path, LINE_MAP)
     assert calls == [False]
+    assert counted == ["keys"]  # once, after the write: the merge takes that count
     assert (report.merge.staged, report.merge.inserted, report.merge.duplicates_in_input) == (5, 5, 0)
     assert [r["text"] for r in rows(store)] == [f"post {n}" for n in range(1, 6)]
 
