@@ -126,9 +126,9 @@ class Store:
         """Whether a careful import leaves out the rows already stored (:mod:`parlons.known`)."""
         self._known: Known | None = None
         self._lowered: str | None = None
-        self._cached_rows = 0
-        """Rows the store's queries wrote since DuckDB last dropped its cache (:meth:`_drop_cache`)."""
         """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
+        self._cached_rows = 0
+        """Rows the store's queries wrote in this import since DuckDB last dropped its cache (:meth:`_drop_cache`)."""
         self.con = self._connect(memory_limit)
         try:
             self._own_setting = self._memory_setting()
@@ -236,6 +236,7 @@ class Store:
                              f"stored BOOLEAN, {', '.join(f'{c} BIGINT' for c in COUNTS)}, rid BIGINT)")
             self._stored_before = self._scalar("SELECT count(*) FROM posts")
             self._careful_rows = 0
+            self._cached_rows = 0  # an earlier import's rows are in the file: they count no more
             self._distinct_rows: int | None = None  # rows checked to repeat no key (_insert_unordered)
             self._now: datetime | None = None
             self.con.execute("BEGIN TRANSACTION")
@@ -284,7 +285,7 @@ class Store:
         its memory limit is :data:`DROP_CACHE_LIMIT` for an instant, then the store's own again.
 
         Only outside a block of :meth:`_bounded_memory`, with the store's own limit in force: DuckDB
-        shows a limit rounded (``610.4 MiB``), so only the store's own is known exactly, to set back."""
+        shows a limit rounded (``610.3 MiB``), so only the store's own is known exactly, to set back."""
         if self._lowered is not None or self._memory_setting() != self._own_setting:
             return
         self.con.execute(f"SET memory_limit = '{DROP_CACHE_LIMIT}'")
