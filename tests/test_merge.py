@@ -138,7 +138,7 @@ def test_a_row_left_out_for_a_shared_hash_makes_the_import_run_again(tmp_path: P
     csv.write_text(header + "".join(f"{i},2024-01-0{i}T10:00:00Z,post {i},org,1,1,1,1\n" for i in (1, 2)))
     newer = tmp_path / "newer.csv"
     newer.write_text(header + "".join(f"{i},2024-01-0{i}T10:00:00Z,post {i},org,2,2,2,2\n" for i in (1, 2, 3)))
-    monkeypatch.setattr(known.Known, "_stored", lambda self, batch: pa.array([True] * batch.num_rows))
+    monkeypatch.setattr(known.Known, "_stored", lambda self, batch: np.ones(batch.num_rows, dtype=bool))
     monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 0)
     with Store(tmp_path / "s.duckdb") as store:
         import_paths(store, [str(csv)], forced="generic-csv")
@@ -217,9 +217,9 @@ def test_stored_keys_that_share_the_bits_compared_leave_no_row_out(tmp_path: Pat
         lookup = known.Known(store.con, "true", {}, ("like_count", "repost_count", "reply_count", "quote_count"),
                              ["post_id"])
         try:
-            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).to_pylist() == [True, True, False]
+            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).tolist() == [True, True, False]
             (one,) = store.con.execute("SELECT hash('x', '1') & ~15::UBIGINT").fetchone()  # type: ignore[misc]
             lookup.hashes = np.sort(np.append(lookup.hashes, np.uint64(one)))  # another stored key, no count known
-            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).to_pylist() == [False, True, False]
+            assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).tolist() == [False, True, False]
         finally:
             lookup.close()
