@@ -1,4 +1,4 @@
-"""A file imported again whose rows an importer's query gives to be read again apart (generic JSON lines).
+"""A file imported again whose rows an importer's query gives to be read again apart (generic JSON lines, Jetstream).
 
 The store reads it with a DuckDB of its own and writes its rows as batches, so that the rows already
 stored are left out (``parlons.known``) instead of written and then deleted by the merge. The result
@@ -90,6 +90,37 @@ def test_a_file_imported_again_that_repeats_a_post_keeps_the_first(tmp_path: Pat
         assert streamed == ["posts.jsonl"]
         assert report.merge == MergeResult(4, 1, 1, 2, 0, ((str(path), "posts.jsonl", "5", "5"),))
         assert [(r["post_id"], r["like_count"]) for r in rows(store)] == [("1", 1), ("5", 2), ("6", 4)]
+
+
+def test_a_jetstream_file_imported_again_leaves_out_its_stored_posts_with_the_merges_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jetstream's query is read apart too: the posts stored are left out, the new one written, the
+    result the merge alone gives (handles, notes and the kinds of the rows included)."""
+    streamed, left_out = watch(monkeypatch)
+    path = tmp_path / "jetstream.jsonl"
+    later = json.loads(FIXTURES.joinpath("bluesky", "jetstream.jsonl").read_text().splitlines()[4])
+    later["time_us"] += 1
+    later["commit"].update(rkey="3lab3visite2z", rev="3lab3zzzzzz2z")
+    later["commit"]["record"].update(text="Back again #upcycling", createdAt="2025-03-03T09:00:00.000Z")
+    outcomes = []
+    for prefilter in (True, False):
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            store.prefilter = prefilter
+            shutil.copy(FIXTURES / "bluesky" / "jetstream.jsonl", path)
+            first = import_paths(store, [str(path)], now=datetime(2024, 4, 1, tzinfo=UTC))
+            with path.open("a", encoding="utf-8") as stream:
+                stream.write(json.dumps(later) + "\n")
+            again = import_paths(store, [str(path)], now=datetime(2024, 4, 2, tzinfo=UTC))
+            outcomes.append((first.merge, again.merge, again.files[0].notes, rows(store)))
+    assert outcomes[0] == outcomes[1]
+    assert streamed == ["jetstream.jsonl"]
+    assert left_out == [3]  # the reply, the repost and the visitor's post
+    first_merge, again_merge, _, stored = outcomes[0]
+    assert (first_merge, again_merge) == (MergeResult(3, 0, 0, 3, 0), MergeResult(4, 0, 3, 1, 0))
+    assert [(r["account"], r["kind"], r["imported_at"][:10]) for r in stored] == [
+        ("lea.example", "reply", "2024-04-01"), ("did:plc:mairie2lorient7villexx", "repost", "2024-04-01"),
+        ("did:plc:visiteurinconnu55555555", "original", "2024-04-01"),
+        ("did:plc:visiteurinconnu55555555", "original", "2024-04-02")]
 
 
 def test_an_x_archive_that_became_unreadable_is_named_as_on_a_first_import(tmp_path: Path,

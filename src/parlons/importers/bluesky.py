@@ -505,7 +505,7 @@ def _shape(files: dict[Path, Member], people: dict[str, Person],
         params = {"dids": dids, "handles": [people[d].handle for d in dids], "names": [people[d].name for d in dids]}
         sql = SHAPE.format(member=member, read=read, **JOINED)
         yield SqlQuery(f"SELECT {', '.join(ROW_SCHEMA.names)} FROM ({sql})", params, tuple(files.values()),
-                       paths=files, memory=QUERY_MEMORY)
+                       paths=files, memory=QUERY_MEMORY, reread=True)
         return
     handles = _Handles(people)
     try:
