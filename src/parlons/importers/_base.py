@@ -67,9 +67,9 @@ class SqlQuery:
     """Whether a file imported before is read by a DuckDB of the store's own, its rows written as batches,
     so that those already stored are left out (:mod:`parlons.known`) instead of written then deleted by the
     merge (:meth:`~parlons.store.Store.stage_query`). Generic JSON lines and Jetstream: 1 M generic lines
-    imported again took 2.2 s instead of 2.7, 880,000 Jetstream events 3.2 s instead of 4.3. The X
-    archive's reader needs 512 MB beside the store, which then peaked at 540-617 MB (at most 600 for any
-    import) and took no less time."""
+    imported again so took 6.5 CPU-seconds instead of 8.5, 880,000 Jetstream events 3.3 s instead of 4.3
+    (5.7 CPU-seconds instead of 8.0). Not the X archive: a JSON array file is read by one thread, so its
+    ordered read apart kept one thread for two parts (1 M tweets: 5.1-5.2 s instead of 4.3-4.5)."""
     paths: Mapping[Path, Member] = field(default_factory=dict)
     """The files the query reads, each with the member it stands for (the member's own file, or a scratch
     copy of it): a failure whose message names one names that member (:func:`~._duck.blame`)."""
