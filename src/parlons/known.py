@@ -128,8 +128,8 @@ class Known:
         """For sorted ``hashes``: the stored entry each would take, and whether it is there, alone of its bits.
 
         Sorted, each search starts where the last one ended, and the entries are read in the array's
-        order: 6x faster than keys at random among 1 M stored keys, 3.7x among 10 M (batches of 50,000).
-        """
+        order: 6x faster than keys at random among 1 M stored keys, 4-5x among 10 M (batches of 50,000,
+        ``benchmarks/bench_lookup.py``)."""
         last = len(self.hashes) - 1
         places = np.minimum(np.searchsorted(self.hashes, hashes), last)  # the first stored key of those bits
         entry, after = self.hashes[places], self.hashes[np.minimum(places + 1, last)]
