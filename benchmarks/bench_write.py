@@ -21,6 +21,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -46,9 +47,10 @@ def groups(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {name: group for name, group in kinds.items() if group}
 
 
-def timed(run: object, target: Path) -> tuple[float, float, int]:
+def timed(run: Callable[[], object], target: Path) -> tuple[float, float, int]:
+    """Seconds, CPU seconds and bytes written (``target`` and its WAL) of ``run()``."""
     start, cpu = time.perf_counter(), cpu_seconds()
-    run()  # type: ignore[operator]
+    run()
     seconds, used = time.perf_counter() - start, cpu_seconds() - cpu
     size = sum(f.stat().st_size for f in target.parent.glob(target.name + "*"))
     return seconds, used, size
@@ -89,9 +91,10 @@ def main() -> None:
                 target.unlink()
             for codec in ("snappy", "zstd"):
                 target = Path(folder) / f"p{run}-{codec}.parquet"
-                cases.setdefault(f"Parquet ({codec})", []).append(timed(
-                    lambda target=target, codec=codec: con.execute(
-                        f"COPY rows TO '{target}' (FORMAT parquet, COMPRESSION {codec})"), target))
+
+                def copy(sql: str = f"COPY rows TO '{target}' (FORMAT parquet, COMPRESSION {codec})") -> None:
+                    con.execute(sql)
+                cases.setdefault(f"Parquet ({codec})", []).append(timed(copy, target))
                 os.unlink(target)
     print(f"{rows:,} rows; median of {args.runs} (seconds, CPU seconds, MB written)\n")
     print("| write | seconds | CPU seconds | MB |\n|---|---|---|---|")
