@@ -1,4 +1,5 @@
-"""A file imported again whose rows an importer's query gives to be read again apart (generic JSON lines, Jetstream).
+"""A file imported again whose rows an importer's query gives to be read again apart (generic JSON lines, Jetstream,
+the X archive).
 
 The store reads it with a DuckDB of its own and writes its rows as batches, so that the rows already
 stored are left out (``parlons.known``) instead of written and then deleted by the merge. The result
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import parlons.ingest
 import parlons.known
 import parlons.store
 from parlons.errors import InputError
@@ -83,11 +85,12 @@ def test_a_file_imported_again_leaves_out_its_stored_rows_with_the_merges_result
 def test_a_file_imported_again_that_repeats_a_post_keeps_the_first(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     streamed, _ = watch(monkeypatch)
+    runs = spy_runs(monkeypatch)
     path = tmp_path / "posts.jsonl"
     with Store(tmp_path / "s.duckdb") as store:
         generic(store, posts(path, ("1", 1, 1)), 1)
         report = generic(store, posts(path, ("1", 1, 1), ("5", 2, 2), ("5", 3, 3), ("6", 4, 4)), 2)
-        assert streamed == ["posts.jsonl"]
+        assert streamed == ["posts.jsonl"] and len(runs) == 3  # read apart in any order, then again in order
         assert report.merge == MergeResult(4, 1, 1, 2, 0, ((str(path), "posts.jsonl", "5", "5"),))
         assert [(r["post_id"], r["like_count"]) for r in rows(store)] == [("1", 1), ("5", 2), ("6", 4)]
 
@@ -123,6 +126,79 @@ def test_a_jetstream_file_imported_again_leaves_out_its_stored_posts_with_the_me
         ("did:plc:visiteurinconnu55555555", "original", "2024-04-02")]
 
 
+def _archive_tweets(part: Path) -> tuple[str, list[dict[str, Any]]]:
+    """The JavaScript prefix of an X archive's part, and its items."""
+    text = part.read_text(encoding="utf-8")
+    start = text.index("[")
+    return text[:start], json.loads(text[start:])
+
+
+def _new_tweet(part: Path, tweet_id: str, text: str) -> None:
+    """Append to the part a copy of its first tweet, with another id and text and no counts."""
+    prefix, items = _archive_tweets(part)
+    tweet = {**items[0]["tweet"], "id_str": tweet_id, "id": tweet_id, "full_text": text, "favorite_count": None,
+             "retweet_count": None, "created_at": "Wed Sep 13 08:00:00 +0000 2023"}
+    part.write_text(prefix + json.dumps([*items, {"tweet": tweet}], indent=1), encoding="utf-8")
+
+
+def test_an_x_archive_imported_again_leaves_out_its_stored_tweets_with_the_merges_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The X archive's parts are read apart in any order (a thread each): the tweets stored are left out,
+    the new one written, the result the merge alone gives."""
+    streamed, left_out = watch(monkeypatch)
+    runs = spy_runs(monkeypatch)
+    outcomes = []
+    for prefilter in (True, False):
+        archive = tmp_path / f"archive-{prefilter}"
+        shutil.copytree(FIXTURES / "x_archive", archive)
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            store.prefilter = prefilter
+            first = import_paths(store, [str(archive)], now=datetime(2024, 4, 1, tzinfo=UTC))
+            _new_tweet(archive / "data" / "tweets-part2.js", "1700000000000000099", "Nouveau marché couvert")
+            again = import_paths(store, [str(archive)], now=datetime(2024, 4, 2, tzinfo=UTC))
+            outcomes.append((first.merge, again.merge, [{**r, "source_file": ""} for r in rows(store)]))
+    assert outcomes[0] == outcomes[1]
+    assert streamed == ["archive-True"] and len(runs) == 4
+    assert left_out == [4]
+    first_merge, again_merge, stored = outcomes[0]
+    assert (first_merge, again_merge) == (MergeResult(4, 0, 0, 4, 0), MergeResult(5, 0, 4, 1, 0))
+    assert [(r["post_id"][-2:], r["text"], r["imported_at"][:10]) for r in stored][-1] == (
+        "99", "Nouveau marché couvert", "2024-04-02")
+
+
+def test_an_archive_read_apart_that_repeats_a_new_tweet_is_imported_again_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read in any order, the first of a tweet given twice is not known: the import runs again by the
+    store's own query, and the one of the first part wins."""
+    streamed, _ = watch(monkeypatch)
+    runs = spy_runs(monkeypatch)
+    archive = tmp_path / "archive"
+    shutil.copytree(FIXTURES / "x_archive", archive)
+    with Store(tmp_path / "s.duckdb") as store:
+        import_paths(store, [str(archive)], now=datetime(2024, 4, 1, tzinfo=UTC))
+        _new_tweet(archive / "data" / "tweets-part1.js", "1700000000000000099", "Dans la première partie")
+        _new_tweet(archive / "data" / "tweets-part2.js", "1700000000000000099", "Dans la seconde partie")
+        report = import_paths(store, [str(archive)], now=datetime(2024, 4, 2, tzinfo=UTC))
+        assert streamed == ["archive"] and len(runs) == 3  # read apart, then again without the lookup
+        assert (report.merge.staged, report.merge.inserted) == (6, 1)
+        assert rows(store, "post_id = '1700000000000000099'")[0]["text"] == "Dans la première partie"
+        assert count(store, "SELECT count(*) FROM posts") == 5
+
+
+def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each time an import ran its files (twice for one import when the lookup of stored keys
+    was abandoned)."""
+    runs: list[int] = []
+    run = parlons.ingest._import_all
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(parlons.ingest, "_import_all", counted)
+    return runs
+
+
 def test_an_x_archive_that_became_unreadable_is_named_as_on_a_first_import(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     streamed, _ = watch(monkeypatch)
@@ -136,7 +212,7 @@ def test_an_x_archive_that_became_unreadable_is_named_as_on_a_first_import(tmp_p
         part.write_text(text.replace('"full_text"', 'full_text"', 1))  # DuckDB's reader refuses it
         with pytest.raises(InputError) as caught:
             import_paths(store, [str(archive)])
-        assert streamed == []  # the X archive's query is not read apart (see SqlQuery.reread)
+        assert streamed == ["archive"]  # read apart, as a file imported before
         message = str(caught.value)
         assert message.startswith(f"file {archive}, member data/tweets-part2.js: cannot be read as x-archive: ")
         assert 'Malformed JSON in file "data/tweets-part2.js"' in message and "parlons-run-" not in message

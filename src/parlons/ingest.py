@@ -26,7 +26,7 @@ from .errors import InputError, ParlonsError
 from .importers import Job, plan
 from .importers._base import ROW_SCHEMA, ImportOptions, ReadContext, Revision, Skip, SqlQuery
 from .importers._duck import blame
-from .known import KeyCollision
+from .known import LookupAbandoned
 from .sources import Member, Source, open_sources
 from .store import MergeResult, Stamp, Store
 
@@ -78,7 +78,7 @@ def import_paths(store: Store, paths: Sequence[str | Path], *, forced: str | Non
     imported_at = now or datetime.now(UTC)
     try:
         return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
-    except KeyCollision:  # two keys with one hash (see parlons.known): rolled back, run again without the lookup
+    except LookupAbandoned:  # see parlons.known: rolled back, run again without the lookup of stored keys
         before, store.prefilter = store.prefilter, False
         try:
             return _import_all(store, paths, forced, options or ImportOptions(), progress, imported_at, source_label)
@@ -177,7 +177,7 @@ class _Feed:
         """Run a query on the store; the rows written. A failure to read names the member whose file it names."""
         try:
             return self.store.stage_query(item.sql, item.params, self.stamp, check=False, ordered=item.ordered,
-                                          reread=item.reread, memory=item.memory)[0]
+                                          reread=item.reread, order_free=item.order_free, memory=item.memory)[0]
         except (duckdb.Error, pa.ArrowException, OSError) as exc:
             if not item.paths or isinstance(exc, duckdb.OutOfMemoryException) or _no_space(exc):
                 raise

@@ -32,13 +32,23 @@ import pyarrow.ipc as ipc
 
 from .engine import connect, scratch_dir
 
-__all__ = ["KeyCollision", "Known"]
+__all__ = ["KeyCollision", "Known", "LookupAbandoned", "Repeated"]
 
 KEY = ["platform", "post_id"]
 
 
-class KeyCollision(Exception):
-    """A row left out as already stored was not: two keys share a hash (the import runs again)."""
+class LookupAbandoned(Exception):
+    """This import cannot rely on the lookup of stored keys: it is rolled back and runs again without it
+    (:func:`parlons.ingest.import_paths`), every file then read by the store's own query."""
+
+
+class KeyCollision(LookupAbandoned):
+    """A row left out as already stored was not: two keys share a hash."""
+
+
+class Repeated(LookupAbandoned):
+    """A file read apart in any order gave a key twice among the rows it wrote: which of them came first
+    is the file's order, which the store's own query keeps (:meth:`parlons.store.Store.stage_query`)."""
 
 
 def _hashes(con: duckdb.DuckDBPyConnection, where: str, params: Mapping[str, Any], counts: tuple[str, ...]

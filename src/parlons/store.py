@@ -25,7 +25,7 @@ from ._launch import was_interrupted
 from .engine import MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
 from .importers._base import ROW_SCHEMA, Written
-from .known import Known
+from .known import Known, Repeated
 from .model import ACCOUNT_FIELDS, POST_FIELDS, duckdb_columns
 from .outputs import check_output_folder
 
@@ -384,7 +384,7 @@ class Store:
             yield from (self._known.filter([batch], source) if self._known is not None else [batch])
 
     def stage_query(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
-                    ordered: bool = True, reread: bool = False, memory: str | None = None
+                    ordered: bool = True, reread: bool = False, order_free: bool = False, memory: str | None = None
                     ) -> tuple[int, list[tuple[str, str]]]:
         """Write the rows of a DuckDB query into ``posts``, stamping provenance.
 
@@ -396,12 +396,13 @@ class Store:
         The store's own connection runs the query and writes its rows on every core; without
         ``ordered``, in whatever order DuckDB's threads finish them (see :meth:`_insert_unordered`).
         With ``reread``, a file imported before (:meth:`_read_before`) is read by a DuckDB of its own,
-        whose rows are written as batches (:meth:`_stage_streamed`): those already stored are then left
-        out, not written and deleted by the merge.
+        whose rows are written as batches (:meth:`_stage_streamed`; in any order when the query is not
+        ``ordered`` or is ``order_free``): those already stored are then left out, not written and deleted by
+        the merge.
         """
         self._now = stamp.imported_at
         if reread and self._read_before(stamp):
-            return self._stage_streamed(sql, params, stamp, check=check)
+            return self._stage_streamed(sql, params, stamp, check=check, ordered=ordered and not order_free)
         return self._stage_select(sql, params, stamp, check=check, ordered=ordered, memory=memory)
 
     def _stage_select(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool = True,
@@ -421,15 +422,22 @@ class Store:
             return bool(self.con.execute("SELECT 1 FROM posts WHERE source_file = $file AND imported_at <> $now "
                                          "LIMIT 1", {"file": stamp.source_file, "now": self._now}).fetchall())
 
-    def _stage_streamed(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool
-                        ) -> tuple[int, list[tuple[str, str]]]:
-        """:meth:`stage_query` through :meth:`stage_batch`: the query runs in a DuckDB of its own, in order.
+    def _stage_streamed(self, sql: str, params: Mapping[str, Any], stamp: Stamp, *, check: bool,
+                        ordered: bool = True) -> tuple[int, list[tuple[str, str]]]:
+        """:meth:`stage_query` through :meth:`stage_batch`: the query runs in a DuckDB of its own.
+
+        Without ``ordered``, its rows come as its threads finish them: each file of an X archive is read
+        by a thread of its own, and in order the second file's rows waited for the first's. The first of
+        a key given twice is then not known: if the rows written repeat a key, :class:`~parlons.known.Repeated`
+        makes the import run again without the lookup, by the store's own query (files that repeat a post
+        are rare, and a re-import writes few rows: telling costs little).
 
         What fails while reading (a file that became unreadable since) is raised as it was raised, not
         as the store's failure.
         """
-        private = connect(memory_limit=STREAMED_MEMORY_LIMIT, preserve_insertion_order=True)
+        private = connect(memory_limit=STREAMED_MEMORY_LIMIT, preserve_insertion_order=ordered)
         failed: list[BaseException] = []
+        before = -1 if ordered else self._last_row()
 
         def batches(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
             try:
@@ -442,8 +450,11 @@ class Store:
         try:
             private.execute("SET disabled_optimizers = 'in_clause'")  # keeps the order of what is read
             reader = private.sql(sql, params=dict(params)).to_arrow_reader(STREAMED_ROWS)
-            return self.stage_batch(pa.RecordBatchReader.from_batches(ROW_SCHEMA, batches(reader)), stamp,
-                                    check=check)
+            staged = self.stage_batch(pa.RecordBatchReader.from_batches(ROW_SCHEMA, batches(reader)), stamp,
+                                      check=check)
+            if not ordered and self._repeats_after(before):
+                raise Repeated(f"{stamp.source_file} repeats a post among the rows read in any order")
+            return staged
         except StoreError:
             if failed:
                 raise failed[0] from None
@@ -481,17 +492,26 @@ class Store:
         and no other write follows, the merge takes their number as the count of keys instead of counting
         them again (:attr:`_distinct_rows`; any other write forgets it).
         """
-        with self.doing("writing the imported posts"):
-            before = self._scalar("SELECT coalesce(max(rowid), -1) FROM posts")
+        before = self._last_row()
         inserted = self._insert_query(select, params, ordered=False)
+        if not self._repeats_after(before):
+            self._distinct_rows = inserted
+            return inserted
         with self.doing("writing the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
-            repeated = self._scalar("SELECT count(*) - count(DISTINCT hash(platform, post_id)) FROM posts "
-                                    "WHERE rowid > $before", {"before": before})
-            if not repeated:
-                self._distinct_rows = inserted
-                return inserted
             self.con.execute("DELETE FROM posts WHERE rowid > $before", {"before": before})
         return self._insert_query(select, params)
+
+    def _last_row(self) -> int:
+        """The highest row id in ``posts`` (-1 when empty): the rows written next come after it."""
+        with self.doing("writing the imported posts"):
+            return self._scalar("SELECT coalesce(max(rowid), -1) FROM posts")
+
+    def _repeats_after(self, before: int) -> bool:
+        """Whether the rows after row id ``before`` (those of the last write) give a key twice (or two keys
+        one hash: then as if they did)."""
+        with self.doing("writing the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
+            return self._scalar("SELECT count(*) - count(DISTINCT hash(platform, post_id)) FROM posts "
+                                "WHERE rowid > $before", {"before": before}) > 0
 
     @contextmanager
     def _setting(self, name: str, value: bool) -> Iterator[None]:

@@ -66,10 +66,10 @@ class SqlQuery:
     reread: bool = False
     """Whether a file imported before is read by a DuckDB of the store's own, its rows written as batches,
     so that those already stored are left out (:mod:`parlons.known`) instead of written then deleted by the
-    merge (:meth:`~parlons.store.Store.stage_query`). Generic JSON lines and Jetstream: 1 M generic lines
-    imported again so took 6.5 CPU-seconds instead of 8.5, 880,000 Jetstream events 3.3 s instead of 4.3
-    (5.7 CPU-seconds instead of 8.0). Not the X archive: a JSON array file is read by one thread, so its
-    ordered read apart kept one thread for two parts (1 M tweets: 5.1-5.2 s instead of 4.3-4.5)."""
+    merge (:meth:`~parlons.store.Store.stage_query`), in the query's order unless :attr:`ordered` is False or
+    :attr:`order_free`. Generic JSON lines, Jetstream and the X archive: 1 M generic lines imported again so
+    took 6.5 CPU-seconds instead of 8.5, 880,000 Jetstream events 3.3 s instead of 4.3 (5.7 CPU-seconds
+    instead of 8.0)."""
     paths: Mapping[Path, Member] = field(default_factory=dict)
     """The files the query reads, each with the member it stands for (the member's own file, or a scratch
     copy of it): a failure whose message names one names that member (:func:`~._duck.blame`)."""
@@ -77,8 +77,14 @@ class SqlQuery:
     """Whether the store must write the rows in the query's order. False when no column depends on
     the order (no ``row_number()``: ``source_record`` comes from the record itself): DuckDB then writes
     them as its threads finish, and the store still keeps the first of a key the query gives twice
-    (:meth:`~parlons.store.Store.stage_query`). Generic JSON lines gain a third; the X archive's and
-    Jetstream's queries, measured the same way, nothing (they stay ordered)."""
+    (:meth:`~parlons.store.Store.stage_query`). Generic JSON lines gain a third; Jetstream's query and the
+    X archive's stay ordered (the X archive's parts, read in any order within the limit of an unordered
+    write, ran out of memory)."""
+    order_free: bool = False
+    """Whether no column depends on the rows' order, although the store's own query writes them in order:
+    then a read apart (:attr:`reread`) gives its rows in any order. The X archive's: a JSON array file is
+    read by one thread, and read apart in order its second part waited for the first (1 M tweets: 5.1-5.2 s
+    instead of 4.3-4.5)."""
     memory: str | None = None
     """DuckDB's memory limit while the store writes an ordered query (default
     :data:`~parlons.store.QUERY_MEMORY_LIMIT`): DuckDB caches the blocks it writes up to it, so that a

@@ -126,7 +126,7 @@ class XArchiveImporter(Importer):
             owner = owner or self._owner(members[0], ctx)  # once the first part's wrapper is known
             files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
             sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
-            yield SqlQuery(sql, owner, tuple(parts), paths=paths)
+            yield SqlQuery(sql, owner, tuple(parts), paths=paths, reread=True, order_free=True)
 
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
