@@ -95,6 +95,21 @@ def test_a_file_imported_again_that_repeats_a_post_keeps_the_first(tmp_path: Pat
         assert [(r["post_id"], r["like_count"]) for r in rows(store)] == [("1", 1), ("5", 2), ("6", 4)]
 
 
+def test_a_file_read_apart_is_looked_up_from_its_first_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small import looks stored keys up only after many rows (the merge finds its few); a file imported
+    before is looked up at once, so the merge has no stored row to find."""
+    streamed, left_out = watch(monkeypatch)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 1_000_000)
+    path = tmp_path / "posts.jsonl"
+    with Store(tmp_path / "s.duckdb") as store:
+        generic(store, posts(path, ("1", 5, None), ("2", 7, 1)), 1)
+        generic(store, posts(tmp_path / "other.jsonl", ("1", 5, None), ("3", 1, 1)), 2)  # no lookup: not read before
+        again = generic(store, posts(path, ("1", 5, None), ("2", 7, 1), ("4", 1, 1)), 3)
+        assert streamed == ["posts.jsonl"] and left_out == [2]
+        assert again.merge == MergeResult(3, 0, 2, 1, 0)
+        assert count(store, "SELECT count(*) FROM posts") == 4
+
+
 def test_a_jetstream_file_imported_again_leaves_out_its_stored_posts_with_the_merges_result(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Jetstream's query is read apart too: the posts stored are left out, the new one written, the

@@ -189,6 +189,13 @@ class Known:
             if strays:
                 raise KeyCollision(f"{strays} rows left out as already stored were not")
             con.register("left_out", self._left_out())
+            rows, hashes = con.execute("SELECT count(*), count(DISTINCT hash(platform, post_id)) FROM left_out"
+                                       ).fetchall()[0]
+            con.register("left_out", self._left_out())
+            if rows == hashes:  # no key twice: no need to hash the keys themselves (10 M: 0.6 s against 1.3)
+                return int(rows) - int(con.execute(
+                    f"SELECT count(*) FROM left_out SEMI JOIN (SELECT platform, post_id FROM posts WHERE {written}) "
+                    "USING (platform, post_id)", dict(params)).fetchall()[0][0])
             return int(con.execute(f"SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM left_out) ANTI JOIN "
                                    f"(SELECT platform, post_id FROM posts WHERE {written}) USING (platform, post_id)",
                                    dict(params)).fetchall()[0][0])

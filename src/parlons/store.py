@@ -338,12 +338,13 @@ class Store:
         except duckdb.Error as exc:
             raise self._failure(exc, what) from None
 
-    def stage_batch(self, batch: pa.RecordBatch | pa.RecordBatchReader, stamp: Stamp, *, check: bool = True
-                    ) -> tuple[int, list[tuple[str, str]]]:
+    def stage_batch(self, batch: pa.RecordBatch | pa.RecordBatchReader, stamp: Stamp, *, check: bool = True,
+                    read_before: bool = False) -> tuple[int, list[tuple[str, str]]]:
         """Write one batch (or a stream of batches) of canonical rows, stamping provenance; see :meth:`stage_query`.
 
         The rows are already read: any DuckDB failure here is the store's. The count returned includes
-        the rows left out as already stored (:meth:`_leave_out_stored`): they were read.
+        the rows left out as already stored (:meth:`_leave_out_stored`): they were read. ``read_before``:
+        the rows are a file's imported before, so the lookup of stored keys starts at once.
         """
         self._distinct_rows = None
         with self.doing("writing the imported posts"):
@@ -351,7 +352,7 @@ class Store:
             left_before = self._known.rows if self._known is not None else 0
             if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
-                kept = self._leave_out_stored(batches, stamp.source_file)
+                kept = self._leave_out_stored(batches, stamp.source_file, at_once=read_before)
                 batch = pa.RecordBatchReader.from_batches(batch.schema, kept)
             self.con.register("incoming", batch)
             try:
@@ -363,17 +364,20 @@ class Store:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
 
-    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch], source: str) -> Iterator[pa.RecordBatch]:
+    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch], source: str, *, at_once: bool = False
+                          ) -> Iterator[pa.RecordBatch]:
         """The batches of a careful write, without the rows already stored once this import has
-        written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`).
+        written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`), or ``at_once``.
 
         A small import into a large store does not pay for the lookup (80 MB and about a second for
-        10 M stored posts): the merge finds its few stored rows as before. The lookup is read through
+        10 M stored posts): the merge finds its few stored rows as before. A file imported before is
+        looked up at once: the merge would scan every stored key to find the rows written before the
+        lookup began (a re-import of 10 M tweets: 1.3 s for the first 100,000). The lookup is read through
         a cursor, a connection of its own, since the store's is running the ``INSERT`` these batches
         feed; it sees what was committed, that is, the posts stored before this import.
         """
         for batch in batches:
-            if self._known is None and self._careful_rows >= LOOKUP_AFTER:
+            if self._known is None and (at_once or self._careful_rows >= LOOKUP_AFTER):
                 cursor = self.con.cursor()
                 try:
                     self._known = Known(cursor, _STORED, {"now": self._now}, COUNTS, _REQUIRED)
@@ -451,7 +455,7 @@ class Store:
             private.execute("SET disabled_optimizers = 'in_clause'")  # keeps the order of what is read
             reader = private.sql(sql, params=dict(params)).to_arrow_reader(STREAMED_ROWS)
             staged = self.stage_batch(pa.RecordBatchReader.from_batches(ROW_SCHEMA, batches(reader)), stamp,
-                                      check=check)
+                                      check=check, read_before=True)
             if not ordered and self._repeats_after(before):
                 raise Repeated(f"{stamp.source_file} repeats a post among the rows read in any order")
             return staged
@@ -606,7 +610,7 @@ class Store:
                 DELETE FROM posts USING clash c
                 WHERE posts.imported_at = $now AND posts.platform = c.platform AND posts.post_id = c.post_id
                   AND posts.rowid <> c.keep""", now)
-        elif self._stored_before:
+        elif self._stored_before and staged:  # a re-import that wrote nothing has nothing to find
             self._find_stored()
             already = self._scalar("SELECT count(*) FROM clash")
             updated = self._fill_counts()
