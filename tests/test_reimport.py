@@ -56,6 +56,20 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[int]]:
     return streamed, left_out_per_lookup(monkeypatch)
 
 
+def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each time an import ran its files (twice for one import when the lookup of stored keys
+    was abandoned)."""
+    runs: list[int] = []
+    run = parlons.ingest._import_all
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(parlons.ingest, "_import_all", counted)
+    return runs
+
+
 def test_a_file_imported_again_leaves_out_its_stored_rows_with_the_merges_result(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     streamed, left_out = watch(monkeypatch)
@@ -198,20 +212,6 @@ def test_an_archive_read_apart_that_repeats_a_new_tweet_is_imported_again_in_ord
         assert (report.merge.staged, report.merge.inserted) == (6, 1)
         assert rows(store, "post_id = '1700000000000000099'")[0]["text"] == "Dans la première partie"
         assert count(store, "SELECT count(*) FROM posts") == 5
-
-
-def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One item for each time an import ran its files (twice for one import when the lookup of stored keys
-    was abandoned)."""
-    runs: list[int] = []
-    run = parlons.ingest._import_all
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return run(*args, **kwargs)
-
-    monkeypatch.setattr(parlons.ingest, "_import_all", counted)
-    return runs
 
 
 def test_an_x_archive_that_became_unreadable_is_named_as_on_a_first_import(tmp_path: Path,
