@@ -192,7 +192,7 @@ class Known:
             rows, hashes = con.execute("SELECT count(*), count(DISTINCT hash(platform, post_id)) FROM left_out"
                                        ).fetchall()[0]
             con.register("left_out", self._left_out())
-            if rows == hashes:  # no key twice: no need to hash the keys themselves (10 M: 0.6 s against 1.3)
+            if rows == hashes:  # no key twice: no DISTINCT over the keys themselves (10 M: 0.56 s, that one 1.34)
                 return int(rows) - int(con.execute(
                     f"SELECT count(*) FROM left_out SEMI JOIN (SELECT platform, post_id FROM posts WHERE {written}) "
                     "USING (platform, post_id)", dict(params)).fetchall()[0][0])
