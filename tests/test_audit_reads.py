@@ -69,3 +69,19 @@ def test_the_store_and_the_audit_load_no_importer() -> None:
             "and not m.split('.')[2].startswith('_')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_each_format_names_its_own_module() -> None:
+    """``importers.MODULE_OF`` gives every importer's module, and no name of another: ``--format`` loads it alone."""
+    from parlons.importers import MODULE_OF, registry
+
+    assert {i.name: type(i).__module__.rsplit(".", 1)[1] for i in registry()} == MODULE_OF
+
+
+def test_a_forced_format_loads_its_module_alone() -> None:
+    """``--format generic-jsonl`` loads the generic importers' module and no other importer's."""
+    code = ("import sys; from parlons.importers import get; print(get('generic-jsonl').name, "
+            "sorted(m for m in sys.modules if m.startswith('parlons.importers.') "
+            "and not m.split('.')[2].startswith('_')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "generic-jsonl ['parlons.importers.generic']"
