@@ -9,7 +9,8 @@ Usage::
 Each round runs, for each side in turn, ``parlons import`` of the arguments into a fresh store, then
 (with ``--reimport``) the same import again into that store. A side is a source tree put first on
 ``PYTHONPATH``; both run with this interpreter and its packages. Each figure is the child process's
-own: wall seconds from its start (the interpreter's start and the modules' loading included), CPU
+own: wall seconds from its start (the interpreter's start and the modules' loading included, their
+compiled form cached as an installed parlons has it: see ``compiled.py``), CPU
 seconds (user and system, every thread) and peak resident memory. The table gives the median of the
 rounds with their min-max.
 """
@@ -17,7 +18,6 @@ rounds with their min-max.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
 import subprocess
@@ -26,10 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from compiled import compiled_env, warm
+
 
 def run(tree: str, args: list[str], store: Path) -> tuple[float, float, float]:
     """One ``parlons import`` in a child process: wall s, CPU s, peak MB."""
-    env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
+    env = {**compiled_env(), "PYTHONPATH": str(Path(tree).resolve())}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "parlons", "import", *args, "--store", str(store), "-q"],
@@ -65,6 +69,8 @@ def main() -> None:
     args = options.args[1:] if options.args[:1] == ["--"] else options.args
     cases = ["import", "reimport"] if options.reimport else ["import"]
     figures: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for tree in (options.before, options.after):
+        warm({**compiled_env(), "PYTHONPATH": str(Path(tree).resolve())})
     with tempfile.TemporaryDirectory(prefix="ab-import-") as folder:
         for round_ in range(1, options.rounds + 1):
             for side, tree in (("before", options.before), ("after", options.after)):

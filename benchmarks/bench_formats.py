@@ -51,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import gen_formats  # noqa: E402
+from compiled import compiled_env, warm  # noqa: E402
 
 CASES = ("bare", "bare-file", "import", "reimport")
 LABELS = {"bare": "bare read (memory)", "bare-file": "bare read (file)", "import": "import",
@@ -100,7 +101,7 @@ def _cpu() -> float:
 def run_child(kind: str, target: str, store: Path, args: tuple[str, ...]) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, target, str(store), *args]
     started = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=compiled_env())
     if out.returncode:
         return {"error": _failure(out.stderr or out.stdout)}
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -123,6 +124,7 @@ def bench_format(fmt: str, folder: Path, n: int, runs: int) -> dict[str, Any]:
     files = [f for f in (target.rglob("*") if target.is_dir() else [target]) if f.is_file()]
     size = sum(f.stat().st_size for f in files)
     warm_up([*bare, *files])
+    warm(compiled_env())
     results: dict[str, list[dict[str, Any]]] = {case: [] for case in CASES}
     loads = []
     for run in range(runs):

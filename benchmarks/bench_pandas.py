@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 from bench_import import cpu_seconds, peak_mb  # noqa: E402
+from compiled import compiled_env, warm  # noqa: E402
 
 ACCOUNT = "acct8"
 """An account others reply to in the synthetic file (replies go to the tweet just before theirs)."""
@@ -84,7 +85,7 @@ def child(kind: str, target: str) -> dict[str, float]:
 
 def measure(kind: str, target: Path) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", kind, str(target)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=compiled_env())
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -109,6 +110,7 @@ def main() -> None:
         opts.data.mkdir(parents=True, exist_ok=True)
         synth.write_twarc_jsonl(target, opts.posts)
     runs: dict[str, list[dict[str, float]]] = {"pandas": [], "parlons": []}
+    warm(compiled_env())
     for run in range(opts.runs):
         for kind in runs:
             runs[kind].append(measure(kind, target))
