@@ -137,3 +137,15 @@ def test_an_empty_duckdb_file_left_by_a_killed_run(tmp_path: Path, capsys: pytes
     main(["import", str(ARCHIVE), "--store", str(target), "--quiet"])
     with Store(target, read_only=True) as store:
         assert [(r["account"], r["posts"]) for r in store.accounts_summary()] == [("MairieDeBrest", 4)]
+
+
+def test_each_posts_own_text_and_ids_are_stored_with_zstd(tmp_path: Path) -> None:
+    """The columns of :data:`parlons.model.UNIQUE_TEXT` are written with ZSTD, not DuckDB's DICT_FSST nor
+    left uncompressed (what an older storage version does with that request, silently)."""
+    store = tmp_path / "s.duckdb"
+    main(["import", str(ARCHIVE), "--store", str(store), "-q"])
+    with duckdb.connect(str(store), read_only=True) as con:
+        found = con.execute("SELECT column_name, list(DISTINCT compression ORDER BY compression) "
+                            "FROM pragma_storage_info('posts') WHERE segment_type <> 'VALIDITY' "
+                            "AND column_name IN ('text', 'post_id', 'source_record') GROUP BY 1 ORDER BY 1").fetchall()
+    assert found == [("post_id", ["ZSTD"]), ("source_record", ["ZSTD"]), ("text", ["ZSTD"])]
