@@ -62,13 +62,16 @@ def test_the_command_line_starts_without_plan_collect_report_or_the_audit() -> N
     assert out.strip() == "[] []"
 
 
+def importer_modules_after(statements: str) -> str:
+    """The importer modules a fresh interpreter has loaded after ``statements``, as it prints their list."""
+    code = (f"import sys; {statements}; print(sorted(m for m in sys.modules if m.startswith('parlons.importers.') "
+            "and not m.split('.')[2].startswith('_')))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_the_store_and_the_audit_load_no_importer() -> None:
     """The importers' modules load when an import needs them (``importers.registry()``), not with the store."""
-    code = ("import sys, parlons.cli, parlons.store, parlons.audit; "
-            "print(sorted(m for m in sys.modules if m.startswith('parlons.importers.') "
-            "and not m.split('.')[2].startswith('_')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    assert importer_modules_after("import parlons.cli, parlons.store, parlons.audit") == "[]"
 
 
 def test_each_format_names_its_own_module() -> None:
@@ -80,8 +83,6 @@ def test_each_format_names_its_own_module() -> None:
 
 def test_a_forced_format_loads_its_module_alone() -> None:
     """``--format generic-jsonl`` loads the generic importers' module and no other importer's."""
-    code = ("import sys; from parlons.importers import get; print(get('generic-jsonl').name, "
-            "sorted(m for m in sys.modules if m.startswith('parlons.importers.') "
-            "and not m.split('.')[2].startswith('_')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "generic-jsonl ['parlons.importers.generic']"
+    found = importer_modules_after("from parlons.importers import get; "
+                                   "assert get('generic-jsonl').name == 'generic-jsonl'")
+    assert found == "['parlons.importers.generic']"
