@@ -43,7 +43,7 @@ UNIQUE_TEXT = "zstd"
 """The compression of the columns whose values are each post's own (its text, its ids, its links).
 
 DuckDB's choice for text, DICT_FSST, looks first for values to share in a dictionary, which these
-columns hardly have: ZSTD writes the rows of an import 7-11 % faster (1 M posts of each JSON format)
+columns hardly have: ZSTD writes the rows of an import 7-13 % faster (1 M posts of each JSON format)
 into a file as small or smaller, and the audit reads them as fast (``docs/performance.md``)."""
 
 

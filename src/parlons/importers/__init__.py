@@ -75,7 +75,7 @@ MODULE_OF = {
     "generic-csv": "generic",
 }
 """The module of each importer, by name: ``--format`` loads that module alone, not all thirteen
-(0.05 s of an import's start, the compiled modules cached; a test keeps the table true)."""
+(0.06 s of an import's start, the compiled modules cached; a test keeps the table true)."""
 
 
 
