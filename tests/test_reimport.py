@@ -297,3 +297,28 @@ def test_the_lookups_hashes_take_the_room_of_the_stores_cache_while_it_writes(
 def count_rows(path: Path) -> int:
     with Store(path, read_only=True) as store:
         return count(store, "SELECT count(*) FROM posts")
+
+
+def test_a_file_read_apart_writes_without_the_stored_blocks_its_lookup_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lookup of a file read apart is built before its write, and the blocks of ``posts`` it read are
+    dropped from DuckDB's cache: they no longer stay there, beside the reader, for the whole import."""
+    cached: list[int] = []
+    original = parlons.known.Known.filter
+
+    def spied(self: Any, batches: Any, source: str = "") -> Any:
+        cursor = store.con.cursor()
+        cached.append(int(cursor.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() "
+                                         "WHERE tag = 'BASE_TABLE'").fetchall()[0][0]))
+        cursor.close()
+        return original(self, batches, source)
+
+    monkeypatch.setattr(parlons.known.Known, "filter", spied)
+    with Store(tmp_path / "s.duckdb") as store:
+        for day in (1, 2):
+            with store.transaction():
+                stamp = Stamp("a.jsonl", "test", "1", datetime(2024, 5, day, tzinfo=UTC))
+                store.stage_query(_query(300_000), {}, stamp, reread=True)
+                result = store.merge()
+        assert result == MergeResult(300_000, 0, 300_000, 0, 0)
+    assert cached and max(cached) < 2e6  # 6.3 MB when the lookup was built within the write
