@@ -6,6 +6,7 @@ and an import that also repeats keys within its own input (one aggregate per key
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,36 @@ def test_rows_stored_with_every_count_are_left_out_instead_of_written(tmp_path: 
     assert read == [(7, []), (7, [])]  # the rows left out as stored were read all the same
     assert results[0][0] == MergeResult(7, 2, 3, 2, 0, (("export-2.jsonl", "m", "5", "5"),))
     assert left_out == [4]  # 1, 2, 2 and 3 left out (no lookup in a first import, nor when told not to)
+
+
+@pytest.mark.parametrize(("again", "expected"), [
+    ((("1", 1), ("2", 2), ("3", 3)), MergeResult(3, 0, 3, 0, 0)),
+    ((("1", 1), ("2", 2), ("2", 2), ("3", 3)), MergeResult(4, 1, 3, 0, 0)),
+])
+def test_an_import_that_writes_nothing_counts_its_keys_left_out_without_a_join_with_its_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, again: tuple[tuple[str, int], ...],
+        expected: MergeResult) -> None:
+    """A file imported again unchanged writes no row: the keys it left out are counted without looking for
+    them among the rows it wrote, with the result of an import without the lookup (a key given twice too)."""
+    left_out = left_out_per_lookup(monkeypatch)
+    queries: list[str] = []
+    over = known.Known._over_left_out
+
+    def spied(self: known.Known, con: Any, sql: str, params: Any = None) -> Any:
+        queries.append(sql)
+        return over(self, con, sql, params)
+
+    monkeypatch.setattr(known.Known, "_over_left_out", spied)
+    results = []
+    for prefilter in (True, False):
+        with Store(tmp_path / f"{prefilter}.duckdb") as store:
+            load(store, 1, every_count(("1", 1), ("2", 2), ("3", 3)))
+            store.prefilter = prefilter
+            results.append((load(store, 2, every_count(*again)), stored(store)))
+    assert results[0][0] == expected and results[0][1] == results[1][1]
+    assert replace(results[1][0], duplicate_examples=()) == expected  # examples come from the rows written
+    assert left_out == [len(again)]
+    assert len(queries) in (2, 3) and not any("imported_at = $now" in sql for sql in queries)
 
 
 def test_a_row_left_out_for_a_shared_hash_makes_the_import_run_again(tmp_path: Path,

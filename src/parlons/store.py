@@ -614,9 +614,10 @@ class Store:
     def _merge(self) -> MergeResult:
         now = {"now": self._now}
         left, rows_left = 0, 0
-        if self._known is not None:  # rows left out as stored (parlons.known): checked, and their keys counted
-            left, rows_left = self._known.settle(self.con, _STORED, now, "imported_at = $now"), self._known.rows
         staged = self._scalar("SELECT count(*) FROM posts WHERE imported_at = $now", now)
+        if self._known is not None:  # rows left out as stored (parlons.known): checked, and their keys counted
+            written = "imported_at = $now" if staged else None
+            left, rows_left = self._known.settle(self.con, _STORED, now, written), self._known.rows
         unique = staged if staged == self._distinct_rows else self._scalar(
             "SELECT count(DISTINCT hash(platform, post_id)) FROM posts WHERE imported_at = $now", now)
         if unique < staged:  # a repeated key, or two keys of the same hash: the exact count
