@@ -254,3 +254,23 @@ def test_stored_keys_that_share_the_bits_compared_leave_no_row_out(tmp_path: Pat
             assert lookup._stored(every_count(("1", 1), ("2", 2), ("3", 3))).tolist() == [False, True, False]
         finally:
             lookup.close()
+
+
+def test_a_batch_write_of_a_file_imported_before_looks_up_its_stored_keys_from_its_first_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small import looks stored keys up only after many rows, unless its file was imported before: then
+    from its first row, so that none of its stored rows is written (and deleted by the merge)."""
+    left_out = left_out_per_lookup(monkeypatch)
+    monkeypatch.setattr(parlons.store, "LOOKUP_AFTER", 1_000_000)
+    with Store(tmp_path / "s.duckdb") as store:
+        results = []
+        for day, file in ((1, "export.jsonl"), (2, "export.jsonl"), (3, "other.jsonl")):
+            with store.transaction():
+                stamp = Stamp(file, "test", "1", datetime(2024, 2, day, tzinfo=UTC))
+                read = store.stage_batch(every_count(("1", 1), ("2", 2)), stamp)
+                written = store.con.execute("SELECT count(*) FROM posts WHERE imported_at = $now",
+                                            {"now": stamp.imported_at}).fetchall()[0][0]
+                results.append((read, written, store.merge()))
+        assert results == [((2, []), 2, MergeResult(2, 0, 0, 2, 0)), ((2, []), 0, MergeResult(2, 0, 2, 0, 0)),
+                           ((2, []), 2, MergeResult(2, 0, 2, 0, 0))]  # another file: written, then found
+    assert left_out == [2]

@@ -344,13 +344,17 @@ class Store:
 
         The rows are already read: any DuckDB failure here is the store's. The count returned includes
         the rows left out as already stored (:meth:`_leave_out_stored`): they were read. ``read_before``:
-        the rows are a file's imported before, so the lookup of stored keys starts at once.
+        the rows are a file's imported before, so the lookup of stored keys starts at once; without it, the
+        store asks (:meth:`_read_before`), and for a file imported before it starts at once too. A file of
+        twarc2 tweets imported again so writes none of them: it wrote its first 100,000 rows
+        (:data:`LOOKUP_AFTER`), which the merge then looked for among every stored key to delete them.
         """
         self._distinct_rows = None
         with self.doing("writing the imported posts"):
             self._now = stamp.imported_at
             left_before = self._known.rows if self._known is not None else 0
-            if read_before and self._known is None and self._stored_before and self.prefilter:
+            if self._known is None and self._stored_before and self.prefilter and (
+                    read_before or self._read_before(stamp)):
                 self._look_up_before_writing()
             if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
