@@ -358,7 +358,7 @@ class Store:
                 self._look_up_before_writing()
             if self._stored_before and self.prefilter:
                 batches = batch if isinstance(batch, pa.RecordBatchReader) else [batch]
-                kept = self._leave_out_stored(batches, stamp.source_file, at_once=read_before)
+                kept = self._leave_out_stored(batches, stamp.source_file)
                 batch = pa.RecordBatchReader.from_batches(batch.schema, kept)
             self.con.register("incoming", batch)
             try:
@@ -370,20 +370,20 @@ class Store:
                 with suppress(duckdb.Error):
                     self.con.unregister("incoming")
 
-    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch], source: str, *, at_once: bool = False
-                          ) -> Iterator[pa.RecordBatch]:
+    def _leave_out_stored(self, batches: Iterable[pa.RecordBatch], source: str) -> Iterator[pa.RecordBatch]:
         """The batches of a careful write, without the rows already stored once this import has
-        written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`), or ``at_once``.
+        written :data:`LOOKUP_AFTER` rows this way (:mod:`parlons.known`), or at once for a file imported before.
 
         A small import into a large store does not pay for the lookup (80 MB and about a second for
         10 M stored posts): the merge finds its few stored rows as before. A file imported before is
-        looked up at once: the merge would scan every stored key to find the rows written before the
-        lookup began (a re-import of 10 M tweets: 1.3 s for the first 100,000). The lookup is read through
+        looked up before its write begins (:meth:`stage_batch`): the merge would scan every stored key to find
+        the rows written before the lookup began (a re-import of 10 M tweets: 1.3 s for the first 100,000).
+        The lookup is read through
         a cursor, a connection of its own, since the store's is running the ``INSERT`` these batches
         feed; it sees what was committed, that is, the posts stored before this import.
         """
         for batch in batches:
-            if self._known is None and (at_once or self._careful_rows >= LOOKUP_AFTER):
+            if self._known is None and self._careful_rows >= LOOKUP_AFTER:
                 self._look_up()
             self._careful_rows += batch.num_rows
             yield from (self._known.filter([batch], source) if self._known is not None else [batch])
