@@ -129,3 +129,27 @@ def test_sigterm_ends_like_ctrl_c(big_zip: Path, tmp_path: Path) -> None:
     assert (process.returncode, out, err) == (130, "", "Aborted.\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("when", ["as DuckDB opens the file", "once the tables are being made"])
+def test_ctrl_c_as_a_new_store_is_opened_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         when: str) -> None:
+    """The signal lands between DuckDB's creating the file and the store's being ready: the file goes."""
+    from parlons.engine import connect as real_connect
+
+    def connect_then_interrupt(target: str, **config: object) -> object:
+        con = real_connect(target, **config)  # type: ignore[arg-type]
+        if when == "as DuckDB opens the file":
+            raise KeyboardInterrupt
+        return con
+
+    def interrupted_tables(self: Store) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("parlons.store.connect", connect_then_interrupt)
+    if when == "once the tables are being made":
+        monkeypatch.setattr(Store, "_check_tables", interrupted_tables)
+    path = tmp_path / "new.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        Store(path)
+    assert list(tmp_path.iterdir()) == []

@@ -129,8 +129,8 @@ class Store:
         """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
         self._cached_rows = 0
         """Rows the store's queries wrote in this import since DuckDB last dropped its cache (:meth:`_drop_cache`)."""
-        self.con = self._connect(memory_limit)
-        try:
+        try:  # Ctrl-C included, at any moment once the file may exist: a file this object created goes
+            self.con = self._connect(memory_limit)
             self._own_setting = self._memory_setting()
             self._check_tables()
         except BaseException:
@@ -146,8 +146,6 @@ class Store:
         try:
             con = connect(target, read_only=self.read_only, memory_limit=limit)
         except duckdb.Error as exc:
-            if self.created:
-                self._remove_files()
             raise self._failure(exc, "opening it") from None
         if target != ":memory:" and not self.read_only:
             # Only this process holds the store now: spill files in <store>.tmp are a killed run's.
@@ -197,7 +195,8 @@ class Store:
             raise self._failure(exc, doing) from None
 
     def close(self) -> None:
-        self.con.close()
+        if hasattr(self, "con"):  # not yet when the connection itself failed or was interrupted
+            self.con.close()
 
     def discard(self) -> None:
         """Close, and delete the store file if this object created it (a failed first import)."""
