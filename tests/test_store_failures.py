@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from parlons import store as store_module
 from parlons.errors import StoreError
 from parlons.importers._base import ROW_SCHEMA, ImportOptions
 from parlons.ingest import import_paths
@@ -176,3 +178,22 @@ def test_an_export_that_fills_its_disk_leaves_no_partial_file(small_disk: Path, 
     assert one_line(result.stderr).startswith(f"error: no space left on the device holding the file it names "
                                               f"while writing {target}: ")
     assert list((small_disk / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(("configured", "factor"), [("1GB", 1), ("4GB", 4)])
+def test_out_of_memory_in_a_step_names_its_limit_which_grows_with_the_configured_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: str, factor: int) -> None:
+    """A step runs within a lower limit of its own (the merge's 256 MB): raising the store's, as the message
+    advises, raises the step's in proportion."""
+    monkeypatch.setattr(store_module, "MERGE_MEMORY_LIMIT", "500KB")
+    stamp = Stamp("f.jsonl", "test", "1", datetime(2024, 2, 1, tzinfo=UTC))
+    with Store(tmp_path / "s.duckdb", memory_limit=configured) as store:
+        with pytest.raises(StoreError) as failure, store.transaction():
+            store.stage_batch(batch(60_000), stamp)
+            store.merge()
+        message = str(failure.value)
+        assert message.startswith(f"DuckDB ran out of memory while merging the imported posts (limit {configured}; ")
+        step = re.search(r"; ([^;]+) for this step\): Out of Memory Error", message)
+        assert step is not None, message
+        assert store_module._bytes(step.group(1)) == pytest.approx(500_000 * factor, rel=0.05)
+        assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]

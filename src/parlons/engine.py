@@ -98,12 +98,14 @@ _DAMAGED = ("corrupt", "checksum", "not a valid duckdb database", "invalid block
             "failed to load", "serialization error", "invalidated")
 
 
-def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: bool = False) -> StoreError | None:
+def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: bool = False,
+                  limit: str | None = None) -> StoreError | None:
     """The :class:`StoreError` for a DuckDB failure on the store's side, or None if it is not one.
 
     ``doing`` says what parlons was doing ("writing the imported posts", "committing the import").
     ``strict``: the statement also read the input, so only failures that cannot be the input's
     (memory, disk space, file size, a fatal error, a message naming the store) are the store's.
+    ``limit``: the memory limit in force, for a failure for want of memory (else ``$PARLONS_MEMORY_LIMIT``).
     """
     text = str(exc).strip()
     low = text.lower()
@@ -113,7 +115,7 @@ def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: 
         return None
     cause = text.splitlines()[0][:300] if text else type(exc).__name__
     if isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in low:
-        limit = os.environ.get(MEMORY_ENV) or "1GB"
+        limit = limit or os.environ.get(MEMORY_ENV) or "1GB"
         return StoreError(f"DuckDB ran out of memory while {doing} (limit {limit}): {cause}. Raise "
                           f"${MEMORY_ENV} (e.g. {MEMORY_ENV}=4GB) or free memory, then run the command again; "
                           f"the store {store} is unchanged")

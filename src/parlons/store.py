@@ -127,6 +127,8 @@ class Store:
         self._known: Known | None = None
         self._lowered: str | None = None
         """The memory limit the store set within :meth:`_bounded_memory` (None outside, or when not lowered)."""
+        self._failed_step: str | None = None
+        """The limit of the step that failed last, outside it (:meth:`_limits`)."""
         self._cached_rows = 0
         """Rows the store's queries wrote in this import since DuckDB last dropped its cache (:meth:`_drop_cache`)."""
         try:  # Ctrl-C included, at any moment once the file may exist: a file this object created goes
@@ -181,8 +183,14 @@ class Store:
 
     def _failure(self, exc: duckdb.Error, doing: str) -> StoreError:
         """The :class:`StoreError` for any DuckDB failure on the store's side."""
-        return store_failure(exc, self.path, doing) or StoreError(
+        return store_failure(exc, self.path, doing, limit=self._limits()) or StoreError(
             f"the store {self.path} failed while {doing}: {_first_line(exc)}")
+
+    def _limits(self) -> str:
+        """The store's memory limit, and the lower one of the step under way or that just failed, if any."""
+        lowered = self._lowered or self._failed_step
+        step = f"; {lowered} for this step" if lowered is not None else ""
+        return f"{self.memory_limit}{step}"
 
     def _run(self, doing: str, sql: str, params: list[Any] | Mapping[str, Any] | None = None
              ) -> duckdb.DuckDBPyConnection:
@@ -267,11 +275,17 @@ class Store:
         :data:`QUERY_MEMORY_LIMIT` or :data:`UNORDERED_MEMORY_LIMIT`. While the lookup of stored keys
         holds its hashes, a batch write gets that much less (:meth:`_make_room`)."""
         outer = self._lowered
+        if outer is None:
+            self._failed_step = None
         if _bytes(limit) < min(_bytes(self._memory_setting()), _bytes(self.memory_limit)):
             self.con.execute(f"SET memory_limit = '{limit}'")
             self._lowered = self._memory_setting()
         try:
             yield
+        except BaseException:
+            if self._failed_step is None:  # the innermost step's, for the failure's message (:meth:`_limits`)
+                self._failed_step = self._lowered
+            raise
         finally:
             lowered, self._lowered = self._lowered, outer
             if lowered is not None and lowered != outer:
@@ -295,8 +309,17 @@ class Store:
         """:data:`STAGING_MEMORY_LIMIT`, less what the lookup of stored keys holds (at least
         :data:`LOOKUP_STAGING_FLOOR`): the store writes little while most rows are left out."""
         held = self._known.hashes.nbytes if self._known is not None else 0
-        room = max(_bytes(STAGING_MEMORY_LIMIT) - held, _bytes(LOOKUP_STAGING_FLOOR))
+        room = max(_bytes(self._scaled(STAGING_MEMORY_LIMIT)) - held, _bytes(self._scaled(LOOKUP_STAGING_FLOOR)))
         return f"{room / 1e6:.0f}MB"
+
+    def _scaled(self, limit: str) -> str:
+        """One step's memory limit (:data:`MERGE_MEMORY_LIMIT`...), grown in proportion when the store's own
+        is above :data:`DEFAULT_MEMORY_LIMIT`: ``PARLONS_MEMORY_LIMIT=4GB`` gives every step four times its room,
+        so that raising it, as a failure for want of memory advises, helps whichever step failed."""
+        factor = _bytes(self.memory_limit) / _bytes(DEFAULT_MEMORY_LIMIT)
+        if not 1 < factor < float("inf"):
+            return limit
+        return f"{_bytes(limit) * factor / 1e6:.0f}MB"
 
     def _make_room(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Within a batch write, once the lookup is built: its hashes take the room of DuckDB's cache.
@@ -465,7 +488,7 @@ class Store:
         What fails while reading (a file that became unreadable since) is raised as it was raised, not
         as the store's failure.
         """
-        private = connect(memory_limit=STREAMED_MEMORY_LIMIT, preserve_insertion_order=ordered)
+        private = connect(memory_limit=self._scaled(STREAMED_MEMORY_LIMIT), preserve_insertion_order=ordered)
         failed: list[BaseException] = []
         before = -1 if ordered else self._last_row()
 
@@ -500,7 +523,7 @@ class Store:
         try:
             if self._cached_rows >= DROP_CACHE_ROWS:
                 self._drop_cache()
-            limit = memory or (QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT)
+            limit = self._scaled(memory or (QUERY_MEMORY_LIMIT if ordered else UNORDERED_MEMORY_LIMIT))
             with self._bounded_memory(limit), self._keeping_order(), self._setting("preserve_insertion_order", ordered):
                 inserted = self._scalar(f"INSERT INTO posts BY NAME {select}", params)
             self._cached_rows += inserted
@@ -508,7 +531,8 @@ class Store:
         except duckdb.InterruptException:
             raise KeyboardInterrupt from None
         except duckdb.Error as exc:
-            raise store_failure(exc, self.path, "writing the imported posts", strict=True) or exc from None
+            raise store_failure(exc, self.path, "writing the imported posts", strict=True,
+                                limit=self._limits()) or exc from None
 
     def _insert_unordered(self, select: str, params: Mapping[str, Any]) -> int:
         """:meth:`_insert_query` without keeping the rows' order, and yet first-seen wins.
@@ -527,7 +551,7 @@ class Store:
         if not self._repeats_after(before):
             self._distinct_rows = inserted
             return inserted
-        with self.doing("writing the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
+        with self.doing("writing the imported posts"), self._bounded_memory(self._scaled(MERGE_MEMORY_LIMIT)):
             self.con.execute("DELETE FROM posts WHERE rowid > $before", {"before": before})
         return self._insert_query(select, params)
 
@@ -539,7 +563,7 @@ class Store:
     def _repeats_after(self, before: int) -> bool:
         """Whether the rows after row id ``before`` (those of the last write) give a key twice (or two keys
         one hash: then as if they did)."""
-        with self.doing("writing the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
+        with self.doing("writing the imported posts"), self._bounded_memory(self._scaled(MERGE_MEMORY_LIMIT)):
             return self._scalar("SELECT count(*) - count(DISTINCT hash(platform, post_id)) FROM posts "
                                 "WHERE rowid > $before", {"before": before}) > 0
 
@@ -611,7 +635,7 @@ class Store:
         A post already in the store stays as it was, except that engagement counts it did not know
         are filled in from the newer import.
         """
-        with self.doing("merging the imported posts"), self._bounded_memory(MERGE_MEMORY_LIMIT):
+        with self.doing("merging the imported posts"), self._bounded_memory(self._scaled(MERGE_MEMORY_LIMIT)):
             return self._merge()
 
     def _merge(self) -> MergeResult:
