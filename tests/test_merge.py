@@ -78,8 +78,10 @@ def limit_during_merge(store: Store) -> list[str]:
 
 
 def test_the_merge_works_within_a_lower_memory_limit_then_gives_the_limit_back(tmp_path: Path) -> None:
-    with Store(tmp_path / "a.duckdb", memory_limit="2GB") as store:
-        assert limit_during_merge(store) == ["244.1 MiB", "1.8 GiB"]
+    with Store(tmp_path / "a.duckdb", memory_limit="1GB") as store:
+        assert limit_during_merge(store) == ["244.1 MiB", "953.6 MiB"]
+    with Store(tmp_path / "c.duckdb", memory_limit="2GB") as store:  # twice the default: twice the merge's room
+        assert limit_during_merge(store) == ["488.2 MiB", "1.8 GiB"]
     with Store(tmp_path / "b.duckdb", memory_limit="100MB") as store:
         assert limit_during_merge(store) == ["95.3 MiB", "95.3 MiB"]
 
