@@ -273,7 +273,8 @@ class Store:
         The limit is set back after (unless it was changed meanwhile on the connection: then it is
         left as it was set). A :class:`SqlQuery`, where the store reads the file itself, has
         :data:`QUERY_MEMORY_LIMIT` or :data:`UNORDERED_MEMORY_LIMIT`. While the lookup of stored keys
-        holds its hashes, a batch write gets that much less (:meth:`_make_room`)."""
+        holds its hashes, a batch write gets that much less (:meth:`_make_room`). Each step's limit comes
+        through :meth:`_scaled`: it grows with a store limit raised above the default."""
         outer = self._lowered
         if outer is None:
             self._failed_step = None
@@ -400,9 +401,9 @@ class Store:
         10 M stored posts): the merge finds its few stored rows as before. A file imported before is
         looked up before its write begins (:meth:`stage_batch`): the merge would scan every stored key to find
         the rows written before the lookup began (a re-import of 10 M tweets: 1.3 s for the first 100,000).
-        The lookup is read through
-        a cursor, a connection of its own, since the store's is running the ``INSERT`` these batches
-        feed; it sees what was committed, that is, the posts stored before this import.
+        The lookup is read through a cursor (:meth:`_look_up`), a connection of its own, since the store's is
+        running the ``INSERT`` these batches feed; it sees what was committed, that is, the posts stored
+        before this import.
         """
         for batch in batches:
             if self._known is None and self._careful_rows >= LOOKUP_AFTER:
