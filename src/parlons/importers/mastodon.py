@@ -299,25 +299,24 @@ NOT_A_LINK = r'(?i)\s(?:class\s*=\s*"[^"]*\b(?:mention|hashtag)\b|rel\s*=\s*"[^"
 def _parent_author() -> str:
     """The replied-to author: from the parent's URI, else a guess among the mentions.
 
-    The parent's actor URI (classic or newer form) is the owner's: the owner; a mention's ``href``:
-    that mention; a classic status URI or URL names its author. Else the guess prefers a mention
-    on the parent's host, then the one written first in the text (Mastodon puts the parent's author
-    first when composing a reply).
+    The parent's actor URI (``parent_actor``, classic or newer form) is the owner's: the owner; a
+    mention's ``href``: that mention; a classic status URI or URL names its author. Else the guess
+    prefers a mention on the parent's host, then the one written first in the text (Mastodon puts the
+    parent's author first when composing a reply). The mention of the parent's actor is looked for
+    once, and only in a reply whose parent names an actor.
     """
-    parent = f"nullif(regexp_extract(reply_to, '{ACTOR_OF_STATUS}', 1), '')"
     mention = _handle("coalesce(nullif(t.name, ''), t.href)", _host("t.href"))
-    mentioned = (f"list_transform(list_filter(coalesce(tags, []), lambda t: t.\"type\" = 'Mention' "
-                 f"AND t.href = {parent}), lambda t: {mention})[1]")
+    mentioned = (f"CASE WHEN parent_actor IS NOT NULL AND tags IS NOT NULL THEN list_transform(list_filter(tags, "
+                 f"lambda t: t.\"type\" = 'Mention' AND t.href = parent_actor), lambda t: {mention})[1] END")
     name = "ltrim(m, '@')"
     host = f"CASE WHEN strpos({name}, '@') > 0 THEN substr({name}, strpos({name}, '@') + 1) ELSE '' END"
     rank = (f"{{'far': {host} <> coalesce({_host('reply_to')}, ''), "
             f"'at': coalesce(nullif(strpos(body, '@' || split_part({name}, '@', 1)), 0), 2147483647), "
             f"'i': i, 'm': m}}")
     return (f"CASE WHEN reply_to IS NULL THEN NULL "
-            f"WHEN {parent} = coalesce(CAST($account_id AS VARCHAR), actor) THEN account "
-            f"WHEN {mentioned} IS NOT NULL THEN {mentioned} "
-            f"WHEN {_is_status('reply_to')} THEN {_author_of('reply_to')} "
-            f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END")
+            f"WHEN parent_actor = coalesce(CAST($account_id AS VARCHAR), actor) THEN account "
+            f"ELSE coalesce({mentioned}, CASE WHEN {_is_status('reply_to')} THEN {_author_of('reply_to')} "
+            f"WHEN len(mentions) > 0 THEN list_sort(list_transform(mentions, lambda m, i: {rank}))[1].m END) END")
 
 
 def _booster_of(newer: bool) -> str:
@@ -394,7 +393,8 @@ kept AS (
   FROM texts
 ), deduplicated AS (
   SELECT *, {_unique('mention_list')} AS mentions, {_unique('hashtag_list')} AS hashtags,
-    list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls
+    list_filter({_unique('link_list')}, lambda u: starts_with(u, 'http://') OR starts_with(u, 'https://')) AS urls,
+    nullif(regexp_extract(reply_to, '{ACTOR_OF_STATUS}', 1), '') AS parent_actor
   FROM listed
 )
 SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
