@@ -23,6 +23,7 @@ import pytest
 
 from parlons import store as store_module
 from parlons.errors import StoreError
+from parlons.importers import _duck as duck
 from parlons.importers._base import ROW_SCHEMA, ImportOptions
 from parlons.ingest import import_paths
 from parlons.store import Stamp, Store
@@ -197,3 +198,40 @@ def test_out_of_memory_in_a_step_names_its_limit_which_grows_with_the_configured
         assert step is not None, message
         assert store_module._bytes(step.group(1)) == pytest.approx(500_000 * factor, rel=0.05)
         assert store.con.execute("SELECT count(*) FROM posts").fetchall() == [(0,)]
+
+
+MASTODON = Path(__file__).parent / "fixtures" / "mastodon"
+
+
+@pytest.mark.parametrize(("configured", "expected"), [(None, 1e9), ("300MB", 300e6), ("3GB", 3e9)])
+def test_an_importers_own_duckdb_works_within_the_configured_limit(
+        monkeypatch: pytest.MonkeyPatch, configured: str | None, expected: float) -> None:
+    """The DuckDB an importer shapes its rows in (Mastodon's, generic JSON lines') follows $PARLONS_MEMORY_LIMIT, as
+    the store does: it kept 1 GB whatever the setting, so that a lowered limit did not bound it and a raised one,
+    as an out-of-memory failure advises, did not help it."""
+    if configured is None:
+        monkeypatch.delenv("PARLONS_MEMORY_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("PARLONS_MEMORY_LIMIT", configured)
+    con = duck.connect()
+    try:
+        setting = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    finally:
+        con.close()
+    assert store_module._bytes(setting) == pytest.approx(expected, rel=0.05)  # DuckDB shows "2.7 GiB"
+
+
+def test_out_of_memory_in_an_importers_duckdb_names_the_member_and_the_configured_limit(tmp_path: Path) -> None:
+    """Mastodon's importer reads the cut outbox in a DuckDB of its own, whose JSON reader asks for 32 MiB: under a
+    limit of 30 MB it runs out of memory (before, it ran within 1 GB whatever the limit, and the import passed)."""
+    store = tmp_path / "s.duckdb"
+    first_import(store, posts(tmp_path / "first.jsonl", 10))
+    result = parlons("import", str(MASTODON), "--store", str(store), env={**ENV, "PARLONS_MEMORY_LIMIT": "30MB"})
+    assert result.returncode == 3, result.stderr
+    message = one_line(result.stderr)
+    assert message.startswith(f"error: DuckDB ran out of memory while reading outbox.json of {MASTODON} "
+                              "(limit 30MB): Out of Memory Error: "), message
+    assert message.endswith(f"the store {store} is unchanged")
+    assert stored_ids(store) == [f"u{i}:1" for i in range(10)]
+    assert parlons("import", str(MASTODON), "--store", str(store),
+                   env={**ENV, "PARLONS_MEMORY_LIMIT": "300MB"}).returncode == 0

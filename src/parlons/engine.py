@@ -25,9 +25,12 @@ import duckdb
 
 from .errors import StoreError
 
-__all__ = ["MEMORY_ENV", "SAFE_CONFIG", "clean_leftovers", "connect", "scratch_dir", "store_failure"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "MEMORY_ENV", "SAFE_CONFIG", "clean_leftovers", "connect", "scratch_dir",
+           "store_failure"]
 
 MEMORY_ENV = "PARLONS_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+"""DuckDB's memory limit when :data:`MEMORY_ENV` is not set: beyond it, large imports and audits spill to disk."""
 SAFE_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
@@ -115,7 +118,7 @@ def store_failure(exc: BaseException, store: Path | str, doing: str, *, strict: 
         return None
     cause = text.splitlines()[0][:300] if text else type(exc).__name__
     if isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in low:
-        limit = limit or os.environ.get(MEMORY_ENV) or "1GB"
+        limit = limit or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
         return StoreError(f"DuckDB ran out of memory while {doing} (limit {limit}): {cause}. Raise "
                           f"${MEMORY_ENV} (e.g. {MEMORY_ENV}=4GB) or free memory, then run the command again; "
                           f"the store {store} is unchanged")

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from ._launch import was_interrupted
-from .engine import MEMORY_ENV, connect, store_failure
+from .engine import DEFAULT_MEMORY_LIMIT, MEMORY_ENV, connect, store_failure
 from .errors import OutputError, StoreError, UsageError
 from .importers._base import ROW_SCHEMA, Written
 from .known import Known, Repeated
@@ -33,8 +33,6 @@ __all__ = ["DEFAULT_MEMORY_LIMIT", "DEFAULT_STORE", "MEMORY_ENV", "STORE_ENV", "
            "Store", "resolve_store_path"]
 
 STORE_ENV = "PARLONS_STORE"
-DEFAULT_MEMORY_LIMIT = "1GB"
-"""DuckDB's memory limit: beyond it, large imports and audits spill to ``<store>.tmp``."""
 DEFAULT_STORE = "parlons.duckdb"
 STORE_FILE = "parlons.duckdb"
 COUNTS = ("like_count", "repost_count", "reply_count", "quote_count")

@@ -72,9 +72,14 @@ JS_END = b" \t\r\n;"
 """What may follow the array of a ``window.X = [...]`` file: whitespace and a semicolon."""
 
 
-def connect(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for one importer run, whose queries keep the order of what they read."""
-    con = engine.connect(memory_limit=memory_limit, preserve_insertion_order=True)
+def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB for one importer run, whose queries keep the order of what they read.
+
+    Its memory limit is ``memory_limit``, else the store's (``$PARLONS_MEMORY_LIMIT``, else 1 GB): a
+    lowered limit bounds the importer's DuckDB too, and a raised one gives an importer that ran out of
+    memory the room the failure's message advises."""
+    limit = memory_limit or os.environ.get(engine.MEMORY_ENV) or engine.DEFAULT_MEMORY_LIMIT
+    con = engine.connect(memory_limit=limit, preserve_insertion_order=True)
     con.execute(KEEP_ORDER)
     return con
 
