@@ -222,15 +222,15 @@ def test_an_importers_own_duckdb_works_within_the_configured_limit(
 
 
 def test_out_of_memory_in_an_importers_duckdb_names_the_member_and_the_configured_limit(tmp_path: Path) -> None:
-    """Mastodon's importer reads the cut outbox in a DuckDB of its own, whose JSON reader asks for 32 MiB: under a
-    limit of 30 MB it runs out of memory (before, it ran within 1 GB whatever the limit, and the import passed)."""
+    """Mastodon's importer reads the cut outbox in a DuckDB of its own: under a limit of 4 MB (the store's own work
+    fits in it) that DuckDB runs out of memory; before, it ran within 1 GB whatever the limit, and the import passed."""
     store = tmp_path / "s.duckdb"
     first_import(store, posts(tmp_path / "first.jsonl", 10))
-    result = parlons("import", str(MASTODON), "--store", str(store), env={**ENV, "PARLONS_MEMORY_LIMIT": "30MB"})
+    result = parlons("import", str(MASTODON), "--store", str(store), env={**ENV, "PARLONS_MEMORY_LIMIT": "4MB"})
     assert result.returncode == 3, result.stderr
     message = one_line(result.stderr)
     assert message.startswith(f"error: DuckDB ran out of memory while reading outbox.json of {MASTODON} "
-                              "(limit 30MB): Out of Memory Error: "), message
+                              "(limit 4MB): Out of Memory Error: "), message
     assert message.endswith(f"the store {store} is unchanged")
     assert stored_ids(store) == [f"u{i}:1" for i in range(10)]
     assert parlons("import", str(MASTODON), "--store", str(store),
