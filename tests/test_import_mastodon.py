@@ -234,6 +234,41 @@ def test_mastodon_compact_outbox_truncated_after_a_closing_bracket(store: Store,
     assert count(store, "SELECT count(*) FROM posts") == 0
 
 
+def _key_twice(folder: Path, indent: bool) -> None:
+    """Rewrite ``folder``'s outbox with ``orderedItems`` twice, empty then full, as a real archive exported in
+    July 2024 holds it (1,586 activities after ``"orderedItems":[],``: parlons imported none of them)."""
+    outbox = json.loads((folder / "outbox.json").read_text())
+    outbox["orderedItems"] = []
+    text = json.dumps(outbox, indent=2 if indent else None, separators=None if indent else (",", ":"))
+    empty = '"orderedItems": []' if indent else '"orderedItems":[]'
+    assert text.count(empty) == 1
+    items = json.dumps(_fixture_items(), indent=2 if indent else None, separators=None if indent else (",", ":"))
+    (folder / "outbox.json").write_text(text.replace(empty, f"{empty},{chr(10) if indent else ''}"
+                                                            f'"orderedItems":{items}'))
+
+
+@pytest.mark.parametrize("indent", [False, True], ids=["compact, cut", "indented, ijson"])
+def test_mastodon_outbox_with_its_items_key_twice_reads_the_full_array(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indent: bool) -> None:
+    load(store, ARCHIVE, now=NOW)
+    folder = _archive_copy(tmp_path)
+    _key_twice(folder, indent)
+    renamed = folder / "outbox-2024.json"  # detected by its content, not its name
+    (folder / "outbox.json").rename(renamed)
+    (folder / "actor.json").rename(tmp_path / "actor.json")
+    if not indent:
+        monkeypatch.setattr(mastodon, "_rewrite_items", None)  # the cut reads the second array itself
+    with Store(tmp_path / "twice.duckdb") as other:
+        report = load(other, folder, now=NOW, options=ImportOptions(account=OWNER)).files[0]
+        assert report.formats == {"mastodon-archive": 6}
+        assert report.skipped == {"direct message, not public": 1}
+        found = [{k: v for k, v in row.items() if k not in ("source_file", "source_member")} for row in rows(other)]
+        expected = [{k: v for k, v in row.items() if k not in ("source_file", "source_member")} for row in rows(store)]
+        assert [row["post_id"] for row in found] == [row["post_id"] for row in expected]
+        assert [row["text"] for row in found] == [row["text"] for row in expected]
+        assert [row["source_record"] for row in found] == [row["source_record"] for row in expected]
+
+
 def test_mastodon_empty_outbox(store: Store, tmp_path: Path) -> None:
     folder = _archive_copy(tmp_path)
     _compact(folder, [])

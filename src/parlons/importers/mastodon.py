@@ -59,6 +59,10 @@ JSON_COMPANIONS = frozenset({"actor.json", "likes.json", "bookmarks.json"})
 IMAGE_COMPANIONS = frozenset({"avatar", "header"})
 
 ITEMS_START = re.compile(rb'"orderedItems"\s*:\s*\[\s*')
+ITEMS_AGAIN = re.compile(rb'\]\s*,\s*(?="orderedItems"\s*:\s*\[)')
+"""After an empty ``orderedItems``, the same key again: a real archive, exported from a Mastodon server in
+July 2024, holds ``"orderedItems":[],"orderedItems":[…]`` with its 1,586 activities in the second array. JSON
+readers that keep the last value of a key read them there, and ijson streams both arrays."""
 ITEMS_END = re.compile(rb"\}\s*\]\s*\}\s*\Z")
 ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)")')
 """Between two activities: ``},{`` followed by an activity's ``"id":"…","type":"Create"``.
@@ -442,12 +446,13 @@ class MastodonImporter(Importer):
         if not member.basename.lower().endswith(".json"):
             return False
         head = member.head_text(16384)
-        found = OUTBOX_ITEMS.search(head)
-        if found is None or '"OrderedCollection"' not in head:
+        arrays = list(OUTBOX_ITEMS.finditer(head))
+        if not arrays or '"OrderedCollection"' not in head:
             return False
-        if found.group(1) == "]":
+        filled = [found for found in arrays if found.group(1) == "{"]  # the key may come twice: see ITEMS_AGAIN
+        if not filled:
             return member.basename.lower() == "outbox.json"
-        return ACTIVITY_TYPE.search(head, found.end()) is not None
+        return ACTIVITY_TYPE.search(head, filled[0].end()) is not None
 
     def companion(self, member: Member) -> bool:
         path = "/" + member.name.lower()
@@ -651,6 +656,8 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event,
     with _utf8(member) as source:
         head = source.read(CHUNK)
         start = ITEMS_START.search(head)
+        while start is not None and (again := ITEMS_AGAIN.match(head, start.end())) is not None:
+            start = ITEMS_START.match(head, again.end())
         if start is None or head[start.end():start.end() + 1] != b"{":
             return start is not None and head[start.end():start.end() + 1] == b"]"
         data = bytearray(2 * CHUNK)  # one buffer, read into: the cut's memory stays at a few megabytes
