@@ -164,6 +164,42 @@ def test_x_archive_truncated_array_is_named_without_scratch_files(store: Store, 
                                  "end with `]` (nor `];`): the file is truncated")
 
 
+def _tweet(tweet_id: str, text: str, urls: list[str]) -> dict[str, object]:
+    return {"tweet": {"id_str": tweet_id, "created_at": "Tue Sep 12 08:30:00 +0000 2023", "full_text": text,
+                      "lang": "fr", "entities": {"user_mentions": [], "hashtags": [],
+                                                  "urls": [{"expanded_url": u} for u in urls]}}}
+
+
+def test_x_archive_a_link_to_a_status_photo_is_neither_a_link_nor_a_quote(store: Store, tmp_path: Path) -> None:
+    """A real archive lists the link to a tweet's own photo among its URLs: the tweet was taken as a quote of
+    itself. A status's photo or video is not a link of the post (as for the other X importers), nor a quote; a
+    status itself, another's, is."""
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    part = folder / "data" / "tweets-part1.js"
+    prefix, _, array = part.read_text().partition("= ")
+    added = [
+        _tweet("1700000000000000201", "Cinéma https://t.co/a https://t.co/b",
+               ["https://ray.example/x", "https://twitter.com/MairieDeBrest/status/1700000000000000201/photo/1"]),
+        _tweet("1700000000000000202", "Regardez https://t.co/c",
+               ["https://twitter.com/voisine/status/1699999999999999990/photo/1"]),
+        _tweet("1700000000000000203", "Bien dit https://t.co/d",
+               ["https://x.com/voisine/status/1699999999999999991"]),
+        _tweet("1700000000000000204", "Mon fil https://t.co/e",
+               ["https://x.com/MairieDeBrest/status/1700000000000000204"]),
+    ]
+    part.write_text(prefix + "= " + json.dumps([*json.loads(array), *added]))
+    load(store, folder)
+    found = {r["post_id"]: (r["kind"], r["quote_of_id"], r["urls"])
+             for r in rows(store, "post_id > '17000000000000002'")}
+    assert found == {
+        "1700000000000000201": ("original", None, ["https://ray.example/x"]),
+        "1700000000000000202": ("original", None, []),
+        "1700000000000000203": ("quote", "1699999999999999991", ["https://x.com/voisine/status/1699999999999999991"]),
+        "1700000000000000204": ("original", None, ["https://x.com/MairieDeBrest/status/1700000000000000204"]),
+    }
+
+
 def _compact_archive(folder: Path, bom: bytes = b"", tail: str = "\n") -> Path:
     """The fixture archive with its tweets on one line each, the array right after ``[``."""
     shutil.copytree(ARCHIVE, folder)

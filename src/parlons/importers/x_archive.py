@@ -48,9 +48,13 @@ WITH t AS (
   SELECT *,
     coalesce(full_text, "text", '') AS body,
     regexp_extract(coalesce(full_text, "text", ''), '^RT @(\\w+):', 1) AS rt_user,
-    coalesce(regexp_extract(list_filter(list_transform(entities.urls, lambda u: u.expanded_url),
-      lambda u: regexp_full_match(u, 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*'))[-1],
-      '/status(?:es)?/(\\d+)', 1), '') AS quoted_from_url,
+    list_filter(list_transform(entities.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL
+      AND NOT regexp_matches(u, '^https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status/\\d+/(photo|video)/'))
+      AS links,
+    coalesce(list_filter(list_transform(list_filter(list_transform(entities.urls, lambda u: u.expanded_url),
+      lambda u: regexp_full_match(u, 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*')
+        AND NOT regexp_matches(u, '/status/\\d+/(photo|video)/')),
+      lambda u: regexp_extract(u, '/status(?:es)?/(\\d+)', 1)), lambda q: q <> id_str)[-1], '') AS quoted_from_url,
     CASE WHEN strpos("source", '>') > 0 THEN substr("source", strpos("source", '>') + 1) ELSE '' END AS after_tag
   FROM t
 )
@@ -77,7 +81,7 @@ SELECT
     lambda m, i: list_position(list_transform(entities.user_mentions, lambda u: u.screen_name), m) = i)
     AS mentions,
   list_transform(entities.hashtags, lambda h: h."text") AS hashtags,
-  list_filter(list_transform(entities.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL) AS urls,
+  links AS urls,
   len(coalesce(extended_entities.media, entities.media, [])) AS media_count,
   list_transform(coalesce(extended_entities.media, entities.media, []),
     lambda m: CASE m."type" WHEN 'photo' THEN 'image' WHEN 'animated_gif' THEN 'gif'
