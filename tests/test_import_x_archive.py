@@ -9,6 +9,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,7 +165,7 @@ def test_x_archive_truncated_array_is_named_without_scratch_files(store: Store, 
                                  "end with `]` (nor `];`): the file is truncated")
 
 
-def _tweet(tweet_id: str, text: str, urls: list[str]) -> dict[str, object]:
+def _tweet(tweet_id: str, text: str, urls: list[str]) -> dict[str, Any]:
     return {"tweet": {"id_str": tweet_id, "created_at": "Tue Sep 12 08:30:00 +0000 2023", "full_text": text,
                       "lang": "fr", "entities": {"user_mentions": [], "hashtags": [],
                                                   "urls": [{"expanded_url": u} for u in urls]}}}
@@ -268,3 +269,76 @@ def test_x_archive_parts_take_turns_in_one_scratch_copy(store: Store, monkeypatc
     assert copies[0][1] == copies[1][1]  # but the second is written over the first's file
     assert copies[0][2] > copies[1][2]  # and cut to its own, shorter, length: every row read once
     assert count(store, "SELECT count(DISTINCT post_id) FROM posts") == 4
+
+
+# --- Long posts: their whole text is in note-tweet.js -------------------------------------------------------
+
+LONG = ("Le conseil municipal se réunit jeudi à 18 h. À l'ordre du jour : le budget participatif, "
+        "les travaux de la rue de Siam (voir https://t.co/AAAA) et la nouvelle médiathèque. Vos questions sont "
+        "les bienvenues : répondez ici ou écrivez-nous, nous lirons chacune d'elles en séance. Le compte rendu "
+        "sera publié vendredi, avec la vidéo complète de la séance et les documents présentés.")
+
+
+def _note(note_id: str, created: str, text: str, **core: list[dict[str, str]]) -> dict[str, object]:
+    return {"noteTweet": {"noteTweetId": note_id, "createdAt": created, "updatedAt": created,
+                          "lifecycle": {"name": "Active"},
+                          "core": {"text": text, "urls": core.get("urls", []), "mentions": core.get("mentions", []),
+                                   "hashtags": core.get("hashtags", []), "cashtags": [], "styletags": []}}}
+
+
+def _long_posts_archive(folder: Path) -> Path:
+    """The fixture archive with long posts cut short in tweets.js and whole in note-tweet.js, as X writes them
+    (the note's id is not the post's; the same link has another t.co code in each)."""
+    shutil.copytree(ARCHIVE, folder)
+    cut = LONG[:250].replace("https://t.co/AAAA", "https://t.co/BBBB")
+    added = [
+        _tweet("1700000000000000301", f"{cut}… https://t.co/self", ["https://x.com/i/web/status/1700000000000000301"]),
+        {"tweet": {**_tweet("1700000000000000302", f"@jeanne_b {cut[:200]}… https://t.co/self2",
+                            [])["tweet"],
+                   "created_at": "Tue Sep 12 09:00:00 +0000 2023", "in_reply_to_status_id_str": "1700000000000000099",
+                   "entities": {"user_mentions": [{"screen_name": "jeanne_b"}], "hashtags": [], "urls": []}}},
+        {"tweet": {**_tweet("1700000000000000303", "Un autre message de la même seconde", [])["tweet"],
+                   "created_at": "Tue Sep 12 09:00:00 +0000 2023"}},
+    ]
+    part = folder / "data" / "tweets-part1.js"
+    prefix, _, array = part.read_text().partition("= ")
+    part.write_text(prefix + "= " + json.dumps([*json.loads(array), *added]))
+    notes = [
+        _note("1700000000000000900", "2023-09-12T08:30:00.000Z", LONG,
+              urls=[{"expandedUrl": "https://brest.example/siam", "shortUrl": "https://t.co/AAAA"}],
+              hashtags=[{"text": "Brest"}]),
+        _note("1700000000000000901", "2023-09-12T09:00:00.000Z", LONG, mentions=[{"screenName": "ouest_info"}]),
+        _note("1700000000000000902", "2023-09-13T10:00:00.000Z", "Une note sans message : rien ne lui répond."),
+    ]
+    (folder / "data" / "note-tweet.js").write_text("window.YTD.note_tweet.part0 = " + json.dumps(notes, indent=2))
+    return folder
+
+
+@pytest.mark.parametrize("zipped", [False, True])
+def test_x_archive_long_posts_take_their_whole_text_from_note_tweet_js(store: Store, tmp_path: Path,
+                                                                       zipped: bool) -> None:
+    folder = _long_posts_archive(tmp_path / "archive")
+    report = load(store, zip_folder(folder, tmp_path / "a.zip") if zipped else folder)
+    assert report.files[0].formats == {"x-archive": 7}
+    assert "data/note-tweet.js" in report.files[0].known
+    assert report.files[0].notes == ["data/note-tweet.js: 2 of 3 long posts given their whole text "
+                                     "(1 matched no post of this import, or several)"]
+    found = {r["post_id"]: (r["text"], r["mentions"], r["hashtags"], r["urls"])
+             for r in rows(store, "post_id > '17000000000000003'")}
+    assert found == {
+        "1700000000000000301": (LONG, [], ["Brest"], ["https://x.com/i/web/status/1700000000000000301",
+                                                      "https://brest.example/siam"]),
+        "1700000000000000302": (f"@jeanne_b {LONG}", ["jeanne_b", "ouest_info"], [], []),
+        "1700000000000000303": ("Un autre message de la même seconde", [], [], []),
+    }
+    again = load(store, zip_folder(folder, tmp_path / "b.zip") if zipped else folder)
+    assert again.merge.inserted == 0
+    assert rows(store, "post_id = '1700000000000000301'")[0]["text"] == LONG
+
+
+def test_x_archive_unreadable_note_tweet_js_is_named(store: Store, tmp_path: Path) -> None:
+    folder = _long_posts_archive(tmp_path / "archive")
+    (folder / "data" / "note-tweet.js").write_text('window.YTD.note_tweet.part0 = [{"noteTweet": {"core": 3}}]')
+    with pytest.raises(InputError, match=r"member data/note-tweet\.js: the long posts' file is not the expected JSON"):
+        load(store, folder)
+    assert count(store, "SELECT count(*) FROM posts") == 0

@@ -17,8 +17,9 @@ import pyarrow as pa
 
 from ..normalize import parse_time
 from ..sources import Member
-from ._base import Importer, ReadContext, SqlQuery
+from ._base import Importer, ReadContext, Revision, SqlQuery
 from ._duck import member_case, sql_string, strip_js_wrapper
+from ._notes import NOTE_FILE, note_revision
 
 __all__ = ["IMPORTER", "XArchiveImporter"]
 
@@ -109,7 +110,7 @@ class XArchiveImporter(Importer):
     def companion(self, member: Member) -> bool:
         return member.name.endswith(".js") and ANY_YTD.match(member.head_text(200)) is not None
 
-    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery]:
+    def read(self, members: Sequence[Member], ctx: ReadContext) -> Iterator[pa.RecordBatch | SqlQuery | Revision]:
         """Queries over :data:`PARTS_AT_ONCE` parts at a time, in order, each part read from a copy
         without its JavaScript prefix.
 
@@ -131,6 +132,9 @@ class XArchiveImporter(Importer):
             files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
             sql = SHAPE.format(member=member_case(paths), files=files, tweet_type=TWEET_TYPE)
             yield SqlQuery(sql, owner, tuple(parts), paths=paths, reread=True, order_free=True)
+        notes = [m for m in members[0].source.members if NOTE_FILE.fullmatch(m.basename)]
+        if notes and (revision := note_revision(notes, scratch, ctx)) is not None:
+            yield revision
 
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
