@@ -13,6 +13,7 @@ import pytest
 from parlons.errors import InputError
 from parlons.importers._base import ImportOptions
 from parlons.importers.linkedin import DEFAULT_ACCOUNT, unwrap_lines
+from parlons.normalize import parse_time
 from parlons.store import Store
 
 from .conftest import FIXTURES, SAMPLES, count, load, needs_samples, rows, zip_folder
@@ -268,3 +269,37 @@ def test_linkedin_huge_fields_one_rule(store: Store, tmp_path: Path) -> None:
     assert count(store2, "SELECT length(text) FROM posts WHERE post_id = 'urn:li:share:7200000000000000001'") \
         == len("Long " * 40_000) - 1
     store2.close()
+
+
+def test_linkedin_2017_export_dates_with_slashes_and_utc(store: Store, tmp_path: Path) -> None:
+    """Exports of 2017-2018 write every field in quotes and the time as ``2017/06/08 08:15:44 UTC``: every share
+    was skipped as "row without a readable Date" (a real export of 2018, five shares, imported none)."""
+    folder = tmp_path / "LinkedInDataExport_2018"
+    folder.mkdir()
+    header = ["Date", "Share Title", "Share Description", "Share Link", "Share Commentary", "Shared URL",
+              "Media URL", "Type", "Visibility"]
+    shares = [
+        ["2017/06/08 08:15:44 UTC", "", "", "https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A"
+         "6278000000000000001", "", "", "", "Homepage", "Connections"],
+        ["2016/08/25 17:41:57 UTC", "Portes ouvertes", "", "https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A"
+         "6174000000000000002", "Venez nous voir samedi #portesouvertes", "https://pelican.example/po", "",
+         "Homepage", "Public"],
+    ]
+    text = "\r\n".join("\t".join(f'"{v}"' for v in row) for row in [header, *shares]) + "\r\n"
+    (folder / "Shares.csv").write_bytes(text.encode("utf-16"))
+    (folder / "Profile.csv").write_bytes('"First Name"\t"Last Name"\r\n"Camille"\t"Moreau"\r\n'.encode("utf-16"))
+    report = load(store, folder)
+    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 2}, {})
+    got = [(r["post_id"], r["created_at"], r["text"], r["urls"], r["hashtags"])
+           for r in rows(store, order="created_at")]
+    assert got == [
+        ("urn:li:activity:6174000000000000002", "2016-08-25T17:41:57Z", "Venez nous voir samedi #portesouvertes",
+         ["https://pelican.example/po"], ["portesouvertes"]),
+        ("urn:li:activity:6278000000000000001", "2017-06-08T08:15:44Z", "", [], []),
+    ]
+
+
+@pytest.mark.parametrize("written", ["2017/06/08 08:15:44 UTC", "2017-06-08 08:15:44 UTC"])
+def test_a_time_written_with_utc_is_utc_whatever_the_caller_assumes_of_naive_times(written: str) -> None:
+    assert parse_time(written, naive_is_utc=False) == datetime(2017, 6, 8, 8, 15, 44, tzinfo=UTC)
+    assert parse_time(written[:-4], naive_is_utc=False) is None

@@ -118,6 +118,11 @@ _TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",  # Grailbird: 2012-09-30 20:11:28 +0000
     "%Y-%m-%d %H:%M:%S",  # LinkedIn, WordPress (naive: UTC assumed by caller)
 )
+_UTC_FORMATS = (
+    "%Y/%m/%d %H:%M:%S",  # LinkedIn's exports of 2017-2018: 2017/06/08 08:15:44 UTC
+    "%Y-%m-%d %H:%M:%S",
+)
+"""Formats written with a trailing `` UTC``: the time is UTC whatever the caller assumes of naive ones."""
 
 
 def parse_time(value: str | int | float | None, *, naive_is_utc: bool = True) -> datetime | None:
@@ -145,6 +150,12 @@ def _parse_iso(text: str) -> datetime | None:
 
 
 def _parse_formats(text: str) -> datetime | None:
+    if text.endswith(" UTC"):
+        for fmt in _UTC_FORMATS:
+            try:
+                return datetime.strptime(text[:-4], fmt).replace(tzinfo=UTC)
+            except ValueError:
+                continue
     for fmt in _TIME_FORMATS:
         try:
             return datetime.strptime(text, fmt)

@@ -14,8 +14,8 @@
   the placeholder :data:`DEFAULT_ACCOUNT` (with a note in the report).
 
 Older exports (2018) are UTF-16, tab-separated, with spaced column names (``Share Commentary``,
-``Share Title``): names are compared without case, spaces or underscores, and the delimiter is the
-header's. Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
+``Share Title``) and times written ``2017/06/08 08:15:44 UTC``: names are compared without case, spaces or
+underscores, and the delimiter is the header's. Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
 CSV files of the export (connections, messages, reactions, profile...) are known, not posts.
 """
 
