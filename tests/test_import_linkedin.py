@@ -288,10 +288,17 @@ def test_linkedin_2017_export_dates_with_slashes_and_utc(store: Store, tmp_path:
     text = "\r\n".join("\t".join(f'"{v}"' for v in row) for row in [header, *shares]) + "\r\n"
     (folder / "Shares.csv").write_bytes(text.encode("utf-16"))
     (folder / "Profile.csv").write_bytes('"First Name"\t"Last Name"\r\n"Camille"\t"Moreau"\r\n'.encode("utf-16"))
+    (folder / "Comments.csv").write_bytes(('"Date"\t"Link"\t"Message"\r\n"2017/06/09 10:00:00 UTC"\t'
+                                           '"https://www.linkedin.com/feed/update/urn:li:activity:6278000000000000009"'
+                                           '\t"Merci pour ce partage"\r\n').encode("utf-16"))
+    (folder / "Videos.csv").write_text("Description,Link\nVideo content can be downloaded at,https://linkedin.example/v\n")
     report = load(store, folder)
-    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 2}, {})
+    assert (report.files[0].formats, report.files[0].skipped) == ({"linkedin": 3}, {})
+    assert report.files[0].unknown == []
+    assert [(r["created_at"], r["text"]) for r in rows(store, "kind = 'reply'")] == [
+        ("2017-06-09T10:00:00Z", "Merci pour ce partage")]
     got = [(r["post_id"], r["created_at"], r["text"], r["urls"], r["hashtags"])
-           for r in rows(store, order="created_at")]
+           for r in rows(store, "kind = 'original'", order="created_at")]
     assert got == [
         ("urn:li:activity:6174000000000000002", "2016-08-25T17:41:57Z", "Venez nous voir samedi #portesouvertes",
          ["https://pelican.example/po"], ["portesouvertes"]),

@@ -15,8 +15,9 @@
 
 Older exports (2018) are UTF-16, tab-separated, with spaced column names (``Share Commentary``,
 ``Share Title``) and times written ``2017/06/08 08:15:44 UTC``: names are compared without case, spaces or
-underscores, and the delimiter is the header's. Exports are small, so the files are streamed through Python's ``csv`` module row by row. The other
-CSV files of the export (connections, messages, reactions, profile...) are known, not posts.
+underscores, and the delimiter is the header's. Exports are small, so the files are streamed through
+Python's ``csv`` module row by row. The other CSV files of the export (connections, messages, reactions,
+profile...) are known, not posts.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ KNOWN_FILES = frozenset({
     "saved_jobs", "job_applications", "job_seeker_preferences", "ad_targeting", "inferences_about_you",
     "learning", "events", "receipts", "receipts_v2", "logins", "security_challenges", "search_queries",
     "instant_messengers", "causes_you_care_about", "private_identity_asset", "jobs", "organizations",
-    "test_scores", "services_marketplace", "verifications", "articles", "instantreposts",
+    "test_scores", "services_marketplace", "verifications", "articles", "instantreposts", "videos",
 })
-RECORD_START = re.compile(r'^(?:"?\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"?)?[,\t]"?https?://')
+RECORD_START = re.compile(r'^(?:"?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2}(?: UTC)?"?)?[,\t]"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
 ACTIVITY_IN_URL = re.compile(r"activity-(\d{15,})")
 COMMENT_URN = re.compile(r"urn:li:(?:comment|fsd_comment):\([^)]*\)")
