@@ -342,3 +342,18 @@ def test_x_archive_unreadable_note_tweet_js_is_named(store: Store, tmp_path: Pat
     with pytest.raises(InputError, match=r"member data/note-tweet\.js: the long posts' file is not the expected JSON"):
         load(store, folder)
     assert count(store, "SELECT count(*) FROM posts") == 0
+
+
+@pytest.mark.parametrize("held", [1, 0], ids=["one community post", "empty"])
+def test_x_archive_reads_the_posts_of_communities_from_community_tweet_js(store: Store, tmp_path: Path,
+                                                                         held: int) -> None:
+    """Posts written in X Communities are in ``community-tweet.js``, not in ``tweets.js`` (a real archive of 2026:
+    three, which were reported as "known, not posts")."""
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    posts = [_tweet("1700000000000000401", "Réunion du collectif samedi", [])][:held]
+    (folder / "data" / "community-tweet.js").write_text("window.YTD.community_tweet.part0 = " + json.dumps(posts))
+    report = load(store, folder)
+    assert report.files[0].formats == {"x-archive": 4 + held}
+    assert "data/community-tweet.js" not in report.files[0].known
+    assert [r["text"] for r in rows(store, "post_id = '1700000000000000401'")] == ["Réunion du collectif samedi"][:held]

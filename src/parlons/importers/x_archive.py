@@ -1,4 +1,4 @@
-"""X/Twitter account archive (2019 onwards): ``data/tweets.js`` or ``data/tweet.js``.
+"""X/Twitter account archive (2019 onwards): ``data/tweets.js`` or ``data/tweet.js``, and ``community-tweet.js``.
 
 Each file starts ``window.YTD.tweets.part0 = [`` and holds ``{"tweet": {...}}`` items in the
 v1.1 shape (numbers written as strings in recent archives); big archives are split into
@@ -23,7 +23,9 @@ from ._notes import NOTE_FILE, note_revision
 
 __all__ = ["IMPORTER", "XArchiveImporter"]
 
-TWEETS = re.compile(r"\s*window\.YTD\.(tweets?)\.part\d+\s*=\s*", re.ASCII)
+TWEETS = re.compile(r"\s*window\.YTD\.(tweets?|community_tweet)\.part\d+\s*=\s*", re.ASCII)
+"""The owner's tweets, and those posted in X Communities (``community-tweet.js``, the same items, not in
+``tweets.js``: a real archive of 2026 held three there)."""
 ANY_YTD = re.compile(r"\s*window\.(YTD\.[\w-]+\.part\d+|__THAR_CONFIG)\s*=")
 ACCOUNT = re.compile(r"\s*window\.YTD\.account\.part\d+\s*=\s*")
 
