@@ -321,8 +321,8 @@ def test_x_archive_long_posts_take_their_whole_text_from_note_tweet_js(store: St
     report = load(store, zip_folder(folder, tmp_path / "a.zip") if zipped else folder)
     assert report.files[0].formats == {"x-archive": 7}
     assert "data/note-tweet.js" in report.files[0].known
-    assert report.files[0].notes == ["data/note-tweet.js: 2 of 3 long posts given their whole text "
-                                     "(1 matched no post of this import, or several)"]
+    assert report.files[0].notes == ["data/note-tweet.js: 2 of 3 long posts given their whole text; the other 1 "
+                                     "match no post this import wrote (stored before, or not exactly one)"]
     found = {r["post_id"]: (r["text"], r["mentions"], r["hashtags"], r["urls"])
              for r in rows(store, "post_id > '17000000000000003'")}
     assert found == {
@@ -333,6 +333,8 @@ def test_x_archive_long_posts_take_their_whole_text_from_note_tweet_js(store: St
     }
     again = load(store, zip_folder(folder, tmp_path / "b.zip") if zipped else folder)
     assert again.merge.inserted == 0
+    assert again.files[0].notes == ["data/note-tweet.js: 0 of 3 long posts given their whole text; the other 3 "
+                                    "match no post this import wrote (stored before, or not exactly one)"]
     assert rows(store, "post_id = '1700000000000000301'")[0]["text"] == LONG
 
 

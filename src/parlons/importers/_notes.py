@@ -6,7 +6,8 @@ with its own mentions, hashtags and links, is in ``note-tweet.js`` (``window.YTD
 items ``{"noteTweet": {"noteTweetId", "createdAt", "core": {"text", "urls", "mentions", "hashtags"}}}``).
 The note's id is not the post's, and nothing else names the post: a note is matched to the one post written
 in the same second whose shown text (without the reply's leading mentions, the trailing ``t.co`` links and
-``…``) begins the note's text. A note that matches no post, or several, is left alone and counted.
+``…``) begins the note's text. A note that matches no post this import wrote (the post was stored before, or
+no single post fits) is left alone and counted.
 
 The matching runs once the posts are written (a :class:`~._base.Revision`): the post's text becomes its
 reply's leading mentions followed by the note's text, and the note's mentions, hashtags and links are added
@@ -88,9 +89,10 @@ def note_revision(notes: Sequence[Member], scratch: Path, ctx: ReadContext) -> R
         written.register(NOTES, table)
         matched = written.update(ASSIGNMENTS, MATCHES)
         names = ", ".join(m.name for m in notes)
+        left = table.num_rows - matched
         ctx.note(f"{names}: {matched} of {table.num_rows} long posts given their whole text"
-                 + ("" if matched == table.num_rows else
-                    f" ({table.num_rows - matched} matched no post of this import, or several)"))
+                 + (f"; the other {left} match no post this import wrote (stored before, or not exactly one)"
+                    if left else ""))
 
     return Revision(apply)
 
