@@ -318,7 +318,8 @@ def _long_posts_archive(folder: Path) -> Path:
 def test_x_archive_long_posts_take_their_whole_text_from_note_tweet_js(store: Store, tmp_path: Path,
                                                                        zipped: bool) -> None:
     folder = _long_posts_archive(tmp_path / "archive")
-    report = load(store, zip_folder(folder, tmp_path / "a.zip") if zipped else folder)
+    source = zip_folder(folder, tmp_path / "a.zip") if zipped else folder
+    report = load(store, source)
     assert report.files[0].formats == {"x-archive": 7}
     assert "data/note-tweet.js" in report.files[0].known
     assert report.files[0].notes == ["data/note-tweet.js: 2 of 3 long posts given their whole text; the other 1 "
@@ -331,7 +332,7 @@ def test_x_archive_long_posts_take_their_whole_text_from_note_tweet_js(store: St
         "1700000000000000302": (f"@jeanne_b {LONG}", ["jeanne_b", "ouest_info"], [], []),
         "1700000000000000303": ("Un autre message de la même seconde", [], [], []),
     }
-    again = load(store, zip_folder(folder, tmp_path / "b.zip") if zipped else folder)
+    again = load(store, source)
     assert again.merge.inserted == 0
     assert again.files[0].notes == ["data/note-tweet.js: 0 of 3 long posts given their whole text; the other 3 "
                                     "match no post this import wrote (stored before, or not exactly one)"]
