@@ -67,7 +67,6 @@ SELECT * FROM (
 """
 
 
-
 def _union(column: str) -> str:
     """The post's list, then the note's items it lacks, each once."""
     ours, theirs = f"coalesce(s.{column}, [])", f"s.note_{column}"
