@@ -360,3 +360,27 @@ def test_x_archive_reads_the_posts_of_communities_from_community_tweet_js(store:
     assert report.files[0].formats == {"x-archive": 4 + held}
     assert "data/community-tweet.js" not in report.files[0].known
     assert [r["text"] for r in rows(store, "post_id = '1700000000000000401'")] == ["Réunion du collectif samedi"][:held]
+
+
+def test_x_archive_without_account_js_takes_its_owner_from_manifest_js(store: Store, tmp_path: Path) -> None:
+    """Archives shared without ``account.js`` (it holds the e-mail address) often keep ``manifest.js``, whose
+    ``userInfo`` names the owner; ``--account`` still wins, and a manifest that names nobody asks for it."""
+    folder = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, folder)
+    (folder / "data" / "account.js").unlink()
+    (folder / "data" / "manifest.js").write_text(
+        'window.__THAR_CONFIG = {"userInfo": {"accountId": "900000000000000001", "userName": "MairieDeBrest", '
+        '"displayName": "Mairie de Brest"}, "archiveInfo": {"isPartialArchive": false}}')
+    report = load(store, folder)
+    assert report.files[0].notes == ["account.js is missing; owner taken from data/manifest.js: MairieDeBrest"]
+    assert store.con.execute("SELECT DISTINCT account, account_id, account_name FROM posts").fetchall() == [
+        ("MairieDeBrest", "900000000000000001", "Mairie de Brest")]
+    assert store.con.execute("SELECT account, is_owner FROM accounts").fetchall() == [("MairieDeBrest", True)]
+    from parlons.importers._base import ImportOptions
+
+    with Store(tmp_path / "given.duckdb") as given:
+        load(given, folder, options=ImportOptions(account="@brest_officiel"))
+        assert given.con.execute("SELECT DISTINCT account FROM posts").fetchall() == [("brest_officiel",)]
+    (folder / "data" / "manifest.js").write_text('window.__THAR_CONFIG = {"archiveInfo": {}}')
+    with Store(tmp_path / "nobody.duckdb") as nobody, pytest.raises(InputError, match=r"account\.js is missing"):
+        load(nobody, folder)

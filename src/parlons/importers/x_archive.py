@@ -141,7 +141,13 @@ class XArchiveImporter(Importer):
     def _owner(self, member: Member, ctx: ReadContext) -> dict[str, str | None]:
         account = member.source.find("account.js")
         if account is None:
-            return self._owner_from_options(member, ctx)
+            manifest = member.source.find("manifest.js")
+            if manifest is None or ctx.options.account or (found := _manifest_owner(manifest)) is None:
+                return self._owner_from_options(member, ctx)
+            ctx.note(f"account.js is missing; owner taken from {manifest.name}: {found['account']}")
+            ctx.account(manifest, platform="x", account=found["account"], account_id=found["account_id"],
+                        display_name=found["account_name"], is_owner=True, url=f"https://x.com/{found['account']}")
+            return found
         data = _parse_account(account)
         owner = {"account": data.get("username"), "account_id": data.get("accountId"),
                  "account_name": data.get("accountDisplayName")}
@@ -160,6 +166,32 @@ class XArchiveImporter(Importer):
         ctx.note(f"owner taken from --account: {ctx.options.account}")
         return {"account": ctx.options.account.lstrip("@"), "account_id": None,
                 "account_name": None}
+
+
+MANIFEST = re.compile(r"\s*window\.__THAR_CONFIG\s*=\s*", re.ASCII)
+
+
+def _manifest_owner(member: Member) -> dict[str, str | None] | None:
+    """The owner in ``manifest.js`` (``userInfo``: ``userName``, ``accountId``, ``displayName``), which archives
+    shared without ``account.js`` (it holds the e-mail address and the phone number) often keep; None when it
+    does not name one."""
+    text = member.read_text()
+    match = MANIFEST.match(text)
+    if match is None:
+        return None
+    try:
+        info = orjson.loads(text[match.end():].strip().rstrip(";")).get("userInfo") or {}
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    name = info.get("userName") if isinstance(info, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return {"account": name.strip().lstrip("@"), "account_id": _text(info.get("accountId")),
+            "account_name": _text(info.get("displayName"))}
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _parse_account(member: Member) -> dict[str, str]:
