@@ -112,6 +112,21 @@ def test_automated_duplicated_and_voice_examples_are_shown(audits: Audits,
     assert [li.get("data-id") for li in most] == [e.id for e in expected][:3]
 
 
+def test_voice_shows_the_language_with_the_most_posts_first(audits: Audits) -> None:
+    """A real English-speaking account had one French post: its French table, all "too few", came before the
+    English one of 1,223 posts."""
+    main = audits[0]
+    assert main.voice.fr is not None
+    english = copy.deepcopy(main)
+    english.voice.en = copy.deepcopy(main.voice.fr)
+    english.voice.languages = {"en": 1223, "fr": 1, "sv": 1}
+    page = lxml.html.fromstring(render_html([english], lang="en"))
+    assert [div.get("data-lang") for div in page.cssselect("#voice .language")] == ["en", "fr"]
+    english.voice.languages = {"en": 3, "fr": 40}
+    page = lxml.html.fromstring(render_html([english], lang="en"))
+    assert [div.get("data-lang") for div in page.cssselect("#voice .language")] == ["fr", "en"]
+
+
 def test_verdict_priorities_and_peers(audits: Audits, pages: dict[str, lxml.html.HtmlElement]) -> None:
     page = pages["fr"]
     assert page.cssselect(".level-title")[0].text_content() == "Niveau 4 sur 5"

@@ -333,7 +333,8 @@ class View:
     def voice(self) -> dict[str, Any]:
         v = self.a.voice
         languages = [{"name": self.language_name(k), "posts": self.fmt.count(n)} for k, n in v.languages.items()]
-        per_language = [self.voice_language(code, one) for code, one in (("fr", v.fr), ("en", v.en)) if one]
+        measured = sorted((("fr", v.fr), ("en", v.en)), key=lambda pair: -v.languages.get(pair[0], 0))
+        per_language = [self.voice_language(code, one) for code, one in measured if one]  # the main language first
         return {"languages": languages, "per_language": per_language}
 
     def language_name(self, code: str) -> str:
