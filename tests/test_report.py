@@ -119,9 +119,11 @@ def test_voice_shows_the_language_with_the_most_posts_first(audits: Audits) -> N
     assert main.voice.fr is not None
     english = copy.deepcopy(main)
     english.voice.en = copy.deepcopy(main.voice.fr)
-    english.voice.languages = {"en": 1223, "fr": 1, "sv": 1}
+    english.voice.languages = {"en": 1223, "fr": 1, "sv": 1, "in": 2}  # X writes "in" for Indonesian
     page = lxml.html.fromstring(render_html([english], lang="en"))
     assert [div.get("data-lang") for div in page.cssselect("#voice .language")] == ["en", "fr"]
+    assert "Posts per language: English 1,223, French 1, Swedish 1, Indonesian 2." in " ".join(
+        page.get_element_by_id("voice").cssselect("p.lead")[0].text_content().split())
     english.voice.languages = {"en": 3, "fr": 40}
     page = lxml.html.fromstring(render_html([english], lang="en"))
     assert [div.get("data-lang") for div in page.cssselect("#voice .language")] == ["fr", "en"]

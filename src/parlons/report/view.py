@@ -68,6 +68,8 @@ FUNCTIONS = ("information", "community", "action")
 SHOWN = 3
 """Examples shown per class (function, voice): the audit gives up to twice as many, spares for texts shown elsewhere."""
 LANGUAGE_NAMES = {"fr": N_("French"), "en": N_("English")}
+RETIRED_CODES = {"in": "id", "iw": "he", "ji": "yi", "jw": "jv", "mo": "ro"}
+"""Language codes ISO 639 has retired, which X still writes (``in`` for Indonesian), and the codes now used."""
 URL = re.compile(r"https?://\S+")
 
 
@@ -344,7 +346,8 @@ class View:
             return self._(LANGUAGE_NAMES[code])
         if code == "und":
             return self._("language not recognised")
-        name = Locale.parse(self.lang).languages.get(code.split("-")[0])
+        base = code.split("-")[0]
+        name = Locale.parse(self.lang).languages.get(RETIRED_CODES.get(base, base))
         return name[:1].upper() + name[1:] if name else code
 
     def voice_language(self, code: str, v: VoiceLanguage) -> dict[str, Any]:
