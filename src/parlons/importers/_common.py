@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-__all__ = ["Owner", "media_kind", "stable_id"]
+__all__ = ["Owner", "media_kind", "stable_id", "text_or_none"]
 
 _EXTENSIONS = {
     "jpg": "image", "jpeg": "image", "png": "image", "webp": "image", "heic": "image", "bmp": "image",
@@ -38,3 +38,8 @@ def media_kind(uri: str) -> str:
     """The model's media kind from a file name's extension (``image``, ``video``, ... or ``other``)."""
     suffix = PurePosixPath(uri.split("?", 1)[0]).suffix.lower().lstrip(".")
     return _EXTENSIONS.get(suffix, "other")
+
+
+def text_or_none(value: object) -> str | None:
+    """A JSON value that is a non-empty string, else None."""
+    return value if isinstance(value, str) and value else None

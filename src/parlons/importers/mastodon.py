@@ -47,6 +47,7 @@ import pyarrow.compute as pc
 from ..normalize import handle, html_to_text, parse_time
 from ..sources import Member, Source
 from ._base import ROW_SCHEMA, Importer, ReadContext
+from ._common import text_or_none
 from ._duck import connect, sql_string
 from ._json import MAX_NESTING, TooDeep, stream_items
 
@@ -529,19 +530,15 @@ def _owner_from_actor(actor: Member, ctx: ReadContext) -> Owner:
         raise actor.error(f"actor.json is not valid JSON ({exc})") from None
     if not isinstance(data, dict) or not data.get("preferredUsername"):
         raise actor.error("actor.json has no `preferredUsername`, so the archive's owner is unknown")
-    actor_id = _text(data.get("id")) or _text(data.get("url"))
+    actor_id = text_or_none(data.get("id")) or text_or_none(data.get("url"))
     instance = urlsplit(actor_id).hostname if actor_id else None
     account = handle("mastodon", str(data["preferredUsername"]), instance=instance)
     ctx.account(actor, platform="mastodon", account=account, account_id=actor_id,
-                display_name=_text(data.get("name")),
-                description=html_to_text(_text(data.get("summary"))) or None,
-                url=_text(data.get("url")), created_at=parse_time(_text(data.get("published"))),
+                display_name=text_or_none(data.get("name")),
+                description=html_to_text(text_or_none(data.get("summary"))) or None,
+                url=text_or_none(data.get("url")), created_at=parse_time(text_or_none(data.get("published"))),
                 is_owner=True)
-    return Owner(account, actor_id, _text(data.get("name")))
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return Owner(account, actor_id, text_or_none(data.get("name")))
 
 
 def _utf8(member: Member) -> IO[bytes]:

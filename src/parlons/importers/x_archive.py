@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..normalize import parse_time
 from ..sources import Member
 from ._base import Importer, ReadContext, Revision, SqlQuery
+from ._common import text_or_none
 from ._duck import member_case, sql_string, strip_js_wrapper
 from ._notes import NOTE_FILE, note_revision
 
@@ -186,12 +187,8 @@ def _manifest_owner(member: Member) -> dict[str, str | None] | None:
     name = info.get("userName") if isinstance(info, dict) else None
     if not isinstance(name, str) or not name.strip():
         return None
-    return {"account": name.strip().lstrip("@"), "account_id": _text(info.get("accountId")),
-            "account_name": _text(info.get("displayName"))}
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return {"account": name.strip().lstrip("@"), "account_id": text_or_none(info.get("accountId")),
+            "account_name": text_or_none(info.get("displayName"))}
 
 
 def _parse_account(member: Member) -> dict[str, str]:
