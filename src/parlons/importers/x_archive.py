@@ -48,19 +48,21 @@ WITH t AS (
   SELECT tweet.*, {member} AS source_member FROM read_json(
     {files}, format = 'array', columns = {{'tweet': '{tweet_type}'}},
     filename = true, maximum_object_size = 16777216)
-), k AS (
+), linked AS (
   SELECT *,
     coalesce(full_text, "text", '') AS body,
     regexp_extract(coalesce(full_text, "text", ''), '^RT @(\\w+):', 1) AS rt_user,
     list_filter(list_transform(entities.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL
       AND NOT regexp_matches(u, '^https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status/\\d+/(photo|video)/'))
       AS links,
-    coalesce(list_filter(list_transform(list_filter(list_transform(entities.urls, lambda u: u.expanded_url),
-      lambda u: regexp_full_match(u, 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*')
-        AND NOT regexp_matches(u, '/status/\\d+/(photo|video)/')),
-      lambda u: regexp_extract(u, '/status(?:es)?/(\\d+)', 1)), lambda q: q <> id_str)[-1], '') AS quoted_from_url,
     CASE WHEN strpos("source", '>') > 0 THEN substr("source", strpos("source", '>') + 1) ELSE '' END AS after_tag
   FROM t
+), k AS (
+  SELECT *,
+    coalesce(list_filter(list_transform(list_filter(links,
+      lambda u: regexp_full_match(u, 'https?://(www\\.|mobile\\.)?(twitter|x)\\.com/\\w+/status(es)?/\\d+.*')),
+      lambda u: regexp_extract(u, '/status(?:es)?/(\\d+)', 1)), lambda q: q <> id_str)[-1], '') AS quoted_from_url
+  FROM linked
 )
 SELECT
   'x' AS platform, id_str AS post_id, $account AS account, $account_id AS account_id,
