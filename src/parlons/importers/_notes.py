@@ -105,8 +105,17 @@ def read_notes(notes: Sequence[Member], scratch: Path) -> pa.Table:
         files = "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
         return con.sql(READ.format(files=files, note_type=NOTE_TYPE)).to_arrow_table()
     except duckdb.Error as exc:
-        raise notes[0].error(f"the long posts' file is not the expected JSON ({str(exc).splitlines()[0]})") from None
+        raise _not_json(exc, dict(zip(paths, notes, strict=True))) from None
     finally:
         con.close()
         for path in paths:
             path.unlink(missing_ok=True)
+
+
+def _not_json(exc: duckdb.Error, copies: dict[Path, Member]) -> Exception:
+    """The failure of DuckDB's read, on the member whose copy it names, the copy's path replaced by the member's."""
+    message = str(exc).splitlines()[0]
+    member = next((m for path, m in copies.items() if str(path) in message), next(iter(copies.values())))
+    for path, named in copies.items():
+        message = message.replace(f'"{path}"', named.name).replace(str(path), named.name)
+    return member.error(f"the long posts' file is not the expected JSON ({message})")
