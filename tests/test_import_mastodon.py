@@ -589,3 +589,84 @@ def test_mastodon_activity_longer_than_the_cut_buffer(store: Store, tmp_path: Pa
                               [items[1]["object"]["id"]]).fetchall()
     assert found == [(len(words.strip()), "1")]
     assert count(store, "SELECT count(*) FROM posts") == 6
+
+
+PLEROMA = "https://pleroma.example"
+PLEROMA_OWNER = f"{PLEROMA}/users/lecafe"
+PUBLIC_AS = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def _pleroma_create(n: int, content: str, **status: Any) -> dict[str, Any]:
+    """A Create as Pleroma and Akkoma back it up: ``/objects/<uuid>`` ids, the activity's keys in order."""
+    note = {"actor": PLEROMA_OWNER, "attachment": [], "attributedTo": PLEROMA_OWNER,
+            "cc": [f"{PLEROMA_OWNER}/followers"], "content": content, "context": f"{PLEROMA}/contexts/c{n}",
+            "id": f"{PLEROMA}/objects/0000000{n}-aaaa-4bbb-8ccc-dddddddddddd", "inReplyTo": None,
+            "published": f"2023-05-0{n}T18:30:00.000000Z", "sensitive": False,
+            "source": {"content": "plain", "mediaType": "text/plain"}, "summary": "", "tag": [],
+            "to": [PUBLIC_AS], "type": "Note", **status}
+    return {"actor": PLEROMA_OWNER, "cc": note["cc"], "context": note["context"], "directMessage": False,
+            "id": f"{PLEROMA}/activities/1000000{n}-aaaa-4bbb-8ccc-dddddddddddd", "object": note,
+            "published": note["published"], "to": note["to"], "type": "Create"}
+
+
+def _pleroma_collection(name: str, items: list[Any]) -> str:
+    """A collection file as Pleroma's backup writes it: a header, one item a line, ``totalItems`` last."""
+    lines = ",\n".join(json.dumps(i, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for i in items)
+    return ('{\n  "@context": "https://www.w3.org/ns/activitystreams",\n'
+            f'  "id": "{name}.json",\n  "type": "OrderedCollection",\n  "orderedItems": [\n\n'
+            f'{lines}\n],\n  "totalItems": {len(items)}}}')
+
+
+def test_pleroma_and_akkoma_backups_are_read_whole(store: Store, tmp_path: Path) -> None:
+    """A Pleroma or Akkoma backup is a Mastodon archive laid out otherwise, with two more companions.
+
+    ``outbox.json`` has one activity a line, keys in alphabetical order (``type`` last) and
+    ``totalItems`` after the items; statuses are ``/objects/<uuid>``; ``followers.json`` and
+    ``following.json`` sit beside ``likes.json`` and ``bookmarks.json``.
+    """
+    mention = {"href": "https://mastodon.example/users/ana", "name": "@ana@mastodon.example", "type": "Mention"}
+    emoji = {"icon": {"type": "Image", "url": f"{PLEROMA}/emoji/cafe.png"}, "id": f"{PLEROMA}/emoji/cafe.png",
+             "name": ":cafe:", "type": "Emoji", "updated": "1970-01-01T00:00:00Z"}
+    quoted = f"{PLEROMA}/objects/00000009-aaaa-4bbb-8ccc-dddddddddddd"
+    direct = _pleroma_create(5, "<p>entre nous</p>", to=["https://mastodon.example/users/ana"], cc=[])
+    direct.update(to=["https://mastodon.example/users/ana"], cc=[], directMessage=True)
+    items = [
+        _pleroma_create(1, "<p>Ouvert dès 8 h :cafe: <a href=\"https://cafe.example/carte\">cafe.example/carte</a></p>",
+                        tag=[emoji]),
+        _pleroma_create(2, '<p><span class="h-card"><a class="u-url mention" href="https://mastodon.example/@ana">'
+                           "@<span>ana</span></a></span> Oui, sans réservation.</p>",
+                        inReplyTo="https://mastodon.example/users/ana/statuses/110000000000000001", tag=[mention]),
+        _pleroma_create(3, "<p>À relire</p>", quoteUrl=quoted, quoteUri=quoted, _misskey_quote=quoted),
+        {"actor": PLEROMA_OWNER, "cc": [f"{PLEROMA_OWNER}/followers"], "context": f"{PLEROMA}/contexts/c4",
+         "id": f"{PLEROMA}/activities/10000004-aaaa-4bbb-8ccc-dddddddddddd",
+         "object": "https://mastodon.example/users/ana/statuses/110000000000000002",
+         "published": "2023-05-04T18:30:00.000000Z", "to": [PUBLIC_AS], "type": "Announce"},
+        direct,
+    ]
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    (folder / "outbox.json").write_text(_pleroma_collection("outbox", items), encoding="utf-8")
+    for name in ("likes", "bookmarks", "followers", "following"):
+        (folder / f"{name}.json").write_text(_pleroma_collection(name, ["https://mastodon.example/users/ana"]))
+    (folder / "actor.json").write_text(json.dumps({
+        "id": PLEROMA_OWNER, "type": "Person", "preferredUsername": "lecafe", "name": "Le Café",
+        "url": f"{PLEROMA}/users/lecafe", "likes": "likes.json", "bookmarks": "bookmarks.json"}))
+
+    report = load(store, zip_folder(folder, tmp_path / "backup.zip")).files[0]
+    assert report.formats == {"mastodon-archive": 4}
+    assert report.skipped == {"direct message, not public": 1}
+    assert report.known == ["actor.json", "bookmarks.json", "followers.json", "following.json", "likes.json"]
+    assert report.unknown == []
+    got = {r["source_record"]: _fields(r, "post_id", "account", "kind", "text", "in_reply_to_account",
+                                        "repost_of_account", "quote_of_id", "urls", "created_at") for r in rows(store)}
+    assert got == {
+        "0": (items[0]["object"]["id"], "@lecafe@pleroma.example", "original",
+              "Ouvert dès 8 h :cafe: cafe.example/carte", None, None, None, ["https://cafe.example/carte"],
+              "2023-05-01T18:30:00Z"),
+        "1": (items[1]["object"]["id"], "@lecafe@pleroma.example", "reply", "@ana Oui, sans réservation.",
+              "@ana@mastodon.example", None, None, [], "2023-05-02T18:30:00Z"),
+        "2": (items[2]["object"]["id"], "@lecafe@pleroma.example", "quote", "À relire", None, None, quoted, [],
+              "2023-05-03T18:30:00Z"),
+        "3": (items[3]["id"], "@lecafe@pleroma.example", "repost", "", None, "@ana@mastodon.example", None, [],
+              "2023-05-04T18:30:00Z"),
+    }

@@ -56,7 +56,9 @@ __all__ = ["IMPORTER", "MastodonImporter", "html_text_sql"]
 OUTBOX_ITEMS = re.compile(r'"orderedItems"\s*:\s*\[\s*([{\]])')
 ACTIVITY_TYPE = re.compile(r'"type"\s*:\s*"(Create|Announce)"')
 OUTBOX_ACTOR = re.compile(r'"actor"\s*:\s*"(https://[^"/]+/[^"]*)"')
-JSON_COMPANIONS = frozenset({"actor.json", "likes.json", "bookmarks.json"})
+JSON_COMPANIONS = frozenset({"actor.json", "likes.json", "bookmarks.json", "followers.json", "following.json"})
+"""The JSON files beside an outbox without posts; Pleroma and Akkoma backups add ``followers.json`` and
+``following.json`` (collections of actor URIs)."""
 IMAGE_COMPANIONS = frozenset({"avatar", "header"})
 
 ITEMS_START = re.compile(rb'"orderedItems"\s*:\s*\[\s*')
