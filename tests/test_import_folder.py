@@ -84,7 +84,7 @@ def test_an_archive_inside_an_archive_is_reported_not_skipped_silently(downloads
     (only,) = report.files
     assert only.formats == {"twitter-api": 6}
     assert only.unknown == ["exports/" + inner.name]
-    assert only.notes == [f"exports/{inner.name}: a zip archive inside the archive is not opened; "
+    assert only.notes == [f"exports/{inner.name}: an archive inside the archive is not opened; "
                           "extract it and import it by name"]
 
 
@@ -107,6 +107,6 @@ def test_an_archive_holding_only_archives_says_so(downloads: Path, tmp_path: Pat
     with pytest.raises(InputError) as caught:
         load(store, outer)
     assert str(caught.value) == (
-        f"file {outer}: holds only zip archives (archive-20250102080000-656f86e6289a303d46a103ee02c5f483.zip, "
+        f"file {outer}: holds only archives (archive-20250102080000-656f86e6289a303d46a103ee02c5f483.zip, "
         "twitter-2025-01-02-vpfylgy8hpgxmysh.zip), which are not opened inside an archive; extract them and "
         "import them by name")

@@ -327,7 +327,7 @@ def _nothing_to_read(source: Source, unknown: list[Member], known: list[Member])
         return InputError(f"no posts found: only files of an export that hold none ({names}); "
                           "import the file or archive that holds the posts", file=str(source.path))
     if source.nested and not unknown:
-        return InputError(f"holds only zip archives ({', '.join(source.nested[:5])}), which are not opened "
+        return InputError(f"holds only archives ({', '.join(source.nested[:5])}), which are not opened "
                           "inside an archive; extract them and import them by name", file=str(source.path))
     names = ", ".join(m.name for m in unknown[:5]) or "none"
     return InputError(f"nothing importable found (unrecognised members: {names})",

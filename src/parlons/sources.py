@@ -1,11 +1,16 @@
-"""Inputs as parlons sees them: a file, a folder or a zip archive, each a list of members.
+"""Inputs as parlons sees them: a file, a folder, a zip or a tar archive, each a list of members.
 
-A :class:`Source` never extracts a member under its own name, so a member called ``../x`` cannot
+A :class:`Source` never extracts a zip member under its own name, so a member called ``../x`` cannot
 write anywhere; such names are still refused, as are archives that would inflate beyond
 :data:`LIMITS`. Members are read as streams; :meth:`Member.local_path` gives a real file (for
 DuckDB's readers), copying a zip member into a private temporary folder when needed.
 
-A folder's zip archives are not members of it: :func:`open_sources` gives each one as a source of
+A tar archive (``.tar``, ``.tar.gz``, ``.tgz``, bzip2 or xz; Mastodon wrote its account archives so
+from 2018 into 2023) has no index: its regular files are extracted once, in one pass, into the source's private
+temporary folder, under names checked as a zip's are and within the same limits, and read from there.
+Links, devices and folders in it are left out.
+
+A folder's archives are not members of it: :func:`open_sources` gives each one as a source of
 its own (with the same limits as an archive given by name), so importing a folder imports exactly
 what importing its files one by one would. An archive inside an archive is not opened; it is
 listed in :attr:`Source.nested` so that the import says so.
@@ -17,6 +22,7 @@ import codecs
 import gzip
 import io
 import shutil
+import tarfile
 import tempfile
 import zipfile
 import zlib
@@ -219,17 +225,19 @@ class _Inflated(io.RawIOBase):
 
 
 class Source:
-    """A file, a folder or a zip archive given to ``parlons import``."""
+    """A file, a folder, a zip or a tar archive given to ``parlons import``."""
 
     def __init__(self, path: Path, limits: Limits = LIMITS) -> None:
         self.path = path
         self.limits = limits
         self._zip: zipfile.ZipFile | None = None
         self._scratch: Path | None = None
+        self._extracted: Path | None = None
+        """Where a tar archive's files were extracted (:meth:`_list_tar`)."""
         self.archives: list[Path] = []
-        """Zip archives found in a folder: sources of their own (:func:`open_sources`)."""
+        """Archives found in a folder: sources of their own (:func:`open_sources`)."""
         self.nested: list[str] = []
-        """Members of a zip archive that are zip archives themselves: not opened, reported."""
+        """Members of an archive that are archives themselves: not opened, reported."""
         self.kind = self._kind()
         self.members: list[Member] = list(self._list())
 
@@ -240,6 +248,8 @@ class Source:
             return "folder"
         if zipfile.is_zipfile(self.path):
             return "zip"
+        if is_tar(self.path):
+            return "tar"
         return "file"
 
     def _list(self) -> Iterator[Member]:
@@ -247,6 +257,8 @@ class Source:
             yield Member(self, self.path.name, self.path.stat().st_size)
         elif self.kind == "folder":
             yield from self._list_folder()
+        elif self.kind == "tar":
+            yield from self._list_tar()
         else:
             yield from self._list_zip()
 
@@ -265,10 +277,45 @@ class Source:
         for info in infos:
             if _hidden_name(info.filename):
                 continue
-            if info.filename.lower().endswith(".zip"):
+            if _archive_name(info.filename):
                 self.nested.append(info.filename)
             else:
                 yield Member(self, info.filename, info.file_size, info)
+
+    def _list_tar(self) -> Iterator[Member]:
+        """Extract the archive's regular files in one pass (see the module's docstring), checking each
+        header before its bytes: names, how many, how big, and how far they inflate the file."""
+        root = self._extracted = self.scratch() / "tar"
+        limits, file = self.limits, str(self.path)
+        compressed, total, count = max(self.path.stat().st_size, 1), 0, 0
+        members: dict[str, Member] = {}
+        name = None
+        try:
+            with tarfile.open(self.path, mode="r|*") as archive:
+                for info in archive:
+                    if not info.isreg():
+                        continue
+                    _check_name(info.name, file)
+                    name = PurePosixPath(info.name).as_posix()  # ``./outbox.json`` is ``outbox.json``
+                    count, total = count + 1, total + info.size
+                    if count > limits.max_members:
+                        raise UnsafeArchive(f"the archive has more than {limits.max_members} members", file=file)
+                    if info.size > limits.max_member_bytes or total > limits.max_total_bytes or (
+                            total > limits.ratio_floor_bytes and total / compressed > limits.max_ratio):
+                        raise UnsafeArchive(f"refusing to extract {total} bytes from {compressed} "
+                                            "(a tar bomb, or beyond the limits)", file=file, member=name)
+                    if _hidden_name(name):
+                        continue
+                    if _archive_name(name):
+                        self.nested.append(name)
+                        continue
+                    _extract(archive, info, root / name)
+                    members[name] = Member(self, name, info.size)
+        except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+            where = f" after member {name}" if name else ""
+            raise InputError(f"cannot read the tar archive{where} ({exc}); the file may be truncated",
+                             file=file) from None
+        yield from sorted(members.values(), key=lambda m: m.name)
 
     def _check_zip(self, infos: list[zipfile.ZipInfo]) -> None:
         limits, file = self.limits, str(self.path)
@@ -297,6 +344,8 @@ class Source:
         return self._zip
 
     def member_path(self, name: str) -> Path:
+        if self._extracted is not None:
+            return self._extracted / name
         return self.path if self.kind == "file" else self.path / name
 
     def scratch(self) -> Path:
@@ -322,6 +371,15 @@ class Source:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _extract(archive: tarfile.TarFile, info: tarfile.TarInfo, target: Path) -> None:
+    """A tar member's bytes into ``target`` (its name checked: it stays under the extraction folder)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stream = archive.extractfile(info)
+    assert stream is not None  # a regular file always has its bytes
+    with stream, open(target, "wb") as out:
+        shutil.copyfileobj(stream, out, 1024 * 1024)
 
 
 def _check_name(name: str, file: str) -> None:
@@ -357,17 +415,33 @@ def open_sources(path: str | Path, limits: Limits = LIMITS) -> Iterator[list[Sou
 
 
 ZIP_MAGIC = b"PK\x03\x04"
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 DOCUMENT_SUFFIXES = frozenset({".xlsx", ".xlsm", ".docx", ".pptx", ".odt", ".ods", ".odp", ".epub",
                                ".jar", ".apk", ".ipa", ".whl"})
 """Files that are zip archives by construction but documents or programs, not exports."""
 
 
 def is_archive(path: Path) -> bool:
-    """True for a zip archive in a folder that is an archive to open (not an office document)."""
+    """True for a zip or tar archive in a folder that is an archive to open (not an office document)."""
     if path.suffix.lower() in DOCUMENT_SUFFIXES:
         return False
+    if _archive_name(path.name) and path.name.lower().endswith(TAR_SUFFIXES):
+        return is_tar(path)
     try:
         with open(path, "rb") as stream:
             return stream.read(4) == ZIP_MAGIC
     except OSError:
         return False
+
+
+def is_tar(path: Path) -> bool:
+    """Whether the file is a tar archive, compressed or not (a compressed single file is not)."""
+    try:
+        return tarfile.is_tarfile(path)
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
+def _archive_name(name: str) -> bool:
+    """A member named as an archive: not opened inside another archive."""
+    return name.lower().endswith((".zip", *TAR_SUFFIXES))

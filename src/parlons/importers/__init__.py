@@ -121,7 +121,7 @@ def plan(source: Source, forced: str | None = None) -> Plan:
         else:
             result.unknown.append(member)
     result.jobs = list(jobs.values())
-    result.notes = [f"{name}: a zip archive inside the archive is not opened; extract it and import "
+    result.notes = [f"{name}: an archive inside the archive is not opened; extract it and import "
                     "it by name" for name in source.nested]
     return result
 
