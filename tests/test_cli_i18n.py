@@ -53,7 +53,7 @@ def test_group_help_in_french_and_english() -> None:
     assert english.startswith("Usage: parlons [OPTIONS] COMMAND [ARGS]...")
     assert "Audit whether an organization converses or only broadcasts" in english
     assert "Commands:" in english and "Show this message and exit." in english
-    assert "  import    Import exports (files, folders or zip archives)" in english
+    assert "  import    Import exports (files, folders, zip or tar archives)" in english
 
 
 def test_command_help_translated_with_examples_kept() -> None:

@@ -107,7 +107,7 @@ def import_command(paths: tuple[Path, ...], store_path: Path | None, fmt: str | 
                    mapping: tuple[str, ...], mapping_file: Path | None, platform: str | None,
                    account: str | None, quiet: bool, as_json: bool, engine: str, dataset: str | None,
                    spark_master: str | None) -> None:
-    """Import exports (files, folders or zip archives) into the store, in one transaction.
+    """Import exports (files, folders, zip or tar archives) into the store, in one transaction.
 
     With --engine spark, each file is imported by a Spark task into a Parquet dataset (-o), the
     input of parlons audit --all-accounts --engine spark.
