@@ -617,13 +617,18 @@ def _pleroma_collection(name: str, items: list[Any]) -> str:
             f'{lines}\n],\n  "totalItems": {len(items)}}}')
 
 
-def test_pleroma_and_akkoma_backups_are_read_whole(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [mastodon.CHUNK, 300])
+def test_pleroma_and_akkoma_backups_are_read_whole(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   chunk: int) -> None:
     """A Pleroma or Akkoma backup is a Mastodon archive laid out otherwise, with two more companions.
 
     ``outbox.json`` has one activity a line, keys in alphabetical order (``type`` last) and
     ``totalItems`` after the items; statuses are ``/objects/<uuid>``; ``followers.json`` and
-    ``following.json`` sit beside ``likes.json`` and ``bookmarks.json``.
+    ``following.json`` sit beside ``likes.json`` and ``bookmarks.json``. The cut reads that layout too
+    (ijson is not needed), whole chunks or small ones (a cut or the end across a chunk's end).
     """
+    monkeypatch.setattr(mastodon, "_rewrite_items", None)
+    monkeypatch.setattr(mastodon, "CHUNK", chunk)
     mention = {"href": "https://mastodon.example/users/ana", "name": "@ana@mastodon.example", "type": "Mention"}
     emoji = {"icon": {"type": "Image", "url": f"{PLEROMA}/emoji/cafe.png"}, "id": f"{PLEROMA}/emoji/cafe.png",
              "name": ":cafe:", "type": "Emoji", "updated": "1970-01-01T00:00:00Z"}

@@ -66,13 +66,20 @@ ITEMS_AGAIN = re.compile(rb'\]\s*,\s*(?="orderedItems"\s*:\s*\[)')
 """After an empty ``orderedItems``, the same key again: a real archive, exported from a Mastodon server in
 July 2024, holds ``"orderedItems":[],"orderedItems":[…]`` with its 1,586 activities in the second array. JSON
 readers that keep the last value of a key read them there, and ijson streams both arrays."""
-ITEMS_END = re.compile(rb"\}\s*\]\s*\}\s*\Z")
-ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)")')
+ITEMS_END = re.compile(rb"(?P<close>\})\s*\]\s*\}\s*\Z")
+ITEM_CUT = re.compile(
+    rb'\}(?P<comma>,)\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(?P<kind>Create|Announce)")')
 """Between two activities: ``},{`` followed by an activity's ``"id":"…","type":"Create"``.
 
 A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
 inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
 """
+SORTED_CUT = re.compile(rb'"type":"(?P<kind>Create|Announce)"\}(?P<comma>,)\n\{')
+"""Between two activities of a Pleroma or Akkoma backup: one activity a line, its keys in alphabetical
+order, so its ``type`` last. The type is the activity's before the cut."""
+SORTED_END = re.compile(
+    rb'"type":"(?P<kind>Create|Announce)"(?P<close>\})\n\]\s*,\s*"totalItems"\s*:\s*[0-9]+\s*\}\s*\Z')
+"""After the last activity of a Pleroma or Akkoma backup: ``totalItems`` follows the items."""
 ITEM_HEAD = re.compile(rb'\{"id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)"')
 """The start of the first activity, with its type."""
 BOOSTED_URL = re.compile(rb'"object"(?=\s*:\s*")')
@@ -333,6 +340,36 @@ def _booster_of(newer: bool) -> str:
     actor = f"regexp_extract(target, '{ACTOR_OF_STATUS}', 1)"
     return (f"coalesce({_author_of('target')}, CASE WHEN {actor} = coalesce(CAST($account_id AS VARCHAR), actor) "
             f"THEN account END{f', {ACTORS}({actor})' if newer else ''})")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How an outbox's activities are laid out, as far as the cut is concerned.
+
+    Mastodon writes them on one line, each starting with its ``id`` and ``type`` (so a cut names the type
+    of the activity after it); Pleroma and Akkoma one a line, ``type`` last (a cut names the type of the
+    activity before it). A cut's comma becomes a line break (Mastodon), or a space before the line
+    break already there (Pleroma).
+    """
+
+    cut: re.Pattern[bytes]
+    end: re.Pattern[bytes]
+    sorted: bool
+
+
+MASTODON_LAYOUT = Layout(ITEM_CUT, ITEMS_END, sorted=False)
+SORTED_LAYOUT = Layout(SORTED_CUT, SORTED_END, sorted=True)
+
+
+def _layout(data: bytearray, filled: int) -> Layout | None:
+    """Mastodon's layout when the first activity starts as Mastodon's, Pleroma's when a cut or the end
+    in ``data[:filled]`` is Pleroma's, Mastodon's when a cut is; else None: not known yet. (An outbox laid
+    out neither way is refused by DuckDB, then read by ijson.)"""
+    if ITEM_HEAD.match(data, 0, filled) is not None:
+        return MASTODON_LAYOUT
+    if SORTED_CUT.search(data, 0, filled) or SORTED_END.search(data, 0, filled):
+        return SORTED_LAYOUT
+    return MASTODON_LAYOUT if ITEM_CUT.search(data, 0, filled) else None
 
 
 NEWER_FORM = re.compile(rb'\s*:\s*"[^"]*/ap/users/')
@@ -662,6 +699,7 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event,
         data = bytearray(2 * CHUNK)  # one buffer, read into: the cut's memory stays at a few megabytes
         filled = len(head) - start.end()
         data[:filled] = memoryview(head)[start.end():]
+        layout = _layout(data, filled)
         first = ITEM_HEAD.match(data, 0, filled)
         kind = bytes(first.group(1)) if first else None
         out = _PartWriter(folder, free)
@@ -675,25 +713,30 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event,
                 if not read or stop.is_set():
                     break
                 filled += read
-                cuts = list(ITEM_CUT.finditer(data, 0, filled))
+                if layout is None and (layout := _layout(data, filled)) is None:
+                    continue
+                cuts = list(layout.cut.finditer(data, 0, filled))
                 if not cuts:
                     continue
                 last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
-                if not _cut(data, cuts, kind, last.start() + 1, out):
+                comma = last.start("comma")
+                if not _cut(data, cuts, bytes(last["kind"]) if layout.sorted else kind, comma, out, layout):
                     return False
-                data[last.start() + 1] = 10
-                if (part := out.write(memoryview(data)[:last.start() + 2], len(cuts) + 1)) is not None:
+                line_end = _break(data, comma, layout)
+                if (part := out.write(memoryview(data)[:line_end], len(cuts) + 1)) is not None:
                     yield part
-                rest = filled - last.start() - 2
-                data[:rest], filled, kind = data[last.start() + 2:filled], rest, bytes(last.group(1))
-            end = ITEMS_END.search(data, 0, filled)
+                rest = filled - line_end
+                data[:rest], filled, kind = data[line_end:filled], rest, bytes(last["kind"])
+            layout = layout or _layout(data, filled) or MASTODON_LAYOUT
+            end = layout.end.search(data, 0, filled)
             if stop.is_set() or end is None:
                 return False
-            cuts = list(ITEM_CUT.finditer(data, 0, end.start() + 1))
-            if not _cut(data, cuts, kind, end.start() + 1, out):
+            close = end.start("close") + 1
+            cuts = list(layout.cut.finditer(data, 0, close))
+            if not _cut(data, cuts, bytes(end["kind"]) if layout.sorted else kind, close, out, layout):
                 return False
-            data[end.start() + 1] = 10
-            if (part := out.write(memoryview(data)[:end.start() + 2], len(cuts) + 1) or out.close()) is not None:
+            data[close] = 10
+            if (part := out.write(memoryview(data)[:close + 1], len(cuts) + 1) or out.close()) is not None:
                 yield part
             return True
         finally:
@@ -747,22 +790,35 @@ class _PartWriter:
             self.file.close()
 
 
-def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int, out: _PartWriter) -> bool:
-    """Make the commas of ``cuts`` line breaks and rename the boosts' URLs, in ``data[:end]``.
+def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int, out: _PartWriter,
+         layout: Layout = MASTODON_LAYOUT) -> bool:
+    """Make the commas of ``cuts`` line ends and rename the boosts' URLs, in ``data[:end]``; ``kind`` is the
+    type of the activity that ends at ``end`` (Pleroma's layout) or of the one after the first cut's start.
 
     False when an activity spans several lines (the outbox is indented).
     """
-    if data.find(b"\n", 0, end) >= 0:
+    if data.count(b"\n", 0, end) != (len(cuts) if layout.sorted else 0):
         return False
     begin = 0
     for cut in cuts:
-        if kind == b"Announce":
-            _rename_boosted(data, begin, cut.start(), out)
-        data[cut.start() + 1] = 10  # the comma becomes a line break
-        begin, kind = cut.end() - 1, bytes(cut.group(1))
+        comma = cut.start("comma")
+        if (bytes(cut["kind"]) if layout.sorted else kind) == b"Announce":
+            _rename_boosted(data, begin, comma, out)
+        begin = _break(data, comma, layout)
+        if not layout.sorted:
+            kind = bytes(cut["kind"])
     if kind == b"Announce":
         _rename_boosted(data, begin, end, out)
     return True
+
+
+def _break(data: bytearray, comma: int, layout: Layout) -> int:
+    """The comma between two activities made the end of a line; where the next line starts."""
+    if layout.sorted:
+        data[comma] = 32  # a space before the line break the backup wrote
+        return comma + 2
+    data[comma] = 10
+    return comma + 1
 
 
 def _rename_boosted(data: bytearray, begin: int, end: int, out: _PartWriter) -> None:
