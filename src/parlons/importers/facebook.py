@@ -13,6 +13,10 @@ Meta has moved the files around over the years, so detection goes by content, no
   key ``comments``), group comments as ``{"group_comments_v2": [...]}``;
 - the owner: ``profile_information.json`` (``{"profile_v2": {"name": {"full_name"}, "profile_uri"}}``).
 
+A post is a repost (a quote when it has text) when its title says it shares another post, whether or not
+it names the author (``X shared Y's post.``, ``X shared a post.``, in a few languages); a person tagged
+inside a text, written ``@[<id>:2048:<name>]`` by older exports, becomes the name and a mention.
+
 Every string in these files is UTF-8 whose bytes were escaped one by one (``\\u00c3\\u00a9`` for ``é``):
 all of them are repaired (:mod:`parlons.importers._meta`). The export carries no post ids, so each row
 gets a deterministic id (see :func:`~parlons.importers._common.stable_id`): importing the same export,
