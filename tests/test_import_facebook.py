@@ -215,3 +215,81 @@ def test_facebook_unusable_profile_leaves_the_owner_to_account(store: Store, tmp
     report = load(store, folder, options=ImportOptions(account="Théâtre du Pélican"))
     assert report.files[0].notes == ["facebook: owner taken from --account: Théâtre du Pélican"]
     assert store.con.execute("SELECT DISTINCT account FROM posts").fetchall() == [(ME,)]
+
+
+def _posts_file(tmp_path: Path, items: list[dict[str, object]]) -> Path:
+    """A lone posts file, written as Meta writes it (every string mangled), imported with --account."""
+    def mangle(value: object) -> object:
+        if isinstance(value, str):
+            return _mangled(value)
+        if isinstance(value, list):
+            return [mangle(v) for v in value]
+        if isinstance(value, dict):
+            return {k: mangle(v) for k, v in value.items()}
+        return value
+    path = tmp_path / "your_posts_1.json"
+    path.write_text(json.dumps(mangle(items), indent=2))
+    return path
+
+
+def test_facebook_a_post_shared_without_its_authors_name_is_a_repost(store: Store, tmp_path: Path) -> None:
+    # Real exports (2010-2020, in English, Spanish, Vietnamese) title most shares "X shared a post." with no
+    # text and no attachment: the author of the shared post is not named. They were empty originals.
+    who = "Fero Mrkvička"
+    path = _posts_file(tmp_path, [
+        {"timestamp": 1289847917, "attachments": [], "data": [{"update_timestamp": 1289847917}],
+         "title": f"{who} shared a post."},
+        {"timestamp": 1289847918, "data": [{"update_timestamp": 1289847918}], "title": f"{who} shared a photo."},
+        {"timestamp": 1289847919, "data": [{"post": "Pozrite sa!"}, {"update_timestamp": 1289847919}],
+         "title": f"{who} shared a post."},
+        {"timestamp": 1502692666, "attachments": [{"data": [{"text": "12 Years Ago"},
+                                                             {"text": "Marta added a new photo."}]}],
+         "data": [{"post": "Spomienky"}, {"update_timestamp": 1502692666}], "title": f"{who} shared a memory."},
+        {"timestamp": 1371686325, "data": [], "title": f"{who} ha compartido una publicación."},
+        {"timestamp": 1371686326, "data": [], "title": f"{who} đã chia sẻ một bài viết."},
+        {"timestamp": 1371686327, "data": [], "title": f"{who} a partagé une vidéo."},
+        {"timestamp": 1371686328, "attachments": [{"data": [{"external_context": {"url": "https://news.example/a"}}]}],
+         "data": [], "title": f"{who} shared a link."},
+        {"timestamp": 1371686329, "data": [{"post": "Dobrý deň"}], "title": f"{who} updated her status."},
+    ])
+    load(store, path, options=ImportOptions(account=who))
+    got = [(r["kind"], r["text"], r["repost_of_account"]) for r in rows(store, order="created_at")]
+    assert got == [
+        ("repost", "", None), ("repost", "", None), ("quote", "Pozrite sa!", None),
+        ("repost", "", None), ("repost", "", None), ("repost", "", None), ("original", "", None),
+        ("original", "Dobrý deň", None), ("quote", "Spomienky", None),
+    ]
+
+
+def test_facebook_tags_written_in_the_text_become_names_and_mentions(store: Store, tmp_path: Path) -> None:
+    # Exports of 2012-2019 write a tagged person inside the text as @[<id>:2048:<name>] (five of nine real
+    # exports): the markup and the numeric id were kept in the text and nobody was mentioned.
+    raw = "@[100002376886222:2048:Rodrigo Álvarez] @[1561444388:2048:Ana Pérez], mirad esto"
+    path = _posts_file(tmp_path, [
+        {"timestamp": 1344507432, "data": [{"post": raw}], "tags": [{"name": "Luis Vivo"}],
+         "title": "Lucas Vivo ha actualizado su estado."},
+    ])
+    comments = tmp_path / "comments.json"
+    comments.write_text(json.dumps({"comments_v2": [{"timestamp": 1344507500, "data": [{"comment": {
+        "timestamp": 1344507500, "comment": _mangled("Gracias @[1561444388:2048:Ana Pérez]!"),
+        "author": "Lucas Vivo"}}], "title": "Lucas Vivo commented on Ana P\u00c3\u00a9rez's post."}]}))
+    load(store, path, comments, options=ImportOptions(account="Lucas Vivo"))
+    got = [(r["kind"], r["text"], r["mentions"]) for r in rows(store, order="created_at")]
+    assert got == [
+        ("original", "Rodrigo Álvarez Ana Pérez, mirad esto", ["Luis Vivo", "Rodrigo Álvarez", "Ana Pérez"]),
+        ("reply", "Gracias Ana Pérez!", ["Ana Pérez"]),
+    ]
+    # the id is made from the text as written, so that a store filled before keeps its ids
+    key = "\x1f".join(["Lucas Vivo", "post", "1344507432", raw, ""])
+    assert rows(store, "kind = 'original'")[0]["post_id"] == "fbx:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def test_facebook_a_link_written_url_encoded_is_decoded(store: Store, tmp_path: Path) -> None:
+    # a real export of 2008-2013 writes some shared links as http%3A%2F%2F...: they were dropped
+    path = _posts_file(tmp_path, [
+        {"timestamp": 1205000000, "attachments": [{"data": [{"external_context": {
+            "url": "http%3A%2F%2Fwww.news.example%2F2008%2F03%2F09%2Fstory-98487%2F"}}]}],
+         "data": [], "title": "Lucas Vivo ha compartido un enlace."},
+    ])
+    load(store, path, options=ImportOptions(account="Lucas Vivo"))
+    assert [r["urls"] for r in rows(store)] == [["http://www.news.example/2008/03/09/story-98487/"]]

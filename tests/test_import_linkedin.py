@@ -310,3 +310,23 @@ def test_linkedin_2017_export_dates_with_slashes_and_utc(store: Store, tmp_path:
 def test_a_time_written_with_utc_is_utc_whatever_the_caller_assumes_of_naive_times(written: str) -> None:
     assert parse_time(written, naive_is_utc=False) == datetime(2017, 6, 8, 8, 15, 44, tzinfo=UTC)
     assert parse_time(written[:-4], naive_is_utc=False) is None
+
+
+def test_linkedin_files_of_the_2024_2026_exports_are_known(store: Store, tmp_path: Path) -> None:
+    # a real export of 2026 (and one of 2024) listed eleven of its own files as "not recognised"
+    folder = tmp_path / "Complete_LinkedInDataExport_05-12-2026"
+    (folder / "Jobs").mkdir(parents=True)
+    (folder / "Profile.csv").write_text("First Name,Last Name,Headline\nCamille,Moreau,Médiation culturelle\n")
+    (folder / "Comments_10893976.csv").write_text(
+        "Date,Link,Message\n2026-05-11 16:06:52,https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A"
+        "7459622723389149184,Merci !\n")
+    names = ["SearchQueries.csv", "Saved_Items.csv", "Contacts.csv", "ImportedContacts.csv", "Calendar.csv",
+             "Reviews.csv", "Ads Clicked.csv", "LAN Ads Engagement.csv", "LearningCoachMessages.csv",
+             "learning_role_play_messages.csv", "Jobs/Job Applicant Saved Answers.csv",
+             "Job Applicant Saved Screening Question Responses.csv", "Duolingo.csv"]
+    for name in names:
+        (folder / name).write_text("Date,Something\n2026-01-01 00:00:00,x\n")
+    report = load(store, folder)
+    assert report.files[0].formats == {"linkedin": 1}
+    assert report.files[0].unknown == []
+    assert sorted(report.files[0].known) == sorted(["Profile.csv", *names])

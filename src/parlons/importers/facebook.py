@@ -13,6 +13,10 @@ Meta has moved the files around over the years, so detection goes by content, no
   key ``comments``), group comments as ``{"group_comments_v2": [...]}``;
 - the owner: ``profile_information.json`` (``{"profile_v2": {"name": {"full_name"}, "profile_uri"}}``).
 
+A post is a repost (a quote when it has text) when its title says it shares another post, whether or not
+it names the author (``X shared Y's post.``, ``X shared a post.``, in a few languages); a person tagged
+inside a text, written ``@[<id>:2048:<name>]`` by older exports, becomes the name and a mention.
+
 Every string in these files is UTF-8 whose bytes were escaped one by one (``\\u00c3\\u00a9`` for ``é``):
 all of them are repaired (:mod:`parlons.importers._meta`). The export carries no post ids, so each row
 gets a deterministic id (see :func:`~parlons.importers._common.stable_id`): importing the same export,
@@ -26,6 +30,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 import pyarrow as pa
 
@@ -58,6 +63,14 @@ _TARGET = re.compile(r"\b(?:commented on|replied to) (.+)['’]s (?:\w+ )?(?:pos
 _TARGET_FR = re.compile(r"\ba (?:commenté|répondu)\b.*?\b(?:publication|commentaire|photo|vidéo|lien|statut)s?"
                         r" (?:de |d['’])(.+?)\.?$")
 _OWN = re.compile(r"\b(?:his|her|their|its) own\b|\bsa propre\b|\bson propre\b")
+# "X shared a post." (the author is not named: hidden, or the owner's own memory), in the languages seen
+_SHARED_UNNAMED = re.compile(
+    r"\bshared (?:a|an) (?:post|photo|video|album|reel|memory|live video)\b"
+    r"|\ba partagé (?:une publication|une photo|une vidéo|un album|un souvenir)\b"
+    r"|\bha compartido (?:una publicación|una foto|un vídeo|un video|un álbum|un recuerdo)\b"
+    r"|\bđã chia sẻ (?:một bài viết|một ảnh|một video|một album|một kỷ niệm)\b", re.IGNORECASE)
+# a person or Page tagged in the text of older exports: @[<id>:<type>:<name>]
+_TAG_MARKUP = re.compile(r"@\[\d+:\d+:([^\]]+)\]")
 
 
 def _base_name(uri: str) -> str:
@@ -78,9 +91,17 @@ def _media(item: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _links(item: dict[str, Any]) -> list[str]:
+    """The shared links; some exports write a link URL-encoded (``http%3A%2F%2F...``): it is decoded."""
     contexts = [a.get("external_context") for a in _attachments(item)]
     urls = [c.get("url") for c in contexts if isinstance(c, dict)]
+    urls = [unquote(u) if isinstance(u, str) and u.lower().startswith(("http%3a", "https%3a")) else u for u in urls]
     return [u for u in urls if isinstance(u, str) and u.startswith(("http://", "https://"))]
+
+
+def _untagged(text: str) -> tuple[str, list[str]]:
+    """The text with each tag ``@[123:2048:Name]`` written as ``Name``, and the names tagged."""
+    names = [name.strip() for name in _TAG_MARKUP.findall(text)]
+    return _TAG_MARKUP.sub(lambda match: match.group(1).strip(), text), names
 
 
 def _post_text(item: dict[str, Any], media: list[dict[str, Any]]) -> str:
@@ -119,6 +140,11 @@ def _shared_from(title: str | None) -> str | None:
     """Whose post a post shares, from a title like ``X shared Y's post.``."""
     match = (_SHARED.search(title) or _SHARED_FR.search(title)) if title else None
     return match.group(1).strip() if match else None
+
+
+def _is_share(title: str | None) -> bool:
+    """Whether the title says the post shares another post (``X shared a post.``, ``X shared Y's photo.``)."""
+    return bool(title) and (_shared_from(title) is not None or _SHARED_UNNAMED.search(title or "") is not None)
 
 
 class FacebookImporter(Importer):
@@ -167,13 +193,14 @@ class FacebookImporter(Importer):
         if when is None:
             return None
         media = _media(item)
-        text, title = _post_text(item, media), _title(item)
-        shared = _shared_from(title)
-        kind = "original" if shared is None else ("quote" if text else "repost")
+        title = _title(item)
+        written = _post_text(item, media)
+        text, tagged = _untagged(written)
+        kind = "original" if not _is_share(title) else ("quote" if text else "repost")
         return post_row(
-            **self._common(member, index, item, owner, "post", text, media),
-            title=title, kind=kind, repost_of_account=shared if kind == "repost" else None,
-            mentions=_tags(item), created_at=when)
+            **self._common(member, index, item, owner, ("post", written), text, media),
+            title=title, kind=kind, repost_of_account=_shared_from(title) if kind == "repost" else None,
+            mentions=unique(_tags(item) + tagged), created_at=when)
 
     def _comment(self, member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
         found = (d["comment"] for d in _dicts(item.get("data")) if isinstance(d.get("comment"), dict))
@@ -181,19 +208,23 @@ class FacebookImporter(Importer):
         when = epoch(comment.get("timestamp")) or epoch(item.get("timestamp"))
         if when is None:
             return None
-        text = comment["comment"] if isinstance(comment.get("comment"), str) else ""
+        written = comment["comment"].strip() if isinstance(comment.get("comment"), str) else ""
+        text, tagged = _untagged(written)
         title = _title(item)
         return post_row(
-            **self._common(member, index, item, owner, "comment", text.strip(), _media(item)),
-            title=title, kind="reply", in_reply_to_account=_target(title, owner), mentions=[], created_at=when)
+            **self._common(member, index, item, owner, ("comment", written), text.strip(), _media(item)),
+            title=title, kind="reply", in_reply_to_account=_target(title, owner), mentions=unique(tagged),
+            created_at=when)
 
-    def _common(self, member: Member, index: int, item: dict[str, Any], owner: Owner, family: str, text: str,
-                media: list[dict[str, Any]]) -> dict[str, Any]:
+    def _common(self, member: Member, index: int, item: dict[str, Any], owner: Owner, family: tuple[str, str],
+                text: str, media: list[dict[str, Any]]) -> dict[str, Any]:
+        """The fields posts and comments share; ``family`` is the record family and the text as written
+        (tags in their ``@[...]`` form), from which the id is made so that it never changes."""
         stamp = str(item.get("timestamp"))
         first = _base_name(media[0]["uri"]) if media else ""
         return {
             "platform": "facebook", "account": owner.account, "account_name": owner.name,
-            "post_id": stable_id("fbx:", owner.account, family, stamp, text, first),
+            "post_id": stable_id("fbx:", owner.account, family[0], stamp, family[1], first),
             "text": text, "hashtags": hashtags_in(text), "urls": unique(_links(item) + urls_in(text)),
             "media_count": len(media), "media_kinds": [media_kind(m["uri"]) for m in media],
             "source_member": member.name, "source_record": str(index),

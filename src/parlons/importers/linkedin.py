@@ -55,6 +55,10 @@ KNOWN_FILES = frozenset({
     "learning", "events", "receipts", "receipts_v2", "logins", "security_challenges", "search_queries",
     "instant_messengers", "causes_you_care_about", "private_identity_asset", "jobs", "organizations",
     "test_scores", "services_marketplace", "verifications", "articles", "instantreposts", "videos",
+    # seen in real exports of 2024-2026
+    "searchqueries", "saved_items", "contacts", "importedcontacts", "calendar", "reviews", "ads_clicked",
+    "lan_ads_engagement", "learningcoachmessages", "learning_role_play_messages", "job_applicant_saved_answers",
+    "job_applicant_saved_screening_question_responses", "duolingo",
 })
 RECORD_START = re.compile(r'^(?:"?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}:\d{2}(?: UTC)?"?)?[,\t]"?https?://')
 URN = re.compile(r"urn:li:(?:share|activity|ugcPost|groupPost|article|comment|fsd_comment):[\w:(),-]+")
