@@ -293,3 +293,25 @@ def test_facebook_a_link_written_url_encoded_is_decoded(store: Store, tmp_path: 
     ])
     load(store, path, options=ImportOptions(account="Lucas Vivo"))
     assert [r["urls"] for r in rows(store)] == [["http://www.news.example/2008/03/09/story-98487/"]]
+
+
+def test_facebook_a_post_written_on_someone_elses_timeline_mentions_them(store: Store, tmp_path: Path) -> None:
+    # "X wrote on Y's timeline." is a message to Y on Y's page (427 posts of one real export, 22 more
+    # without a name): it was an original addressed to nobody, so the audit counted it as broadcast.
+    path = _posts_file(tmp_path, [
+        {"timestamp": 1400000001, "data": [{"post": "Joyeux anniversaire !"}],
+         "title": "Lucas Vivo wrote on Ana Pérez's timeline."},
+        {"timestamp": 1400000002, "data": [], "title": "Lucas Vivo added 3 new photos to Club Ciclista's timeline.",
+         "attachments": [{"data": [{"media": {"uri": f"photos/{n}.jpg"}}]} for n in range(3)]},
+        {"timestamp": 1400000003, "data": [{"post": "Bravo"}], "title": "Lucas Vivo a écrit sur le journal d’Élise."},
+        {"timestamp": 1400000004, "data": [{"post": "¡Felicidades!"}],
+         "title": "Lucas Vivo ha escrito en la biografía de \u200eRodrigo Álvarez\u200e."},
+        {"timestamp": 1400000005, "data": [{"post": "Hola"}], "title": "Lucas Vivo wrote on a timeline."},
+        {"timestamp": 1400000006, "data": [{"post": "Nuevo logo"}],
+         "title": "Lucas Vivo added a new photo to Lucas Vivo's timeline."},
+    ])
+    load(store, path, options=ImportOptions(account="Lucas Vivo"))
+    assert [(r["kind"], r["mentions"]) for r in rows(store, order="created_at")] == [
+        ("original", ["Ana Pérez"]), ("original", ["Club Ciclista"]), ("original", ["Élise"]),
+        ("original", ["Rodrigo Álvarez"]), ("original", []), ("original", []),
+    ]

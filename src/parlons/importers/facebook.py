@@ -69,6 +69,12 @@ _SHARED_UNNAMED = re.compile(
     r"|\ba partagé (?:une publication|une photo|une vidéo|un album|un souvenir)\b"
     r"|\bha compartido (?:una publicación|una foto|un vídeo|un video|un álbum|un recuerdo)\b"
     r"|\bđã chia sẻ (?:một bài viết|một ảnh|một video|một album|một kỷ niệm)\b", re.IGNORECASE)
+# "X wrote on Y's timeline.", "X added 3 new photos to Y's timeline.": a post written to Y, on Y's page
+_ON_TIMELINE = re.compile(
+    r"\b(?:wrote on|posted on|posted to|shared a link on|to) (.+?)['’]s timeline\b"
+    r"|\b(?:sur|dans) le journal (?:de |d['’])(.+?)\.?$"
+    r"|\ben la biografía de (.+?)\.?$")
+_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c"
 # a person or Page tagged in the text of older exports: @[<id>:<type>:<name>]
 _TAG_MARKUP = re.compile(r"@\[\d+:\d+:([^\]]+)\]")
 
@@ -142,6 +148,16 @@ def _shared_from(title: str | None) -> str | None:
     return match.group(1).strip() if match else None
 
 
+def _written_to(title: str | None, owner: Owner) -> list[str]:
+    """Whose timeline a post was written on (``X wrote on Y's timeline.``), as a mention: the post is
+    addressed to Y, as a mention addresses it; nobody when the title names no one, or the owner."""
+    match = _ON_TIMELINE.search(title) if title else None
+    if match is None:
+        return []
+    name = next(g for g in match.groups() if g is not None).strip(_DIRECTION_MARKS + " ")
+    return [name] if name and name != owner.account and name != owner.name else []
+
+
 def _is_share(title: str | None) -> bool:
     """Whether the title says the post shares another post (``X shared a post.``, ``X shared Y's photo.``)."""
     return bool(title) and (_shared_from(title) is not None or _SHARED_UNNAMED.search(title or "") is not None)
@@ -200,7 +216,7 @@ class FacebookImporter(Importer):
         return post_row(
             **self._common(member, index, item, owner, ("post", written), text, media),
             title=title, kind=kind, repost_of_account=_shared_from(title) if kind == "repost" else None,
-            mentions=unique(_tags(item) + tagged), created_at=when)
+            mentions=unique(_tags(item) + tagged + _written_to(title, owner)), created_at=when)
 
     def _comment(self, member: Member, index: int, item: dict[str, Any], owner: Owner) -> dict[str, Any] | None:
         found = (d["comment"] for d in _dicts(item.get("data")) if isinstance(d.get("comment"), dict))
