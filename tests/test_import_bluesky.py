@@ -395,3 +395,33 @@ def test_bluesky_jetstream_big_file_keeps_order_first_post_and_bad_line_number(s
     if repeat:  # shaped here and streamed: the rows are stored in the order of the lines
         order = [int(r) for (r,) in store.con.execute("SELECT source_record FROM posts ORDER BY rowid").fetchall()]
         assert order == sorted(order) and len(order) == posts
+
+
+def _utf16_slice(text: str, fragment: str) -> dict[str, int]:
+    """A legacy entity's range for ``fragment``: UTF-16 code units, as the 2023 ``textSlice`` counts them."""
+    start = len(text[: text.index(fragment)].encode("utf-16-le")) // 2
+    return {"start": start, "end": start + len(fragment.encode("utf-16-le")) // 2}
+
+
+def test_bluesky_car_legacy_entities_give_mentions_and_links(store: Store, tmp_path: Path) -> None:
+    """Posts written before facets (early 2023: paul_staging.repo.car in indigo's test data) carry
+    ``entities``: mentions (the DID as value) and links, their offsets in UTF-16 units."""
+    text = "🎉🎉 Merci @Lea.example ! Programme : ressourcerie.example/agenda"
+    legacy = fx._post(text, "2023-03-14T19:28:01.150Z", entities=[
+        {"type": "mention", "index": _utf16_slice(text, "@Lea.example"), "value": fx.LEA},
+        {"type": "link", "index": _utf16_slice(text, "ressourcerie.example/agenda"),
+         "value": "https://ressourcerie.example/agenda"}])
+    off = fx._post("Salut @mairie !", "2023-03-14T19:30:00Z", entities=[
+        {"type": "mention", "index": {"start": 0, "end": 5}, "value": fx.MAIRIE}])
+    both = fx._post("Voir ressourcerie.example", "2023-04-20T10:00:00Z", entities=[
+        {"type": "link", "index": {"start": 5, "end": 25}, "value": "https://ressourcerie.example/old"}],
+        facets=[{"index": fx.span("Voir ressourcerie.example", "ressourcerie.example"),
+                 "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://ressourcerie.example"}]}])
+    car = tmp_path / CAR_NAME
+    car.write_bytes(fx.repo(fx.ORG, {"app.bsky.feed.post/3jqa1": legacy, "app.bsky.feed.post/3jqa2": off,
+                                     "app.bsky.feed.post/3jqa3": both}))
+    load(store, car)
+    by_rkey = _by_rkey(store)
+    assert _fields(by_rkey["3jqa1"], "mentions", "urls") == (["lea.example"], ["https://ressourcerie.example/agenda"])
+    assert _fields(by_rkey["3jqa2"], "mentions", "urls") == ([fx.MAIRIE], [])  # the range is not an @handle
+    assert _fields(by_rkey["3jqa3"], "mentions", "urls") == ([], ["https://ressourcerie.example"])  # facets win

@@ -50,6 +50,8 @@ CAR_NAME = re.compile(
 JETSTREAM = (re.compile(r'^\s*\{'), re.compile(r'"did"\s*:\s*"did:'), re.compile(r'"time_us"\s*:\s*\d'),
              re.compile(r'"kind"\s*:\s*"(commit|identity|account)"'))
 FIREHOSE = re.compile(r'^\s*[\[{][\s\S]*?"blocks"\s*:\s*\{\s*"\$bytes"\s*:')
+ASTRAL = "[\U00010000-\U0010FFFF]"
+"""Characters beyond the BMP: two UTF-16 units each, the unit of the legacy ``entities`` offsets."""
 MAX_DEPTH = 64
 """A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
 REQUIRED = ("post_id", "account", "created_at", "text", "kind")
@@ -61,6 +63,7 @@ RECORD = {
     "subject": {"uri": "VARCHAR"},
     "facets": [{"index": {"byteStart": "BIGINT", "byteEnd": "BIGINT"},
                 "features": [{"$type": "VARCHAR", "did": "VARCHAR", "uri": "VARCHAR", "tag": "VARCHAR"}]}],
+    "entities": [{"index": {"start": "BIGINT", "end": "BIGINT"}, "type": "VARCHAR", "value": "VARCHAR"}],
     "embed": {**_MEDIA, "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}, "media": _MEDIA},
 }
 """The fields of a post or repost record that are read: the JSON reader builds them as it parses the line
@@ -140,19 +143,25 @@ WITH ev AS (
                'external': r.embed.external}}}} END AS m,
     CASE r.embed."$type" WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
          WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS embedded,
-    CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
-      list_transform(
-      list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#mention'),
-      lambda y: coalesce(nullif(lower(regexp_extract(
-        try(decode(encode(r."text")[x."index".byteStart + 1 : x."index".byteEnd])), '^@(\\S+)$', 1)), ''), y.did))))
+    CASE WHEN collection <> '{POST}' THEN []::VARCHAR[]
+      WHEN len(r.facets) > 0 THEN flatten(list_transform(r.facets, lambda x: list_transform(
+        list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#mention'),
+        lambda y: coalesce(nullif(lower(regexp_extract(
+          try(decode(encode(r."text")[x."index".byteStart + 1 : x."index".byteEnd])), '^@(\\S+)$', 1)), ''), y.did))))
+      WHEN len(r.entities) > 0 THEN list_transform(list_filter(r.entities, lambda x: x."type" = 'mention'),
+        lambda x: coalesce(nullif(lower(regexp_extract(substring(
+          regexp_replace(r."text", '{ASTRAL}', '\uFFFD\uFFFD', 'g'), x."index"."start" + 1,
+          x."index"."end" - x."index"."start"), '^@(\\S+)$', 1)), ''), x."value"))
       ELSE []::VARCHAR[] END AS mention_list,
     CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
       list_transform(
       list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#tag'), lambda y: y.tag)))
       ELSE []::VARCHAR[] END || CASE WHEN collection = '{POST}' THEN coalesce(r.tags, []) ELSE [] END AS tag_list,
-    CASE WHEN len(r.facets) > 0 AND collection = '{POST}' THEN flatten(list_transform(r.facets, lambda x:
-      list_transform(
-      list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#link'), lambda y: y.uri)))
+    CASE WHEN collection <> '{POST}' THEN []::VARCHAR[]
+      WHEN len(r.facets) > 0 THEN flatten(list_transform(r.facets, lambda x: list_transform(
+        list_filter(coalesce(x.features, []), lambda y: y."$type" = 'app.bsky.richtext.facet#link'), lambda y: y.uri)))
+      WHEN len(r.entities) > 0 THEN list_transform(list_filter(r.entities, lambda x: x."type" = 'link'),
+        lambda x: x."value")
       ELSE []::VARCHAR[] END AS link_list
   FROM ev
 ), g AS (
