@@ -425,3 +425,25 @@ def test_bluesky_car_legacy_entities_give_mentions_and_links(store: Store, tmp_p
     assert _fields(by_rkey["3jqa1"], "mentions", "urls") == (["lea.example"], ["https://ressourcerie.example/agenda"])
     assert _fields(by_rkey["3jqa2"], "mentions", "urls") == ([fx.MAIRIE], [])  # the range is not an @handle
     assert _fields(by_rkey["3jqa3"], "mentions", "urls") == ([], ["https://ressourcerie.example"])  # facets win
+
+
+def test_bluesky_gallery_embed_counts_its_images(store: Store, tmp_path: Path) -> None:
+    """``app.bsky.embed.gallery`` (June 2026, up to 20 items, alone or as a quote's media): one image
+    per ``#image`` item; an item of a variant not known yet is not counted."""
+    def item(n: int, kind: str = "app.bsky.embed.gallery#image") -> dict[str, Any]:
+        return {"$type": kind, **fx._image(n)}
+
+    gallery = {"$type": "app.bsky.embed.gallery",
+               "items": [item(1), item(2), item(3), item(4, "app.bsky.embed.gallery#hologram")]}
+    quote = {"$type": "app.bsky.embed.recordWithMedia",
+             "media": {"$type": "app.bsky.embed.gallery", "items": [item(5)]},
+             "record": {"$type": "app.bsky.embed.record", "record": {"uri": MAIRIE_POST, "cid": "x"}}}
+    car = tmp_path / CAR_NAME
+    car.write_bytes(fx.repo(fx.ORG, {
+        "app.bsky.feed.post/3mgal1": fx._post("Les ateliers de la semaine", "2026-06-10T08:00:00Z", embed=gallery),
+        "app.bsky.feed.post/3mgal2": fx._post("Avec la mairie", "2026-06-10T09:00:00Z", embed=quote)}))
+    load(store, car)
+    by_rkey = _by_rkey(store)
+    assert _fields(by_rkey["3mgal1"], "kind", "media_count", "media_kinds") == ("original", 3, ["image"] * 3)
+    assert _fields(by_rkey["3mgal2"], "kind", "media_count", "media_kinds", "quote_of_id") == (
+        "quote", 1, ["image"], MAIRIE_POST)

@@ -56,7 +56,8 @@ MAX_DEPTH = 64
 """A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
 REQUIRED = ("post_id", "account", "created_at", "text", "kind")
 
-_MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"}}
+_MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"},
+          "items": [{"$type": "VARCHAR"}]}
 RECORD = {
     "text": "VARCHAR", "createdAt": "VARCHAR", "langs": ["VARCHAR"], "tags": ["VARCHAR"],
     "reply": {"root": {"uri": "VARCHAR"}, "parent": {"uri": "VARCHAR"}},
@@ -140,7 +141,7 @@ WITH ev AS (
     regexp_extract(r.subject.uri, '^at://([^/]+)/', 1) AS subject_did,
     CASE WHEN r.embed."$type" = 'app.bsky.embed.recordWithMedia' THEN r.embed.media
          ELSE {{{{'$type': r.embed."$type", 'images': r.embed.images, 'video': r.embed.video,
-               'external': r.embed.external}}}} END AS m,
+               'external': r.embed.external, 'items': r.embed.items}}}} END AS m,
     CASE r.embed."$type" WHEN 'app.bsky.embed.record' THEN r.embed.record.uri
          WHEN 'app.bsky.embed.recordWithMedia' THEN r.embed.record.record.uri END AS embedded,
     CASE WHEN collection <> '{POST}' THEN []::VARCHAR[]
@@ -169,7 +170,10 @@ WITH ev AS (
     CASE WHEN collection = '{POST}' THEN link_list
       || CASE WHEN m.external.uri IS NOT NULL THEN [m.external.uri] ELSE [] END END AS links,
     CASE m."$type" WHEN 'app.bsky.embed.images' THEN list_transform(coalesce(m.images, []), lambda i: 'image')
-         WHEN 'app.bsky.embed.video' THEN ['video'] ELSE []::VARCHAR[] END AS kinds
+         WHEN 'app.bsky.embed.video' THEN ['video']
+         WHEN 'app.bsky.embed.gallery' THEN list_transform(
+           list_filter(coalesce(m.items, []), lambda i: i."$type" = 'app.bsky.embed.gallery#image'), lambda i: 'image')
+         ELSE []::VARCHAR[] END AS kinds
   FROM f
 ){{handles}}
 SELECT
