@@ -13,7 +13,8 @@
   per file or one a line) lists ``ops`` (``action``, ``path``, ``cid``) and carries the new
   records in ``blocks``, a CAR slice in ``{"$bytes": base64}``.
 
-CARs and firehose events are decoded with libipld and rewritten as Jetstream-shaped lines in a
+A CAR's blocks are read one at a time where the file holds them (:class:`_Car`), firehose events'
+CAR slices whole; both are decoded with libipld and rewritten as Jetstream-shaped lines in a
 scratch file; every input is then shaped by the same DuckDB query. Only ``app.bsky.feed.post``
 and ``app.bsky.feed.repost`` creations are posts; other records are counted in a note.
 """
@@ -21,7 +22,10 @@ and ``app.bsky.feed.repost`` creations are posts; other records are counted in a
 from __future__ import annotations
 
 import base64
+import os
 import re
+import shutil
+from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +58,10 @@ ASTRAL = "[\U00010000-\U0010FFFF]"
 """Characters beyond the BMP: two UTF-16 units each, the unit of the legacy ``entities`` offsets."""
 MAX_DEPTH = 64
 """A repository's tree is about log4(records) deep; deeper means a crafted or looping CAR."""
+CHUNK = 1024 * 1024
+"""The CAR's first pass reads this much at a time."""
+SHA256_CIDS = (b"\x01\x71\x12\x20", b"\x01\x55\x12\x20")
+"""The first bytes of a CID v1 of a DAG-CBOR or raw block hashed with SHA-256: a repository's every CID."""
 REQUIRED = ("post_id", "account", "created_at", "text", "kind")
 
 _MEDIA = {"$type": "VARCHAR", "images": [{"alt": "VARCHAR"}], "video": "JSON", "external": {"uri": "VARCHAR"},
@@ -282,6 +290,11 @@ def _is_car(head: bytes) -> bool:
 
 
 def _varint(data: bytes, start: int) -> tuple[int | None, int]:
+    if start + 1 < len(data):  # one or two bytes: every CID's version and codec, blocks under 16 KB
+        if data[start] < 0x80:
+            return data[start], start + 1
+        if data[start + 1] < 0x80:
+            return (data[start] & 0x7F) | data[start + 1] << 7, start + 2
     value, shift = 0, 0
     for position in range(start, min(len(data), start + 9)):
         value |= (data[position] & 0x7F) << shift
@@ -295,30 +308,42 @@ def _varint(data: bytes, start: int) -> tuple[int | None, int]:
 
 
 def _car_lines(member: Member, ctx: ReadContext, people: dict[str, Person]) -> Path:
-    """Decode a repository CAR and write its records as Jetstream-shaped lines."""
-    with member.open() as stream:
-        data = stream.read()
-    try:
-        header, blocks = libipld.decode_car(data)
-    except ValueError as exc:
-        raise member.error(f"not a readable CAR file ({exc}); the export may be truncated") from None
-    commit = blocks.get(header["roots"][0]) if header.get("roots") else None
-    if not isinstance(commit, dict) or not isinstance(commit.get("did"), str) or "data" not in commit:
-        raise member.error("the CAR's root block is not a repository commit (no `did` and `data`)")
-    did = commit["did"]
-    target = member.source.scratch() / f"car{id(member)}.jsonl"
-    with open(target, "wb") as out:
-        profile = _write_records(member, ctx, blocks, commit, out)
+    """Read a repository CAR's records, walking its tree, and write them as Jetstream-shaped lines.
+
+    Only the post, repost and profile records are read: the others are written without their
+    content, which only their collection counts for (the note).
+    """
+    with _Car(_car_path(member), member) as car:
+        commit = car.get(car.roots[0]) if car.roots else None
+        if not isinstance(commit, dict) or not isinstance(commit.get("did"), str) or "data" not in commit:
+            raise member.error("the CAR's root block is not a repository commit (no `did` and `data`)")
+        did = commit["did"]
+        target = member.source.scratch() / f"car{id(member)}.jsonl"
+        with open(target, "wb") as out:
+            profile = _write_records(member, ctx, car, commit, out)
     _car_owner(member, ctx, did, profile, people)
     return target
 
 
-def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], commit: dict[str, Any],
+def _car_path(member: Member) -> Path:
+    """The CAR on disk, to be read at any offset: the file itself, else a scratch copy (zip member, gzip)."""
+    if member.source.kind != "zip" and not member.gzipped:
+        return member.source.member_path(member.name)
+    target = member.source.scratch() / f"car{id(member)}.car"
+    with member.open() as source, open(target, "wb") as copy:
+        shutil.copyfileobj(source, copy, CHUNK)
+    return target
+
+
+def _write_records(member: Member, ctx: ReadContext, car: _Car, commit: dict[str, Any],
                    out: BinaryIO) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     try:
-        for path, cid in _tree(blocks, commit["data"], member, ctx, set()):
-            record = blocks.get(cid)
+        for path, cid in _tree(car, commit["data"], member, ctx):
+            if path.partition("/")[0] not in (POST, REPOST) and path != PROFILE:
+                out.write(_line(commit["did"], None, "create", path, None, path))
+                continue
+            record = car.get(cid)
             if not isinstance(record, dict):
                 ctx.skip(member, path, "record block missing from the CAR")
                 continue
@@ -333,31 +358,153 @@ def _write_records(member: Member, ctx: ReadContext, blocks: dict[bytes, Any], c
     return profile
 
 
-def _tree(blocks: dict[bytes, Any], cid: bytes, member: Member, ctx: ReadContext, visited: set[bytes],
-          depth: int = 0) -> Iterator[tuple[str, bytes]]:
-    """``(path, record CID)`` of a Merkle search tree node and its subtrees, in key order.
+def _tree(car: _Car, root: bytes, member: Member, ctx: ReadContext) -> Iterator[tuple[str, bytes]]:
+    """``(path, record CID)`` of the Merkle search tree under ``root``, in key order.
 
+    Depth first, from a stack of what is left to do (a node to open, or an entry to give), in
+    the order of a recursive walk: a node's ``l`` subtree, then each entry and its ``t`` subtree.
     Each node is visited once: a tree never reaches a node twice, and a crafted DAG that does
     (through ``l`` and an entry's ``t``) would otherwise be walked along every one of its paths.
     """
-    if cid in visited:
-        raise member.error("the CAR's record tree (MST) reaches the same node twice; it is not a tree, "
-                           "so not a real repository", libipld.encode_cid(cid))
-    visited.add(cid)
-    node = blocks.get(cid)
-    if not isinstance(node, dict) or not isinstance(node.get("e"), list):
-        ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
-        return
-    if depth > MAX_DEPTH:
-        raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; it cannot be a real repository")
-    if node.get("l"):
-        yield from _tree(blocks, node["l"], member, ctx, visited, depth + 1)
+    visited: set[bytes] = set()
+    stack: list[tuple[bytes, int] | tuple[str, bytes, None]] = [(root, 0)]
+    while stack:
+        item = stack.pop()
+        if len(item) == 3:
+            yield item[0], item[1]
+            continue
+        cid, depth = item
+        if cid in visited:
+            raise member.error("the CAR's record tree (MST) reaches the same node twice; it is not a tree, "
+                               "so not a real repository", libipld.encode_cid(cid))
+        visited.add(cid)
+        node = car.get(cid)
+        if not isinstance(node, dict) or not isinstance(node.get("e"), list):
+            ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
+            continue
+        if depth > MAX_DEPTH:
+            raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; "
+                               "it cannot be a real repository")
+        stack.extend(reversed(_opened(node, depth)))
+
+
+def _opened(node: dict[str, Any], depth: int) -> list[tuple[bytes, int] | tuple[str, bytes, None]]:
+    """What a tree node holds, in key order: its ``l`` subtree, then each entry and its ``t`` subtree."""
+    items: list[tuple[bytes, int] | tuple[str, bytes, None]] = [(node["l"], depth + 1)] if node.get("l") else []
     key = b""
     for entry in node["e"]:
         key = key[: entry["p"]] + entry["k"]
-        yield key.decode("utf-8"), entry["v"]
+        items.append((key.decode("utf-8"), entry["v"], None))
         if entry.get("t"):
-            yield from _tree(blocks, entry["t"], member, ctx, visited, depth + 1)
+            items.append((entry["t"], depth + 1))
+    return items
+
+
+class _Car:
+    """A CAR file's blocks, each read from the file when asked for by its CID.
+
+    A first pass notes where each block starts under the last 8 bytes of its CID (16 bytes a
+    block, sorted for a binary search; a key two CIDs share is told apart by reading both). A
+    repository decoded whole took 6 times its file's size (1.1 GB for a CAR of 190 MB).
+    """
+
+    def __init__(self, path: Path, member: Member) -> None:
+        self.member = member
+        self.file = open(path, "rb")  # noqa: SIM115 (closed by __exit__)
+        self.size = path.stat().st_size
+        try:
+            self.roots, start = self._header()
+            keys, offsets = self._index(start)
+        except BaseException:
+            self.file.close()
+            raise
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.offsets = keys[order], offsets[order]
+
+    def __enter__(self) -> _Car:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def _header(self) -> tuple[list[Any], int]:
+        head = os.pread(self.file.fileno(), 10, 0)
+        length, start = _varint(head, 0)
+        data = os.pread(self.file.fileno(), length or 0, start) if (length or 0) <= self.size else b""
+        try:
+            header = libipld.decode_dag_cbor(data) if length and len(data) == length else None
+        except ValueError:
+            header = None
+        if not length or not isinstance(header, dict) or not isinstance(header.get("roots"), list):
+            raise self.member.error("not a readable CAR file (its header is not a DAG-CBOR map with `roots`); "
+                                    "the export may be truncated")
+        return header["roots"], start + length
+
+    def _index(self, start: int) -> tuple[np.ndarray[Any, np.dtype[np.uint64]], np.ndarray[Any, np.dtype[np.uint64]]]:
+        keys, offsets = array("Q"), array("Q")
+        buffer, base, at = b"", start, 0  # buffer holds the file's bytes from `base`
+        while base + at < self.size:
+            if len(buffer) - at < 256:  # read again from the block's start (the last one freed first)
+                base, at, buffer = base + at, 0, b""
+                self.file.seek(base)
+                buffer = self.file.read(CHUNK)
+            length, cid_at = _varint(buffer, at)
+            where = f"block {len(keys) + 1} (byte {base + at})"
+            cid_length = _cid_length(buffer, cid_at) if length else None
+            if not length or cid_length is None or cid_length > length:
+                raise self.member.error("not a readable CAR file (no block length and CID there); "
+                                        "the export may be damaged", where)
+            if base + cid_at + length > self.size:
+                raise self.member.error(f"not a readable CAR file: the file ends {base + cid_at + length - self.size} "
+                                        "bytes into this block; the export may be truncated", where)
+            cid_end = cid_at + cid_length
+            keys.append(int.from_bytes(buffer[max(cid_at, cid_end - 8):cid_end], "little"))
+            offsets.append(base + at)
+            at = cid_at + length
+        return (np.frombuffer(keys, dtype=np.uint64) if keys else np.empty(0, np.uint64),
+                np.frombuffer(offsets, dtype=np.uint64) if offsets else np.empty(0, np.uint64))
+
+    def get(self, cid: bytes) -> Any:
+        """The decoded block of this CID, or None when the CAR does not hold it."""
+        if not isinstance(cid, bytes):
+            return None
+        key, keys = int.from_bytes(cid[-8:], "little"), self.keys
+        place = int(keys.searchsorted(np.uint64(key)))
+        while place < len(keys) and keys.item(place) == key:
+            offset = self.offsets.item(place)
+            head = os.pread(self.file.fileno(), 1024, offset)  # most blocks whole
+            length, data_at = _varint(head, 0)
+            end = data_at + (length or 0)
+            section = head[data_at:end] if end <= len(head) else os.pread(self.file.fileno(), end - data_at,
+                                                                             offset + data_at)
+            if section.startswith(cid) and _cid_length(section, 0) == len(cid):
+                return self._decode(section[len(cid):], cid, offset)
+            place += 1
+        return None
+
+    def _decode(self, data: bytes, cid: bytes, offset: int) -> Any:
+        try:
+            return libipld.decode_dag_cbor(data)
+        except ValueError as exc:
+            raise self.member.error(f"the CAR's block is not valid DAG-CBOR ({exc}); the export may be damaged",
+                                    f"{libipld.encode_cid(cid)} (byte {offset})") from None
+
+
+def _cid_length(data: bytes, start: int) -> int | None:
+    """The length of the binary CID at ``start``: 34 bytes for a v0 (a bare SHA-256 multihash), else
+    version, codec, hash code and digest length as varints, then the digest."""
+    prefix = data[start:start + 4]
+    if prefix in SHA256_CIDS:
+        return 36
+    if prefix[:2] == b"\x12\x20":
+        return 34
+    at = start
+    for _ in range(3):
+        value, at = _varint(data, at)
+        if value is None:
+            return None
+    digest, at = _varint(data, at)
+    return None if digest is None else at + digest - start
 
 
 def _car_owner(member: Member, ctx: ReadContext, did: str, profile: dict[str, Any],
