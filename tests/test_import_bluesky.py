@@ -514,3 +514,18 @@ def test_bluesky_gallery_embed_counts_its_images(store: Store, tmp_path: Path) -
     assert _fields(by_rkey["3mgal1"], "kind", "media_count", "media_kinds") == ("original", 3, ["image"] * 3)
     assert _fields(by_rkey["3mgal2"], "kind", "media_count", "media_kinds", "quote_of_id") == (
         "quote", 1, ["image"], MAIRIE_POST)
+
+
+def test_bluesky_car_tree_links_that_are_not_cids_are_named(store: Store, tmp_path: Path) -> None:
+    """Found by flipping bytes of jetstream's repo.car: a link that is not a CID crashed on its name."""
+    commit = fx.libipld.encode_dag_cbor({"did": fx.ORG, "version": 3, "data": 5, "rev": "x", "sig": b"\x00"})
+    crafted = tmp_path / "crafted.car"
+    crafted.write_bytes(fx.car(fx.cid(commit), {fx.cid(commit): commit}))
+    with pytest.raises(InputError, match="malformed \\(a link that is not a CID: 5\\)"):
+        load(store, crafted)
+    node = fx.libipld.encode_dag_cbor({"e": [], "l": b"\x00\x01"})
+    commit = fx.libipld.encode_dag_cbor({"did": fx.ORG, "version": 3, "data": fx.cid(node), "rev": "x", "sig": b"\x00"})
+    crafted.write_bytes(fx.car(fx.cid(commit), {fx.cid(commit): commit, fx.cid(node): node}))
+    report = load(store, crafted).files[0]
+    assert report.skipped == {"tree node missing from the CAR (partial export)": 1}
+    assert report.examples[0].record == "(not a CID: b'\\x00\\x01')"

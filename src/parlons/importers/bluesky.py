@@ -374,13 +374,15 @@ def _tree(car: _Car, root: bytes, member: Member, ctx: ReadContext) -> Iterator[
             yield item[0], item[1]
             continue
         cid, depth = item
+        if not isinstance(cid, bytes):
+            raise member.error(f"the CAR's record tree (MST) is malformed (a link that is not a CID: {cid!r:.60})")
         if cid in visited:
             raise member.error("the CAR's record tree (MST) reaches the same node twice; it is not a tree, "
-                               "so not a real repository", libipld.encode_cid(cid))
+                               "so not a real repository", _cid_name(cid))
         visited.add(cid)
         node = car.get(cid)
         if not isinstance(node, dict) or not isinstance(node.get("e"), list):
-            ctx.skip(member, libipld.encode_cid(cid), "tree node missing from the CAR (partial export)")
+            ctx.skip(member, _cid_name(cid), "tree node missing from the CAR (partial export)")
             continue
         if depth > MAX_DEPTH:
             raise member.error(f"the CAR's record tree is deeper than {MAX_DEPTH} levels; "
@@ -487,7 +489,15 @@ class _Car:
             return libipld.decode_dag_cbor(data)
         except ValueError as exc:
             raise self.member.error(f"the CAR's block is not valid DAG-CBOR ({exc}); the export may be damaged",
-                                    f"{libipld.encode_cid(cid)} (byte {offset})") from None
+                                    f"{_cid_name(cid)} (byte {offset})") from None
+
+
+def _cid_name(value: Any) -> str:
+    """A CID's text form; what a crafted tree holds instead of a link, shown as it is."""
+    try:
+        return str(libipld.encode_cid(value))
+    except (ValueError, TypeError):
+        return f"(not a CID: {value!r:.60})"
 
 
 def _cid_length(data: bytes, start: int) -> int | None:
