@@ -114,7 +114,7 @@ def test_wordpress_pages_dates_and_skips(store: Store) -> None:
         f"{HOST}/?p=2", "Qui sommes-nous ?",
         "Une association de quartier née en 2015.\nNous cultivons trois jardins & accueillons les écoles.",
         ["image", "image", "image"], 0)
-    # post_date_gmt 0000-00-00: the pubDate is used
+    # post_date_gmt 0000-00-00: the local post_date less the offset of the item before (+01:00)
     assert (late["post_id"], late["created_at"], late["text"]) == (
         f"{HOST}/?p=14", "2024-03-01T17:45:00Z", "Nous cherchons trois bénévoles pour l'arrosage cet été.")
 
@@ -273,3 +273,35 @@ def test_wordpress_blank_lines_before_the_xml_declaration(store: Store, tmp_path
     wxr = tmp_path / "export.xml"
     wxr.write_bytes(b"\r\n\r\n    " + WXR.read_bytes())
     assert load(store, wxr).files[0].formats == {"wordpress-wxr": 11}
+
+
+def _dated(number: int, local: str, gmt: str, pub: str, status: str = "publish", comment: str = "") -> str:
+    return (f"<item><title>p{number}</title><link>https://site.example/p{number}/</link>"
+            f"<pubDate>{pub}</pubDate><wp:post_id>{number}</wp:post_id>"
+            f"<wp:post_date>{local}</wp:post_date><wp:post_date_gmt>{gmt}</wp:post_date_gmt>"
+            f"<wp:status>{status}</wp:status><wp:post_type>post</wp:post_type>{comment}</item>")
+
+
+def test_wordpress_zero_gmt_date_read_from_the_local_date(store: Store, tmp_path: Path) -> None:
+    # pelican's real export: published posts with post_date_gmt 0000-00-00 00:00:00, whose pubDate
+    # WordPress wrote as the epoch (older versions: 30 Nov 1999 or -0001), a site at UTC-5
+    zero = "0000-00-00 00:00:00"
+    comment = ("<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_author>bob</wp:comment_author>"
+               "<wp:comment_date>2012-05-06 15:46:06</wp:comment_date>"
+               f"<wp:comment_date_gmt>{zero}</wp:comment_date_gmt><wp:comment_content>merci</wp:comment_content>"
+               "<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>")
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(_wxr_items(
+        _dated(422, "2012-04-18 03:36:26", "2012-04-18 08:36:26", "Wed, 18 Apr 2012 08:36:26 +0000"),
+        _dated(173, "2012-02-16 15:52:55", zero, "Thu, 01 Jan 1970 00:00:00 +0000", comment=comment),
+        _dated(174, "2012-02-16 16:00:00", zero, "Tue, 30 Nov 1999 00:00:00 +0000"),
+        _dated(176, "2012-02-17 15:11:55", zero, "Wed, 30 Nov -0001 00:00:00 +0000", status="draft")))
+    report = load(store, wxr)
+    assert store.con.execute("SELECT post_id, strftime(created_at, '%Y-%m-%d %H:%M:%S') FROM posts "
+                             "ORDER BY post_id").fetchall() == [
+        ("site.example/?p=173", "2012-02-16 20:52:55"), ("site.example/?p=173#comment-7", "2012-05-06 20:46:06"),
+        ("site.example/?p=174", "2012-02-16 21:00:00"), ("site.example/?p=422", "2012-04-18 08:36:26")]
+    assert report.files[0].notes == [
+        "export.xml: 3 posts or comments have no GMT date (0000-00-00 00:00:00): their local date "
+        "(wp:post_date, wp:comment_date) was read with the site's offset on the last item or comment "
+        "before it that had both dates"]
