@@ -320,11 +320,12 @@ def test_feed_html_entities_without_a_dtd(store: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", [bytes, str])
 def test_html_entities_cut_anywhere(kind: type) -> None:
     text = ("<a>&eacute;t&eacute; &amp; <![CDATA[&nbsp; ]] ]]>&hellip;<![CDATA[x]]>"
-            "&lt;&unknown;&#233;</a>")
+            "&lt;&unknown;&#233; A & B ?a=1&b=2&#x1F600;&</a>")
     data = text.encode() if kind is bytes else text
     whole = b"".join(HtmlEntities().replaced(iter([data]))) if kind is bytes else \
         "".join(HtmlEntities().replaced(iter([data])))
-    expected = ("<a>&#233;t&#233; &amp; <![CDATA[&nbsp; ]] ]]>&#8230;<![CDATA[x]]>&lt;&unknown;&#233;</a>")
+    expected = ("<a>&#233;t&#233; &amp; <![CDATA[&nbsp; ]] ]]>&#8230;<![CDATA[x]]>&lt;&unknown;&#233;"
+                " A &amp; B ?a=1&amp;b=2&#x1F600;&amp;</a>")
     assert whole == (expected.encode() if kind is bytes else expected)
     for cut in range(1, len(data)):
         for second in (cut + 1, cut + 7):

@@ -305,3 +305,18 @@ def test_wordpress_zero_gmt_date_read_from_the_local_date(store: Store, tmp_path
         "export.xml: 3 posts or comments have no GMT date (0000-00-00 00:00:00): their local date "
         "(wp:post_date, wp:comment_date) was read with the site's offset on the last item or comment "
         "before it that had both dates"]
+
+
+def test_wordpress_bare_ampersands_as_squarespace_writes_them(store: Store, tmp_path: Path) -> None:
+    # Squarespace's WXR export (TryGhost/migrate's fixture): titles and addresses keep a bare "&"
+    wxr = tmp_path / "Squarespace-Wordpress-Export.xml"
+    wxr.write_text(_wxr_items(
+        "<item><title>Draft & Post &amp; More&mdash;More</title><link>https://site.example/p/</link>"
+        "<wp:post_id>4</wp:post_id><wp:post_date_gmt>2013-06-07 03:00:44</wp:post_date_gmt>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>",
+        "<item><title>pumpkin</title><link>https://images.example/photo?ixlib=rb-1.2.1&auto=format&w=1268</link>"
+        "<wp:post_id>5</wp:post_id><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type></item>"))
+    report = load(store, wxr)
+    assert report.files[0].skipped == {"WordPress item of type attachment (not a post or page)": 1}
+    assert store.con.execute("SELECT post_id, title FROM posts").fetchall() == [
+        ("site.example/?p=4", "Draft & Post & More\u2014More")]
