@@ -320,3 +320,20 @@ def test_wordpress_bare_ampersands_as_squarespace_writes_them(store: Store, tmp_
     assert report.files[0].skipped == {"WordPress item of type attachment (not a post or page)": 1}
     assert store.con.execute("SELECT post_id, title FROM posts").fetchall() == [
         ("site.example/?p=4", "Draft & Post & More\u2014More")]
+
+
+def test_wordpress_relative_item_links_as_squarespace_writes_them(store: Store, tmp_path: Path) -> None:
+    # Squarespace's WXR export gives each item's <link> as a path on the site
+    wxr = tmp_path / "Squarespace-Wordpress-Export.xml"
+    wxr.write_text(_wxr_items(
+        "<item><title>Basic Post</title><link>/blog/basic-post.html</link><wp:post_id>4</wp:post_id>"
+        "<wp:post_date_gmt>2013-06-07 03:00:44</wp:post_date_gmt><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><content:encoded><![CDATA[<a href=\"/contact\">Contact</a>]]>"
+        "</content:encoded><wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>Ann</wp:comment_author>"
+        "<wp:comment_date_gmt>2013-06-08 10:00:00</wp:comment_date_gmt><wp:comment_content>Hi</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment></item>",
+        channel="<link>http://www.site.example</link>"))
+    load(store, wxr)
+    assert store.con.execute("SELECT post_id, permalink, urls FROM posts ORDER BY 1").fetchall() == [
+        ("site.example/?p=4", "http://www.site.example/blog/basic-post.html", ["http://www.site.example/contact"]),
+        ("site.example/?p=4#comment-9", "http://www.site.example/blog/basic-post.html#comment-9", [])]

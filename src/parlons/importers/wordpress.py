@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 from lxml import etree
@@ -247,7 +248,7 @@ class WxrReader:
         return self.clock.time(gmt, self.get(fields, "post_date"))
 
     def post(self, fields: dict[str, str], record: str, created_at: datetime | None) -> dict[str, Any]:
-        site, link = self.site, fields.get("link", "").strip() or None
+        site, link = self.site, _absolute(fields.get("link", "").strip(), self.site.link)
         return post_row(
             platform="blog", post_id=self.post_key(fields), account=site.host,
             account_name=site.title, created_at=created_at,
@@ -307,6 +308,13 @@ class WxrReader:
             permalink=f"{link}#comment-{comment.id}" if link else None,
             source_member=self.member.name, source_record=f"{post['source_record']}#comment-{comment.id}",
             **body)
+
+
+def _absolute(link: str, site: str | None) -> str | None:
+    """An item's link; Squarespace's exports write the path only (``/blog/post.html``)."""
+    if not link or urlsplit(link).scheme or not site:
+        return link or None
+    return urljoin(site, link)
 
 
 def _direct_replies(comments: list[Comment]) -> dict[str, int]:
