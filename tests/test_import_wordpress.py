@@ -337,3 +337,27 @@ def test_wordpress_relative_item_links_as_squarespace_writes_them(store: Store, 
     assert store.con.execute("SELECT post_id, permalink, urls FROM posts ORDER BY 1").fetchall() == [
         ("site.example/?p=4", "http://www.site.example/blog/basic-post.html", ["http://www.site.example/contact"]),
         ("site.example/?p=4#comment-9", "http://www.site.example/blog/basic-post.html#comment-9", [])]
+
+
+def test_wordpress_block_notes_are_not_comments(store: Store, tmp_path: Path) -> None:
+    # wordpress-importer's wxr-with-note-comments.xml (WordPress 6.9): notes are comments of type
+    # "note" written by the site's users in the editor; 6.9's betas showed them as approved
+    def comment(number: int, kind: str, approved: int, parent: int = 0) -> str:
+        return (f"<wp:comment><wp:comment_id>{number}</wp:comment_id><wp:comment_author>admin</wp:comment_author>"
+                "<wp:comment_date_gmt>2026-03-24 10:37:45</wp:comment_date_gmt><wp:comment_content>Note"
+                f"</wp:comment_content><wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>"
+                f"{kind}</wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent>"
+                "<wp:comment_user_id>1</wp:comment_user_id></wp:comment>")
+
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(_wxr_items(
+        "<wp:author><wp:author_id>1</wp:author_id><wp:author_login>admin</wp:author_login></wp:author>"
+        "<item><title>Page</title><link>https://site.example/page/</link><wp:post_id>10</wp:post_id>"
+        "<wp:post_date_gmt>2026-03-24 10:38:09</wp:post_date_gmt><wp:status>publish</wp:status>"
+        f"<wp:post_type>page</wp:post_type>{comment(2, 'note', 0)}{comment(3, 'note', 1)}"
+        f"{comment(5, 'note', 1, parent=3)}{comment(4, 'comment', 1)}</item>"))
+    report = load(store, wxr)
+    assert report.files[0].skipped == {
+        "editorial note (WordPress 6.9 block notes: the site's team in the editor, not a public comment)": 3}
+    assert store.con.execute("SELECT post_id, account, reply_count FROM posts ORDER BY 1").fetchall() == [
+        ("site.example/?p=10", "site.example", 1), ("site.example/?p=10#comment-4", "site.example", 0)]

@@ -328,6 +328,8 @@ def _direct_replies(comments: list[Comment]) -> dict[str, int]:
 def _comment_skip_reason(comment: Comment) -> str | None:
     if comment.type in ("pingback", "trackback"):
         return f"{comment.type} (a link from another site, not an audience comment)"
+    if comment.type == "note":
+        return "editorial note (WordPress 6.9 block notes: the site's team in the editor, not a public comment)"
     if comment.approved == "spam":
         return "comment marked as spam"
     if comment.approved != "1":
