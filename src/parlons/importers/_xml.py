@@ -79,6 +79,8 @@ def xml_elements(member: Member, tags: Sequence[str] | None = None,
                     yield element
         parser.close()
     except etree.XMLSyntaxError as exc:
+        if entities.declared:  # libxml2 stops an expansion beyond its bound, or a reference to one
+            raise member.error(ENTITIES_REFUSED) from None
         if entities.unknown:  # the parser's own message is unreliable after an undefined entity
             raise member.error(f"is not well-formed XML: it uses the entity &{entities.unknown}; that "
                                f"neither XML nor HTML defines (the parser said: {exc.msg})") from None
@@ -140,14 +142,16 @@ class HtmlEntities:
     Feeds often use them without declaring them (RSS 0.91 named a DTD that did): XML does not
     define them, so the document would be refused. Each name maps to fixed characters, so nothing
     expands or is fetched. XML's own five names and CDATA sections are left alone; unknown names
-    are kept (the first one is remembered for the error message). An ``&`` that starts no reference
-    (``Draft & Post``, ``?a=1&b=2``: Squarespace's WXR export writes them so) is the character
-    itself, ``&amp;``. Chunks are cut before a possible reference or CDATA marker, which is held
-    until the next chunk.
+    are kept (the first one is remembered for the error message), and so is whether the document
+    declares entities (the parser may stop on them before its DTD can be checked). An ``&`` that
+    starts no reference (``Draft & Post``, ``?a=1&b=2``: Squarespace's WXR export writes them so)
+    is the character itself, ``&amp;``. Chunks are cut before a possible reference or CDATA
+    marker, which is held until the next chunk.
     """
 
     def __init__(self) -> None:
         self.unknown: str | None = None
+        self.declared = False
         self.in_cdata = False
 
     def replaced(self, chunks: Iterator[Any]) -> Iterator[Any]:
@@ -193,6 +197,7 @@ class HtmlEntities:
         return cut if cut != -1 else len(data)
 
     def _sub(self, data: Any) -> Any:
+        self.declared = self.declared or (b"<!ENTITY" if isinstance(data, bytes) else "<!ENTITY") in data
         if isinstance(data, bytes):
             named = ENTITY_REF_BYTES.sub(lambda m: self._numeric(m.group(1).decode("ascii")).encode("ascii"), data)
             return BARE_AMP_BYTES.sub(b"&amp;", named)
