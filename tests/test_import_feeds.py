@@ -469,3 +469,24 @@ def test_the_blogs_own_comments_count_as_replies_to_readers_not_threads(store: S
     conversation = run_audit(open_posts(store.path), [HOST])[0].conversation
     # comment-102 answers Julie (the Atom feed says so); comment-131 is under its post in an RSS comment feed
     assert (conversation.replies_to_others, conversation.self_replies) == (2, 0)
+
+
+def test_feed_podcast_episodes_without_guid_known_by_their_enclosure(store: Store, tmp_path: Path) -> None:
+    # Radio Suisse Romande's podcast (rome's samples, xml/rsr.xml): 15 episodes, no guid, each
+    # linking to the show's page; 14 were taken for repeats of the first
+    item = ("<item><title>{0}</title><link>https://radio.example/capsule</link>"
+            "<pubDate>Mon, {1} Dec 2006 06:20:00 GMT</pubDate>"
+            '<enclosure url="https://podcast.radio.example/capsule/2006120{1}.mp3" type="audio/mpeg" length="1"/>'
+            "</item>")
+    blog = ("<item><title>Billet</title><link>https://radio.example/billet</link>"
+            "<pubDate>Mon, 11 Dec 2006 08:00:00 GMT</pubDate>"
+            '<enclosure url="https://radio.example/logo.png" type="image/png" length="1"/></item>')
+    feed = tmp_path / "capsule.xml"
+    feed.write_text('<rss version="2.0"><channel><title>La capsule</title><link>https://radio.example/</link>'
+                    f"{item.format('La Wii', 8)}{item.format('Le salon', 7)}{blog}</channel></rss>")
+    report = load(store, feed)
+    assert (report.files[0].formats, report.merge.duplicates_in_input) == ({"feed": 3}, 0)
+    assert store.con.execute("SELECT post_id, permalink, media_kinds FROM posts ORDER BY 1").fetchall() == [
+        ("https://podcast.radio.example/capsule/20061207.mp3", "https://radio.example/capsule", ["audio"]),
+        ("https://podcast.radio.example/capsule/20061208.mp3", "https://radio.example/capsule", ["audio"]),
+        ("https://radio.example/billet", "https://radio.example/billet", ["image"])]

@@ -367,7 +367,7 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
     guid = item.find(q("guid"))
     raw = _text(item, q("guid")) or item.get(RDF_ABOUT)
     link = _text(item, q("link")) or _atom_link(item, "alternate", NS) or (raw if _permalink(guid, raw) else None)
-    raw = raw or link
+    raw = raw or _episode(item, dialect) or link
     return Entry(
         feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
         title=entities(_text(item, q("title"))) or None,
@@ -376,6 +376,15 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
         author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
         enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
+
+
+def _episode(item: etree._Element, dialect: Dialect) -> str | None:
+    """The address of an item's audio or video enclosure: a podcast episode without a guid is
+    known by it (Apple's rule), since its ``link`` is often the show's page, the same for all."""
+    for enclosure in item.iterfind(dialect.q("enclosure")):
+        if _media_kind(enclosure.get("type")) in ("audio", "video") and (url := (enclosure.get("url") or "").strip()):
+            return url
+    return None
 
 
 def _permalink(guid: etree._Element | None, value: str | None) -> bool:
