@@ -490,3 +490,31 @@ def test_feed_podcast_episodes_without_guid_known_by_their_enclosure(store: Stor
         ("https://podcast.radio.example/capsule/20061207.mp3", "https://radio.example/capsule", ["audio"]),
         ("https://podcast.radio.example/capsule/20061208.mp3", "https://radio.example/capsule", ["audio"]),
         ("https://radio.example/billet", "https://radio.example/billet", ["image"])]
+
+
+def test_feed_feedburner_items_link_to_the_blog_not_the_proxy(store: Store, tmp_path: Path) -> None:
+    # feedjira's samples TechCrunch.xml (RSS) and PaulDixExplainsNothing.xml (Atom), served through
+    # FeedBurner: <link> goes to feedproxy.google.com (closed in 2022), feedburner:origLink to the post
+    fb = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"'
+    rss = tmp_path / "techcrunch.xml"
+    rss.write_text(f'<rss version="2.0" {fb}><channel><title>TC</title><link>https://techcrunch.example</link>'
+                   "<item><title>A</title><link>http://feedproxy.google.com/~r/Techcrunch/~3/kTeeGj4FnwU/</link>"
+                   "<pubDate>Wed, 02 Nov 2011 17:25:27 +0000</pubDate>"
+                   '<guid isPermaLink="false">https://techcrunch.example/?p=446154</guid>'
+                   "<feedburner:origLink>https://techcrunch.example/2011/11/02/a/</feedburner:origLink></item>"
+                   "<item><title>B</title><link>http://feedproxy.google.com/~r/Techcrunch/~3/OZarlirMG7w/</link>"
+                   "<pubDate>Wed, 02 Nov 2011 16:46:31 +0000</pubDate>"
+                   "<feedburner:origLink>https://techcrunch.example/2011/11/02/b/</feedburner:origLink></item>"
+                   "</channel></rss>")
+    atom = tmp_path / "pauldix.xml"
+    atom.write_text(f'<feed xmlns="http://www.w3.org/2005/Atom" {fb}><title>PD</title>'
+                    '<link rel="alternate" href="https://pauldix.example/"/><entry><id>tag:pauldix.example,2009:1</id>'
+                    "<title>C</title><published>2009-01-22T15:27:00Z</published>"
+                    '<link rel="alternate" href="http://feeds.feedburner.com/~r/PaulDix/~3/519925023/c.html"/>'
+                    "<feedburner:origLink>https://pauldix.example/2009/01/c.html</feedburner:origLink></entry></feed>")
+    load(store, rss)
+    load(store, atom)
+    assert store.con.execute("SELECT post_id, permalink FROM posts ORDER BY 1").fetchall() == [
+        ("https://techcrunch.example/2011/11/02/b/", "https://techcrunch.example/2011/11/02/b/"),
+        ("tag:pauldix.example,2009:1", "https://pauldix.example/2009/01/c.html"),
+        ("techcrunch.example/?p=446154", "https://techcrunch.example/2011/11/02/a/")]
