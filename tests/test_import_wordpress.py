@@ -268,6 +268,12 @@ def test_wordpress_site_from_base_blog_url_or_account(store: Store, tmp_path: Pa
     bare.write_text(_wxr_items(_item(2, 2, "deux"), channel=""))
     with pytest.raises(InputError, match=r"no <link> to the site.*give --account"):
         load(store, bare)
+    # WooCommerce's sample products export (php-toolkit's woocommerce-demo-products.xml) says "http:"
+    hollow = tmp_path / "sample_products.xml"
+    hollow.write_text(_wxr_items(_item(2, 2, "deux"), channel="<link>http:</link>"
+                                 "<wp:base_blog_url>http:</wp:base_blog_url>"))
+    with pytest.raises(InputError, match=r"<link>http:</link> names no site.*give --account"):
+        load(store, hollow)
     load(store, bare, options=ImportOptions(account="autre-blog.example"))
     assert store.con.execute("SELECT post_id, account FROM posts WHERE title = 'deux'").fetchall() == [
         ("autre-blog.example/?p=2", "autre-blog.example")]

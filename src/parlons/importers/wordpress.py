@@ -187,9 +187,10 @@ class WxrReader:
                     self.ctx.note(f"--account {self.ctx.options.account} is not used for {self.member.name}: "
                                   f"the export names its site {site_host(link)}")
                 return link
-        raise self.member.error("the export's <channel> has no <link> to the site (nor "
-                                "<wp:base_blog_url>), so the blog's account is unknown; give --account "
-                                "with the blog's address (blog.example)")
+        written = self.channel.get("link")
+        what = f"<link>{written}</link> names no site" if written else "has no <link> to the site"
+        raise self.member.error(f"the export's <channel> {what} (nor <wp:base_blog_url>), so the blog's "
+                                "account is unknown; give --account with the blog's address (blog.example)")
 
     def _describe_site(self) -> Site:
         link = self._site_link()
