@@ -320,11 +320,12 @@ def test_feed_html_entities_without_a_dtd(store: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", [bytes, str])
 def test_html_entities_cut_anywhere(kind: type) -> None:
     text = ("<a>&eacute;t&eacute; &amp; <![CDATA[&nbsp; ]] ]]>&hellip;<![CDATA[x]]>"
-            "&lt;&unknown;&#233;</a>")
+            "&lt;&unknown;&#233; A & B ?a=1&b=2&#x1F600;&</a>")
     data = text.encode() if kind is bytes else text
     whole = b"".join(HtmlEntities().replaced(iter([data]))) if kind is bytes else \
         "".join(HtmlEntities().replaced(iter([data])))
-    expected = ("<a>&#233;t&#233; &amp; <![CDATA[&nbsp; ]] ]]>&#8230;<![CDATA[x]]>&lt;&unknown;&#233;</a>")
+    expected = ("<a>&#233;t&#233; &amp; <![CDATA[&nbsp; ]] ]]>&#8230;<![CDATA[x]]>&lt;&unknown;&#233;"
+                " A &amp; B ?a=1&amp;b=2&#x1F600;&amp;</a>")
     assert whole == (expected.encode() if kind is bytes else expected)
     for cut in range(1, len(data)):
         for second in (cut + 1, cut + 7):
@@ -468,3 +469,52 @@ def test_the_blogs_own_comments_count_as_replies_to_readers_not_threads(store: S
     conversation = run_audit(open_posts(store.path), [HOST])[0].conversation
     # comment-102 answers Julie (the Atom feed says so); comment-131 is under its post in an RSS comment feed
     assert (conversation.replies_to_others, conversation.self_replies) == (2, 0)
+
+
+def test_feed_podcast_episodes_without_guid_known_by_their_enclosure(store: Store, tmp_path: Path) -> None:
+    # Radio Suisse Romande's podcast (rome's samples, xml/rsr.xml): 15 episodes, no guid, each
+    # linking to the show's page; 14 were taken for repeats of the first
+    item = ("<item><title>{0}</title><link>https://radio.example/capsule</link>"
+            "<pubDate>Mon, {1} Dec 2006 06:20:00 GMT</pubDate>"
+            '<enclosure url="https://podcast.radio.example/capsule/2006120{1}.mp3" type="audio/mpeg" length="1"/>'
+            "</item>")
+    blog = ("<item><title>Billet</title><link>https://radio.example/billet</link>"
+            "<pubDate>Mon, 11 Dec 2006 08:00:00 GMT</pubDate>"
+            '<enclosure url="https://radio.example/logo.png" type="image/png" length="1"/></item>')
+    feed = tmp_path / "capsule.xml"
+    feed.write_text('<rss version="2.0"><channel><title>La capsule</title><link>https://radio.example/</link>'
+                    f"{item.format('La Wii', 8)}{item.format('Le salon', 7)}{blog}</channel></rss>")
+    report = load(store, feed)
+    assert (report.files[0].formats, report.merge.duplicates_in_input) == ({"feed": 3}, 0)
+    assert store.con.execute("SELECT post_id, permalink, media_kinds FROM posts ORDER BY 1").fetchall() == [
+        ("https://podcast.radio.example/capsule/20061207.mp3", "https://radio.example/capsule", ["audio"]),
+        ("https://podcast.radio.example/capsule/20061208.mp3", "https://radio.example/capsule", ["audio"]),
+        ("https://radio.example/billet", "https://radio.example/billet", ["image"])]
+
+
+def test_feed_feedburner_items_link_to_the_blog_not_the_proxy(store: Store, tmp_path: Path) -> None:
+    # feedjira's samples TechCrunch.xml (RSS) and PaulDixExplainsNothing.xml (Atom), served through
+    # FeedBurner: <link> goes to feedproxy.google.com (closed in 2022), feedburner:origLink to the post
+    fb = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"'
+    rss = tmp_path / "techcrunch.xml"
+    rss.write_text(f'<rss version="2.0" {fb}><channel><title>TC</title><link>https://techcrunch.example</link>'
+                   "<item><title>A</title><link>http://feedproxy.google.com/~r/Techcrunch/~3/kTeeGj4FnwU/</link>"
+                   "<pubDate>Wed, 02 Nov 2011 17:25:27 +0000</pubDate>"
+                   '<guid isPermaLink="false">https://techcrunch.example/?p=446154</guid>'
+                   "<feedburner:origLink>https://techcrunch.example/2011/11/02/a/</feedburner:origLink></item>"
+                   "<item><title>B</title><link>http://feedproxy.google.com/~r/Techcrunch/~3/OZarlirMG7w/</link>"
+                   "<pubDate>Wed, 02 Nov 2011 16:46:31 +0000</pubDate>"
+                   "<feedburner:origLink>https://techcrunch.example/2011/11/02/b/</feedburner:origLink></item>"
+                   "</channel></rss>")
+    atom = tmp_path / "pauldix.xml"
+    atom.write_text(f'<feed xmlns="http://www.w3.org/2005/Atom" {fb}><title>PD</title>'
+                    '<link rel="alternate" href="https://pauldix.example/"/><entry><id>tag:pauldix.example,2009:1</id>'
+                    "<title>C</title><published>2009-01-22T15:27:00Z</published>"
+                    '<link rel="alternate" href="http://feeds.feedburner.com/~r/PaulDix/~3/519925023/c.html"/>'
+                    "<feedburner:origLink>https://pauldix.example/2009/01/c.html</feedburner:origLink></entry></feed>")
+    load(store, rss)
+    load(store, atom)
+    assert store.con.execute("SELECT post_id, permalink FROM posts ORDER BY 1").fetchall() == [
+        ("https://techcrunch.example/2011/11/02/b/", "https://techcrunch.example/2011/11/02/b/"),
+        ("tag:pauldix.example,2009:1", "https://pauldix.example/2009/01/c.html"),
+        ("techcrunch.example/?p=446154", "https://techcrunch.example/2011/11/02/a/")]

@@ -114,7 +114,7 @@ def test_wordpress_pages_dates_and_skips(store: Store) -> None:
         f"{HOST}/?p=2", "Qui sommes-nous ?",
         "Une association de quartier née en 2015.\nNous cultivons trois jardins & accueillons les écoles.",
         ["image", "image", "image"], 0)
-    # post_date_gmt 0000-00-00: the pubDate is used
+    # post_date_gmt 0000-00-00: the local post_date less the offset of the item before (+01:00)
     assert (late["post_id"], late["created_at"], late["text"]) == (
         f"{HOST}/?p=14", "2024-03-01T17:45:00Z", "Nous cherchons trois bénévoles pour l'arrosage cet été.")
 
@@ -172,6 +172,12 @@ def test_wordpress_refuses_billion_laughs(store: Store, tmp_path: Path) -> None:
     bad.write_text(_wxr("<description>&l9;</description>", f"<!DOCTYPE rss [{''.join(levels)}]>\n"))
     with pytest.raises(InputError, match="declares entities"):
         load(store, bad)
+    # beyond the first 64 KiB, libxml2 stops the expansion itself: the message still says why
+    late = tmp_path / "late.xml"
+    late.write_text(_wxr("<description>&l9;</description>",
+                         "<!--" + "x" * 70_000 + f"-->\n<!DOCTYPE rss [{''.join(levels)}]>\n"))
+    with pytest.raises(InputError, match="declares entities"):
+        load(store, late, forced="wordpress-wxr")
 
 
 def test_wordpress_refuses_external_entities(store: Store, tmp_path: Path) -> None:
@@ -262,6 +268,12 @@ def test_wordpress_site_from_base_blog_url_or_account(store: Store, tmp_path: Pa
     bare.write_text(_wxr_items(_item(2, 2, "deux"), channel=""))
     with pytest.raises(InputError, match=r"no <link> to the site.*give --account"):
         load(store, bare)
+    # WooCommerce's sample products export (php-toolkit's woocommerce-demo-products.xml) says "http:"
+    hollow = tmp_path / "sample_products.xml"
+    hollow.write_text(_wxr_items(_item(2, 2, "deux"), channel="<link>http:</link>"
+                                 "<wp:base_blog_url>http:</wp:base_blog_url>"))
+    with pytest.raises(InputError, match=r"<link>http:</link> names no site.*give --account"):
+        load(store, hollow)
     load(store, bare, options=ImportOptions(account="autre-blog.example"))
     assert store.con.execute("SELECT post_id, account FROM posts WHERE title = 'deux'").fetchall() == [
         ("autre-blog.example/?p=2", "autre-blog.example")]
@@ -273,3 +285,91 @@ def test_wordpress_blank_lines_before_the_xml_declaration(store: Store, tmp_path
     wxr = tmp_path / "export.xml"
     wxr.write_bytes(b"\r\n\r\n    " + WXR.read_bytes())
     assert load(store, wxr).files[0].formats == {"wordpress-wxr": 11}
+
+
+def _dated(number: int, local: str, gmt: str, pub: str, status: str = "publish", comment: str = "") -> str:
+    return (f"<item><title>p{number}</title><link>https://site.example/p{number}/</link>"
+            f"<pubDate>{pub}</pubDate><wp:post_id>{number}</wp:post_id>"
+            f"<wp:post_date>{local}</wp:post_date><wp:post_date_gmt>{gmt}</wp:post_date_gmt>"
+            f"<wp:status>{status}</wp:status><wp:post_type>post</wp:post_type>{comment}</item>")
+
+
+def test_wordpress_zero_gmt_date_read_from_the_local_date(store: Store, tmp_path: Path) -> None:
+    # pelican's real export: published posts with post_date_gmt 0000-00-00 00:00:00, whose pubDate
+    # WordPress wrote as the epoch (older versions: 30 Nov 1999 or -0001), a site at UTC-5
+    zero = "0000-00-00 00:00:00"
+    comment = ("<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_author>bob</wp:comment_author>"
+               "<wp:comment_date>2012-05-06 15:46:06</wp:comment_date>"
+               f"<wp:comment_date_gmt>{zero}</wp:comment_date_gmt><wp:comment_content>merci</wp:comment_content>"
+               "<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>")
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(_wxr_items(
+        _dated(422, "2012-04-18 03:36:26", "2012-04-18 08:36:26", "Wed, 18 Apr 2012 08:36:26 +0000"),
+        _dated(173, "2012-02-16 15:52:55", zero, "Thu, 01 Jan 1970 00:00:00 +0000", comment=comment),
+        _dated(174, "2012-02-16 16:00:00", zero, "Tue, 30 Nov 1999 00:00:00 +0000"),
+        _dated(176, "2012-02-17 15:11:55", zero, "Wed, 30 Nov -0001 00:00:00 +0000", status="draft")))
+    report = load(store, wxr)
+    assert store.con.execute("SELECT post_id, strftime(created_at, '%Y-%m-%d %H:%M:%S') FROM posts "
+                             "ORDER BY post_id").fetchall() == [
+        ("site.example/?p=173", "2012-02-16 20:52:55"), ("site.example/?p=173#comment-7", "2012-05-06 20:46:06"),
+        ("site.example/?p=174", "2012-02-16 21:00:00"), ("site.example/?p=422", "2012-04-18 08:36:26")]
+    assert report.files[0].notes == [
+        "export.xml: 3 posts or comments have no GMT date (0000-00-00 00:00:00): their local date "
+        "(wp:post_date, wp:comment_date) was read with the site's offset on the last item or comment "
+        "before it that had both dates"]
+
+
+def test_wordpress_bare_ampersands_as_squarespace_writes_them(store: Store, tmp_path: Path) -> None:
+    # Squarespace's WXR export (TryGhost/migrate's fixture): titles and addresses keep a bare "&"
+    wxr = tmp_path / "Squarespace-Wordpress-Export.xml"
+    wxr.write_text(_wxr_items(
+        "<item><title>Draft & Post &amp; More&mdash;More</title><link>https://site.example/p/</link>"
+        "<wp:post_id>4</wp:post_id><wp:post_date_gmt>2013-06-07 03:00:44</wp:post_date_gmt>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>",
+        "<item><title>pumpkin</title><link>https://images.example/photo?ixlib=rb-1.2.1&auto=format&w=1268</link>"
+        "<wp:post_id>5</wp:post_id><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type></item>"))
+    report = load(store, wxr)
+    assert report.files[0].skipped == {"WordPress item of type attachment (not a post or page)": 1}
+    assert store.con.execute("SELECT post_id, title FROM posts").fetchall() == [
+        ("site.example/?p=4", "Draft & Post & More\u2014More")]
+
+
+def test_wordpress_relative_item_links_as_squarespace_writes_them(store: Store, tmp_path: Path) -> None:
+    # Squarespace's WXR export gives each item's <link> as a path on the site
+    wxr = tmp_path / "Squarespace-Wordpress-Export.xml"
+    wxr.write_text(_wxr_items(
+        "<item><title>Basic Post</title><link>/blog/basic-post.html</link><wp:post_id>4</wp:post_id>"
+        "<wp:post_date_gmt>2013-06-07 03:00:44</wp:post_date_gmt><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type><content:encoded><![CDATA[<a href=\"/contact\">Contact</a>]]>"
+        "</content:encoded><wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>Ann</wp:comment_author>"
+        "<wp:comment_date_gmt>2013-06-08 10:00:00</wp:comment_date_gmt><wp:comment_content>Hi</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved></wp:comment></item>",
+        channel="<link>http://www.site.example</link>"))
+    load(store, wxr)
+    assert store.con.execute("SELECT post_id, permalink, urls FROM posts ORDER BY 1").fetchall() == [
+        ("site.example/?p=4", "http://www.site.example/blog/basic-post.html", ["http://www.site.example/contact"]),
+        ("site.example/?p=4#comment-9", "http://www.site.example/blog/basic-post.html#comment-9", [])]
+
+
+def test_wordpress_block_notes_are_not_comments(store: Store, tmp_path: Path) -> None:
+    # wordpress-importer's wxr-with-note-comments.xml (WordPress 6.9): notes are comments of type
+    # "note" written by the site's users in the editor; 6.9's betas showed them as approved
+    def comment(number: int, kind: str, approved: int, parent: int = 0) -> str:
+        return (f"<wp:comment><wp:comment_id>{number}</wp:comment_id><wp:comment_author>admin</wp:comment_author>"
+                "<wp:comment_date_gmt>2026-03-24 10:37:45</wp:comment_date_gmt><wp:comment_content>Note"
+                f"</wp:comment_content><wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>"
+                f"{kind}</wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent>"
+                "<wp:comment_user_id>1</wp:comment_user_id></wp:comment>")
+
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(_wxr_items(
+        "<wp:author><wp:author_id>1</wp:author_id><wp:author_login>admin</wp:author_login></wp:author>"
+        "<item><title>Page</title><link>https://site.example/page/</link><wp:post_id>10</wp:post_id>"
+        "<wp:post_date_gmt>2026-03-24 10:38:09</wp:post_date_gmt><wp:status>publish</wp:status>"
+        f"<wp:post_type>page</wp:post_type>{comment(2, 'note', 0)}{comment(3, 'note', 1)}"
+        f"{comment(5, 'note', 1, parent=3)}{comment(4, 'comment', 1)}</item>"))
+    report = load(store, wxr)
+    assert report.files[0].skipped == {
+        "editorial note (WordPress 6.9 block notes: the site's team in the editor, not a public comment)": 3}
+    assert store.con.execute("SELECT post_id, account, reply_count FROM posts ORDER BY 1").fetchall() == [
+        ("site.example/?p=10", "site.example", 1), ("site.example/?p=10#comment-4", "site.example", 0)]

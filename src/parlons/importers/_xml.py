@@ -6,11 +6,11 @@ unexpanded; a document that declares entities (XXE, "billion laughs") is refused
 (:func:`xml_elements`), small ones whole (:func:`parse_document`); :func:`root_tag` tells a
 document's root element from its first characters, for detection.
 
-Three slips common in real feeds are forgiven, each without weakening the above: blank lines or a
+Four slips common in real feeds are forgiven, each without weakening the above: blank lines or a
 byte-order mark before ``<?xml`` are dropped (:func:`_chunks`), HTML's named characters
-(``&hellip;``) become the characters they name from a fixed table (:class:`HtmlEntities`), and
-well-known module prefixes used without a declaration (``content:encoded``) are declared on the
-root element (:data:`KNOWN_PREFIXES`).
+(``&hellip;``) become the characters they name from a fixed table and a bare ``&`` is read as
+itself (:class:`HtmlEntities`), and well-known module prefixes used without a declaration
+(``content:encoded``) are declared on the root element (:data:`KNOWN_PREFIXES`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ LEADING_BYTES = b"\xef\xbb\xbf \t\r\n"
 LEADING_TEXT = "\ufeff \t\r\n"
 ENTITY_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
 ENTITY_REF_BYTES = re.compile(rb"&([A-Za-z][A-Za-z0-9]{0,31});")
+BARE_AMP = r"&(?!#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{0,31};)"
+BARE_AMP_TEXT, BARE_AMP_BYTES = re.compile(BARE_AMP), re.compile(BARE_AMP.encode("ascii"))
 XML_ENTITIES = frozenset({"lt", "gt", "amp", "quot", "apos"})
 HTML_ENTITIES = {name[:-1]: "".join(f"&#{ord(c)};" for c in value)
                  for name, value in html.entities.html5.items() if name.endswith(";")}
@@ -77,6 +79,8 @@ def xml_elements(member: Member, tags: Sequence[str] | None = None,
                     yield element
         parser.close()
     except etree.XMLSyntaxError as exc:
+        if entities.declared:  # libxml2 stops an expansion beyond its bound, or a reference to one
+            raise member.error(ENTITIES_REFUSED) from None
         if entities.unknown:  # the parser's own message is unreliable after an undefined entity
             raise member.error(f"is not well-formed XML: it uses the entity &{entities.unknown}; that "
                                f"neither XML nor HTML defines (the parser said: {exc.msg})") from None
@@ -138,12 +142,16 @@ class HtmlEntities:
     Feeds often use them without declaring them (RSS 0.91 named a DTD that did): XML does not
     define them, so the document would be refused. Each name maps to fixed characters, so nothing
     expands or is fetched. XML's own five names and CDATA sections are left alone; unknown names
-    are kept (the first one is remembered for the error message). Chunks are cut before a possible
-    reference or CDATA marker, which is held until the next chunk.
+    are kept (the first one is remembered for the error message), and so is whether the document
+    declares entities (the parser may stop on them before its DTD can be checked). An ``&`` that
+    starts no reference (``Draft & Post``, ``?a=1&b=2``: Squarespace's WXR export writes them so)
+    is the character itself, ``&amp;``. Chunks are cut before a possible reference or CDATA
+    marker, which is held until the next chunk.
     """
 
     def __init__(self) -> None:
         self.unknown: str | None = None
+        self.declared = False
         self.in_cdata = False
 
     def replaced(self, chunks: Iterator[Any]) -> Iterator[Any]:
@@ -189,9 +197,11 @@ class HtmlEntities:
         return cut if cut != -1 else len(data)
 
     def _sub(self, data: Any) -> Any:
+        self.declared = self.declared or (b"<!ENTITY" if isinstance(data, bytes) else "<!ENTITY") in data
         if isinstance(data, bytes):
-            return ENTITY_REF_BYTES.sub(lambda m: self._numeric(m.group(1).decode("ascii")).encode("ascii"), data)
-        return ENTITY_REF.sub(lambda m: self._numeric(m.group(1)), data)
+            named = ENTITY_REF_BYTES.sub(lambda m: self._numeric(m.group(1).decode("ascii")).encode("ascii"), data)
+            return BARE_AMP_BYTES.sub(b"&amp;", named)
+        return BARE_AMP_TEXT.sub("&amp;", ENTITY_REF.sub(lambda m: self._numeric(m.group(1)), data))
 
     def _numeric(self, name: str) -> str:
         if name in XML_ENTITIES:

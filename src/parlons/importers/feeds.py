@@ -60,7 +60,7 @@ THR = "http://purl.org/syndication/thread/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {"a": ATOM, "thr": THR, "content": "http://purl.org/rss/1.0/modules/content/",
       "dc": "http://purl.org/dc/elements/1.1/", "slash": "http://purl.org/rss/1.0/modules/slash/",
-      "dcterms": "http://purl.org/dc/terms/"}
+      "dcterms": "http://purl.org/dc/terms/", "feedburner": "http://rssnamespace.org/feedburner/ext/1.0"}
 RSS_DATES = ("dc:date", "dcterms:issued", "dcterms:created", "a:published", "a:updated", "dcterms:modified")
 """Where an RSS item's date is when it has no ``pubDate``, in order."""
 COMMENT_FEED = re.compile(r"^\s*(comments?\s+(on|for)|commentaires?\s+(sur|pour|de))\b", re.IGNORECASE)
@@ -366,8 +366,9 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
     q = dialect.q
     guid = item.find(q("guid"))
     raw = _text(item, q("guid")) or item.get(RDF_ABOUT)
-    link = _text(item, q("link")) or _atom_link(item, "alternate", NS) or (raw if _permalink(guid, raw) else None)
-    raw = raw or link
+    link = (_text(item, "feedburner:origLink") or _text(item, q("link")) or _atom_link(item, "alternate", NS)
+            or (raw if _permalink(guid, raw) else None))
+    raw = raw or _episode(item, dialect) or link
     return Entry(
         feed, id=_entry_id(feed, raw, _text(item, WP_POST_ID)), link=link,
         title=entities(_text(item, q("title"))) or None,
@@ -376,6 +377,15 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
         author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
         enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
+
+
+def _episode(item: etree._Element, dialect: Dialect) -> str | None:
+    """The address of an item's audio or video enclosure: a podcast episode without a guid is
+    known by it (Apple's rule), since its ``link`` is often the show's page, the same for all."""
+    for enclosure in item.iterfind(dialect.q("enclosure")):
+        if _media_kind(enclosure.get("type")) in ("audio", "video") and (url := (enclosure.get("url") or "").strip()):
+            return url
+    return None
 
 
 def _permalink(guid: etree._Element | None, value: str | None) -> bool:
@@ -411,7 +421,8 @@ def _atom_entry(feed: Feed, entry: etree._Element, root: etree._Element, ns: dic
     html, text = _atom_text(content if content is not None else entry.find("a:summary", ns))
     author = entry.find("a:author", ns)
     author = author if author is not None else root.find("a:author", ns)
-    reply, link = entry.find("thr:in-reply-to", ns), _atom_link(entry, "alternate", ns)
+    reply = entry.find("thr:in-reply-to", ns)
+    link = _text(entry, "feedburner:origLink", ns) or _atom_link(entry, "alternate", ns)
     return Entry(
         feed, id=_entry_id(feed, _text(entry, "a:id", ns) or link), link=link,
         title=_atom_text(entry.find("a:title", ns))[1] or None, html=html, text=text,

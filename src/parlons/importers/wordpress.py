@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 from lxml import etree
@@ -42,6 +43,7 @@ WP_DEFAULT = "http://wordpress.org/export/1.2/"
 WP_NS = re.compile(r"""xmlns:wp\s*=\s*["'](https?://wordpress\.org/export/[\d.]+/)["']""")
 RESERVED_MAIL = re.compile(r"(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$")
 CHANNEL_FIELDS = ("title", "link", "description", "language")
+MAX_OFFSET = timedelta(hours=14)
 
 
 @dataclass
@@ -66,6 +68,40 @@ class Site:
 
 
 @dataclass
+class Clock:
+    """The export's times: the GMT date WordPress stores beside the site's local one.
+
+    A post or comment whose GMT date is zero (``0000-00-00 00:00:00``: posts created by some
+    importers or plugins, old comments) has only its local date; it is read with the offset of
+    the last item or comment before it that had both (the site's time zone, unnamed in WXR).
+    """
+
+    offset: timedelta | None = None
+    local_only: int = 0
+
+    def learn(self, gmt: str, local: str) -> None:
+        """Keep the offset of a post or comment that has both dates, imported or not."""
+        utc, here = parse_time(gmt), parse_time(local)
+        if utc is not None and here is not None and abs(here - utc) <= MAX_OFFSET:
+            self.offset = here - utc
+
+    def time(self, gmt: str, local: str) -> datetime | None:
+        """The UTC time of a post or comment that is imported."""
+        self.learn(gmt, local)
+        utc, here = parse_time(gmt), parse_time(local)
+        if utc is not None or here is None:
+            return utc
+        self.local_only += 1
+        return here - (self.offset or timedelta(0))
+
+    def note(self) -> str:
+        offset = "as UTC (no item had both dates)" if self.offset is None else \
+            "with the site's offset on the last item or comment before it that had both dates"
+        return (f"{self.local_only} posts or comments have no GMT date (0000-00-00 00:00:00): their "
+                f"local date (wp:post_date, wp:comment_date) was read {offset}")
+
+
+@dataclass
 class Comment:
     """One ``wp:comment`` of an item."""
 
@@ -73,12 +109,14 @@ class Comment:
     author: str
     email: str
     url: str
-    created_at: datetime | None
+    date_gmt: str
+    date: str
     content: str
     approved: str
     type: str
     parent: str
     user_id: str
+    created_at: datetime | None = None
 
 
 class WordPressImporter(Importer):
@@ -106,6 +144,7 @@ class WxrReader:
         self.channel: dict[str, str] = {}
         self.authors: list[dict[str, str]] = []
         self._site: Site | None = None
+        self.clock = Clock()
 
     def tag(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
@@ -123,6 +162,8 @@ class WxrReader:
                 _release(element)
             elif parent is not None and parent.tag == "channel":
                 self.channel_field(element)
+        if self.clock.local_only:
+            self.ctx.note(f"{self.member.name}: {self.clock.note()}")
 
     def channel_field(self, element: etree._Element) -> None:
         if element.tag == self.tag("author"):
@@ -146,9 +187,10 @@ class WxrReader:
                     self.ctx.note(f"--account {self.ctx.options.account} is not used for {self.member.name}: "
                                   f"the export names its site {site_host(link)}")
                 return link
-        raise self.member.error("the export's <channel> has no <link> to the site (nor "
-                                "<wp:base_blog_url>), so the blog's account is unknown; give --account "
-                                "with the blog's address (blog.example)")
+        written = self.channel.get("link")
+        what = f"<link>{written}</link> names no site" if written else "has no <link> to the site"
+        raise self.member.error(f"the export's <channel> {what} (nor <wp:base_blog_url>), so the blog's "
+                                "account is unknown; give --account with the blog's address (blog.example)")
 
     def _describe_site(self) -> Site:
         link = self._site_link()
@@ -164,14 +206,18 @@ class WxrReader:
     def item(self, item: etree._Element) -> Iterator[dict[str, Any]]:
         fields = _children(item)
         record = self.get(fields, "post_id") or "?"
+        self.clock.learn(self.get(fields, "post_date_gmt"), self.get(fields, "post_date"))
         reason = self.item_skip_reason(fields)
+        created_at = None if reason else self.created_at(fields)
+        if reason is None and created_at is None:
+            reason = f"{self.get(fields, 'post_type')} without a valid date"
         if reason is not None:
             self.ctx.skip(self.member, record, reason)
             for comment in item.iterfind(self.tag("comment")):
                 self.ctx.skip(self.member, f"{record}#comment-{self.text(comment, 'comment_id')}",
                               "comment on an item that is not imported")
             return
-        post = self.post(fields, record)
+        post = self.post(fields, record, created_at)
         comments = list(self.comments(item, post))
         post["reply_count"] = len(comments)
         yield post
@@ -189,18 +235,24 @@ class WxrReader:
             return f"{kind} with status {status} (not published)"
         if not (self.get(fields, "post_id") or fields.get("guid", "").strip()):
             return f"{kind} without a post id or a guid"
-        if self.created_at(fields) is None:
-            return f"{kind} without a valid date"
         return None
 
     def created_at(self, fields: dict[str, str]) -> datetime | None:
-        return parse_time(self.get(fields, "post_date_gmt")) or parse_time(fields.get("pubDate"))
+        """``wp:post_date_gmt``; without it, ``pubDate``; when it is zero, ``wp:post_date`` (local).
 
-    def post(self, fields: dict[str, str], record: str) -> dict[str, Any]:
-        site, link = self.site, fields.get("link", "").strip() or None
+        WordPress writes ``pubDate`` from the GMT date: a zero one gives 1970-01-01, 1999-11-30
+        or -0001-11-30 there, so ``pubDate`` is not read then.
+        """
+        gmt = self.get(fields, "post_date_gmt")
+        if not gmt and (published := parse_time(fields.get("pubDate"))) is not None:
+            return published
+        return self.clock.time(gmt, self.get(fields, "post_date"))
+
+    def post(self, fields: dict[str, str], record: str, created_at: datetime | None) -> dict[str, Any]:
+        site, link = self.site, _absolute(fields.get("link", "").strip(), self.site.link)
         return post_row(
             platform="blog", post_id=self.post_key(fields), account=site.host,
-            account_name=site.title, created_at=self.created_at(fields),
+            account_name=site.title, created_at=created_at,
             title=entities(fields.get("title")) or None, lang=site.lang, kind="original",
             mentions=[], source="WordPress", permalink=link, source_member=self.member.name,
             source_record=record, **body_fields(fields.get(CONTENT), link))
@@ -216,7 +268,7 @@ class WxrReader:
                     commenter_account(c.author, c.url, self.site.host) for c in comments}
         kept = []
         for comment in comments:
-            reason = _comment_skip_reason(comment)
+            reason = _comment_skip_reason(comment) or self.comment_time(comment)
             if reason is None:
                 kept.append(comment)
             else:
@@ -225,6 +277,11 @@ class WxrReader:
         for comment in kept:
             yield self.comment_row(comment, post, accounts, replies[comment.id])
 
+    def comment_time(self, comment: Comment) -> str | None:
+        """Sets the time of a comment to import; the reason to skip it when it has none."""
+        comment.created_at = self.clock.time(comment.date_gmt, comment.date)
+        return None if comment.created_at is not None else "comment without a valid date"
+
     def comment(self, element: etree._Element) -> Comment:
         fields = _children(element)
 
@@ -232,7 +289,7 @@ class WxrReader:
             return self.get(fields, f"comment_{name}")
 
         return Comment(id=get("id"), author=entities(get("author")), email=get("author_email"),
-                       url=get("author_url"), created_at=parse_time(get("date_gmt")),
+                       url=get("author_url"), date_gmt=get("date_gmt"), date=get("date"),
                        content=fields.get(self.tag("comment_content"), ""), approved=get("approved"),
                        type=get("type"), parent=get("parent"), user_id=get("user_id"))
 
@@ -254,6 +311,13 @@ class WxrReader:
             **body)
 
 
+def _absolute(link: str, site: str | None) -> str | None:
+    """An item's link; Squarespace's exports write the path only (``/blog/post.html``)."""
+    if not link or urlsplit(link).scheme or not site:
+        return link or None
+    return urljoin(site, link)
+
+
 def _direct_replies(comments: list[Comment]) -> dict[str, int]:
     counts: dict[str, int] = {c.id: 0 for c in comments}
     for comment in comments:
@@ -265,14 +329,14 @@ def _direct_replies(comments: list[Comment]) -> dict[str, int]:
 def _comment_skip_reason(comment: Comment) -> str | None:
     if comment.type in ("pingback", "trackback"):
         return f"{comment.type} (a link from another site, not an audience comment)"
+    if comment.type == "note":
+        return "editorial note (WordPress 6.9 block notes: the site's team in the editor, not a public comment)"
     if comment.approved == "spam":
         return "comment marked as spam"
     if comment.approved != "1":
         return f"comment not approved (status {comment.approved or 'missing'})"
     if not comment.id:
         return "comment without an id"
-    if comment.created_at is None:
-        return "comment without a valid GMT date"
     return None
 
 
