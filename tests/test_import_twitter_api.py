@@ -519,3 +519,26 @@ def test_v2_hand_written_rt_names_no_reposted_account(store: Store, tmp_path: Pa
     load(store, path)
     row = rows(store)[0]
     assert (row["kind"], row["repost_of_id"], row["repost_of_account"]) == ("original", None, None)
+
+
+def test_twarc_csv_rows_after_an_unterminated_quote_are_read(store: Store, tmp_path: Path) -> None:
+    # twarc-csv's brexit.jsonl written by twarc-csv (100 rows), one text's closing quote removed: the
+    # rows after it were lost without a word (DuckDB's ignore_errors stops at it), though counted first.
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    path = tmp_path / "tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        texts = ("fine", "BROKEN, open", "swallowed", 'closes "the" quote', "after", "and after")
+        for number, text in enumerate(texts):
+            values = dict.fromkeys(header, "")
+            values.update({"id": f"14407168567639777{number:02d}", "author_id": "1400000000000000001",
+                           "author.username": "GreenfieldLib", "created_at": "2021-09-22T16:00:00.000Z",
+                           "text": text})
+            csv.writer(out, lineterminator="\n").writerow([values[h] for h in header])
+    path.write_text(path.read_text(encoding="utf-8").replace('"BROKEN, open"', '"BROKEN, open'), encoding="utf-8")
+    report = load(store, path).files[0]
+    assert report.formats == {"twarc-csv": 3}
+    assert report.skipped == {"CSV row with a stray or unterminated quote": 1}
+    assert report.examples[0].record == "3"
+    assert [(r["text"], r["source_record"]) for r in rows(store)] == [("fine", "2"), ("after", "6"), ("and after", "7")]
