@@ -542,3 +542,22 @@ def test_twarc_csv_rows_after_an_unterminated_quote_are_read(store: Store, tmp_p
     assert report.skipped == {"CSV row with a stray or unterminated quote": 1}
     assert report.examples[0].record == "3"
     assert [(r["text"], r["source_record"]) for r in rows(store)] == [("fine", "2"), ("after", "6"), ("and after", "7")]
+
+
+def test_v2_pages_after_an_errors_only_first_line(store: Store, tmp_path: Path) -> None:
+    # twarc2 writes a response of errors alone for a batch of ids none of which could be had; first in a
+    # file (stuartduncan416/twarc2ToCSV's snow.jsonl behind such a line), it made the pages read as
+    # flattened tweets: 0 posts of 123, "2 skipped: not a tweet (no id)".
+    error = {"resource_id": "1467828442473594883", "parameter": "ids", "resource_type": "tweet",
+             "title": "Not Found Error", "value": "1467828442473594883",
+             "detail": "Could not find tweet with ids: [1467828442473594883].",
+             "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    path = tmp_path / "hydrated.jsonl"
+    path.write_text(json.dumps({"errors": [error], "__twarc": {"url": "https://api.twitter.com/2/tweets"}}) + "\n"
+                    + _page([_tweet("10", "1", "a")], [_tweet("900", "2", "quoted")]) + "\n"
+                    + json.dumps({"errors": [error]}) + "\n"
+                    + _page([_tweet("20", "1", "b")], []) + "\n")
+    report = load(store, path).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 3}, {})
+    assert sorted((r["post_id"], r["account"], r["source_record"]) for r in rows(store)) == [
+        ("10", "lib", "2"), ("20", "lib", "4"), ("900", "council", "2")]

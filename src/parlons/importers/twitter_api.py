@@ -70,6 +70,9 @@ V2_KEYS = ('"conversation_id"', '"edit_history_tweet_ids"', '"__twarc"', '"publi
 PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*([\[{])')
 SEARCH = re.compile(r'\s*\{\s*"(statuses|search_metadata)"\s*:')
 """A v1.1 search response (``search/tweets``), saved as it came: ``{"statuses": [...], "search_metadata": ...}``."""
+ERRORS_ONLY = re.compile(r'\s*\{\s*"errors"\s*:\s*\[')
+"""A v2 response line with ``errors`` and no ``data``: twarc2 writes one for a batch of ids none of which
+could be had (``hydrate``, ``tweet``), or a stream's error message. Detection looks past such lines."""
 COMPLIANCE = re.compile(r'\s*\{\s*"id"\s*:\s*"\d+"\s*,\s*"action"\s*:\s*"(delete|scrub_geo|protect|suspend)"')
 FIRST_LINE = 1 << 21
 """How much of a page file is read to tell tweets from users, lists or counts: its first line, if shorter."""
@@ -411,7 +414,7 @@ def _flavour(member: Member) -> str | None:
     Tweets: ``v1``, ``search`` (v1.1 search responses), ``v2`` (flattened), ``pages`` or ``stream``;
     companions: ``users``, ``lists``, ``counts`` (pages of those) or ``compliance``.
     """
-    head = member.head_text(65536).lstrip()
+    head = _past_errors(member.head_text(65536).lstrip())
     if not head.startswith(("{", "[")):
         return None
     page = PAGE.match(head)
@@ -444,11 +447,20 @@ def _page_flavour(member: Member, opening: str) -> str:
     return "stream" if opening == "{" else "pages"
 
 
+def _past_errors(head: str) -> str:
+    """``head`` from its first line that is not an errors-only response (:data:`ERRORS_ONLY`), if any."""
+    rest = head
+    while ERRORS_ONLY.match(rest) and "\n" in rest:
+        rest = rest.split("\n", 1)[1].lstrip()
+    return rest if rest.startswith(("{", "[")) else head
+
+
 def _first_record(member: Member) -> dict[str, Any] | None:
-    """The first element of ``data`` in the first line, when that line is short enough to parse."""
-    line = member.head(FIRST_LINE).split(b"\n", 1)[0]
+    """The first element of ``data`` in the first line (past errors-only lines), when short enough to parse."""
+    text = member.head(FIRST_LINE).decode(member.encoding(), errors="replace").lstrip("\ufeff")
+    line = _past_errors(text.lstrip()).split("\n", 1)[0]
     try:
-        data = json.loads(line.decode(member.encoding(), errors="replace").lstrip("\ufeff")).get("data")
+        data = json.loads(line).get("data")
     except (ValueError, AttributeError, RecursionError):
         return None
     first = data[0] if isinstance(data, list) and data else data
