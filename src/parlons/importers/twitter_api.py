@@ -5,7 +5,10 @@ Shapes read (one kind per file, decided from its first bytes):
 - **v1.1** tweet objects (``id_str``, ``user.screen_name``, ``full_text``/``text``/
   ``extended_tweet.full_text``, ``retweeted_status``, ``quoted_status_id_str``, ``in_reply_to_*``,
   ``entities``, ``extended_entities``, ``source`` as HTML, counts): one object per file, a JSON
-  array of them, or JSON lines (twarc 1, the streaming API);
+  array of them, or JSON lines (twarc 1, the streaming API); a ``user`` trimmed to its id
+  (``trim_user``) gives the handle ``id:<user.id_str>``; objects without text (lists, users) are skips;
+- **v1.1 search responses** (``search/tweets`` saved as it came, whole or one a line):
+  ``{"statuses": [...], "search_metadata": ...}``, the tweets of ``statuses`` read as above;
 - **v2 flattened** (``twarc2 flatten``): one tweet per line with ``author``, ``in_reply_to_user``
   and the referenced tweets expanded in place (``referenced_tweets[{type, id, author}]``,
   ``public_metrics``, ``entities.mentions[].username``, ``attachments.media``, ``__twarc``);
