@@ -125,6 +125,25 @@ def test_twcs_bad_rows_are_counted_with_their_lines(store: Store, tmp_path: Path
     assert got == [("1", "2", "two\nlines"), ("5", "7", 'say "hi"'), ("7", "9", "after\nthe bad ones")]
 
 
+def test_twcs_rows_after_an_unterminated_quote_are_read(store: Store, tmp_path: Path) -> None:
+    # twcs_head121.csv with one row's quote left open (line 6): the rows after it were lost without a
+    # word (4 posts of 123 rows; DuckDB's ignore_errors stops there), though the first pass counted them.
+    bad = tmp_path / "twcs.csv"
+    bad.write_text(HEADER
+                   + f"1,sprintcare,False,{WHEN},@115712 I understand.,2,3\n"         # line 2
+                   + f'2,115712,True,{WHEN},"@sprintcare unterminated,,1\n'           # lines 3-4, the
+                   + f"3,115712,True,{WHEN},@sprintcare swallowed,1,\n"               # field runs to
+                   + f'4,sprintcare,False,{WHEN},"@115712 Please DM us.",,3\n'        # this quote
+                   + f"5,115713,True,{WHEN},@sprintcare still here?,6,\n"             # line 6
+                   + f"6,sprintcare,False,{WHEN},@115713 Yes.,,5\n")                  # line 7
+    report = load(store, bad)
+    assert report.files[0].formats == {"twcs": 3}
+    assert report.files[0].skipped == {"CSV row with a stray or unterminated quote": 1}
+    assert report.files[0].examples[0].record == "3"
+    got = store.con.execute("SELECT post_id, source_record, kind, in_reply_to_account FROM posts ORDER BY 1").fetchall()
+    assert got == [("1", "2", "reply", "115712"), ("5", "6", "original", None), ("6", "7", "reply", "115713")]
+
+
 def test_twcs_truncated_file_skips_the_cut_row(store: Store, tmp_path: Path) -> None:
     cut = tmp_path / "twcs.csv"
     cut.write_text(HEADER + f"1,a,True,{WHEN},fine,,\n" + f'2,b,True,{WHEN},"cut in the mid')

@@ -436,3 +436,128 @@ def test_twarc_csv_reply_author_known_from_another_row(store: Store, tmp_path: P
     reply = rows(store, "post_id = '1630000000000000950'")[0]
     assert (reply["kind"], reply["in_reply_to_account"], reply["in_reply_to_account_id"]) == (
         "reply", "sam_reads", "55500001")
+
+
+def _v1(tweet_id: str, text: str, **fields: object) -> dict[str, object]:
+    user = {"id": 700, "id_str": "700", "screen_name": "MairieDeLaville", "name": "Mairie"}
+    return {"created_at": "Tue Dec 15 09:12:00 +0000 2015", "id": int(tweet_id), "id_str": tweet_id,
+            "text": text, "user": user, "entities": {"user_mentions": [], "hashtags": [], "urls": []}, **fields}
+
+
+def test_v1_search_response_saved_whole_gives_its_statuses(store: Store, tmp_path: Path) -> None:
+    # python-twitter's testdata/get_search_raw.json: search/tweets as it came, search_metadata first
+    # (100 statuses); before, the file was taken for one tweet without an id and gave none.
+    statuses = [_v1("676500000000000001", "Inscriptions ouvertes"),
+                _v1("676500000000000002", "@voisin Oui, jusqu'à 18 h", in_reply_to_status_id_str="676400000000000009",
+                    in_reply_to_screen_name="voisin")]
+    response = tmp_path / "search.json"
+    response.write_text(json.dumps({"search_metadata": {"count": 2, "query": "mairie"}, "statuses": statuses},
+                                   indent=2))
+    lines = tmp_path / "searches.jsonl"
+    lines.write_text(json.dumps({"statuses": statuses[:1], "search_metadata": {}}) + "\n{\"statuses\": [ cut\n"
+                     + json.dumps({"statuses": statuses[1:]}) + "\n")
+    report = load(store, response).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 2}, {})
+    assert [(r["post_id"], r["kind"], r["in_reply_to_id"]) for r in rows(store)] == [
+        ("676500000000000001", "original", None), ("676500000000000002", "reply", "676400000000000009")]
+    report = load(store, lines).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 2}, {"line is not valid JSON": 1})
+    assert report.examples[0].record == "2"
+
+
+def test_v1_objects_without_text_are_not_tweets(store: Store, tmp_path: Path) -> None:
+    # python-twitter's testdata/get_lists_list_screen_name.json: 53 lists (id_str, created_at, user) were
+    # imported as 53 posts without text.
+    owner = {"id_str": "700", "screen_name": "MairieDeLaville"}
+    lists = [{"id": 224581495, "id_str": "224581495", "name": "Élus", "slug": "elus", "member_count": 12,
+              "subscriber_count": 3, "created_at": "Sun Nov 01 16:04:26 +0000 2015", "user": owner},
+             _v1("676500000000000003", "Conseil municipal ce soir")]
+    path = tmp_path / "lists.json"
+    path.write_text(json.dumps(lists))
+    report = load(store, path).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 1}, {"not a tweet (no text)": 1})
+    assert [r["post_id"] for r in rows(store)] == ["676500000000000003"]
+
+
+def test_v1_tweet_with_trimmed_user_keeps_its_author_id(store: Store, tmp_path: Path) -> None:
+    # python-twitter's testdata/get_status_extra_params.json (trim_user=true): "user": {"id": 12, "id_str": "12"};
+    # it was skipped as a tweet without user.screen_name.
+    tweet = {**_v1("397", "just setting up my twttr"), "user": {"id": 12, "id_str": "12"}}
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps(tweet))
+    report = load(store, path).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 1}, {})
+    row = rows(store)[0]
+    assert (row["account"], row["account_id"], row["permalink"]) == ("id:12", "12", "https://x.com/i/web/status/397")
+    assert store.con.execute("SELECT account, url FROM accounts").fetchall() == [("id:12", "https://x.com/i/user/12")]
+
+
+def test_v1_hand_written_rt_and_truncation_link(store: Store, tmp_path: Path) -> None:
+    # tweepy's cassettes: @Twitter's "RT @TwitterEng: ..." typed by hand is an original, yet it got
+    # repost_of_account TwitterEng; python-twitter's 3.2/extended_tweet_in_compat_mode.json: a truncated
+    # tweet's "see more" link (twitter.com/i/web/status/<its id>) was listed as a link it shares.
+    manual = _v1("266367358078169089", "RT @TwitterEng: Bolstering our infrastructure. http://t.co/uML86B6s",
+                 entities={"user_mentions": [{"screen_name": "TwitterEng"}], "hashtags": [],
+                           "urls": [{"expanded_url": "https://engineering.example/bolstering"}]})
+    truncated = _v1("782737772490600448", "has more details about these changes… https://t.co/et3OTOxWSa",
+                    truncated=True, entities={"user_mentions": [], "hashtags": [], "urls": [
+                        {"expanded_url": "https://twitter.com/i/web/status/782737772490600448"}]})
+    path = tmp_path / "tweets.jsonl"
+    path.write_text(json.dumps(manual) + "\n" + json.dumps(truncated) + "\n")
+    load(store, path)
+    first, second = rows(store)
+    assert (first["kind"], first["repost_of_id"], first["repost_of_account"], first["mentions"], first["urls"]) == (
+        "original", None, None, ["TwitterEng"], ["https://engineering.example/bolstering"])
+    assert (second["kind"], second["urls"], second["quote_of_id"]) == ("original", [], None)
+
+
+def test_v2_hand_written_rt_names_no_reposted_account(store: Store, tmp_path: Path) -> None:
+    tweet = {**_tweet("1380242449700847616", "1", "RT @council: by hand, no retweet reference"),
+             "conversation_id": "1380242449700847616"}
+    path = tmp_path / "flat.jsonl"
+    path.write_text(json.dumps(tweet) + "\n")
+    load(store, path)
+    row = rows(store)[0]
+    assert (row["kind"], row["repost_of_id"], row["repost_of_account"]) == ("original", None, None)
+
+
+def test_twarc_csv_rows_after_an_unterminated_quote_are_read(store: Store, tmp_path: Path) -> None:
+    # twarc-csv's brexit.jsonl written by twarc-csv (100 rows), one text's closing quote removed: the
+    # rows after it were lost without a word (DuckDB's ignore_errors stops at it), though counted first.
+    lines = (TWARC2 / "tweets.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    path = tmp_path / "tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        out.write(lines[0] + "\n")
+        texts = ("fine", "BROKEN, open", "swallowed", 'closes "the" quote', "after", "and after")
+        for number, text in enumerate(texts):
+            values = dict.fromkeys(header, "")
+            values.update({"id": f"14407168567639777{number:02d}", "author_id": "1400000000000000001",
+                           "author.username": "GreenfieldLib", "created_at": "2021-09-22T16:00:00.000Z",
+                           "text": text})
+            csv.writer(out, lineterminator="\n").writerow([values[h] for h in header])
+    path.write_text(path.read_text(encoding="utf-8").replace('"BROKEN, open"', '"BROKEN, open'), encoding="utf-8")
+    report = load(store, path).files[0]
+    assert report.formats == {"twarc-csv": 3}
+    assert report.skipped == {"CSV row with a stray or unterminated quote": 1}
+    assert report.examples[0].record == "3"
+    assert [(r["text"], r["source_record"]) for r in rows(store)] == [("fine", "2"), ("after", "6"), ("and after", "7")]
+
+
+def test_v2_pages_after_an_errors_only_first_line(store: Store, tmp_path: Path) -> None:
+    # twarc2 writes a response of errors alone for a batch of ids none of which could be had; first in a
+    # file (stuartduncan416/twarc2ToCSV's snow.jsonl behind such a line), it made the pages read as
+    # flattened tweets: 0 posts of 123, "2 skipped: not a tweet (no id)".
+    error = {"resource_id": "1467828442473594883", "parameter": "ids", "resource_type": "tweet",
+             "title": "Not Found Error", "value": "1467828442473594883",
+             "detail": "Could not find tweet with ids: [1467828442473594883].",
+             "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    path = tmp_path / "hydrated.jsonl"
+    path.write_text(json.dumps({"errors": [error], "__twarc": {"url": "https://api.twitter.com/2/tweets"}}) + "\n"
+                    + _page([_tweet("10", "1", "a")], [_tweet("900", "2", "quoted")]) + "\n"
+                    + json.dumps({"errors": [error]}) + "\n"
+                    + _page([_tweet("20", "1", "b")], []) + "\n")
+    report = load(store, path).files[0]
+    assert (report.formats, report.skipped) == ({"twitter-api": 3}, {})
+    assert sorted((r["post_id"], r["account"], r["source_record"]) for r in rows(store)) == [
+        ("10", "lib", "2"), ("20", "lib", "4"), ("900", "council", "2")]

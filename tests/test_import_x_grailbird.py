@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -182,3 +183,50 @@ def test_grailbird_csv_record_over_the_limit_is_counted_with_its_line(store: Sto
     assert report.skipped == {"CSV record longer than 8 MB": 1}
     assert [(s.member, s.record) for s in report.examples] == [("tweets.csv", "line 3")]
     assert report.read == len(records) - 2
+
+
+def test_grailbird_media_without_type_retweet_photos_listed_twice_and_see_more_links(
+        store: Store, tmp_path: Path) -> None:
+    # wastemobile/mytweets (27,001 tweets, 2009-2023): its data/js/tweets/*.js photos have no "type"
+    # (4,505 tweets got media_kinds ['other']); its tweets.csv lists a retweet's photo links twice
+    # (100 retweets counted 2 photos for 1, three of 4 photos counted 8); its grailbird_updater months
+    # have truncated tweets whose "see more" link (twitter.com/i/web/status/<id>) was listed in urls.
+    archive = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, archive)
+    photo = "http://twitter.com/VeloCiteLille/status/290000000000000031/photo/1"
+    month = archive / "data" / "js" / "tweets" / "2013_02.js"
+    month.write_text("Grailbird.data.tweets_2013_02 = \n" + json.dumps([
+        {"id_str": "290000000000000031", "created_at": "2013-02-02 10:00:00 +0000",
+         "text": "Nos vélos réparés http://t.co/Ph0t0001", "source": "web",
+         "user": {"id_str": "480000001", "screen_name": "VeloCiteLille", "name": "Vélo Cité Lille"},
+         "entities": {"user_mentions": [], "hashtags": [], "urls": [], "media": [
+             {"expanded_url": photo, "media_url": "http://pbs.twimg.com/media/AbC1.jpg"},
+             {"expanded_url": photo, "media_url": "http://pbs.twimg.com/media/AbC2.jpg"}]}},
+        {"id_str": "290000000000000032", "created_at": "2013-02-03 10:00:00 +0000", "truncated": True,
+         "text": "Un très long message… https://t.co/SeeM0re1", "source": "web",
+         "user": {"id_str": "480000001", "screen_name": "VeloCiteLille", "name": "Vélo Cité Lille"},
+         "entities": {"user_mentions": [], "hashtags": [], "media": [], "urls": [
+             {"expanded_url": "https://twitter.com/i/web/status/290000000000000032"}]}},
+    ]))
+    retweeted = "http://twitter.com/MEL_Lille/status/289000000000000888/photo/1"
+    with (archive / "tweets.csv").open("a", encoding="utf-8", newline="") as table:
+        csv.writer(table, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([
+            ["290000000000000033", "", "", "2013-02-04 08:00:00 +0000", "web",
+             "RT @MEL_Lille: La piste est ouverte http://t.co/RtPh0t01", "289000000000000888", "55555555",
+             "2013-02-04 07:00:00 +0000", f"{retweeted},{retweeted}"],
+            ["290000000000000034", "", "", "2013-02-05 08:00:00 +0000", "web",
+             "RT @MEL_Lille: Trois photos http://t.co/RtPh0t02", "289000000000000889", "55555555",
+             "2013-02-05 07:00:00 +0000", ",".join([retweeted.replace("888", "889")] * 6)],
+            ["290000000000000035", "", "", "2013-02-06 08:00:00 +0000", "web",
+             "Deux photos http://t.co/Ph0t0002", "", "", "", f"{photo},{photo}"],
+        ])
+    load(store, archive)
+    found = {r["post_id"]: (r["media_count"], r["media_kinds"], r["urls"]) for r in rows(store)
+             if r["post_id"] > "290000000000000030"}
+    assert found == {
+        "290000000000000031": (2, ["image", "image"], []),
+        "290000000000000032": (0, [], []),
+        "290000000000000033": (1, ["image"], []),
+        "290000000000000034": (3, ["image", "image", "image"], []),
+        "290000000000000035": (2, ["image", "image"], []),
+    }

@@ -152,7 +152,7 @@ class TwarcCsvImporter(Importer):
                         "WHERE nullif(key, '') IS NOT NULL GROUP BY key")
             edits = EditChains()
             if "edit_history_tweet_ids" in columns:
-                for (chain,) in con.execute(CHAINS.format(scan=read[:-1] + ", ignore_errors = true)")).fetchall():
+                for (chain,) in con.execute(CHAINS.format(scan=_tolerant(read, "chains"))).fetchall():
                     edits.add(tuple(chain))
             yield from edits.fold(stream_checked(con, _shape(member, read, columns), member, ctx))
             yield from edits.rows(ctx)
@@ -167,10 +167,18 @@ def _header(member: Member) -> list[str]:
         return []
 
 
+def _tolerant(read: str, name: str) -> str:
+    """``read`` passing over the rows DuckDB rejects (counted by the first pass) to the rows after them.
+
+    ``ignore_errors`` alone is not enough: with ``strict_mode``, DuckDB 2.0 ends the read without a
+    word at an unterminated quote (every later row lost); storing the rejects makes it go on."""
+    return read[:-1] + f", store_rejects = true, rejects_table = '{name}_rejects', rejects_scan = '{name}_scans')"
+
+
 def _shape(member: Member, read: str, columns: list[str]) -> str:
     aliases = ", ".join(f"{sql_name(column) if column in columns else 'NULL::VARCHAR'} AS {alias}"
                         for alias, column in ALIASES.items())
-    scan = f"(SELECT *, {aliases} FROM {read[:-1]}, ignore_errors = true))"
+    scan = f"(SELECT *, {aliases} FROM {_tolerant(read, 'shape')})"
     known = "attachments.media_keys" in columns or "attachments.media" in columns
     return SHAPE.format(scan=scan, member=sql_string(member.name), not_languages=NOT_LANGUAGES,
                         media_known=str(known).upper())

@@ -166,7 +166,11 @@ def _scan(member: Member) -> str:
 
 
 def _shape(number: int, member: Member, scan: str) -> str:
-    return SHAPE.format(scan=scan[:-1] + ", ignore_errors = true)", number=number, x_time=X_TIME,
+    # Rejects stored, not only ignored: with strict_mode, DuckDB 2.0's ignore_errors alone ends the read
+    # without a word at an unterminated quote, and every later row would be lost.
+    tolerant = scan[:-1] + f", store_rejects = true, rejects_table = 'shape_rejects_{number}', " \
+                           f"rejects_scan = 'shape_scans_{number}')"
+    return SHAPE.format(scan=tolerant, number=number, x_time=X_TIME,
                         tweet_id=_id("tweet_id"), parent_id=_id("in_response_to_tweet_id"),
                         member=sql_string(member.name), mentions=sql_mentions("body"),
                         hashtags=sql_hashtags("body"), urls=sql_urls("body"),

@@ -5,7 +5,10 @@ Shapes read (one kind per file, decided from its first bytes):
 - **v1.1** tweet objects (``id_str``, ``user.screen_name``, ``full_text``/``text``/
   ``extended_tweet.full_text``, ``retweeted_status``, ``quoted_status_id_str``, ``in_reply_to_*``,
   ``entities``, ``extended_entities``, ``source`` as HTML, counts): one object per file, a JSON
-  array of them, or JSON lines (twarc 1, the streaming API);
+  array of them, or JSON lines (twarc 1, the streaming API); a ``user`` trimmed to its id
+  (``trim_user``) gives the handle ``id:<user.id_str>``; objects without text (lists, users) are skips;
+- **v1.1 search responses** (``search/tweets`` saved as it came, whole or one a line):
+  ``{"statuses": [...], "search_metadata": ...}``, the tweets of ``statuses`` read as above;
 - **v2 flattened** (``twarc2 flatten``): one tweet per line with ``author``, ``in_reply_to_user``
   and the referenced tweets expanded in place (``referenced_tweets[{type, id, author}]``,
   ``public_metrics``, ``entities.mentions[].username``, ``attachments.media``, ``__twarc``);
@@ -68,6 +71,11 @@ V2_TIME = re.compile(r'"created_at"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d')
 V2_KEYS = ('"conversation_id"', '"edit_history_tweet_ids"', '"__twarc"', '"public_metrics"',
            '"referenced_tweets"')
 PAGE = re.compile(r'\s*\{\s*"data"\s*:\s*([\[{])')
+SEARCH = re.compile(r'\s*\{\s*"(statuses|search_metadata)"\s*:')
+"""A v1.1 search response (``search/tweets``), saved as it came: ``{"statuses": [...], "search_metadata": ...}``."""
+ERRORS_ONLY = re.compile(r'\s*\{\s*"errors"\s*:\s*\[')
+"""A v2 response line with ``errors`` and no ``data``: twarc2 writes one for a batch of ids none of which
+could be had (``hydrate``, ``tweet``), or a stream's error message. Detection looks past such lines."""
 COMPLIANCE = re.compile(r'\s*\{\s*"id"\s*:\s*"\d+"\s*,\s*"action"\s*:\s*"(delete|scrub_geo|protect|suspend)"')
 FIRST_LINE = 1 << 21
 """How much of a page file is read to tell tweets from users, lists or counts: its first line, if shorter."""
@@ -180,6 +188,9 @@ INCLUDED_TWEETS = """
 
 SOURCES = {
     "v1": "parsed AS ({parsed}), tweets AS (SELECT record, bad, j AS t FROM parsed)",
+    "search": f"""parsed AS ({{parsed}}), tweets AS (
+      SELECT record, bad, unnest(CASE WHEN j IS NULL THEN [NULL::{TWEET_V1}] ELSE coalesce(j.statuses, []) END) AS t
+      FROM parsed)""",
     "v2": f"parsed AS ({{parsed}}), tweets AS (SELECT record, bad, j AS t, NULL::{INCLUDES} AS inc FROM parsed)",
     "pages": f"""parsed AS ({{parsed}}), tweets AS (
       SELECT record, bad, j.includes AS inc,
@@ -200,7 +211,8 @@ WITH {sources}, k AS (
     coalesce(t.extended_tweet.entities, t.entities) AS ents,
     coalesce(t.extended_tweet.extended_entities.media, t.extended_entities.media,
              t.extended_tweet.entities.media, t.entities.media, []) AS media,
-    t.retweeted_status.id_str AS rt_id,
+    t.retweeted_status.id_str AS rt_id, coalesce(t."user".id_str, t."user".id) AS uid,
+    coalesce(t."user".screen_name, 'id:' || uid) AS handle,
     try_strptime(t.created_at, '%a %b %d %H:%M:%S %z %Y') AS created
   FROM tweets
 ), q AS (
@@ -211,8 +223,7 @@ WITH {sources}, k AS (
   FROM k
 )
 SELECT
-  'x' AS platform, tid AS post_id, t."user".screen_name AS account,
-  coalesce(t."user".id_str, t."user".id) AS account_id, t."user"."name" AS account_name,
+  'x' AS platform, tid AS post_id, handle AS account, uid AS account_id, t."user"."name" AS account_name,
   created AS created_at,
   replace(replace(replace(body, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') AS "text",
   NULL AS html, NULL AS title, CASE WHEN t.lang NOT IN {not_languages} THEN t.lang END AS lang,
@@ -221,27 +232,29 @@ SELECT
   t.in_reply_to_status_id_str AS in_reply_to_id, t.in_reply_to_screen_name AS in_reply_to_account,
   t.in_reply_to_user_id_str AS in_reply_to_account_id, NULL AS conversation_id,
   rt_id AS repost_of_id,
-  coalesce(t.retweeted_status."user".screen_name, nullif(regexp_extract(body, '^RT @(\\w+):', 1), ''))
-    AS repost_of_account,
+  CASE WHEN rt_id IS NOT NULL THEN coalesce(t.retweeted_status."user".screen_name,
+    nullif(regexp_extract(body, '^RT @(\\w+):', 1), '')) END AS repost_of_account,
   CASE WHEN rt_id IS NULL THEN quoted_id END AS quote_of_id,
   coalesce(list_distinct_ordered(list_transform(ents.user_mentions, lambda m: m.screen_name)), [])
     AS mentions,
   coalesce(list_transform(ents.hashtags, lambda h: h."text"), []) AS hashtags,
-  coalesce(list_filter(list_transform(ents.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL), [])
-    AS urls,
+  coalesce(list_filter(list_transform(ents.urls, lambda u: u.expanded_url), lambda u: u IS NOT NULL
+    AND NOT regexp_matches(u, '^https?://(www\\.|mobile\\.)?(twitter|x)\\.com/i/web/status/')), []) AS urls,
   len(media) AS media_count, list_transform(media, lambda m: media_kind(m."type")) AS media_kinds,
   client_name(t."source") AS "source",
   CASE WHEN rt_id IS NULL THEN TRY_CAST(t.favorite_count AS BIGINT) END AS like_count,
   CASE WHEN rt_id IS NULL THEN TRY_CAST(t.retweet_count AS BIGINT) END AS repost_count,
   CASE WHEN rt_id IS NULL THEN TRY_CAST(t.reply_count AS BIGINT) END AS reply_count,
   CASE WHEN rt_id IS NULL THEN TRY_CAST(t.quote_count AS BIGINT) END AS quote_count,
-  'https://x.com/' || t."user".screen_name || '/status/' || tid AS permalink,
+  'https://x.com/' || CASE WHEN t."user".screen_name IS NULL THEN 'i/web' ELSE handle END || '/status/' || tid
+    AS permalink,
   {member} AS source_member, record AS source_record,
   t."user".description AS author_description,
   try_strptime(t."user".created_at, '%a %b %d %H:%M:%S %z %Y') AS author_created_at,
   NULL::VARCHAR[][] AS edits,
   CASE WHEN bad IS NOT NULL THEN bad WHEN tid IS NULL THEN 'not a tweet (no id)'
-       WHEN t."user".screen_name IS NULL THEN 'tweet without user.screen_name'
+       WHEN coalesce(t.extended_tweet.full_text, t.full_text, t."text") IS NULL THEN 'not a tweet (no text)'
+       WHEN handle IS NULL THEN 'tweet without user (no user.screen_name or user.id_str)'
        WHEN created IS NULL THEN 'unreadable created_at' END AS skip_reason
 FROM q
 """
@@ -276,8 +289,8 @@ SELECT
            list_filter(t.entities.mentions, lambda m: m.id = reply_user_id)[1].username) AS in_reply_to_account,
   reply_user_id AS in_reply_to_account_id, t.conversation_id AS conversation_id,
   rt.id AS repost_of_id,
-  coalesce(rt.author.username, find_user(inc.users, rt_user_id).username,
-           nullif(regexp_extract(body, '^RT @(\\w+):', 1), '')) AS repost_of_account,
+  CASE WHEN rt.id IS NOT NULL THEN coalesce(rt.author.username, find_user(inc.users, rt_user_id).username,
+    nullif(regexp_extract(body, '^RT @(\\w+):', 1), '')) END AS repost_of_account,
   CASE WHEN rt.id IS NULL THEN qt.id END AS quote_of_id,
   coalesce(list_distinct_ordered(list_transform(t.entities.mentions, lambda m: m.username)), [])
     AS mentions,
@@ -364,11 +377,12 @@ class TwitterApiImporter(Importer):
                     con.unregister("kept")
 
 
-PARTS = {"v1": ("v1",), "v2": ("v2",), "pages": ("pages", "included"), "stream": ("stream", "stream_included")}
+PARTS = {"v1": ("v1",), "search": ("search",), "v2": ("v2",), "pages": ("pages", "included"),
+         "stream": ("stream", "stream_included")}
 """The shaping passes per flavour: pages are shaped twice, for ``data`` then for ``includes.tweets``
 (whose ids are read twice before either, :data:`KEPT`)."""
-TYPES = {"v1": TWEET_V1, "v2": TWEET_V2, "pages": PAGE_DATA, "included": PAGE_INCLUDED,
-         "stream": STREAM_DATA, "stream_included": STREAM_INCLUDED}
+TYPES = {"v1": TWEET_V1, "search": f"STRUCT(statuses {TWEET_V1}[])", "v2": TWEET_V2, "pages": PAGE_DATA,
+         "included": PAGE_INCLUDED, "stream": STREAM_DATA, "stream_included": STREAM_INCLUDED}
 COMPANIONS = ("users", "lists", "counts", "compliance")
 """Flavours of twarc output that hold no posts."""
 KEEP_ORDER_OPTIMIZERS = "in_clause,build_side_probe_side"
@@ -400,10 +414,10 @@ def _connection(member: Member) -> duckdb.DuckDBPyConnection:
 def _flavour(member: Member) -> str | None:
     """What the member holds, from its first bytes; None when not Twitter API JSON.
 
-    Tweets: ``v1``, ``v2`` (flattened), ``pages`` or ``stream``; companions: ``users``, ``lists``,
-    ``counts`` (pages of those) or ``compliance``.
+    Tweets: ``v1``, ``search`` (v1.1 search responses), ``v2`` (flattened), ``pages`` or ``stream``;
+    companions: ``users``, ``lists``, ``counts`` (pages of those) or ``compliance``.
     """
-    head = member.head_text(65536).lstrip()
+    head = _past_errors(member.head_text(65536).lstrip())
     if not head.startswith(("{", "[")):
         return None
     page = PAGE.match(head)
@@ -413,6 +427,8 @@ def _flavour(member: Member) -> str | None:
         return "counts"
     if COMPLIANCE.match(head):
         return "compliance"
+    if SEARCH.match(head):
+        return "search"
     if '"id_str"' in head and V1_TIME.search(head):
         return "v1"
     if '"author_id"' in head and V2_TIME.search(head) and any(key in head for key in V2_KEYS):
@@ -434,11 +450,20 @@ def _page_flavour(member: Member, opening: str) -> str:
     return "stream" if opening == "{" else "pages"
 
 
+def _past_errors(head: str) -> str:
+    """``head`` from its first line that is not an errors-only response (:data:`ERRORS_ONLY`), if any."""
+    rest = head
+    while ERRORS_ONLY.match(rest) and "\n" in rest:
+        rest = rest.split("\n", 1)[1].lstrip()
+    return rest if rest.startswith(("{", "[")) else head
+
+
 def _first_record(member: Member) -> dict[str, Any] | None:
-    """The first element of ``data`` in the first line, when that line is short enough to parse."""
-    line = member.head(FIRST_LINE).split(b"\n", 1)[0]
+    """The first element of ``data`` in the first line (past errors-only lines), when short enough to parse."""
+    text = member.head(FIRST_LINE).decode(member.encoding(), errors="replace").lstrip("\ufeff")
+    line = _past_errors(text.lstrip()).split("\n", 1)[0]
     try:
-        data = json.loads(line.decode(member.encoding(), errors="replace").lstrip("\ufeff")).get("data")
+        data = json.loads(line).get("data")
     except (ValueError, AttributeError, RecursionError):
         return None
     first = data[0] if isinstance(data, list) and data else data
@@ -471,7 +496,7 @@ def _read_lines(lines: str, resume: int, kind: str) -> str:
 
 def _shape(member: Member, part: str, parsed: Callable[[str], str]) -> str:
     """The shaping query of one pass; ``parsed`` gives the query that reads the member as a type."""
-    template = SHAPE_V1 if part == "v1" else SHAPE_V2
+    template = SHAPE_V1 if part in ("v1", "search") else SHAPE_V2
     sources = SOURCES[part].replace("{parsed}", parsed(TYPES[part]))
     return template.format(sources=sources, member=sql_string(member.name), not_languages=NOT_LANGUAGES)
 

@@ -67,7 +67,8 @@ JS_TYPE = """STRUCT(id_str VARCHAR, id VARCHAR, created_at VARCHAR, "text" VARCH
   retweeted_status STRUCT(id_str VARCHAR, "user" STRUCT(screen_name VARCHAR, id_str VARCHAR)),
   "user" STRUCT(screen_name VARCHAR, id_str VARCHAR, "name" VARCHAR),
   entities STRUCT(user_mentions STRUCT(screen_name VARCHAR, id_str VARCHAR)[], hashtags STRUCT("text" VARCHAR)[],
-                  urls STRUCT(expanded_url VARCHAR)[], media STRUCT("type" VARCHAR)[]))"""
+                  urls STRUCT(expanded_url VARCHAR)[],
+                  media STRUCT("type" VARCHAR, expanded_url VARCHAR)[]))"""
 
 JS_ROWS = r"""
 SELECT 0 AS prio, <<member>> AS source_member, coalesce(t.id_str, t.id) AS post_id,
@@ -81,7 +82,7 @@ SELECT 0 AS prio, <<member>> AS source_member, coalesce(t.id_str, t.id) AS post_
   list_transform(t.entities.user_mentions, lambda m: m.screen_name) AS mention_list,
   list_transform(t.entities.hashtags, lambda h: h."text") AS hashtag_list,
   list_transform(t.entities.urls, lambda u: u.expanded_url) AS url_list,
-  list_transform(coalesce(t.entities.media, []), lambda m: m."type") AS media_types,
+  list_transform(coalesce(t.entities.media, []), lambda m: coalesce(m."type", media_type(m))) AS media_types,
   list_concat([{'id': t."user".id_str, 'handle': t."user".screen_name},
                {'id': t.in_reply_to_user_id_str, 'handle': t.in_reply_to_screen_name},
                {'id': t.retweeted_status."user".id_str, 'handle': t.retweeted_status."user".screen_name}],
@@ -103,9 +104,10 @@ SELECT 1 AS prio, <<member>> AS source_member, nullif(trim(tweet_id), '') AS pos
   list_filter(regexp_extract_all(unescape_html("text"), '(?:^|[^\p{L}\p{N}_&/])#([\p{L}\p{N}_]+)', 1),
               lambda h: regexp_matches(h, '\p{L}')) AS hashtag_list,
   string_split(regexp_replace(coalesce(<<expanded_urls>>, ''), ',\s*(https?://)', ' \1', 'g'), ' ') AS url_list,
-  list_filter(list_transform(string_split(coalesce(<<expanded_urls>>, ''), ','),
-                             lambda u: regexp_extract(u, '/status/\d+/(photo|video)/\d+', 1)),
-              lambda m: m <> '') AS media_types,
+  list_transform(retweet_media(list_filter(string_split(coalesce(<<expanded_urls>>, ''), ','),
+                                            lambda u: regexp_matches(u, '/status/\d+/(photo|video)/\d+')),
+                               nullif(trim(retweeted_status_id), '') IS NOT NULL),
+                 lambda u: regexp_extract(u, '/status/\d+/(photo|video)/\d+', 1)) AS media_types,
   []::STRUCT(id VARCHAR, handle VARCHAR)[] AS seen
 FROM read_csv(<<files>>, columns = <<columns>>, header = true, auto_detect = false, delim = ',',
               quote = '"', escape = '"', filename = true, ignore_errors = true, store_rejects = true,
@@ -122,7 +124,8 @@ WITH tweets AS (<<parts>>), users AS (
     try_strptime(created_raw, ['%Y-%m-%d %H:%M:%S %z', '%a %b %d %H:%M:%S %z %Y']) AS created,
     ru.handle AS reply_known, rtu.handle AS rt_known,
     list_filter(url_list, lambda u: nullif(trim(u), '') IS NOT NULL
-      AND NOT regexp_matches(u, '^https?://(www\.|mobile\.)?(twitter|x)\.com/\w+/status/\d+/(photo|video)/')) AS links
+      AND NOT regexp_matches(u, '^https?://(www\.|mobile\.)?(twitter|x)\.com/(\w+/status/\d+/(photo|video)/|i/web/status/)'))
+      AS links
   FROM tweets w LEFT JOIN users ru ON ru.id = w.reply_user_id LEFT JOIN users rtu ON rtu.id = w.rt_user_id
 ), q AS (
   SELECT *, coalesce(quoted_id, nullif(regexp_extract(list_reduce(list_prepend('', links),
@@ -158,6 +161,15 @@ QUALIFY post_id IS NULL OR row_number() OVER (PARTITION BY post_id ORDER BY prio
 
 UNESCAPE = ("CREATE OR REPLACE TEMP MACRO unescape_html(s) AS "
             "replace(replace(replace(s, '&lt;', '<'), '&gt;', '>'), '&amp;', '&')")
+MEDIA_TYPE = r"""CREATE OR REPLACE TEMP MACRO media_type(m) AS
+  nullif(regexp_extract(m.expanded_url, '/(photo|video)/\d+$', 1), '')"""
+"""The type of a media entity the archive wrote without one (every photo of a 2009-2015 archive's
+``data/js/tweets`` seen so far): ``photo`` or ``video`` from its link (``.../status/<id>/photo/1``)."""
+RETWEET_MEDIA = """CREATE OR REPLACE TEMP MACRO retweet_media(links, retweet) AS
+  CASE WHEN retweet AND len(links) % 2 = 0 AND links[:len(links) // 2] = links[len(links) // 2 + 1:]
+       THEN links[:len(links) // 2] ELSE links END"""
+"""The media links of a CSV row: a retweet's row lists each of them twice (a retweeted photo gives two
+``/photo/1`` links), so a retweet's links repeated in two equal halves count once."""
 
 
 class XGrailbirdImporter(Importer):
@@ -213,7 +225,7 @@ def _files(paths: dict[Path, Member]) -> str:
 def _connection(member: Member) -> duckdb.DuckDBPyConnection:
     con = connect()
     con.execute(f"SET temp_directory = {sql_string(str(member.source.scratch()))}")
-    for macro in (*TWEET_MACROS, UNESCAPE):
+    for macro in (*TWEET_MACROS, UNESCAPE, MEDIA_TYPE, RETWEET_MEDIA):
         con.execute(macro)
     return con
 
