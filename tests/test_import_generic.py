@@ -153,6 +153,22 @@ def test_generic_csv_bad_rows_are_counted_with_their_lines(store: Store, tmp_pat
     assert [(r["post_id"], r["source_record"]) for r in rows(store)] == [("1", "2"), ("5", "7")]
 
 
+def test_generic_csv_rows_after_an_unterminated_quote_are_read(store: Store, tmp_path: Path) -> None:
+    # A quote left open runs its field to the next quote: that record is rejected, and with
+    # ignore_errors alone DuckDB 2.0 then ended the read without a word, so every later row was lost.
+    bad = tmp_path / "posts.csv"
+    bad.write_text('id,who,when,what\n1,asso,2024-01-01,avant\n'            # line 2
+                   '2,asso,2024-01-02,"ouvert sans fin\n'                     # lines 3-5: the field
+                   '3,asso,2024-01-03,avalé\n'                                # runs to the quote
+                   '4,asso,2024-01-04,"refermé ici",\n'                       # of line 5
+                   '5,asso,2024-01-05,après\n6,asso,2024-01-06,"fin"\n')    # lines 6-7
+    mapping = {"post_id": "id", "account": "who", "created_at": "when", "text": "what"}
+    report = load(store, bad, forced="generic-csv", options=ImportOptions(mapping=mapping))
+    assert report.files[0].skipped == {"CSV row with a stray or unterminated quote": 1}
+    assert [(r["post_id"], r["source_record"], r["text"]) for r in rows(store)] == [
+        ("1", "2", "avant"), ("5", "6", "après"), ("6", "7", "fin")]
+
+
 def test_generic_csv_reads_back_a_parlons_export_without_mapping(store: Store, tmp_path: Path) -> None:
     jsonl(store, GENERIC / "posts.jsonl", JSONL_MAP)
     store.export(tmp_path / "out", "csv", raw=True)  # data work: cells as stored, not spreadsheet-safe

@@ -658,6 +658,16 @@ _REJECTS = {"TOO MANY COLUMNS": "CSV row with too many fields",
             "INVALID UNICODE": "CSV row that is not valid UTF-8"}
 
 
+def with_rejects(read: str, table: str, scan: str) -> str:
+    """``read`` (a ``read_csv(...)`` call) storing the rows DuckDB rejects in temp tables ``table`` and ``scan``.
+
+    Reading on past a bad row needs it: with ``ignore_errors`` alone and ``strict_mode``, DuckDB 2.0 ends
+    the read without a word at an unterminated quote, and every later row is lost. Every pass over a CSV
+    member reads it so; the first one (:func:`index_csv`) reads the rejected rows back.
+    """
+    return read[:-1] + f", store_rejects = true, rejects_table = '{table}', rejects_scan = '{scan}')"
+
+
 def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: Sequence[str],
               first_line: int, extra: str = "", long: Sequence[LongRecord] = ()) -> list[tuple[int, str]]:
     """Pass 1 over one CSV member: number its records in table ``csv_index``, return rejected rows.
@@ -672,8 +682,7 @@ def index_csv(con: duckdb.DuckDBPyConnection, number: int, read: str, columns: S
     """
     breaks = " + ".join(f"coalesce(strlen({c}) - strlen(replace({c}, chr(10), '')), 0)"
                         for c in map(sql_name, columns))
-    scan = read[:-1] + f", store_rejects = true, rejects_table = 'rejects_{number}', " \
-                       f"rejects_scan = 'scans_{number}')"
+    scan = with_rejects(read, f"rejects_{number}", f"scans_{number}")
     select = f"""
       SELECT {number} AS m, rn, {first_line} + through - span AS line, {first_line} + through AS after{extra}
       FROM (SELECT *, row_number() OVER () AS rn,

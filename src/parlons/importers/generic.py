@@ -60,6 +60,7 @@ from ._duck import (
     sql_unique,
     sql_urls,
     stream_checked,
+    with_rejects,
 )
 
 __all__ = ["IMPORTER", "IMPORTERS", "GenericCsvImporter", "GenericJsonlImporter"]
@@ -453,10 +454,11 @@ class GenericCsvImporter(_Generic):
         key = f"nullif(trim({sql_name(mapping['post_id'])}), '')"
         self._index(con, number, member, read, columns, key, ctx)
         values = ", ".join(f"t.{sql_name(c)} AS {sql_name(f)}" for f, c in mapping.items())
+        scan = with_rejects(read, f"shape_rejects_{number}", f"shape_scans_{number}")  # read on past a bad row
         raw = f"""
           SELECT {values}, {sql_string(member.name)} AS source_member, l.line::VARCHAR AS source_record,
                  NULL AS bad
-          FROM (SELECT *, {key} AS csv_key FROM {read[:-1]}, ignore_errors = true) WHERE csv_key IS NOT NULL) t
+          FROM (SELECT *, {key} AS csv_key FROM {scan} WHERE csv_key IS NOT NULL) t
           JOIN csv_lines l ON l.m = {number} AND l.key = t.csv_key"""
         yield from stream_checked(con, shape_sql(raw, set(mapping), platform, ctx.options.account), member, ctx)
 

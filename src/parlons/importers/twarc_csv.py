@@ -35,6 +35,7 @@ from ._duck import (
     sql_name,
     sql_string,
     stream_checked,
+    with_rejects,
 )
 from ._edits import EditChains
 
@@ -168,11 +169,8 @@ def _header(member: Member) -> list[str]:
 
 
 def _tolerant(read: str, name: str) -> str:
-    """``read`` passing over the rows DuckDB rejects (counted by the first pass) to the rows after them.
-
-    ``ignore_errors`` alone is not enough: with ``strict_mode``, DuckDB 2.0 ends the read without a
-    word at an unterminated quote (every later row lost); storing the rejects makes it go on."""
-    return read[:-1] + f", store_rejects = true, rejects_table = '{name}_rejects', rejects_scan = '{name}_scans')"
+    """``read`` passing over the rows DuckDB rejects (counted by the first pass) to the rows after them."""
+    return with_rejects(read, f"{name}_rejects", f"{name}_scans")
 
 
 def _shape(member: Member, read: str, columns: list[str]) -> str:

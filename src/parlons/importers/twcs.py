@@ -43,6 +43,7 @@ from ._duck import (
     sql_unique,
     sql_urls,
     stream_checked,
+    with_rejects,
 )
 
 __all__ = ["COLUMNS", "IMPORTER", "TwcsImporter"]
@@ -166,10 +167,7 @@ def _scan(member: Member) -> str:
 
 
 def _shape(number: int, member: Member, scan: str) -> str:
-    # Rejects stored, not only ignored: with strict_mode, DuckDB 2.0's ignore_errors alone ends the read
-    # without a word at an unterminated quote, and every later row would be lost.
-    tolerant = scan[:-1] + f", store_rejects = true, rejects_table = 'shape_rejects_{number}', " \
-                           f"rejects_scan = 'shape_scans_{number}')"
+    tolerant = with_rejects(scan, f"shape_rejects_{number}", f"shape_scans_{number}")  # read on past a bad row
     return SHAPE.format(scan=tolerant, number=number, x_time=X_TIME,
                         tweet_id=_id("tweet_id"), parent_id=_id("in_response_to_tweet_id"),
                         member=sql_string(member.name), mentions=sql_mentions("body"),
