@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .lexicon import LANGS, clauses_sql, lexicon, normalize_sql, pattern, start_pattern
+from .lexicon import LANGS, clauses_sql, lexicon, normalize_sql, pattern, question_marks_sql, start_pattern
 
 __all__ = ["OWN_CATEGORIES", "REQUEST_CATEGORIES", "build_features"]
 
@@ -134,8 +134,8 @@ def _build_own(con: duckdb.DuckDBPyConnection) -> None:
           greatest(1, len(regexp_extract_all(regexp_replace("text", '(https?://|www\\.)\\S+|@[\\w.@-]+', '', 'g'),
                    '[^.!?…]*[\\p{{L}}\\p{{N}}][^.!?…]*([.!?…]+|$)'))) AS sentences,
           len(regexp_extract_all(norm, '{VOWELS}')) AS syllables,
-          contains("text", '?') AS has_question,
-          len(regexp_extract_all("text", '\\?+')) AS questions,
+          {question_marks_sql('"text"')} > 0 AS has_question,
+          {question_marks_sql('"text"')} AS questions,
           contains("text", '!') AS has_exclamation,
           len(regexp_extract_all("text", '{EMOJI}')) AS emoji,
           trim(norm) = '' AS link_only,
@@ -191,7 +191,7 @@ def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
         WITH r AS (SELECT target, platform, post_id, kind, account, in_reply_to_account, "text", lang FROM requests),
         b AS (SELECT *, {cleaned} AS pnorm, {unnegated} AS nnorm, {JOINED_NEGATIONS} AS qnorm FROM ({_base('r')})),
         lexed AS (
-          SELECT target, platform, post_id, lang, contains("text", '?') AS question,
+          SELECT target, platform, post_id, lang, {question_marks_sql('"text"')} > 0 AS question,
                  kind IN ('reply', 'comment') OR regexp_matches("text", '^\\s*[@＠]') AS addressed,
                  ({hits('request')})[1] AS request_word,
                  ({start_hits('interrogative', None, 'qnorm')})[1] AS question_word,
