@@ -133,6 +133,11 @@ def test_the_function_of_posts_in_other_languages_is_read_with_care(audits: Audi
         "d’autres langues, où elles ne voient que les réponses et les points d’interrogation\u00a0; lisez ces "
         "parts avec prudence."]
     assert not _page(audits[:1], "fr").get_element_by_id("function").cssselect("p.other-languages")
+    chinese.voice.languages = {"zh": 1384, "mr": 10, "und": 7}
+    note = _page([chinese], "en").get_element_by_id("function").cssselect("p.other-languages")
+    assert [_text(p) for p in note] == [
+        "The rules read French and English words, and none of these 1,401 posts is in French or English: they "
+        "see only replies and question marks; read these shares with care."]
 
 
 def test_the_pending_window_is_defined_not_repeated(audits: Audits) -> None:

@@ -429,7 +429,7 @@ class View:
         other = posts - sum(n for k, n in languages.items() if k in LANGUAGE_NAMES)
         return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.source),
                 "chart": self.function_chart(f, names), "other_languages": other if 2 * other >= posts > 0 else 0,
-                "other_text": self.fmt.count(other), "posts_text": self.fmt.count(posts)}
+                "other_text": self.fmt.count(other), "posts": posts, "posts_text": self.fmt.count(posts)}
 
     def function_chart(self, f: Function, names: dict[str, str]) -> charts.Chart | None:
         values = {k: getattr(f, f"{k}_share").value for k in FUNCTIONS}
