@@ -144,3 +144,10 @@ def test_the_pending_window_is_defined_not_repeated(audits: Audits) -> None:
     methods = _text(_page(audits[:1], "fr").get_element_by_id("methods"))
     assert "La fenêtre d’attente." not in methods
     assert "Durée avant la fin des données pendant laquelle une demande sans réponse est en attente" in methods
+
+
+def test_a_long_silence_is_written_in_whole_days() -> None:
+    """A LinkedIn account's longest silence read "733.2 days" (« 65,1 jours » for RTIatMLA)."""
+    assert [Formatter(lang).duration(seconds) for lang in ("fr", "en")
+            for seconds in (733.2 * 86400, 65.1 * 86400, 2.5 * 86400)] == [
+        "733 jours", "65 jours", "2,5 jours", "733 days", "65 days", "2.5 days"]
