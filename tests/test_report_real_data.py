@@ -151,3 +151,12 @@ def test_a_long_silence_is_written_in_whole_days() -> None:
     assert [Formatter(lang).duration(seconds) for lang in ("fr", "en")
             for seconds in (733.2 * 86400, 65.1 * 86400, 2.5 * 86400)] == [
         "733 jours", "65 jours", "2,5 jours", "733 days", "65 days", "2.5 days"]
+
+
+def test_the_english_pronoun_is_written_i_among_the_cues() -> None:
+    """RTIatMLA's and a Facebook page's most conversational posts read "i, you, ?" under the text."""
+    from parlons.report.audit_text import translate_cues
+
+    assert translate_cues(translator("fr"), "i, we, you, ?, jargon: robust") == "I, we, you, ?, jargon\u00a0: robust"
+    assert translate_cues(translator("en"), "i'm, me, ?") == "I'm, me, ?"
+    assert translate_cues(translator("fr"), "je, il, ?") == "je, il, ?"
