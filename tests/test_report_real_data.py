@@ -160,3 +160,12 @@ def test_the_english_pronoun_is_written_i_among_the_cues() -> None:
     assert translate_cues(translator("fr"), "i, we, you, ?, jargon: robust") == "I, we, you, ?, jargon\u00a0: robust"
     assert translate_cues(translator("en"), "i'm, me, ?") == "I'm, me, ?"
     assert translate_cues(translator("fr"), "je, il, ?") == "je, il, ?"
+
+
+def test_a_figure_over_nothing_reads_as_nothing_not_too_few(audits: Audits) -> None:
+    """RTIatMLA has no reply to others: "Posts per reply to others: too few, n = 0, under the minimum of 1"."""
+    none = copy.deepcopy(audits[:1])
+    none[0].conversation.posts_per_reply_to_others = Figure(value=None, n=0, status="too few", min_n=1)
+    for lang, detail in (("fr", "n = 0 réponses aux autres"), ("en", "n = 0 replies to others")):
+        row = _page(none, lang).cssselect('tr[data-metric="conversation.posts_per_reply_to_others"]')[0]
+        assert [_text(td) for td in row.cssselect("td")] == ["–", detail]
