@@ -169,3 +169,13 @@ def test_a_figure_over_nothing_reads_as_nothing_not_too_few(audits: Audits) -> N
     for lang, detail in (("fr", "n = 0 réponses aux autres"), ("en", "n = 0 replies to others")):
         row = _page(none, lang).cssselect('tr[data-metric="conversation.posts_per_reply_to_others"]')[0]
         assert [_text(td) for td in row.cssselect("td")] == ["–", detail]
+
+
+def test_a_peer_whose_files_do_not_describe_media_has_its_images_unknown(audits: Audits) -> None:
+    """Three twcs brands side by side: "Posts with images: –, n = 0 posts whose media are known" for each."""
+    three = copy.deepcopy(audits)
+    three[1].content.media_known_posts = 0
+    three[1].content.images_share = Figure(value=None, n=0, status="too few", min_n=5)
+    cells = _page(three, "en").get_element_by_id("peers").cssselect('tr[data-metric="content.images_share"] td')
+    assert _text(cells[1]).startswith("unknownthe imported files do not say which posts carry images or video")
+    assert not _text(cells[0]).startswith("unknown")

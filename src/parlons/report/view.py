@@ -458,6 +458,7 @@ class View:
     def peer_cell(self, audit: Audit, family: str, key: str) -> dict[str, Any]:
         r = audit.responsiveness
         shown = (self.figs.unknown(family, key, r.reason or "") if family == "responsiveness" and r.status == "unknown"
+                 else self.content_figure(audit.content, key) if family == "content"
                  else self.figs.show(family, key, audit.at(f"{family}.{key}")))
         bench = audit.benchmark.get(f"{family}.{key}")
         rank = bench.rank if bench else None
