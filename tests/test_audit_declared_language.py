@@ -34,3 +34,18 @@ def test_a_french_post_declared_english_by_its_feed_is_french(tmp_path: Path) ->
     audit = run_audit(open_posts(tmp_path / "s.duckdb"), ["blog.example"])[0]
     # the long French post is French; the short one keeps the declaration (too little evidence to overrule it)
     assert audit.voice.languages == {"en": 2, "fr": 1}
+
+
+SWEDISH = ("Intressant frågeställning kring roller och titlar. De borde vara en beskrivning av det vi gör "
+           "och inte av vem vi är. Jag har själv bytt titel tre gånger på två år utan att arbetet har ändrats "
+           "särskilt mycket, så jag förstår precis vad du menar.")
+"""Shaped like the Swedish comments of a real LinkedIn export: a "de", a "du" in 40 words, read as French."""
+
+
+def test_a_post_in_another_language_with_a_few_french_words_is_not_french(store: Store, tmp_path: Path) -> None:
+    from .test_audit_responsiveness import SETTINGS, build, post
+
+    rows = [post("sv", "ana", 0, SWEDISH, platform="linkedin"), post("fr", "ana", 10, LONG_FR, platform="linkedin"),
+            post("en", "ana", 20, ENGLISH, platform="linkedin")]
+    audit = run_audit(build(store, rows, tmp_path).con, ["ana"], settings=SETTINGS)[0]
+    assert audit.voice.languages == {"und": 1, "fr": 1, "en": 1}

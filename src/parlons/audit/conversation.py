@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 
 from ._sql import figure, per_target, share
+from .lexicon import question_marks_sql
 
 __all__ = ["conversation"]
 
@@ -24,7 +25,7 @@ def conversation(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: 
           count(*) FILTER (kind IN ('reply', 'comment') AND NOT ({REPLY_TO_OTHER})) AS self_replies,
           count(*) FILTER (kind = 'repost') AS reposts,
           count(*) FILTER (kind = 'quote') AS quotes,
-          count(*) FILTER (kind IN ('original', 'quote') AND contains("text", '?')) AS questions,
+          count(*) FILTER (kind IN ('original', 'quote') AND {question_marks_sql('"text"')} > 0) AS questions,
           count(*) FILTER (len(list_filter(mentions, lambda m: lower(m) <> lower(account))) > 0)
             AS with_mentions
         FROM own GROUP BY target""")

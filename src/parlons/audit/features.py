@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .lexicon import LANGS, clauses_sql, lexicon, normalize_sql, pattern, start_pattern
+from .lexicon import LANGS, clauses_sql, lexicon, normalize_sql, pattern, question_marks_sql, start_pattern
 
 __all__ = ["OWN_CATEGORIES", "REQUEST_CATEGORIES", "build_features"]
 
@@ -84,21 +84,29 @@ stop words, elisions or contractions and 4 times as many as the declared one's: 
 declares its site setting (WordPress's default ``en-US``) for every post, French ones included."""
 
 
+SPARSE_EVIDENCE = 8
+"""A post without a declared language, of at least 8 words, whose French and English evidence are each
+under one word in 8 is in neither (``und``): in a real LinkedIn export, Swedish comments with a "de",
+a "du" or a "ta" were read as French (437 posts), others with an "in" or a "to" as English; real
+French and English posts run at one in three or four."""
+
+
 def _lang_counts_sql() -> str:
     """SQL: ``fr_n`` and ``en_n``, the French and English evidence in the text (stop words, French
-    elisions, English contractions)."""
+    elisions, English contractions), and ``lang_words``, the words of the text."""
     fr, en = (_quote(pattern(lang, "stopwords")) for lang in LANGS)
     elisions, contractions = _quote(ELISIONS), _quote(CONTRACTIONS)
     fr_n = f"(len(regexp_extract_all(norm, '{fr}', 1)) + len(regexp_extract_all(lower(\"text\"), '{elisions}')))"
     en_n = f"(len(regexp_extract_all(norm, '{en}', 1)) + len(regexp_extract_all(lower(\"text\"), '{contractions}')))"
-    return f"{fr_n} AS fr_n, {en_n} AS en_n"
+    return f"{fr_n} AS fr_n, {en_n} AS en_n, len(regexp_extract_all(norm, '[\\p{{L}}\\p{{N}}]+')) AS lang_words"
 
 
 def _lang_sql() -> str:
     """SQL (over ``fr_n``, ``en_n``): the declared language, unless the text says strongly that it is
     the other of French and English (``STRONG_EVIDENCE``); else French or English by the evidence."""
     least, times = STRONG_EVIDENCE
-    guess = "CASE WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
+    sparse = f"lang_words >= {SPARSE_EVIDENCE} AND greatest(fr_n, en_n) * {SPARSE_EVIDENCE} < lang_words"
+    guess = f"CASE WHEN {sparse} THEN 'und' WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
     strong = (f"CASE WHEN fr_n >= {least} AND fr_n >= {times} * en_n THEN 'fr' "
               f"WHEN en_n >= {least} AND en_n >= {times} * fr_n THEN 'en' END")
     declared = "nullif(lower(left(declared_lang, 2)), 'un')"
@@ -108,7 +116,7 @@ def _lang_sql() -> str:
 
 def _base(source: str) -> str:
     return f"""
-        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n), {_lang_sql()} AS lang
+        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n, lang_words), {_lang_sql()} AS lang
         FROM (SELECT *, {_lang_counts_sql()}
               FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
                            {clauses_sql('"text"')} AS cnorm FROM {source}))"""
@@ -134,8 +142,8 @@ def _build_own(con: duckdb.DuckDBPyConnection) -> None:
           greatest(1, len(regexp_extract_all(regexp_replace("text", '(https?://|www\\.)\\S+|@[\\w.@-]+', '', 'g'),
                    '[^.!?…]*[\\p{{L}}\\p{{N}}][^.!?…]*([.!?…]+|$)'))) AS sentences,
           len(regexp_extract_all(norm, '{VOWELS}')) AS syllables,
-          contains("text", '?') AS has_question,
-          len(regexp_extract_all("text", '\\?+')) AS questions,
+          {question_marks_sql('"text"')} > 0 AS has_question,
+          {question_marks_sql('"text"')} AS questions,
           contains("text", '!') AS has_exclamation,
           len(regexp_extract_all("text", '{EMOJI}')) AS emoji,
           trim(norm) = '' AS link_only,
@@ -191,7 +199,7 @@ def _build_requests(con: duckdb.DuckDBPyConnection) -> None:
         WITH r AS (SELECT target, platform, post_id, kind, account, in_reply_to_account, "text", lang FROM requests),
         b AS (SELECT *, {cleaned} AS pnorm, {unnegated} AS nnorm, {JOINED_NEGATIONS} AS qnorm FROM ({_base('r')})),
         lexed AS (
-          SELECT target, platform, post_id, lang, contains("text", '?') AS question,
+          SELECT target, platform, post_id, lang, {question_marks_sql('"text"')} > 0 AS question,
                  kind IN ('reply', 'comment') OR regexp_matches("text", '^\\s*[@＠]') AS addressed,
                  ({hits('request')})[1] AS request_word,
                  ({start_hits('interrogative', None, 'qnorm')})[1] AS question_word,

@@ -15,8 +15,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["CLAUSE_BREAKS", "LANGS", "automation_clients", "categories", "clauses_sql", "lexicon", "normalize_sql",
-           "pattern", "start_pattern"]
+__all__ = ["CLAUSE_BREAKS", "LANGS", "QUESTION_MARK", "automation_clients", "categories", "clauses_sql", "lexicon",
+           "normalize_sql", "pattern", "question_marks_sql", "start_pattern"]
 
 LANGS = ("fr", "en")
 
@@ -54,6 +54,17 @@ def start_pattern(lang: str, category: str, lead: str | None = None) -> str:
 
 def automation_clients() -> list[str]:
     return [c.lower() for c in lexicon()["automation"]["clients"]]
+
+
+QUESTION_MARK = "[?\uff1f]"
+"""A question mark, ASCII or full-width (Chinese, Japanese: "？")."""
+
+
+def question_marks_sql(column: str) -> str:
+    """SQL: how many runs of question marks ``column`` holds outside its links: a link's query string
+    (``watch?v=``, ``index.php?topic=``, ``?p=1153``) asks nothing."""
+    no_links = rf"regexp_replace({column}, '(https?://|www\.)\S+', ' ', 'g')"
+    return f"len(regexp_extract_all({no_links}, '{QUESTION_MARK}+'))"
 
 
 def normalize_sql(column: str) -> str:

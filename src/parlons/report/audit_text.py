@@ -148,8 +148,11 @@ def translate_rule(t: gettext.NullTranslations, rule: str | None) -> str:
 
 
 def translate_cues(t: gettext.NullTranslations, cues: str | None) -> str:
-    """Voice cues (``je, vous, ?, jargon: synergie``), each translated where it names a rule."""
-    return ", ".join(translate_rule(t, cue) for cue in (cues or "").split(", ") if cue)
+    """Voice cues (``je, vous, ?, jargon: synergie``), each translated where it names a rule; the English
+    pronoun written "I" (the audit finds words in lower case: "i, we, ?" read as a typo)."""
+    def word(cue: str) -> str:
+        return "I" + cue[1:] if cue == "i" or cue.startswith(("i'", "i’")) else translate_rule(t, cue)
+    return ", ".join(word(cue) for cue in (cues or "").split(", ") if cue)
 
 
 NEEDED = {

@@ -51,6 +51,8 @@ class Figures:
             text = "–" if item is None else self.value_text(item, meta.style)
             return Shown(metric, name, text, "", "ok" if item is not None else "none", item, None)
         n = item.n
+        if item.status == "too few" and n == 0:  # nothing to count: "–, n = 0 replies to others", not "too few"
+            return Shown(metric, name, "–", self.denominator(meta.denominator, 0), item.status, None, 0)
         if item.status == "too few":
             detail = self.t.gettext("n = %(n)s, under the minimum of %(min)s") % {
                 "n": self.fmt.count(n), "min": self.fmt.count(item.min_n)}

@@ -65,7 +65,7 @@ class Formatter:
                 hours, minutes = divmod(round(seconds / 60), 60)
                 return f"{hours} h {minutes:02d}"
             return f"{format_decimal(seconds / 3600, format='#,##0.0', locale=self.lang)} h"
-        days = self.decimal(seconds / DAY, 1)
+        days = self.decimal(seconds / DAY, 1 if seconds < 10 * DAY else 0)  # "733 days", not "733.2 days"
         return f"{days} jours" if self.lang == "fr" else f"{days} days"
 
     def date(self, value: str | datetime, style: str = "long") -> str:

@@ -84,6 +84,13 @@ def _share(*paths: str) -> Callable[[Audit, Figures], dict[str, str]]:
     return params
 
 
+def _words_read(audit: Audit) -> bool:
+    """Whether most posts are in French or English, the languages whose words the function rules read:
+    in another language, a post without reply or question mark is "information" for want of words read."""
+    languages = audit.voice.languages
+    return 2 * sum(n for k, n in languages.items() if k in ("fr", "en")) > sum(languages.values())
+
+
 def _unknown(audit: Audit) -> bool:
     return audit.responsiveness.status == "unknown"
 
@@ -125,18 +132,19 @@ RULES: tuple[PriorityRule, ...] = (
                     "only a link."), _share("broadcast.link_only_share")),
     PriorityRule("conversation.replies", "conversation", "replies to others < 10 %",
                  _below("conversation.replies_to_others_share", 0.1),
-                 N_("Reply to the people who address you, in public: only %(share)s of %(n)s posts are replies "
-                    "to others."), _share("conversation.replies_to_others_share")),
-    PriorityRule("conversation.questions", "conversation", "questions to the audience < 5 %",
-                 _below("conversation.questions_share", 0.05),
+                 N_("Reply to the people who address you, in public: %(share)s of %(n)s posts are replies to "
+                    "others."), _share("conversation.replies_to_others_share")),
+    PriorityRule("conversation.questions", "conversation", "questions to the audience < 5 % and community < 25 %",
+                 lambda a: _below("conversation.questions_share", 0.05)(a)
+                 and not _above("function.community_share", 0.25)(a),
                  N_("Ask your audience a real question each week: %(share)s of %(n)s posts ask one."),
                  _share("conversation.questions_share")),
-    PriorityRule("function.community", "function", "community share < 16 %",
-                 _below("function.community_share", 0.16),
+    PriorityRule("function.community", "function", "community share < 16 % (posts mostly in French or English)",
+                 lambda a: _words_read(a) and _below("function.community_share", 0.16)(a),
                  N_("Give more room to dialogue (thanks, questions, replies): %(share)s of %(n)s posts, against "
                     "26 %% among the nonprofits studied by Lovejoy & Saxton."), _share("function.community_share")),
-    PriorityRule("function.action", "function", "action share < 5 %",
-                 _below("function.action_share", 0.05),
+    PriorityRule("function.action", "function", "action share < 5 % (posts mostly in French or English)",
+                 lambda a: _words_read(a) and _below("function.action_share", 0.05)(a),
                  N_("Make the action you want easy: say what to do (register, come, donate, share) and link to it; "
                     "%(share)s of %(n)s posts ask the reader to act."), _share("function.action_share")),
     PriorityRule("content.cadence", "content", "active weeks < 60 %",

@@ -20,6 +20,7 @@ from ..audit.result import (
     AuditResult,
     BusinessHours,
     ByIntent,
+    Content,
     Conversation,
     Example,
     Figure,
@@ -63,6 +64,8 @@ VOICE = ("posts", "words", "first_singular_share", "first_plural_share", "second
          "exclamations_share", "emoji_share", "jargon_per_100_words", "readability")
 CONTENT = ("posts", "links_share", "images_share", "video_share", "media_known_posts", "hashtags_per_post",
            "median_length_chars")
+MEDIA_SHARES = ("images_share", "video_share")
+NO_MEDIA = N_("the imported files do not say which posts carry images or video")
 CADENCE = ("posts_per_week", "active_weeks_share", "weekly_variation")
 FUNCTIONS = ("information", "community", "action")
 SHOWN = 3
@@ -270,6 +273,9 @@ class View:
         if by_intent.all is not None:
             groups.append((self._("All requests"), by_intent.all))
         return [{"label": name, "requests": self.fmt.count(g.requests), "answered": self.fmt.count(g.answered),
+                 "unanswered": self.fmt.count(g.unanswered), "pending": self.fmt.count(g.pending),
+                 "untraceable": self.fmt.count(g.untraceable) if by_intent.asking.untraceable
+                 or by_intent.not_asking.untraceable else None,
                  "share": self.figs.show("responsiveness", "answered_share", g.answered_share)}
                 for name, g in groups]
 
@@ -354,23 +360,32 @@ class View:
         figures = [self.figs.show("voice", k, getattr(v, k)) for k in VOICE]
         formula = {"flesch": self._("Flesch reading ease"), "kandel_moles": self._("Kandel and Moles")}
         seen = self.shown
+        most = distinct(v.examples.most_conversational, seen, SHOWN)
+        # With few posts the two ends meet: a post shown as one of the most conversational is not also the least.
+        least = distinct([e for e in v.examples.least_conversational if e.id not in {m.id for m in most}],
+                         seen, SHOWN)
         return {"code": code, "name": self._(LANGUAGE_NAMES[code]), "figures": figures,
                 "formula": formula.get(v.readability.formula, ""),
-                "most": [self.example(e) for e in distinct(v.examples.most_conversational, seen, SHOWN)],
-                "least": [self.example(e) for e in distinct(v.examples.least_conversational, seen, SHOWN)]}
+                "most": [self.example(e) for e in most], "least": [self.example(e) for e in least]}
 
     # content and cadence ------------------------------------------------------------------------------------
 
     def content(self) -> dict[str, Any]:
         c = self.a.content
         cadence = c.cadence
-        figures = [self.figs.show("content", k, getattr(c, k)) for k in CONTENT]
+        figures = [self.content_figure(c, k) for k in CONTENT]
         figures += [self.figs.show("content", f"cadence.{k}", getattr(cadence, k)) for k in CADENCE]
         silence = cadence.longest_silence or [None, None]
         return {"figures": figures, "silence": self.figs.show("content", "cadence.longest_silence_s",
                                                               cadence.longest_silence_s),
                 "silence_period": self.fmt.period(*silence) if len(silence) == 2 and all(silence) else "",
                 "heatmap": self.heatmap(c.weekday_hour), "weekly": self.weekly(cadence.weekly)}
+
+    def content_figure(self, c: Content, key: str) -> Shown:
+        """A content figure; images and video are unknown, not "too few", when no imported file describes media."""
+        if key in MEDIA_SHARES and c.posts and not c.media_known_posts:
+            return self.figs.unknown("content", key, NO_MEDIA)
+        return self.figs.show("content", key, getattr(c, key))
 
     def heatmap(self, table: WeekdayHour) -> charts.Chart | None:
         days = [Locale.parse(self.lang).days["format"]["abbreviated"][d] for d in range(7)]
@@ -409,8 +424,12 @@ class View:
                 for k in FUNCTIONS]
         rules = [{"function": names.get(r.function, r.function), "rule": translate_rule(self.t, r.rule),
                   "posts": self.fmt.count(r.posts)} for r in f.rules]
+        languages = self.a.voice.languages
+        posts = sum(languages.values())
+        other = posts - sum(n for k, n in languages.items() if k in LANGUAGE_NAMES)
         return {"rows": rows, "rules": rules, "source": translate_text(self.t, ref.source),
-                "chart": self.function_chart(f, names)}
+                "chart": self.function_chart(f, names), "other_languages": other if 2 * other >= posts > 0 else 0,
+                "other_text": self.fmt.count(other), "posts": posts, "posts_text": self.fmt.count(posts)}
 
     def function_chart(self, f: Function, names: dict[str, str]) -> charts.Chart | None:
         values = {k: getattr(f, f"{k}_share").value for k in FUNCTIONS}
@@ -439,6 +458,7 @@ class View:
     def peer_cell(self, audit: Audit, family: str, key: str) -> dict[str, Any]:
         r = audit.responsiveness
         shown = (self.figs.unknown(family, key, r.reason or "") if family == "responsiveness" and r.status == "unknown"
+                 else self.content_figure(audit.content, key) if family == "content"
                  else self.figs.show(family, key, audit.at(f"{family}.{key}")))
         bench = audit.benchmark.get(f"{family}.{key}")
         rank = bench.rank if bench else None
