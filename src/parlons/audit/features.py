@@ -84,29 +84,31 @@ stop words, elisions or contractions and 4 times as many as the declared one's: 
 declares its site setting (WordPress's default ``en-US``) for every post, French ones included."""
 
 
-SPARSE_EVIDENCE = 8
-"""A post without a declared language, of at least 8 words, whose French and English evidence are each
-under one word in 8 is in neither (``und``): in a real LinkedIn export, Swedish comments with a "de",
-a "du" or a "ta" were read as French (437 posts), others with an "in" or a "to" as English; real
-French and English posts run at one in three or four."""
+OTHER_EVIDENCE = 2
+"""A post without a declared language that has at least 2 frequent words of another language written in
+Latin letters (the lexicon's ``[other]`` list), and more of them than French or English evidence, is in
+neither (``und``): in a real LinkedIn export, Swedish comments with a "de", a "du" or a "ta" were read
+as French (437 posts), others with an "in" or a "to" as English. Evidence, not its absence: a terse
+English or French post with few stop words ("Summer camp registration is now open!") stays English or
+French."""
 
 
 def _lang_counts_sql() -> str:
     """SQL: ``fr_n`` and ``en_n``, the French and English evidence in the text (stop words, French
-    elisions, English contractions), and ``lang_words``, the words of the text."""
-    fr, en = (_quote(pattern(lang, "stopwords")) for lang in LANGS)
+    elisions, English contractions), and ``other_n``, the frequent words of other languages."""
+    fr, en, other = (_quote(pattern(lang, "stopwords")) for lang in (*LANGS, "other"))
     elisions, contractions = _quote(ELISIONS), _quote(CONTRACTIONS)
     fr_n = f"(len(regexp_extract_all(norm, '{fr}', 1)) + len(regexp_extract_all(lower(\"text\"), '{elisions}')))"
     en_n = f"(len(regexp_extract_all(norm, '{en}', 1)) + len(regexp_extract_all(lower(\"text\"), '{contractions}')))"
-    return f"{fr_n} AS fr_n, {en_n} AS en_n, len(regexp_extract_all(norm, '[\\p{{L}}\\p{{N}}]+')) AS lang_words"
+    return f"{fr_n} AS fr_n, {en_n} AS en_n, len(regexp_extract_all(norm, '{other}', 1)) AS other_n"
 
 
 def _lang_sql() -> str:
     """SQL (over ``fr_n``, ``en_n``): the declared language, unless the text says strongly that it is
     the other of French and English (``STRONG_EVIDENCE``); else French or English by the evidence."""
     least, times = STRONG_EVIDENCE
-    sparse = f"lang_words >= {SPARSE_EVIDENCE} AND greatest(fr_n, en_n) * {SPARSE_EVIDENCE} < lang_words"
-    guess = f"CASE WHEN {sparse} THEN 'und' WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
+    other = f"other_n >= {OTHER_EVIDENCE} AND other_n >= greatest(fr_n, en_n)"
+    guess = f"CASE WHEN {other} THEN 'und' WHEN fr_n > en_n THEN 'fr' WHEN en_n > 0 THEN 'en' ELSE 'und' END"
     strong = (f"CASE WHEN fr_n >= {least} AND fr_n >= {times} * en_n THEN 'fr' "
               f"WHEN en_n >= {least} AND en_n >= {times} * fr_n THEN 'en' END")
     declared = "nullif(lower(left(declared_lang, 2)), 'un')"
@@ -116,7 +118,7 @@ def _lang_sql() -> str:
 
 def _base(source: str) -> str:
     return f"""
-        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n, lang_words), {_lang_sql()} AS lang
+        SELECT * EXCLUDE (declared_lang, lang, fr_n, en_n, other_n), {_lang_sql()} AS lang
         FROM (SELECT *, {_lang_counts_sql()}
               FROM (SELECT *, lang AS declared_lang, {normalize_sql('"text"')} AS norm,
                            {clauses_sql('"text"')} AS cnorm FROM {source}))"""
