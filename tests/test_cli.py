@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -92,3 +93,24 @@ def test_formats_lists_every_importer_with_an_example() -> None:
     assert code == 0
     assert all(f["example"] and f["description"] for f in formats)
     assert "x-archive" in [f["name"] for f in formats]
+
+
+def test_import_summary_lists_an_archives_media_as_folders(tmp_path: Path) -> None:
+    """A real Mastodon archive's summary listed its 200 media files one by one; they are now counted by folder,
+    and a long list ends with how many more there are (``--json`` still lists every member)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(FIXTURES / "mastodon", archive)
+    for n in range(30):
+        media = archive / "media_attachments" / "files" / "111" / f"{n:03}" / "original" / f"photo{n}.jpg"
+        media.parent.mkdir(parents=True)
+        media.write_bytes(b"\xff\xd8\xff")
+    for n in range(25):
+        (archive / f"notes{n:02}.txt").write_text("not posts")
+    code, output = run("import", str(archive), "--store", str(tmp_path / "s.duckdb"))
+    assert code == 0
+    assert "known, not posts: actor.json, avatar.png, bookmarks.json, likes.json, media_attachments/files/ (31 files)" \
+        in " ".join(output.split())
+    assert "not recognised, skipped: notes00.txt, notes01.txt," in output
+    assert "notes19.txt, 5 more" in " ".join(output.split())
+    code, output = run("import", str(archive), "--store", str(tmp_path / "s.duckdb"), "--json")
+    assert len(json.loads(output)["files"][0]["known_not_imported"]) == 35

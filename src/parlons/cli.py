@@ -200,6 +200,10 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
+SHOWN_MEMBERS = 20
+"""How many member names (or folders of them) an import's summary lists per file and kind."""
+
+
 class _Printer:
     """Prints the import report in one language; what comes from the input is escaped, never markup."""
 
@@ -246,12 +250,28 @@ class _Printer:
 
     def details(self, file: FileReport) -> None:
         if file.known:
-            self.say(2, self.t.gettext("known, not posts: %(members)s"), members=", ".join(file.known))
+            self.say(2, self.t.gettext("known, not posts: %(members)s"), members=self.members(file.known))
         if file.unknown:
             self.say(2, self.t.gettext("not recognised, skipped: %(members)s"), "yellow",
-                     members=", ".join(file.unknown))
+                     members=self.members(file.unknown))
         for note in file.notes:
             self.say(2, self.t.gettext("note: %(note)s"), note=note)
+
+    def members(self, names: list[str]) -> str:
+        """Member names for a person: the files of a folder two levels down or more (an archive's media)
+        as that folder and their count, then at most :data:`SHOWN_MEMBERS` entries (``--json`` lists all)."""
+        entries: dict[str, int] = {}
+        for name in names:
+            parts = name.split("/")
+            key = "/".join(parts[:2]) + "/" if len(parts) > 2 else name
+            entries[key] = entries.get(key, 0) + 1
+        shown = [key if not key.endswith("/") else
+                 self.count(self.t.ngettext("%(folder)s (%(n)s file)", "%(folder)s (%(n)s files)", n), n, folder=key)
+                 for key, n in list(entries.items())[:SHOWN_MEMBERS]]
+        rest = len(entries) - SHOWN_MEMBERS
+        if rest > 0:
+            shown.append(self.count(self.t.ngettext("%(n)s more", "%(n)s more", rest), rest))
+        return ", ".join(shown)
 
 
 @cli.command("formats")
