@@ -66,19 +66,17 @@ ITEMS_AGAIN = re.compile(rb'\]\s*,\s*(?="orderedItems"\s*:\s*\[)')
 """After an empty ``orderedItems``, the same key again: a real archive, exported from a Mastodon server in
 July 2024, holds ``"orderedItems":[],"orderedItems":[…]`` with its 1,586 activities in the second array. JSON
 readers that keep the last value of a key read them there, and ijson streams both arrays."""
-ITEMS_END = re.compile(rb"(?P<close>\})\s*\]\s*\}\s*\Z")
-ITEM_CUT = re.compile(
-    rb'\}(?P<comma>,)\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(?P<kind>Create|Announce)")')
+ITEMS_END = re.compile(rb"\}\s*\]\s*\}\s*\Z")
+ITEM_CUT = re.compile(rb'\},\s*\{(?="id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)")')
 """Between two activities: ``},{`` followed by an activity's ``"id":"…","type":"Create"``.
 
 A quote inside a JSON string is always escaped, so this cannot match inside a string; a match
 inside a nested structure leaves a line with unclosed brackets, which DuckDB refuses.
 """
-SORTED_CUT = re.compile(rb'"type":"(?P<kind>Create|Announce)"\}(?P<comma>,)\n\{')
+SORTED_CUT = re.compile(rb'"type":"(Create|Announce)"\},\n\{')
 """Between two activities of a Pleroma or Akkoma backup: one activity a line, its keys in alphabetical
 order, so its ``type`` last. The type is the activity's before the cut."""
-SORTED_END = re.compile(
-    rb'"type":"(?P<kind>Create|Announce)"(?P<close>\})\n\]\s*,\s*"totalItems"\s*:\s*[0-9]+\s*\}\s*\Z')
+SORTED_END = re.compile(rb'"type":"(Create|Announce)"\}\n\]\s*,\s*"totalItems"\s*:\s*[0-9]+\s*\}\s*\Z')
 """After the last activity of a Pleroma or Akkoma backup: ``totalItems`` follows the items."""
 ITEM_HEAD = re.compile(rb'\{"id"\s*:\s*"[^"\\]{0,4096}"\s*,\s*"type"\s*:\s*"(Create|Announce)"')
 """The start of the first activity, with its type."""
@@ -355,6 +353,14 @@ class Layout:
     cut: re.Pattern[bytes]
     end: re.Pattern[bytes]
     sorted: bool
+
+    def comma(self, cut: re.Match[bytes]) -> int:
+        """Where the comma of a cut is (``},{`` or ``"type":"Create"},`` then a line break and ``{``)."""
+        return cut.end() - 3 if self.sorted else cut.start() + 1
+
+    def close(self, end: re.Match[bytes]) -> int:
+        """Just after the ``}`` that closes the last activity."""
+        return end.end(1) + 2 if self.sorted else end.start() + 1
 
 
 MASTODON_LAYOUT = Layout(ITEM_CUT, ITEMS_END, sorted=False)
@@ -719,21 +725,21 @@ def _cut_parts(member: Member, folder: Path, stop: threading.Event,
                 if not cuts:
                     continue
                 last = cuts.pop()  # the activity after the last cut may not be whole yet: read on
-                comma = last.start("comma")
-                if not _cut(data, cuts, bytes(last["kind"]) if layout.sorted else kind, comma, out, layout):
+                comma = layout.comma(last)
+                if not _cut(data, cuts, bytes(last.group(1)) if layout.sorted else kind, comma, out, layout):
                     return False
                 line_end = _break(data, comma, layout)
                 if (part := out.write(memoryview(data)[:line_end], len(cuts) + 1)) is not None:
                     yield part
                 rest = filled - line_end
-                data[:rest], filled, kind = data[line_end:filled], rest, bytes(last["kind"])
+                data[:rest], filled, kind = data[line_end:filled], rest, bytes(last.group(1))
             layout = layout or _layout(data, filled) or MASTODON_LAYOUT
             end = layout.end.search(data, 0, filled)
             if stop.is_set() or end is None:
                 return False
-            close = end.start("close") + 1
+            close = layout.close(end)
             cuts = list(layout.cut.finditer(data, 0, close))
-            if not _cut(data, cuts, bytes(end["kind"]) if layout.sorted else kind, close, out, layout):
+            if not _cut(data, cuts, bytes(end.group(1)) if layout.sorted else kind, close, out, layout):
                 return False
             data[close] = 10
             if (part := out.write(memoryview(data)[:close + 1], len(cuts) + 1) or out.close()) is not None:
@@ -793,20 +799,37 @@ class _PartWriter:
 def _cut(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int, out: _PartWriter,
          layout: Layout = MASTODON_LAYOUT) -> bool:
     """Make the commas of ``cuts`` line ends and rename the boosts' URLs, in ``data[:end]``; ``kind`` is the
-    type of the activity that ends at ``end`` (Pleroma's layout) or of the one after the first cut's start.
+    type of the first activity (Mastodon's layout) or of the one that ends at ``end`` (Pleroma's).
 
     False when an activity spans several lines (the outbox is indented).
     """
-    if data.count(b"\n", 0, end) != (len(cuts) if layout.sorted else 0):
+    if layout.sorted:
+        return _cut_sorted(data, cuts, kind, end, out)
+    if data.find(b"\n", 0, end) >= 0:
         return False
     begin = 0
     for cut in cuts:
-        comma = cut.start("comma")
-        if (bytes(cut["kind"]) if layout.sorted else kind) == b"Announce":
+        if kind == b"Announce":
+            _rename_boosted(data, begin, cut.start(), out)
+        data[cut.start() + 1] = 10  # the comma becomes a line break
+        begin, kind = cut.end() - 1, bytes(cut.group(1))
+    if kind == b"Announce":
+        _rename_boosted(data, begin, end, out)
+    return True
+
+
+def _cut_sorted(data: bytearray, cuts: list[re.Match[bytes]], kind: bytes | None, end: int,
+                out: _PartWriter) -> bool:
+    """:func:`_cut` for Pleroma's layout: each activity is a line already, its type named at its end."""
+    if data.count(b"\n", 0, end) != len(cuts):
+        return False
+    begin = 0
+    for cut in cuts:
+        comma = cut.end() - 3
+        if cut.group(1) == b"Announce":
             _rename_boosted(data, begin, comma, out)
-        begin = _break(data, comma, layout)
-        if not layout.sorted:
-            kind = bytes(cut["kind"])
+        data[comma] = 32  # the comma becomes a space before the line break
+        begin = comma + 2
     if kind == b"Announce":
         _rename_boosted(data, begin, end, out)
     return True
