@@ -64,7 +64,9 @@ def question_marks_sql(column: str) -> str:
     """SQL: how many runs of question marks ``column`` holds outside its links: a link's query string
     (``watch?v=``, ``index.php?topic=``, ``?p=1153``) asks nothing."""
     no_links = rf"regexp_replace({column}, '(https?://|www\.)\S+', ' ', 'g')"
-    return f"len(regexp_extract_all({no_links}, '{QUESTION_MARK}+'))"
+    # most posts have no question mark at all: the regular expressions only for those that do
+    return (f"CASE WHEN contains({column}, '?') OR contains({column}, '\uff1f') "
+            f"THEN len(regexp_extract_all({no_links}, '{QUESTION_MARK}+')) ELSE 0 END")
 
 
 def normalize_sql(column: str) -> str:
