@@ -373,3 +373,24 @@ def test_wordpress_block_notes_are_not_comments(store: Store, tmp_path: Path) ->
         "editorial note (WordPress 6.9 block notes: the site's team in the editor, not a public comment)": 3}
     assert store.con.execute("SELECT post_id, account, reply_count FROM posts ORDER BY 1").fetchall() == [
         ("site.example/?p=10", "site.example", 1), ("site.example/?p=10#comment-4", "site.example", 0)]
+
+
+def test_wordpress_a_post_protected_by_a_password_is_not_public(store: Store, tmp_path: Path) -> None:
+    # wordpress-importer's theme-unit-test-data.xml holds a published post with wp:post_password: its text and
+    # comments were imported whole, though only readers given the password see them (the report could quote them)
+    def item(number: int, password: str) -> str:
+        return (f"<item><title>Post {number}</title><link>https://site.example/?p={number}</link>"
+                f"<wp:post_id>{number}</wp:post_id><wp:post_date_gmt>2026-03-24 10:38:09</wp:post_date_gmt>"
+                f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+                f"<wp:post_password>{password}</wp:post_password><content:encoded>Texte {number}</content:encoded>"
+                f"<wp:comment><wp:comment_id>{number}0</wp:comment_id><wp:comment_author>Ana</wp:comment_author>"
+                "<wp:comment_date_gmt>2026-03-24 11:00:00</wp:comment_date_gmt><wp:comment_content>Merci"
+                "</wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment></item>")
+
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(_wxr_items(item(1, "secret") + item(2, "")))
+    report = load(store, wxr)
+    assert report.files[0].skipped == {"post protected by a password (not public)": 1,
+                                       "comment on an item that is not imported": 1}
+    assert [(r["post_id"], r["text"]) for r in rows(store)] == [
+        ("site.example/?p=2", "Texte 2"), ("site.example/?p=2#comment-20", "Merci")]

@@ -233,6 +233,8 @@ class WxrReader:
             return f"WordPress item of type {kind} (not a post or page)"
         if status != "publish":
             return f"{kind} with status {status} (not published)"
+        if self.get(fields, "post_password"):
+            return f"{kind} protected by a password (not public)"
         if not (self.get(fields, "post_id") or fields.get("guid", "").strip()):
             return f"{kind} without a post id or a guid"
         return None
