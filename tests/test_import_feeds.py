@@ -518,3 +518,19 @@ def test_feed_feedburner_items_link_to_the_blog_not_the_proxy(store: Store, tmp_
         ("https://techcrunch.example/2011/11/02/b/", "https://techcrunch.example/2011/11/02/b/"),
         ("tag:pauldix.example,2009:1", "https://pauldix.example/2009/01/c.html"),
         ("techcrunch.example/?p=446154", "https://techcrunch.example/2011/11/02/a/")]
+
+
+def test_feed_rss_item_links_written_as_paths_are_made_absolute(store: Store, tmp_path: Path) -> None:
+    # gofeed's testdata writes RSS item links as paths under an xml:base; a blog's feed may too, with its
+    # site's <link>: they were stored as they are ('/2024/03/b'), which a report cannot link to
+    rss = tmp_path / "feed.xml"
+    rss.write_text('<rss version="2.0"><channel><title>Blog</title><link>https://blog.example/</link>'
+                   "<item><title>A</title><link>https://blog.example/2024/03/a</link>"
+                   "<pubDate>Sun, 03 Mar 2024 10:00:00 +0000</pubDate></item>"
+                   "<item><title>B</title><link>/2024/03/b</link>"
+                   "<pubDate>Mon, 04 Mar 2024 10:00:00 +0000</pubDate></item>"
+                   '<item xml:base="https://cdn.blog.example/posts/"><title>C</title><link>c.html</link>'
+                   "<pubDate>Tue, 05 Mar 2024 10:00:00 +0000</pubDate></item></channel></rss>")
+    load(store, rss)
+    assert [r[0] for r in store.con.execute("SELECT permalink FROM posts ORDER BY created_at").fetchall()] == [
+        "https://blog.example/2024/03/a", "https://blog.example/2024/03/b", "https://cdn.blog.example/posts/c.html"]

@@ -366,7 +366,7 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
     q = dialect.q
     guid = item.find(q("guid"))
     raw = _text(item, q("guid")) or item.get(RDF_ABOUT)
-    link = (_text(item, "feedburner:origLink") or _text(item, q("link")) or _atom_link(item, "alternate", NS)
+    link = (_text(item, "feedburner:origLink") or _rss_link(feed, item, q("link")) or _atom_link(item, "alternate", NS)
             or (raw if _permalink(guid, raw) else None))
     raw = raw or _episode(item, dialect) or link
     return Entry(
@@ -377,6 +377,20 @@ def _rss_entry(feed: Feed, item: etree._Element, dialect: Dialect) -> Entry:
         author=entities(_text(item, "dc:creator") or _rss_author(_text(item, q("author")))),
         reply_count=_count(_text(item, "slash:comments")),
         enclosures=[_media_kind(e.get("type")) for e in item.iterfind(q("enclosure"))])
+
+
+def _rss_link(feed: Feed, item: etree._Element, tag: str) -> str | None:
+    """An RSS item's ``link``; one written as a path (``/2024/03/post``) is resolved against the
+    ``xml:base`` around it, else the feed's site link."""
+    element = item.find(tag, namespaces=NS)
+    href = (element.text or "").strip() if element is not None else ""
+    if not href or urlsplit(href).scheme:
+        return href or None
+    base = element.base if element is not None else None
+    for candidate in (base, feed.link):
+        if candidate and urlsplit(candidate).scheme in ("http", "https"):
+            return urljoin(candidate, href)
+    return href
 
 
 def _episode(item: etree._Element, dialect: Dialect) -> str | None:
