@@ -287,3 +287,14 @@ def test_report_lang_option_frames_its_errors(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(SystemExit):
         main(["report", "x", "--lang", "en", "--store", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "r.html")])
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_summary_images_unknown_when_no_file_describes_media(tmp_path: Path) -> None:
+    """As in the report: a twcs CSV does not say which posts carry images, so the share is unknown, not 'too few'."""
+    audit = _audit(tmp_path)
+    audit.content.posts, audit.content.media_known_posts = 70, 0
+    audit.content.images_share = Figure(value=None, n=0, status="too few", min_n=5)
+    console = Console(record=True, width=200)
+    print_summary(console, [audit], "en")
+    row = next(line for line in console.export_text().splitlines() if "Posts with images" in line)
+    assert row.split("│")[2].strip() == "unknown"

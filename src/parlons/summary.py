@@ -61,6 +61,8 @@ class _Cells:
     def cell(self, audit: AuditResult, family: str, key: str, style: str) -> str:
         if family == "responsiveness" and audit.responsiveness.status == "unknown":
             return self.t.gettext("unknown")
+        if key == "images_share" and audit.content.posts and not audit.content.media_known_posts:
+            return self.t.gettext("unknown")  # no imported file says which posts carry images (as in the report)
         item = audit.at(f"{family}.{key}")
         if isinstance(item, Figure):
             n = format_count(item.n, self.lang)
