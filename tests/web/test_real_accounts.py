@@ -1,0 +1,111 @@
+"""The pages for accounts shaped like real exports the workspace was tried with: a Chinese-speaking
+Mastodon account's own archive (no incoming posts, so requests are unknown), an account that only
+reposts, and a peer whose data run over other years. The archives are written here, by hand, in
+Mastodon's export layout (``actor.json``, ``outbox.json`` of ``Create``/``Announce`` activities)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+import parlons
+
+from .conftest import World
+
+ZH = "@lanyu@o3o.example"
+REPOSTS = "@boost@m.example"
+PEER = "@autre@m.example"
+
+
+def _note(actor: str, year: int, i: int, text: str, lang: str) -> dict[str, Any]:
+    when = f"{year}-03-{1 + i % 27:02d}T0{i % 9}:15:00Z"
+    public = ["https://www.w3.org/ns/activitystreams#Public"]
+    return {"id": f"{actor}/statuses/{year}{i:04d}/activity", "type": "Create", "actor": actor, "published": when,
+            "to": public, "cc": [f"{actor}/followers"],
+            "object": {"id": f"{actor}/statuses/{year}{i:04d}", "type": "Note", "inReplyTo": None, "published": when,
+                       "url": actor.replace("/users/", "/@") + f"/{year}{i:04d}", "attributedTo": actor,
+                       "to": public, "cc": [f"{actor}/followers"], "content": text, "contentMap": {lang: text},
+                       "attachment": [], "tag": []}}
+
+
+def _announce(actor: str, year: int, i: int) -> dict[str, Any]:
+    return {"id": f"{actor}/statuses/{year}9{i:03d}/activity", "type": "Announce", "actor": actor,
+            "published": f"{year}-04-{1 + i % 27:02d}T10:00:00Z", "to": [f"{actor}/followers"],
+            "cc": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": f"https://other.example/users/someone/statuses/{i}"}
+
+
+def _archive(path: Path, account: str, items: list[dict[str, Any]]) -> Path:
+    user, server = account.strip("@").split("@")
+    actor = f"https://{server}/users/{user}"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("actor.json", json.dumps({"id": actor, "type": "Person", "preferredUsername": user}))
+        archive.writestr("outbox.json", json.dumps({"id": f"{actor}/outbox", "type": "OrderedCollection",
+                                                    "totalItems": len(items), "orderedItems": items}))
+    return path
+
+
+def _actor(account: str) -> str:
+    user, server = account.strip("@").split("@")
+    return f"https://{server}/users/{user}"
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("real")
+    zh, boost, peer = _actor(ZH), _actor(REPOSTS), _actor(PEER)
+    notes = [_note(zh, 2021, i, f"<p>第{i}次见沙尘暴，这种天气还要出门做检测</p>", "zh") for i in range(30)]
+    notes += [_note(zh, 2021, 30 + i, f"<p>{i}次去kd失去兴趣</p>", "mr") for i in range(3)]
+    notes.append(_note(zh, 2021, 40, "<p>看 <script>alert(1)</script><img src=x onerror=alert(2)></p>", "zh"))
+    exports = [_archive(folder / "zh.zip", ZH, notes),
+               _archive(folder / "boost.zip", REPOSTS, [_announce(boost, 2022, i) for i in range(25)]),
+               _archive(folder / "peer.zip", PEER,
+                        [_note(peer, 2019, i, f"<p>Bonjour à tous, voici la lettre {i}</p>", "fr") for i in range(20)])]
+    path = folder / "parlons.duckdb"
+    with parlons.Store(path) as store:
+        parlons.import_paths(store, exports)
+    return path
+
+
+def _workspace(world: World, store: Path, account: str, peers: str = "") -> int:
+    import shutil
+
+    from parlons.web.stores import store_path
+    from parlons.web.workspaces.services import create_workspace
+
+    ws = create_workspace(world.consultant, name="Real", account=account, peers=peers)
+    shutil.copyfile(store, store_path(ws.pk))
+    return int(ws.pk)
+
+
+def _page(client: Client, world: World, path: str, lang: str = "en") -> str:
+    client.force_login(world.consultant)
+    client.cookies["django_language"] = lang
+    response = client.get(path)
+    assert response.status_code == 200, response.content[:500]
+    return str(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "level", "basis"), [
+    ("en", "Maturity level 1 or 2 of 5 (uncertain)", "The peers' data do not overlap with this account's: "
+     "each account is audited over its own data ("),
+    ("fr", "Niveau de maturité 1 ou 2 sur 5 (incertain)", "ne recouvrent pas celles de ce compte")])
+def test_the_verdict_says_uncertain_in_words_and_that_peers_were_audited_over_other_weeks(
+        world: World, client: Client, real_store: Path, lang: str, level: str, basis: str) -> None:
+    """A real Chinese-speaking Mastodon archive (2021-2022) compared with a peer whose posts are of 2019: the
+    page said "Maturity level uncertain of 5" (the French page had the English word) and "Period: Mar 1, 2021 –
+    Mar 27, 2021" above a peers' table whose peer figures are of other years, as if compared over those weeks."""
+    ws = _workspace(world, real_store, ZH, PEER)
+    page = _page(client, world, f"/w/{ws}/", lang)
+    assert level in page and "uncertain of 5" not in page and "uncertain sur 5" not in page
+    assert basis in page
+    family = _page(client, world, f"/w/{ws}/audit/conversation/", lang)
+    assert basis in family
+    alone = _page(client, world, f"/w/{_workspace(world, real_store, ZH)}/", lang)
+    assert 'id="period-basis"' not in alone, "no peers: nothing to warn about"
