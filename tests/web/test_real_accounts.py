@@ -56,7 +56,7 @@ def _actor(account: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_exports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     folder = tmp_path_factory.mktemp("real")
     zh, boost, peer = _actor(ZH), _actor(REPOSTS), _actor(PEER)
     notes = [_note(zh, 2021, i, f"<p>第{i}次见沙尘暴，这种天气还要出门做检测</p>", "zh") for i in range(30)]
@@ -66,10 +66,18 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
                _archive(folder / "boost.zip", REPOSTS, [_announce(boost, 2022, i) for i in range(25)]),
                _archive(folder / "peer.zip", PEER,
                         [_note(peer, 2019, i, f"<p>Bonjour à tous, voici la lettre {i}</p>", "fr") for i in range(20)])]
-    path = folder / "parlons.duckdb"
+    return exports
+
+
+def _store(path: Path, exports: list[Path]) -> Path:
     with parlons.Store(path) as store:
         parlons.import_paths(store, exports)
     return path
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory, real_exports: list[Path]) -> Path:
+    return _store(tmp_path_factory.mktemp("store") / "parlons.duckdb", real_exports)
 
 
 def _workspace(world: World, store: Path, account: str, peers: str = "") -> int:
@@ -109,3 +117,36 @@ def test_the_verdict_says_uncertain_in_words_and_that_peers_were_audited_over_ot
     assert basis in family
     alone = _page(client, world, f"/w/{_workspace(world, real_store, ZH)}/", lang)
     assert 'id="period-basis"' not in alone, "no peers: nothing to warn about"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_own_archive_says_requests_are_unknown_never_that_none_is_unanswered(
+        world: World, client: Client, real_store: Path, lang: str) -> None:
+    """A real Mastodon archive holds only its owner's posts. The inbox said "0 matching requests · 0 unanswered
+    in the audit · No request here." (as if every request had been answered), the responsiveness page showed an
+    empty table and a button to that inbox, and a peer's unknown figures were a bare dash."""
+    ws = _workspace(world, real_store, ZH, PEER)
+    reason = "only the account's own archive was imported" if lang == "en" else "seule l’archive du compte"
+    inbox = _page(client, world, f"/w/{ws}/inbox/", lang)
+    assert 'id="requests-unknown"' in inbox and reason in inbox.replace("&#39;", "'")
+    assert "No request here." not in inbox and "Aucune demande ici." not in inbox
+    assert "unanswered in the audit" not in inbox and "sans réponse dans l’audit" not in inbox
+    page = _page(client, world, f"/w/{ws}/audit/responsiveness/", lang)
+    assert "<table" not in page.split('class="thread"')[0], "no figure at all: no empty table"
+    assert f'href="/w/{ws}/inbox/"' not in page.split("<main", 1)[1]
+    verdict = _page(client, world, f"/w/{ws}/", lang)
+    cells = verdict.split('data-metric="responsiveness.answered_share"', 1)[1].split("</tr>", 1)[0]
+    assert cells.count(">unknown<" if lang == "en" else ">inconnu<") == 2, cells
+
+
+@pytest.mark.django_db
+def test_a_peer_with_known_requests_keeps_its_figures_when_the_account_has_none(
+        world: World, client: Client, real_exports: list[Path], demo_exports: list[Path], tmp_path: Path) -> None:
+    """The rows of a family were the audited account's: an account whose requests are unknown hid its peer's."""
+    from parlons.demo import PEER1_X
+
+    ws = _workspace(world, _store(tmp_path / "mixed.duckdb", [*demo_exports, real_exports[0]]), ZH, PEER1_X)
+    page = _page(client, world, f"/w/{ws}/audit/responsiveness/")
+    row = page.split('data-metric="responsiveness.answered_share"', 1)[1].split("</tr>", 1)[0]
+    assert ">unknown<" in row and "%" in row, row
