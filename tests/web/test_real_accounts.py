@@ -150,3 +150,16 @@ def test_a_peer_with_known_requests_keeps_its_figures_when_the_account_has_none(
     page = _page(client, world, f"/w/{ws}/audit/responsiveness/")
     row = page.split('data-metric="responsiveness.answered_share"', 1)[1].split("</tr>", 1)[0]
     assert ">unknown<" in row and "%" in row, row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "names"), [("en", ["Posts in Chinese", "Posts in Marathi"]),
+                                             ("fr", ["Messages en chinois", "Messages en marathi"])])
+def test_the_voice_page_names_the_posts_languages(world: World, client: Client, real_store: Path, lang: str,
+                                                  names: list[str]) -> None:
+    """The real Chinese-speaking account's voice page listed "Posts in zh", "Posts in mr", "Posts in und"."""
+    ws = _workspace(world, real_store, ZH)
+    page = _page(client, world, f"/w/{ws}/audit/voice/", lang)
+    for name in names:
+        assert name in page
+    assert ">Posts in zh<" not in page and ">Messages en zh<" not in page
