@@ -163,3 +163,21 @@ def test_the_voice_page_names_the_posts_languages(world: World, client: Client, 
     for name in names:
         assert name in page
     assert ">Posts in zh<" not in page and ">Messages en zh<" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", ["Can the imported files hold requests to the account?", "zh.zip", ">no<",
+            "it holds only the account's own posts",
+            "2 other files on the platform (45 posts) hold no post by the account"]),
+    ("fr", ["Les fichiers importés peuvent-ils contenir les demandes adressées au compte", "zh.zip", ">non<"])])
+def test_the_coverage_page_lists_the_files_and_whether_they_could_hold_requests(
+        world: World, client: Client, real_store: Path, lang: str, words: list[str]) -> None:
+    """The coverage page showed "Unrelated files unrelated_files 2" and "Unrelated files unrelated_posts 45" (the
+    same label twice, told apart by raw keys) and none of what the report's coverage says: which file holds the
+    account's posts, and that an own archive cannot hold the requests addressed to it."""
+    ws = _workspace(world, real_store, ZH)
+    page = _page(client, world, f"/w/{ws}/audit/coverage/", lang).replace("&#39;", "'")
+    for word in words:
+        assert word in page, word
+    assert "unrelated_posts" not in page and "unrelated_files" not in page
