@@ -181,3 +181,17 @@ def test_the_coverage_page_lists_the_files_and_whether_they_could_hold_requests(
     for word in words:
         assert word in page, word
     assert "unrelated_posts" not in page and "unrelated_files" not in page
+
+
+@pytest.mark.django_db
+def test_a_fresh_server_says_how_to_create_the_first_consultant(tmp_path: Path) -> None:
+    """``parlons serve --data DIR`` on a new folder printed its address and nothing else: the sign-in page
+    then refused every name, and neither the pages nor docs/workspace.md said how a first account is made."""
+    from django.contrib.auth.models import User
+
+    from parlons.web.server import first_sign_in
+
+    lines = first_sign_in(tmp_path / "my data")
+    assert f"PARLONS_DATA='{tmp_path / 'my data'}'" in lines[1] and "-m parlons.web createsuperuser" in lines[1]
+    User.objects.create_user("marie", "marie@example.org", "a long password 42")
+    assert first_sign_in(tmp_path) == []
