@@ -74,6 +74,23 @@ def test_a_bad_file_fails_the_job_with_the_cli_message_and_imports_nothing(world
     assert "twitter-broken.zip" in page
 
 
+def test_a_failed_import_names_the_file_as_uploaded_never_the_servers_folders(world: World, client: Client,
+                                                                            settings: Any) -> None:
+    """A real truncated Mastodon zip and a photo uploaded by mistake: the error named
+    ``/srv/…/uploads/<workspace>/<random>/truncated-masto.zip``, the server's folders."""
+    from parlons.web.imports.models import ImportJob
+
+    client.force_login(world.consultant)
+    _upload(client, world.a.pk, [("truncated-masto.zip", b"PK\x03\x04" + b"\x00" * 64)])
+    run_worker()
+    job = ImportJob.objects.get(workspace=world.a)
+    assert job.status == "failed"
+    assert job.error.startswith("file truncated-masto.zip: "), job.error
+    page = client.get(f"/w/{world.a.pk}/imports/{job.pk}/").content.decode()
+    assert "file truncated-masto.zip: " in page
+    assert str(settings.DATA_DIR) not in page and "uploads" not in page
+
+
 def _count(path: Path) -> int:
     with parlons.Store(path, read_only=True) as store:
         return int(store.con.execute("SELECT count(*) FROM posts").fetchone()[0])

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import atexit
 import os
+import shlex
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["serve"]
+__all__ = ["first_sign_in", "serve"]
 
 
 def _setup(data: Path | None) -> None:
@@ -43,6 +44,17 @@ def _worker() -> subprocess.Popen[bytes]:
     return worker
 
 
+def first_sign_in(data: Path) -> list[str]:
+    """How to create the first consultant, while nobody can sign in (the workspace has no sign-up page)."""
+    from django.contrib.auth import get_user_model
+
+    if get_user_model().objects.exists():
+        return []
+    return ["nobody can sign in yet: create the first consultant (a name, an e-mail, a password) with",
+            f"  PARLONS_DATA={shlex.quote(str(data))} {shlex.quote(sys.executable)} -m parlons.web createsuperuser",
+            "  then sign in, create a workspace and invite the others from its People page"]
+
+
 def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None, demo: bool = False,
           lang: str = "fr", echo: object = print) -> None:
     """Run the workspace until interrupted."""
@@ -63,6 +75,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data: Path | None = None
         signins = set_up_demo(lang, scale=float(os.environ.get("PARLONS_DEMO_SCALE", "1.0")))
         lines += [f"demo consultant: {signins.consultant[0]} / {signins.consultant[1]}",
                   f"demo client: {signins.client[0]} / {signins.client[1]}"]
+    lines += first_sign_in(settings.DATA_DIR)
     _worker()
     for line in lines:
         echo(line)  # type: ignore[operator]

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from babel import Locale
+
 import parlons
 
 from ..i18n import N_, translator
@@ -94,7 +96,7 @@ def rows(lang: str, family: str, keys: list[str]) -> list[Row]:
     labels: dict[str, str] = {}
     for key in keys:
         found = lookup(lang, family, key)
-        labels[key] = found.label if found else _plain(key, translate)
+        labels[key] = found.label if found else _plain(key, translate, lang)
     for key in keys:
         if key.startswith("by_intent.") and key.endswith(".requests"):
             labels[key] = translate(REQUESTS)  # the group says which requests: "that ask" would contradict it
@@ -121,10 +123,17 @@ def _group(key: str) -> str:
     return ""
 
 
-def _plain(key: str, translate: Callable[[str], str]) -> str:
+def _plain(key: str, translate: Callable[[str], str], lang: str) -> str:
     """A figure the metric dictionary does not name: the posts in one language, or its key."""
     if key.startswith("languages."):
         code = key.split(".", 1)[1]
-        name = translate(GROUPS[code]) if code in GROUPS else code
+        name = translate(GROUPS[code]) if code in GROUPS else language_name(code, lang)
         return translate(POSTS_IN) % {"language": name}
     return key
+
+
+def language_name(code: str, lang: str) -> str:
+    """A post's language code (``zh``, ``mr``, ``und``, ``pt-BR``) by its name in the page's language, as a
+    client reads it; the code itself when Babel does not know it."""
+    names = Locale.parse(lang).languages
+    return str(names.get(code.replace("-", "_")) or names.get(code.split("-")[0].split("_")[0]) or code)

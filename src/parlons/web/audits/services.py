@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the public parlons.AuditResult, named for the type checker
     from parlons.audit.result import AuditResult as Result
 
 __all__ = ["FAMILIES", "AuditChoice", "NoAudit", "StoreBusy", "accounts_in_store", "audit", "audit_data", "audit_lean",
-           "audit_row", "figures", "section_charts"]
+           "audit_row", "figure_keys", "figures", "section_charts"]
 
 FAMILIES = ("responsiveness", "conversation", "broadcast", "voice", "content", "function", "coverage")
 
@@ -256,3 +256,12 @@ def figures(family: dict[str, Any], prefix: str = "") -> list[Figure]:
         elif isinstance(value, int | float) and not isinstance(value, bool):
             out.append(Figure(name, float(value), None, "ok", "duration" if key.endswith("_s") else "count"))
     return out
+
+
+def figure_keys(audits: list[dict[str, Any]], family: str) -> list[str]:
+    """The keys of a family's rows: the audited account's figures, then any a peer has that it lacks (an own
+    archive leaves its responsiveness unknown, while a peer's support CSV gives the peer's)."""
+    keys: dict[str, None] = {}
+    for audit in audits:
+        keys.update((f.key, None) for f in figures(audit.get(family) or {}))
+    return list(keys)

@@ -27,6 +27,7 @@ from .services import (
     accounts_in_store,
     audit,
     audit_row,
+    figure_keys,
     figures,
     section_charts,
 )
@@ -89,6 +90,7 @@ def family(request: HttpRequest, access: Access, family: str) -> HttpResponse:
     if family not in FAMILIES:
         raise Http404("no such family")
     return _audit_page(request, access, "audits/family.html", family, family=family, figures=figures,
+                       figure_keys=figure_keys,
                        **thread_context(request, access, family))
 
 
@@ -141,7 +143,8 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
         return render(request, "audits/no_audit.html", {"access": access, "reason": str(exc),
                                                         "accounts": accounts_in_store(access.workspace)})
     items = _unanswered(access, row.requests or [])
-    unanswered = (row.lean or row.result)[0]["responsiveness"].get("unanswered")
+    responsiveness = (row.lean or row.result)[0]["responsiveness"]
+    unanswered = responsiveness.get("unanswered")
     has_intent = any("asking" in i or "asks" in i for i in items)
     matching = _filtered(request, items)
     pages = max(1, -(-len(matching) // PER_PAGE))
@@ -153,7 +156,8 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
         "page": page, "pages": pages, "page_query": others.urlencode(), "listed": len(items),
         "total": unanswered if isinstance(unanswered, int) else len(items), "has_intent": has_intent,
         "status": request.GET.get("status", ""), "asking": request.GET.get("asking") == "1",
-        "statuses": RequestMark.Status.choices, "query": request.GET.urlencode()})
+        "statuses": RequestMark.Status.choices, "query": request.GET.urlencode(),
+        "unknown": responsiveness.get("reason") or "" if responsiveness.get("status") == "unknown" else None})
 
 
 PER_PAGE = 25

@@ -40,7 +40,7 @@ def run_job(job_id: int) -> str:
     try:
         report = _import(job)
     except parlons.ParlonsError as exc:
-        _finish(job, Status.FAILED, error=str(exc))
+        _finish(job, Status.FAILED, error=_as_uploaded(str(exc), job))
     except Exception:
         log.exception("import job %s failed", job_id)
         _finish(job, Status.FAILED, error="internal error: the import stopped; nothing was written")
@@ -62,6 +62,14 @@ def _import(job: ImportJob) -> dict[str, Any]:
         raise
     store.close()
     return _summary(result)
+
+
+def _as_uploaded(message: str, job: ImportJob) -> str:
+    """The error as ``parlons import`` words it, each file named as it was uploaded: never the server's
+    folders (``uploads/<workspace>/<random>/``), which say nothing to the reader and should not be shown."""
+    for record in job.files:
+        message = message.replace(str(record["path"]), str(record["name"]))
+    return message.replace(str(store_path(job.workspace_id)), "the workspace's store")
 
 
 def warm(workspace_id: int) -> None:
