@@ -156,3 +156,17 @@ def test_record_missing_its_id_is_a_counted_skip(store: Store, tmp_path: Path) -
     assert report.files[0].skipped == {reason: 1}
     assert report.files[0].formats == {"x-archive": 3}
     assert count(store, "SELECT count(*) FROM posts") == 3
+
+
+def test_a_zip_cut_short_says_so_not_that_no_importer_recognises_it(tmp_path: Path) -> None:
+    # a Mastodon archive's download cut at 300 kB said "no importer recognises this file; --format forces one"
+    whole = zip_folder(FIXTURES / "mastodon", tmp_path / "archive.zip")
+    cut = tmp_path / "archive-cut.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(InputError, match="the zip archive is damaged or incomplete") as caught:
+        open_source(cut)
+    assert caught.value.file == str(cut)
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(InputError, match="download it again"):
+            load(store, cut)
+        assert count(store, "SELECT count(*) FROM posts") == 0

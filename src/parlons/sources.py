@@ -250,6 +250,9 @@ class Source:
             return "zip"
         if is_tar(self.path):
             return "tar"
+        if _starts_as_zip(self.path):
+            raise InputError("the zip archive is damaged or incomplete (its table of contents, at the end, is "
+                             "missing: was the download cut short?); download it again", file=str(self.path))
         return "file"
 
     def _list(self) -> Iterator[Member]:
@@ -427,6 +430,15 @@ def is_archive(path: Path) -> bool:
         return False
     if _archive_name(path.name) and path.name.lower().endswith(TAR_SUFFIXES):
         return is_tar(path)
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def _starts_as_zip(path: Path) -> bool:
+    """Whether a file that is not a readable zip archive starts like one (a download cut short)."""
     try:
         with open(path, "rb") as stream:
             return stream.read(4) == ZIP_MAGIC
