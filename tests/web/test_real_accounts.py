@@ -130,6 +130,7 @@ def test_an_own_archive_says_requests_are_unknown_never_that_none_is_unanswered(
     reason = "only the account's own archive was imported" if lang == "en" else "seule l’archive du compte"
     inbox = _page(client, world, f"/w/{ws}/inbox/", lang)
     assert 'id="requests-unknown"' in inbox and reason in inbox.replace("&#39;", "'")
+    assert ('>Unknown: only' if lang == "en" else '>Inconnu : seule') in inbox  # French puts a space before ':'
     assert "No request here." not in inbox and "Aucune demande ici." not in inbox
     assert "unanswered in the audit" not in inbox and "sans réponse dans l’audit" not in inbox
     page = _page(client, world, f"/w/{ws}/audit/responsiveness/", lang)
