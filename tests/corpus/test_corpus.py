@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +27,7 @@ from parlons.corpus.account import AccountAuditor, AuditJob
 from parlons.corpus.local import _groups, _route, batches, groups
 from parlons.corpus.route import select_accounts
 from parlons.corpus.spark import require_pyspark
+from parlons.corpus.table import FIGURES_SCHEMA, write_table
 from parlons.demo import ORG_X, PEER1_X
 from parlons.errors import InputError, StoreError, UsageError
 
@@ -281,3 +285,24 @@ def test_a_batch_sent_to_a_worker_pickles_to_its_own_size() -> None:
     [(platform, keys, posts)] = list(batches(groups(stream)))
     assert (platform, len(keys), posts.num_rows) == ("x", 103, 8192)
     assert len(pickle.dumps(posts)) < 2 * posts.nbytes
+
+
+def test_languages_tied_in_posts_give_the_same_columns_in_any_order(tmp_path: Path) -> None:
+    """Real twarc2 captures (DocNow/twarc-csv's brexit/kpop, 2,000 accounts): an author with one Romanian
+    and one French post had its languages in one order on DuckDB, the other on Spark (tied counts come
+    in any order), and the two tables' columns differed in order (``voice_languages_fr`` before or after
+    ``voice_languages_ro``)."""
+    one = {"voice": {"note": "reposts are left out", "languages": {"ro": 1, "fr": 1, "en": 3}}}
+    other = {"voice": {"note": "reposts are left out", "languages": {"en": 3, "fr": 1, "ro": 1}}}
+    assert list(flatten_audit(one)) == list(flatten_audit(other)) == [
+        "voice_languages_en", "voice_languages_fr", "voice_languages_ro"]
+    columns = []
+    for name, first in (("a", one), ("b", other)):
+        figures = tmp_path / f"{name}.parquet"
+        rows = [("x", "acct1", orjson.dumps({"account": "acct1", **flatten_audit(first)}).decode()),
+                ("x", "acct2", orjson.dumps({"account": "acct2", "voice_languages_de": 2}).decode())]
+        pq.write_table(pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, r, strict=True)) for r in rows],
+                                            FIGURES_SCHEMA), figures)
+        write_table(str(figures), tmp_path / f"{name}.csv", memory_limit="256MB", temp_dir=tmp_path)
+        columns.append((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0])
+    assert columns[0] == columns[1]
