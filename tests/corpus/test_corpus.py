@@ -306,3 +306,26 @@ def test_languages_tied_in_posts_give_the_same_columns_in_any_order(tmp_path: Pa
         write_table(str(figures), tmp_path / f"{name}.csv", memory_limit="256MB", temp_dir=tmp_path)
         columns.append((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0])
     assert columns[0] == columns[1]
+
+
+def test_csv_cells_that_begin_like_a_formula_get_a_quote(tmp_path: Path) -> None:
+    """Real Mastodon archives (hikurry/Mastodon-archive, dealingwith/masto-archive) name their accounts
+    ``@name@server``, and blog commenters name themselves: in the CSV a spreadsheet would run
+    ``@...`` or ``=HYPERLINK(...)`` as a formula. The CSV quotes them as ``parlons export`` does; the
+    Parquet keeps the values; the rows keep the values' order in both."""
+    figures = tmp_path / "figures.parquet"
+    rows = [("blog", "=HYPERLINK(\"http://evil.example\")", 1), ("blog", "1 fan", 2), ("blog", "+33 fan", 3),
+            ("mastodon", "@alice@social.example", 4)]
+    pq.write_table(pa.Table.from_pylist(
+        [{"platform": p, "account": a, "figures": orjson.dumps(
+            {"account": a, "coverage_own_posts": n, "period_basis": "-" if n == 2 else "own data"}).decode()}
+         for p, a, n in rows], FIGURES_SCHEMA), figures)
+    write_table(str(figures), tmp_path / "accounts.csv", memory_limit="256MB", temp_dir=tmp_path)
+    write_table(str(figures), tmp_path / "accounts.parquet", memory_limit="256MB", temp_dir=tmp_path)
+    csv = duckdb.sql(f"SELECT account, coverage_own_posts, period_basis FROM read_csv('{tmp_path / 'accounts.csv'}', "
+                     "all_varchar = true)").fetchall()
+    assert csv == [("'+33 fan", "3", "own data"), ("1 fan", "2", "'-"), ("'=HYPERLINK(\"http://evil.example\")", "1",
+                                                                        "own data"),
+                   ("'@alice@social.example", "4", "own data")]
+    parquet = duckdb.sql(f"SELECT account FROM '{tmp_path / 'accounts.parquet'}'").fetchall()
+    assert parquet == [("+33 fan",), ("1 fan",), ("=HYPERLINK(\"http://evil.example\")",), ("@alice@social.example",)]
