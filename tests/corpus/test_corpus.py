@@ -10,6 +10,7 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -329,3 +330,19 @@ def test_csv_cells_that_begin_like_a_formula_get_a_quote(tmp_path: Path) -> None
                    ("'@alice@social.example", "4", "own data")]
     parquet = duckdb.sql(f"SELECT account FROM '{tmp_path / 'accounts.parquet'}'").fetchall()
     assert parquet == [("+33 fan",), ("1 fan",), ("=HYPERLINK(\"http://evil.example\")",), ("@alice@social.example",)]
+
+
+def test_min_posts_counts_the_posts_of_the_period(dated: Corpus, tmp_path: Path) -> None:
+    """A Grailbird archive (icco, 18,559 posts from 2007) beside 2017 twarc captures: with ``--since
+    2017-10-01 --min-posts 20``, accounts with no post in the period were in the table (own posts 0, a
+    period ending before it starts), counted by their posts of all dates. Now the posts of the period
+    count, its ends included, as the audit counts its own posts."""
+    since, until = datetime(2017, 10, 1, tzinfo=UTC), datetime(2017, 10, 31, tzinfo=UTC)
+    audit_corpus(dated.store, tmp_path / "all.parquet", jobs=1, since=since, until=until)
+    rows = [(r["account"], r["coverage_own_posts"]) for r in table(tmp_path / "all.parquet")]
+    assert rows == [("both", 3), ("late", 2)]
+    audit_corpus(dated.store, tmp_path / "three.parquet", jobs=1, min_posts=3, since=since, until=until)
+    assert [r["account"] for r in table(tmp_path / "three.parquet")] == ["both"]
+    audit_corpus(dated.store, tmp_path / "undated.parquet", jobs=1, min_posts=3)
+    assert [(r["account"], r["coverage_own_posts"]) for r in table(tmp_path / "undated.parquet")] == [
+        ("both", 8), ("early", 6)]

@@ -8,6 +8,7 @@ docs/performance.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,12 @@ def test_a_bad_file_in_a_spark_task_is_named_and_nothing_is_written(tmp_path: Pa
     with pytest.raises(InputError, match=r"file .*tweets\.js: "):
         import_dataset([str(bad)], str(tmp_path / "dataset"), master=MASTER)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tweets.js"]
+
+
+def test_min_posts_counts_the_posts_of_the_period_on_spark(dated: Corpus, tmp_path: Path) -> None:
+    """``--since``/``--until`` with ``--min-posts``: Spark selects the accounts by their posts in the period,
+    as DuckDB does (tests/corpus/test_corpus.py), ends included."""
+    since, until = datetime(2017, 10, 1, tzinfo=UTC), datetime(2017, 10, 31, tzinfo=UTC)
+    local, spark = both(dated, tmp_path, since=since, until=until, min_posts=2)
+    assert [r[:2] for r in spark[1:]] == [("x", "both"), ("x", "late")]
+    assert spark == local

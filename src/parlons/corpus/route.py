@@ -10,6 +10,7 @@ addressed to it and its answers); the audit itself then applies the definitions 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -48,13 +49,18 @@ def read_accounts_file(path: Path) -> list[tuple[str | None, str]]:
 
 
 def select_accounts(con: duckdb.DuckDBPyConnection, *, min_posts: int = 1,
-                    wanted: Sequence[tuple[str | None, str]] | None = None) -> int:
-    """Create the temp table ``selected(platform, key, posts)``: authors with at least ``min_posts`` posts.
+                    wanted: Sequence[tuple[str | None, str]] | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> int:
+    """Create the temp table ``selected(platform, key, posts)``: authors with at least ``min_posts`` posts
+    in the period (``since``/``until``, inclusive, as the audit counts its own posts).
 
-    ``wanted`` restricts them to named accounts; a name with no post raises :class:`UsageError`.
+    ``wanted`` restricts them to named accounts; a name with no post (at any date) raises :class:`UsageError`.
     """
     con.execute("""CREATE OR REPLACE TEMP TABLE authors AS
-                   SELECT platform, lower(account) AS key, count(*) AS posts FROM posts GROUP BY ALL""")
+                   SELECT platform, lower(account) AS key,
+                          count(*) FILTER (created_at >= coalesce($since, created_at)
+                                           AND created_at <= coalesce($until, created_at)) AS posts
+                   FROM posts GROUP BY ALL""", {"since": since, "until": until})
     if wanted is None:
         con.execute("CREATE OR REPLACE TEMP TABLE selected AS SELECT * FROM authors WHERE posts >= $m",
                     {"m": min_posts})

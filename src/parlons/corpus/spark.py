@@ -114,7 +114,7 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
 
     try:
         posts = spark.read.parquet(posts_path)
-        selected = _selected(spark, posts, wanted, min_posts)
+        selected = _selected(spark, posts, wanted, min_posts, since, until)
         total = selected.count()
         owners = _owners(spark, accounts_path)
         # on local[N], N tasks audit at once in this machine's memory: each gets one share of the limit
@@ -235,10 +235,18 @@ def _local_cores(master: str | None) -> int | None:
     return (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
 
 
-def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:
+def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int,
+              since: datetime | None, until: datetime | None) -> Any:
+    """Authors with at least ``min_posts`` posts in the period (:func:`parlons.corpus.route.select_accounts`)."""
     from pyspark.sql import functions as F
 
-    authors = posts.groupBy("platform", F.lower("account").alias("key")).agg(F.count("*").alias("posts"))
+    in_period = F.lit(True)
+    if since is not None:
+        in_period &= F.col("created_at") >= F.lit(since)
+    if until is not None:
+        in_period &= F.col("created_at") <= F.lit(until)
+    authors = posts.groupBy("platform", F.lower("account").alias("key")).agg(
+        F.count(F.when(in_period, 1)).alias("posts"))
     authors = authors.where(F.col("posts") >= min_posts)
     if wanted is None:
         return authors
