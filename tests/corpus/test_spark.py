@@ -151,3 +151,16 @@ def test_min_posts_counts_the_posts_of_the_period_on_spark(dated: Corpus, tmp_pa
     local, spark = both(dated, tmp_path, since=since, until=until, min_posts=2)
     assert [r[:2] for r in spark[1:]] == [("x", "both"), ("x", "late")]
     assert spark == local
+
+
+def test_a_name_with_no_post_is_an_error_on_spark_too(demo: Corpus, tmp_path: Path) -> None:
+    """twcs brands named in --accounts-file (XboxSupport is only ever mentioned in the real sample, never
+    posts): DuckDB said so and stopped; Spark left the name out and wrote the others' rows, one account
+    fewer than the list without a word. Both engines now give the same error."""
+    names = tmp_path / "accounts.txt"
+    names.write_text(f"{ORG_X}\nXboxSupport\nx:{PEER2_X}\n", encoding="utf-8")
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(UsageError, match=r"^no posts by 'xboxsupport' in the corpus"):
+            audit_corpus(demo.store if engine == "duckdb" else demo.export, tmp_path / f"{engine}.parquet",
+                         engine=engine, spark_master=MASTER, accounts_file=names)
+    assert not list(tmp_path.glob("*.parquet"))

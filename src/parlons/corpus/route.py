@@ -76,12 +76,17 @@ def _select_named(con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str | N
                              ON a.key IN (w.key, '@' || w.key) AND (w.platform IS NULL OR a.platform = w.platform)
                              ORDER BY w.key LIMIT 5""").fetchall()
     if missing:
-        raise UsageError(f"no posts by {', '.join(repr(m[0]) for m in missing)} in the corpus; "
-                         "`parlons accounts` lists the accounts")
+        raise missing_names([str(m[0]) for m in missing])
     con.execute("""CREATE OR REPLACE TEMP TABLE selected AS
                    SELECT DISTINCT a.* FROM authors a JOIN wanted w
                      ON a.key IN (w.key, '@' || w.key) AND (w.platform IS NULL OR a.platform = w.platform)
                    WHERE a.posts >= $m""", {"m": min_posts})
+
+
+def missing_names(keys: Sequence[str]) -> UsageError:
+    """The error for names of ``--accounts-file`` with no post in the corpus (both engines)."""
+    return UsageError(f"no posts by {', '.join(repr(k) for k in keys)} in the corpus; "
+                      "`parlons accounts` lists the accounts")
 
 
 def ltrim_at(name: str) -> str:

@@ -39,7 +39,7 @@ from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
 from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob, memory_share
 from .local import BATCH_ACCOUNTS, BATCH_POSTS, batches, groups
-from .route import ltrim_at
+from .route import ltrim_at, missing_names
 from .table import FIGURES_SCHEMA
 
 __all__ = ["DEFAULT_MASTER", "dataset_paths", "require_pyspark", "run_spark", "spark_session"]
@@ -247,13 +247,16 @@ def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] |
         in_period &= F.col("created_at") <= F.lit(until)
     authors = posts.groupBy("platform", F.lower("account").alias("key")).agg(
         F.count(F.when(in_period, 1)).alias("posts"))
-    authors = authors.where(F.col("posts") >= min_posts)
     if wanted is None:
-        return authors
+        return authors.where(F.col("posts") >= min_posts)
     names = spark.createDataFrame([(p, ltrim_at(n).lower()) for p, n in wanted], "platform string, key string")
     match = (F.col("a.key").isin(F.col("w.key"), F.concat(F.lit("@"), F.col("w.key")))
              & (F.col("w.platform").isNull() | (F.col("a.platform") == F.col("w.platform"))))
-    return authors.alias("a").join(names.alias("w"), match, "left_semi")
+    missing = names.alias("w").join(authors.alias("a"), match, "left_anti").select("key").distinct()
+    found = [str(r[0]) for r in missing.orderBy("key").limit(5).collect()]
+    if found:
+        raise missing_names(found)
+    return authors.where(F.col("posts") >= min_posts).alias("a").join(names.alias("w"), match, "left_semi")
 
 
 def route(posts: Any, selected: Any, dups: Any) -> Any:
