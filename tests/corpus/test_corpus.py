@@ -346,3 +346,24 @@ def test_min_posts_counts_the_posts_of_the_period(dated: Corpus, tmp_path: Path)
     audit_corpus(dated.store, tmp_path / "undated.parquet", jobs=1, min_posts=3)
     assert [(r["account"], r["coverage_own_posts"]) for r in table(tmp_path / "undated.parquet")] == [
         ("both", 8), ("early", 6)]
+
+
+def test_facebook_and_linkedin_names_keep_their_capitals(named: Corpus, tmp_path: Path) -> None:
+    """A real Facebook export (angad_your_posts_1.json, owner 'Angad Singh') and a LinkedIn export (sanand0's
+    Shares.csv, 'Anand S') in one store: the all-accounts audit stopped with "no posts by 'facebook:angad
+    singh'": it named each account by its lower-cased key, and the audit compares a Facebook or LinkedIn
+    name exactly. Each account is now audited under its spelling with the most posts, as ``parlons audit``
+    takes it: every row is that audit."""
+    out = tmp_path / "named.parquet"
+    audit_corpus(named.store, out, jobs=1)
+    rows = table(out)
+    assert [(r["platform"], r["account"], r["coverage_own_posts"], r["responsiveness_requests"],
+             r["responsiveness_answered"], r["responsiveness_median_first_response_s_n"]) for r in rows] == [
+        ("blog", "fan", 2, 0, 0, 0), ("blog", "İzmir Büyükşehir", 2, 1, 1, 1), ("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ", 3, 1, 1, 1),
+        ("facebook", "Mairie de Brest", 4, 1, 1, 1), ("facebook", "fan", 1, 0, 0, 0),
+        ("linkedin", "Anand S", 3, None, None, None), ("x", "AppleSupport", 2, None, None, None)]
+    con = open_posts(named.store)
+    for row in rows:
+        single = flatten_audit(run_audit(con, [f"{row['platform']}:{row['account']}"])[0])
+        assert {k: row[k] for k in single} == single
+    con.close()
