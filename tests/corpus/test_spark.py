@@ -164,3 +164,14 @@ def test_a_name_with_no_post_is_an_error_on_spark_too(demo: Corpus, tmp_path: Pa
             audit_corpus(demo.store if engine == "duckdb" else demo.export, tmp_path / f"{engine}.parquet",
                          engine=engine, spark_master=MASTER, accounts_file=names)
     assert not list(tmp_path.glob("*.parquet"))
+
+
+def test_names_in_any_script_and_case_on_spark(named: Corpus, tmp_path: Path) -> None:
+    """Facebook and LinkedIn names with capitals, blog authors in Greek capitals and Turkish (conftest.NAMED):
+    Spark's lower() writes a final capital sigma 'ς' and 'İ' 'i̇', DuckDB's 'σ' and 'i'; Spark's keys
+    now are DuckDB's (the audit's), and the table is DuckDB's."""
+    local, spark = both(named, tmp_path)
+    assert [r[:2] for r in spark[1:]] == [("blog", "fan"), ("blog", "İzmir Büyükşehir"), ("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ"),
+                                          ("facebook", "Mairie de Brest"), ("facebook", "fan"), ("linkedin", "Anand S"),
+                                          ("x", "AppleSupport")]
+    assert spark == local
