@@ -14,6 +14,7 @@ Needs ``pip install 'parlons[spark]'``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -109,7 +110,7 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
     master = str(spark.sparkContext.master)
     if _local_partitions(master) is not None:
         spark.conf.set("spark.sql.shuffle.partitions", str(_local_partitions(master)))
-    from pyspark.errors import AnalysisException
+    from pyspark.errors import AnalysisException, PythonException
     from pyspark.sql import functions as F
 
     try:
@@ -128,6 +129,19 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
+    except PythonException as exc:
+        raise StoreError(f"the all-accounts audit failed in a Spark task: {task_error(str(exc))}") from None
+
+
+def task_error(text: str) -> str:
+    """The error a Spark task's Python code raised, out of the traceback Spark hands back: parlons' own
+    message, else DuckDB's (its first line), else the traceback's last line."""
+    for pattern in (r"parlons\.errors\.\w+: (.+)", r"_duckdb\.\w+: (.+)"):
+        found = re.findall(pattern, text)
+        if found:
+            return str(found[-1]).strip()
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
 
 
 def _buckets(accounts: int, posts: int) -> int:
