@@ -78,3 +78,17 @@ def test_the_audit_command_takes_a_mastodon_address_without_its_at(tmp_path: Pat
                                       "--json"])
     assert result.exit_code == 0, result.output
     assert '"account": "@theatre@mastodon.example"' in result.output
+
+
+def test_names_with_a_final_capital_sigma_or_a_turkish_capital_i_resolve(tmp_path: Path) -> None:
+    """Python's lower() writes a final capital sigma as 'ς' and 'İ' as 'i̇', DuckDB's as 'σ' and 'i': a blog
+    author named 'ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ' or 'İzmir Büyükşehir' was 'no posts by ...; did you mean ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ',
+    for the name itself (and `parlons audit --all-accounts` stopped on it). Both sides are lowered by DuckDB."""
+    rows = [post("b1", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ", 0, "Νέα", platform="blog"),
+            post("b2", "İzmir Büyükşehir", 1, "Haber", platform="blog")]
+    store = build(Store(tmp_path / "store.duckdb"), rows, tmp_path)
+    assert resolve(store.con, "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ", None) == Target("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ")
+    assert resolve(store.con, "blog:δημοσ αθηναιων", None) == Target("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ")
+    assert resolve(store.con, "İzmir Büyükşehir", None) == Target("blog", "İzmir Büyükşehir")
+    assert resolve(store.con, "izmir büyükşehir", "blog") == Target("blog", "İzmir Büyükşehir")
+    store.close()

@@ -114,3 +114,83 @@ def shared_texts(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     folder = tmp_path_factory.mktemp("corpus-shared")
     build_shared_texts(folder / "shared.duckdb")
     return Corpus(folder / "shared.duckdb", _export(folder / "shared.duckdb"))
+
+
+def build_dated(path: Path) -> None:
+    """Three accounts posting before and inside the period 2017-10-01 to 2017-10-31 (as a Grailbird archive of
+    2011-2015 sits beside twarc captures of 2017): ``early`` 6 posts in 2016 only; ``both`` 5 in 2016 and 3
+    in the period; ``late`` 2 in the period, one of them on 2017-10-31 at midnight (the period's end, counted)."""
+    with Store(path) as store:
+        store.con.execute("""
+            INSERT INTO posts BY NAME
+            WITH p(account, k, created_at) AS (
+              SELECT 'early', i, TIMESTAMPTZ '2016-03-01 10:00:00+00' + to_days(i) FROM range(6) r(i)
+              UNION ALL SELECT 'both', i, TIMESTAMPTZ '2016-05-01 10:00:00+00' + to_days(i) FROM range(5) r(i)
+              UNION ALL SELECT 'both', 10 + i, TIMESTAMPTZ '2017-10-02 10:00:00+00' + to_days(i) FROM range(3) r(i)
+              UNION ALL SELECT 'late', 20, TIMESTAMPTZ '2017-10-05 10:00:00+00'
+              UNION ALL SELECT 'late', 21, TIMESTAMPTZ '2017-10-31 00:00:00+00')
+            SELECT 'x' AS platform, account || '-' || k AS post_id, account, created_at,
+                   'Our news number ' || k || ' for everyone' AS "text", 'en' AS lang, 'original' AS kind,
+                   []::VARCHAR[] AS mentions, []::VARCHAR[] AS hashtags, []::VARCHAR[] AS urls, 0 AS media_count,
+                   []::VARCHAR[] AS media_kinds, 'Web' AS source, 'dated.jsonl' AS source_file,
+                   'dated.jsonl' AS source_member, post_id AS source_record, 'twitter-api' AS importer,
+                   '0' AS importer_version, TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at
+            FROM p""")
+
+
+@pytest.fixture(scope="session")
+def dated(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("corpus-dated")
+    build_dated(folder / "dated.duckdb")
+    return Corpus(folder / "dated.duckdb", _export(folder / "dated.duckdb"))
+
+
+NAMED = (("facebook", "Mairie de Brest", 4), ("linkedin", "Anand S", 3), ("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ", 3),
+         ("blog", "İzmir Büyükşehir", 2), ("x", "AppleSupport", 2))
+"""Accounts named as real exports name them: a Facebook page and a LinkedIn member by their names (the
+audit compares them exactly, case included), blog authors in Greek capitals (a final Σ) and Turkish
+(İ), an X handle."""
+
+
+def build_named(path: Path) -> None:
+    """Each account of :data:`NAMED` posts its number of posts; ``fan`` comments once on each Facebook
+    and blog account's first post (a request, answered by the account's second post)."""
+    with Store(path) as store:
+        for platform, account, count in NAMED:
+            store.con.execute("""
+                INSERT INTO posts BY NAME
+                SELECT $platform AS platform, $platform || '-' || $account || '-' || i AS post_id, $account AS account,
+                       TIMESTAMPTZ '2024-03-01 10:00:00+00' + to_hours(i) AS created_at,
+                       CASE WHEN i = 1 AND $platform IN ('facebook', 'blog') THEN 'Merci, nous regardons cela'
+                            ELSE 'Nouvelle ' || i END AS "text", 'fr' AS lang,
+                       CASE WHEN i = 1 AND $platform IN ('facebook', 'blog') THEN 'comment' ELSE 'original' END AS kind,
+                       CASE WHEN i = 1 AND $platform IN ('facebook', 'blog') THEN $platform || '-fan-' || $account END
+                         AS in_reply_to_id,
+                       CASE WHEN i = 1 AND $platform IN ('facebook', 'blog') THEN 'fan' END AS in_reply_to_account,
+                       []::VARCHAR[] AS mentions, []::VARCHAR[] AS hashtags, []::VARCHAR[] AS urls, 0 AS media_count,
+                       []::VARCHAR[] AS media_kinds, 'Web' AS source, $platform || '.json' AS source_file,
+                       $platform || '.json' AS source_member, post_id AS source_record,
+                       CASE $platform WHEN 'blog' THEN 'wordpress-wxr' WHEN 'x' THEN 'twitter-api' ELSE $platform END
+                         AS importer, '0' AS importer_version, TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at
+                FROM range($count) r(i)""", {"platform": platform, "account": account, "count": count})
+            if platform in ("facebook", "blog"):
+                store.con.execute("""
+                    INSERT INTO posts BY NAME
+                    SELECT $platform AS platform, $platform || '-fan-' || $account AS post_id, 'fan' AS account,
+                           TIMESTAMPTZ '2024-03-01 10:30:00+00' AS created_at,
+                           'Pourquoi la piscine est fermée ?' AS "text",
+                           'fr' AS lang, 'comment' AS kind, $platform || '-' || $account || '-0' AS in_reply_to_id,
+                           $account AS in_reply_to_account, []::VARCHAR[] AS mentions, []::VARCHAR[] AS hashtags,
+                           []::VARCHAR[] AS urls, 0 AS media_count, []::VARCHAR[] AS media_kinds, 'Web' AS source,
+                           $platform || '.json' AS source_file, $platform || '.json' AS source_member,
+                           post_id AS source_record,
+                           CASE $platform WHEN 'blog' THEN 'wordpress-wxr' ELSE $platform END AS importer,
+                           '0' AS importer_version, TIMESTAMPTZ '2024-06-01 00:00:00+00' AS imported_at""",
+                                  {"platform": platform, "account": account})
+
+
+@pytest.fixture(scope="session")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("corpus-named")
+    build_named(folder / "named.duckdb")
+    return Corpus(folder / "named.duckdb", _export(folder / "named.duckdb"))

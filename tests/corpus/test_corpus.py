@@ -10,10 +10,14 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +28,7 @@ from parlons.corpus.account import AccountAuditor, AuditJob
 from parlons.corpus.local import _groups, _route, batches, groups
 from parlons.corpus.route import select_accounts
 from parlons.corpus.spark import require_pyspark
+from parlons.corpus.table import FIGURES_SCHEMA, write_table
 from parlons.demo import ORG_X, PEER1_X
 from parlons.errors import InputError, StoreError, UsageError
 
@@ -281,3 +286,84 @@ def test_a_batch_sent_to_a_worker_pickles_to_its_own_size() -> None:
     [(platform, keys, posts)] = list(batches(groups(stream)))
     assert (platform, len(keys), posts.num_rows) == ("x", 103, 8192)
     assert len(pickle.dumps(posts)) < 2 * posts.nbytes
+
+
+def test_languages_tied_in_posts_give_the_same_columns_in_any_order(tmp_path: Path) -> None:
+    """Real twarc2 captures (DocNow/twarc-csv's brexit/kpop, 2,000 accounts): an author with one Romanian
+    and one French post had its languages in one order on DuckDB, the other on Spark (tied counts come
+    in any order), and the two tables' columns differed in order (``voice_languages_fr`` before or after
+    ``voice_languages_ro``)."""
+    one = {"voice": {"note": "reposts are left out", "languages": {"ro": 1, "fr": 1, "en": 3}}}
+    other = {"voice": {"note": "reposts are left out", "languages": {"en": 3, "fr": 1, "ro": 1}}}
+    assert list(flatten_audit(one)) == list(flatten_audit(other)) == [
+        "voice_languages_en", "voice_languages_fr", "voice_languages_ro"]
+    columns = []
+    for name, first in (("a", one), ("b", other)):
+        figures = tmp_path / f"{name}.parquet"
+        rows = [("x", "acct1", orjson.dumps({"account": "acct1", **flatten_audit(first)}).decode()),
+                ("x", "acct2", orjson.dumps({"account": "acct2", "voice_languages_de": 2}).decode())]
+        pq.write_table(pa.Table.from_pylist([dict(zip(FIGURES_SCHEMA.names, r, strict=True)) for r in rows],
+                                            FIGURES_SCHEMA), figures)
+        write_table(str(figures), tmp_path / f"{name}.csv", memory_limit="256MB", temp_dir=tmp_path)
+        columns.append((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0])
+    assert columns[0] == columns[1]
+
+
+def test_csv_cells_that_begin_like_a_formula_get_a_quote(tmp_path: Path) -> None:
+    """Real Mastodon archives (hikurry/Mastodon-archive, dealingwith/masto-archive) name their accounts
+    ``@name@server``, and blog commenters name themselves: in the CSV a spreadsheet would run
+    ``@...`` or ``=HYPERLINK(...)`` as a formula. The CSV quotes them as ``parlons export`` does; the
+    Parquet keeps the values; the rows keep the values' order in both."""
+    figures = tmp_path / "figures.parquet"
+    rows = [("blog", "=HYPERLINK(\"http://evil.example\")", 1), ("blog", "1 fan", 2), ("blog", "+33 fan", 3),
+            ("mastodon", "@alice@social.example", 4)]
+    pq.write_table(pa.Table.from_pylist(
+        [{"platform": p, "account": a, "figures": orjson.dumps(
+            {"account": a, "coverage_own_posts": n, "period_basis": "-" if n == 2 else "own data"}).decode()}
+         for p, a, n in rows], FIGURES_SCHEMA), figures)
+    write_table(str(figures), tmp_path / "accounts.csv", memory_limit="256MB", temp_dir=tmp_path)
+    write_table(str(figures), tmp_path / "accounts.parquet", memory_limit="256MB", temp_dir=tmp_path)
+    csv = duckdb.sql(f"SELECT account, coverage_own_posts, period_basis FROM read_csv('{tmp_path / 'accounts.csv'}', "
+                     "all_varchar = true)").fetchall()
+    assert csv == [("'+33 fan", "3", "own data"), ("1 fan", "2", "'-"), ("'=HYPERLINK(\"http://evil.example\")", "1",
+                                                                        "own data"),
+                   ("'@alice@social.example", "4", "own data")]
+    parquet = duckdb.sql(f"SELECT account FROM '{tmp_path / 'accounts.parquet'}'").fetchall()
+    assert parquet == [("+33 fan",), ("1 fan",), ("=HYPERLINK(\"http://evil.example\")",), ("@alice@social.example",)]
+
+
+def test_min_posts_counts_the_posts_of_the_period(dated: Corpus, tmp_path: Path) -> None:
+    """A Grailbird archive (icco, 18,559 posts from 2007) beside 2017 twarc captures: with ``--since
+    2017-10-01 --min-posts 20``, accounts with no post in the period were in the table (own posts 0, a
+    period ending before it starts), counted by their posts of all dates. Now the posts of the period
+    count, its ends included, as the audit counts its own posts."""
+    since, until = datetime(2017, 10, 1, tzinfo=UTC), datetime(2017, 10, 31, tzinfo=UTC)
+    audit_corpus(dated.store, tmp_path / "all.parquet", jobs=1, since=since, until=until)
+    rows = [(r["account"], r["coverage_own_posts"]) for r in table(tmp_path / "all.parquet")]
+    assert rows == [("both", 3), ("late", 2)]
+    audit_corpus(dated.store, tmp_path / "three.parquet", jobs=1, min_posts=3, since=since, until=until)
+    assert [r["account"] for r in table(tmp_path / "three.parquet")] == ["both"]
+    audit_corpus(dated.store, tmp_path / "undated.parquet", jobs=1, min_posts=3)
+    assert [(r["account"], r["coverage_own_posts"]) for r in table(tmp_path / "undated.parquet")] == [
+        ("both", 8), ("early", 6)]
+
+
+def test_facebook_and_linkedin_names_keep_their_capitals(named: Corpus, tmp_path: Path) -> None:
+    """A real Facebook export (angad_your_posts_1.json, owner 'Angad Singh') and a LinkedIn export (sanand0's
+    Shares.csv, 'Anand S') in one store: the all-accounts audit stopped with "no posts by 'facebook:angad
+    singh'": it named each account by its lower-cased key, and the audit compares a Facebook or LinkedIn
+    name exactly. Each account is now audited under its spelling with the most posts, as ``parlons audit``
+    takes it: every row is that audit."""
+    out = tmp_path / "named.parquet"
+    audit_corpus(named.store, out, jobs=1)
+    rows = table(out)
+    assert [(r["platform"], r["account"], r["coverage_own_posts"], r["responsiveness_requests"],
+             r["responsiveness_answered"], r["responsiveness_median_first_response_s_n"]) for r in rows] == [
+        ("blog", "fan", 2, 0, 0, 0), ("blog", "İzmir Büyükşehir", 2, 1, 1, 1), ("blog", "ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ", 3, 1, 1, 1),
+        ("facebook", "Mairie de Brest", 4, 1, 1, 1), ("facebook", "fan", 1, 0, 0, 0),
+        ("linkedin", "Anand S", 3, None, None, None), ("x", "AppleSupport", 2, None, None, None)]
+    con = open_posts(named.store)
+    for row in rows:
+        single = flatten_audit(run_audit(con, [f"{row['platform']}:{row['account']}"])[0])
+        assert {k: row[k] for k in single} == single
+    con.close()

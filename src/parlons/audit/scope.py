@@ -71,16 +71,18 @@ def resolve(con: duckdb.DuckDBPyConnection, name: str, platform: str | None) -> 
 def resolve_many(con: duckdb.DuckDBPyConnection, names: Sequence[str], platform: str | None) -> list[Target]:
     """:func:`resolve` for each of ``names``, with one query for all of them."""
     wanted = [_spellings(name, platform) for name in names]
-    every = sorted({s.lower() for _, spellings, _ in wanted for s in spellings})
+    every = sorted({s for _, spellings, _ in wanted for s in spellings})
+    # DuckDB's lower() on both sides: Python's differs on a final capital sigma and on the Turkish İ
+    lowered = dict(con.execute("SELECT s, lower(s) FROM unnest($s::VARCHAR[]) t(s)", {"s": every}).fetchall())
     rows = dicts(con, """
-        SELECT platform, account, count(*) AS posts FROM posts
-        WHERE lower(account) IN (SELECT unnest($spellings::VARCHAR[]))
+        SELECT platform, account, lower(account) AS key, count(*) AS posts FROM posts
+        WHERE lower(account) IN (SELECT lower(unnest($spellings::VARCHAR[])))
         GROUP BY ALL ORDER BY posts DESC, platform, account""", {"spellings": every})
     by_lower: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        by_lower.setdefault(row["account"].lower(), []).append(row)
-    return [_pick(con, name, text, spellings, on, by_lower) for name, (text, spellings, on) in zip(names, wanted,
-                                                                                                    strict=True)]
+        by_lower.setdefault(row.pop("key"), []).append(row)
+    return [_pick(con, name, text, [(s, lowered[s]) for s in spellings], on, by_lower)
+            for name, (text, spellings, on) in zip(names, wanted, strict=True)]
 
 
 def _spellings(name: str, platform: str | None) -> tuple[str, list[str], str | None]:
@@ -91,13 +93,14 @@ def _spellings(name: str, platform: str | None) -> tuple[str, list[str], str | N
     return wanted, list(dict.fromkeys([wanted, wanted.lstrip("@"), "@" + wanted.lstrip("@")])), platform
 
 
-def _pick(con: duckdb.DuckDBPyConnection, name: str, wanted: str, spellings: list[str], platform: str | None,
-          by_lower: dict[str, list[dict[str, Any]]]) -> Target:
-    lowered = {s.lower() for s in spellings}
+def _pick(con: duckdb.DuckDBPyConnection, name: str, wanted: str, spellings: list[tuple[str, str]],
+          platform: str | None, by_lower: dict[str, list[dict[str, Any]]]) -> Target:
+    """``spellings``: each spelling of the name with its DuckDB ``lower()``."""
+    lowered = {low for _, low in spellings}
     rows = sorted((r for key in lowered for r in by_lower.get(key, [])
                    if platform is None or r["platform"] == platform),
                   key=lambda r: (-r["posts"], r["platform"], r["account"]))
-    found = ([r for r in rows if r["account"] in spellings]
+    found = ([r for r in rows if r["account"] in {s for s, _ in spellings}]
              or [r for r in rows if r["platform"] in CASE_INSENSITIVE])
     if not found:
         raise UsageError(f"no posts by {name!r}{f' on {platform}' if platform else ''} in the store; "

@@ -100,7 +100,7 @@ def _run_duckdb(source: str | Path, wanted: list[tuple[str | None, str]] | None,
 
     con = _open(Path(source))
     try:
-        total = select_accounts(con, min_posts=min_posts, wanted=wanted)
+        total = select_accounts(con, min_posts=min_posts, wanted=wanted, since=since, until=until)
         job = AuditJob(corpus_facts(con, CORPUS_FACTS), settings or AuditSettings(), since, until, memory)
         run_local(con, job, figures, jobs=jobs or os.cpu_count() or 1, progress=start(total))
     except duckdb.Error as exc:

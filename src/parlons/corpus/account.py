@@ -115,10 +115,22 @@ class AccountAuditor:
         owner_dups = self.con.sql(f"SELECT DISTINCT ON (platform, post_id) platform, post_id, {dups} FROM routed "
                                   "WHERE dup_owners_n IS NOT NULL").to_arrow_table()
         self.con.unregister("routed")
-        audits = run_audit(self.con, [f"{platform}:{key}" for key in keys], separately=True, since=self.job.since,
-                           until=self.job.until, settings=self.settings,
+        names = self._spellings(keys)
+        audits = run_audit(self.con, [f"{platform}:{names[key]}" for key in keys], separately=True,
+                           since=self.job.since, until=self.job.until, settings=self.settings,
                            facts={**self.job.facts, "owner_dups": owner_dups})
         return [flatten_audit(audit) for audit in audits]
+
+    def _spellings(self, keys: list[str]) -> dict[str, str]:
+        """Each account's spelling with the most posts (as ``parlons audit`` picks it): the audit compares a
+        Facebook page's or a LinkedIn member's name exactly, so the lower-cased key would name no one."""
+        rows = self.con.execute("""
+            SELECT key, arg_max(account, (n, -rank)) FROM (
+              SELECT lower(account) AS key, account, count(*) AS n,
+                     rank() OVER (PARTITION BY lower(account) ORDER BY account) AS rank
+              FROM posts WHERE lower(account) IN (SELECT unnest($keys::VARCHAR[])) GROUP BY account)
+            GROUP BY key""", {"keys": keys}).fetchall()
+        return {**{key: key for key in keys}, **{str(k): str(a) for k, a in rows}}
 
     def audit_json(self, platform: str, keys: list[str], posts: pa.Table) -> list[tuple[str, str, str]]:
         """``(platform, account, figures as JSON)`` per account: rows of

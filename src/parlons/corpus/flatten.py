@@ -4,8 +4,10 @@ A figure with a denominator (``{"value": v, "n": n, ...}``) gives two columns, `
 other numbers, texts and flags keep their path; a list of texts becomes one text joined by
 ``", "``. Lists of posts or of rows (examples, unanswered requests, the weekly series) are not
 figures and stay out of the table, as do the constant explanations (``note``, ``rule``,
-``reference``) and the maturity's ``evidence`` (the same figures again). The list is in
-``docs/metrics.md`` ("Columns of the all-accounts table").
+``reference``) and the maturity's ``evidence`` (the same figures again). Objects keyed by the data
+(``voice.languages``: a language code per key) give their columns in key order, not in the
+result's (most posts first, ties in any order), so that every engine gives the same columns in the
+same order. The list is in ``docs/metrics.md`` ("Columns of the all-accounts table").
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from typing import Any
 
 from ..audit.result import AuditResult
 
-__all__ = ["OPTIONAL_OBJECTS", "SKIPPED_KEYS", "flatten_audit"]
+__all__ = ["KEYED_BY_DATA", "OPTIONAL_OBJECTS", "SKIPPED_KEYS", "flatten_audit"]
 
 SKIPPED_KEYS = frozenset({"note", "rule", "reference", "evidence", "members", "rows", "columns", "benchmark"})
 """Keys whose values are explanations, not figures of the account."""
 
 OPTIONAL_OBJECTS = frozenset({"business_hours", "fr", "en"})
 """Parts of the result that are objects when present and null otherwise: no column when null."""
+
+KEYED_BY_DATA = frozenset({"languages"})
+"""Objects whose keys are values of the data (language codes): flattened in key order."""
 
 Scalar = str | int | float | bool | None
 
@@ -47,7 +52,7 @@ def _walk(node: Mapping[str, Any], prefix: str, row: dict[str, Scalar]) -> None:
             row[name] = value["value"]
             row[f"{name}_n"] = value["n"]
         elif isinstance(value, Mapping):
-            _walk(value, name, row)
+            _walk(dict(sorted(value.items())) if key in KEYED_BY_DATA else value, name, row)
         elif isinstance(value, list | tuple):
             if value and all(isinstance(v, str) for v in value):
                 row[name] = ", ".join(value)

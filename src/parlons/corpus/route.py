@@ -10,6 +10,7 @@ addressed to it and its answers); the audit itself then applies the definitions 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -48,13 +49,18 @@ def read_accounts_file(path: Path) -> list[tuple[str | None, str]]:
 
 
 def select_accounts(con: duckdb.DuckDBPyConnection, *, min_posts: int = 1,
-                    wanted: Sequence[tuple[str | None, str]] | None = None) -> int:
-    """Create the temp table ``selected(platform, key, posts)``: authors with at least ``min_posts`` posts.
+                    wanted: Sequence[tuple[str | None, str]] | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> int:
+    """Create the temp table ``selected(platform, key, posts)``: authors with at least ``min_posts`` posts
+    in the period (``since``/``until``, inclusive, as the audit counts its own posts).
 
-    ``wanted`` restricts them to named accounts; a name with no post raises :class:`UsageError`.
+    ``wanted`` restricts them to named accounts; a name with no post (at any date) raises :class:`UsageError`.
     """
     con.execute("""CREATE OR REPLACE TEMP TABLE authors AS
-                   SELECT platform, lower(account) AS key, count(*) AS posts FROM posts GROUP BY ALL""")
+                   SELECT platform, lower(account) AS key,
+                          count(*) FILTER (created_at >= coalesce($since, created_at)
+                                           AND created_at <= coalesce($until, created_at)) AS posts
+                   FROM posts GROUP BY ALL""", {"since": since, "until": until})
     if wanted is None:
         con.execute("CREATE OR REPLACE TEMP TABLE selected AS SELECT * FROM authors WHERE posts >= $m",
                     {"m": min_posts})
@@ -70,12 +76,17 @@ def _select_named(con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str | N
                              ON a.key IN (w.key, '@' || w.key) AND (w.platform IS NULL OR a.platform = w.platform)
                              ORDER BY w.key LIMIT 5""").fetchall()
     if missing:
-        raise UsageError(f"no posts by {', '.join(repr(m[0]) for m in missing)} in the corpus; "
-                         "`parlons accounts` lists the accounts")
+        raise missing_names([str(m[0]) for m in missing])
     con.execute("""CREATE OR REPLACE TEMP TABLE selected AS
                    SELECT DISTINCT a.* FROM authors a JOIN wanted w
                      ON a.key IN (w.key, '@' || w.key) AND (w.platform IS NULL OR a.platform = w.platform)
                    WHERE a.posts >= $m""", {"m": min_posts})
+
+
+def missing_names(keys: Sequence[str]) -> UsageError:
+    """The error for names of ``--accounts-file`` with no post in the corpus (both engines)."""
+    return UsageError(f"no posts by {', '.join(repr(k) for k in keys)} in the corpus; "
+                      "`parlons accounts` lists the accounts")
 
 
 def ltrim_at(name: str) -> str:

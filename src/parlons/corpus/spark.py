@@ -14,6 +14,7 @@ Needs ``pip install 'parlons[spark]'``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from ..errors import StoreError, UsageError
 from ..model import POST_SCHEMA
 from .account import ROUTE_COLUMNS, AccountAuditor, AuditJob, memory_share
 from .local import BATCH_ACCOUNTS, BATCH_POSTS, batches, groups
-from .route import ltrim_at
+from .route import ltrim_at, missing_names
 from .table import FIGURES_SCHEMA
 
 __all__ = ["DEFAULT_MASTER", "dataset_paths", "require_pyspark", "run_spark", "spark_session"]
@@ -109,12 +110,12 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
     master = str(spark.sparkContext.master)
     if _local_partitions(master) is not None:
         spark.conf.set("spark.sql.shuffle.partitions", str(_local_partitions(master)))
-    from pyspark.errors import AnalysisException
+    from pyspark.errors import AnalysisException, PythonException
     from pyspark.sql import functions as F
 
     try:
         posts = spark.read.parquet(posts_path)
-        selected = _selected(spark, posts, wanted, min_posts)
+        selected = _selected(spark, posts, wanted, min_posts, since, until)
         total = selected.count()
         owners = _owners(spark, accounts_path)
         # on local[N], N tasks audit at once in this machine's memory: each gets one share of the limit
@@ -128,6 +129,19 @@ def run_spark(source: str, wanted: Sequence[tuple[str | None, str]] | None, min_
             out.write.mode("overwrite").parquet(str(figures))
     except AnalysisException as exc:
         raise StoreError(f"Spark cannot read {source}: {exc}") from None
+    except PythonException as exc:
+        raise StoreError(f"the all-accounts audit failed in a Spark task: {task_error(str(exc))}") from None
+
+
+def task_error(text: str) -> str:
+    """The error a Spark task's Python code raised, out of the traceback Spark hands back: parlons' own
+    message, else DuckDB's (its first line), else the traceback's last line."""
+    for pattern in (r"parlons\.errors\.\w+: (.+)", r"_duckdb\.\w+: (.+)"):
+        found = re.findall(pattern, text)
+        if found:
+            return str(found[-1]).strip()
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
 
 
 def _buckets(accounts: int, posts: int) -> int:
@@ -235,17 +249,42 @@ def _local_cores(master: str | None) -> int | None:
     return (os.cpu_count() or 1) if inside in ("", "*") else int(inside)
 
 
-def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int) -> Any:
+def _selected(spark: Any, posts: Any, wanted: Sequence[tuple[str | None, str]] | None, min_posts: int,
+              since: datetime | None, until: datetime | None) -> Any:
+    """Authors with at least ``min_posts`` posts in the period (:func:`parlons.corpus.route.select_accounts`)."""
     from pyspark.sql import functions as F
 
-    authors = posts.groupBy("platform", F.lower("account").alias("key")).agg(F.count("*").alias("posts"))
-    authors = authors.where(F.col("posts") >= min_posts)
+    in_period = F.lit(True)
+    if since is not None:
+        in_period &= F.col("created_at") >= F.lit(since)
+    if until is not None:
+        in_period &= F.col("created_at") <= F.lit(until)
+    authors = posts.groupBy("platform", lower("account").alias("key")).agg(
+        F.count(F.when(in_period, 1)).alias("posts"))
     if wanted is None:
-        return authors
-    names = spark.createDataFrame([(p, ltrim_at(n).lower()) for p, n in wanted], "platform string, key string")
+        return authors.where(F.col("posts") >= min_posts)
+    names = spark.createDataFrame([(p, ltrim_at(n)) for p, n in wanted], "platform string, name string").select(
+        "platform", lower("name").alias("key"))
     match = (F.col("a.key").isin(F.col("w.key"), F.concat(F.lit("@"), F.col("w.key")))
              & (F.col("w.platform").isNull() | (F.col("a.platform") == F.col("w.platform"))))
-    return authors.alias("a").join(names.alias("w"), match, "left_semi")
+    missing = names.alias("w").join(authors.alias("a"), match, "left_anti").select("key").distinct()
+    found = [str(r[0]) for r in missing.orderBy("key").limit(5).collect()]
+    if found:
+        raise missing_names(found)
+    return authors.where(F.col("posts") >= min_posts).alias("a").join(names.alias("w"), match, "left_semi")
+
+
+SPECIAL_CASING = ("\u0130\u03a3", "i\u03c3")
+"""Spark's ``lower()`` follows Unicode's full case mappings: 'İ' becomes 'i̇' and a final 'Σ' 'ς'. DuckDB's
+(the audit's keys, :mod:`parlons.corpus.route`) and Arrow's follow the simple ones: 'i' and 'σ'. Those two
+are the only letters where they differ, but for some added in Unicode 16 (2024), unknown to DuckDB yet."""
+
+
+def lower(column: str) -> Any:
+    """``column`` lower-cased as DuckDB does it, so that Spark's keys are the audit's."""
+    from pyspark.sql import functions as F
+
+    return F.lower(F.translate(F.col(column), *SPECIAL_CASING))
 
 
 def route(posts: Any, selected: Any, dups: Any) -> Any:
@@ -253,13 +292,13 @@ def route(posts: Any, selected: Any, dups: Any) -> Any:
     the columns the audit reads and its :data:`parlons.DUP_COLUMNS` (``dups``, :func:`owner_dups`)."""
     from pyspark.sql import functions as F
 
-    own = posts.select("platform", F.lower("account").alias("key"), "post_id")
+    own = posts.select("platform", lower("account").alias("key"), "post_id")
     to = posts.where(F.col("in_reply_to_account").isNotNull()).select(
-        "platform", F.lower("in_reply_to_account").alias("key"), "post_id")
+        "platform", lower("in_reply_to_account").alias("key"), "post_id")
     mentioned = posts.select("platform", F.explode("mentions").alias("m"), "post_id").select(
-        "platform", F.lower("m").alias("key"), "post_id")
+        "platform", lower("m").alias("key"), "post_id")
     parents = posts.select(F.col("platform").alias("pp"), F.col("post_id").alias("pid"),
-                           F.lower("account").alias("key"))
+                           lower("account").alias("key"))
     replies = posts.where(F.col("in_reply_to_id").isNotNull()).join(
         parents, (F.col("platform") == F.col("pp")) & (F.col("in_reply_to_id") == F.col("pid"))).select(
         "platform", "key", "post_id")

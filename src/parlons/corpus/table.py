@@ -4,13 +4,15 @@ Both engines hand over the same thing, a Parquet dataset of ``(platform, account
 ``figures`` the flat row of :func:`~parlons.corpus.flatten.flatten_audit` as JSON. Everything from
 there on is shared: rows in ``(platform, account)`` order, column types from every row (not a
 sample), the comparison across accounts (``X_rank`` and ``X_percentile`` for each figure ``X``
-that has a denominator, within its platform), and the file written whole or not at all.
+that has a denominator, within its platform), and the file written whole or not at all. In CSV, a
+text cell that begins like a spreadsheet formula gets a ``'`` in front, as ``parlons export`` does
+(account names come from the data: Mastodon's ``@name@server``, a blog commenter's ``=HYPERLINK(...)``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,8 @@ REQUIRED_COLUMNS: dict[str, pa.DataType] = {
 
 OUTPUT_FORMATS = {".parquet": "FORMAT parquet, COMPRESSION zstd", ".csv": "FORMAT csv, HEADER"}
 BATCH_ROWS = 4096
+FORMULA_START = r"'^[-=+@\t\r]'"
+"""CSV cells a spreadsheet would run as a formula (OWASP, CSV injection; the rule of ``parlons export``)."""
 
 
 def output_format(output: Path) -> str:
@@ -57,7 +61,8 @@ def write_table(figures: str, output: Path, *, memory_limit: str, temp_dir: Path
         flat = temp_dir / "flat.parquet"
         _write_flat(con, ordered, types, flat)
         partial = output.with_name(f".{output.name}.partial")
-        query = _ranked_query(f"read_parquet({_text(str(flat))})", list(types))
+        text = [c for c, t in types.items() if pa.types.is_string(t)] if output.suffix.lower() == ".csv" else []
+        query = _ranked_query(f"read_parquet({_text(str(flat))})", list(types), neutral=text)
         con.execute(f"COPY ({query}) TO {_text(str(partial))} ({options})")
         os.replace(partial, output)
         return int(con.execute(f"SELECT count(*) FROM read_parquet({_text(str(flat))})").fetchall()[0][0])
@@ -131,8 +136,9 @@ def comparison_columns(columns: list[str]) -> list[str]:
     return [c for c in columns if f"{c}_n" in names]
 
 
-def _ranked_query(source: str, columns: list[str]) -> str:
-    """Each compared figure gets its rank (1 = highest value) and percentile (100 = highest), per platform."""
+def _ranked_query(source: str, columns: list[str], *, neutral: Sequence[str] = ()) -> str:
+    """Each compared figure gets its rank (1 = highest value) and percentile (100 = highest), per platform;
+    the ``neutral`` text columns with a ``'`` in front of a cell that begins like a formula."""
     extra = []
     for column in comparison_columns(columns):
         q = _ident(column)
@@ -141,8 +147,13 @@ def _ranked_query(source: str, columns: list[str]) -> str:
                      f"AS {_ident(column + '_rank')}")
         extra.append(f"CASE WHEN {q} IS NOT NULL THEN round(100 * percent_rank() {window.format(order='ASC')}, 1) "
                      f"END AS {_ident(column + '_percentile')}")
-    selected = ", ".join([*(_ident(c) for c in columns), *extra])
-    return f"SELECT {selected} FROM {source} ORDER BY platform, account"
+    selected = ", ".join([*(_neutral(c) if c in neutral else _ident(c) for c in columns), *extra])
+    return f"SELECT {selected} FROM {source} AS t ORDER BY t.platform, t.account"  # the values, not the CSV's
+
+
+def _neutral(column: str) -> str:
+    q = _ident(column)
+    return f"CASE WHEN regexp_matches({q}, {FORMULA_START}) THEN chr(39) || {q} ELSE {q} END AS {q}"
 
 
 def _ident(name: str) -> str:
