@@ -70,7 +70,7 @@ ALL_ACCOUNTS_OPTIONS = [
     click.option("--accounts-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
                  help=N_("With --all-accounts: only the accounts listed in this file (one per line).")),
     click.option("--min-posts", type=click.IntRange(1), default=1, show_default=True,
-                 help=N_("With --all-accounts: only accounts with at least this many posts.")),
+                 help=N_("With --all-accounts: only accounts with at least this many posts in the period.")),
     click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
                  help=N_("With --all-accounts: DuckDB on this machine, or Apache Spark.")),
     click.option("--spark-master", metavar="URL",
