@@ -114,3 +114,16 @@ def test_result_types_are_public() -> None:
                  "Period", "Benchmark", "UnansweredRequest", "AUDIT_SCHEMA_VERSION", "audit_json_schema",
                  "dump_audits", "load_audits"):
         assert name in parlons.__all__, name
+
+
+def test_posts_per_week_never_extrapolates_a_period_shorter_than_a_week(store: Store, tmp_path: Path) -> None:
+    """A real twcs brand posted 13 times in 15 hours, and one account 10 times in 4 minutes: "91" and "70 posts
+    a week", from a period floored at one day. A period shorter than a week now counts as one week."""
+    from .test_audit_responsiveness import SETTINGS, build, post
+
+    rows = [post(f"a{i}", "brand", i * 70) for i in range(13)] + [post(f"b{i}", "quick", i * 0.4) for i in range(10)]
+    rows += [post(f"c{i}", "weekly", i * 60 * 24 * 3.5) for i in range(9)]  # 9 posts over 4 weeks
+    build(store, rows, tmp_path)
+    got = {name: run_audit(store.con, [name], settings=SETTINGS)[0].content.cadence.posts_per_week.value
+           for name in ("brand", "quick", "weekly")}
+    assert got == {"brand": 13.0, "quick": 10.0, "weekly": 2.25}

@@ -49,7 +49,7 @@ def content(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int,
 def _cadence(con: duckdb.DuckDBPyConnection, targets: Sequence[str], min_n: int) -> dict[str, dict[str, Any]]:
     """Posts per week, the longest silence (the earliest of equally long ones), the weekly series."""
     spans = per_target(con, """
-        SELECT a.target, greatest(date_diff('second', any_value(a.since), any_value(a.until)) / 604800.0, 1 / 7.0)
+        SELECT a.target, greatest(date_diff('second', any_value(a.since), any_value(a.until)) / 604800.0, 1.0)
                  AS weeks, coalesce(any_value(o.n), 0) AS n
         FROM audited a LEFT JOIN (SELECT target, count(*) AS n FROM own GROUP BY target) o USING (target)
         GROUP BY a.target""")
