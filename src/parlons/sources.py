@@ -428,17 +428,14 @@ def is_archive(path: Path) -> bool:
     """True for a zip or tar archive in a folder that is an archive to open (not an office document)."""
     if path.suffix.lower() in DOCUMENT_SUFFIXES:
         return False
-    if _archive_name(path.name) and path.name.lower().endswith(TAR_SUFFIXES):
+    if path.name.lower().endswith(TAR_SUFFIXES):
         return is_tar(path)
-    try:
-        with open(path, "rb") as stream:
-            return stream.read(4) == ZIP_MAGIC
-    except OSError:
-        return False
+    return _starts_as_zip(path)
 
 
 def _starts_as_zip(path: Path) -> bool:
-    """Whether a file that is not a readable zip archive starts like one (a download cut short)."""
+    """Whether a file starts like a zip archive (in a folder: one to open; given by name but not a readable
+    zip: a download cut short)."""
     try:
         with open(path, "rb") as stream:
             return stream.read(4) == ZIP_MAGIC
