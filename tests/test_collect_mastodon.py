@@ -362,3 +362,24 @@ def test_the_report_says_where_and_when_the_account_was_collected(store: Store, 
     page = render_html([audit], lang="en", charts=False)
     assert f"collected live from Mastodon · {OWNER} on Mastodon · collected on " in page
     assert f"{server.base}</span>" in page and f" {day}, " in page
+
+
+def test_many_pages_with_many_authors_are_all_collected(store: Store, server: Server) -> None:
+    """Mastodon.py's recorded statuses (200 of them, by some twenty accounts, pages of 40) stopped at the
+    third page: the store's lookup of stored keys set DuckDB's memory limit to 1 MB for an instant, which
+    DuckDB refused within the page's transaction ("could not free up enough memory"). Each page's
+    answers are by other accounts here, as in a busy thread."""
+    statuses, contexts = [], {}
+    for n in range(12):
+        ident = f"1110000000000001{n:02d}"
+        own = status(ident, ME, f"2024-03-{n + 1:02d}T09:00:00.000Z", f"<p>Annonce {n} : horaires d'été</p>",
+                     replies_count=1)
+        someone = account(f"lecteur{n}", f"serveur{n}.example", f"4440000000000000{n:02d}", False)
+        answer = status(f"5550000000000000{n:02d}", someone, f"2024-03-{n + 1:02d}T10:00:00.000Z",
+                        f"<p>Merci pour l'annonce {n} !</p>", in_reply_to_id=ident, in_reply_to_account_id=OWN_ID)
+        statuses.append(own)
+        contexts[ident] = {"ancestors": [], "descendants": [answer]}
+    mastodon_routes(server, statuses, contexts)
+    report = collect(store, server)
+    assert (report.inserted, report.complete, len(rows(store))) == (24, True, 24)
+    assert store.con.execute("SELECT count(*) FROM accounts WHERE platform = 'mastodon'").fetchall()[0][0] == 13
