@@ -210,3 +210,26 @@ def test_a_server_that_cannot_be_reached_is_named(store: Store) -> None:
     with pytest.raises(CollectError, match=r"http://127\.0\.0\.1:9 cannot be reached \(ConnectError\)"), \
             HttpClient("http://127.0.0.1:9", retries=1, sleep=lambda s: None) as client:
         collect_bluesky(store, "mediatheque.bsky.social", service=client.base_url, client=client)
+
+
+def _gallery(*kinds: str) -> dict[str, Any]:
+    """``app.bsky.embed.gallery`` as a post record holds it (bluesky-social/atproto's view snapshots)."""
+    return {"$type": "app.bsky.embed.gallery", "items": [
+        {"$type": f"app.bsky.embed.gallery#{kind}", "alt": "", "aspectRatio": {"height": 3, "width": 4},
+         "image": {"$type": "blob", "mimeType": "image/jpeg", "ref": {"$link": "bafkreigallery"}, "size": 4114}}
+        for kind in kinds]}
+
+
+def test_gallery_images_are_counted_as_the_repository_importer_counts_them(store: Store, server: Server) -> None:
+    """A gallery's images were not counted (media_count 0): the collector knew images and video only."""
+    alone = post_view(ME, "3kgal", "Expo photo", "2024-03-07T09:00:00.000Z", embed=_gallery("image", "image"))
+    quoting = post_view(ME, "3kgalq", "L'expo, suite", "2024-03-07T10:00:00.000Z", embed={
+        "$type": "app.bsky.embed.recordWithMedia", "media": _gallery("image", "other"),
+        "record": {"$type": "app.bsky.embed.record", "record": {"uri": uri(BOB, "3kbob"), "cid": "bafyb"}}})
+    routes(server, [{"post": quoting}, {"post": alone}])
+    collect(store, server)
+    stored = {r["post_id"]: r for r in rows(store)}
+    assert (stored[alone["uri"]]["media_count"], stored[alone["uri"]]["media_kinds"]) == (2, ["image", "image"])
+    got = stored[quoting["uri"]]
+    assert (got["kind"], got["quote_of_id"], got["media_count"], got["media_kinds"]) == (
+        "quote", uri(BOB, "3kbob"), 1, ["image"])

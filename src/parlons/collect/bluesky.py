@@ -341,6 +341,9 @@ def _media(record: dict[str, Any]) -> list[str]:
         embed = embed.get("media") or {}
     if embed.get("$type") == "app.bsky.embed.images":
         return ["image" for _ in embed.get("images") or []]
+    if embed.get("$type") == "app.bsky.embed.gallery":  # one image per #image item, as the repository importer
+        return ["image" for item in embed.get("items") or []
+                if isinstance(item, dict) and item.get("$type") == "app.bsky.embed.gallery#image"]
     return ["video"] if embed.get("$type") == "app.bsky.embed.video" else []
 
 
