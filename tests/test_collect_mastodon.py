@@ -383,3 +383,22 @@ def test_many_pages_with_many_authors_are_all_collected(store: Store, server: Se
     report = collect(store, server)
     assert (report.inserted, report.complete, len(rows(store))) == (24, True, 24)
     assert store.con.execute("SELECT count(*) FROM accounts WHERE platform = 'mastodon'").fetchall()[0][0] == 13
+
+
+def test_a_status_not_shaped_like_mastodons_is_left_out_and_named(store: Store, server: Server) -> None:
+    """A server speaking Mastodon's API otherwise (or a hostile one) stopped the run with a traceback
+    (AttributeError, TypeError, KeyError): an account given as a string, HTML content as a list, a
+    boost of an empty object. Such statuses are left out and named; the others are collected."""
+    odd_account = status("111000000000000011", ME, "2024-03-07T09:00:00.000Z", "<p>x</p>", account="mediatheque")
+    odd_content = status("111000000000000012", ME, "2024-03-07T09:10:00.000Z", ["<p>x</p>"])
+    odd_boost = status("111000000000000013", ME, "2024-03-07T09:20:00.000Z", "", reblog={})
+    odd_answer = status("666", ALICE, "2024-03-05T11:00:00.000Z", "<p>?</p>", in_reply_to_id=S1,
+                        mentions="@mediatheque", created_at=1709636400)
+    mastodon_routes(server, [FIRST, odd_account, odd_content, odd_boost],
+                    {S1: {"ancestors": [], "descendants": [odd_answer, QUESTION]}})
+    report = collect(store, server)
+    assert sorted(by_id(store)) == [QUESTION["uri"], FIRST["uri"]]
+    assert report.complete
+    assert report.notes[0] == (
+        f"4 statuses left out: {server.base} did not answer them shaped like Mastodon's Status entity "
+        "(first: status 111000000000000013 in statuses: reblog: no id)")
