@@ -233,3 +233,40 @@ def test_gallery_images_are_counted_as_the_repository_importer_counts_them(store
     got = stored[quoting["uri"]]
     assert (got["kind"], got["quote_of_id"], got["media_count"], got["media_kinds"]) == (
         "quote", uri(BOB, "3kbob"), 1, ["image"])
+
+
+def test_a_post_not_shaped_like_the_appviews_is_left_out_and_named(store: Store, server: Server) -> None:
+    """An AppView of another make (or a hostile one) stopped the run with a traceback, or stored a
+    wrong value: a facet's byte range given as strings (TypeError), an author given as a string
+    (AttributeError), ``langs`` given as a string ("fr" was stored as the language "f")."""
+    odd_range = post_view(ME, "3kodd1", "@alice.example.com bonjour", "2024-03-07T09:00:00.000Z",
+                          facets=[{"index": {"byteStart": "0", "byteEnd": "18"},
+                                   "features": [{"$type": "app.bsky.richtext.facet#mention", "did": ALICE["did"]}]}])
+    odd_author = {**post_view(ME, "3kodd2", "Bonjour", "2024-03-07T09:10:00.000Z"), "author": ME["did"]}
+    odd_langs = post_view(ME, "3kodd3", "Bonjour", "2024-03-07T09:20:00.000Z")
+    odd_langs["record"]["langs"] = "fr"
+    odd_reply = post_view(ALICE, "3kodd4", "?", "2024-03-05T10:05:00.000Z", reply_to=FIRST["uri"])
+    odd_reply["record"]["embed"] = "app.bsky.embed.images"
+    server.route("/xrpc/app.bsky.feed.getPostThread", lambda r: json_answer({"thread": {
+        "$type": "app.bsky.feed.defs#threadViewPost", "post": FIRST,
+        "replies": [{"post": odd_reply, "replies": []}, {"post": QUESTION, "replies": []}]}}))
+    server.route("/xrpc/app.bsky.actor.getProfile", lambda r: json_answer(ME))
+    server.route("/xrpc/app.bsky.feed.getAuthorFeed", lambda r: _feed_page(
+        r, [{"post": odd_range}, {"post": odd_author}, {"post": odd_langs}, {"post": FIRST}]))
+    report = collect(store, server)
+    assert sorted(r["post_id"] for r in rows(store)) == sorted([FIRST["uri"], QUESTION["uri"]])
+    assert report.complete
+    assert report.notes[0] == (
+        f"4 posts left out: {server.base} did not answer them shaped like the AppView's post views "
+        f"(first: {odd_range['uri']} in feed: post.record.facets: an index is not a range of bytes)")
+
+
+def test_a_feed_cursor_given_again_ends_the_feed(store: Store, server: Server) -> None:
+    """An AppView answering the cursor it was given had the collector ask for the same page until the
+    request cap."""
+    routes(server, FEED)
+    server.route("/xrpc/app.bsky.feed.getAuthorFeed",
+                 lambda r: json_answer({"feed": [{"post": FIRST}], "cursor": "2024-03-05T09:15:00.000Z"}))
+    report = collect(store, server, max_requests=50)
+    assert (report.complete, report.stopped) == (True, None)
+    assert [r.path for r in server.requests].count("/xrpc/app.bsky.feed.getAuthorFeed") == 2
