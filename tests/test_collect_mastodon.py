@@ -402,3 +402,40 @@ def test_a_status_not_shaped_like_mastodons_is_left_out_and_named(store: Store, 
     assert report.notes[0] == (
         f"4 statuses left out: {server.base} did not answer them shaped like Mastodon's Status entity "
         "(first: status 111000000000000013 in statuses: reblog: no id)")
+
+
+def test_the_token_goes_only_to_the_server_it_is_for(server: Server) -> None:
+    """The client sent its Authorization header to any address it was given: a page link (``Link``
+    header) or an address in an answer naming another server received the account's token."""
+    other = serve()
+    elsewhere = next(other)
+    try:
+        elsewhere.json("/api/v1/notifications", [])
+        server.json("/api/v1/notifications", [])
+        with HttpClient(server.base, headers={"Authorization": "Bearer secret"}, sleep=no_sleep) as client:
+            client.get("/api/v1/notifications")
+            client.get(f"{elsewhere.base}/api/v1/notifications")
+        assert server.requests[0].headers.get("authorization") == "Bearer secret"
+        assert "authorization" not in elsewhere.requests[0].headers
+    finally:
+        other.close()
+
+
+def test_a_link_to_another_server_is_refused_and_a_link_to_the_same_page_ends_the_list(
+        store: Store, server: Server) -> None:
+    """Mastodon links the next page on its own origin; a ``Link`` elsewhere was followed (statuses of
+    another server stored as the account's), and one to the page just read was read until the cap."""
+    mastodon_routes(server, [FIRST], {})
+    here = f"{server.base}/api/v1/accounts/{OWN_ID}/statuses"
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", lambda r: json_answer(
+        [FIRST], {"Link": f'<{here}?limit=40>; rel="next", <{here}?limit=40&min_id={S1}>; rel="prev"'}))
+    report = collect(store, server, max_requests=50)
+    assert (report.complete, len(rows(store))) == (True, 1)
+    assert [r.path for r in server.requests].count(f"/api/v1/accounts/{OWN_ID}/statuses") == 1
+    store.con.execute("DELETE FROM collect_state")
+    elsewhere = "https://other.example/api/v1/accounts/1/statuses?max_id=5"
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses",
+                 lambda r: json_answer([FIRST], {"Link": f'<{elsewhere}>; rel="next"'}))
+    with pytest.raises(CollectError) as refused:
+        collect(store, server)
+    assert str(refused.value) == f"{here}?limit=40 links its next page to {elsewhere}, on another server; refused"

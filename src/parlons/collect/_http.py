@@ -15,6 +15,9 @@ Every request of ``parlons collect`` goes through :class:`HttpClient`. It
   backoff and full jitter;
 - stops at a cap of requests per run (:class:`RequestCap`), which the caller turns into a clean stop:
   what was collected is kept and the next run resumes;
+- sends the headers it was given (a token) only to the base URL's own origin: a page link or an
+  address in an answer that leads elsewhere is fetched without them (httpx drops them on a
+  redirect to another origin too);
 - reads at most :data:`MAX_BODY` bytes of any answer; orjson refuses JSON nested deeper than
   1,024 levels, so parsing stays linear in the body.
 
@@ -42,7 +45,7 @@ from .. import __version__
 from ..errors import CollectError, UsageError
 
 __all__ = ["MAX_BODY", "REACHES", "HttpClient", "NotFound", "Reach", "RequestCap", "Response", "check_base_url",
-           "plain_http"]
+           "origin", "plain_http"]
 
 USER_AGENT = f"parlons/{__version__} (+https://github.com/parlons/parlons; social-media audit)"
 MAX_BODY = 32 * 1024 * 1024
@@ -89,6 +92,17 @@ def check_base_url(url: str) -> str:
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise UsageError(f"{url} uses plain http: use https (plain http is accepted only on this machine)")
     return url.strip().rstrip("/")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of ``url`` (the port given or the scheme's)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.scheme.lower(), (parts.hostname or "").lower(),
+            port or {"https": 443, "http": 80}.get(parts.scheme.lower()))
 
 
 def plain_http(url: str) -> bool:
@@ -172,12 +186,14 @@ class HttpClient:
         if transport is None and reach != "any":
             transport = _GuardedTransport(reach)
         self.base_url = check_base_url(base_url)
+        self._origin = origin(self.base_url)
+        self._own_headers = dict(headers or {})
+        """Sent only to the base URL's origin (a token must not reach another server)."""
         self.max_requests = max_requests
         self.retries = retries
         self.requests = 0
         self._sleep = sleep
-        self._client = httpx.Client(headers={"User-Agent": USER_AGENT, "Accept": "application/json",
-                                             **(headers or {})},
+        self._client = httpx.Client(headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                                     timeout=timeout, follow_redirects=True, transport=transport)
 
     def close(self) -> None:
@@ -220,6 +236,8 @@ class HttpClient:
         if self.requests >= self.max_requests:
             raise RequestCap(f"{self.max_requests} requests")
         self.requests += 1
+        if origin(url) == self._origin:
+            headers = {**self._own_headers, **(headers or {})}
         try:
             with self._client.stream("GET", url, params=params, headers=headers) as raw:
                 response = Response(raw.status_code, raw.headers, str(raw.url), _bounded(raw, url))

@@ -23,7 +23,7 @@ from ..errors import CollectError
 from ..importers._base import post_row
 from ..normalize import html_links, html_to_text, parse_time, unique
 from ..store import Store
-from ._http import HttpClient, NotFound, Reach, RequestCap
+from ._http import HttpClient, NotFound, Reach, RequestCap, Response, origin
 from ._links import link_targets
 from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
@@ -158,8 +158,18 @@ def _pages(client: HttpClient, path: str, params: dict[str, Any], rel: str) -> I
             raise CollectError(f"{response.url} answered something other than a list of statuses")
         if not data:
             return
-        url, query = link_targets(response.headers.get("link", "")).get(rel), None
+        url, query = _following(response, rel), None
         yield data, url is not None
+
+
+def _following(response: Response, rel: str) -> str | None:
+    """The ``Link`` header's page ``rel``: on the server that answered, and not the page just read."""
+    url = link_targets(response.headers.get("link", "")).get(rel)
+    if url is None or url == response.url:
+        return None  # the page itself again would be read until the request cap
+    if origin(url) != origin(response.url):
+        raise CollectError(f"{response.url} links its {rel} page to {url}, on another server; refused")
+    return url
 
 
 def _own_page(run: Run, sink: Sink, cursor: dict[str, Any], page: list[Any]) -> bool:
