@@ -270,9 +270,28 @@ def test_suspended_account_and_bad_token(store: Store, server: Server) -> None:
     with pytest.raises(CollectError, match="is suspended"):
         collect(store, server)
     mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
-    server.fail("/api/v1/notifications", 401)
-    with pytest.raises(CollectError, match=r"refused the request \(401\): the token or password is wrong"):
-        collect(store, server, token="bad")  # type: ignore[arg-type]
+    server.failures["/api/v1/notifications"] = [(401, {"Content-Type": "application/json"},
+                                                  b'{"error":"The access token is invalid"}')]
+    with pytest.raises(CollectError) as refused, \
+            HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer bad"}) as client:
+        collect_mastodon(store, OWNER, instance=server.base, token="bad", client=client)
+    assert str(refused.value) == (
+        f"{server.base} refused the request (401: The access token is invalid) for "
+        f"{server.base}/api/v1/notifications?limit=80&types%5B%5D=mention: the token or password is wrong, "
+        "expired or lacks the needed scope")
+
+
+def test_a_server_that_shows_nothing_without_a_token_says_so(store: Store, server: Server) -> None:
+    """A server that requires a sign-in for its API (Mastodon's limited federation mode) answers 401
+    with its reason: the message blamed a token that was never given and named no request."""
+    mastodon_routes(server, [FIRST], {})
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", lambda r: json_answer(
+        {"error": "This API requires an authenticated user\x1b[2J"}, status=401))
+    with pytest.raises(CollectError) as refused:
+        collect(store, server)
+    assert str(refused.value) == (
+        f"{server.base} refused {server.base}/api/v1/accounts/{OWN_ID}/statuses?limit=40 without a token "
+        "(401: This API requires an authenticated user [2J): this server does not show it to anyone")
 
 
 def test_mentions_with_a_token(store: Store, server: Server) -> None:

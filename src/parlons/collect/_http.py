@@ -215,6 +215,9 @@ class HttpClient:
         url = self.url(path)
         if plain_http(url):
             raise CollectError(f"{url}: the server sent parlons to plain http; refused")
+        if origin(url) == self._origin:
+            headers = {**self._own_headers, **(headers or {})}
+        authorized = any(name.lower() == "authorization" for name in headers or {})
         for attempt in range(self.retries + 1):
             response = self._attempt(url, params, headers, attempt)
             if response is None:
@@ -222,7 +225,7 @@ class HttpClient:
             if response.status in ok:
                 self._respect_rate_limit(response)
                 return response
-            self._fail(response, attempt + 1)
+            self._fail(response, attempt + 1, authorized)
         raise CollectError(f"{self._host(url)} kept failing after {self.retries + 1} tries; "
                            "try again later (what was collected is kept)")  # pragma: no cover - loop always returns
 
@@ -236,8 +239,6 @@ class HttpClient:
         if self.requests >= self.max_requests:
             raise RequestCap(f"{self.max_requests} requests")
         self.requests += 1
-        if origin(url) == self._origin:
-            headers = {**self._own_headers, **(headers or {})}
         try:
             with self._client.stream("GET", url, params=params, headers=headers) as raw:
                 response = Response(raw.status_code, raw.headers, str(raw.url), _bounded(raw, url))
@@ -255,19 +256,23 @@ class HttpClient:
             return None
         return response
 
-    def _fail(self, response: Response, tries: int) -> None:
-        host = self._host(response.url)
+    def _fail(self, response: Response, tries: int, authorized: bool) -> None:
+        host, url, said = self._host(response.url), response.url, _said(response)
         if response.status >= 500:
-            raise CollectError(f"{host} kept failing ({response.status}) after {tries} tries; "
+            raise CollectError(f"{host} kept failing ({response.status}{said}) after {tries} tries for {url}; "
                                "try again later (what was collected is kept)")
         if response.status in (404, 410):
-            raise NotFound(f"{host} answered {response.status} for {response.url}")
+            raise NotFound(f"{host} answered {response.status} for {url}")
+        if response.status in (401, 403) and authorized:
+            raise CollectError(f"{host} refused the request ({response.status}{said}) for {url}: the token or "
+                               "password is wrong, expired or lacks the needed scope")
         if response.status in (401, 403):
-            raise CollectError(f"{host} refused the request ({response.status}): the token or password is "
-                               "wrong, expired or lacks the needed scope")
+            raise CollectError(f"{host} refused {url} without a token ({response.status}{said}): this server does "
+                               "not show it to anyone")
         if response.status == 429:
-            raise CollectError(f"{host} keeps limiting the rate (429); run again later (what was collected is kept)")
-        raise CollectError(f"{host} answered {response.status} for {response.url}")
+            raise CollectError(f"{host} keeps limiting the rate (429) for {url}; run again later "
+                               "(what was collected is kept)")
+        raise CollectError(f"{host} answered {response.status}{said} for {url}")
 
     def _respect_rate_limit(self, response: Response) -> None:
         remaining = response.headers.get("x-ratelimit-remaining")
@@ -289,6 +294,22 @@ class HttpClient:
     def _host(url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
+
+
+def _said(response: Response) -> str:
+    """``: <the server's own words>`` from an error answer (Mastodon's ``error``, XRPC's ``error`` and
+    ``message``), on one line, without control characters, at most 200 characters; else ``""``."""
+    if len(response.body) > 64 * 1024:
+        return ""
+    try:
+        data = orjson.loads(response.body)
+    except orjson.JSONDecodeError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    words = [str(data[key]) for key in ("error", "message") if isinstance(data.get(key), str) and data[key].strip()]
+    text = " ".join("".join(c if c.isprintable() else " " for c in ": ".join(words)).split())
+    return f": {text[:200]}{'…' if len(text) > 200 else ''}" if text else ""
 
 
 def _bounded(raw: httpx.Response, url: str) -> bytes:
