@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -270,3 +271,18 @@ def test_a_feed_cursor_given_again_ends_the_feed(store: Store, server: Server) -
     report = collect(store, server, max_requests=50)
     assert (report.complete, report.stopped) == (True, None)
     assert [r.path for r in server.requests].count("/xrpc/app.bsky.feed.getAuthorFeed") == 2
+
+
+def test_waits_when_bluesky_says_the_rate_limit_is_spent(store: Store, server: Server) -> None:
+    """Bluesky's servers (atproto's xrpc-server) write ``RateLimit-Remaining`` and ``RateLimit-Reset``
+    (epoch seconds), without the ``X-`` of Mastodon's: a spent limit was not seen, and the next
+    requests met 429s."""
+    routes(server, FEED)
+    reset = int(time.time()) + 30
+    server.route("/xrpc/app.bsky.actor.getProfile", lambda r: json_answer(ME, {
+        "RateLimit-Limit": "3000", "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset),
+        "RateLimit-Policy": "3000;w=300"}))
+    waits: list[float] = []
+    with HttpClient(server.base, sleep=waits.append) as client:
+        collect_bluesky(store, ME["handle"], client=client)
+    assert len(waits) == 1 and 25 < waits[0] <= 30

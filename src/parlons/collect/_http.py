@@ -11,8 +11,8 @@ Every request of ``parlons collect`` goes through :class:`HttpClient`. It
   address checked (no second lookup), and redirects go through the same check.
   ``"public+loopback"`` also allows loopback (the tests' local server);
 - waits when the server says so: a 429 with ``Retry-After``, or ``X-RateLimit-Remaining: 0`` with
-  ``X-RateLimit-Reset``; retries 5xx answers, timeouts and dropped connections with exponential
-  backoff and full jitter;
+  ``X-RateLimit-Reset`` (``RateLimit-*`` on Bluesky's servers); retries 5xx answers, timeouts and
+  dropped connections with exponential backoff and full jitter;
 - stops at a cap of requests per run (:class:`RequestCap`), which the caller turns into a clean stop:
   what was collected is kept and the next run resumes;
 - sends the headers it was given (a token) only to the base URL's own origin: a page link or an
@@ -275,8 +275,10 @@ class HttpClient:
         raise CollectError(f"{host} answered {response.status}{said} for {url}")
 
     def _respect_rate_limit(self, response: Response) -> None:
-        remaining = response.headers.get("x-ratelimit-remaining")
-        reset = response.headers.get("x-ratelimit-reset")
+        """Mastodon says ``X-RateLimit-*``, Bluesky's servers (xrpc-server) ``RateLimit-*``."""
+        headers = response.headers
+        remaining = headers.get("x-ratelimit-remaining", headers.get("ratelimit-remaining"))
+        reset = headers.get("x-ratelimit-reset", headers.get("ratelimit-reset"))
         if remaining is not None and remaining.strip() in ("0", "0.0") and reset:
             self._wait(_seconds_until(reset), response.url)
 
@@ -345,7 +347,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 def _seconds_until(reset: str) -> float:
-    """``X-RateLimit-Reset`` is an ISO time on Mastodon, epoch seconds on Bluesky's servers."""
+    """``X-RateLimit-Reset`` is an ISO time on Mastodon; ``RateLimit-Reset`` epoch seconds on Bluesky's servers."""
     value = reset.strip()
     try:
         if value.replace(".", "", 1).isdigit():
