@@ -196,3 +196,21 @@ def test_a_feed_without_a_link_to_its_site_is_the_blog_at_its_address(store: Sto
     report = collect_feeds(store, [url], client_for=lambda url: HttpClient(url))[0]
     assert [(r["account"], r["text"]) for r in rows(store)] == [("127.0.0.1", "Ouvert")]
     assert report.notes == [f"1 item left out: feed item without a valid date (first: tag:asso,2024:8 in {url})"]
+
+
+def test_feeds_collected_again_in_a_store_kept_open(store: Store, server: Server) -> None:
+    """The workspace keeps its store open between collections: feeds that changed since were imported
+    with the store's lookup of stored keys, which drops DuckDB's cache by setting its memory limit to
+    1 MB within the import's transaction; DuckDB refused ("could not free up enough memory")."""
+    feeds = sorted(FEEDS.glob("*.xml"))
+    version = {"etag": 1}
+    for index, path in enumerate(feeds):
+        body = path.read_bytes()
+        server.route(f"/f{index}", lambda request, body=body: (
+            200, {"Content-Type": "application/xml", "ETag": f'"{version["etag"]}"'}, body + b" " * version["etag"]))
+    urls = [f"{server.base}/f{index}" for index in range(len(feeds))]
+    first = collect_feeds(store, urls, comments=False, client_for=lambda url: HttpClient(url))
+    version["etag"] = 2
+    again = collect_feeds(store, urls, comments=False, client_for=lambda url: HttpClient(url))
+    assert [r.fetched for r in again] == [r.fetched for r in first] and sum(r.fetched for r in first) > 0
+    assert sum(r.inserted for r in again) == 0

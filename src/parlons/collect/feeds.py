@@ -159,6 +159,9 @@ def _import(store: Store, fetched: list[Fetched], report: CollectReport) -> None
         # one folder, so the importer tells the blog's own comments; one transaction, the URL as source_file;
         # a feed that does not link its site is the blog at the feed's own address
         options = ImportOptions(account=_site(fetched[0].url))
+        # without the lookup of stored keys, as the sink writes (see Sink.commit): within a store kept open
+        # (the workspace), a feed collected again failed for want of memory when the lookup dropped the cache
+        before, store.prefilter = store.prefilter, False
         try:
             result = import_paths(store, [folder], source_label=fetched[0].url, options=options)
         except InputError as exc:
@@ -169,6 +172,8 @@ def _import(store: Store, fetched: list[Fetched], report: CollectReport) -> None
             where = urls.get(exc.member or "", fetched[0].url)
             record = f", record {exc.record}" if exc.record is not None else ""
             raise CollectError(f"{where}{record}: {exc.reason}") from None
+        finally:
+            store.prefilter = before
     report.fetched += result.merge.staged
     report.inserted += result.merge.inserted
     report.already_stored += result.merge.already_stored
