@@ -458,3 +458,21 @@ def test_a_link_to_another_server_is_refused_and_a_link_to_the_same_page_ends_th
     with pytest.raises(CollectError) as refused:
         collect(store, server)
     assert str(refused.value) == f"{here}?limit=40 links its next page to {elsewhere}, on another server; refused"
+
+
+def test_own_followers_only_statuses_are_kept_as_the_archive_importer_keeps_them(store: Store, server: Server) -> None:
+    """With its token, the account's followers-only statuses are listed (Mastodon.py's recorded
+    'private' statuses); the archive importer imports them (addressed to the followers), the collector
+    left them out. Direct messages, and others' followers-only statuses, are still left out."""
+    own_private = status("111000000000000021", ME, "2024-03-08T09:00:00.000Z", "<p>Pour nos abonnés</p>",
+                         visibility="private", replies_count=1)
+    own_direct = status("111000000000000022", ME, "2024-03-08T09:30:00.000Z", "<p>@alice en privé</p>",
+                        visibility="direct")
+    their_private = status("777", ALICE, "2024-03-08T10:00:00.000Z", "<p>Merci !</p>", visibility="private",
+                           in_reply_to_id=own_private["id"], in_reply_to_account_id=OWN_ID)
+    mastodon_routes(server, [own_private, own_direct],
+                    {own_private["id"]: {"ancestors": [], "descendants": [their_private]}})
+    server.json("/api/v1/notifications", [])
+    with HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer secret"}) as client:
+        collect_mastodon(store, OWNER, instance=server.base, token="secret", client=client)
+    assert sorted(by_id(store)) == [own_private["uri"]]

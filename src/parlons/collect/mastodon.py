@@ -324,8 +324,8 @@ def _remember(run: Run, statuses: list[dict[str, Any]]) -> None:
 
 
 def _add(run: Run, batch: Batch, status: dict[str, Any], member: str) -> None:
-    if status.get("visibility") not in PUBLIC:
-        return  # direct and followers-only statuses are not public; the archive importer skips them too
+    if not _kept(run, status):
+        return
     row = _row(run, status, member)
     if row is not None:
         batch.add(row)
@@ -335,6 +335,17 @@ def _add(run: Run, batch: Batch, status: dict[str, Any], member: str) -> None:
                                   description=html_to_text(author.get("note")) or None,
                                   url=author.get("url"), created_at=parse_time(author.get("created_at")),
                                   source_member=member))
+
+
+def _kept(run: Run, status: dict[str, Any]) -> bool:
+    """Public and unlisted statuses, and the account's own followers-only ones (its token shows them),
+    as the archive importer keeps them; direct messages and others' followers-only statuses are not
+    public."""
+    visibility = status.get("visibility")
+    if visibility in PUBLIC:
+        return True
+    own = str((status.get("account") or {}).get("id")) == str(run.account.get("id"))
+    return visibility == "private" and own
 
 
 def _row(run: Run, status: dict[str, Any], member: str) -> dict[str, Any] | None:
@@ -434,7 +445,8 @@ def _id_key(value: str) -> tuple[int, str]:
 
 def _coverage_note(with_token: bool) -> str:
     if with_token:
-        return ("collected with the account's token: its public posts, the public threads under them and "
-                "its mentions; deleted, private and followers-only posts are not seen")
+        return ("collected with the account's token: its public and followers-only posts, the public threads "
+                "under them and its mentions; deleted posts, direct messages and others' followers-only posts "
+                "are not seen")
     return ("collected without a token: the account's public posts and the public threads under them; "
             "mentions outside those threads, deleted, private and followers-only posts are not seen")
