@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,78 @@ def test_a_server_that_cannot_be_reached_is_named(store: Store) -> None:
     with pytest.raises(CollectError, match=r"http://127\.0\.0\.1:9 cannot be reached \(ConnectError\)"), \
             HttpClient("http://127.0.0.1:9", retries=1, sleep=lambda s: None) as client:
         collect_bluesky(store, "mediatheque.bsky.social", service=client.base_url, client=client)
+
+
+def _gallery(*kinds: str) -> dict[str, Any]:
+    """``app.bsky.embed.gallery`` as a post record holds it (bluesky-social/atproto's view snapshots)."""
+    return {"$type": "app.bsky.embed.gallery", "items": [
+        {"$type": f"app.bsky.embed.gallery#{kind}", "alt": "", "aspectRatio": {"height": 3, "width": 4},
+         "image": {"$type": "blob", "mimeType": "image/jpeg", "ref": {"$link": "bafkreigallery"}, "size": 4114}}
+        for kind in kinds]}
+
+
+def test_gallery_images_are_counted_as_the_repository_importer_counts_them(store: Store, server: Server) -> None:
+    """A gallery's images were not counted (media_count 0): the collector knew images and video only."""
+    alone = post_view(ME, "3kgal", "Expo photo", "2024-03-07T09:00:00.000Z", embed=_gallery("image", "image"))
+    quoting = post_view(ME, "3kgalq", "L'expo, suite", "2024-03-07T10:00:00.000Z", embed={
+        "$type": "app.bsky.embed.recordWithMedia", "media": _gallery("image", "other"),
+        "record": {"$type": "app.bsky.embed.record", "record": {"uri": uri(BOB, "3kbob"), "cid": "bafyb"}}})
+    routes(server, [{"post": quoting}, {"post": alone}])
+    collect(store, server)
+    stored = {r["post_id"]: r for r in rows(store)}
+    assert (stored[alone["uri"]]["media_count"], stored[alone["uri"]]["media_kinds"]) == (2, ["image", "image"])
+    got = stored[quoting["uri"]]
+    assert (got["kind"], got["quote_of_id"], got["media_count"], got["media_kinds"]) == (
+        "quote", uri(BOB, "3kbob"), 1, ["image"])
+
+
+def test_a_post_not_shaped_like_the_appviews_is_left_out_and_named(store: Store, server: Server) -> None:
+    """An AppView of another make (or a hostile one) stopped the run with a traceback, or stored a
+    wrong value: a facet's byte range given as strings (TypeError), an author given as a string
+    (AttributeError), ``langs`` given as a string ("fr" was stored as the language "f")."""
+    odd_range = post_view(ME, "3kodd1", "@alice.example.com bonjour", "2024-03-07T09:00:00.000Z",
+                          facets=[{"index": {"byteStart": "0", "byteEnd": "18"},
+                                   "features": [{"$type": "app.bsky.richtext.facet#mention", "did": ALICE["did"]}]}])
+    odd_author = {**post_view(ME, "3kodd2", "Bonjour", "2024-03-07T09:10:00.000Z"), "author": ME["did"]}
+    odd_langs = post_view(ME, "3kodd3", "Bonjour", "2024-03-07T09:20:00.000Z")
+    odd_langs["record"]["langs"] = "fr"
+    odd_reply = post_view(ALICE, "3kodd4", "?", "2024-03-05T10:05:00.000Z", reply_to=FIRST["uri"])
+    odd_reply["record"]["embed"] = "app.bsky.embed.images"
+    server.route("/xrpc/app.bsky.feed.getPostThread", lambda r: json_answer({"thread": {
+        "$type": "app.bsky.feed.defs#threadViewPost", "post": FIRST,
+        "replies": [{"post": odd_reply, "replies": []}, {"post": QUESTION, "replies": []}]}}))
+    server.route("/xrpc/app.bsky.actor.getProfile", lambda r: json_answer(ME))
+    server.route("/xrpc/app.bsky.feed.getAuthorFeed", lambda r: _feed_page(
+        r, [{"post": odd_range}, {"post": odd_author}, {"post": odd_langs}, {"post": FIRST}]))
+    report = collect(store, server)
+    assert sorted(r["post_id"] for r in rows(store)) == sorted([FIRST["uri"], QUESTION["uri"]])
+    assert report.complete
+    assert report.notes[0] == (
+        f"4 posts left out: {server.base} did not answer them shaped like the AppView's post views "
+        f"(first: {odd_range['uri']} in feed: post.record.facets: an index is not a range of bytes)")
+
+
+def test_a_feed_cursor_given_again_ends_the_feed(store: Store, server: Server) -> None:
+    """An AppView answering the cursor it was given had the collector ask for the same page until the
+    request cap."""
+    routes(server, FEED)
+    server.route("/xrpc/app.bsky.feed.getAuthorFeed",
+                 lambda r: json_answer({"feed": [{"post": FIRST}], "cursor": "2024-03-05T09:15:00.000Z"}))
+    report = collect(store, server, max_requests=50)
+    assert (report.complete, report.stopped) == (True, None)
+    assert [r.path for r in server.requests].count("/xrpc/app.bsky.feed.getAuthorFeed") == 2
+
+
+def test_waits_when_bluesky_says_the_rate_limit_is_spent(store: Store, server: Server) -> None:
+    """Bluesky's servers (atproto's xrpc-server) write ``RateLimit-Remaining`` and ``RateLimit-Reset``
+    (epoch seconds), without the ``X-`` of Mastodon's: a spent limit was not seen, and the next
+    requests met 429s."""
+    routes(server, FEED)
+    reset = int(time.time()) + 30
+    server.route("/xrpc/app.bsky.actor.getProfile", lambda r: json_answer(ME, {
+        "RateLimit-Limit": "3000", "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset),
+        "RateLimit-Policy": "3000;w=300"}))
+    waits: list[float] = []
+    with HttpClient(server.base, sleep=waits.append) as client:
+        collect_bluesky(store, ME["handle"], client=client)
+    assert len(waits) == 1 and 25 < waits[0] <= 30

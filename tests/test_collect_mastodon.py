@@ -270,9 +270,28 @@ def test_suspended_account_and_bad_token(store: Store, server: Server) -> None:
     with pytest.raises(CollectError, match="is suspended"):
         collect(store, server)
     mastodon_routes(server, [FIRST], {S1: {"ancestors": [], "descendants": []}})
-    server.fail("/api/v1/notifications", 401)
-    with pytest.raises(CollectError, match=r"refused the request \(401\): the token or password is wrong"):
-        collect(store, server, token="bad")  # type: ignore[arg-type]
+    server.failures["/api/v1/notifications"] = [(401, {"Content-Type": "application/json"},
+                                                  b'{"error":"The access token is invalid"}')]
+    with pytest.raises(CollectError) as refused, \
+            HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer bad"}) as client:
+        collect_mastodon(store, OWNER, instance=server.base, token="bad", client=client)
+    assert str(refused.value) == (
+        f"{server.base} refused the request (401: The access token is invalid) for "
+        f"{server.base}/api/v1/notifications?limit=80&types%5B%5D=mention: the token or password is wrong, "
+        "expired or lacks the needed scope")
+
+
+def test_a_server_that_shows_nothing_without_a_token_says_so(store: Store, server: Server) -> None:
+    """A server that requires a sign-in for its API (Mastodon's limited federation mode) answers 401
+    with its reason: the message blamed a token that was never given and named no request."""
+    mastodon_routes(server, [FIRST], {})
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", lambda r: json_answer(
+        {"error": "This API requires an authenticated user\x1b[2J"}, status=401))
+    with pytest.raises(CollectError) as refused:
+        collect(store, server)
+    assert str(refused.value) == (
+        f"{server.base} refused {server.base}/api/v1/accounts/{OWN_ID}/statuses?limit=40 without a token "
+        "(401: This API requires an authenticated user [2J): this server does not show it to anyone")
 
 
 def test_mentions_with_a_token(store: Store, server: Server) -> None:
@@ -362,3 +381,98 @@ def test_the_report_says_where_and_when_the_account_was_collected(store: Store, 
     page = render_html([audit], lang="en", charts=False)
     assert f"collected live from Mastodon · {OWNER} on Mastodon · collected on " in page
     assert f"{server.base}</span>" in page and f" {day}, " in page
+
+
+def test_many_pages_with_many_authors_are_all_collected(store: Store, server: Server) -> None:
+    """Mastodon.py's recorded statuses (200 of them, by some twenty accounts, pages of 40) stopped at the
+    third page: the store's lookup of stored keys set DuckDB's memory limit to 1 MB for an instant, which
+    DuckDB refused within the page's transaction ("could not free up enough memory"). Each page's
+    answers are by other accounts here, as in a busy thread."""
+    statuses, contexts = [], {}
+    for n in range(12):
+        ident = f"1110000000000001{n:02d}"
+        own = status(ident, ME, f"2024-03-{n + 1:02d}T09:00:00.000Z", f"<p>Annonce {n} : horaires d'été</p>",
+                     replies_count=1)
+        someone = account(f"lecteur{n}", f"serveur{n}.example", f"4440000000000000{n:02d}", False)
+        answer = status(f"5550000000000000{n:02d}", someone, f"2024-03-{n + 1:02d}T10:00:00.000Z",
+                        f"<p>Merci pour l'annonce {n} !</p>", in_reply_to_id=ident, in_reply_to_account_id=OWN_ID)
+        statuses.append(own)
+        contexts[ident] = {"ancestors": [], "descendants": [answer]}
+    mastodon_routes(server, statuses, contexts)
+    report = collect(store, server)
+    assert (report.inserted, report.complete, len(rows(store))) == (24, True, 24)
+    assert store.con.execute("SELECT count(*) FROM accounts WHERE platform = 'mastodon'").fetchall()[0][0] == 13
+
+
+def test_a_status_not_shaped_like_mastodons_is_left_out_and_named(store: Store, server: Server) -> None:
+    """A server speaking Mastodon's API otherwise (or a hostile one) stopped the run with a traceback
+    (AttributeError, TypeError, KeyError): an account given as a string, HTML content as a list, a
+    boost of an empty object. Such statuses are left out and named; the others are collected."""
+    odd_account = status("111000000000000011", ME, "2024-03-07T09:00:00.000Z", "<p>x</p>", account="mediatheque")
+    odd_content = status("111000000000000012", ME, "2024-03-07T09:10:00.000Z", ["<p>x</p>"])
+    odd_boost = status("111000000000000013", ME, "2024-03-07T09:20:00.000Z", "", reblog={})
+    odd_answer = status("666", ALICE, "2024-03-05T11:00:00.000Z", "<p>?</p>", in_reply_to_id=S1,
+                        mentions="@mediatheque", created_at=1709636400)
+    mastodon_routes(server, [FIRST, odd_account, odd_content, odd_boost],
+                    {S1: {"ancestors": [], "descendants": [odd_answer, QUESTION]}})
+    report = collect(store, server)
+    assert sorted(by_id(store)) == [QUESTION["uri"], FIRST["uri"]]
+    assert report.complete
+    assert report.notes[0] == (
+        f"4 statuses left out: {server.base} did not answer them shaped like Mastodon's Status entity "
+        "(first: status 111000000000000013 in statuses: reblog: no id)")
+
+
+def test_the_token_goes_only_to_the_server_it_is_for(server: Server) -> None:
+    """The client sent its Authorization header to any address it was given: a page link (``Link``
+    header) or an address in an answer naming another server received the account's token."""
+    other = serve()
+    elsewhere = next(other)
+    try:
+        elsewhere.json("/api/v1/notifications", [])
+        server.json("/api/v1/notifications", [])
+        with HttpClient(server.base, headers={"Authorization": "Bearer secret"}, sleep=no_sleep) as client:
+            client.get("/api/v1/notifications")
+            client.get(f"{elsewhere.base}/api/v1/notifications")
+        assert server.requests[0].headers.get("authorization") == "Bearer secret"
+        assert "authorization" not in elsewhere.requests[0].headers
+    finally:
+        other.close()
+
+
+def test_a_link_to_another_server_is_refused_and_a_link_to_the_same_page_ends_the_list(
+        store: Store, server: Server) -> None:
+    """Mastodon links the next page on its own origin; a ``Link`` elsewhere was followed (statuses of
+    another server stored as the account's), and one to the page just read was read until the cap."""
+    mastodon_routes(server, [FIRST], {})
+    here = f"{server.base}/api/v1/accounts/{OWN_ID}/statuses"
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses", lambda r: json_answer(
+        [FIRST], {"Link": f'<{here}?limit=40>; rel="next", <{here}?limit=40&min_id={S1}>; rel="prev"'}))
+    report = collect(store, server, max_requests=50)
+    assert (report.complete, len(rows(store))) == (True, 1)
+    assert [r.path for r in server.requests].count(f"/api/v1/accounts/{OWN_ID}/statuses") == 1
+    store.con.execute("DELETE FROM collect_state")
+    elsewhere = "https://other.example/api/v1/accounts/1/statuses?max_id=5"
+    server.route(f"/api/v1/accounts/{OWN_ID}/statuses",
+                 lambda r: json_answer([FIRST], {"Link": f'<{elsewhere}>; rel="next"'}))
+    with pytest.raises(CollectError) as refused:
+        collect(store, server)
+    assert str(refused.value) == f"{here}?limit=40 links its next page to {elsewhere}, on another server; refused"
+
+
+def test_own_followers_only_statuses_are_kept_as_the_archive_importer_keeps_them(store: Store, server: Server) -> None:
+    """With its token, the account's followers-only statuses are listed (Mastodon.py's recorded
+    'private' statuses); the archive importer imports them (addressed to the followers), the collector
+    left them out. Direct messages, and others' followers-only statuses, are still left out."""
+    own_private = status("111000000000000021", ME, "2024-03-08T09:00:00.000Z", "<p>Pour nos abonnés</p>",
+                         visibility="private", replies_count=1)
+    own_direct = status("111000000000000022", ME, "2024-03-08T09:30:00.000Z", "<p>@alice en privé</p>",
+                        visibility="direct")
+    their_private = status("777", ALICE, "2024-03-08T10:00:00.000Z", "<p>Merci !</p>", visibility="private",
+                           in_reply_to_id=own_private["id"], in_reply_to_account_id=OWN_ID)
+    mastodon_routes(server, [own_private, own_direct],
+                    {own_private["id"]: {"ancestors": [], "descendants": [their_private]}})
+    server.json("/api/v1/notifications", [])
+    with HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer secret"}) as client:
+        collect_mastodon(store, OWNER, instance=server.base, token="secret", client=client)
+    assert sorted(by_id(store)) == [own_private["uri"]]

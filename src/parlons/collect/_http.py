@@ -11,10 +11,13 @@ Every request of ``parlons collect`` goes through :class:`HttpClient`. It
   address checked (no second lookup), and redirects go through the same check.
   ``"public+loopback"`` also allows loopback (the tests' local server);
 - waits when the server says so: a 429 with ``Retry-After``, or ``X-RateLimit-Remaining: 0`` with
-  ``X-RateLimit-Reset``; retries 5xx answers, timeouts and dropped connections with exponential
-  backoff and full jitter;
+  ``X-RateLimit-Reset`` (``RateLimit-*`` on Bluesky's servers); retries 5xx answers, timeouts and
+  dropped connections with exponential backoff and full jitter;
 - stops at a cap of requests per run (:class:`RequestCap`), which the caller turns into a clean stop:
   what was collected is kept and the next run resumes;
+- sends the headers it was given (a token) only to the base URL's own origin: a page link or an
+  address in an answer that leads elsewhere is fetched without them (httpx drops them on a
+  redirect to another origin too);
 - reads at most :data:`MAX_BODY` bytes of any answer; orjson refuses JSON nested deeper than
   1,024 levels, so parsing stays linear in the body.
 
@@ -42,7 +45,7 @@ from .. import __version__
 from ..errors import CollectError, UsageError
 
 __all__ = ["MAX_BODY", "REACHES", "HttpClient", "NotFound", "Reach", "RequestCap", "Response", "check_base_url",
-           "plain_http"]
+           "origin", "plain_http"]
 
 USER_AGENT = f"parlons/{__version__} (+https://github.com/parlons/parlons; social-media audit)"
 MAX_BODY = 32 * 1024 * 1024
@@ -89,6 +92,17 @@ def check_base_url(url: str) -> str:
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise UsageError(f"{url} uses plain http: use https (plain http is accepted only on this machine)")
     return url.strip().rstrip("/")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of ``url`` (the port given or the scheme's)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return (parts.scheme.lower(), (parts.hostname or "").lower(),
+            port or {"https": 443, "http": 80}.get(parts.scheme.lower()))
 
 
 def plain_http(url: str) -> bool:
@@ -172,12 +186,14 @@ class HttpClient:
         if transport is None and reach != "any":
             transport = _GuardedTransport(reach)
         self.base_url = check_base_url(base_url)
+        self._origin = origin(self.base_url)
+        self._own_headers = dict(headers or {})
+        """Sent only to the base URL's origin (a token must not reach another server)."""
         self.max_requests = max_requests
         self.retries = retries
         self.requests = 0
         self._sleep = sleep
-        self._client = httpx.Client(headers={"User-Agent": USER_AGENT, "Accept": "application/json",
-                                             **(headers or {})},
+        self._client = httpx.Client(headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                                     timeout=timeout, follow_redirects=True, transport=transport)
 
     def close(self) -> None:
@@ -199,6 +215,9 @@ class HttpClient:
         url = self.url(path)
         if plain_http(url):
             raise CollectError(f"{url}: the server sent parlons to plain http; refused")
+        if origin(url) == self._origin:
+            headers = {**self._own_headers, **(headers or {})}
+        authorized = any(name.lower() == "authorization" for name in headers or {})
         for attempt in range(self.retries + 1):
             response = self._attempt(url, params, headers, attempt)
             if response is None:
@@ -206,7 +225,7 @@ class HttpClient:
             if response.status in ok:
                 self._respect_rate_limit(response)
                 return response
-            self._fail(response, attempt + 1)
+            self._fail(response, attempt + 1, authorized)
         raise CollectError(f"{self._host(url)} kept failing after {self.retries + 1} tries; "
                            "try again later (what was collected is kept)")  # pragma: no cover - loop always returns
 
@@ -237,23 +256,29 @@ class HttpClient:
             return None
         return response
 
-    def _fail(self, response: Response, tries: int) -> None:
-        host = self._host(response.url)
+    def _fail(self, response: Response, tries: int, authorized: bool) -> None:
+        host, url, said = self._host(response.url), response.url, _said(response)
         if response.status >= 500:
-            raise CollectError(f"{host} kept failing ({response.status}) after {tries} tries; "
+            raise CollectError(f"{host} kept failing ({response.status}{said}) after {tries} tries for {url}; "
                                "try again later (what was collected is kept)")
         if response.status in (404, 410):
-            raise NotFound(f"{host} answered {response.status} for {response.url}")
+            raise NotFound(f"{host} answered {response.status} for {url}")
+        if response.status in (401, 403) and authorized:
+            raise CollectError(f"{host} refused the request ({response.status}{said}) for {url}: the token or "
+                               "password is wrong, expired or lacks the needed scope")
         if response.status in (401, 403):
-            raise CollectError(f"{host} refused the request ({response.status}): the token or password is "
-                               "wrong, expired or lacks the needed scope")
+            raise CollectError(f"{host} refused {url} without a token ({response.status}{said}): this server does "
+                               "not show it to anyone")
         if response.status == 429:
-            raise CollectError(f"{host} keeps limiting the rate (429); run again later (what was collected is kept)")
-        raise CollectError(f"{host} answered {response.status} for {response.url}")
+            raise CollectError(f"{host} keeps limiting the rate (429) for {url}; run again later "
+                               "(what was collected is kept)")
+        raise CollectError(f"{host} answered {response.status}{said} for {url}")
 
     def _respect_rate_limit(self, response: Response) -> None:
-        remaining = response.headers.get("x-ratelimit-remaining")
-        reset = response.headers.get("x-ratelimit-reset")
+        """Mastodon says ``X-RateLimit-*``, Bluesky's servers (xrpc-server) ``RateLimit-*``."""
+        headers = response.headers
+        remaining = headers.get("x-ratelimit-remaining", headers.get("ratelimit-remaining"))
+        reset = headers.get("x-ratelimit-reset", headers.get("ratelimit-reset"))
         if remaining is not None and remaining.strip() in ("0", "0.0") and reset:
             self._wait(_seconds_until(reset), response.url)
 
@@ -271,6 +296,22 @@ class HttpClient:
     def _host(url: str) -> str:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}"
+
+
+def _said(response: Response) -> str:
+    """``: <the server's own words>`` from an error answer (Mastodon's ``error``, XRPC's ``error`` and
+    ``message``), on one line, without control characters, at most 200 characters; else ``""``."""
+    if len(response.body) > 64 * 1024:
+        return ""
+    try:
+        data = orjson.loads(response.body)
+    except orjson.JSONDecodeError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    words = [str(data[key]) for key in ("error", "message") if isinstance(data.get(key), str) and data[key].strip()]
+    text = " ".join("".join(c if c.isprintable() else " " for c in ": ".join(words)).split())
+    return f": {text[:200]}{'…' if len(text) > 200 else ''}" if text else ""
 
 
 def _bounded(raw: httpx.Response, url: str) -> bytes:
@@ -306,7 +347,7 @@ def _retry_after(headers: httpx.Headers) -> float | None:
 
 
 def _seconds_until(reset: str) -> float:
-    """``X-RateLimit-Reset`` is an ISO time on Mastodon, epoch seconds on Bluesky's servers."""
+    """``X-RateLimit-Reset`` is an ISO time on Mastodon; ``RateLimit-Reset`` epoch seconds on Bluesky's servers."""
     value = reset.strip()
     try:
         if value.replace(".", "", 1).isdigit():

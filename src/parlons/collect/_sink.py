@@ -87,14 +87,23 @@ class Sink:
         return dict(json.loads(found[0][0])) if found and found[0][0] else {}
 
     def commit(self, batch: Batch, cursor: dict[str, Any]) -> None:
-        """Write the batch and the cursor in one transaction, then empty the batch."""
+        """Write the batch and the cursor in one transaction, then empty the batch.
+
+        Without the store's lookup of stored keys (``prefilter``; the merge still finds them): a batch
+        is a page, and the lookup, made for re-imports of big files, drops DuckDB's cache by setting
+        its memory limit to 1 MB for an instant, which failed from the third page of a run on ("could
+        not free up enough memory"), the collection stopping with an out-of-memory error."""
         stamp = Stamp(self.report.server, self.importer, __version__, self._now())
-        with self.store.transaction():
-            if batch.posts:
-                self.store.stage_batch(_batch(batch.posts.values(), ROW_SCHEMA), stamp)
-            self.store.stage_accounts(list(batch.accounts.values()), stamp)
-            merged = self.store.merge()
-            self._save_cursor(cursor, stamp.imported_at)
+        before, self.store.prefilter = self.store.prefilter, False  # see the docstring of :meth:`commit`
+        try:
+            with self.store.transaction():
+                if batch.posts:
+                    self.store.stage_batch(_batch(batch.posts.values(), ROW_SCHEMA), stamp)
+                self.store.stage_accounts(list(batch.accounts.values()), stamp)
+                merged = self.store.merge()
+                self._save_cursor(cursor, stamp.imported_at)
+        finally:
+            self.store.prefilter = before
         self.report.fetched += merged.staged
         self.report.inserted += merged.inserted
         self.report.already_stored += merged.already_stored

@@ -13,7 +13,7 @@ of its repost record where the AppView gives it; the account is the handle, lowe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,8 @@ class Run:
     client: HttpClient
     actor: dict[str, Any]
     since: datetime | None
+    skipped: list[str] = field(default_factory=list)
+    """Posts left out as not shaped like the AppView's views: ``uri in call (what is wrong)``."""
 
 
 def collect_bluesky(store: Store, handle: str, *, service: str | None = None, app_password: str | None = None,
@@ -69,6 +71,9 @@ def collect_bluesky(store: Store, handle: str, *, service: str | None = None, ap
         if app_password:
             _notifications(run, sink, cursor, app_password, pds or DEFAULT_PDS)
         sink.commit(Batch(), cursor)
+        if run.skipped:
+            report.notes.append(f"{len(run.skipped)} posts left out: {http.base_url} did not answer them shaped like "
+                                f"the AppView's post views (first: {run.skipped[0]})")
         report.notes.append(_coverage_note(app_password is not None))
     except RequestCap:
         report.complete = False
@@ -119,12 +124,13 @@ def _feed(run: Run, start: str | None) -> Iterator[list[dict[str, Any]]]:
         data, response = run.client.get_json("/xrpc/app.bsky.feed.getAuthorFeed", params)
         if not isinstance(data, dict) or not isinstance(data.get("feed"), list):
             raise CollectError(f"{response.url} answered something other than an author feed")
-        items = [item for item in data["feed"] if isinstance(item, dict) and isinstance(item.get("post"), dict)]
-        page_cursor = data.get("cursor") or None
+        raw = [item for item in data["feed"] if isinstance(item, dict) and item.get("post") is not None]
+        following = data.get("cursor") if isinstance(data.get("cursor"), str) else None
+        page_cursor = following if following != page_cursor else None  # the same cursor again would loop
         run.actor["_next"] = page_cursor
-        if items:
-            yield items
-        if not page_cursor or not items:
+        if raw:
+            yield _shaped(run, raw, "feed", ITEM)  # a page all left out is not the end of the feed
+        if not page_cursor or not raw:
             return
 
 
@@ -156,8 +162,9 @@ def _thread(run: Run, batch: Batch, uri: str) -> None:
         return  # a deleted or blocked thread root: the AppView answers 400 (NotFound)
     data = response.json()
     thread = data.get("thread") if isinstance(data, dict) else None
-    parents = _parents_of(thread)
-    for post in _walk(thread):
+    posts = _shaped(run, list(_walk(thread)), f"thread/{uri}", POST_VIEW)
+    parents = {str(post.get("uri")): post.get("author") or {} for post in posts}
+    for post in posts:
         row = _post_row(post, f"thread/{uri}", parents=parents)
         if row is not None:
             batch.add(row)
@@ -173,12 +180,70 @@ def _walk(thread: Any) -> Iterator[dict[str, Any]]:
         seen += 1
         yield node["post"]
         stack.append(node.get("parent"))
-        stack.extend(node.get("replies") or [])
+        replies = node.get("replies")
+        stack.extend(replies if isinstance(replies, list) else [])
 
 
-def _parents_of(thread: Any) -> dict[str, dict[str, Any]]:
-    """uri -> author of every post in the thread, to name the author a reply answers."""
-    return {str(post.get("uri")): post.get("author") or {} for post in _walk(thread)}
+Shape = dict[str, "type | tuple[type, Shape]"]
+"""What parlons reads of a view: field -> its type, or (dict, the shape of the object); each may be null."""
+REF: Shape = {"uri": str}
+EMBED: Shape = {"$type": str, "record": (dict, {"uri": str, "record": (dict, REF)}), "external": (dict, REF),
+                "images": list, "items": list, "media": (dict, {"$type": str, "images": list, "items": list})}
+RECORD: Shape = {"text": str, "createdAt": str, "langs": list, "facets": list, "tags": list, "embed": (dict, EMBED),
+                 "reply": (dict, {"root": (dict, REF), "parent": (dict, REF)})}
+AUTHOR: Shape = {"did": str, "handle": str, "displayName": str, "description": str, "createdAt": str}
+POST_VIEW: Shape = {"uri": str, "indexedAt": str, "author": (dict, AUTHOR), "record": (dict, RECORD)}
+ITEM: Shape = {"post": (dict, POST_VIEW),
+               "reason": (dict, {"$type": str, "uri": str, "indexedAt": str, "by": (dict, AUTHOR)}),
+               "reply": (dict, {"parent": (dict, {"uri": str, "author": (dict, AUTHOR)})})}
+
+
+def _shaped(run: Run, views: list[Any], call: str, shape: Shape) -> list[dict[str, Any]]:
+    """The views shaped as the AppView answers them; the others are named in ``run.skipped``.
+
+    An AppView of another make (or a hostile one) may answer otherwise: a post whose fields parlons
+    reads have other types is left out, rather than stopping the run."""
+    kept = []
+    for view in views:
+        problem = _wrong(view, shape)
+        if problem is None:
+            kept.append(view)
+        else:
+            post = view.get("post") if isinstance(view, dict) and shape is ITEM else view
+            uri = post.get("uri") if isinstance(post, dict) else None
+            run.skipped.append(f"{uri if isinstance(uri, str) else 'a post'} in {call}: {problem}")
+    return kept
+
+
+def _wrong(data: Any, shape: Shape, prefix: str = "") -> str | None:
+    """What is not of the shape's types in ``data`` (the first), else None."""
+    if not isinstance(data, dict):
+        return f"{prefix.rstrip('.') or 'the view'} is not an object"
+    for name, kind in shape.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        expected, inner = kind if isinstance(kind, tuple) else (kind, None)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            return f"{prefix}{name} is {type(value).__name__}"
+        if inner is not None and (wrong := _wrong(value, inner, f"{prefix}{name}.")):
+            return wrong
+    return _wrong_lists(data, prefix) if "facets" in shape else None
+
+
+def _wrong_lists(record: dict[str, Any], prefix: str) -> str | None:
+    """A post record's facets (byte ranges of integers) and languages (strings)."""
+    for facet in record.get("facets") or []:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        if isinstance(facet, dict) and not isinstance(facet.get("features") or [], list):
+            return f"{prefix}facets: features is not a list"
+        if index is not None and not (isinstance(index, dict) and all(
+                isinstance(index.get(k, 0), int) and not isinstance(index.get(k, 0), bool)
+                for k in ("byteStart", "byteEnd"))):
+            return f"{prefix}facets: an index is not a range of bytes"
+    if not all(isinstance(lang, str) for lang in record.get("langs") or []):
+        return f"{prefix}langs: not a list of language tags"
+    return None
 
 
 def _notifications(run: Run, sink: Sink, cursor: dict[str, Any], password: str, pds: str) -> None:
@@ -194,7 +259,7 @@ def _notifications(run: Run, sink: Sink, cursor: dict[str, Any], password: str, 
         fresh = [n for n in items
                  if n.get("reason") in ("mention", "reply") and str(n.get("indexedAt")) > (newest or "")]
         for note in fresh:
-            row = _record_row(note, "notifications")
+            row = _record_row(run, note, "notifications")
             if row is not None:
                 batch.add(row)
         if items:
@@ -274,10 +339,11 @@ def _repost_row(post: dict[str, Any], reason: dict[str, Any]) -> dict[str, Any] 
                     source_member="feed", source_record=str(uri))
 
 
-def _record_row(note: dict[str, Any], member: str) -> dict[str, Any] | None:
+def _record_row(run: Run, note: dict[str, Any], member: str) -> dict[str, Any] | None:
     """A notification carries the record and its author: the same row as a post view."""
-    return _post_row({"uri": note.get("uri"), "record": note.get("record"), "author": note.get("author"),
-                      "indexedAt": note.get("indexedAt")}, member)
+    view = {"uri": note.get("uri"), "record": note.get("record"), "author": note.get("author"),
+            "indexedAt": note.get("indexedAt")}
+    return next((_post_row(post, member) for post in _shaped(run, [view], member, POST_VIEW)), None)
 
 
 def _who(author: dict[str, Any]) -> str:
@@ -341,6 +407,9 @@ def _media(record: dict[str, Any]) -> list[str]:
         embed = embed.get("media") or {}
     if embed.get("$type") == "app.bsky.embed.images":
         return ["image" for _ in embed.get("images") or []]
+    if embed.get("$type") == "app.bsky.embed.gallery":  # one image per #image item, as the repository importer
+        return ["image" for item in embed.get("items") or []
+                if isinstance(item, dict) and item.get("$type") == "app.bsky.embed.gallery#image"]
     return ["video"] if embed.get("$type") == "app.bsky.embed.video" else []
 
 

@@ -10,6 +10,7 @@ its WXR export is stored once; each row's ``source_file`` is the feed's URL.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import tempfile
@@ -18,8 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import CollectError
-from ..ingest import import_paths
+from ..errors import CollectError, FormatNotRecognised, InputError
+from ..importers._base import ImportOptions
+from ..ingest import FileReport, import_paths
 from ..store import Store
 from ._http import HttpClient, NotFound, Reach, RequestCap, plain_http
 from ._sink import Batch, CollectReport, Progress, Sink
@@ -31,6 +33,9 @@ _COMMENT_RSS = re.compile(rb"<wfw:commentRss>\s*([^<\s]+)\s*</wfw:commentRss>", 
 _ATOM_REPLIES = re.compile(rb"<link\b[^>]*\brel=[\"']replies[\"'][^>]*>", re.IGNORECASE)
 _HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.IGNORECASE)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CHARSET = re.compile(r"""\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_DECLARED = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""", re.IGNORECASE)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass
@@ -94,7 +99,24 @@ def _fetch(http: HttpClient, url: str, cursor: dict[str, Any], *, main: bool) ->
             raise
         return Fetched(url, None)  # a comment feed that is gone: nothing to read
     cursor[url] = {"etag": response.headers.get("etag"), "modified": response.headers.get("last-modified")}
-    return Fetched(url, None if response.status == 304 else response.body)
+    if response.status == 304:
+        return Fetched(url, None)
+    return Fetched(url, _with_http_charset(response.body, response.headers.get("content-type")))
+
+
+def _with_http_charset(body: bytes, content_type: str | None) -> bytes:
+    """The XML body in UTF-8 when the answer's ``Content-Type`` names its charset (RFC 7303: it outranks
+    the XML declaration, which is rewritten to say so; a byte order mark outranks both). Unchanged when
+    there is none, the body is not XML, or does not decode in that charset (a server's default charset
+    on a file written in another: the declaration is then right)."""
+    found = _CHARSET.search(content_type or "")
+    if found is None or body.startswith(_BOMS) or body.lstrip()[:1] != b"<":
+        return body
+    try:
+        text = body.decode(codecs.lookup(found.group(1)).name)
+    except (LookupError, UnicodeDecodeError):
+        return body
+    return _DECLARED.sub(rb"\1\2utf-8\2", text.encode("utf-8"), count=1)
 
 
 def _secure(links: list[str], report: CollectReport) -> list[str]:
@@ -130,12 +152,46 @@ def _member_name(index: int, url: str) -> str:
 def _import(store: Store, fetched: list[Fetched], report: CollectReport) -> None:
     if not fetched:
         return
+    urls = {_member_name(index, item.url): item.url for index, item in enumerate(fetched)}
     with tempfile.TemporaryDirectory(prefix="parlons-feeds-") as folder:
-        for index, item in enumerate(fetched):
-            (Path(folder) / _member_name(index, item.url)).write_bytes(item.body or b"")
-        # one folder, so the importer tells the blog's own comments; one transaction, the URL as source_file
-        result = import_paths(store, [folder], source_label=fetched[0].url)
+        for name, item in zip(urls, fetched, strict=True):
+            (Path(folder) / name).write_bytes(item.body or b"")
+        # one folder, so the importer tells the blog's own comments; one transaction, the URL as source_file;
+        # a feed that does not link its site is the blog at the feed's own address
+        options = ImportOptions(account=_site(fetched[0].url))
+        # without the lookup of stored keys, as the sink writes (see Sink.commit): within a store kept open
+        # (the workspace), a feed collected again failed for want of memory when the lookup dropped the cache
+        before, store.prefilter = store.prefilter, False
+        try:
+            result = import_paths(store, [folder], source_label=fetched[0].url, options=options)
+        except InputError as exc:
+            if exc.member is None or isinstance(exc, FormatNotRecognised):
+                raise CollectError(f"{fetched[0].url} did not answer an RSS or Atom feed; give the address of the feed "
+                                   "itself (often /feed/, /rss or /atom.xml)") from None
+            # named by the temporary folder and its files: name the URLs instead
+            where = urls.get(exc.member or "", fetched[0].url)
+            record = f", record {exc.record}" if exc.record is not None else ""
+            raise CollectError(f"{where}{record}: {exc.reason}") from None
+        finally:
+            store.prefilter = before
     report.fetched += result.merge.staged
     report.inserted += result.merge.inserted
     report.already_stored += result.merge.already_stored
-    report.notes.extend(note for file in result.files for note in file.notes)
+    for file in result.files:
+        report.notes.extend(note for note in file.notes if not note.startswith("--account "))
+        report.notes.extend(_left_out(file, urls))
+
+
+def _site(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _left_out(file: FileReport, urls: dict[str, str]) -> list[str]:
+    """One note per reason the feed importer left items out, with the first such item and its feed's URL."""
+    notes = []
+    for reason, count in file.skipped.items():
+        first = next((e for e in file.examples if e.reason == reason), None)
+        where = f" (first: {first.record} in {urls.get(first.member, first.member)})" if first else ""
+        notes.append(f"{count} {'item' if count == 1 else 'items'} left out: {reason}{where}")
+    return notes

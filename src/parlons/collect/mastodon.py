@@ -23,7 +23,7 @@ from ..errors import CollectError
 from ..importers._base import post_row
 from ..normalize import html_links, html_to_text, parse_time, unique
 from ..store import Store
-from ._http import HttpClient, NotFound, Reach, RequestCap
+from ._http import HttpClient, NotFound, Reach, RequestCap, Response, origin
 from ._links import link_targets
 from ._sink import Batch, CollectReport, Progress, Sink, account_row
 
@@ -51,6 +51,8 @@ class Run:
     """API id of a status -> its author's handle."""
     actors: dict[str, str | None] = field(default_factory=dict)
     """API id of an account -> its actor URI."""
+    skipped: list[str] = field(default_factory=list)
+    """Statuses left out as not shaped like Mastodon's Status entity: ``id in call (what is wrong)``."""
 
 
 def collect_mastodon(store: Store, account: str, *, instance: str | None = None, token: str | None = None,
@@ -107,7 +109,7 @@ def _start(http: HttpClient, user: str, host: str, since: datetime | None, threa
         raise CollectError(f"{http.base_url} answered an account lookup without an id; is it a Mastodon server?")
     if data.get("suspended"):
         raise CollectError(f"@{user}@{host} is suspended on {http.base_url}: its posts cannot be collected")
-    if data.get("moved"):
+    if isinstance(data.get("moved"), dict):
         report.notes.append(f"@{user}@{host} has moved to {_handle(data['moved'], domain)}")
     run = Run(http, data, domain, _handle(data, domain), since, thread_days)
     run.actors[str(data["id"])] = _actor(data)
@@ -140,6 +142,9 @@ def _collect(run: Run, sink: Sink, cursor: dict[str, Any], with_token: bool, rep
     if with_token:
         _mentions(run, sink, cursor)
     sink.commit(Batch(), cursor)
+    if run.skipped:
+        report.notes.append(f"{len(run.skipped)} statuses left out: {run.client.base_url} did not answer them shaped "
+                            f"like Mastodon's Status entity (first: {run.skipped[0]})")
     report.notes.append(_coverage_note(with_token))
 
 
@@ -153,14 +158,24 @@ def _pages(client: HttpClient, path: str, params: dict[str, Any], rel: str) -> I
             raise CollectError(f"{response.url} answered something other than a list of statuses")
         if not data:
             return
-        url, query = link_targets(response.headers.get("link", "")).get(rel), None
+        url, query = _following(response, rel), None
         yield data, url is not None
+
+
+def _following(response: Response, rel: str) -> str | None:
+    """The ``Link`` header's page ``rel``: on the server that answered, and not the page just read."""
+    url = link_targets(response.headers.get("link", "")).get(rel)
+    if url is None or url == response.url:
+        return None  # the page itself again would be read until the request cap
+    if origin(url) != origin(response.url):
+        raise CollectError(f"{response.url} links its {rel} page to {url}, on another server; refused")
+    return url
 
 
 def _own_page(run: Run, sink: Sink, cursor: dict[str, Any], page: list[Any]) -> bool:
     """Write one page of the account's statuses with their threads; True once past ``since``."""
     batch = Batch()
-    statuses = [s for s in page if isinstance(s, dict) and s.get("id")]
+    statuses = _shaped(run, page, "statuses")
     past = [s for s in statuses if run.since and _time(s) and _time(s) < run.since]  # type: ignore[operator]
     statuses = [s for s in statuses if s not in past]
     _remember(run, statuses)
@@ -172,6 +187,62 @@ def _own_page(run: Run, sink: Sink, cursor: dict[str, Any], page: list[Any]) -> 
     _advance(cursor, statuses, run)
     sink.commit(batch, cursor)
     return bool(past)
+
+
+def _shaped(run: Run, statuses: list[Any], call: str) -> list[dict[str, Any]]:
+    """The statuses shaped like Mastodon's Status entity; the others are named in ``run.skipped``.
+
+    Servers that speak Mastodon's API (and a hostile one) may answer otherwise: a status whose
+    fields parlons reads have other types is left out, rather than stopping the run."""
+    kept = []
+    for status in statuses:
+        problem = _problem(status)
+        if problem is None:
+            kept.append(status)
+        else:
+            ident = status.get("id") if isinstance(status, dict) else None
+            run.skipped.append(f"{'status ' + str(ident) if isinstance(ident, str | int) else 'a status'} in "
+                               f"{call}: {problem}")
+    return kept
+
+
+STATUS_FIELDS: dict[str, tuple[type, ...]] = {
+    "uri": (str,), "created_at": (str,), "account": (dict,), "content": (str,), "url": (str,),
+    "in_reply_to_id": (str, int), "in_reply_to_account_id": (str, int), "language": (str,),
+    "mentions": (list,), "tags": (list,), "media_attachments": (list,), "application": (dict,),
+    "quote": (dict,), "reblog": (dict,), "visibility": (str,)}
+"""What parlons reads of a Status, and the types it may have (or null)."""
+ACCOUNT_FIELDS: dict[str, tuple[type, ...]] = {
+    "acct": (str,), "username": (str,), "uri": (str,), "url": (str,), "display_name": (str,), "note": (str,),
+    "created_at": (str,), "id": (str, int)}
+
+
+def _problem(status: Any, nested: bool = False) -> str | None:
+    """Why ``status`` is not shaped like a Status, else None."""
+    if not isinstance(status, dict):
+        return "not an object"
+    if not isinstance(status.get("id"), str | int) or isinstance(status.get("id"), bool) or status.get("id") == "":
+        return "no id"
+    wrong = _wrong(status, STATUS_FIELDS) or _wrong(status.get("account") or {}, ACCOUNT_FIELDS, "account.")
+    if wrong:
+        return wrong
+    boosted = status.get("reblog")
+    if boosted is not None:
+        inner = "a boost inside a boost" if nested else _problem(boosted, nested=True)
+        return f"reblog: {inner}" if inner else None
+    return None
+
+
+def _wrong(data: dict[str, Any], fields: dict[str, tuple[type, ...]], prefix: str = "") -> str | None:
+    for name, types in fields.items():
+        value = data.get(name)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            return f"{prefix}{name} is {type(value).__name__}"
+    return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _has_thread(status: dict[str, Any]) -> bool:
@@ -214,7 +285,8 @@ def _thread(run: Run, batch: Batch, status_id: str) -> None:
         return  # deleted since, or not public: nothing to see
     if not isinstance(data, dict):
         raise CollectError(f"{run.client.base_url} answered a thread of status {status_id} that is not an object")
-    statuses = [s for key in ("ancestors", "descendants") for s in data.get(key) or [] if isinstance(s, dict)]
+    statuses = _shaped(run, [s for key in ("ancestors", "descendants") for s in _list(data.get(key))],
+                       f"context/{status_id}")
     _remember(run, statuses)
     for status in statuses:
         _add(run, batch, status, f"context/{status_id}")
@@ -227,7 +299,8 @@ def _mentions(run: Run, sink: Sink, cursor: dict[str, Any]) -> None:
         params["since_id"] = cursor["notification_id"]
     for page, _ in _pages(run.client, "/api/v1/notifications", params, "next"):
         batch = Batch()
-        statuses = [n["status"] for n in page if isinstance(n, dict) and isinstance(n.get("status"), dict)]
+        statuses = _shaped(run, [n["status"] for n in page if isinstance(n, dict) and n.get("status") is not None],
+                           "notifications")
         _remember(run, statuses)
         for status in statuses:
             _add(run, batch, status, "notifications")
@@ -251,8 +324,8 @@ def _remember(run: Run, statuses: list[dict[str, Any]]) -> None:
 
 
 def _add(run: Run, batch: Batch, status: dict[str, Any], member: str) -> None:
-    if status.get("visibility") not in PUBLIC:
-        return  # direct and followers-only statuses are not public; the archive importer skips them too
+    if not _kept(run, status):
+        return
     row = _row(run, status, member)
     if row is not None:
         batch.add(row)
@@ -262,6 +335,17 @@ def _add(run: Run, batch: Batch, status: dict[str, Any], member: str) -> None:
                                   description=html_to_text(author.get("note")) or None,
                                   url=author.get("url"), created_at=parse_time(author.get("created_at")),
                                   source_member=member))
+
+
+def _kept(run: Run, status: dict[str, Any]) -> bool:
+    """Public and unlisted statuses, and the account's own followers-only ones (its token shows them),
+    as the archive importer keeps them; direct messages and others' followers-only statuses are not
+    public."""
+    visibility = status.get("visibility")
+    if visibility in PUBLIC:
+        return True
+    own = str((status.get("account") or {}).get("id")) == str(run.account.get("id"))
+    return visibility == "private" and own
 
 
 def _row(run: Run, status: dict[str, Any], member: str) -> dict[str, Any] | None:
@@ -361,7 +445,8 @@ def _id_key(value: str) -> tuple[int, str]:
 
 def _coverage_note(with_token: bool) -> str:
     if with_token:
-        return ("collected with the account's token: its public posts, the public threads under them and "
-                "its mentions; deleted, private and followers-only posts are not seen")
+        return ("collected with the account's token: its public and followers-only posts, the public threads "
+                "under them and its mentions; deleted posts, direct messages and others' followers-only posts "
+                "are not seen")
     return ("collected without a token: the account's public posts and the public threads under them; "
             "mentions outside those threads, deleted, private and followers-only posts are not seen")
