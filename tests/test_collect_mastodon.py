@@ -476,3 +476,19 @@ def test_own_followers_only_statuses_are_kept_as_the_archive_importer_keeps_them
     with HttpClient(server.base, sleep=no_sleep, headers={"Authorization": "Bearer secret"}) as client:
         collect_mastodon(store, OWNER, instance=server.base, token="secret", client=client)
     assert sorted(by_id(store)) == [own_private["uri"]]
+
+
+def test_a_quote_posts_fallback_paragraph_is_neither_text_nor_a_link(store: Store, server: Server) -> None:
+    """Mastodon.py's recorded quote posts open with ``<p class="quote-inline">RE: <a …>…</a></p>``: the text
+    began "RE: https://…" and the quoted post was one of the post's links; it is the quote_of_id only."""
+    quoted = status("444", BOB, "2024-03-07T08:00:00.000Z", "<p>Bourse aux vélos samedi</p>")
+    link = f'<a href="{quoted["url"]}" target="_blank" rel="nofollow noopener" translate="no">{quoted["url"]}</a>'
+    quote = status("111000000000000031", ME, "2024-03-07T09:00:00.000Z",
+                   f'<p class="quote-inline">RE: {link}</p><p>À lire avant samedi</p>',
+                   quote={"state": "accepted", "quoted_status": quoted})
+    mastodon_routes(server, [quote], {})
+    collect(store, server)
+    row = by_id(store)[quote["uri"]]
+    assert (row["kind"], row["text"], row["urls"], row["quote_of_id"]) == (
+        "quote", "À lire avant samedi", [], quoted["uri"])
+    assert row["html"] == quote["content"]

@@ -675,3 +675,25 @@ def test_pleroma_and_akkoma_backups_are_read_whole(store: Store, tmp_path: Path,
         "3": (items[3]["id"], "@lecafe@pleroma.example", "repost", "", None, "@ana@mastodon.example", None, [],
               "2023-05-04T18:30:00Z"),
     }
+
+
+def test_mastodon_quote_fallback_paragraph_is_neither_text_nor_a_link(store: Store, tmp_path: Path) -> None:
+    """Mastodon 4.4+ opens a quote post's HTML with ``<p class="quote-inline">RE: <a href=…>…</a></p>`` for
+    servers that do not show quotes (Mastodon.py's recorded statuses hold it): the text began "RE: https://…"
+    and the quoted post was counted as one of the post's links. It is the post's quote_of_id only."""
+    archive = tmp_path / "archive"
+    shutil.copytree(ARCHIVE, archive)
+    outbox = json.loads((archive / "outbox.json").read_text())
+    quoted = "https://toot.example/@asso_velo/110888888888888888"
+    fallback = (f'<p class="quote-inline">RE: <a href="{quoted}" target="_blank" rel="nofollow noopener" '
+                'translate="no"><span class="invisible">https://</span><span class="ellipsis">toot.example/@asso_vel'
+                '</span><span class="invisible">o/110888888888888888</span></a></p>')
+    status = outbox["orderedItems"][6]["object"]
+    status["content"] = fallback + '<p>À lire <a href="https://velo.example/bourse">velo.example/bourse</a></p>'
+    (archive / "outbox.json").write_text(json.dumps(outbox))
+    load(store, archive)
+    row = next(r for r in rows(store) if r["post_id"].endswith("7"))
+    assert _fields(row, "kind", "text", "urls", "quote_of_id") == (
+        "quote", "À lire velo.example/bourse", ["https://velo.example/bourse"],
+        "https://toot.example/users/asso_velo/statuses/110888888888888888")
+    assert row["html"] == status["content"]

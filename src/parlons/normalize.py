@@ -25,6 +25,7 @@ __all__ = [
     "repair_mojibake",
     "unique",
     "urls_in",
+    "without_quote_fallback",
 ]
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -34,6 +35,18 @@ _TAG = re.compile(r"<[^>]+>")
 _MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)")
 _HASHTAG = re.compile(r"(?<![\w&/])#(\w*[^\W\d]\w*)")
 _URL = re.compile(r"https?://[^\s<>\"'»)\]]+[^\s<>\"'»)\].,;:!?]")
+
+
+QUOTE_FALLBACK = r'(?is)<p class="quote-inline">.*?</p>'
+"""The paragraph Mastodon (4.4 and later) puts first in a quote post's HTML for servers that do not show
+quotes: ``RE: <a href="…">link to the quoted post</a>``. Its own pages hide it; so does parlons: the quoted
+post is the post's ``quote_of_id``, not its text nor one of its links."""
+_QUOTE_FALLBACK = re.compile(QUOTE_FALLBACK)
+
+
+def without_quote_fallback(html: str) -> str:
+    """``html`` without Mastodon's quote fallback paragraph (:data:`QUOTE_FALLBACK`)."""
+    return _QUOTE_FALLBACK.sub("", html) if "quote-inline" in html else html
 
 
 def html_to_text(html: str | None) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import CollectError
 from ..importers._base import post_row
-from ..normalize import html_links, html_to_text, parse_time, unique
+from ..normalize import html_links, html_to_text, parse_time, unique, without_quote_fallback
 from ..store import Store
 from ._http import HttpClient, NotFound, Reach, RequestCap, Response, origin
 from ._links import link_targets
@@ -366,13 +366,14 @@ def _row(run: Run, status: dict[str, Any], member: str) -> dict[str, Any] | None
 
 def _content(run: Run, status: dict[str, Any]) -> dict[str, Any]:
     html = status.get("content") or ""
+    shown = without_quote_fallback(html)  # the quoted post is quote_of_id, not text nor a link
     parent = str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None
     quoted = _quoted(status)
     mention_urls = {m.get("url") for m in status.get("mentions") or [] if isinstance(m, dict)}
     tag_urls = {t.get("url") for t in status.get("tags") or [] if isinstance(t, dict)}
     media = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
     return {
-        "text": html_to_text(html), "html": html or None, "lang": status.get("language") or None,
+        "text": html_to_text(shown), "html": html or None, "lang": status.get("language") or None,
         "kind": "reply" if parent else "quote" if quoted else "original",
         "in_reply_to_id": run.uris.get(parent) if parent else None,
         "in_reply_to_account": _parent_author(run, status, parent),
@@ -380,7 +381,7 @@ def _content(run: Run, status: dict[str, Any]) -> dict[str, Any]:
         "quote_of_id": quoted,
         "mentions": unique([_handle(m, run.domain) for m in status.get("mentions") or [] if isinstance(m, dict)]),
         "hashtags": unique([str(t["name"]) for t in status.get("tags") or [] if isinstance(t, dict) and t.get("name")]),
-        "urls": [u for u in html_links(html, status.get("url")) if u not in mention_urls and u not in tag_urls],
+        "urls": [u for u in html_links(shown, status.get("url")) if u not in mention_urls and u not in tag_urls],
         "media_count": len(media), "media_kinds": [MEDIA.get(str(m.get("type")), "other") for m in media],
         "source": (status.get("application") or {}).get("name"),
         "like_count": _count(status, "favourites_count"), "repost_count": _count(status, "reblogs_count"),

@@ -44,7 +44,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..normalize import handle, html_to_text, parse_time
+from ..normalize import QUOTE_FALLBACK, handle, html_to_text, parse_time
 from ..sources import Member, Source
 from ._base import ROW_SCHEMA, Importer, ReadContext
 from ._common import text_or_none
@@ -433,7 +433,9 @@ def _shape_sql(items: Path, newer: bool = True) -> str:
                   "WHEN 'video' THEN 'video' WHEN 'audio' THEN 'audio' ELSE 'other' END")
     return _activities([items]) + f""",
 kept AS (
-  SELECT *, s.content AS content, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags,
+  SELECT *, CASE WHEN contains(s.content, 'quote-inline')
+    THEN regexp_replace(s.content, {sql_string(QUOTE_FALLBACK)}, '') ELSE s.content END AS content,
+    s.content AS raw_html, CASE WHEN len(s.tag) > 0 THEN s.tag END AS tags,
     CASE WHEN len(s.attachment) > 0 THEN s.attachment END AS attachments
   FROM classified
 ), {html_text_sql('kept')}, listed AS (
@@ -450,7 +452,7 @@ kept AS (
 SELECT 'mastodon' AS platform, post_id, account, coalesce(CAST($account_id AS VARCHAR), actor) AS account_id,
   CAST($account_name AS VARCHAR) AS account_name, created_at,
   CASE WHEN activity_type = 'Announce' THEN '' ELSE body END AS "text",
-  nullif(content, '') AS html, NULL::VARCHAR AS title,
+  nullif(raw_html, '') AS html, NULL::VARCHAR AS title,
   CASE WHEN cardinality(s.contentMap) > 0
     THEN list_filter(map_keys(s.contentMap), lambda k: k <> '' AND k <> 'und')[1] END AS lang,
   CASE WHEN activity_type = 'Announce' THEN 'repost' WHEN reply_to IS NOT NULL THEN 'reply'
