@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from parlons.audit.result import AuditResult
 from parlons.ingest import ImportReport, import_paths
 from parlons.store import Store
 
@@ -54,3 +55,13 @@ def count(store: Store, sql: str) -> int:
     row = store.con.execute(sql).fetchone()
     assert row is not None
     return int(row[0])
+
+
+@pytest.fixture(scope="module")
+def audits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AuditResult]]:
+    """The scenario's year of a town hall and two peers, audited once per test module (the reports' tests)."""
+    from .test_report_scenario import year_audits
+
+    folder = tmp_path_factory.mktemp("report")
+    with Store(folder / "store.duckdb") as store:
+        yield year_audits(store, folder)

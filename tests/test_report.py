@@ -6,7 +6,6 @@ import base64
 import copy
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +24,12 @@ from parlons.report.priorities import priorities
 from parlons.store import Store
 
 from .test_audit_responsiveness import build
-from .test_report_scenario import year_audits, year_rows
+from .test_report_scenario import year_rows
 
 SECTIONS = ("verdict", "responsiveness", "conversation", "voice", "content", "function", "peers", "methods")
 FIGURE_SECTIONS = ("responsiveness", "conversation", "content", "function")  # broadcast is in "conversation"
 Audits = list[AuditResult]
 
-
-@pytest.fixture(scope="module")
-def audits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audits]:
-    folder = tmp_path_factory.mktemp("report")
-    with Store(folder / "store.duckdb") as store:
-        yield year_audits(store, folder)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
@@ -15,16 +14,6 @@ import parlons
 from parlons.audit.result import AuditResult
 from parlons.report.charts import inert
 from parlons.report.methods import families
-from parlons.store import Store
-
-from .test_report_scenario import year_audits
-
-
-@pytest.fixture(scope="module")
-def audits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[AuditResult]]:
-    folder = tmp_path_factory.mktemp("charts")
-    with Store(folder / "store.duckdb") as store:
-        yield year_audits(store, folder)
 
 
 def _drawing(svg: str) -> str:

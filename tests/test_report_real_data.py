@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 
 import lxml.html
-import pytest
 
 from parlons.audit.result import AuditResult, Figure, VoiceExample
 from parlons.i18n import translator
@@ -20,18 +18,9 @@ from parlons.report import render_html
 from parlons.report.figures import Figures
 from parlons.report.fmt import Formatter
 from parlons.report.priorities import priorities
-from parlons.store import Store
-
-from .test_report_scenario import year_audits
 
 Audits = list[AuditResult]
 
-
-@pytest.fixture(scope="module")
-def audits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audits]:
-    folder = tmp_path_factory.mktemp("report-real")
-    with Store(folder / "store.duckdb") as store:
-        yield year_audits(store, folder)
 
 
 def _page(audits: Audits, lang: str) -> lxml.html.HtmlElement:
